@@ -1,0 +1,154 @@
+/**
+ * The store's schema as numbered migrations. Each migration runs in its own transaction and is
+ * recorded in `schema_migrations`; a migration, once released, is never edited: change the
+ * schema by appending a new one.
+ *
+ * Provenance: every market-data row carries `source` (where it came from: a file, a venue
+ * endpoint, a materializer) and `run_id` (the `ingest_runs` row of the task that wrote it).
+ *
+ * @module
+ */
+
+/** One schema change. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** All migrations, in order. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "initial schema",
+    sql: `
+CREATE TABLE instruments (
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  base TEXT,
+  quote TEXT,
+  kind TEXT NOT NULL CHECK (kind IN ('spot', 'perp', 'dex_pair')),
+  source TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (venue, symbol)
+) WITHOUT ROWID;
+
+CREATE TABLE ingest_runs (
+  run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  task TEXT NOT NULL,
+  params TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'interrupted')),
+  rows_written INTEGER NOT NULL DEFAULT 0,
+  rows_quarantined INTEGER NOT NULL DEFAULT 0,
+  message TEXT
+);
+
+CREATE TABLE trades (
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  trade_id INTEGER NOT NULL,
+  ts REAL NOT NULL,
+  price REAL NOT NULL,
+  qty REAL NOT NULL,
+  side INTEGER NOT NULL CHECK (side IN (-1, 0, 1)),
+  source TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL,
+  run_id INTEGER REFERENCES ingest_runs (run_id),
+  PRIMARY KEY (venue, symbol, trade_id)
+);
+CREATE INDEX trades_by_time ON trades (venue, symbol, ts);
+
+CREATE TABLE bars (
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  freq TEXT NOT NULL CHECK (freq IN ('1s', '1m', '5m', '15m', '1h', '4h', '1d')),
+  ts INTEGER NOT NULL,
+  open REAL NOT NULL,
+  high REAL NOT NULL,
+  low REAL NOT NULL,
+  close REAL NOT NULL,
+  volume REAL NOT NULL,
+  quote_volume REAL,
+  trade_count INTEGER,
+  vwap REAL,
+  complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+  source TEXT NOT NULL,
+  run_id INTEGER REFERENCES ingest_runs (run_id),
+  PRIMARY KEY (venue, symbol, freq, ts)
+) WITHOUT ROWID;
+
+CREATE TABLE bar_gaps (
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  freq TEXT NOT NULL,
+  start_ts INTEGER NOT NULL,
+  end_ts INTEGER NOT NULL,
+  missing INTEGER NOT NULL,
+  PRIMARY KEY (venue, symbol, freq, start_ts)
+) WITHOUT ROWID;
+
+CREATE TABLE spot_snapshots (
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  price REAL NOT NULL,
+  bid REAL,
+  ask REAL,
+  volume_24h REAL,
+  stale INTEGER NOT NULL DEFAULT 0 CHECK (stale IN (0, 1)),
+  source TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL,
+  run_id INTEGER REFERENCES ingest_runs (run_id),
+  PRIMARY KEY (venue, symbol, ts)
+) WITHOUT ROWID;
+
+CREATE TABLE dex_snapshots (
+  chain_id TEXT NOT NULL,
+  pair_address TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  dex_id TEXT,
+  base_symbol TEXT,
+  base_address TEXT,
+  quote_symbol TEXT,
+  quote_address TEXT,
+  price_native REAL,
+  price_usd REAL,
+  liquidity_usd REAL,
+  volume_h24 REAL,
+  txns_h24_buys INTEGER,
+  txns_h24_sells INTEGER,
+  pair_created_at INTEGER,
+  stale INTEGER NOT NULL DEFAULT 0 CHECK (stale IN (0, 1)),
+  source TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL,
+  run_id INTEGER REFERENCES ingest_runs (run_id),
+  PRIMARY KEY (chain_id, pair_address, ts)
+) WITHOUT ROWID;
+
+CREATE TABLE quarantine (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  source TEXT NOT NULL,
+  locator TEXT NOT NULL DEFAULT '',
+  raw TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  run_id INTEGER REFERENCES ingest_runs (run_id),
+  UNIQUE (source, locator, reason)
+);
+
+CREATE TABLE provider_health (
+  provider TEXT PRIMARY KEY,
+  state TEXT NOT NULL CHECK (state IN ('closed', 'open', 'half_open')),
+  failures INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  opened_at INTEGER,
+  updated_at INTEGER NOT NULL
+);
+`,
+  },
+];
+
+/** The newest schema version this code knows. */
+export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

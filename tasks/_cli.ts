@@ -1,0 +1,98 @@
+/**
+ * Shared plumbing for task entry points: strict flag parsing, the store path, progress lines
+ * and a main() wrapper that turns errors into one clear line and an exit code.
+ *
+ * We use `node:util` parseArgs rather than `jsr:@std/cli` because JSR is unreachable from our
+ * build machines.
+ *
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { openStore, resolveDbPath, type Store } from "@lib/store/db.ts";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** Flags every task accepts. */
+export const COMMON_OPTIONS = {
+  db: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies Options;
+
+/** Thrown for bad command-line input: printed without a stack trace, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/**
+ * Parse `args` strictly: an unknown flag or a missing value is a {@link UsageError} that names
+ * the flag and shows the usage text.
+ */
+export function parseFlags<O extends Options>(
+  args: readonly string[],
+  options: O,
+  usage: string,
+  allowPositionals = false,
+) {
+  try {
+    const parsed = parseArgs({
+      args: [...args],
+      options: { ...COMMON_OPTIONS, ...options },
+      strict: true,
+      allowPositionals,
+    });
+    if (parsed.values.help) {
+      console.log(usage);
+      Deno.exit(0);
+    }
+    return parsed;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, "");
+    throw new UsageError(`${msg}\n\n${usage}`);
+  }
+}
+
+/** Open the store named by `--db`, `CRYPTOLAB_DB` or the default, telling stderr about backups. */
+export function openTaskStore(dbFlag: string | undefined, readOnly = false): Store {
+  const store = openStore(resolveDbPath(dbFlag), { readOnly });
+  const m = store.migration;
+  if (m.from !== m.to) {
+    console.error(
+      `store ${store.path}: migrated schema v${m.from} -> v${m.to}` +
+        (m.backupPath ? ` (backup: ${m.backupPath})` : ""),
+    );
+  }
+  return store;
+}
+
+/** Write a progress line to stderr, overwriting the previous one on a terminal. */
+export function progressLine(text: string): void {
+  const tty = Deno.stderr.isTerminal();
+  const bytes = new TextEncoder().encode(tty ? `\r\x1b[2K${text}` : `${text}\n`);
+  Deno.stderr.writeSync(bytes);
+}
+
+/** End a run of {@link progressLine} calls. */
+export function progressDone(): void {
+  if (Deno.stderr.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode("\n"));
+}
+
+/**
+ * Run a task's main function: usage errors print their message and exit 2, other errors print
+ * `error: <message>` and exit 1 (with the stack when CRYPTOLAB_DEBUG is set).
+ */
+export async function runMain(main: (args: string[]) => Promise<number | void> | number | void) {
+  try {
+    const code = await main(Deno.args);
+    Deno.exit(code ?? 0);
+  } catch (e) {
+    const err = e as Error;
+    if (err instanceof UsageError) {
+      console.error(`error: ${err.message}`);
+      Deno.exit(2);
+    }
+    console.error(`error: ${err.message}`);
+    if (Deno.env.get("CRYPTOLAB_DEBUG")) console.error(err.stack);
+    Deno.exit(1);
+  }
+}
