@@ -40,7 +40,7 @@ export function parseFlags<O extends Options>(
       strict: true,
       allowPositionals,
     });
-    if (parsed.values.help) {
+    if ((parsed.values as { help?: boolean }).help) {
       console.log(usage);
       Deno.exit(0);
     }
