@@ -128,7 +128,7 @@ function migrate(db: DatabaseSync, path: string, backup: boolean): MigrationRepo
   }
   let backupPath: string | undefined;
   const pending = MIGRATIONS.filter((m) => m.version > from);
-  if (pending.length > 0 && backup && from > 0) {
+  if (pending.length > 0 && backup) {
     backupPath = `${path}.v${from}.${new Date().toISOString().replace(/[:.]/g, "-")}.bak`;
     // VACUUM INTO writes a consistent copy even while the WAL holds uncheckpointed pages.
     db.prepare("VACUUM INTO ?").run(backupPath);

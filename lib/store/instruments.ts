@@ -30,7 +30,9 @@ export function upsertInstrument(db: DatabaseSync, i: Instrument, source: string
 
 /** All instruments, ordered by venue and symbol. */
 export function listInstruments(db: DatabaseSync): Instrument[] {
-  return db.prepare("SELECT venue, symbol, base, quote, kind FROM instruments ORDER BY venue, symbol")
+  return db.prepare(
+    "SELECT venue, symbol, base, quote, kind FROM instruments ORDER BY venue, symbol",
+  )
     .all().map((r) => ({
       venue: String(r.venue),
       symbol: String(r.symbol),

@@ -46,7 +46,9 @@ export function writeTrades(
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (venue, symbol, trade_id) DO NOTHING`,
   );
   const select = returnArrays(
-    db.prepare("SELECT ts, price, qty, side FROM trades WHERE venue = ? AND symbol = ? AND trade_id = ?"),
+    db.prepare(
+      "SELECT ts, price, qty, side FROM trades WHERE venue = ? AND symbol = ? AND trade_id = ?",
+    ),
   );
   const fetchedAt = options.fetchedAt ?? Date.now();
   const runId = options.runId ?? null;
