@@ -148,6 +148,66 @@ CREATE TABLE provider_health (
 );
 `,
   },
+  {
+    // A columnar cache of bars: 4,096 bars per block (BLOCK_BARS in lib/store/blocks.ts; a
+    // different block size needs a new migration), each column a little-endian Float64 BLOB,
+    // so a 126-asset hourly panel loads from ~250 rows instead of 690,000. The triggers drop
+    // the block a changed bar falls in, whoever writes to `bars`, so the cache is never stale;
+    // each DELETE is one primary-key lookup: block_start = floor(ts / span) * span with
+    // span = 4096 bars, written so it also floors negative times.
+    version: 2,
+    name: "bar_blocks columnar cache",
+    sql: `
+CREATE TABLE bar_blocks (
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  freq TEXT NOT NULL,
+  block_start INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  ts BLOB NOT NULL,
+  open BLOB NOT NULL,
+  high BLOB NOT NULL,
+  low BLOB NOT NULL,
+  close BLOB NOT NULL,
+  volume BLOB NOT NULL,
+  PRIMARY KEY (venue, symbol, freq, block_start)
+) WITHOUT ROWID;
+
+CREATE TRIGGER bar_blocks_after_insert AFTER INSERT ON bars BEGIN
+  DELETE FROM bar_blocks
+  WHERE venue = NEW.venue AND symbol = NEW.symbol AND freq = NEW.freq
+    AND block_start = (SELECT NEW.ts - (NEW.ts % span + span) % span FROM (SELECT CASE NEW.freq
+      WHEN '1s' THEN 4096 * 1000 WHEN '1m' THEN 4096 * 60000 WHEN '5m' THEN 4096 * 300000
+      WHEN '15m' THEN 4096 * 900000 WHEN '1h' THEN 4096 * 3600000 WHEN '4h' THEN 4096 * 14400000
+      WHEN '1d' THEN 4096 * 86400000 END AS span));
+END;
+
+CREATE TRIGGER bar_blocks_after_update
+AFTER UPDATE OF venue, symbol, freq, ts, open, high, low, close, volume ON bars BEGIN
+  DELETE FROM bar_blocks
+  WHERE venue = OLD.venue AND symbol = OLD.symbol AND freq = OLD.freq
+    AND block_start = (SELECT OLD.ts - (OLD.ts % span + span) % span FROM (SELECT CASE OLD.freq
+      WHEN '1s' THEN 4096 * 1000 WHEN '1m' THEN 4096 * 60000 WHEN '5m' THEN 4096 * 300000
+      WHEN '15m' THEN 4096 * 900000 WHEN '1h' THEN 4096 * 3600000 WHEN '4h' THEN 4096 * 14400000
+      WHEN '1d' THEN 4096 * 86400000 END AS span));
+  DELETE FROM bar_blocks
+  WHERE venue = NEW.venue AND symbol = NEW.symbol AND freq = NEW.freq
+    AND block_start = (SELECT NEW.ts - (NEW.ts % span + span) % span FROM (SELECT CASE NEW.freq
+      WHEN '1s' THEN 4096 * 1000 WHEN '1m' THEN 4096 * 60000 WHEN '5m' THEN 4096 * 300000
+      WHEN '15m' THEN 4096 * 900000 WHEN '1h' THEN 4096 * 3600000 WHEN '4h' THEN 4096 * 14400000
+      WHEN '1d' THEN 4096 * 86400000 END AS span));
+END;
+
+CREATE TRIGGER bar_blocks_after_delete AFTER DELETE ON bars BEGIN
+  DELETE FROM bar_blocks
+  WHERE venue = OLD.venue AND symbol = OLD.symbol AND freq = OLD.freq
+    AND block_start = (SELECT OLD.ts - (OLD.ts % span + span) % span FROM (SELECT CASE OLD.freq
+      WHEN '1s' THEN 4096 * 1000 WHEN '1m' THEN 4096 * 60000 WHEN '5m' THEN 4096 * 300000
+      WHEN '15m' THEN 4096 * 900000 WHEN '1h' THEN 4096 * 3600000 WHEN '4h' THEN 4096 * 14400000
+      WHEN '1d' THEN 4096 * 86400000 END AS span));
+END;
+`,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -1,0 +1,71 @@
+/**
+ * freqtrade trade files (`XRP_ETH-trades.json`, usually gzipped): either a list of
+ * `[timestamp_ms, id, type, side, price, amount, cost]` rows or, in older files, a list of ccxt
+ * trade dicts (`{timestamp, id, symbol, side, price, amount, info: {...}}`). `side` is the
+ * taker's side. Give this parser the decompressed text.
+ *
+ * @module
+ */
+import { FileParseError, type ParsedTrades, type RowProblem, tradeColumns } from "../types.ts";
+import { epochToMs, parseJsonOrThrow, sideFromWord, tradeIdOf } from "../text.ts";
+import { finishTrades } from "../build.ts";
+
+/**
+ * Parse freqtrade trades JSON of either layout.
+ *
+ * @example List rows and ccxt dicts give the same trade
+ * ```ts
+ * import { parseFreqtradeTrades } from "@lib/ingest/formats/freqtrade_trades.ts";
+ * import assert from "node:assert/strict";
+ * const a = parseFreqtradeTrades('[[1570752011620,"13519807",null,"sell",0.00141342,23.0,0.0325]]');
+ * const b = parseFreqtradeTrades('[{"timestamp":1570752011620,"id":"13519807","symbol":"XRP/ETH",' +
+ *   '"side":"sell","price":0.00141342,"amount":23.0}]');
+ * assert.deepEqual([a.tradeId[0], a.ts[0], a.side[0]], [b.tradeId[0], b.ts[0], b.side[0]]);
+ * assert.equal(b.symbol, "XRP/ETH");
+ * ```
+ */
+export function parseFreqtradeTrades(text: string): ParsedTrades {
+  const data = parseJsonOrThrow(text);
+  if (!Array.isArray(data)) {
+    throw new FileParseError(1, "expected a JSON array of freqtrade trades");
+  }
+  const c = tradeColumns(data.length);
+  const problems: RowProblem[] = [];
+  let n = 0;
+  let symbol: string | undefined;
+  for (let i = 0; i < data.length; i++) {
+    const r: unknown = data[i];
+    let id: number | string | undefined, ts: unknown, side: unknown, price: unknown, qty: unknown;
+    if (Array.isArray(r) && r.length >= 6) {
+      [ts, id, , side, price, qty] = [r[0], tradeIdOf(r[1]), r[2], r[3], r[4], r[5]];
+    } else if (r !== null && typeof r === "object" && !Array.isArray(r)) {
+      const o = r as Record<string, unknown>;
+      [ts, id, side, price, qty] = [o.timestamp, tradeIdOf(o.id), o.side, o.price, o.amount];
+      if (symbol === undefined && typeof o.symbol === "string") symbol = o.symbol;
+    }
+    if (id === undefined) {
+      problems.push({
+        ref: i + 1,
+        raw: JSON.stringify(r) ?? "undefined",
+        kind: "malformed row",
+        detail: "expected [timestamp, id, type, side, price, amount, cost] or a ccxt trade",
+      });
+      continue;
+    }
+    c.tradeId[n] = id;
+    c.ts[n] = epochToMs(typeof ts === "number" ? ts : NaN);
+    c.price[n] = typeof price === "number" ? price : Number(price ?? NaN);
+    c.qty[n] = typeof qty === "number" ? qty : Number(qty ?? NaN);
+    c.side[n] = sideFromWord(side);
+    c.ref[n] = i + 1;
+    n++;
+  }
+  const ref = c.ref;
+  return finishTrades(c, n, {
+    refKind: "row",
+    raw: (i) => JSON.stringify(data[ref[i]! - 1]),
+    problems,
+    rowsRead: data.length,
+    symbol,
+  });
+}

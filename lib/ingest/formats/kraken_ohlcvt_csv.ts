@@ -1,0 +1,55 @@
+/**
+ * Kraken's downloadable OHLCVT CSV: no header, `unix_seconds, open, high, low, close, volume,
+ * trades`, one file per pair and interval (`XBTUSDC_60.csv` = 60-minute bars). Kraken skips
+ * intervals without trades, so minute files have holes: a gap, never a zero.
+ *
+ * @module
+ */
+import { barColumns, FileParseError, type ParsedBars, type RowProblem } from "../types.ts";
+import { epochToMs, num, splitLines } from "../text.ts";
+import { finishBars, lineRaw, shapeProblem } from "../build.ts";
+
+/**
+ * Parse a Kraken OHLCVT file (the trade count goes to `tradeCount`).
+ *
+ * @example
+ * ```ts
+ * import { parseKrakenOhlcvtCsv } from "@lib/ingest/formats/kraken_ohlcvt_csv.ts";
+ * import assert from "node:assert/strict";
+ * const p = parseKrakenOhlcvtCsv("1672531200,16535.97,16536.9,16505.54,16524.56,0.29319453,31\n");
+ * assert.equal(p.ts[0], 1672531200000);
+ * assert.equal(p.tradeCount[0], 31);
+ * ```
+ */
+export function parseKrakenOhlcvtCsv(text: string): ParsedBars {
+  const lines = splitLines(text);
+  if (lines.length > 0 && Number.isNaN(num(lines[0]!.split(",")[0]))) {
+    throw new FileParseError(
+      1,
+      "Kraken OHLCVT files have no header: expected unix_seconds,open,high,low,close,volume,trades",
+    );
+  }
+  const c = barColumns(lines.length);
+  const problems: RowProblem[] = [];
+  let n = 0, rowsRead = 0;
+  for (let li = 0; li < lines.length; li++) {
+    const line = lines[li]!;
+    if (line.trim() === "") continue;
+    rowsRead++;
+    const f = line.split(",");
+    if (f.length !== 7 && f.length !== 6) {
+      problems.push(shapeProblem(li + 1, line, "7", f.length));
+      continue;
+    }
+    c.ts[n] = epochToMs(num(f[0]));
+    c.open[n] = num(f[1]);
+    c.high[n] = num(f[2]);
+    c.low[n] = num(f[3]);
+    c.close[n] = num(f[4]);
+    c.volume[n] = num(f[5]);
+    if (f.length === 7) c.tradeCount[n] = num(f[6]);
+    c.ref[n] = li + 1;
+    n++;
+  }
+  return finishBars(c, n, { refKind: "line", raw: lineRaw(lines, c.ref), problems, rowsRead });
+}

@@ -1,0 +1,107 @@
+/**
+ * Tardis.dev trades CSV: `exchange,symbol,timestamp,local_timestamp,id,side,price,amount`, times
+ * in microseconds, `side` the aggressor (`buy`/`sell`/`unknown`). BitMEX ids are UUID strings.
+ *
+ * @module
+ */
+import { FileParseError, type ParsedTrades, type RowProblem, tradeColumns } from "../types.ts";
+import {
+  colIndex,
+  epochToMs,
+  headerNames,
+  num,
+  sideFromWord,
+  splitLines,
+  tradeIdOf,
+} from "../text.ts";
+import { finishTrades, lineRaw, shapeProblem } from "../build.ts";
+
+/**
+ * Map a Tardis exchange id to a cryptolab venue id: `binance-futures` -> `binance_futures`.
+ *
+ * @example
+ * ```ts
+ * import { tardisVenue } from "@lib/ingest/formats/tardis_trades_csv.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(tardisVenue("binance-futures"), "binance_futures");
+ * assert.equal(tardisVenue("bitmex"), "bitmex");
+ * ```
+ */
+export function tardisVenue(exchange: string): string {
+  return exchange.trim().toLowerCase().replaceAll("-", "_");
+}
+
+/**
+ * Parse a Tardis trades CSV. The file's venue and symbol come from its first row; rows naming
+ * another exchange or symbol are refused.
+ *
+ * @example
+ * ```ts
+ * import { parseTardisTradesCsv } from "@lib/ingest/formats/tardis_trades_csv.ts";
+ * import assert from "node:assert/strict";
+ * const p = parseTardisTradesCsv("exchange,symbol,timestamp,local_timestamp,id,side,price,amount\n" +
+ *   "binance-futures,BTCUSDT,1582329602111000,1582329602418379,42377944,buy,9682,0.132\n");
+ * assert.deepEqual([p.venue, p.symbol, p.ts[0], p.side[0]], ["binance_futures", "BTCUSDT", 1582329602111, 1]);
+ * ```
+ */
+export function parseTardisTradesCsv(text: string): ParsedTrades {
+  const lines = splitLines(text);
+  const h = headerNames(lines[0] ?? "");
+  const iEx = colIndex(h, "exchange"), iSym = colIndex(h, "symbol");
+  const iTs = colIndex(h, "timestamp"), iId = colIndex(h, "id"), iSide = colIndex(h, "side");
+  const iP = colIndex(h, "price"), iQ = colIndex(h, "amount");
+  if ([iEx, iSym, iTs, iId, iSide, iP, iQ].some((i) => i < 0)) {
+    throw new FileParseError(
+      1,
+      `expected the Tardis header exchange,symbol,timestamp,local_timestamp,id,side,price,amount; got "${
+        lines[0] ?? ""
+      }"`,
+    );
+  }
+  const c = tradeColumns(lines.length - 1);
+  const problems: RowProblem[] = [];
+  let n = 0, rowsRead = 0;
+  let exchange: string | undefined, symbol: string | undefined;
+  for (let li = 1; li < lines.length; li++) {
+    const line = lines[li]!;
+    if (line.trim() === "") continue;
+    rowsRead++;
+    const f = line.split(",");
+    if (f.length !== h.length) {
+      problems.push(shapeProblem(li + 1, line, String(h.length), f.length));
+      continue;
+    }
+    const ex = f[iEx]!.trim(), sym = f[iSym]!.trim();
+    exchange ??= ex;
+    symbol ??= sym;
+    if (ex !== exchange || sym !== symbol) {
+      problems.push({
+        ref: li + 1,
+        raw: line,
+        kind: "other instrument",
+        detail: `row is ${ex} ${sym} but the file starts with ${exchange} ${symbol}`,
+      });
+      continue;
+    }
+    const id = tradeIdOf(f[iId]);
+    if (id === undefined) {
+      problems.push({ ref: li + 1, raw: line, kind: "missing trade id", detail: "empty id" });
+      continue;
+    }
+    c.tradeId[n] = id;
+    c.ts[n] = epochToMs(num(f[iTs]));
+    c.price[n] = num(f[iP]);
+    c.qty[n] = num(f[iQ]);
+    c.side[n] = sideFromWord(f[iSide]);
+    c.ref[n] = li + 1;
+    n++;
+  }
+  return finishTrades(c, n, {
+    refKind: "line",
+    raw: lineRaw(lines, c.ref),
+    problems,
+    rowsRead,
+    venue: exchange === undefined ? undefined : tardisVenue(exchange),
+    symbol,
+  });
+}

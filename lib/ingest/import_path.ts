@@ -1,0 +1,440 @@
+/**
+ * Importing market-data files into the store: detect, parse, validate, write one transaction
+ * per file, quarantine refused rows, report per file.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import { readFileSync } from "node:fs";
+import { type Freq, FREQS } from "../core/freq.ts";
+import type { SeriesKey } from "../core/types.ts";
+import { withTransaction } from "../store/db.ts";
+import { writeBars } from "../store/bars.ts";
+import { writeTrades } from "../store/trades.ts";
+import { quarantine } from "../store/quarantine.ts";
+import { finishRun, startRun } from "../store/runs.ts";
+import { upsertInstrument } from "../store/instruments.ts";
+import { BAR_FORMATS, detectFormat, type FormatName } from "./detect.ts";
+import { maybeGunzip, parseBytes } from "./parse.ts";
+import {
+  freqFromName,
+  inferVenue,
+  instrumentKind,
+  modalFreq,
+  splitSymbol,
+  symbolFromName,
+  venueSymbol,
+} from "./naming.ts";
+import { validateBars } from "./validate_bars.ts";
+import { validateTrades } from "./validate_trades.ts";
+import { newOrChanged } from "./store_diff.ts";
+import { type ImportTarget, listImportTargets } from "./walk.ts";
+import type { Parsed, RowProblem } from "./types.ts";
+
+/** Overrides for what is otherwise inferred from each file. */
+export interface ImportOptions {
+  /** Venue id for every file (`binance`, `kraken`, ...). */
+  readonly venue?: string | undefined;
+  /** Symbol for every file, exactly as the venue spells it. */
+  readonly symbol?: string | undefined;
+  /** Bar frequency for every bar file. */
+  readonly freq?: Freq | undefined;
+  /** Overwrite stored bars that differ instead of quarantining the new rows. Default false. */
+  readonly replace?: boolean | undefined;
+  /**
+   * Parse and validate every file but write nothing (no store rows, no `ingest_runs` row):
+   * reports rows read and rows that would be quarantined by validation. Default false.
+   */
+  readonly dryRun?: boolean | undefined;
+}
+
+/** Progress after each file. */
+export interface ImportProgress {
+  readonly filesDone: number;
+  readonly filesTotal: number;
+  /** Data rows read so far. */
+  readonly rows: number;
+  readonly elapsedMs: number;
+  /** The file just finished. */
+  readonly file: FileReport;
+}
+
+/** What happened to one file. */
+export interface FileReport {
+  readonly path: string;
+  /** Provenance recorded with its rows and quarantine entries (`file:...`). */
+  readonly source: string;
+  readonly status: "imported" | "skipped" | "failed";
+  /** Why it was skipped, or the error that made it fail (names the file and line). */
+  readonly message: string | undefined;
+  readonly format: FormatName | undefined;
+  readonly venue: string | undefined;
+  readonly symbol: string | undefined;
+  /** Bar frequency; undefined for trade files. */
+  readonly freq: Freq | undefined;
+  /** Data rows in the file. */
+  readonly rowsRead: number;
+  readonly inserted: number;
+  readonly replaced: number;
+  /** Rows already stored with the same values. */
+  readonly unchanged: number;
+  /** Rows identical to an earlier row of the same file (dropped). */
+  readonly duplicatesDropped: number;
+  /** Rows refused (parse, validation and conflicts with the store). */
+  readonly quarantined: number;
+  /** Refused rows by reason, e.g. `{ "high < low": 2 }`. */
+  readonly quarantinedByReason: Readonly<Record<string, number>>;
+}
+
+/** What {@link importPaths} did. */
+export interface ImportReport {
+  /** The `ingest_runs` row of this import. */
+  readonly runId: number;
+  readonly files: readonly FileReport[];
+  readonly imported: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly rowsRead: number;
+  readonly inserted: number;
+  readonly quarantined: number;
+  readonly elapsedMs: number;
+}
+
+/** Reason category for rows that disagree with what the store holds. */
+export const CONFLICT_REASON = "conflicts with stored row";
+
+const HEAD_BYTES = 8192;
+
+/**
+ * Import files and directories (walked recursively, sorted) into the store. Each file is
+ * parsed and validated first and then written in ONE transaction, so a file that fails leaves
+ * the store exactly as it was; the import goes on with the next file and the failure is in the
+ * report. Importing the same file twice changes nothing. One `ingest_runs` row records the
+ * whole call.
+ *
+ * @example Import a freqtrade file twice
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { importPaths } from "@lib/ingest/import_path.ts";
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/BTC_USDT-1h.json`,
+ *   "[[0,1,2,0.5,1.5,10],[3600000,1.5,2,1,1.8,12],[7200000,1,0.5,2,1,1]]");
+ * const { db } = openStore(":memory:");
+ * const r1 = await importPaths(db, [`${dir}/BTC_USDT-1h.json`], { venue: "binance" });
+ * assert.equal(r1.files[0]?.inserted, 2);
+ * assert.deepEqual(r1.files[0]?.quarantinedByReason, { "high < low": 1 });
+ * const r2 = await importPaths(db, [`${dir}/BTC_USDT-1h.json`], { venue: "binance" });
+ * assert.equal(r2.files[0]?.unchanged, 2);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export async function importPaths(
+  db: DatabaseSync,
+  paths: readonly string[],
+  options: ImportOptions = {},
+  onProgress?: (p: ImportProgress) => void,
+): Promise<ImportReport> {
+  const t0 = performance.now();
+  const targets = listImportTargets(paths);
+  const runId = options.dryRun ? 0 : startRun(db, "import", { paths, ...options });
+  const files: FileReport[] = [];
+  let rows = 0;
+  try {
+    for (const t of targets) {
+      const r = await importTarget(db, t, options, runId);
+      files.push(r);
+      rows += r.rowsRead;
+      onProgress?.({
+        filesDone: files.length,
+        filesTotal: targets.length,
+        rows,
+        elapsedMs: performance.now() - t0,
+        file: r,
+      });
+    }
+  } catch (e) {
+    if (!options.dryRun) finishRun(db, runId, "interrupted", { message: (e as Error).message });
+    throw e;
+  }
+  const sum = (f: (r: FileReport) => number) => files.reduce((a, r) => a + f(r), 0);
+  const failed = files.filter((f) => f.status === "failed").length;
+  const report: ImportReport = {
+    runId,
+    files,
+    imported: files.filter((f) => f.status === "imported").length,
+    skipped: files.filter((f) => f.status === "skipped").length,
+    failed,
+    rowsRead: rows,
+    inserted: sum((r) => r.inserted + r.replaced),
+    quarantined: sum((r) => r.quarantined),
+    elapsedMs: performance.now() - t0,
+  };
+  if (options.dryRun) return report;
+  finishRun(db, runId, failed > 0 ? "failed" : "ok", {
+    rowsWritten: report.inserted,
+    rowsQuarantined: report.quarantined,
+    message: failed > 0 ? `${failed} of ${files.length} files failed` : `${files.length} files`,
+  });
+  return report;
+}
+
+function emptyReport(t: ImportTarget): FileReport {
+  return {
+    path: t.path,
+    source: t.source,
+    status: "imported",
+    message: undefined,
+    format: undefined,
+    venue: undefined,
+    symbol: undefined,
+    freq: undefined,
+    rowsRead: 0,
+    inserted: 0,
+    replaced: 0,
+    unchanged: 0,
+    duplicatesDropped: 0,
+    quarantined: 0,
+    quarantinedByReason: {},
+  };
+}
+
+class Skip extends Error {}
+
+async function importTarget(
+  db: DatabaseSync,
+  t: ImportTarget,
+  options: ImportOptions,
+  runId: number,
+): Promise<FileReport> {
+  const base = emptyReport(t);
+  if (t.skip !== undefined) return { ...base, status: "skipped", message: t.skip };
+  let format: FormatName | undefined;
+  try {
+    const bytes = readFileSync(t.path);
+    const head = /\.parquet$/i.test(t.path)
+      ? ""
+      : new TextDecoder().decode(maybeGunzip(bytes).subarray(0, HEAD_BYTES));
+    const d = detectFormat(t.path, head);
+    if (d.kind === "skip") return { ...base, status: "skipped", message: d.reason };
+    if (d.kind === "unknown") {
+      return {
+        ...base,
+        status: "failed",
+        message: `${t.path}: line 1: unknown layout: ${d.reason}`,
+      };
+    }
+    format = d.format;
+    const freqHint = BAR_FORMATS.has(format) ? preflightFreq(format, t.path, options) : undefined;
+    const parsed = await parseBytes(format, bytes);
+    const venue = options.venue ?? (parsed.kind === "trades" ? parsed.venue : undefined) ??
+      inferVenue(t.path);
+    if (venue === undefined) {
+      throw new Error(
+        `cannot infer the venue from the path or contents: pass --venue (binance, kraken, ...)`,
+      );
+    }
+    const named = symbolFromName(format, t.path);
+    const rawSymbol = options.symbol ?? parsed.symbol ?? named?.symbol;
+    if (rawSymbol === undefined) {
+      throw new Error(`cannot infer the symbol from the file name or contents: pass --symbol`);
+    }
+    const symbol = options.symbol ?? venueSymbol(venue, rawSymbol);
+    const split =
+      named?.base !== undefined && options.symbol === undefined && parsed.symbol === undefined
+        ? { base: named.base, quote: named.quote ?? null }
+        : splitSymbol(rawSymbol);
+    const instrument = {
+      venue,
+      symbol,
+      base: split.base,
+      quote: split.quote,
+      kind: instrumentKind(venue, symbol),
+    };
+    const info = { ...base, format, venue, symbol, rowsRead: parsed.rowsRead };
+    if (parsed.kind === "bars") {
+      const freq = freqHint ?? modalFreq(parsed.ts);
+      if (freq === undefined) {
+        throw new Error(`cannot infer the bar frequency from the name or timestamps: pass --freq`);
+      }
+      return writeBarFile(db, t, { venue, symbol, freq }, parsed, instrument, options, runId, {
+        ...info,
+        freq,
+      });
+    }
+    return writeTradeFile(db, t, parsed, instrument, options, runId, info);
+  } catch (e) {
+    if (e instanceof Skip) return { ...base, format, status: "skipped", message: e.message };
+    return { ...base, format, status: "failed", message: `${t.path}: ${(e as Error).message}` };
+  }
+}
+
+/** Frequency from the flag or the name; throws Skip for lengths cryptolab does not store. */
+function preflightFreq(format: FormatName, path: string, options: ImportOptions): Freq | undefined {
+  if (format === "freqtrade_json" && /-mark\.json(\.gz)?$/i.test(path)) {
+    throw new Skip("mark-price candles (an index, not traded prices)");
+  }
+  if (options.freq !== undefined) return options.freq;
+  const hint = freqFromName(format, path);
+  if (hint === undefined) return undefined;
+  if ("unsupported" in hint) {
+    throw new Skip(
+      `${hint.unsupported} bars are not a supported frequency (${
+        FREQS.join(" ")
+      }); pass --freq to override`,
+    );
+  }
+  return hint.freq;
+}
+
+function locator(refKind: "line" | "row", ref: number): string {
+  return `${refKind} ${ref}`;
+}
+
+function countReasons(problems: readonly RowProblem[], conflicts: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of problems) out[p.kind] = (out[p.kind] ?? 0) + 1;
+  if (conflicts > 0) out[CONFLICT_REASON] = conflicts;
+  return out;
+}
+
+type Instrument = Parameters<typeof upsertInstrument>[1];
+
+function writeBarFile(
+  db: DatabaseSync,
+  t: ImportTarget,
+  key: SeriesKey,
+  parsed: Extract<Parsed, { kind: "bars" }>,
+  instrument: Instrument,
+  options: ImportOptions,
+  runId: number,
+  info: FileReport,
+): FileReport {
+  const v = validateBars(parsed, key);
+  if (options.dryRun) return dryReport(info, v.problems, v.duplicatesDropped);
+  return withTransaction(db, () => {
+    const diff = newOrChanged(db, v.bars);
+    upsertInstrument(db, instrument, t.source);
+    const w = writeBars(db, diff.bars, {
+      source: t.source,
+      runId,
+      onConflict: options.replace ? "replace" : "keep",
+    });
+    for (const p of v.problems) {
+      quarantine(db, {
+        source: t.source,
+        locator: locator(parsed.refKind, p.ref),
+        raw: p.raw,
+        reason: `${p.kind}: ${p.detail}`,
+        runId,
+      });
+    }
+    for (const c of w.conflicts) {
+      const row = v.rowOf[diff.index[c.index]!]!;
+      quarantine(db, {
+        source: t.source,
+        locator: locator(parsed.refKind, parsed.ref[row]!),
+        raw: parsed.raw(row),
+        reason: `${CONFLICT_REASON} (stored source ${c.storedSource}): ${c.detail}`,
+        runId,
+      });
+    }
+    return {
+      ...info,
+      inserted: w.inserted,
+      replaced: w.replaced,
+      unchanged: diff.unchanged + w.unchanged,
+      duplicatesDropped: v.duplicatesDropped,
+      quarantined: v.problems.length + w.conflicts.length,
+      quarantinedByReason: countReasons(v.problems, w.conflicts.length),
+    };
+  });
+}
+
+function dryReport(
+  info: FileReport,
+  problems: RowProblem[],
+  duplicatesDropped: number,
+): FileReport {
+  return {
+    ...info,
+    duplicatesDropped,
+    quarantined: problems.length,
+    quarantinedByReason: countReasons(problems, 0),
+  };
+}
+
+function writeTradeFile(
+  db: DatabaseSync,
+  t: ImportTarget,
+  parsed: Extract<Parsed, { kind: "trades" }>,
+  instrument: Instrument,
+  options: ImportOptions,
+  runId: number,
+  info: FileReport,
+): FileReport {
+  const v = validateTrades(parsed, instrument.venue, instrument.symbol);
+  if (options.dryRun) return dryReport(info, v.problems, v.duplicatesDropped);
+  return withTransaction(db, () => {
+    upsertInstrument(db, instrument, t.source);
+    const w = writeTrades(db, v.trades, { source: t.source, runId });
+    for (const p of v.problems) {
+      quarantine(db, {
+        source: t.source,
+        locator: locator(parsed.refKind, p.ref),
+        raw: p.raw,
+        reason: `${p.kind}: ${p.detail}`,
+        runId,
+      });
+    }
+    for (const c of w.conflicts) {
+      const row = v.rowOf[c.index]!;
+      quarantine(db, {
+        source: t.source,
+        locator: locator(parsed.refKind, parsed.ref[row]!),
+        raw: parsed.raw(row),
+        reason: `${CONFLICT_REASON}: ${c.detail}`,
+        runId,
+      });
+    }
+    return {
+      ...info,
+      inserted: w.inserted,
+      unchanged: w.unchanged,
+      duplicatesDropped: v.duplicatesDropped,
+      quarantined: v.problems.length + w.conflicts.length,
+      quarantinedByReason: countReasons(v.problems, w.conflicts.length),
+    };
+  });
+}
+
+/**
+ * One summary line for a file: format, venue, symbol, freq, rows read, inserted, unchanged,
+ * quarantined by reason.
+ *
+ * @example
+ * ```ts
+ * import { formatFileReport } from "@lib/ingest/import_path.ts";
+ * import assert from "node:assert/strict";
+ * const line = formatFileReport({
+ *   path: "a.json", source: "file:a.json", status: "imported", message: undefined,
+ *   format: "freqtrade_json", venue: "binance", symbol: "BTCUSDT", freq: "1h", rowsRead: 3,
+ *   inserted: 2, replaced: 0, unchanged: 0, duplicatesDropped: 0, quarantined: 1,
+ *   quarantinedByReason: { "high < low": 1 },
+ * });
+ * assert.equal(line,
+ *   "a.json: freqtrade_json binance BTCUSDT 1h rows=3 inserted=2 unchanged=0 quarantined=1 (high < low: 1)");
+ * ```
+ */
+export function formatFileReport(r: FileReport): string {
+  if (r.status !== "imported") return `${r.path}: ${r.status}: ${r.message ?? ""}`;
+  const reasons = Object.entries(r.quarantinedByReason).map(([k, n]) => `${k}: ${n}`).join(", ");
+  return `${r.path}: ${r.format} ${r.venue} ${r.symbol} ${r.freq ?? "trades"} rows=${r.rowsRead} ` +
+    `inserted=${r.inserted}${
+      r.replaced ? ` replaced=${r.replaced}` : ""
+    } unchanged=${r.unchanged}` +
+    `${
+      r.duplicatesDropped ? ` duplicates=${r.duplicatesDropped}` : ""
+    } quarantined=${r.quarantined}` +
+    (reasons ? ` (${reasons})` : "");
+}

@@ -1,0 +1,13 @@
+/**
+ * One function per chart; each returns a {@link FigureBlock} (deterministic SVG plus the
+ * numbers behind it).
+ *
+ * @module
+ */
+export * from "./coverage.ts";
+export * from "./cumulative_returns.ts";
+export * from "./correlation_heatmap.ts";
+export * from "./rolling_beta.ts";
+export * from "./sharpe_bars.ts";
+export * from "./series.ts";
+export * from "./figure.ts";

@@ -1,0 +1,134 @@
+/**
+ * Shared pieces of the multi-series charts: the palette and the thinning of long series.
+ *
+ * @module
+ */
+
+/**
+ * Twenty distinguishable colors (Tableau 20) for one line per asset. Plot's default
+ * categorical scheme has ten and would reuse colors in a 20-asset report.
+ */
+export const SERIES_COLORS: readonly string[] = [
+  "#4e79a7",
+  "#f28e2b",
+  "#e15759",
+  "#76b7b2",
+  "#59a14f",
+  "#edc948",
+  "#b07aa1",
+  "#ff9da7",
+  "#9c755f",
+  "#bab0ac",
+  "#a0cbe8",
+  "#ffbe7d",
+  "#ff9d9a",
+  "#86bcb6",
+  "#8cd17d",
+  "#f1ce63",
+  "#d4a6c8",
+  "#fabfd2",
+  "#d7b5a6",
+  "#79706e",
+];
+
+/** One named series on a shared time index. */
+export interface NamedSeries {
+  /** The asset (or series) name; shown escaped. */
+  readonly asset: string;
+  /** One value per index entry; NaN where undefined (the line breaks there). */
+  readonly values: ArrayLike<number>;
+}
+
+/** Long-format columns of several series, ready for Plot's columnar channels. */
+export interface LongColumns {
+  readonly x: Date[];
+  readonly y: Float64Array;
+  readonly z: string[];
+}
+
+/**
+ * Flatten `series` on `index` into long-format columns, keeping at most about `maxPoints`
+ * points per series (every k-th point, always including the last) so that the SVG stays small.
+ * Throws when a series' length differs from the index.
+ *
+ * @example
+ * ```ts
+ * import { toLongColumns } from "@lib/report/charts/series.ts";
+ * import assert from "node:assert/strict";
+ * const cols = toLongColumns([0, 1, 2, 3, 4], [{ asset: "A", values: [1, 2, 3, 4, 5] }], 2);
+ * assert.deepEqual([...cols.y], [1, 4, 5]);
+ * ```
+ */
+export function toLongColumns(
+  index: ArrayLike<number>,
+  series: readonly NamedSeries[],
+  maxPoints: number,
+): LongColumns {
+  if (!(maxPoints >= 2)) {
+    throw new RangeError(`Cannot thin series: maxPoints must be >= 2, got ${maxPoints}`);
+  }
+  const n = index.length;
+  const step = Math.max(1, Math.ceil(n / maxPoints));
+  const picks: number[] = [];
+  for (let i = 0; i < n; i += step) picks.push(i);
+  if (n > 0 && picks[picks.length - 1] !== n - 1) picks.push(n - 1);
+  const m = picks.length * series.length;
+  const x: Date[] = new Array(m);
+  const y = new Float64Array(m);
+  const z: string[] = new Array(m);
+  let k = 0;
+  for (const s of series) {
+    if (s.values.length !== n) {
+      throw new RangeError(
+        `Cannot chart series "${s.asset}": it has ${s.values.length} values for ${n} times`,
+      );
+    }
+    for (const i of picks) {
+      x[k] = new Date(index[i]!);
+      y[k] = s.values[i]!;
+      z[k] = s.asset;
+      k++;
+    }
+  }
+  return { x, y, z };
+}
+
+/** Minimum, maximum, last finite value and mean of the finite values (NaN when none). */
+export function summarize(values: ArrayLike<number>): {
+  min: number;
+  max: number;
+  last: number;
+  mean: number;
+} {
+  let min = Infinity, max = -Infinity, last = NaN, sum = 0, count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    last = v;
+    sum += v;
+    count++;
+  }
+  return count === 0
+    ? { min: NaN, max: NaN, last: NaN, mean: NaN }
+    : { min, max, last, mean: sum / count };
+}
+
+/**
+ * Left margin in px that fits the longest of `labels` at Plot's 10px font (about 6px a
+ * character), between 40 and 200 px; longer labels are cut by the chart edge.
+ *
+ * @example
+ * ```ts
+ * import { labelMargin } from "@lib/report/charts/series.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(labelMargin(["BTC"]), 40);
+ * assert.equal(labelMargin(["A".repeat(100)]), 200);
+ * ```
+ */
+export function labelMargin(labels: readonly string[]): number {
+  let longest = 0;
+  for (const l of labels) longest = Math.max(longest, l.length);
+  return Math.min(200, Math.max(40, Math.ceil(6 * longest + 14)));
+}

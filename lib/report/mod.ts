@@ -1,0 +1,24 @@
+/**
+ * The report layer: a versioned report model, charts (Observable Plot rendered to
+ * deterministic SVG), renderers (self-contained HTML, canonical JSON), the manifest that pins
+ * down how a report was produced, and a verifier for report folders.
+ *
+ * Layers, each usable on its own: `charts/` (one function per chart, returns a figure block)
+ * -> `model.ts` (sections and blocks) -> `html.ts` / `json.ts` (renderers) -> `write.ts`
+ * (the report folder) -> `verify.ts` (check a folder against its manifest).
+ *
+ * @module
+ */
+export * from "./model.ts";
+export * from "./schema.ts";
+export * from "./json.ts";
+export * from "./escape.ts";
+export * from "./format.ts";
+export * from "./plot_svg.ts";
+export * from "./html.ts";
+export * from "./manifest.ts";
+export * from "./write.ts";
+export * from "./verify.ts";
+export * from "./charts/mod.ts";
+export * from "./demo_report.ts";
+export * from "./demo_run.ts";

@@ -1,0 +1,44 @@
+/**
+ * Pure numeric statistics on `Float64Array` / `readonly number[]`: no I/O, no store, no
+ * DataFrames. Missing values are `NaN`; every function treats non-finite values as missing and
+ * says how. Annualization uses 365 days (8,760 hours; see `PERIODS_PER_YEAR` in
+ * `lib/core/freq.ts`), never 252.
+ *
+ * - Random numbers: {@link createRng} (seeded xoshiro128**, normal, Student-t, gamma, int).
+ * - Summaries: {@link mean}, {@link std}, {@link excessKurtosis}, {@link autocorrelation}.
+ * - Performance: {@link annualizedReturn}, {@link annualizedVolatility}, {@link sharpeRatio},
+ *   {@link maxDrawdown}, {@link cumulativeReturns}.
+ * - Co-movement: {@link pearson}, {@link correlationMatrix}, {@link rollingBeta},
+ *   {@link rollingBetaCausal}.
+ *
+ * @example Per-asset report numbers from hourly log returns
+ * ```ts
+ * import {
+ *   annualizedReturn, annualizedVolatility, createRng, maxDrawdown, sharpeRatio,
+ * } from "@lib/stats/mod.ts";
+ * import assert from "node:assert/strict";
+ * const rng = createRng(1);
+ * const r = Float64Array.from({ length: 1000 }, () => 0.0001 + 0.01 * rng.normal());
+ * const ann = annualizedReturn(r, 8760);
+ * const vol = annualizedVolatility(r, 8760);
+ * assert.ok(Math.abs(sharpeRatio(r, 8760) - ann.logReturn / vol) < 1e-9);
+ * assert.ok(maxDrawdown(r).maxDrawdown > 0);
+ * ```
+ *
+ * @module
+ */
+export type { Series } from "./types.ts";
+export { createRng, type Rng } from "./rng.ts";
+export { mean } from "./mean.ts";
+export { std } from "./std.ts";
+export { excessKurtosis } from "./excess_kurtosis.ts";
+export { autocorrelation } from "./autocorrelation.ts";
+export { type AnnualizedReturn, annualizedReturn } from "./annualized_return.ts";
+export { annualizedVolatility } from "./annualized_volatility.ts";
+export { sharpeRatio } from "./sharpe_ratio.ts";
+export { type MaxDrawdown, maxDrawdown } from "./max_drawdown.ts";
+export { cumulativeReturns } from "./cumulative_returns.ts";
+export { pearson } from "./pearson.ts";
+export { correlationMatrix, type CorrelationMatrixOptions } from "./correlation_matrix.ts";
+export { rollingBeta, type RollingBetaOptions } from "./rolling_beta.ts";
+export { rollingBetaCausal } from "./rolling_beta_causal.ts";

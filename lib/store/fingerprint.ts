@@ -1,0 +1,268 @@
+/**
+ * Dataset fingerprints: the SHA-256 of the canonical encoding of exactly the rows used.
+ *
+ * Rows are encoded in key order with the market-data columns only (see
+ * `lib/core/canonical.ts` for the byte layout). Provenance columns (`source`, `run_id`,
+ * `fetched_at`) are left out on purpose: the same data imported in another order, from another
+ * file or by another run has the same fingerprint, while any changed value, any added or
+ * removed row, and NULL versus 0 all change it.
+ *
+ * - bars: columns {@link BAR_FINGERPRINT_COLUMNS}, rows ordered by (venue, symbol, freq, ts);
+ * - trades: columns {@link TRADE_FINGERPRINT_COLUMNS}, rows ordered by (venue, symbol, trade_id);
+ * - store: the bars stream followed by the trades stream in one hash.
+ *
+ * Text keys are ordered by their UTF-8 bytes (SQLite's BINARY collation), in SQL and in
+ * {@link fingerprintBarColumns} alike.
+ *
+ * @module
+ */
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import {
+  type CanonicalColumn,
+  type CanonicalDigest,
+  type CanonicalEncoder,
+  CanonicalHasher,
+  type CanonicalValue,
+} from "../core/canonical.ts";
+import type { BarColumns, SeriesKey } from "../core/types.ts";
+import type { Freq } from "../core/freq.ts";
+import type { TimeWindow } from "./bars.ts";
+import { returnArrays } from "./sql.ts";
+
+/** A fingerprint: 64-hex SHA-256, row count, encoded columns and encoding version. */
+export type Fingerprint = CanonicalDigest;
+
+/** Market-data columns of `bars`, in encoding order. */
+export const BAR_FINGERPRINT_COLUMNS: readonly CanonicalColumn[] = [
+  { name: "venue", type: "text" },
+  { name: "symbol", type: "text" },
+  { name: "freq", type: "text" },
+  { name: "ts", type: "integer" },
+  { name: "open", type: "real" },
+  { name: "high", type: "real" },
+  { name: "low", type: "real" },
+  { name: "close", type: "real" },
+  { name: "volume", type: "real" },
+  { name: "quote_volume", type: "real" },
+  { name: "trade_count", type: "integer" },
+  { name: "vwap", type: "real" },
+  { name: "complete", type: "integer" },
+];
+
+/** Market-data columns of `trades`, in encoding order. */
+export const TRADE_FINGERPRINT_COLUMNS: readonly CanonicalColumn[] = [
+  { name: "venue", type: "text" },
+  { name: "symbol", type: "text" },
+  { name: "trade_id", type: "integer" },
+  { name: "ts", type: "real" },
+  { name: "price", type: "real" },
+  { name: "qty", type: "real" },
+  { name: "side", type: "integer" },
+];
+
+/** Which bars to fingerprint; every field optional. */
+export interface BarFilter extends TimeWindow {
+  readonly venue?: string | undefined;
+  readonly symbol?: string | undefined;
+  readonly freq?: Freq | undefined;
+}
+
+/** Which trades to fingerprint; every field optional. */
+export interface TradeFilter extends TimeWindow {
+  readonly venue?: string | undefined;
+  readonly symbol?: string | undefined;
+}
+
+function whereClause(
+  filter: Record<string, unknown>,
+  keys: readonly string[],
+): { sql: string; params: SQLInputValue[] } {
+  const where: string[] = [];
+  const params: SQLInputValue[] = [];
+  for (const k of keys) {
+    const v = filter[k];
+    if (v !== undefined) {
+      where.push(`${k} = ?`);
+      params.push(v as SQLInputValue);
+    }
+  }
+  if (filter.from !== undefined) {
+    where.push("ts >= ?");
+    params.push(filter.from as number);
+  }
+  if (filter.to !== undefined) {
+    where.push("ts < ?");
+    params.push(filter.to as number);
+  }
+  return { sql: where.length ? "WHERE " + where.join(" AND ") : "", params };
+}
+
+function streamRows(
+  db: DatabaseSync,
+  enc: CanonicalEncoder,
+  sql: string,
+  params: SQLInputValue[],
+): void {
+  const stmt = returnArrays(db.prepare(sql));
+  for (const row of stmt.iterate(...params)) enc.row(row as unknown as CanonicalValue[]);
+}
+
+function hashBars(db: DatabaseSync, h: CanonicalHasher, filter: BarFilter): void {
+  const enc = h.addTable(BAR_FINGERPRINT_COLUMNS);
+  const w = whereClause(filter as Record<string, unknown>, ["venue", "symbol", "freq"]);
+  streamRows(
+    db,
+    enc,
+    `SELECT venue, symbol, freq, ts, open, high, low, close, volume, quote_volume, trade_count,
+            vwap, complete
+     FROM bars ${w.sql} ORDER BY venue, symbol, freq, ts`,
+    w.params,
+  );
+}
+
+function hashTrades(db: DatabaseSync, h: CanonicalHasher, filter: TradeFilter): void {
+  const enc = h.addTable(TRADE_FINGERPRINT_COLUMNS);
+  const w = whereClause(filter as Record<string, unknown>, ["venue", "symbol"]);
+  streamRows(
+    db,
+    enc,
+    `SELECT venue, symbol, trade_id, ts, price, qty, side FROM trades ${w.sql}
+     ORDER BY venue, symbol, trade_id`,
+    w.params,
+  );
+}
+
+/**
+ * Fingerprint the stored bars matching `filter` (all bars by default).
+ *
+ * @example
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { fingerprintBars } from "@lib/store/fingerprint.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const fp = fingerprintBars(db);
+ * assert.equal(fp.rows, 0);
+ * assert.match(fp.sha256, /^[0-9a-f]{64}$/);
+ * ```
+ */
+export function fingerprintBars(db: DatabaseSync, filter: BarFilter = {}): Fingerprint {
+  const h = new CanonicalHasher();
+  hashBars(db, h, filter);
+  return h.digest();
+}
+
+/** Fingerprint one stored bar series, optionally within a `[from, to)` window. */
+export function fingerprintSeries(
+  db: DatabaseSync,
+  key: SeriesKey,
+  window: TimeWindow = {},
+): Fingerprint {
+  return fingerprintBars(db, {
+    venue: key.venue,
+    symbol: key.symbol,
+    freq: key.freq,
+    from: window.from,
+    to: window.to,
+  });
+}
+
+/** Fingerprint the stored trades matching `filter` (all trades by default). */
+export function fingerprintTrades(db: DatabaseSync, filter: TradeFilter = {}): Fingerprint {
+  const h = new CanonicalHasher();
+  hashTrades(db, h, filter);
+  return h.digest();
+}
+
+/**
+ * Fingerprint the whole store's market data: every bar, then every trade, in one hash.
+ * `columns` lists the bar columns then the trade columns; `rows` counts both.
+ */
+export function fingerprintStore(db: DatabaseSync): Fingerprint {
+  const h = new CanonicalHasher();
+  hashBars(db, h, {});
+  hashTrades(db, h, {});
+  return h.digest();
+}
+
+const utf8 = new TextEncoder();
+function compareUtf8(a: string, b: string): number {
+  if (a === b) return 0;
+  const x = utf8.encode(a), y = utf8.encode(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    if (x[i] !== y[i]) return x[i]! - y[i]!;
+  }
+  return x.length - y.length;
+}
+
+/**
+ * Fingerprint in-memory bar batches exactly as {@link fingerprintBars} would fingerprint the
+ * same rows in the store: batches are put in key order, NaN in the nullable columns
+ * (quote_volume, trade_count, vwap) encodes as NULL, as the store writes it. Use it to
+ * fingerprint exactly the rows a report used.
+ *
+ * @example Equal to the store's fingerprint of the same rows
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { writeBars } from "@lib/store/bars.ts";
+ * import { fingerprintBarColumns, fingerprintBars } from "@lib/store/fingerprint.ts";
+ * import { allocBars } from "@lib/core/types.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const b = allocBars({ venue: "sim", symbol: "X", freq: "1h" }, 1);
+ * b.open[0] = 1; b.high[0] = 2; b.low[0] = 1; b.close[0] = 2; b.volume[0] = 3;
+ * writeBars(db, b, { source: "doc" });
+ * assert.equal(fingerprintBarColumns(b).sha256, fingerprintBars(db).sha256);
+ * ```
+ */
+export function fingerprintBarColumns(batches: BarColumns | readonly BarColumns[]): Fingerprint {
+  const list = (Array.isArray(batches) ? [...batches] : [batches]) as BarColumns[];
+  list.sort((a, b) =>
+    compareUtf8(a.venue, b.venue) || compareUtf8(a.symbol, b.symbol) ||
+    compareUtf8(a.freq, b.freq)
+  );
+  for (let i = 1; i < list.length; i++) {
+    const a = list[i - 1]!, b = list[i]!;
+    if (a.venue === b.venue && a.symbol === b.symbol && a.freq === b.freq) {
+      throw new RangeError(
+        `Cannot fingerprint bar batches: ${a.venue} ${a.symbol} ${a.freq} appears in two ` +
+          `batches; concatenate them first`,
+      );
+    }
+  }
+  const h = new CanonicalHasher();
+  const enc = h.addTable(BAR_FINGERPRINT_COLUMNS);
+  for (const b of list) {
+    const n = b.ts.length;
+    for (let i = 1; i < n; i++) {
+      if (!(b.ts[i]! > b.ts[i - 1]!)) {
+        throw new RangeError(
+          `Cannot fingerprint ${b.venue} ${b.symbol} ${b.freq}: ts must strictly increase ` +
+            `(row ${i}: ${b.ts[i - 1]} then ${b.ts[i]})`,
+        );
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      enc.text(b.venue);
+      enc.text(b.symbol);
+      enc.text(b.freq);
+      enc.integer(b.ts[i]!);
+      enc.real(b.open[i]!);
+      enc.real(b.high[i]!);
+      enc.real(b.low[i]!);
+      enc.real(b.close[i]!);
+      enc.real(b.volume[i]!);
+      const qv = b.quoteVolume[i]!, tc = b.tradeCount[i]!, vw = b.vwap[i]!;
+      if (qv !== qv) enc.nil();
+      else enc.real(qv);
+      if (tc !== tc) enc.nil();
+      else enc.integer(tc);
+      if (vw !== vw) enc.nil();
+      else enc.real(vw);
+      enc.integer(b.complete[i]!);
+      enc.endRow();
+    }
+  }
+  return h.digest();
+}

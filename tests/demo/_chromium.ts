@@ -1,0 +1,128 @@
+/**
+ * Open a local HTML file in headless Chromium and collect every console error, uncaught
+ * exception and browser log error (CSP violations, failed loads), over the DevTools protocol.
+ * Optionally save a full-page screenshot.
+ */
+import { existsSync } from "node:fs";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const HAS_CHROMIUM = existsSync(CHROMIUM);
+
+export interface PageCheck {
+  /** Console errors/warnings of level error, exceptions and log entries of level error. */
+  readonly errors: string[];
+  /** Every request the page tried to make to something other than its own file. */
+  readonly requests: string[];
+}
+
+type Msg = { id?: number; method?: string; params?: any; result?: any; error?: any };
+
+export async function checkPage(
+  fileUrl: string,
+  options: { screenshot?: string; width?: number } = {},
+): Promise<PageCheck> {
+  const profile = Deno.makeTempDirSync({ prefix: "cryptolab-chromium-" });
+  const child = new Deno.Command(CHROMIUM, {
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--hide-scrollbars",
+      `--user-data-dir=${profile}`,
+      "--remote-debugging-address=127.0.0.1",
+      "--remote-debugging-port=0",
+      `--window-size=${options.width ?? 1000},900`,
+      "about:blank",
+    ],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const port = await waitForPort(profile);
+    const list = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json() as {
+      type: string;
+      webSocketDebuggerUrl: string;
+    }[];
+    const page = list.find((t) => t.type === "page");
+    if (page === undefined) throw new Error("Chromium opened no page target");
+    const ws = new WebSocket(page.webSocketDebuggerUrl);
+    await new Promise((res, rej) => {
+      ws.onopen = res;
+      ws.onerror = rej;
+    });
+    const errors: string[] = [];
+    const requests: string[] = [];
+    const pending = new Map<number, (m: Msg) => void>();
+    let loaded: () => void = () => {};
+    const loadedP = new Promise<void>((r) => (loaded = r));
+    ws.onmessage = (e) => {
+      const m = JSON.parse(String(e.data)) as Msg;
+      if (m.id !== undefined) {
+        pending.get(m.id)?.(m);
+        pending.delete(m.id);
+        return;
+      }
+      const p = m.params;
+      switch (m.method) {
+        case "Runtime.consoleAPICalled":
+          if (p.type === "error" || p.type === "assert") {
+            errors.push(`console.${p.type}: ${p.args.map((a: any) => a.value ?? a.description).join(" ")}`);
+          }
+          break;
+        case "Runtime.exceptionThrown":
+          errors.push(`uncaught: ${p.exceptionDetails.exception?.description ?? p.exceptionDetails.text}`);
+          break;
+        case "Log.entryAdded":
+          if (p.entry.level === "error") errors.push(`log (${p.entry.source}): ${p.entry.text}`);
+          break;
+        case "Network.requestWillBeSent":
+          if (p.request.url !== fileUrl) requests.push(p.request.url);
+          break;
+        case "Page.loadEventFired":
+          loaded();
+          break;
+      }
+    };
+    let next = 1;
+    const send = (method: string, params: Record<string, unknown> = {}) =>
+      new Promise<Msg>((res, rej) => {
+        const id = next++;
+        pending.set(id, (m) => (m.error ? rej(new Error(`${method}: ${m.error.message}`)) : res(m)));
+        ws.send(JSON.stringify({ id, method, params }));
+      });
+    for (const d of ["Runtime", "Log", "Network", "Page"]) await send(`${d}.enable`);
+    await send("Page.navigate", { url: fileUrl });
+    await Promise.race([loadedP, delay(20_000).then(() => errors.push("page did not load in 20 s"))]);
+    await delay(300); // late console messages
+    if (options.screenshot !== undefined) {
+      const shot = await send("Page.captureScreenshot", { format: "png", captureBeyondViewport: true });
+      Deno.writeFileSync(options.screenshot, Uint8Array.from(atob(shot.result.data), (c) => c.charCodeAt(0)));
+    }
+    ws.close();
+    return { errors, requests };
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+    Deno.removeSync(profile, { recursive: true });
+  }
+}
+
+function delay(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function waitForPort(profile: string): Promise<number> {
+  const file = `${profile}/DevToolsActivePort`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      const port = Number(Deno.readTextFileSync(file).split("\n")[0]);
+      if (port > 0) return port;
+    } catch { /* not written yet */ }
+    await delay(50);
+  }
+  throw new Error("Chromium did not open its DevTools port within 10 s");
+}

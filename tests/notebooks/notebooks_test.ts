@@ -1,0 +1,121 @@
+/**
+ * Executes every notebook with the Deno kernel through `deno task notebooks` (nbconvert) and
+ * checks what they showed. Ignored, with the reason printed, when Jupyter is not installed:
+ * the README's test command must pass on a machine with only Node and npm; CI installs
+ * Jupyter, so there it runs.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { REPO_ROOT } from "../../tasks/notebooks.ts";
+
+function jupyterInstalled(): boolean {
+  try {
+    return new Deno.Command("jupyter", {
+      args: ["nbconvert", "--version"],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+const HAS_JUPYTER = jupyterInstalled();
+if (!HAS_JUPYTER) {
+  console.log(
+    "skipping notebook tests: jupyter is not on PATH " +
+      "(apt-get install -y jupyter-nbconvert python3-nbclient python3-ipykernel)",
+  );
+}
+
+interface Output {
+  output_type: string;
+  data?: Record<string, string | string[]>;
+}
+const joined = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join("") : v ?? "");
+
+Deno.test({
+  name: "deno task notebooks executes 01_getting_started and it shows table, figures, progress",
+  ignore: !HAS_JUPYTER,
+  fn: async () => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "notebooks", "01_getting_started.ipynb"],
+      cwd: REPO_ROOT,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(out.stdout);
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, `task failed:\n${stdout}\n${stderr}`);
+    assert.match(stdout, /^ok 01_getting_started\.ipynb/m);
+    assert.match(stdout, /1 of 1 notebooks ok/);
+    // the run used a temporary store, never the user's data/cryptolab.db
+    assert.match(stderr, /store for this run: .*cryptolab-notebooks-.*\(temporary\)/);
+
+    const nb = JSON.parse(
+      await Deno.readTextFile(join(REPO_ROOT, "notebooks/.executed/01_getting_started.ipynb")),
+    );
+    const outputs: Output[] = nb.cells.flatMap((c: { outputs?: Output[] }) => c.outputs ?? []);
+    assert.ok(!outputs.some((o) => o.output_type === "error"), "an error output");
+    const html = outputs.map((o) => joined(o.data?.["text/html"]));
+    const svgs = outputs.map((o) => joined(o.data?.["image/svg+xml"])).filter((s) => s !== "");
+
+    // coverage table and panel table: escaped HTML tables with a caption for the panel
+    const tables = html.filter((h) => h.startsWith('<table class="cryptolab-table">'));
+    assert.ok(tables.length >= 2, `expected >= 2 HTML tables, got ${tables.length}`);
+    assert.ok(tables.some((t) => /<th[^>]*>gaps<\/th>/.test(t)), "coverage table with gaps");
+    assert.ok(tables.some((t) => t.includes("<caption>sim 1h close")), "panel table");
+    // a bar chart (rects) and a price chart (line paths), as standalone SVG
+    assert.ok(svgs.length >= 2, `expected >= 2 SVG figures, got ${svgs.length}`);
+    assert.ok(svgs.every((s) => s.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')));
+    assert.ok(svgs.some((s) => /<rect\b/.test(s)), "a bar chart");
+    assert.ok(svgs.some((s) => /aria-label="line"/.test(s)), "a line chart");
+    // the progress bar ended in its final state
+    const bars = html.filter((h) => h.includes('class="cryptolab-progress"'));
+    assert.equal(bars.length, 1, "one progress bar");
+    assert.ok(bars[0]!.includes('data-state="done"'), bars[0]);
+    assert.match(bars[0]!, /100\.0%/);
+  },
+});
+
+Deno.test({
+  name:
+    "deno task notebooks fails with exit 1 naming the notebook and the error when a cell throws",
+  ignore: !HAS_JUPYTER,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "cryptolab-bad-nb-" });
+    try {
+      const cell = (i: number, source: string) => ({
+        cell_type: "code",
+        execution_count: null,
+        id: `c${i}`,
+        metadata: {},
+        outputs: [],
+        source,
+      });
+      const nb = {
+        cells: [cell(0, "const a = 1;"), cell(1, 'throw new RangeError("boom in cell two");')],
+        metadata: { kernelspec: { name: "cryptolab-deno", display_name: "cryptolab (Deno)" } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      };
+      const path = join(dir, "broken.ipynb");
+      await Deno.writeTextFile(path, JSON.stringify(nb));
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["task", "notebooks", path],
+        cwd: REPO_ROOT,
+        env: { NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 1, stderr);
+      assert.match(stderr, /FAILED broken\.ipynb .*a cell threw/);
+      assert.match(stderr, /RangeError: boom in cell two/);
+      assert.match(new TextDecoder().decode(out.stdout), /0 of 1 notebooks ok/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
