@@ -106,7 +106,9 @@ export class CanonicalEncoder {
       throw new RangeError("Cannot build a canonical encoder: give at least one column");
     }
     if (!(chunkBytes >= 64)) {
-      throw new RangeError(`Cannot build a canonical encoder: chunkBytes must be >= 64, got ${chunkBytes}`);
+      throw new RangeError(
+        `Cannot build a canonical encoder: chunkBytes must be >= 64, got ${chunkBytes}`,
+      );
     }
     this.columns = columns;
     this.#sink = sink;

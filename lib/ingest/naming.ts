@@ -254,13 +254,16 @@ const QUOTES = [
 
 /**
  * Split a symbol into base and quote: by its separator when it has one (`BTC/USDT`,
- * `BTC-PERP` quoted in USD), else by the longest known quote currency at the end.
+ * `BTC-PERP` quoted in USD), else by the longest known quote currency at the end that leaves a base of three or more
+ * letters.
  *
  * @example
  * ```ts
  * import { splitSymbol } from "@lib/ingest/naming.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(splitSymbol("XBTUSDC"), { base: "XBT", quote: "USDC" });
+ * assert.deepEqual(splitSymbol("XBTUSD"), { base: "XBT", quote: "USD" });
+ * assert.deepEqual(splitSymbol("BTCTUSD"), { base: "BTC", quote: "TUSD" });
  * assert.deepEqual(splitSymbol("ETCBTC"), { base: "ETC", quote: "BTC" });
  * assert.deepEqual(splitSymbol("BTC-PERP"), { base: "BTC", quote: "USD" });
  * ```
@@ -273,10 +276,18 @@ export function splitSymbol(symbol: string): { base: string | null; quote: strin
   if (parts.length >= 2 && parts[0] !== "" && parts[1] !== "") {
     return { base: parts[0]!, quote: parts[1]! };
   }
+  // the longest known quote that leaves a base of 3+ letters: XBTUSD is XBT/USD, not XB/TUSD
+  let best: string | undefined;
   for (const q of QUOTES) {
-    if (s.endsWith(q) && s.length > q.length) return { base: s.slice(0, -q.length), quote: q };
+    if (
+      s.endsWith(q) && s.length - q.length >= 3 && (best === undefined || q.length > best.length)
+    ) {
+      best = q;
+    }
   }
-  return { base: null, quote: null };
+  return best === undefined
+    ? { base: null, quote: null }
+    : { base: s.slice(0, -best.length), quote: best };
 }
 
 /** Instrument kind: perpetual futures venues and `-PERP` symbols are `perp`, the rest `spot`. */

@@ -32,7 +32,11 @@ import { fitsDecimals, maxDecimalPlaces } from "./decimals.ts";
  * assert.equal(neumaierSum(Float64Array.of(1e100, 1, -1e100)), 1);
  * ```
  */
-export function neumaierSum(values: ArrayLike<number>, start = 0, end: number = values.length): number {
+export function neumaierSum(
+  values: ArrayLike<number>,
+  start = 0,
+  end: number = values.length,
+): number {
   let s = 0;
   let c = 0;
   for (let i = start; i < end; i++) {

@@ -217,16 +217,21 @@ export function buildDemoReport(db: DatabaseSync, p: DemoReportParams): ReportMo
   });
   const bIdx = assets.indexOf(benchmark);
   const minObs = Math.max(2, Math.ceil(betaWindow * 0.75));
-  const beta = rollingBetaChart({
-    index: panel.index,
-    benchmark,
-    window: betaWindow,
-    series: assets.flatMap((a, i) =>
-      i === bIdx
-        ? []
-        : [{ asset: a, values: rollingBeta(rets[i]!, rets[bIdx]!, betaWindow, { minObs }) }]
-    ),
-  });
+  const betaSeries = assets.flatMap((a, i) =>
+    i === bIdx
+      ? []
+      : [{ asset: a, values: rollingBeta(rets[i]!, rets[bIdx]!, betaWindow, { minObs }) }]
+  );
+  const anyBeta = betaSeries.some((s) => s.values.some(Number.isFinite));
+  const beta: Block = anyBeta
+    ? rollingBetaChart({ index: panel.index, benchmark, window: betaWindow, series: betaSeries })
+    : {
+      type: "note",
+      level: "warning",
+      text: `No rolling beta to ${benchmark}: a ${betaWindow}-hour window needs at least ` +
+        `${minObs} complete hours of both assets, and the data has ${gridBars} hours. ` +
+        `Use more days or a shorter window.`,
+    };
 
   const manifest = buildManifest({
     datasetFingerprint: data.sha256,
@@ -286,7 +291,17 @@ export function buildDemoReport(db: DatabaseSync, p: DemoReportParams): ReportMo
       : { type: "note", level: "info", text: "No hourly bar is missing in the window." },
   ];
 
+  const days = gridBars / 24;
   const perfBlocks: Block[] = [
+    ...(days < 365
+      ? [{
+        type: "note" as const,
+        level: "warning" as const,
+        text: `Annualized figures extrapolate ${days} days of returns to a 365-day year; over ` +
+          `so short a sample they mostly reflect noise, so compare assets with them rather ` +
+          `than read them as forecasts.`,
+      }]
+      : []),
     {
       type: "table",
       id: "metrics",
@@ -312,12 +327,14 @@ export function buildDemoReport(db: DatabaseSync, p: DemoReportParams): ReportMo
   const coBlocks: Block[] = [
     corr,
     beta,
-    {
-      type: "note",
-      level: "info",
-      text: `Rolling beta at hour t uses the ${betaWindow} hours ending at t inclusive (at ` +
-        `least ${minObs} complete pairs), so it describes the past; it is not a forecast.`,
-    },
+    ...(anyBeta
+      ? [{
+        type: "note" as const,
+        level: "info" as const,
+        text: `Rolling beta at hour t uses the ${betaWindow} hours ending at t inclusive (at ` +
+          `least ${minObs} complete pairs), so it describes the past; it is not a forecast.`,
+      }]
+      : []),
   ];
 
   const methodBlocks: Block[] = [
@@ -339,7 +356,7 @@ export function buildDemoReport(db: DatabaseSync, p: DemoReportParams): ReportMo
     schemaVersion: SCHEMA_VERSION,
     runId,
     title: "cryptolab demo report",
-    subtitle: `${symbols.length} assets, hourly bars, ${gridBars / 24} days`,
+    subtitle: `${symbols.length} assets, hourly bars, ${days} days`,
     dataNote: p.dataNote,
     sections: [
       { id: "data", title: "Data coverage and gaps", blocks: dataBlocks },

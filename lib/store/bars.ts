@@ -54,16 +54,28 @@ const COLS = [
   "complete",
 ] as const;
 
+/** Rows per multi-row INSERT: fewer calls across the JS/SQLite boundary. */
+const INSERT_CHUNK = 64;
+const insertSql = (rows: number) =>
+  `INSERT INTO bars (venue, symbol, freq, ts, open, high, low, close, volume, quote_volume,
+     trade_count, vwap, complete, source, run_id) VALUES ${
+    Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")
+  }`;
+
 /**
  * Insert a batch of bars. Rows equal to what is stored are left alone, so writing the same
- * batch twice changes nothing. Call inside a transaction for speed and atomicity.
+ * batch twice changes nothing; rows that differ from the stored bar are reported as conflicts
+ * (or overwritten with `onConflict: "replace"`). `ts` must be strictly increasing. Call inside a
+ * transaction for speed and atomicity.
  *
- * @example
+ * Cost: one query for the keys already stored in the batch's time range, then multi-row
+ * inserts for new keys and one compare per existing key.
+ *
+ * @example Write twice, change nothing
  * ```ts
  * import { openStore } from "@lib/store/db.ts";
  * import { readBars, writeBars } from "@lib/store/bars.ts";
- * import { returnArrays } from "./sql.ts";
-import { allocBars } from "@lib/core/types.ts";
+ * import { allocBars } from "@lib/core/types.ts";
  * import assert from "node:assert/strict";
  * const { db } = openStore(":memory:");
  * const b = allocBars({ venue: "sim", symbol: "AAA", freq: "1h" }, 1);
@@ -78,29 +90,74 @@ export function writeBars(
   bars: BarColumns,
   options: WriteBarsOptions,
 ): WriteBarsResult {
-  const insert = db.prepare(
-    `INSERT INTO bars (venue, symbol, freq, ts, open, high, low, close, volume, quote_volume,
-       trade_count, vwap, complete, source, run_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (venue, symbol, freq, ts) DO NOTHING`,
+  const { venue, symbol, freq } = bars;
+  const n = bars.ts.length;
+  for (let i = 1; i < n; i++) {
+    if (!(bars.ts[i]! > bars.ts[i - 1]!)) {
+      throw new RangeError(
+        `Cannot write bars for ${venue}:${symbol} ${freq}: ts must be strictly increasing, ` +
+          `but row ${i} (${bars.ts[i]}) follows ${bars.ts[i - 1]}. Sort and de-duplicate first.`,
+      );
+    }
+  }
+  if (n === 0) return { inserted: 0, replaced: 0, unchanged: 0, conflicts: [] };
+  const existing = new Set<number>();
+  const keys = returnArrays(
+    db.prepare(
+      "SELECT ts FROM bars WHERE venue = ? AND symbol = ? AND freq = ? AND ts >= ? AND ts <= ?",
+    ),
   );
-  const select = db.prepare(
+  for (const r of keys.all(venue, symbol, freq, bars.ts[0]!, bars.ts[n - 1]!)) {
+    existing.add(Number((r as unknown as unknown[])[0]));
+  }
+  const runId = options.runId ?? null;
+  const rowParams = (i: number): SQLInputValue[] => [
+    venue,
+    symbol,
+    freq,
+    bars.ts[i]!,
+    bars.open[i]!,
+    bars.high[i]!,
+    bars.low[i]!,
+    bars.close[i]!,
+    bars.volume[i]!,
+    num(bars.quoteVolume[i]!),
+    num(bars.tradeCount[i]!),
+    num(bars.vwap[i]!),
+    bars.complete[i]!,
+    options.source,
+    runId,
+  ];
+
+  let inserted = 0, replaced = 0, unchanged = 0;
+  const conflicts: BarConflict[] = [];
+  const bulk = db.prepare(insertSql(INSERT_CHUNK));
+  const single = db.prepare(insertSql(1));
+  let pending: SQLInputValue[] = [];
+  let pendingRows = 0;
+  const select = returnArrays(db.prepare(
     `SELECT open, high, low, close, volume, quote_volume, trade_count, vwap, complete, source
      FROM bars WHERE venue = ? AND symbol = ? AND freq = ? AND ts = ?`,
-  );
-  returnArrays(select);
+  ));
   const update = db.prepare(
     `UPDATE bars SET open = ?, high = ?, low = ?, close = ?, volume = ?, quote_volume = ?,
        trade_count = ?, vwap = ?, complete = ?, source = ?, run_id = ?
      WHERE venue = ? AND symbol = ? AND freq = ? AND ts = ?`,
   );
-  const { venue, symbol, freq } = bars;
-  const runId = options.runId ?? null;
-  let inserted = 0, replaced = 0, unchanged = 0;
-  const conflicts: BarConflict[] = [];
-  const n = bars.ts.length;
   for (let i = 0; i < n; i++) {
     const ts = bars.ts[i]!;
+    if (!existing.has(ts)) {
+      const p = rowParams(i);
+      for (let k = 0; k < p.length; k++) pending.push(p[k]!);
+      pendingRows++;
+      if (pendingRows === INSERT_CHUNK) {
+        bulk.run(...pending);
+        inserted += pendingRows;
+        pending = [];
+        pendingRows = 0;
+      }
+      continue;
+    }
     const vals = [
       bars.open[i]!,
       bars.high[i]!,
@@ -112,27 +169,6 @@ export function writeBars(
       bars.vwap[i]!,
       bars.complete[i]!,
     ];
-    const r = insert.run(
-      venue,
-      symbol,
-      freq,
-      ts,
-      vals[0]!,
-      vals[1]!,
-      vals[2]!,
-      vals[3]!,
-      vals[4]!,
-      num(vals[5]!),
-      num(vals[6]!),
-      num(vals[7]!),
-      vals[8]!,
-      options.source,
-      runId,
-    );
-    if (Number(r.changes) === 1) {
-      inserted++;
-      continue;
-    }
     const stored = select.get(venue, symbol, freq, ts) as unknown as unknown[];
     const diffs: string[] = [];
     for (let c = 0; c < COLS.length; c++) {
@@ -144,28 +180,15 @@ export function writeBars(
     if (diffs.length === 0) {
       unchanged++;
     } else if (options.onConflict === "replace") {
-      update.run(
-        vals[0]!,
-        vals[1]!,
-        vals[2]!,
-        vals[3]!,
-        vals[4]!,
-        num(vals[5]!),
-        num(vals[6]!),
-        num(vals[7]!),
-        vals[8]!,
-        options.source,
-        runId,
-        venue,
-        symbol,
-        freq,
-        ts,
-      );
+      const p = rowParams(i);
+      update.run(...p.slice(4, 15), venue, symbol, freq, ts);
       replaced++;
     } else {
       conflicts.push({ index: i, ts, storedSource: String(stored[9]), detail: diffs.join(", ") });
     }
   }
+  for (let r = 0; r < pendingRows; r++) single.run(...pending.slice(r * 15, r * 15 + 15));
+  inserted += pendingRows;
   return { inserted, replaced, unchanged, conflicts };
 }
 

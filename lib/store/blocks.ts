@@ -254,7 +254,9 @@ class Queries {
     return rows.map((r) => {
       const n = Number(r[1]);
       const cols = {} as Record<typeof FIELDS[number], Float64Array>;
-      for (let f = 0; f < FIELDS.length; f++) cols[FIELDS[f]!] = fromBytes(r[2 + f] as Uint8Array, n);
+      for (let f = 0; f < FIELDS.length; f++) {
+        cols[FIELDS[f]!] = fromBytes(r[2 + f] as Uint8Array, n);
+      }
       return { start: Number(r[0]), cols };
     });
   }

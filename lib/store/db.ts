@@ -70,10 +70,11 @@ export interface Store {
  * @example Open an in-memory store
  * ```ts
  * import { openStore } from "@lib/store/db.ts";
+ * import { LATEST_VERSION } from "@lib/store/migrations.ts";
  * import assert from "node:assert/strict";
  * const store = openStore(":memory:");
  * const row = store.db.prepare("SELECT max(version) AS v FROM schema_migrations").get();
- * assert.equal(row?.v, 1);
+ * assert.equal(row?.v, LATEST_VERSION);
  * store.close();
  * ```
  */

@@ -17,10 +17,12 @@
  * @module
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import { createHash } from "node:crypto";
 import {
+  CANONICAL_ENCODING_VERSION,
   type CanonicalColumn,
   type CanonicalDigest,
-  type CanonicalEncoder,
+  CanonicalEncoder,
   CanonicalHasher,
   type CanonicalValue,
 } from "../core/canonical.ts";
@@ -107,8 +109,7 @@ function streamRows(
   for (const row of stmt.iterate(...params)) enc.row(row as unknown as CanonicalValue[]);
 }
 
-function hashBars(db: DatabaseSync, h: CanonicalHasher, filter: BarFilter): void {
-  const enc = h.addTable(BAR_FINGERPRINT_COLUMNS);
+function streamBars(db: DatabaseSync, enc: CanonicalEncoder, filter: BarFilter): void {
   const w = whereClause(filter as Record<string, unknown>, ["venue", "symbol", "freq"]);
   streamRows(
     db,
@@ -120,8 +121,7 @@ function hashBars(db: DatabaseSync, h: CanonicalHasher, filter: BarFilter): void
   );
 }
 
-function hashTrades(db: DatabaseSync, h: CanonicalHasher, filter: TradeFilter): void {
-  const enc = h.addTable(TRADE_FINGERPRINT_COLUMNS);
+function streamTrades(db: DatabaseSync, enc: CanonicalEncoder, filter: TradeFilter): void {
   const w = whereClause(filter as Record<string, unknown>, ["venue", "symbol"]);
   streamRows(
     db,
@@ -148,7 +148,7 @@ function hashTrades(db: DatabaseSync, h: CanonicalHasher, filter: TradeFilter): 
  */
 export function fingerprintBars(db: DatabaseSync, filter: BarFilter = {}): Fingerprint {
   const h = new CanonicalHasher();
-  hashBars(db, h, filter);
+  streamBars(db, h.addTable(BAR_FINGERPRINT_COLUMNS), filter);
   return h.digest();
 }
 
@@ -170,8 +170,67 @@ export function fingerprintSeries(
 /** Fingerprint the stored trades matching `filter` (all trades by default). */
 export function fingerprintTrades(db: DatabaseSync, filter: TradeFilter = {}): Fingerprint {
   const h = new CanonicalHasher();
-  hashTrades(db, h, filter);
+  streamTrades(db, h.addTable(TRADE_FINGERPRINT_COLUMNS), filter);
   return h.digest();
+}
+
+/** Fingerprints of the whole store and of its two tables, from {@link fingerprintStoreParts}. */
+export interface StoreFingerprints {
+  /** Every bar, then every trade, in one hash. */
+  readonly store: Fingerprint;
+  /** Equal to {@link fingerprintBars} with no filter. */
+  readonly bars: Fingerprint;
+  /** Equal to {@link fingerprintTrades} with no filter. */
+  readonly trades: Fingerprint;
+}
+
+/**
+ * Fingerprint the whole store and each of its tables while reading every row once: the same
+ * chunks feed the store's hash and the table's own hash.
+ *
+ * @example
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { fingerprintBars, fingerprintStore, fingerprintStoreParts } from "@lib/store/fingerprint.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const p = fingerprintStoreParts(db);
+ * assert.equal(p.bars.sha256, fingerprintBars(db).sha256);
+ * assert.equal(p.store.sha256, fingerprintStore(db).sha256);
+ * ```
+ */
+export function fingerprintStoreParts(db: DatabaseSync): StoreFingerprints {
+  const all = createHash("sha256");
+  const table = (
+    columns: readonly CanonicalColumn[],
+    write: (enc: CanonicalEncoder) => void,
+  ): Fingerprint => {
+    const own = createHash("sha256");
+    const enc = new CanonicalEncoder(columns, (chunk) => {
+      all.update(chunk);
+      own.update(chunk);
+    });
+    write(enc);
+    enc.flush();
+    return {
+      sha256: own.digest("hex"),
+      rows: enc.rows,
+      columns: columns.map((c) => c.name),
+      encodingVersion: CANONICAL_ENCODING_VERSION,
+    };
+  };
+  const bars = table(BAR_FINGERPRINT_COLUMNS, (enc) => streamBars(db, enc, {}));
+  const trades = table(TRADE_FINGERPRINT_COLUMNS, (enc) => streamTrades(db, enc, {}));
+  return {
+    store: {
+      sha256: all.digest("hex"),
+      rows: bars.rows + trades.rows,
+      columns: [...bars.columns, ...trades.columns],
+      encodingVersion: CANONICAL_ENCODING_VERSION,
+    },
+    bars,
+    trades,
+  };
 }
 
 /**
@@ -179,10 +238,7 @@ export function fingerprintTrades(db: DatabaseSync, filter: TradeFilter = {}): F
  * `columns` lists the bar columns then the trade columns; `rows` counts both.
  */
 export function fingerprintStore(db: DatabaseSync): Fingerprint {
-  const h = new CanonicalHasher();
-  hashBars(db, h, {});
-  hashTrades(db, h, {});
-  return h.digest();
+  return fingerprintStoreParts(db).store;
 }
 
 const utf8 = new TextEncoder();

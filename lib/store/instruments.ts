@@ -16,8 +16,16 @@ export interface Instrument {
   readonly kind: InstrumentKind;
 }
 
-/** Insert or refresh an instrument. */
-export function upsertInstrument(db: DatabaseSync, i: Instrument, source: string): void {
+/**
+ * Insert or refresh an instrument. `updated_at` changes only when the instrument's fields do;
+ * pass `at` (UTC ms) to make the stored time deterministic (simulated data, tests).
+ */
+export function upsertInstrument(
+  db: DatabaseSync,
+  i: Instrument,
+  source: string,
+  at: number = Date.now(),
+): void {
   db.prepare(
     `INSERT INTO instruments (venue, symbol, base, quote, kind, source, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -25,7 +33,7 @@ export function upsertInstrument(db: DatabaseSync, i: Instrument, source: string
        kind = excluded.kind, source = excluded.source, updated_at = excluded.updated_at
      WHERE instruments.base IS NOT excluded.base OR instruments.quote IS NOT excluded.quote
        OR instruments.kind IS NOT excluded.kind`,
-  ).run(i.venue, i.symbol, i.base, i.quote, i.kind, source, Date.now());
+  ).run(i.venue, i.symbol, i.base, i.quote, i.kind, source, at);
 }
 
 /** All instruments, ordered by venue and symbol. */

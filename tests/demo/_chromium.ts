@@ -70,11 +70,15 @@ export async function checkPage(
       switch (m.method) {
         case "Runtime.consoleAPICalled":
           if (p.type === "error" || p.type === "assert") {
-            errors.push(`console.${p.type}: ${p.args.map((a: any) => a.value ?? a.description).join(" ")}`);
+            errors.push(
+              `console.${p.type}: ${p.args.map((a: any) => a.value ?? a.description).join(" ")}`,
+            );
           }
           break;
         case "Runtime.exceptionThrown":
-          errors.push(`uncaught: ${p.exceptionDetails.exception?.description ?? p.exceptionDetails.text}`);
+          errors.push(
+            `uncaught: ${p.exceptionDetails.exception?.description ?? p.exceptionDetails.text}`,
+          );
           break;
         case "Log.entryAdded":
           if (p.entry.level === "error") errors.push(`log (${p.entry.source}): ${p.entry.text}`);
@@ -91,16 +95,28 @@ export async function checkPage(
     const send = (method: string, params: Record<string, unknown> = {}) =>
       new Promise<Msg>((res, rej) => {
         const id = next++;
-        pending.set(id, (m) => (m.error ? rej(new Error(`${method}: ${m.error.message}`)) : res(m)));
+        pending.set(
+          id,
+          (m) => (m.error ? rej(new Error(`${method}: ${m.error.message}`)) : res(m)),
+        );
         ws.send(JSON.stringify({ id, method, params }));
       });
     for (const d of ["Runtime", "Log", "Network", "Page"]) await send(`${d}.enable`);
     await send("Page.navigate", { url: fileUrl });
-    await Promise.race([loadedP, delay(20_000).then(() => errors.push("page did not load in 20 s"))]);
+    await Promise.race([
+      loadedP,
+      delay(20_000).then(() => errors.push("page did not load in 20 s")),
+    ]);
     await delay(300); // late console messages
     if (options.screenshot !== undefined) {
-      const shot = await send("Page.captureScreenshot", { format: "png", captureBeyondViewport: true });
-      Deno.writeFileSync(options.screenshot, Uint8Array.from(atob(shot.result.data), (c) => c.charCodeAt(0)));
+      const shot = await send("Page.captureScreenshot", {
+        format: "png",
+        captureBeyondViewport: true,
+      });
+      Deno.writeFileSync(
+        options.screenshot,
+        Uint8Array.from(atob(shot.result.data), (c) => c.charCodeAt(0)),
+      );
     }
     ws.close();
     return { errors, requests };

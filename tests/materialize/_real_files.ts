@@ -54,7 +54,10 @@ export function readBinanceUs1m(file: string): BarColumns {
   const lines = Deno.readTextFileSync(
     realPath("ohlcv/binanceus_kraken_btc_2023Q1_iaqf/binanceus_1m", file),
   ).split("\n").filter((l) => l).slice(1);
-  const b = allocBars({ venue: "binanceus", symbol: file.split("_")[0]!, freq: "1m" }, lines.length);
+  const b = allocBars(
+    { venue: "binanceus", symbol: file.split("_")[0]!, freq: "1m" },
+    lines.length,
+  );
   lines.forEach((l, i) => {
     const f = l.split(",");
     const t = f[0]!.replace(" ", "T");

@@ -134,7 +134,11 @@ Deno.test("no bar is created for a missing interval, and the hole is a gap", () 
   // hours 0 and 1 of day 0, then hour 5 of day 2: day 1 has nothing
   [0, 1, 2 * 24 + 5].forEach((h, i) => {
     b.ts[i] = h * 3_600_000;
-    b.open[i] = b.high[i] = b.low[i] = b.close[i] = 100 + i;
+    b.open[i] =
+      b.high[i] =
+      b.low[i] =
+      b.close[i] =
+        100 + i;
     b.volume[i] = 1;
   });
   const d = resampleBars(b, "1d");
@@ -158,7 +162,11 @@ Deno.test("vwap, quote volume and trade count propagate NaN; complete needs ever
   const b = allocBars({ venue: "sim", symbol: "X", freq: "15m" }, 4);
   for (let i = 0; i < 4; i++) {
     b.ts[i] = i * 900_000;
-    b.open[i] = b.high[i] = b.low[i] = b.close[i] = 10;
+    b.open[i] =
+      b.high[i] =
+      b.low[i] =
+      b.close[i] =
+        10;
     b.volume[i] = 2;
     b.quoteVolume[i] = 20;
     b.tradeCount[i] = 3;

@@ -134,3 +134,35 @@ Deno.test("an unknown flag is a usage error naming it", async () => {
   assert.equal(out.code, 2);
   assert.match(new TextDecoder().decode(out.stderr), /--bogus/);
 });
+
+Deno.test("every notebook's code cells type-check against lib/ (deno check does not read notebooks)", async () => {
+  const dir = join(REPO_ROOT, "notebooks");
+  const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".ipynb"));
+  // cells share one top-level scope in the kernel, so their concatenation is one module; it is
+  // written next to the executed copies (git-ignored) so the root import map applies
+  const outDir = join(dir, ".executed");
+  await Deno.mkdir(outDir, { recursive: true });
+  for (const name of names) {
+    const nb = JSON.parse(Deno.readTextFileSync(join(dir, name)));
+    const src = nb.cells
+      .filter((c: { cell_type: string }) => c.cell_type === "code")
+      .map((c: { source: string | string[] }, i: number) =>
+        `// cell ${i + 1}\n${[c.source].flat().join("")}\n`
+      )
+      .join("") + "export {};\n";
+    const file = join(outDir, `${name}.check.ts`);
+    await Deno.writeTextFile(file, src);
+    try {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["check", file],
+        cwd: REPO_ROOT,
+        env: { NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.ok(out.success, `${name}:\n${new TextDecoder().decode(out.stderr)}`);
+    } finally {
+      await Deno.remove(file);
+    }
+  }
+});

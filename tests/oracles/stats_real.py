@@ -4,7 +4,8 @@ Reads freqtrade JSON candles [[ms, o, h, l, c, v], ...] from
 ../shared/data/real/ohlcv/binance_spot_2017-2022_djienne/<A>_USDT-1h.json, aligns every asset
 on one full hourly UTC grid (first to last timestamp over all assets), computes hourly log
 returns of the close with NaN across gaps (np.log(close).diff() on the reindexed grid) and
-writes only derived numbers to stats_real.json. Run with Debian's /usr/bin/python3.
+writes only derived numbers to stats_real.json. Run with Debian's /usr/bin/python3, then
+`deno fmt tests/oracles/stats_real.json` (the repository formats JSON with deno fmt).
 """
 import json
 import math

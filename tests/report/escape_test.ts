@@ -17,7 +17,9 @@ Deno.test("hostile asset names appear escaped in the HTML, never as markup", () 
 });
 
 Deno.test("asset names inside the SVG charts are escaped too", () => {
-  const svgs = [...html.matchAll(/<div class="plot">([\s\S]*?)<\/div>\n<details>/g)].map((m) => m[1]!);
+  const svgs = [...html.matchAll(/<div class="plot">([\s\S]*?)<\/div>\n<details>/g)].map((m) =>
+    m[1]!
+  );
   assert.equal(svgs.length, 5);
   for (const svg of svgs) {
     assert.ok(!svg.includes("<script"), "script in svg");

@@ -47,10 +47,11 @@ Deno.test("reopening a migrated store applies nothing and takes no backup", () =
 Deno.test("an older store is backed up before migrating", () => {
   const s = tempStore();
   // pretend the file is at version 0 with one table of user data already in it
-  s.db.exec("DELETE FROM schema_migrations");
-  s.db.exec("DROP TABLE provider_health; DROP TABLE quarantine; DROP TABLE dex_snapshots;");
-  s.db.exec("DROP TABLE spot_snapshots; DROP TABLE bar_gaps; DROP TABLE bars; DROP TABLE trades;");
-  s.db.exec("DROP TABLE ingest_runs; DROP TABLE instruments;");
+  s.db.exec("PRAGMA foreign_keys = OFF");
+  const tables = s.db.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+  ).all().map((r) => String(r.name));
+  for (const t of tables) s.db.exec(`DROP TABLE "${t}"`);
   s.db.exec("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('keep me')");
   s.close();
   const again = openStore(s.path);

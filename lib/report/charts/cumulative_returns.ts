@@ -40,13 +40,20 @@ export function cumulativeReturnsChart(
 ): FigureBlock {
   const id = options.id ?? "cumulative-returns";
   const cols = toLongColumns(input.index, input.series, options.maxPoints ?? 500);
+  // With no finite value Plot would invent a degenerate axis; give it a sensible empty one.
+  const empty = !cols.y.some(Number.isFinite);
   const assets = input.series.map((s) => s.asset);
   const svg = renderPlot({
     width: options.width ?? DEFAULT_WIDTH,
     height: 380,
     marginLeft: 50,
     x: { type: "utc", label: null },
-    y: { percent: true, grid: true, label: "Cumulative return (%)" },
+    y: {
+      percent: true,
+      grid: true,
+      label: "Cumulative return (%)",
+      ...(empty ? { domain: [-0.1, 0.1] } : {}),
+    },
     color: { type: "categorical", domain: assets, range: [...SERIES_COLORS], legend: true },
     marks: [
       Plot.ruleY([0], { stroke: "#888" }),

@@ -43,12 +43,14 @@ export function rollingBetaChart(
 ): FigureBlock {
   const id = options.id ?? "rolling-beta";
   const cols = toLongColumns(input.index, input.series, options.maxPoints ?? 500);
+  // With no finite value Plot would invent a degenerate axis; give it a sensible empty one.
+  const empty = !cols.y.some(Number.isFinite);
   const svg = renderPlot({
     width: options.width ?? DEFAULT_WIDTH,
     height: 380,
     marginLeft: 50,
     x: { type: "utc", label: null },
-    y: { grid: true, label: `Beta to ${input.benchmark}` },
+    y: { grid: true, label: `Beta to ${input.benchmark}`, ...(empty ? { domain: [0, 2] } : {}) },
     color: {
       type: "categorical",
       domain: input.series.map((s) => s.asset),

@@ -1,0 +1,90 @@
+/**
+ * `deno task materialize --freq <f|all> [--from <trades|f>] [--venue V] [--symbols A,B] [--db PATH]`
+ *
+ * Builds bars from stored trades or finer bars (see `lib/materialize/run.ts`): one line per
+ * target series on stdout, progress on stderr. Running it again changes nothing.
+ *
+ * @module
+ */
+import { materializeBars } from "@lib/materialize/run.ts";
+import { type Freq, parseFreq } from "@lib/core/freq.ts";
+import {
+  openTaskStore,
+  parseFlags,
+  progressDone,
+  progressLine,
+  runMain,
+  UsageError,
+} from "./_cli.ts";
+
+const USAGE =
+  `usage: deno task materialize --freq <f|all> [--from <trades|f>] [--venue V] [--symbols A,B] [--db PATH]
+
+Builds bars at --freq from trades or from finer stored bars, writes them (idempotently: a second
+run changes nothing), records gaps in bar_gaps and the run in ingest_runs. Missing intervals
+stay missing: they are recorded as gaps, never filled.
+
+  --freq F       target frequency (1s 1m 5m 15m 1h 4h 1d), or "all" for every coarser one
+  --from S       source: "trades" or a bar frequency; default: trades when the symbol has
+                 trades, else its finest stored frequency finer than the target
+  --venue V      only this venue
+  --symbols A,B  only these symbols (as the venue spells them)
+  --db PATH      store file (default: $CRYPTOLAB_DB or data/cryptolab.db)`;
+
+function usageFreq(s: string): Freq {
+  try {
+    return parseFreq(s);
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
+  }
+}
+
+function main(args: string[]): number {
+  const { values } = parseFlags(args, {
+    freq: { type: "string" },
+    from: { type: "string" },
+    venue: { type: "string" },
+    symbols: { type: "string" },
+  }, USAGE);
+  if (values.freq === undefined) throw new UsageError(`--freq is required\n\n${USAGE}`);
+  const toFreq = values.freq === "all" ? "all" : usageFreq(values.freq);
+  const fromFreq = values.from === undefined
+    ? undefined
+    : values.from === "trades"
+    ? "trades"
+    : usageFreq(values.from);
+  const symbols = values.symbols?.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const store = openTaskStore(values.db);
+  try {
+    const r = materializeBars(store.db, {
+      toFreq,
+      fromFreq,
+      venue: values.venue,
+      symbols,
+      onProgress: progressLine,
+    });
+    progressDone();
+    for (const s of r.series) {
+      console.log(
+        `${s.venue} ${s.symbol} ${s.from} -> ${s.to}: ${s.bars} bars (${s.inserted} new, ` +
+          `${s.replaced} replaced, ${s.unchanged} unchanged), ${s.incomplete} incomplete, ` +
+          `${s.gaps} gaps (${s.missing} missing bars)`,
+      );
+    }
+    console.log(
+      `run ${r.runId}: ${r.series.length} series, ${r.inserted} inserted, ${r.replaced} replaced, ` +
+        `${r.unchanged} unchanged`,
+    );
+    if (r.series.length === 0) {
+      console.error(
+        "nothing to build: no stored trades or finer bars match the filters " +
+          "(import data first, or check --venue/--symbols/--from)",
+      );
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+if (import.meta.main) runMain(main);

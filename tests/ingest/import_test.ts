@@ -1,0 +1,274 @@
+/**
+ * importPaths on small hand-made files: idempotence, atomic failure, conflicts, duplicates,
+ * skips, inference errors, run and instrument bookkeeping.
+ */
+import assert from "node:assert/strict";
+import type { DatabaseSync } from "node:sqlite";
+import { importPaths } from "@lib/ingest/mod.ts";
+import { listInstruments } from "@lib/store/instruments.ts";
+import { tempStore } from "../_shared/tmp_store.ts";
+
+/** Every stored row of the tables an import writes, minus wall-clock columns. */
+function snapshot(db: DatabaseSync): string {
+  const q = (sql: string) => JSON.stringify(db.prepare(sql).all());
+  return [
+    q("SELECT venue, symbol, freq, ts, open, high, low, close, volume, quote_volume, trade_count, vwap, complete, source FROM bars ORDER BY venue, symbol, freq, ts"),
+    q("SELECT venue, symbol, trade_id, ts, price, qty, side, source FROM trades ORDER BY venue, symbol, trade_id"),
+    q("SELECT source, locator, raw, reason FROM quarantine ORDER BY id"),
+    q("SELECT venue, symbol, base, quote, kind, source FROM instruments ORDER BY venue, symbol"),
+  ].join("\n");
+}
+
+function write(dir: string, rel: string, text: string): string {
+  const path = `${dir}/${rel}`;
+  Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  Deno.writeTextFileSync(path, text);
+  return path;
+}
+
+const H = 3_600_000;
+/** 2020-12-30 00:00 UTC: a realistic time, so CSV epoch values read as milliseconds. */
+const T0 = 1609286400000;
+
+Deno.test("importing the same files twice changes nothing", async () => {
+  const s = tempStore();
+  try {
+    const dir = `${s.dir}/in/binance`;
+    write(
+      dir,
+      "BTC_USDT-1h.json",
+      `[[0,1,2,0.5,1.5,10],[${H},1.5,2,1,1.8,12],[${2 * H},1,0.5,2,1,1]]`,
+    );
+    write(dir, "kraken/XBTUSD_60.csv", `0,1,2,0.5,1.5,10,3\n${H},1.5,2,1,1.8,12,4\n`);
+    write(dir, "kraken/kraken_trades_BCHEUR.csv", "1672531436,90.54,1.1\n1672531436,90.54,1.1\n");
+    const r1 = await importPaths(s.db, [`${s.dir}/in`]);
+    assert.equal(r1.failed, 0);
+    assert.equal(r1.inserted, 2 + 2 + 2);
+    const before = snapshot(s.db);
+    const changes = Number(s.db.prepare("SELECT total_changes() AS n").get()?.n);
+    const r2 = await importPaths(s.db, [`${s.dir}/in`]);
+    assert.equal(r2.inserted, 0);
+    assert.equal(snapshot(s.db), before);
+    // the only writes of the second import are its own ingest_runs row (insert + finish)
+    assert.equal(Number(s.db.prepare("SELECT total_changes() AS n").get()?.n) - changes, 2);
+    assert.deepEqual(r2.files.map((f) => f.unchanged), [2, 2, 2]);
+    const runs = s.db.prepare("SELECT status, rows_written FROM ingest_runs ORDER BY run_id").all();
+    assert.deepEqual(runs.map((r) => [r.status, r.rows_written]), [["ok", 6], ["ok", 0]]);
+    assert.deepEqual(
+      listInstruments(s.db).map((i) => [i.venue, i.symbol, i.base, i.quote, i.kind]),
+      [["binance", "BTCUSDT", "BTC", "USDT", "spot"], ["kraken", "BCHEUR", "BCH", "EUR", "spot"], [
+        "kraken",
+        "XBTUSD",
+        "XBT",
+        "USD",
+        "spot",
+      ]],
+    );
+  } finally {
+    s.cleanup();
+  }
+});
+
+Deno.test("a file that cannot be parsed leaves the store as it was; the others still import", async () => {
+  const s = tempStore();
+  try {
+    const dir = `${s.dir}/binance`;
+    write(dir, "ETH_USDT-1h.json", `[[0,1,2,0.5,1.5,10]]`);
+    const before = snapshot(s.db);
+    const bad = write(dir, "BTC_USDT-1h.json", `[[0,1,2,0.5,1.5,10],\n[${H},1.5,2,1,1.8`);
+    const r = await importPaths(s.db, [bad]);
+    assert.equal(r.failed, 1);
+    assert.match(r.files[0]!.message!, /BTC_USDT-1h\.json: line 2: invalid JSON/);
+    assert.equal(snapshot(s.db), before);
+    const r2 = await importPaths(s.db, [dir]);
+    assert.deepEqual(r2.files.map((f) => f.status), ["failed", "imported"]);
+    assert.equal(s.db.prepare("SELECT count(*) AS n FROM bars").get()?.n, 1);
+    assert.equal(
+      s.db.prepare("SELECT status FROM ingest_runs ORDER BY run_id DESC").get()?.status,
+      "failed",
+    );
+    const hdr = write(dir, "BTCUSDT-1h-2024-01.csv", "open_time,open\n1,2\n");
+    const r3 = await importPaths(s.db, [hdr]);
+    assert.match(r3.files[0]!.message!, /BTCUSDT-1h-2024-01\.csv: line 1: /);
+  } finally {
+    s.cleanup();
+  }
+});
+
+Deno.test("bad rows are quarantined with reasons and counted per file", async () => {
+  const s = tempStore();
+  try {
+    const f = write(
+      `${s.dir}/binance`,
+      "BTC_USDT-1h.json",
+      JSON.stringify([
+        [0, 1, 2, 0.5, 1.5, 10], // good
+        [H, 1, 2, 0.5, 1.5, 10], // good
+        [H, 1, 2, 0.5, 1.5, 10], // identical duplicate: dropped, counted
+        [H, 1, 2, 0.5, 1.6, 10], // different duplicate: quarantined
+        [2 * H + 5, 1, 2, 0.5, 1.5, 10], // off the grid
+        [3 * H, 0, 2, 0.5, 1.5, 10], // non-positive price
+        [4 * H, 3, 2, 0.5, 1.5, 10], // open above high
+        [5 * H, 1, 2, 0.5, 2.5, 10], // close above high
+        [6 * H, 1, 2, 0.5, 1.5, -1], // negative volume
+        [7 * H, 1, 2, 0.5, "x", 1], // not a number
+      ]),
+    );
+    const r = await importPaths(s.db, [f]);
+    const fr = r.files[0]!;
+    assert.equal(fr.rowsRead, 10);
+    assert.equal(fr.inserted, 2);
+    assert.equal(fr.duplicatesDropped, 1);
+    assert.deepEqual(fr.quarantinedByReason, {
+      "duplicate timestamp with different values": 1,
+      "timestamp off the 1h grid": 1,
+      "non-positive price": 1,
+      "open outside [low, high]": 1,
+      "close outside [low, high]": 1,
+      "negative volume": 1,
+      "price is not a number": 1,
+    });
+    const q = s.db.prepare("SELECT source, locator, raw, reason FROM quarantine ORDER BY id").all();
+    assert.equal(q.length, 7);
+    assert.deepEqual({ ...q[0] }, {
+      source: "file:BTC_USDT-1h.json",
+      locator: "row 4",
+      raw: `[${H},1,2,0.5,1.6,10]`,
+      reason:
+        "duplicate timestamp with different values: line/row 2 has the same time: close 1.5 vs 1.6",
+    });
+  } finally {
+    s.cleanup();
+  }
+});
+
+Deno.test("a bar stored with other values is quarantined naming its source, or replaced with replace", async () => {
+  const s = tempStore();
+  try {
+    const a = write(
+      `${s.dir}/a/binance`,
+      "BTC_USDT-1h.json",
+      `[[${T0},1,2,0.5,1.5,10],[${T0 + H},1,2,0.5,1.5,10]]`,
+    );
+    const b = write(
+      `${s.dir}/b`,
+      "Binance_BTCUSDT_1h.csv",
+      "https://www.CryptoDataDownload.com\nunix,date,symbol,open,high,low,close,Volume BTC,Volume USDT,tradecount\n" +
+        `${T0 + H},2020-12-30 01:00:00,BTC/USDT,1,2,0.5,1.5,10,15,3\n` +
+        `${T0 / 1000}.0,2020-12-30 12-AM,BTC/USDT,1,2,0.5,1.5,10,15,NULL\n`,
+    );
+    await importPaths(s.db, [a]);
+    const r = await importPaths(s.db, [b]);
+    const fr = r.files[0]!;
+    assert.equal(fr.format, "cdd_csv");
+    assert.deepEqual(fr.quarantinedByReason, { "conflicts with stored row": 2 });
+    const reason = String(
+      s.db.prepare("SELECT reason FROM quarantine WHERE locator = 'line 3'").get()?.reason,
+    );
+    assert.match(reason, /stored source file:BTC_USDT-1h\.json/);
+    assert.match(reason, /trade_count NaN \(stored\) vs 3 \(new\)/);
+    const r2 = await importPaths(s.db, [b], { replace: true });
+    assert.equal(r2.files[0]!.replaced, 2);
+    assert.equal(
+      s.db.prepare("SELECT trade_count FROM bars WHERE ts = ?").get(T0 + H)?.trade_count,
+      3,
+    );
+  } finally {
+    s.cleanup();
+  }
+});
+
+Deno.test("skips, unsupported frequencies and missing venue or symbol", async () => {
+  const s = tempStore();
+  try {
+    const d = `${s.dir}/data`;
+    write(d, "README.md", "# hi");
+    write(d, "PROVENANCE.md", "# hi");
+    write(d, "MANIFEST.tsv", "dest\n");
+    write(d, "kraken/XBTUSD_720.csv", "0,1,2,0.5,1.5,10,3\n");
+    write(d, "binance/BTC_USDT-8h-funding_rate.json", "[[0,0.0001,0,0,0,0]]");
+    write(d, "binance/BTC_USDT_USDT-8h-mark.json", "[[0,1,2,0.5,1.5,0]]");
+    write(d, "api_payloads/binance/trades.json", "[]");
+    write(d, "ws_streams/x.csv", "1,2,3\n");
+    write(
+      d,
+      "nowhere/XRP_ETH-trades.json",
+      '[[1570752011620,"13519807",null,"sell",0.00141342,23.0,0.03]]',
+    );
+    write(
+      d,
+      "kraken/api.json",
+      '[{"id": 1, "price": "1", "qty": "1", "time": 1, "isBuyerMaker": true}]',
+    );
+    const r = await importPaths(s.db, [d]);
+    const by = Object.fromEntries(r.files.map((f) => [f.source.replace("file:data/", ""), f]));
+    for (const k of ["README.md", "PROVENANCE.md", "MANIFEST.tsv"]) {
+      assert.equal(by[k]!.status, "skipped", k);
+    }
+    assert.match(
+      by["kraken/XBTUSD_720.csv"]!.message!,
+      /720 minutes bars are not a supported frequency/,
+    );
+    assert.match(by["binance/BTC_USDT-8h-funding_rate.json"]!.message!, /funding/);
+    assert.match(by["binance/BTC_USDT_USDT-8h-mark.json"]!.message!, /mark-price/);
+    assert.match(by["api_payloads/binance/trades.json"]!.message!, /api_payloads/);
+    assert.match(by["ws_streams/x.csv"]!.message!, /ws_streams/);
+    assert.match(by["nowhere/XRP_ETH-trades.json"]!.message!, /cannot infer the venue.*--venue/);
+    assert.match(by["kraken/api.json"]!.message!, /cannot infer the symbol.*--symbol/);
+    assert.equal(r.failed, 2);
+    const fixed = await importPaths(s.db, [`${d}/nowhere/XRP_ETH-trades.json`], {
+      venue: "binance",
+    });
+    assert.deepEqual(
+      [fixed.files[0]!.venue, fixed.files[0]!.symbol, fixed.files[0]!.inserted],
+      ["binance", "XRPETH", 1],
+    );
+    const forced = await importPaths(s.db, [`${d}/kraken/XBTUSD_720.csv`], {
+      freq: "1d",
+      symbol: "XBTUSD",
+    });
+    assert.equal(forced.files[0]!.inserted, 1);
+  } finally {
+    s.cleanup();
+  }
+});
+
+Deno.test("Kraken trades: an overlapping incremental file adds no duplicates", async () => {
+  const s = tempStore();
+  try {
+    const a = write(
+      `${s.dir}/kraken/q1`,
+      "BCHEUR.csv",
+      "1672531436,90.54,1.1\n1672531471,90.45,1.0\n",
+    );
+    const b = write(
+      `${s.dir}/kraken/q2`,
+      "BCHEUR.csv",
+      "1672531471,90.45,1.0\n1672531500,90.4,2.0\n",
+    );
+    await importPaths(s.db, [a]);
+    const r = await importPaths(s.db, [b]);
+    assert.deepEqual([r.files[0]!.inserted, r.files[0]!.unchanged], [1, 1]);
+    assert.equal(s.db.prepare("SELECT count(*) AS n FROM trades").get()?.n, 3);
+  } finally {
+    s.cleanup();
+  }
+});
+
+Deno.test("futures files become binance_futures perps; a flag overrides the venue", async () => {
+  const s = tempStore();
+  try {
+    const f = write(
+      `${s.dir}/binance_usdm`,
+      "BTC_USDT_USDT-1h-futures.json",
+      "[[0,1,2,0.5,1.5,10]]",
+    );
+    const r = await importPaths(s.db, [f]);
+    assert.deepEqual([r.files[0]!.venue, r.files[0]!.symbol], ["binance_futures", "BTCUSDT"]);
+    assert.equal(listInstruments(s.db)[0]!.kind, "perp");
+    const r2 = await importPaths(s.db, [f], { venue: "bybit", symbol: "BTCUSDT" });
+    assert.equal(r2.files[0]!.venue, "bybit");
+  } finally {
+    s.cleanup();
+  }
+});

@@ -1,0 +1,156 @@
+"""Oracle for tests/ingest: reads real files with pandas and writes derived numbers only.
+
+Run: /usr/bin/python3 tests/oracles/ingest_oracle.py  (pandas 1.5.3 from Debian)
+Writes tests/oracles/ingest_oracle.json: per file row count, first/last bar time (UTC ms),
+sum of close and of volume over the rows a careful reader keeps (positive OHLC, high >= low,
+open/close inside [low, high], one row per timestamp: the first in the file), and for trade
+files count, sum of quantity and number of sell-aggressor trades.
+"""
+import gzip
+import json
+import os
+import sys
+
+import numpy as np
+import pandas as pd
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REAL = os.environ.get("CRYPTOLAB_REAL_DATA") or os.path.join(HERE, "..", "..", "..", "shared", "data", "real")
+
+
+def clean_bars(df):
+    """df has columns ts (ms), open, high, low, close, volume, in file order."""
+    ok = (df[["open", "high", "low", "close"]] > 0).all(axis=1)
+    ok &= df.high >= df.low
+    ok &= (df.open >= df.low) & (df.open <= df.high) & (df.close >= df.low) & (df.close <= df.high)
+    ok &= df.volume >= 0
+    kept = df[ok].drop_duplicates(subset="ts", keep="first").sort_values("ts", kind="stable")
+    return {
+        "rows": int(len(df)),
+        "kept": int(len(kept)),
+        "first_ts": int(kept.ts.iloc[0]),
+        "last_ts": int(kept.ts.iloc[-1]),
+        "sum_close": float(kept.close.sum()),
+        "sum_volume": float(kept.volume.sum()),
+    }
+
+
+def freqtrade(path):
+    df = pd.read_json(os.path.join(REAL, path))
+    df.columns = ["ts", "open", "high", "low", "close", "volume"]
+    df["ts"] = df.ts.astype("int64")
+    return clean_bars(df)
+
+
+def kraken_ohlcvt(path):
+    df = pd.read_csv(os.path.join(REAL, path), header=None,
+                     names=["ts", "open", "high", "low", "close", "volume", "trades"])
+    df["ts"] = df.ts.astype("int64") * 1000
+    return clean_bars(df)
+
+
+def iso(path, col):
+    df = pd.read_csv(os.path.join(REAL, path))
+    t = pd.to_datetime(df[col], utc=True)
+    df["ts"] = (t - pd.Timestamp("1970-01-01", tz="UTC")) // pd.Timedelta("1ms")
+    return clean_bars(df)
+
+
+def gemini(path):
+    df = pd.read_csv(os.path.join(REAL, path), skiprows=1)
+    u = df["Unix Timestamp"].astype("float64")
+    df["ts"] = np.where(u < 1e11, u * 1000, u).astype("int64")
+    df = df.rename(columns={"Open": "open", "High": "high", "Low": "low", "Close": "close",
+                            "Volume": "volume"})
+    return clean_bars(df)
+
+
+def trades_tardis(path):
+    df = pd.read_csv(os.path.join(REAL, path))
+    return {"rows": int(len(df)), "sum_qty": float(df.amount.sum()),
+            "sells": int((df.side == "sell").sum()), "first_ts": float(df.timestamp.min() / 1000)}
+
+
+def trades_hist(path):
+    df = pd.read_csv(os.path.join(REAL, path))
+    t = pd.to_datetime(df.time, utc=True)
+    ms = (t - pd.Timestamp("1970-01-01", tz="UTC")) // pd.Timedelta("1ms")
+    return {"rows": int(len(df)), "sum_qty": float(df.qty.sum()),
+            "sells": int(df.isBuyerMaker.sum()), "first_ts": float(ms.min())}
+
+
+def trades_freqtrade(path):
+    with gzip.open(os.path.join(REAL, path), "rt") as f:
+        df = pd.DataFrame(json.load(f), columns=["ts", "id", "type", "side", "price", "amount", "cost"])
+    return {"rows": int(len(df)), "sum_qty": float(df.amount.sum()),
+            "sells": int((df.side == "sell").sum()), "first_ts": float(df.ts.min())}
+
+
+def cdd_checks(path):
+    """Rows whose unix and date columns disagree, and later rows repeating a timestamp with
+    different values (after dropping the disagreeing rows), in a CryptoDataDownload file."""
+    df = pd.read_csv(os.path.join(REAL, path), skiprows=1, keep_default_na=False)
+    u = df.unix.astype("float64")
+    unix_ms = np.where(u < 1e11, u * 1000, u)
+    d = df.date.astype(str)
+    old = d.str.match(r"^\d{4}-\d{2}-\d{2} \d{2}-(AM|PM)$")
+    parsed_new = pd.to_datetime(d.where(~old), format="%Y-%m-%d %H:%M:%S", utc=True, errors="coerce")
+    parsed_old = pd.to_datetime(d.where(old), format="%Y-%m-%d %I-%p", utc=True, errors="coerce")
+    parsed = parsed_new.fillna(parsed_old)
+    date_ms = (parsed - pd.Timestamp("1970-01-01", tz="UTC")) // pd.Timedelta("1ms")
+    disagree = date_ms.notna() & (date_ms != unix_ms)
+    ok = df[~disagree.values].copy()
+    ok["ts"] = unix_ms[~disagree.values]
+    cols = ["open", "high", "low", "close", df.columns[7], df.columns[8], "tradecount"]
+    first = ok.drop_duplicates(subset="ts", keep="first")
+    dup_rows = ok[ok.duplicated(subset="ts", keep="first")]
+    identical = ok.drop_duplicates(subset=["ts"] + cols, keep="first")
+    return {
+        "rows": int(len(df)),
+        "unix_date_disagree": int(disagree.sum()),
+        "duplicates_different": int(len(identical) - len(first)),
+        "duplicates_identical": int(len(dup_rows) - (len(identical) - len(first))),
+    }
+
+
+def main():
+    if not os.path.exists(os.path.join(REAL, "PROVENANCE.md")):
+        sys.exit(f"real data not found at {REAL}")
+    out = {
+        "pandas": pd.__version__,
+        "bars": {
+            "ohlcv/binance_spot_2017-2022_djienne/BTC_USDT-1h.json":
+                freqtrade("ohlcv/binance_spot_2017-2022_djienne/BTC_USDT-1h.json"),
+            "ohlcv/binanceus_kraken_btc_2023Q1_iaqf/kraken_ohlcvt/XBTUSDC_60.csv":
+                kraken_ohlcvt("ohlcv/binanceus_kraken_btc_2023Q1_iaqf/kraken_ohlcvt/XBTUSDC_60.csv"),
+            "ohlcv/binanceus_kraken_btc_2023Q1_iaqf/binanceus_1m/BTCUSD_1m_20230301_20230321.csv":
+                iso("ohlcv/binanceus_kraken_btc_2023Q1_iaqf/binanceus_1m/BTCUSD_1m_20230301_20230321.csv",
+                    "open_time"),
+            "ohlcv/ftx_btc-perp_1m_2022-01_nautilus/ftx-btc-perp-20211231-20220201_1m.csv":
+                iso("ohlcv/ftx_btc-perp_1m_2022-01_nautilus/ftx-btc-perp-20211231-20220201_1m.csv",
+                    "timestamp"),
+            "ohlcv/cryptodatadownload_2017-2020_ingiorn/gemini_BTCUSD_1hr.csv":
+                gemini("ohlcv/cryptodatadownload_2017-2020_ingiorn/gemini_BTCUSD_1hr.csv"),
+        },
+        "cdd": {
+            "ohlcv/cryptodatadownload_2017-2020_ingiorn/Binance_BTCUSDT_1h.csv":
+                cdd_checks("ohlcv/cryptodatadownload_2017-2020_ingiorn/Binance_BTCUSDT_1h.csv"),
+            "ohlcv/cryptodatadownload_2017-2020_ingiorn/Binance_ETHUSDT_1h.csv":
+                cdd_checks("ohlcv/cryptodatadownload_2017-2020_ingiorn/Binance_ETHUSDT_1h.csv"),
+        },
+        "trades": {
+            "trades/binance_futures_BTCUSDT_2020-02-22_tardis_nautilus/trades.csv":
+                trades_tardis("trades/binance_futures_BTCUSDT_2020-02-22_tardis_nautilus/trades.csv"),
+            "trades/binance_spot_rest_historicalTrades_2025-02_saja/BTCUSDT_trades.csv":
+                trades_hist("trades/binance_spot_rest_historicalTrades_2025-02_saja/BTCUSDT_trades.csv"),
+            "trades/freqtrade_testdata/XRP_ETH-trades.json.gz":
+                trades_freqtrade("trades/freqtrade_testdata/XRP_ETH-trades.json.gz"),
+        },
+    }
+    with open(os.path.join(HERE, "ingest_oracle.json"), "w") as f:
+        json.dump(out, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
