@@ -5,10 +5,12 @@
  */
 import { allocBars, type BarColumns, type TradeColumns } from "../core/types.ts";
 import { type Freq, freqMs } from "../core/freq.ts";
-import { neumaierSum, roundToDecimals } from "./decimal_sum.ts";
+import { type DecimalHint, decimalSum, neumaierSum, roundToDecimals } from "./decimal_sum.ts";
 import { maxDecimalPlaces } from "./decimals.ts";
 
 /** Order of two trade ids: numbers numerically, strings by code unit, numbers before strings. */
+const EPS = 2 ** -52;
+
 function compareIds(a: number | string, b: number | string): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
   if (typeof a === "number") return -1;
@@ -58,7 +60,8 @@ function gather(a: Float64Array, idx: Uint32Array | undefined): Float64Array {
  * deterministic: open = first trade's price, high = max, low = min, close = last trade's
  * price, volume = exact decimal sum of quantities, quote volume = exact decimal sum of
  * price x qty (each product has at most decimals(price) + decimals(qty) places, and the sum is
- * rounded to the largest such count; see {@link decimalSum} for why), trade count, and
+ * rounded to the largest such count when the floating-point error bound allows it; see
+ * {@link decimalSum} for why), trade count, and
  * vwap = quote volume / volume. Bar `ts` is the interval's open time on the UTC grid of `freq`.
  *
  * Only intervals with at least one trade produce a bar: no trade means no bar (a gap), never a
@@ -119,6 +122,7 @@ export function tradesToBars(trades: TradeColumns, freq: Freq): BarColumns {
     }
   }
   const out = allocBars({ venue: trades.venue, symbol: trades.symbol, freq }, groups);
+  const volHint: DecimalHint = { k: 0 };
   let s = 0;
   for (let g = 0; g < groups; g++) {
     const bucket = Math.floor(ts[s]! / ms) * ms;
@@ -131,9 +135,17 @@ export function tradesToBars(trades: TradeColumns, freq: Freq): BarColumns {
       if (p < lo) lo = p;
       e++;
     }
-    const vol = roundToDecimals(neumaierSum(qty, s, e), maxDecimalPlaces(qty, s, e));
+    const vol = decimalSum(qty, s, e, volHint);
     const qk = maxDecimalPlaces(price, s, e) + maxDecimalPlaces(qty, s, e);
-    const qv = roundToDecimals(neumaierSum(notional, s, e), qk);
+    const qsum = neumaierSum(notional, s, e);
+    // Each product carries up to 3 roundings (price, qty, product): round to the exact decimal
+    // only when the error bound is well below half a unit of its last place; otherwise the
+    // compensated sum is the best double we have.
+    let abs = 0;
+    for (let i = s; i < e; i++) abs += Math.abs(notional[i]!);
+    const qv = (3 * abs + Math.abs(qsum)) * EPS * 10 ** qk < 0.25
+      ? roundToDecimals(qsum, qk)
+      : qsum;
     out.ts[g] = bucket;
     out.open[g] = price[s]!;
     out.high[g] = hi;

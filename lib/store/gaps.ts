@@ -167,15 +167,33 @@ export function listGaps(db: DatabaseSync, filter: GapFilter = {}): GapRow[] {
 
 /**
  * Gap totals of one series computed from its stored bars, without writing anything (for
- * read-only reporting). Always current, even when `bar_gaps` was never refreshed.
+ * read-only reporting). Always current, even when `bar_gaps` was never refreshed. Agrees with
+ * {@link findGaps} / {@link refreshGaps}: a step of d ms holds ceil(d / freq) - 1 missing bars.
+ *
+ * @example
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { writeBars } from "@lib/store/bars.ts";
+ * import { computeGapSummary } from "@lib/store/gaps.ts";
+ * import { allocBars } from "@lib/core/types.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const key = { venue: "sim", symbol: "X", freq: "1m" } as const;
+ * const b = allocBars(key, 3);
+ * b.ts.set([0, 60_000, 300_000]);
+ * b.open.fill(1); b.high.fill(1); b.low.fill(1); b.close.fill(1);
+ * writeBars(db, b, { source: "doc" });
+ * assert.deepEqual(computeGapSummary(db, key), { gaps: 1, missing: 3 });
+ * ```
  */
 export function computeGapSummary(db: DatabaseSync, key: SeriesKey): GapSummary {
   const ms = freqMs(key.freq);
   const r = db.prepare(
-    `SELECT count(*) AS gaps, coalesce(sum((nxt - ts + ? - 1) / ? - 1), 0) AS missing FROM (
-       SELECT ts, lead(ts) OVER (ORDER BY ts) AS nxt FROM bars
-       WHERE venue = ? AND symbol = ? AND freq = ?)
-     WHERE nxt - ts > ?`,
-  ).get(ms, ms, key.venue, key.symbol, key.freq, ms);
+    `SELECT count(*) AS gaps, coalesce(sum((nxt - ts + ms - 1) / ms - 1), 0) AS missing FROM (
+       SELECT CAST(ts AS INTEGER) AS ts, CAST(lead(ts) OVER (ORDER BY ts) AS INTEGER) AS nxt,
+              CAST(? AS INTEGER) AS ms
+       FROM bars WHERE venue = ? AND symbol = ? AND freq = ?)
+     WHERE nxt - ts > ms`,
+  ).get(ms, key.venue, key.symbol, key.freq);
   return { gaps: Number(r?.gaps ?? 0), missing: Number(r?.missing ?? 0) };
 }
