@@ -147,11 +147,16 @@ export function decimalSum(
     k = maxDecimalPlaces(values, start, end);
   }
   const sum = s + c;
-  if (hint !== undefined) hint.k = k;
   const pk = POW10[k];
   if (pk !== undefined) {
     const err = (a + Math.abs(sum)) * EPS;
-    if (Math.abs(sum) * pk < TWO_50 && err * pk < 0.25) return Math.round(sum * pk) / pk;
+    if (Math.abs(sum) * pk < TWO_50 && err * pk < 0.25) {
+      if (hint !== undefined) hint.k = k;
+      return Math.round(sum * pk) / pk;
+    }
   }
-  return roundToDecimals(sum, k);
+  // the definition itself: round to exactly the inputs' largest decimal count
+  const exact = fits ? maxDecimalPlaces(values, start, end) : k;
+  if (hint !== undefined) hint.k = exact;
+  return roundToDecimals(sum, exact);
 }

@@ -15,7 +15,22 @@ export interface PageCheck {
   readonly requests: string[];
 }
 
-type Msg = { id?: number; method?: string; params?: any; result?: any; error?: any };
+/** The fields of DevTools protocol messages read here. */
+interface CdpParams {
+  type?: string;
+  args?: { value?: unknown; description?: string }[];
+  exceptionDetails?: { text: string; exception?: { description?: string } };
+  entry?: { level: string; source: string; text: string };
+  request?: { url: string };
+}
+
+interface Msg {
+  id?: number;
+  method?: string;
+  params?: CdpParams;
+  result?: { data?: string };
+  error?: { message: string };
+}
 
 export async function checkPage(
   fileUrl: string,
@@ -66,25 +81,27 @@ export async function checkPage(
         pending.delete(m.id);
         return;
       }
-      const p = m.params;
+      const p = m.params ?? {};
       switch (m.method) {
         case "Runtime.consoleAPICalled":
           if (p.type === "error" || p.type === "assert") {
             errors.push(
-              `console.${p.type}: ${p.args.map((a: any) => a.value ?? a.description).join(" ")}`,
+              `console.${p.type}: ${
+                (p.args ?? []).map((a) => String(a.value ?? a.description)).join(" ")
+              }`,
             );
           }
           break;
         case "Runtime.exceptionThrown":
           errors.push(
-            `uncaught: ${p.exceptionDetails.exception?.description ?? p.exceptionDetails.text}`,
+            `uncaught: ${p.exceptionDetails?.exception?.description ?? p.exceptionDetails?.text}`,
           );
           break;
         case "Log.entryAdded":
-          if (p.entry.level === "error") errors.push(`log (${p.entry.source}): ${p.entry.text}`);
+          if (p.entry?.level === "error") errors.push(`log (${p.entry.source}): ${p.entry.text}`);
           break;
         case "Network.requestWillBeSent":
-          if (p.request.url !== fileUrl) requests.push(p.request.url);
+          if (p.request !== undefined && p.request.url !== fileUrl) requests.push(p.request.url);
           break;
         case "Page.loadEventFired":
           loaded();
@@ -115,7 +132,7 @@ export async function checkPage(
       });
       Deno.writeFileSync(
         options.screenshot,
-        Uint8Array.from(atob(shot.result.data), (c) => c.charCodeAt(0)),
+        Uint8Array.from(atob(shot.result?.data ?? ""), (c) => c.charCodeAt(0)),
       );
     }
     ws.close();

@@ -30,6 +30,7 @@ interface BarOracle {
 }
 interface TradeOracle {
   rows: number;
+  kept: number;
   sum_qty: number;
   sells: number;
   first_ts: number;
@@ -218,13 +219,8 @@ realDataTest(
       for (const [path, want] of Object.entries(ORACLE.trades)) {
         const row = db.prepare(
           "SELECT count(*) AS n, total(qty) AS q, sum(side = -1) AS sells, min(ts) AS t0 FROM trades WHERE source = ?",
-        ).get(
-          `file:${path.split("/").slice(-2).join("/")}`.replace(
-            /^file:freqtrade_testdata\//,
-            "file:",
-          ),
-        )!;
-        assert.deepEqual([row.n, row.sells, row.t0], [want.rows, want.sells, want.first_ts], path);
+        ).get(path in NEEDS_FLAGS ? `file:${path.split("/").pop()}` : `file:${path}`)!;
+        assert.deepEqual([row.n, row.sells, row.t0], [want.kept, want.sells, want.first_ts], path);
         close(Number(row.q), want.sum_qty, `${path} qty`);
       }
 
@@ -236,7 +232,7 @@ realDataTest(
       assert.equal(zero.length, 1);
       assert.match(String(zero[0]!.raw), /,0\.0,245\.0,0\.0,245\.0,/);
       const bogus = q("%Binance_BTCUSDT_1h.csv", "conflicts with stored row%").filter((x) =>
-        String(x.raw).includes("16199.91")
+        String(x.raw).startsWith("1502942400.0,2017-08-17 04-AM,BTC/USDT,16199.91,")
       );
       assert.equal(bogus.length, 1);
       assert.match(

@@ -245,3 +245,25 @@ Deno.test("materializeBars rejects an explicit source that is not finer than the
     s.cleanup();
   }
 });
+
+Deno.test("decimalSum: the speed hint never changes a result", async () => {
+  const { decimalSum } = await import("@lib/materialize/decimal_sum.ts");
+  // values of very different magnitudes and precisions, including ones where rounding to the
+  // hinted decimals would be finer than double precision
+  const cases = [
+    Float64Array.of(0.1, 0.2, 0.3),
+    Float64Array.of(12345678.12345678, 0.00000001, 3),
+    Float64Array.of(1e15, 0.25, 0.5),
+    Float64Array.of(0.1 + 0.2, 1),
+    Float64Array.of(4881379028.6, 3367212939.4, 1.0000001),
+    Float64Array.of(-1.5, 2.25, -0.125),
+  ];
+  for (const v of cases) {
+    const plain = decimalSum(v);
+    for (let k = 0; k <= 22; k++) {
+      assert.equal(decimalSum(v, 0, v.length, { k }), plain, `${[...v]} with hint ${k}`);
+    }
+  }
+  assert.equal(decimalSum(Float64Array.of(0.1, 0.2, 0.3)), 0.6);
+  assert.equal(decimalSum(Float64Array.of(-1.5, 2.25, -0.125)), 0.625);
+});

@@ -4,7 +4,8 @@ Run: /usr/bin/python3 tests/oracles/ingest_oracle.py  (pandas 1.5.3 from Debian)
 Writes tests/oracles/ingest_oracle.json: per file row count, first/last bar time (UTC ms),
 sum of close and of volume over the rows a careful reader keeps (positive OHLC, high >= low,
 open/close inside [low, high], one row per timestamp: the first in the file), and for trade
-files count, sum of quantity and number of sell-aggressor trades.
+files rows, trades kept (one per id, the first), and over those the sum of quantity, the
+number of sell-aggressor trades and the first time.
 """
 import gzip
 import json
@@ -67,22 +68,28 @@ def gemini(path):
 
 def trades_tardis(path):
     df = pd.read_csv(os.path.join(REAL, path))
-    return {"rows": int(len(df)), "sum_qty": float(df.amount.sum()),
+    rows = len(df)
+    df = df.drop_duplicates(subset="id", keep="first")
+    return {"rows": int(rows), "kept": int(len(df)), "sum_qty": float(df.amount.sum()),
             "sells": int((df.side == "sell").sum()), "first_ts": float(df.timestamp.min() / 1000)}
 
 
 def trades_hist(path):
     df = pd.read_csv(os.path.join(REAL, path))
     t = pd.to_datetime(df.time, utc=True)
-    ms = (t - pd.Timestamp("1970-01-01", tz="UTC")) // pd.Timedelta("1ms")
-    return {"rows": int(len(df)), "sum_qty": float(df.qty.sum()),
-            "sells": int(df.isBuyerMaker.sum()), "first_ts": float(ms.min())}
+    df["ms"] = (t - pd.Timestamp("1970-01-01", tz="UTC")) // pd.Timedelta("1ms")
+    rows = len(df)
+    df = df.drop_duplicates(subset="id", keep="first")  # the REST pages overlap
+    return {"rows": int(rows), "kept": int(len(df)), "sum_qty": float(df.qty.sum()),
+            "sells": int(df.isBuyerMaker.sum()), "first_ts": float(df.ms.min())}
 
 
 def trades_freqtrade(path):
     with gzip.open(os.path.join(REAL, path), "rt") as f:
         df = pd.DataFrame(json.load(f), columns=["ts", "id", "type", "side", "price", "amount", "cost"])
-    return {"rows": int(len(df)), "sum_qty": float(df.amount.sum()),
+    rows = len(df)
+    df = df.drop_duplicates(subset="id", keep="first")
+    return {"rows": int(rows), "kept": int(len(df)), "sum_qty": float(df.amount.sum()),
             "sells": int((df.side == "sell").sum()), "first_ts": float(df.ts.min())}
 
 

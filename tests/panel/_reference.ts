@@ -47,3 +47,38 @@ export function referencePanel(
   }
   return { index, fields };
 }
+
+/**
+ * Assert a panel equals the reference exactly (Object.is per cell, so NaN equals NaN and 0
+ * differs from -0), reporting the first differing cell instead of dumping megabytes of arrays.
+ */
+export function assertSamePanel(
+  p: {
+    index: Float64Array;
+    assets: readonly string[];
+  } & Record<keyof ReferencePanel["fields"], readonly Float64Array[]>,
+  ref: ReferencePanel,
+): void {
+  if (p.index.length !== ref.index.length) {
+    throw new Error(`index length ${p.index.length} vs reference ${ref.index.length}`);
+  }
+  for (let t = 0; t < ref.index.length; t++) {
+    if (p.index[t] !== ref.index[t]) throw new Error(`index[${t}] ${p.index[t]} vs ${ref.index[t]}`);
+  }
+  for (const f of Object.keys(ref.fields) as (keyof ReferencePanel["fields"])[]) {
+    const got = p[f], want = ref.fields[f];
+    if (got.length !== want.length) throw new Error(`${f}: ${got.length} vs ${want.length} assets`);
+    for (let a = 0; a < want.length; a++) {
+      const g = got[a]!, w = want[a]!;
+      if (g.length !== w.length) throw new Error(`${f} ${p.assets[a]}: length ${g.length}`);
+      for (let t = 0; t < w.length; t++) {
+        if (!Object.is(g[t], w[t])) {
+          throw new Error(
+            `${f} of ${p.assets[a]} at row ${t} (${new Date(ref.index[t]!).toISOString()}): ` +
+              `${g[t]} vs reference ${w[t]}`,
+          );
+        }
+      }
+    }
+  }
+}

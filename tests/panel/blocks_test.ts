@@ -13,18 +13,15 @@ import type { Panel } from "@lib/panel/types.ts";
 import { realDataTest } from "../_shared/real_data.ts";
 import { tempStore } from "../_shared/tmp_store.ts";
 import { importNfi } from "./_nfi.ts";
-import { referencePanel } from "./_reference.ts";
+import { assertSamePanel, referencePanel } from "./_reference.ts";
 import type { DatabaseSync } from "node:sqlite";
 
 const H = 3_600_000;
 const SPEC = { venue: "binance", freq: "1h" } as const;
 
 function assertMatchesReference(db: DatabaseSync, p: Panel, symbols: readonly string[]) {
-  const ref = referencePanel(db, "binance", symbols, "1h");
-  assert.deepEqual([...p.index], ref.index);
-  for (const f of ["open", "high", "low", "close", "volume", "logReturns"] as const) {
-    assert.deepEqual(p[f], ref.fields[f], f);
-  }
+  assert.deepEqual([...p.assets], [...symbols].sort());
+  assertSamePanel(p, referencePanel(db, "binance", p.assets, "1h"));
 }
 
 const blockCount = (db: DatabaseSync, symbol: string) =>

@@ -22,7 +22,7 @@ import { BLOCK_BARS, blockStart } from "@lib/store/blocks.ts";
 import { HAS_REAL_DATA, realDataTest } from "../_shared/real_data.ts";
 import { tempStore } from "../_shared/tmp_store.ts";
 import { importNfi } from "./_nfi.ts";
-import { referencePanel } from "./_reference.ts";
+import { assertSamePanel, referencePanel } from "./_reference.ts";
 
 interface Oracle {
   oracle: string;
@@ -125,10 +125,10 @@ realDataTest("NFI panel: the 6 shared exchange gaps are NaN rows and NaN returns
 });
 
 realDataTest("NFI panel from blocks equals a slow row-by-row read exactly, cold and warm", () => {
-  const { store: s, symbols } = store();
-  const ref = referencePanel(s.db, "binance", symbols, "1h");
+  const { store: s } = store();
   s.db.exec("DELETE FROM bar_blocks");
   const cold = loadPanel(s.db, { venue: "binance", freq: "1h" });
+  const ref = referencePanel(s.db, "binance", cold.assets, "1h");
   const blocks = Number(s.db.prepare("SELECT count(*) AS n FROM bar_blocks").get()!.n);
   // every series is dense enough that each 4,096-hour block between its ends holds bars
   let expected = 0;
@@ -141,12 +141,8 @@ realDataTest("NFI panel from blocks equals a slow row-by-row read exactly, cold 
   });
   assert.equal(blocks, expected);
   const warm = loadPanel(s.db, { venue: "binance", freq: "1h" });
-  for (const p of [cold, warm]) {
-    assert.deepEqual([...p.index], ref.index);
-    for (const f of ["open", "high", "low", "close", "volume", "logReturns"] as const) {
-      assert.deepEqual(p[f], ref.fields[f], f); // Float64Arrays, NaN equal to NaN
-    }
-  }
+  assertSamePanel(cold, ref);
+  assertSamePanel(warm, ref);
 });
 
 realDataTest("NFI panel: a warm load of 126 assets x 5,493 hours takes well under a second", () => {
