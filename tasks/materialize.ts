@@ -67,8 +67,10 @@ function main(args: string[]): number {
     for (const s of r.series) {
       console.log(
         `${s.venue} ${s.symbol} ${s.from} -> ${s.to}: ${s.bars} bars (${s.inserted} new, ` +
-          `${s.replaced} replaced, ${s.unchanged} unchanged), ${s.incomplete} incomplete, ` +
-          `${s.gaps} gaps (${s.missing} missing bars)`,
+          `${s.replaced} replaced, ${s.unchanged} unchanged` +
+          (s.keptVenueBars > 0 ? `, ${s.keptVenueBars} kept the venue's own bar` : "") +
+          (s.deletedStale > 0 ? `, ${s.deletedStale} stale deleted` : "") +
+          `), ${s.incomplete} incomplete, ${s.gaps} gaps (${s.missing} missing bars)`,
       );
     }
     console.log(

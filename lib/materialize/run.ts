@@ -7,7 +7,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { type Freq, freqMs, FREQS } from "../core/freq.ts";
 import type { BarColumns } from "../core/types.ts";
 import { withTransaction } from "../store/db.ts";
-import { listSeries, readBars, writeBars } from "../store/bars.ts";
+import { deleteBarsExcept, listSeries, readBars, writeBars } from "../store/bars.ts";
 import { listTradeSeries, readTrades } from "../store/trades.ts";
 import { refreshGaps } from "../store/gaps.ts";
 import { finishRun, startRun } from "../store/runs.ts";
@@ -44,6 +44,13 @@ export interface SeriesMaterialization {
   readonly inserted: number;
   readonly replaced: number;
   readonly unchanged: number;
+  /**
+   * Target bars we built but did not write because the venue's own bar (imported, not
+   * materialized) is stored at that time with other values: a venue's bars are never overwritten.
+   */
+  readonly keptVenueBars: number;
+  /** Bars materialized earlier whose inputs are gone, deleted. */
+  readonly deletedStale: number;
   /** Target bars with `complete = 0`. */
   readonly incomplete: number;
   /** Gaps and missing bars of the target series after writing. */
@@ -177,8 +184,10 @@ export function materializeBars(db: DatabaseSync, options: MaterializeOptions): 
             source: `materialize:${p.from}->${to}`,
             runId,
             onConflict: "replace",
+            replaceSourcePrefix: "materialize:",
           });
-          return { w, g: refreshGaps(db, key) };
+          const deleted = deleteBarsExcept(db, key, bars.ts, "materialize:");
+          return { w, deleted, g: refreshGaps(db, key) };
         });
         let incomplete = 0;
         for (let i = 0; i < bars.complete.length; i++) incomplete += bars.complete[i] === 0 ? 1 : 0;
@@ -195,6 +204,8 @@ export function materializeBars(db: DatabaseSync, options: MaterializeOptions): 
           inserted: r.w.inserted,
           replaced: r.w.replaced,
           unchanged: r.w.unchanged,
+          keptVenueBars: r.w.conflicts.length,
+          deletedStale: r.deleted,
           incomplete,
           gaps: r.g.gaps,
           missing: r.g.missing,

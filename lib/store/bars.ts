@@ -19,6 +19,12 @@ export interface WriteBarsOptions {
    * and reports a conflict; `replace` overwrites it.
    */
   readonly onConflict?: "keep" | "replace";
+  /**
+   * With `onConflict: "replace"`, only replace stored bars whose `source` starts with this
+   * prefix; others are kept and reported as conflicts. Materializers pass `materialize:` so a
+   * venue's own bars are never overwritten by bars we built.
+   */
+  readonly replaceSourcePrefix?: string;
 }
 
 /** One incoming bar that disagrees with the stored bar at the same key. */
@@ -179,7 +185,11 @@ export function writeBars(
     }
     if (diffs.length === 0) {
       unchanged++;
-    } else if (options.onConflict === "replace") {
+    } else if (
+      options.onConflict === "replace" &&
+      (options.replaceSourcePrefix === undefined ||
+        String(stored[9]).startsWith(options.replaceSourcePrefix))
+    ) {
       const p = rowParams(i);
       update.run(...p.slice(4, 15), venue, symbol, freq, ts);
       replaced++;
@@ -190,6 +200,33 @@ export function writeBars(
   for (let r = 0; r < pendingRows; r++) single.run(...pending.slice(r * 15, r * 15 + 15));
   inserted += pendingRows;
   return { inserted, replaced, unchanged, conflicts };
+}
+
+/**
+ * Delete the bars of one series whose `source` starts with `sourcePrefix` and whose `ts` is not
+ * in `keepTs` (sorted ascending). Materializers use it so a derived bar whose inputs are gone
+ * does not outlive them. Returns the number of rows deleted.
+ */
+export function deleteBarsExcept(
+  db: DatabaseSync,
+  key: SeriesKey,
+  keepTs: Float64Array,
+  sourcePrefix: string,
+): number {
+  const stmt = returnArrays(
+    db.prepare(
+      "SELECT ts FROM bars WHERE venue = ? AND symbol = ? AND freq = ? AND substr(source, 1, ?) = ?",
+    ),
+  );
+  const keep = new Set<number>(keepTs);
+  const del = db.prepare("DELETE FROM bars WHERE venue = ? AND symbol = ? AND freq = ? AND ts = ?");
+  let deleted = 0;
+  const rows = stmt.all(key.venue, key.symbol, key.freq, sourcePrefix.length, sourcePrefix);
+  for (const r of rows) {
+    const ts = Number((r as unknown as unknown[])[0]);
+    if (!keep.has(ts)) deleted += Number(del.run(key.venue, key.symbol, key.freq, ts).changes);
+  }
+  return deleted;
 }
 
 /** A time window `[from, to)` in UTC epoch ms; either end may be omitted. */

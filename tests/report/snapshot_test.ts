@@ -1,6 +1,7 @@
 /**
  * Snapshot tests of every chart's SVG. Run with UPDATE_SNAPSHOTS=1 to rewrite the files in
- * __snapshots__/ after an intended change, then review the diff.
+ * __snapshots__/ after an intended change, then review the diff. The files end in `.svg.snap`
+ * so that `deno fmt` (which formats `.svg`) leaves the exact bytes alone.
  */
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,7 +14,7 @@ const DIR = new URL("./__snapshots__/", import.meta.url);
 const UPDATE = Deno.env.get("UPDATE_SNAPSHOTS") === "1";
 
 function snapshot(name: string, actual: string) {
-  const path = fileURLToPath(new URL(`${name}.svg`, DIR));
+  const path = fileURLToPath(new URL(`${name}.svg.snap`, DIR));
   if (UPDATE || !existsSync(path)) {
     if (!UPDATE) throw new Error(`No snapshot ${path}: run with UPDATE_SNAPSHOTS=1 to create it`);
     writeFileSync(path, actual + "\n");
