@@ -13,7 +13,18 @@ import {
 } from "./types.ts";
 import { shrink } from "./text.ts";
 
-/** Trim bar buffers to `n` rows and wrap them as {@link ParsedBars}. */
+/** Trim bar buffers to `n` rows and wrap them as {@link ParsedBars}. *
+ * @example Trim to the rows filled
+ * ```ts
+ * import { finishBars } from "@lib/ingest/build.ts";
+ * import { barColumns } from "@lib/ingest/types.ts";
+ * import assert from "node:assert/strict";
+ * const c = barColumns(4);
+ * c.ts[0] = 60_000;
+ * const p = finishBars(c, 1, { refKind: "line", raw: () => "", problems: [], rowsRead: 1 });
+ * assert.equal(p.ts.length, 1);
+ * ```
+ */
 export function finishBars(
   c: ReturnType<typeof barColumns>,
   n: number,
@@ -45,7 +56,18 @@ export function finishBars(
   };
 }
 
-/** Trim trade buffers to `n` rows and wrap them as {@link ParsedTrades}. */
+/** Trim trade buffers to `n` rows and wrap them as {@link ParsedTrades}. *
+ * @example Trim to the rows filled
+ * ```ts
+ * import { finishTrades } from "@lib/ingest/build.ts";
+ * import { tradeColumns } from "@lib/ingest/types.ts";
+ * import assert from "node:assert/strict";
+ * const c = tradeColumns(3);
+ * c.tradeId[0] = 7;
+ * const p = finishTrades(c, 1, { refKind: "row", raw: () => "", problems: [], rowsRead: 1 });
+ * assert.deepEqual(p.tradeId, [7]);
+ * ```
+ */
 export function finishTrades(
   c: ReturnType<typeof tradeColumns>,
   n: number,
@@ -77,7 +99,14 @@ export function finishTrades(
   };
 }
 
-/** A row-shape problem: the row has the wrong number of fields. */
+/** A row-shape problem: the row has the wrong number of fields. *
+ * @example A short row
+ * ```ts
+ * import { shapeProblem } from "@lib/ingest/build.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(shapeProblem(4, "1,2", "7", 2).detail, "expected 7 fields, got 2");
+ * ```
+ */
 export function shapeProblem(ref: number, raw: string, want: string, got: number): RowProblem {
   return {
     ref,
@@ -87,7 +116,14 @@ export function shapeProblem(ref: number, raw: string, want: string, got: number
   };
 }
 
-/** Raw text lookup for CSV parsers: the original line of parsed row `i`. */
+/** Raw text lookup for CSV parsers: the original line of parsed row `i`. *
+ * @example Row 0 came from line 2
+ * ```ts
+ * import { lineRaw } from "@lib/ingest/build.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(lineRaw(["header", "1,2,3"], new Int32Array([2]))(0), "1,2,3");
+ * ```
+ */
 export function lineRaw(lines: readonly string[], ref: Int32Array): (i: number) => string {
   return (i) => lines[ref[i]! - 1] ?? "";
 }

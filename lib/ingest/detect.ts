@@ -48,7 +48,7 @@ const DATA_EXT = /\.(json|csv|parquet)(\.gz)?$/i;
  * PROVENANCE.md, MANIFEST.tsv, `metadata_range_*.csv`, funding-rate and quote files) give
  * `skip` with a reason; a data file whose layout is not recognised gives `unknown`.
  *
- * @example
+ * @example Formats and skips
  * ```ts
  * import { detectFormat } from "@lib/ingest/detect.ts";
  * import assert from "node:assert/strict";

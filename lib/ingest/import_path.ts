@@ -412,7 +412,7 @@ function writeTradeFile(
  * One summary line for a file: format, venue, symbol, freq, rows read, inserted, unchanged,
  * quarantined by reason.
  *
- * @example
+ * @example A summary line
  * ```ts
  * import { formatFileReport } from "@lib/ingest/import_path.ts";
  * import assert from "node:assert/strict";

@@ -32,7 +32,7 @@ const COINM_TOKENS = new Set(["coinm", "cm", "dapi"]);
  * Kraken. Binance becomes `binance_futures` when a segment up to that one says futures, `usdm`
  * or `um` (the data.binance.vision layout), and `binance_coinm` for `cm`/`coinm`.
  *
- * @example
+ * @example Nearest segment wins
  * ```ts
  * import { inferVenue } from "@lib/ingest/naming.ts";
  * import assert from "node:assert/strict";
@@ -92,7 +92,7 @@ function fromLabel(label: string): FreqHint {
  * `_1m_`. A length cryptolab does not store (8h, Kraken's 720 minutes) comes back as
  * `unsupported`; no hint is undefined.
  *
- * @example
+ * @example Frequencies from names
  * ```ts
  * import { freqFromName } from "@lib/ingest/naming.ts";
  * import assert from "node:assert/strict";
@@ -135,7 +135,7 @@ export function freqFromName(format: FormatName, path: string): FreqHint {
  * The most common step between consecutive distinct timestamps (sorted), as a frequency;
  * undefined when it is not one cryptolab stores or there are fewer than two rows.
  *
- * @example
+ * @example Minute bars with a gap
  * ```ts
  * import { modalFreq } from "@lib/ingest/naming.ts";
  * import assert from "node:assert/strict";
@@ -166,7 +166,7 @@ export interface NameSymbol {
 /**
  * Symbol from a file name, per format (undefined when the name does not say).
  *
- * @example
+ * @example Symbols from names
  * ```ts
  * import { symbolFromName } from "@lib/ingest/naming.ts";
  * import assert from "node:assert/strict";
@@ -222,7 +222,7 @@ export function symbolFromName(format: FormatName, path: string): NameSymbol | u
  * Spell a symbol the way `venue` does: Binance (spot, futures, US) and Kraken/Gemini write
  * `BTCUSDT` (no separator, upper case); FTX and BitMEX names are kept as written.
  *
- * @example
+ * @example Venue spellings
  * ```ts
  * import { venueSymbol } from "@lib/ingest/naming.ts";
  * import assert from "node:assert/strict";
@@ -257,7 +257,7 @@ const QUOTES = [
  * `BTC-PERP` quoted in USD), else by the longest known quote currency at the end that leaves a base of three or more
  * letters.
  *
- * @example
+ * @example Base and quote
  * ```ts
  * import { splitSymbol } from "@lib/ingest/naming.ts";
  * import assert from "node:assert/strict";
@@ -290,7 +290,16 @@ export function splitSymbol(symbol: string): { base: string | null; quote: strin
     : { base: s.slice(0, -best.length), quote: best };
 }
 
-/** Instrument kind: perpetual futures venues and `-PERP` symbols are `perp`, the rest `spot`. */
+/** Instrument kind: perpetual futures venues and `-PERP` symbols are `perp`, the rest `spot`. *
+ * @example Spot and perpetuals
+ * ```ts
+ * import { instrumentKind } from "@lib/ingest/naming.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(instrumentKind("binance_futures", "BTCUSDT"), "perp");
+ * assert.equal(instrumentKind("ftx", "BTC-PERP"), "perp");
+ * assert.equal(instrumentKind("kraken", "XBTUSD"), "spot");
+ * ```
+ */
 export function instrumentKind(venue: string, symbol: string): InstrumentKind {
   if (venue === "binance_futures" || venue === "binance_coinm" || venue === "bitmex") return "perp";
   return /-PERP$/i.test(symbol) ? "perp" : "spot";

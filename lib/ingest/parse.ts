@@ -35,12 +35,29 @@ const TEXT_PARSERS: Record<Exclude<FormatName, "nautilus_trades_parquet">, (t: s
     kraken_trades_csv: parseKrakenTradesCsv,
   };
 
-/** True when `bytes` start with the gzip magic number. */
+/** True when `bytes` start with the gzip magic number. *
+ * @example The magic number
+ * ```ts
+ * import { isGzip } from "@lib/ingest/parse.ts";
+ * import { gzipSync } from "node:zlib";
+ * import assert from "node:assert/strict";
+ * assert.equal(isGzip(gzipSync("[]")), true);
+ * assert.equal(isGzip(new TextEncoder().encode("[]")), false);
+ * ```
+ */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Decompress gzip bytes (as-is otherwise), turning a corrupt stream into a FileParseError. */
+/** Decompress gzip bytes (as-is otherwise), turning a corrupt stream into a FileParseError. *
+ * @example Round trip
+ * ```ts
+ * import { maybeGunzip } from "@lib/ingest/parse.ts";
+ * import { gzipSync } from "node:zlib";
+ * import assert from "node:assert/strict";
+ * assert.equal(new TextDecoder().decode(maybeGunzip(gzipSync("[1]"))), "[1]");
+ * ```
+ */
 export function maybeGunzip(bytes: Uint8Array): Uint8Array {
   if (!isGzip(bytes)) return bytes;
   try {
@@ -53,7 +70,7 @@ export function maybeGunzip(bytes: Uint8Array): Uint8Array {
 /**
  * Parse a file's bytes in `format` (gzip is undone first).
  *
- * @example
+ * @example Parse bytes of a known format
  * ```ts
  * import { parseBytes } from "@lib/ingest/parse.ts";
  * import assert from "node:assert/strict";

@@ -23,7 +23,7 @@ const same = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isN
  * series once as columns. Re-importing a file then costs one columnar read instead of one
  * insert attempt and one lookup per row. `bars` must be sorted by time.
  *
- * @example
+ * @example Only the changed bar is left
  * ```ts
  * import { openStore } from "@lib/store/db.ts";
  * import { writeBars } from "@lib/store/bars.ts";

@@ -10,7 +10,7 @@ import { FileParseError } from "./types.ts";
  * Line `k` of the file is element `k - 1`. A final empty line (file ends with a newline) is
  * dropped.
  *
- * @example
+ * @example CRLF and BOM
  * ```ts
  * import { splitLines } from "@lib/ingest/text.ts";
  * import assert from "node:assert/strict";
@@ -31,7 +31,7 @@ export function splitLines(text: string): string[] {
 /**
  * Parse a decimal field; an empty or non-numeric field is NaN (`Number("")` would be 0).
  *
- * @example
+ * @example Empty and NULL fields
  * ```ts
  * import { num } from "@lib/ingest/text.ts";
  * import assert from "node:assert/strict";
@@ -77,7 +77,7 @@ const DATE_RE =
  * old hourly form), `2017-08-18`, `2023-03-01 00:00:00+00:00`, `2021-12-31 23:01:00.000000`,
  * `2025-02-15 23:28:13.706` and ISO `T`/`Z` forms; sub-millisecond digits become fractional ms.
  *
- * @example
+ * @example The date forms found in real files
  * ```ts
  * import { parseUtc } from "@lib/ingest/text.ts";
  * import assert from "node:assert/strict";
@@ -114,6 +114,14 @@ export function parseUtc(s: string): number {
 /**
  * Read a time field that is either a number (unit by magnitude, see {@link epochToMs}) or a
  * date-time string (see {@link parseUtc}).
+ *
+ * @example Numbers and text
+ * ```ts
+ * import { parseTime } from "@lib/ingest/text.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(parseTime("1672531436"), 1672531436000);
+ * assert.equal(parseTime("2023-01-01 00:03:56"), 1672531436000);
+ * ```
  */
 export function parseTime(s: string): number {
   const v = num(s);
@@ -123,6 +131,15 @@ export function parseTime(s: string): number {
 /**
  * Parse a boolean field written as `true`/`True`/`TRUE`/`1` or `false`/`False`/`FALSE`/`0`;
  * anything else is undefined.
+ *
+ * @example Python and JSON spellings
+ * ```ts
+ * import { parseBool } from "@lib/ingest/text.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(parseBool("True"), true);
+ * assert.equal(parseBool("false"), false);
+ * assert.equal(parseBool("maybe"), undefined);
+ * ```
  */
 export function parseBool(s: string | undefined): boolean | undefined {
   switch (s?.trim()) {
@@ -141,12 +158,27 @@ export function parseBool(s: string | undefined): boolean | undefined {
   }
 }
 
-/** Aggressor side from Binance's `is_buyer_maker`: a resting buyer means a selling taker. */
+/** Aggressor side from Binance's `is_buyer_maker`: a resting buyer means a selling taker. *
+ * @example A resting buyer means a seller hit it
+ * ```ts
+ * import { sideFromBuyerMaker } from "@lib/ingest/text.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(sideFromBuyerMaker(true), -1);
+ * assert.equal(sideFromBuyerMaker(false), 1);
+ * ```
+ */
 export function sideFromBuyerMaker(buyerMaker: boolean | undefined): 1 | -1 | 0 {
   return buyerMaker === undefined ? 0 : buyerMaker ? -1 : 1;
 }
 
-/** Aggressor side from a `buy`/`sell` word; anything else is 0 (unknown). */
+/** Aggressor side from a `buy`/`sell` word; anything else is 0 (unknown). *
+ * @example Words to sides
+ * ```ts
+ * import { sideFromWord } from "@lib/ingest/text.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(["buy", "Sell", "unknown"].map(sideFromWord), [1, -1, 0]);
+ * ```
+ */
 export function sideFromWord(s: unknown): 1 | -1 | 0 {
   const w = typeof s === "string" ? s.trim().toLowerCase() : "";
   return w === "buy" ? 1 : w === "sell" ? -1 : 0;
@@ -156,7 +188,7 @@ export function sideFromWord(s: unknown): 1 | -1 | 0 {
  * Normalize a trade id: a decimal integer that fits a double exactly becomes a number, any
  * other text (BitMEX UUIDs) stays a string, and an empty value is undefined.
  *
- * @example
+ * @example Numeric and UUID ids
  * ```ts
  * import { tradeIdOf } from "@lib/ingest/text.ts";
  * import assert from "node:assert/strict";
@@ -212,12 +244,27 @@ export function parseJsonOrThrow(text: string): unknown {
   }
 }
 
-/** Lower-cased header names, trimmed. */
+/** Lower-cased header names, trimmed. *
+ * @example Trimmed and lower-cased
+ * ```ts
+ * import { headerNames } from "@lib/ingest/text.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(headerNames("Unix Timestamp, Date"), ["unix timestamp", "date"]);
+ * ```
+ */
 export function headerNames(line: string): string[] {
   return line.split(",").map((h) => h.trim().toLowerCase());
 }
 
-/** Index of the first header matching one of `names`, or -1. */
+/** Index of the first header matching one of `names`, or -1. *
+ * @example First matching name
+ * ```ts
+ * import { colIndex } from "@lib/ingest/text.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(colIndex(["id", "qty", "time"], "quantity", "qty"), 1);
+ * assert.equal(colIndex(["id"], "price"), -1);
+ * ```
+ */
 export function colIndex(header: readonly string[], ...names: string[]): number {
   for (const n of names) {
     const i = header.indexOf(n);
@@ -226,7 +273,14 @@ export function colIndex(header: readonly string[], ...names: string[]): number 
   return -1;
 }
 
-/** Rows of a problem-free helper: shrink an allocated column to `n`. */
+/** Rows of a problem-free helper: shrink an allocated column to `n`. *
+ * @example A view of the first rows
+ * ```ts
+ * import { shrink } from "@lib/ingest/text.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...shrink(new Float64Array([1, 2, 3]), 2)], [1, 2]);
+ * ```
+ */
 export function shrink<T extends Float64Array | Int32Array | Int8Array>(a: T, n: number): T {
   return (a.length === n ? a : a.subarray(0, n)) as T;
 }

@@ -103,7 +103,16 @@ export class FileParseError extends Error {
   }
 }
 
-/** Allocate the columns of a bar parse result for up to `cap` rows. */
+/** Allocate the columns of a bar parse result for up to `cap` rows. *
+ * @example Optional columns start as NaN
+ * ```ts
+ * import { barColumns } from "@lib/ingest/types.ts";
+ * import assert from "node:assert/strict";
+ * const c = barColumns(2);
+ * assert.ok(Number.isNaN(c.quoteVolume[0]!));
+ * assert.equal(c.open[0], 0);
+ * ```
+ */
 export function barColumns(cap: number): {
   ts: Float64Array;
   open: Float64Array;
@@ -128,7 +137,14 @@ export function barColumns(cap: number): {
   };
 }
 
-/** Allocate the columns of a trade parse result for up to `cap` rows. */
+/** Allocate the columns of a trade parse result for up to `cap` rows. *
+ * @example Empty trade buffers
+ * ```ts
+ * import { tradeColumns } from "@lib/ingest/types.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(tradeColumns(5).ts.length, 5);
+ * ```
+ */
 export function tradeColumns(cap: number): {
   tradeId: (number | string)[];
   ts: Float64Array;

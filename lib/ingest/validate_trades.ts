@@ -23,7 +23,7 @@ export interface ValidatedTrades {
  * several rows with one trade id the first is kept; later identical rows are dropped silently
  * (and counted), later different rows are refused.
  *
- * @example
+ * @example Bad price and quantity
  * ```ts
  * import { validateTrades } from "@lib/ingest/validate_trades.ts";
  * import { parseKrakenTradesCsv } from "@lib/ingest/formats/kraken_trades_csv.ts";

@@ -24,7 +24,7 @@ export const SKIPPED_FOLDERS = ["api_payloads", "ws_streams"] as const;
  * walked recursively in code-point order of names. Files under `api_payloads/` or
  * `ws_streams/` found by walking are marked to skip; named directly they are imported.
  *
- * @example
+ * @example Sorted walk, stream captures marked
  * ```ts
  * import { listImportTargets } from "@lib/ingest/walk.ts";
  * import assert from "node:assert/strict";

@@ -68,7 +68,7 @@ const FREQ = "1h" as const;
  * dataset fingerprint and the canonical JSON of the parameters. The same data and parameters
  * give the same id, so re-running writes the same folder.
  *
- * @example
+ * @example Same data and parameters, same id
  * ```ts
  * import { defaultRunId } from "@lib/report/demo_report.ts";
  * import assert from "node:assert/strict";
@@ -85,6 +85,24 @@ export function defaultRunId(fingerprint: string, params: Readonly<Record<string
 /**
  * Read the hourly bars of `symbols` in `[from, to)` and fingerprint exactly those rows (the
  * same hash `fingerprintBars` gives for them in the store).
+ *
+ * @example Equal to the store's fingerprint of the same rows
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { writeBars } from "@lib/store/bars.ts";
+ * import { fingerprintBars } from "@lib/store/fingerprint.ts";
+ * import { allocBars } from "@lib/core/types.ts";
+ * import { demoDataset } from "@lib/report/demo_report.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const b = allocBars({ venue: "sim", symbol: "X", freq: "1h" }, 2);
+ * b.ts[1] = 3_600_000;
+ * b.open.fill(1); b.high.fill(1); b.low.fill(1); b.close.fill(1);
+ * writeBars(db, b, { source: "doc" });
+ * const d = demoDataset(db, "sim", ["X"], 0, 7_200_000);
+ * assert.equal(d.rows, 2);
+ * assert.equal(d.sha256, fingerprintBars(db, { venue: "sim", freq: "1h" }).sha256);
+ * ```
  */
 export function demoDataset(
   db: DatabaseSync,

@@ -16,7 +16,7 @@ const MAP: Record<string, string> = {
 /**
  * Escape `s` for use in HTML text and in quoted attribute values: `& < > " '` become entities.
  *
- * @example
+ * @example An attribute-breaking name
  * ```ts
  * import { escapeHtml } from "@lib/report/escape.ts";
  * import assert from "node:assert/strict";

@@ -12,7 +12,7 @@ export const UNDEFINED_TEXT = "–";
 /**
  * Format one cell for display (plain text, not escaped).
  *
- * @example
+ * @example One value per format
  * ```ts
  * import { formatCell } from "@lib/report/format.ts";
  * import assert from "node:assert/strict";
@@ -39,7 +39,17 @@ export function formatCell(value: Cell, column: Column): string {
   }
 }
 
-/** An epoch-ms time as `YYYY-MM-DD HH:MM UTC` (seconds shown only when not zero). */
+/**
+ * An epoch-ms time as `YYYY-MM-DD HH:MM UTC` (seconds shown only when not zero).
+ *
+ * @example Minutes, and seconds when present
+ * ```ts
+ * import { formatTime } from "@lib/report/format.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(formatTime(Date.UTC(2024, 0, 2, 3, 4)), "2024-01-02 03:04 UTC");
+ * assert.equal(formatTime(1_500), "1970-01-01 00:00:01.500 UTC");
+ * ```
+ */
 export function formatTime(ms: number): string {
   const iso = new Date(ms).toISOString();
   const secs = iso.slice(16, 23);

@@ -15,7 +15,7 @@ import type { DatasetScope, GitInfo, Manifest, ParamValue } from "./model.ts";
 /**
  * SHA-256 of a string (as UTF-8) or bytes, as 64 lower-case hex digits.
  *
- * @example
+ * @example Hash a string
  * ```ts
  * import { sha256Hex } from "@lib/report/manifest.ts";
  * import assert from "node:assert/strict";
@@ -32,7 +32,7 @@ export function sha256Hex(data: string | Uint8Array): string {
  * `{commit: "unknown", dirty: null}` when git is missing, not permitted, or `dir` is not in a
  * checkout.
  *
- * @example
+ * @example Outside a checkout
  * ```ts
  * import { gitInfo } from "@lib/report/manifest.ts";
  * import assert from "node:assert/strict";
@@ -66,7 +66,7 @@ function runGit(dir: string, args: string[]): string | undefined {
 /**
  * SHA-256 of `<dir>/deno.lock`, or null when there is none.
  *
- * @example
+ * @example No lock file
  * ```ts
  * import { denoLockSha256 } from "@lib/report/manifest.ts";
  * import assert from "node:assert/strict";
@@ -100,7 +100,7 @@ export interface ManifestInput {
  * Assemble a manifest with no output hashes yet (`outputs: {}`); parameter keys are sorted.
  * Throws when the fingerprint is not 64 hex digits.
  *
- * @example
+ * @example Parameters sorted, outputs empty
  * ```ts
  * import { buildManifest } from "@lib/report/manifest.ts";
  * import assert from "node:assert/strict";

@@ -196,7 +196,7 @@ const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * True when `s` is a usable run id: 1 to 128 of `A-Z a-z 0-9 . _ -`, not starting with a dot
  * or dash (so it is a safe folder name).
  *
- * @example
+ * @example Safe folder names only
  * ```ts
  * import { isRunId } from "@lib/report/model.ts";
  * import assert from "node:assert/strict";
@@ -212,7 +212,7 @@ export function isRunId(s: string): boolean {
  * Check the invariants the types cannot express: ids well formed and unique, every row as
  * long as its columns. Throws a RangeError naming the first problem.
  *
- * @example
+ * @example Duplicate ids are refused
  * ```ts
  * import { checkModel, SCHEMA_VERSION } from "@lib/report/model.ts";
  * import assert from "node:assert/strict";

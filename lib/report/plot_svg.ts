@@ -190,7 +190,7 @@ function checkElements(
  * Renderers call this on every figure, so a tampered or hand-made model cannot smuggle a
  * script into a page. Throws an Error naming the problem.
  *
- * @example
+ * @example Injected markup is refused
  * ```ts
  * import { assertInertMarkup } from "@lib/report/plot_svg.ts";
  * import assert from "node:assert/strict";

@@ -36,7 +36,7 @@ export interface VerifyResult {
  * `report.html` names the hash of `report.json`. Output names must be plain file names: a name
  * with a path separator is reported, never read.
  *
- * @example
+ * @example An empty folder fails
  * ```ts
  * import { verifyReport } from "@lib/report/verify.ts";
  * import assert from "node:assert/strict";

@@ -32,7 +32,7 @@ export interface WrittenReport {
  * Render `model` and write the report folder `dir` (created if needed; existing files are
  * replaced). Returns the paths and hashes.
  *
- * @example
+ * @example Write a folder and verify it
  * ```ts
  * import { writeReport } from "@lib/report/write.ts";
  * import { verifyReport } from "@lib/report/verify.ts";

@@ -17,7 +17,7 @@ import { finishBars, lineRaw, shapeProblem } from "../build.ts";
  * one of them is wrong and we cannot tell which. Rows stay in file order (newest first); the
  * validator sorts.
  *
- * @example
+ * @example Newest first, mixed units, a disagreeing row
  * ```ts
  * import { parseCddCsv } from "@lib/ingest/formats/cdd_csv.ts";
  * import assert from "node:assert/strict";

@@ -20,7 +20,7 @@ import { finishTrades, lineRaw, shapeProblem } from "../build.ts";
 /**
  * Parse a freqtrade orderflow trades CSV.
  *
- * @example
+ * @example One real row
  * ```ts
  * import { parseFreqtradeOrderflowCsv } from "@lib/ingest/formats/freqtrade_orderflow_csv.ts";
  * import assert from "node:assert/strict";

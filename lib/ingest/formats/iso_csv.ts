@@ -15,7 +15,7 @@ export const ISO_TIME_COLUMNS = ["open_time", "timestamp", "time", "date", "date
 /**
  * Parse a headed OHLCV CSV with text or numeric times.
  *
- * @example
+ * @example A Binance.US row
  * ```ts
  * import { parseIsoCsv } from "@lib/ingest/formats/iso_csv.ts";
  * import assert from "node:assert/strict";

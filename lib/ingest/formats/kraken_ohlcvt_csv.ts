@@ -12,7 +12,7 @@ import { finishBars, lineRaw, shapeProblem } from "../build.ts";
 /**
  * Parse a Kraken OHLCVT file (the trade count goes to `tradeCount`).
  *
- * @example
+ * @example One real hourly bar
  * ```ts
  * import { parseKrakenOhlcvtCsv } from "@lib/ingest/formats/kraken_ohlcvt_csv.ts";
  * import assert from "node:assert/strict";

@@ -14,7 +14,7 @@ import { finishTrades, lineRaw, shapeProblem } from "../build.ts";
  * file. The id depends only on the row, so re-importing the file, or an overlapping
  * incremental file, adds nothing twice. Side is 0 (unknown).
  *
- * @example
+ * @example Two identical trades get distinct ids
  * ```ts
  * import { parseKrakenTradesCsv } from "@lib/ingest/formats/kraken_trades_csv.ts";
  * import assert from "node:assert/strict";

@@ -19,7 +19,7 @@ import { finishTrades, lineRaw, shapeProblem } from "../build.ts";
 /**
  * Map a Tardis exchange id to a cryptolab venue id: `binance-futures` -> `binance_futures`.
  *
- * @example
+ * @example Exchange ids to venues
  * ```ts
  * import { tardisVenue } from "@lib/ingest/formats/tardis_trades_csv.ts";
  * import assert from "node:assert/strict";
@@ -35,7 +35,7 @@ export function tardisVenue(exchange: string): string {
  * Parse a Tardis trades CSV. The file's venue and symbol come from its first row; rows naming
  * another exchange or symbol are refused.
  *
- * @example
+ * @example One real futures trade
  * ```ts
  * import { parseTardisTradesCsv } from "@lib/ingest/formats/tardis_trades_csv.ts";
  * import assert from "node:assert/strict";

@@ -22,7 +22,7 @@ export interface CorrelationInput {
  * 0.2 (so colors compare across reports), each cell labelled with its value to 2 decimals. The width follows
  * the number of assets unless given. The data summary is the matrix itself.
  *
- * @example
+ * @example Two assets
  * ```ts
  * import { correlationHeatmapChart } from "@lib/report/charts/correlation_heatmap.ts";
  * import assert from "node:assert/strict";

@@ -45,7 +45,7 @@ const MISSING = "missing";
  * (plus a tick, so a single missing bar stays visible at any width). The data summary has one
  * row per asset: first and last bar, bars present, bars missing and the number of gaps.
  *
- * @example
+ * @example One asset with a two-hour gap
  * ```ts
  * import { coverageChart } from "@lib/report/charts/coverage.ts";
  * import assert from "node:assert/strict";

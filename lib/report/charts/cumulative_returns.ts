@@ -22,7 +22,7 @@ export interface CumulativeReturnsInput {
  * `maxPoints` points per line (default 500). The data summary has one row per asset: final,
  * lowest and highest cumulative return.
  *
- * @example
+ * @example Two assets over three hours
  * ```ts
  * import { cumulativeReturnsChart } from "@lib/report/charts/cumulative_returns.ts";
  * import assert from "node:assert/strict";

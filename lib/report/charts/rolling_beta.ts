@@ -26,7 +26,7 @@ export interface RollingBetaInput {
  * `maxPoints` points per line (default 500). The data summary has one row per asset: last,
  * mean, lowest and highest beta.
  *
- * @example
+ * @example One asset, NaN before the window fills
  * ```ts
  * import { rollingBetaChart } from "@lib/report/charts/rolling_beta.ts";
  * import assert from "node:assert/strict";

@@ -51,7 +51,7 @@ export interface LongColumns {
  * points per series (every k-th point, always including the last) so that the SVG stays small.
  * Throws when a series' length differs from the index.
  *
- * @example
+ * @example Thin to every other point, keeping the last
  * ```ts
  * import { toLongColumns } from "@lib/report/charts/series.ts";
  * import assert from "node:assert/strict";
@@ -93,7 +93,16 @@ export function toLongColumns(
   return { x, y, z };
 }
 
-/** Minimum, maximum, last finite value and mean of the finite values (NaN when none). */
+/**
+ * Minimum, maximum, last finite value and mean of the finite values (all NaN when none).
+ *
+ * @example NaN is skipped
+ * ```ts
+ * import { summarize } from "@lib/report/charts/series.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(summarize([1, NaN, 3, NaN]), { min: 1, max: 3, last: 3, mean: 2 });
+ * ```
+ */
 export function summarize(values: ArrayLike<number>): {
   min: number;
   max: number;
@@ -119,7 +128,7 @@ export function summarize(values: ArrayLike<number>): {
  * Left margin in px that fits the longest of `labels` at Plot's 10px font (about 6px a
  * character), between 40 and 200 px; longer labels are cut by the chart edge.
  *
- * @example
+ * @example Short and long labels
  * ```ts
  * import { labelMargin } from "@lib/report/charts/series.ts";
  * import assert from "node:assert/strict";

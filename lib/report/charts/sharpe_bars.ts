@@ -20,7 +20,7 @@ export interface SharpeRow {
  * negative. Assets with an undefined ratio are left out of the chart and listed with a null
  * value in the data summary.
  *
- * @example
+ * @example Two assets
  * ```ts
  * import { sharpeBarChart } from "@lib/report/charts/sharpe_bars.ts";
  * import assert from "node:assert/strict";
