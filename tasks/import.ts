@@ -67,6 +67,10 @@ async function main(args: string[]): Promise<number> {
       },
       (p) => {
         const f = p.file;
+        // on a terminal the progress line has no newline: wipe it before printing a file line
+        if (shown > 0 && Deno.stderr.isTerminal()) {
+          Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[2K"));
+        }
         if (f.status === "imported") console.log(formatFileReport(f));
         else if (f.status === "skipped") console.error(`skip ${f.path}: ${f.message}`);
         else console.error(`error: ${f.message}`);
@@ -88,10 +92,12 @@ async function main(args: string[]): Promise<number> {
       console.error(`${failures.length} file(s) failed:`);
       for (const f of failures) console.error(`  ${f.message}`);
     }
+    const dry = values["dry-run"] ?? false;
     console.error(
-      `import: ${report.imported} imported, ${report.skipped} skipped, ${report.failed} failed; ` +
+      `import${dry ? " (dry run, nothing written)" : ""}: ${report.imported} ` +
+        `${dry ? "checked" : "imported"}, ${report.skipped} skipped, ${report.failed} failed; ` +
         `${report.rowsRead} rows read, ${report.inserted} written, ${report.quarantined} quarantined ` +
-        `in ${(report.elapsedMs / 1000).toFixed(1)} s (run ${report.runId})`,
+        `in ${(report.elapsedMs / 1000).toFixed(1)} s${dry ? "" : ` (run ${report.runId})`}`,
     );
     return failures.length > 0 ? 1 : 0;
   } finally {

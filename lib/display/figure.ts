@@ -33,7 +33,7 @@ export interface Figure extends Displayable {
 }
 
 /** Options for {@link figure}. */
-export interface FigureOptions {
+export interface DisplayFigureOptions {
   /** Short description for the text form. Default: the plot's title or aria-label. */
   readonly description?: string;
 }
@@ -84,7 +84,7 @@ function mainSvg(figureHtml: string): string | undefined {
  * assert.equal(f.text, "[figure: dot, 10x10 SVG]");
  * ```
  */
-export function figure(source: ElementLike | string, options: FigureOptions = {}): Figure {
+export function figure(source: ElementLike | string, options: DisplayFigureOptions = {}): Figure {
   const raw = (typeof source === "string" ? source : source.outerHTML).trim()
     .replace(/^<\?xml[^>]*\?>\s*/, "");
   let svg: string, html: string, title: string | undefined;
@@ -153,7 +153,7 @@ export function plotDocument(): PlotDocument {
  * assert.equal(f.text, "[figure: 300x200 SVG]");
  * ```
  */
-export function plot(options: Plot.PlotOptions, figureOptions: FigureOptions = {}): Figure {
+export function plot(options: Plot.PlotOptions, figureOptions: DisplayFigureOptions = {}): Figure {
   const el = Plot.plot({ ...options, document: plotDocument() });
   return figure(el as unknown as ElementLike, figureOptions);
 }

@@ -14,7 +14,6 @@
  * @module
  */
 export * from "./jupyter.ts";
-export * from "./escape.ts";
 export * from "./table.ts";
 export * from "./panel_table.ts";
 export * from "./figure.ts";

@@ -4,9 +4,7 @@
  * @module
  */
 import { type Table, table, type TableOptions } from "./table.ts";
-
-/** Fields of a panel that hold one `Float64Array` per asset. */
-export type PanelField = "open" | "high" | "low" | "close" | "volume" | "logReturns";
+import type { PanelField } from "../panel/types.ts";
 
 /**
  * The shape of a panel this module needs: a `Panel` from `@lib/panel/mod.ts` fits, and so does

@@ -11,7 +11,7 @@ import {
   jupyterTarget,
   type MimeBundle,
 } from "./jupyter.ts";
-import { escapeHtml } from "./escape.ts";
+import { escapeHtml } from "../core/escape_html.ts";
 
 /** Options for {@link progress}. */
 export interface ProgressOptions {

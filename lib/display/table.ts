@@ -8,7 +8,7 @@
  * @module
  */
 import { DISPLAY, type Displayable, type MimeBundle } from "./jupyter.ts";
-import { escapeHtml } from "./escape.ts";
+import { escapeHtml } from "../core/escape_html.ts";
 
 /**
  * How a column's values become text.
@@ -22,7 +22,7 @@ import { escapeHtml } from "./escape.ts";
  * - `"date"`: UTC epoch milliseconds as `YYYY-MM-DD`;
  * - a function of the raw value.
  */
-export type ColumnFormat =
+export type TableColumnFormat =
   | "auto"
   | "int"
   | "percent"
@@ -37,7 +37,7 @@ export interface TableOptions {
   /** Header text per column. Default: the column name. */
   readonly labels?: Readonly<Record<string, string>>;
   /** Format per column. Default `"auto"` for every column. */
-  readonly formats?: Readonly<Record<string, ColumnFormat>>;
+  readonly formats?: Readonly<Record<string, TableColumnFormat>>;
   /** Decimals for non-integer numbers (and percents). Default: 6 significant digits (2 for %). */
   readonly digits?: number;
   /** Group thousands with `,` in numbers. Default false. */
@@ -104,7 +104,7 @@ function formatNumber(x: number, digits: number | undefined, thousands: boolean)
 
 function formatCell(
   v: unknown,
-  fmt: ColumnFormat,
+  fmt: TableColumnFormat,
   opts: TableOptions,
 ): string {
   if (isMissing(v)) return opts.missing ?? "";

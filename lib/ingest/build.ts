@@ -13,7 +13,9 @@ import {
 } from "./types.ts";
 import { shrink } from "./text.ts";
 
-/** Trim bar buffers to `n` rows and wrap them as {@link ParsedBars}. *
+/**
+ * Trim bar buffers to `n` rows and wrap them as {@link ParsedBars}.
+ *
  * @example Trim to the rows filled
  * ```ts
  * import { finishBars } from "@lib/ingest/build.ts";
@@ -56,7 +58,9 @@ export function finishBars(
   };
 }
 
-/** Trim trade buffers to `n` rows and wrap them as {@link ParsedTrades}. *
+/**
+ * Trim trade buffers to `n` rows and wrap them as {@link ParsedTrades}.
+ *
  * @example Trim to the rows filled
  * ```ts
  * import { finishTrades } from "@lib/ingest/build.ts";
@@ -99,7 +103,9 @@ export function finishTrades(
   };
 }
 
-/** A row-shape problem: the row has the wrong number of fields. *
+/**
+ * A row-shape problem: the row has the wrong number of fields.
+ *
  * @example A short row
  * ```ts
  * import { shapeProblem } from "@lib/ingest/build.ts";
@@ -116,7 +122,9 @@ export function shapeProblem(ref: number, raw: string, want: string, got: number
   };
 }
 
-/** Raw text lookup for CSV parsers: the original line of parsed row `i`. *
+/**
+ * Raw text lookup for CSV parsers: the original line of parsed row `i`.
+ *
  * @example Row 0 came from line 2
  * ```ts
  * import { lineRaw } from "@lib/ingest/build.ts";

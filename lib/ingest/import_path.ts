@@ -17,6 +17,7 @@ import { upsertInstrument } from "../store/instruments.ts";
 import { BAR_FORMATS, detectFormat, type FormatName } from "./detect.ts";
 import { maybeGunzip, parseBytes } from "./parse.ts";
 import {
+  binanceVenueFromPath,
   freqFromName,
   inferVenue,
   instrumentKind,
@@ -104,6 +105,13 @@ export interface ImportReport {
 export const CONFLICT_REASON = "conflicts with stored row";
 
 const HEAD_BYTES = 8192;
+
+/** Layouts only Binance writes: their venue defaults to Binance when the path names none. */
+const BINANCE_ONLY: ReadonlySet<FormatName> = new Set([
+  "binance_kline_csv",
+  "binance_trades_csv",
+  "binance_trades_json",
+]);
 
 /**
  * Import files and directories (walked recursively, sorted) into the store. Each file is
@@ -228,7 +236,7 @@ async function importTarget(
     const freqHint = BAR_FORMATS.has(format) ? preflightFreq(format, t.path, options) : undefined;
     const parsed = await parseBytes(format, bytes);
     const venue = options.venue ?? (parsed.kind === "trades" ? parsed.venue : undefined) ??
-      inferVenue(t.path);
+      inferVenue(t.path) ?? (BINANCE_ONLY.has(format) ? binanceVenueFromPath(t.path) : undefined);
     if (venue === undefined) {
       throw new Error(
         `cannot infer the venue from the path or contents: pass --venue (binance, kraken, ...)`,

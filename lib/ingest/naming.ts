@@ -61,6 +61,26 @@ export function inferVenue(path: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Venue for a file whose layout only Binance writes (data.binance.vision dumps, REST payloads)
+ * when its path names no exchange: `binance`, or `binance_futures` / `binance_coinm` when a
+ * path segment says futures/`um` or `cm` (the data.binance.vision folder layout).
+ *
+ * @example data.binance.vision folders
+ * ```ts
+ * import { binanceVenueFromPath } from "@lib/ingest/naming.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(binanceVenueFromPath("data/spot/monthly/klines/BTCUSDT/1h/BTCUSDT-1h-2024-01.csv"), "binance");
+ * assert.equal(binanceVenueFromPath("data/futures/um/daily/aggTrades/BTCUSDT/x.csv"), "binance_futures");
+ * ```
+ */
+export function binanceVenueFromPath(path: string): string {
+  const tokens = path.toLowerCase().split(/[^a-z0-9]+/);
+  if (tokens.some((t) => COINM_TOKENS.has(t))) return "binance_coinm";
+  if (tokens.some((t) => FUTURES_TOKENS.has(t))) return "binance_futures";
+  return "binance";
+}
+
 /** What the file name says about the bar frequency. */
 export type FreqHint =
   | { readonly freq: Freq }
@@ -290,7 +310,9 @@ export function splitSymbol(symbol: string): { base: string | null; quote: strin
     : { base: s.slice(0, -best.length), quote: best };
 }
 
-/** Instrument kind: perpetual futures venues and `-PERP` symbols are `perp`, the rest `spot`. *
+/**
+ * Instrument kind: perpetual futures venues and `-PERP` symbols are `perp`, the rest `spot`.
+ *
  * @example Spot and perpetuals
  * ```ts
  * import { instrumentKind } from "@lib/ingest/naming.ts";

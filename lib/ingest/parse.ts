@@ -35,7 +35,9 @@ const TEXT_PARSERS: Record<Exclude<FormatName, "nautilus_trades_parquet">, (t: s
     kraken_trades_csv: parseKrakenTradesCsv,
   };
 
-/** True when `bytes` start with the gzip magic number. *
+/**
+ * True when `bytes` start with the gzip magic number.
+ *
  * @example The magic number
  * ```ts
  * import { isGzip } from "@lib/ingest/parse.ts";
@@ -49,7 +51,9 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Decompress gzip bytes (as-is otherwise), turning a corrupt stream into a FileParseError. *
+/**
+ * Decompress gzip bytes (as-is otherwise), turning a corrupt stream into a FileParseError.
+ *
  * @example Round trip
  * ```ts
  * import { maybeGunzip } from "@lib/ingest/parse.ts";

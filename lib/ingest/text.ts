@@ -158,7 +158,9 @@ export function parseBool(s: string | undefined): boolean | undefined {
   }
 }
 
-/** Aggressor side from Binance's `is_buyer_maker`: a resting buyer means a selling taker. *
+/**
+ * Aggressor side from Binance's `is_buyer_maker`: a resting buyer means a selling taker.
+ *
  * @example A resting buyer means a seller hit it
  * ```ts
  * import { sideFromBuyerMaker } from "@lib/ingest/text.ts";
@@ -171,7 +173,9 @@ export function sideFromBuyerMaker(buyerMaker: boolean | undefined): 1 | -1 | 0 
   return buyerMaker === undefined ? 0 : buyerMaker ? -1 : 1;
 }
 
-/** Aggressor side from a `buy`/`sell` word; anything else is 0 (unknown). *
+/**
+ * Aggressor side from a `buy`/`sell` word; anything else is 0 (unknown).
+ *
  * @example Words to sides
  * ```ts
  * import { sideFromWord } from "@lib/ingest/text.ts";
@@ -244,7 +248,9 @@ export function parseJsonOrThrow(text: string): unknown {
   }
 }
 
-/** Lower-cased header names, trimmed. *
+/**
+ * Lower-cased header names, trimmed.
+ *
  * @example Trimmed and lower-cased
  * ```ts
  * import { headerNames } from "@lib/ingest/text.ts";
@@ -256,7 +262,9 @@ export function headerNames(line: string): string[] {
   return line.split(",").map((h) => h.trim().toLowerCase());
 }
 
-/** Index of the first header matching one of `names`, or -1. *
+/**
+ * Index of the first header matching one of `names`, or -1.
+ *
  * @example First matching name
  * ```ts
  * import { colIndex } from "@lib/ingest/text.ts";
@@ -273,7 +281,9 @@ export function colIndex(header: readonly string[], ...names: string[]): number 
   return -1;
 }
 
-/** Rows of a problem-free helper: shrink an allocated column to `n`. *
+/**
+ * View of the first `n` elements of an over-allocated column (the same array when full).
+ *
  * @example A view of the first rows
  * ```ts
  * import { shrink } from "@lib/ingest/text.ts";

@@ -103,7 +103,9 @@ export class FileParseError extends Error {
   }
 }
 
-/** Allocate the columns of a bar parse result for up to `cap` rows. *
+/**
+ * Allocate the columns of a bar parse result for up to `cap` rows.
+ *
  * @example Optional columns start as NaN
  * ```ts
  * import { barColumns } from "@lib/ingest/types.ts";
@@ -137,7 +139,9 @@ export function barColumns(cap: number): {
   };
 }
 
-/** Allocate the columns of a trade parse result for up to `cap` rows. *
+/**
+ * Allocate the columns of a trade parse result for up to `cap` rows.
+ *
  * @example Empty trade buffers
  * ```ts
  * import { tradeColumns } from "@lib/ingest/types.ts";

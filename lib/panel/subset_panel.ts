@@ -52,8 +52,8 @@ export function subsetPanel(panel: Panel, subset: PanelSubset): Panel {
   }
   const idx = panel.index;
   let i = 0, j = idx.length;
-  if (subset.from !== undefined) while (i < j && idx[i]! < subset.from) i++;
-  if (subset.to !== undefined) while (j > i && idx[j - 1]! >= subset.to) j--;
+  if (subset.from !== undefined) { while (i < j && idx[i]! < subset.from) i++; }
+  if (subset.to !== undefined) { while (j > i && idx[j - 1]! >= subset.to) j--; }
   const cols = (f: readonly Float64Array[]) => keep.map((a) => f[a]!.slice(i, j));
   return fromColumns({
     freq: panel.freq,

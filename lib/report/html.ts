@@ -10,7 +10,7 @@
  */
 import type { Block, DataTable, Manifest, ReportModel } from "./model.ts";
 import { checkModel } from "./model.ts";
-import { escapeHtml as esc } from "./escape.ts";
+import { escapeHtml as esc } from "../core/escape_html.ts";
 import { formatCell, formatTime } from "./format.ts";
 import { assertInertMarkup } from "./plot_svg.ts";
 

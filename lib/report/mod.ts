@@ -12,7 +12,6 @@
 export * from "./model.ts";
 export * from "./schema.ts";
 export * from "./json.ts";
-export * from "./escape.ts";
 export * from "./format.ts";
 export * from "./plot_svg.ts";
 export * from "./html.ts";

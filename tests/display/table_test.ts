@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { DISPLAY, escapeHtml, table, tableFromPanel } from "@lib/display/mod.ts";
+import { DISPLAY, table, tableFromPanel } from "@lib/display/mod.ts";
+import { escapeHtml } from "@lib/core/escape_html.ts";
 
 Deno.test("table escapes every data string in the HTML form", () => {
   const t = table(

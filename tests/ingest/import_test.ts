@@ -272,3 +272,40 @@ Deno.test("futures files become binance_futures perps; a flag overrides the venu
     s.cleanup();
   }
 });
+
+Deno.test("data.binance.vision dumps: klines with µs times and header-less aggTrades", async () => {
+  const s = tempStore();
+  try {
+    // values of the real djienne BTC_USDT-1h.json first two candles, laid out as a 2025 dump
+    const kl = write(
+      `${s.dir}/data/spot/monthly/klines/BTCUSDT/1h`,
+      "BTCUSDT-1h-2017-08.csv",
+      "1502942400000000,4261.48,4313.62,4261.32,4308.83,47.181009,1502945999999999,202366.1,171,35.16,150952.5,0\n" +
+        "1502946000000000,4308.83,4328.69,4291.37,4315.32,23.234916,1502949599999999,100304.8,102,21.44,92608.3,0\n",
+    );
+    // the real first two aggTrades of XRP/ETH (XRP_OLD-trades.json.gz "info" payloads)
+    const agg = write(
+      `${s.dir}/data/futures/um/daily/aggTrades/XRPETH`,
+      "XRPETH-aggTrades-2019-10-11.csv",
+      "13519807,0.00141342,23.00000000,15373518,15373518,1570752011620,true\n" +
+        "13519808,0.00141266,54.00000000,15373519,15373519,1570752011620,true\n",
+    );
+    const r = await importPaths(s.db, [kl, agg]);
+    assert.deepEqual(
+      r.files.map((f) => [f.format, f.venue, f.symbol, f.freq, f.inserted]),
+      [
+        ["binance_kline_csv", "binance", "BTCUSDT", "1h", 2],
+        ["binance_trades_csv", "binance_futures", "XRPETH", undefined, 2],
+      ],
+    );
+    const b = s.db.prepare("SELECT ts, quote_volume, trade_count FROM bars ORDER BY ts").all();
+    assert.deepEqual(b.map((x) => [x.ts, x.quote_volume, x.trade_count]), [
+      [1502942400000, 202366.1, 171],
+      [1502946000000, 100304.8, 102],
+    ]);
+    const t = s.db.prepare("SELECT side FROM trades ORDER BY trade_id").all();
+    assert.deepEqual(t.map((x) => x.side), [-1, -1]);
+  } finally {
+    s.cleanup();
+  }
+});

@@ -74,7 +74,7 @@ Deno.test({
     // the progress bar ended in its final state
     const bars = html.filter((h) => h.includes('class="cryptolab-progress"'));
     assert.equal(bars.length, 1, "one progress bar");
-    assert.ok(bars[0]!.includes('data-state="done"'), bars[0]);
+    assert.ok(bars[0]!.includes('data-state="done"'), String(bars[0]));
     assert.match(bars[0]!, /100\.0%/);
   },
 });

@@ -31,8 +31,14 @@ export function referencePanel(
   }
   const index: number[] = [];
   for (let t = lo; t <= hi; t += freqMs(freq)) index.push(t);
-  const fields = { open: [], high: [], low: [], close: [], volume: [], logReturns: [] } as
-    ReferencePanel["fields"];
+  const fields = {
+    open: [],
+    high: [],
+    low: [],
+    close: [],
+    volume: [],
+    logReturns: [],
+  } as ReferencePanel["fields"];
   for (const s of series) {
     const byTs = new Map<number, number>();
     s.ts.forEach((t, i) => byTs.set(t, i));
@@ -43,7 +49,9 @@ export function referencePanel(
       }));
     }
     const c = fields.close[fields.close.length - 1]!;
-    fields.logReturns.push(Float64Array.from(c, (x, t) => (t === 0 ? NaN : Math.log(x / c[t - 1]!))));
+    fields.logReturns.push(
+      Float64Array.from(c, (x, t) => (t === 0 ? NaN : Math.log(x / c[t - 1]!))),
+    );
   }
   return { index, fields };
 }
@@ -63,7 +71,9 @@ export function assertSamePanel(
     throw new Error(`index length ${p.index.length} vs reference ${ref.index.length}`);
   }
   for (let t = 0; t < ref.index.length; t++) {
-    if (p.index[t] !== ref.index[t]) throw new Error(`index[${t}] ${p.index[t]} vs ${ref.index[t]}`);
+    if (p.index[t] !== ref.index[t]) {
+      throw new Error(`index[${t}] ${p.index[t]} vs ${ref.index[t]}`);
+    }
   }
   for (const f of Object.keys(ref.fields) as (keyof ReferencePanel["fields"])[]) {
     const got = p[f], want = ref.fields[f];

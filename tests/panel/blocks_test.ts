@@ -3,7 +3,7 @@
 // shows up in the next load, and the panel from blocks always equals a slow row-by-row read
 // (tests/panel/_reference.ts, which shares no code with the cache) exactly.
 import assert from "node:assert/strict";
-import { FREQS, freqMs } from "@lib/core/freq.ts";
+import { freqMs, FREQS } from "@lib/core/freq.ts";
 import { allocBars } from "@lib/core/types.ts";
 import { openStore, withTransaction } from "@lib/store/db.ts";
 import { readBars, writeBars } from "@lib/store/bars.ts";
@@ -146,13 +146,23 @@ Deno.test("SQL triggers and blockStart() agree on block boundaries at every freq
   for (const freq of FREQS) {
     const step = freqMs(freq), span = BLOCK_BARS * step;
     // around a block boundary, and around 0 where flooring negative times matters
-    const times = [3 * span - step, 3 * span, -step, 0, 1_606_780_800_000 - (1_606_780_800_000 % step)];
+    const times = [
+      3 * span - step,
+      3 * span,
+      -step,
+      0,
+      1_606_780_800_000 - (1_606_780_800_000 % step),
+    ];
     const key = { venue: "sim", symbol: `X${freq}`, freq };
     const b = allocBars(key, times.length);
     const sorted = [...times].sort((x, y) => x - y);
     sorted.forEach((t, i) => {
       b.ts[i] = t;
-      b.open[i] = b.high[i] = b.low[i] = b.close[i] = i + 1;
+      b.open[i] =
+        b.high[i] =
+        b.low[i] =
+        b.close[i] =
+          i + 1;
     });
     writeBars(db, b, { source: "test" });
     readSeriesBlocks(db, key); // builds the blocks
@@ -163,7 +173,10 @@ Deno.test("SQL triggers and blockStart() agree on block boundaries at every freq
     const expected = [...new Set(sorted.map((t) => blockStart(t, freq)))];
     assert.deepEqual(starts(), expected, freq);
     for (const t of sorted) {
-      db.prepare("UPDATE bars SET close = close + 1 WHERE symbol = ? AND ts = ?").run(key.symbol, t);
+      db.prepare("UPDATE bars SET close = close + 1 WHERE symbol = ? AND ts = ?").run(
+        key.symbol,
+        t,
+      );
       assert.ok(!starts().includes(blockStart(t, freq)), `${freq}: block of ${t} dropped`);
       readSeriesBlocks(db, key);
       assert.deepEqual(starts(), expected, `${freq}: rebuilt`);
@@ -210,7 +223,11 @@ Deno.test("blocks: a window inside one series, and a long hole without bars", ()
   const b = allocBars(key, times.length);
   times.forEach((t, i) => {
     b.ts[i] = t;
-    b.open[i] = b.high[i] = b.low[i] = b.close[i] = 10 + i;
+    b.open[i] =
+      b.high[i] =
+      b.low[i] =
+      b.close[i] =
+        10 + i;
   });
   writeBars(db, b, { source: "test" });
   assert.deepEqual([...readSeriesBlocks(db, key).ts], times);

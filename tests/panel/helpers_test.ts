@@ -63,8 +63,7 @@ Deno.test("fromColumns refuses a skipped row, an off-grid time and ragged column
   );
   assert.throws(() => fromColumns({ ...base, index: new Float64Array([1]) }), /multiples of/);
   assert.throws(
-    () =>
-      fromColumns({ ...base, index: new Float64Array([0, H]), close: [new Float64Array(3)] }),
+    () => fromColumns({ ...base, index: new Float64Array([0, H]), close: [new Float64Array(3)] }),
     /close of A has 3 rows, index has 2/,
   );
   assert.throws(

@@ -93,12 +93,18 @@ realDataTest("NFI panel: closes and log returns match pandas for every asset", (
       }
     }
     assert.equal(closeCount, o.closeCount, `${asset} close count`);
-    assert.ok(Math.abs(closeSum - o.closeSum) <= 1e-12 * Math.abs(o.closeSum), `${asset} close sum`);
+    assert.ok(
+      Math.abs(closeSum - o.closeSum) <= 1e-12 * Math.abs(o.closeSum),
+      `${asset} close sum`,
+    );
     assert.equal(cov[a], o.closeCount / ORACLE.gridLength, `${asset} coverage`);
     assert.equal(retCount, o.retCount, `${asset} return count`);
     assert.equal(zeros, o.zeroReturns, `${asset}: zero returns are real flat hours, never gaps`);
     assert.ok(Math.abs(retSum - o.retSum) <= 1e-10, `${asset} sum ${retSum} vs ${o.retSum}`);
-    assert.ok(Math.abs(retSumSq - o.retSumSq) <= 1e-11, `${asset} sumsq ${retSumSq} vs ${o.retSumSq}`);
+    assert.ok(
+      Math.abs(retSumSq - o.retSumSq) <= 1e-11,
+      `${asset} sumsq ${retSumSq} vs ${o.retSumSq}`,
+    );
     for (const s of o.samples) {
       assert.equal(c[s.row], s.close ?? NaN, `${asset} close at row ${s.row}`);
       if (s.logReturn === null) assert.ok(Number.isNaN(r[s.row]!), `${asset} row ${s.row} NaN`);
@@ -107,22 +113,25 @@ realDataTest("NFI panel: closes and log returns match pandas for every asset", (
   });
 });
 
-realDataTest("NFI panel: the 6 shared exchange gaps are NaN rows and NaN returns, not zeros", () => {
-  const p = nfiPanel();
-  assert.equal(ORACLE.sharedGaps.length, 6);
-  for (const g of ORACLE.sharedGaps) {
-    const first = p.index.indexOf(g.first);
-    assert.ok(first > 0, `gap at ${new Date(g.first).toISOString()} is a row of the index`);
-    for (let a = 0; a < p.assets.length; a++) {
-      for (let k = first; k < first + g.hours; k++) {
-        assert.ok(Number.isNaN(p.close[a]![k]!));
-        assert.ok(Number.isNaN(p.logReturns[a]![k]!));
+realDataTest(
+  "NFI panel: the 6 shared exchange gaps are NaN rows and NaN returns, not zeros",
+  () => {
+    const p = nfiPanel();
+    assert.equal(ORACLE.sharedGaps.length, 6);
+    for (const g of ORACLE.sharedGaps) {
+      const first = p.index.indexOf(g.first);
+      assert.ok(first > 0, `gap at ${new Date(g.first).toISOString()} is a row of the index`);
+      for (let a = 0; a < p.assets.length; a++) {
+        for (let k = first; k < first + g.hours; k++) {
+          assert.ok(Number.isNaN(p.close[a]![k]!));
+          assert.ok(Number.isNaN(p.logReturns[a]![k]!));
+        }
+        // the hour after the outage has no previous close: NaN, not the return over the outage
+        assert.ok(Number.isNaN(p.logReturns[a]![first + g.hours]!), `${p.assets[a]} after gap`);
       }
-      // the hour after the outage has no previous close: NaN, not the return over the outage
-      assert.ok(Number.isNaN(p.logReturns[a]![first + g.hours]!), `${p.assets[a]} after gap`);
     }
-  }
-});
+  },
+);
 
 realDataTest("NFI panel from blocks equals a slow row-by-row read exactly, cold and warm", () => {
   const { store: s } = store();

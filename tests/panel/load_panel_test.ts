@@ -12,7 +12,11 @@ function put(db: DatabaseSync, venue: string, symbol: string, times: number[], f
   const b = allocBars({ venue, symbol, freq: freq as "1h" }, times.length);
   times.forEach((t, i) => {
     b.ts[i] = t;
-    b.open[i] = b.high[i] = b.low[i] = b.close[i] = 100 + t / H;
+    b.open[i] =
+      b.high[i] =
+      b.low[i] =
+      b.close[i] =
+        100 + t / H;
     b.volume[i] = 1;
   });
   writeBars(db, b, { source: "test" });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { renderHtml } from "@lib/report/html.ts";
-import { escapeHtml } from "@lib/report/escape.ts";
+import { escapeHtml } from "@lib/core/escape_html.ts";
 import { fixtureModel, XSS_ATTR, XSS_SCRIPT } from "./_fixture.ts";
 import type { FigureBlock, ReportModel } from "@lib/report/model.ts";
 

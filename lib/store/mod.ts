@@ -1,0 +1,16 @@
+/**
+ * The SQLite store: opening and migrating it, and the few functions that read and write each
+ * table. Only this folder writes SQL.
+ *
+ * @module
+ */
+export * from "./db.ts";
+export * from "./migrations.ts";
+export * from "./bars.ts";
+export * from "./blocks.ts";
+export * from "./trades.ts";
+export * from "./gaps.ts";
+export * from "./fingerprint.ts";
+export * from "./quarantine.ts";
+export * from "./runs.ts";
+export * from "./instruments.ts";
