@@ -276,7 +276,8 @@ Deno.test("futures files become binance_futures perps; a flag overrides the venu
 Deno.test("data.binance.vision dumps: klines with µs times and header-less aggTrades", async () => {
   const s = tempStore();
   try {
-    // values of the real djienne BTC_USDT-1h.json first two candles, laid out as a 2025 dump
+    // OHLCV of the real djienne BTC_USDT-1h.json first two candles laid out as a 2025 dump
+    // (close_time, quote volume, count and taker columns are filled in by hand)
     const kl = write(
       `${s.dir}/data/spot/monthly/klines/BTCUSDT/1h`,
       "BTCUSDT-1h-2017-08.csv",

@@ -141,7 +141,8 @@ realDataTest("ISO CSVs: Binance.US and FTX times", () => {
 });
 
 Deno.test("Binance kline dump: with and without header, ms and µs timestamps", () => {
-  // values from the real djienne BTC_USDT-1h.json first candle, laid out as a data-dump row
+  // OHLCV of the real djienne BTC_USDT-1h.json first candle as a data-dump row (the other
+  // columns are filled in by hand)
   const row = (t: string) =>
     `${t},4261.48,4313.62,4261.32,4308.83,47.181009,1502945999999,202366.1,171,35.16,150952.5,0`;
   const withHeader = "open_time,open,high,low,close,volume,close_time,quote_volume,count," +
