@@ -7,16 +7,24 @@
  *   /usr/bin/python3 bench/panel_peer.py   # the same, side by side with pandas, with ratios
  *
  * The store is `bench/.out/panel_bench.db` (or CRYPTOLAB_BENCH_DB), built on first use from
- * ../shared/data/real with the tests' small freqtrade-JSON loader.
+ * ../shared/data/real with `importPaths` (the same code as `deno task import`).
  *
  * @module
  */
 import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { openStore } from "@lib/store/db.ts";
 import { readBars } from "@lib/store/bars.ts";
 import { loadPanel } from "@lib/panel/load_panel.ts";
-import { importNfi } from "../tests/panel/_nfi.ts";
+import { importPaths } from "@lib/ingest/import_path.ts";
+
+const NFI_1H = join(
+  Deno.env.get("CRYPTOLAB_REAL_DATA") ??
+    join(decodeURIComponent(new URL("../../", import.meta.url).pathname), "shared", "data", "real"),
+  "ohlcv",
+  "binance_spot_2020-12_2021-07_nfi",
+  "1h",
+);
 
 const path = Deno.env.get("CRYPTOLAB_BENCH_DB") ??
   new URL("./.out/panel_bench.db", import.meta.url).pathname;
@@ -26,7 +34,8 @@ const store = openStore(path);
 const db = store.db;
 if (fresh) {
   const t0 = performance.now();
-  importNfi(db);
+  const r = await importPaths(db, [NFI_1H]);
+  if (r.failed > 0) throw new Error(`could not import ${NFI_1H} for the bench`);
   console.error(`built ${path} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 const SPEC = { venue: "binance", freq: "1h" } as const;

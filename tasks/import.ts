@@ -7,6 +7,7 @@
  * @module
  */
 import { formatFileReport, importPaths } from "@lib/ingest/import_path.ts";
+import { warmBlocks } from "@lib/store/blocks.ts";
 import { parseFreq } from "@lib/core/freq.ts";
 import {
   openTaskStore,
@@ -87,6 +88,18 @@ async function main(args: string[]): Promise<number> {
       },
     );
     if (shown > 0) progressDone();
+    if (!(values["dry-run"] ?? false)) {
+      // build the panel cache now so the first panel load after an import is warm
+      warmBlocks(
+        store.db,
+        report.files.flatMap((f) =>
+          f.status === "imported" && f.freq !== undefined && f.venue !== undefined &&
+            f.symbol !== undefined
+            ? [{ venue: f.venue, symbol: f.symbol, freq: f.freq }]
+            : []
+        ),
+      );
+    }
     const failures = report.files.filter((f) => f.status === "failed");
     if (failures.length > 0) {
       console.error(`${failures.length} file(s) failed:`);

@@ -7,6 +7,7 @@
  * @module
  */
 import { materializeBars } from "@lib/materialize/run.ts";
+import { warmBlocks } from "@lib/store/blocks.ts";
 import { type Freq, parseFreq } from "@lib/core/freq.ts";
 import {
   openTaskStore,
@@ -64,6 +65,7 @@ function main(args: string[]): number {
       onProgress: progressLine,
     });
     progressDone();
+    warmBlocks(store.db, r.series.map((s) => ({ venue: s.venue, symbol: s.symbol, freq: s.to })));
     for (const s of r.series) {
       console.log(
         `${s.venue} ${s.symbol} ${s.from} -> ${s.to}: ${s.bars} bars (${s.inserted} new, ` +

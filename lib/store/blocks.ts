@@ -390,3 +390,28 @@ function clip(c: OhlcvColumns, from?: number, to?: number): OhlcvColumns {
   const j = to === undefined ? c.ts.length : lowerBound(c.ts, to);
   return i === 0 && j === c.ts.length ? c : sliceColumns(c, i, j);
 }
+
+/**
+ * Build the cache blocks of these series now, so the next panel load is warm. Tasks call it
+ * after writing bars: the first load after an import would otherwise rebuild every block from
+ * `bars` (about a second for 126 hourly series). Returns the number of series warmed.
+ *
+ * @example
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { warmBlocks } from "@lib/store/blocks.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * assert.equal(warmBlocks(db, []), 0);
+ * ```
+ */
+export function warmBlocks(db: DatabaseSync, keys: readonly SeriesKey[]): number {
+  const seen = new Set<string>();
+  for (const k of keys) {
+    const id = `${k.venue}\u0000${k.symbol}\u0000${k.freq}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    readSeriesBlocks(db, k);
+  }
+  return seen.size;
+}
