@@ -1,6 +1,8 @@
 """Peer run for bench/import_bench.ts: pandas on the same 126 freqtrade JSON files, same run.
 
-Usage: /usr/bin/python3 bench/import_peer.py   (pandas 1.5.3 from Debian; deno on PATH)
+Usage: /usr/bin/python3 bench/import_peer.py   (pandas 1.5.3 from Debian)
+Deno: the DENO environment variable (path to the binary), else `deno` on PATH, else
+`npx -y deno@2.9.6` (Deno comes from npm on our machines); see bench/_deno.py.
 
 Times, on ../shared/data/real/ohlcv/binance_spot_2020-12_2021-07_nfi/1h:
   pandas  read_json per file + concat                       vs  cryptolab parse (dry run)
@@ -18,6 +20,9 @@ import tempfile
 import time
 
 import pandas as pd
+
+sys.dont_write_bytecode = True  # no bench/__pycache__ from the helper import below
+from _deno import deno_command  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -70,8 +75,7 @@ def main():
     files = sorted(glob.glob(os.path.join(DIR, "*.json")))
     if len(files) != 126:
         sys.exit(f"expected 126 files in {DIR}, found {len(files)}")
-    deno = shutil.which("deno") or "/usr/local/bin/deno"
-    out = subprocess.run([deno, "run", "--allow-all", os.path.join(HERE, "import_bench.ts"), "--once"],
+    out = subprocess.run([*deno_command(), "run", "--allow-all", os.path.join(HERE, "import_bench.ts"), "--once"],
                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     if out.returncode != 0:
         sys.exit(f"deno failed: {out.stderr}")

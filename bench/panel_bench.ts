@@ -15,6 +15,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { openStore } from "@lib/store/db.ts";
 import { readBars } from "@lib/store/bars.ts";
+import { clearBlocks } from "@lib/store/blocks.ts";
 import { loadPanel } from "@lib/panel/load_panel.ts";
 import { importPaths } from "@lib/ingest/import_path.ts";
 
@@ -64,7 +65,7 @@ Deno.bench({
   warmup: 1,
   n: 5,
   fn(b) {
-    db.exec("DELETE FROM bar_blocks");
+    clearBlocks(db);
     b.start();
     loadPanel(db, SPEC);
     b.end();

@@ -8,11 +8,12 @@ panel (all OHLCV fields, time x asset on the complete hourly grid, log returns):
 and prints both timings and the ratios.
 
 Run from the repository root: /usr/bin/python3 bench/panel_peer.py
-(pandas 1.5.3 / numpy 1.24.2 from Debian; DENO=<path> to pick the deno binary).
+(pandas 1.5.3 / numpy 1.24.2 from Debian).
+Deno: the DENO environment variable (path to the binary), else `deno` on PATH, else
+`npx -y deno@2.9.6` (Deno comes from npm on our machines); see bench/_deno.py.
 """
 import json
 import os
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -22,9 +23,11 @@ import time
 import numpy as np
 import pandas as pd
 
+sys.dont_write_bytecode = True  # no bench/__pycache__ from the helper import below
+from _deno import deno_command  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DB = os.environ.get("CRYPTOLAB_BENCH_DB", os.path.join(ROOT, "bench", ".out", "panel_bench.db"))
-DENO = os.environ.get("DENO") or shutil.which("deno") or "/usr/local/bin/deno"
 FIELDS = ["open", "high", "low", "close", "volume"]
 HOUR_MS = 3_600_000
 
@@ -32,7 +35,7 @@ HOUR_MS = 3_600_000
 def deno_bench():
     env = dict(os.environ, NO_COLOR="1", CRYPTOLAB_BENCH_DB=DB)
     out = subprocess.run(
-        [DENO, "bench", "-A", "--json", "bench/panel_bench.ts"],
+        [*deno_command(), "bench", "-A", "--json", "bench/panel_bench.ts"],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     )
     report = json.loads(out.stdout)

@@ -6,33 +6,26 @@
  * columns as raw float64 files for the pandas peer, times `resampleBars` itself and prints one
  * JSON line; `bench/resample_peer.py` does both and prints the ratio.
  *
- * Input: a seeded random walk (mulberry32, seed 42) of one-minute BTC-like bars starting
- * 2020-01-01 UTC: prices with 2 decimals, volumes with 8 decimals (like exchange data, so the
- * exact-decimal summation does its real work), quote volume, trade counts, and about 2% of
- * minutes dropped to leave gaps, as real minute files have.
+ * Input: a seeded random walk (`createRng(42)` from lib/stats/rng.ts) of one-minute BTC-like
+ * bars starting 2020-01-01 UTC: prices with 2 decimals, volumes with 8 decimals (like exchange
+ * data, so the exact-decimal summation does its real work), quote volume, trade counts, and
+ * about 2% of minutes dropped to leave gaps, as real minute files have. The peer does not
+ * regenerate it: it reads the columns this script writes with `--emit`, so both sides resample
+ * identical data.
  *
  * @module
  */
 import { allocBars, type BarColumns } from "@lib/core/types.ts";
 import { resampleBars } from "@lib/materialize/resample_bars.ts";
+import { createRng } from "@lib/stats/rng.ts";
 
 /** Rows in the benchmark input. */
 export const ROWS = 1_000_000;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Build the benchmark's minute bars (deterministic). */
 export function buildInput(rows = ROWS): BarColumns {
-  const rand = mulberry32(42);
+  const rng = createRng(42);
+  const rand = () => rng.next();
   const b = allocBars({ venue: "bench", symbol: "BTCUSDT", freq: "1m" }, rows);
   let t = Date.UTC(2020, 0, 1);
   let px = 30_000;

@@ -9,7 +9,8 @@ a bar for an hour without data), i.e. the same output. Both sides are timed with
 construction: median of 10 runs after warm-up. Prints both timings and the ratio.
 
 Run from the repository root: /usr/bin/python3 bench/resample_peer.py
-(uses `deno` from PATH, or the DENO environment variable).
+Deno: the DENO environment variable (path to the binary), else `deno` on PATH, else
+`npx -y deno@2.9.6` (Deno comes from npm on our machines); see bench/_deno.py.
 """
 import json
 import os
@@ -20,13 +21,15 @@ import time
 import numpy as np
 import pandas as pd
 
+sys.dont_write_bytecode = True  # no bench/__pycache__ from the helper import below
+from _deno import deno_command  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PREFIX = os.path.join(ROOT, "bench", ".out", "resample")
-DENO = os.environ.get("DENO", "deno")
 
 env = dict(os.environ, NO_COLOR="1")
 proc = subprocess.run(
-    [DENO, "run", "-A", "bench/resample_bench.ts", "--emit", PREFIX],
+    [*deno_command(), "run", "-A", "bench/resample_bench.ts", "--emit", PREFIX],
     cwd=ROOT, env=env, capture_output=True, text=True,
 )
 if proc.returncode != 0:

@@ -3,7 +3,8 @@
  *
  * Prints the dataset fingerprint of the whole store and, per bar series, its fingerprint, row
  * count, time span (ISO UTC), gaps, missing bars and incomplete bars; per trade series its
- * fingerprint, rows and span. Read-only: opens the store read-only, computes gaps from the bars
+ * fingerprint, rows and span. Read-only: opens the store read-only; the numbers come from
+ * `summarizeDataset` (lib/store/dataset_summary.ts), which computes gaps from the bars
  * themselves (always current, whether or not `bar_gaps` was refreshed).
  *
  * The store fingerprint always covers the whole store; --venue and --freq only filter the
@@ -29,15 +30,7 @@
  *
  * @module
  */
-import { listSeries } from "@lib/store/bars.ts";
-import { listTradeSeries } from "@lib/store/trades.ts";
-import { computeGapSummary } from "@lib/store/gaps.ts";
-import {
-  fingerprintSeries,
-  fingerprintStoreParts,
-  fingerprintTrades,
-} from "@lib/store/fingerprint.ts";
-import { CANONICAL_ENCODING_VERSION } from "@lib/core/canonical.ts";
+import { summarizeDataset } from "@lib/store/dataset_summary.ts";
 import { parseFreq } from "@lib/core/freq.ts";
 import { openTaskStore, parseFlags, runMain, UsageError } from "./_cli.ts";
 
@@ -67,47 +60,38 @@ function main(args: string[]): number {
   }
   const store = openTaskStore(values.db, true);
   try {
-    const db = store.db;
-    const { store: all, bars, trades } = fingerprintStoreParts(db);
-    const filter = {
-      ...(values.venue !== undefined ? { venue: values.venue } : {}),
-      ...(freq !== undefined ? { freq } : {}),
-    };
-    const series = listSeries(db, filter).map((s) => {
-      const g = computeGapSummary(db, s);
-      return {
-        venue: s.venue,
-        symbol: s.symbol,
-        freq: s.freq,
-        rows: s.rows,
-        first: iso(s.firstTs),
-        last: iso(s.lastTs),
-        firstTs: s.firstTs,
-        lastTs: s.lastTs,
-        gaps: g.gaps,
-        missing: g.missing,
-        incomplete: s.incomplete,
-        sha256: fingerprintSeries(db, s).sha256,
-      };
-    });
-    const tradeSeries = freq !== undefined ? [] : listTradeSeries(db)
-      .filter((t) => values.venue === undefined || t.venue === values.venue)
-      .map((t) => ({
-        venue: t.venue,
-        symbol: t.symbol,
-        rows: t.rows,
-        first: iso(t.firstTs),
-        last: iso(t.lastTs),
-        firstTs: t.firstTs,
-        lastTs: t.lastTs,
-        sha256: fingerprintTrades(db, { venue: t.venue, symbol: t.symbol }).sha256,
-      }));
+    const sum = summarizeDataset(store.db, { venue: values.venue, freq });
+    const series = sum.series.map((s) => ({
+      venue: s.venue,
+      symbol: s.symbol,
+      freq: s.freq,
+      rows: s.rows,
+      first: iso(s.firstTs),
+      last: iso(s.lastTs),
+      firstTs: s.firstTs,
+      lastTs: s.lastTs,
+      gaps: s.gaps,
+      missing: s.missing,
+      incomplete: s.incomplete,
+      sha256: s.sha256,
+    }));
+    const tradeSeries = sum.tradeSeries.map((t) => ({
+      venue: t.venue,
+      symbol: t.symbol,
+      rows: t.rows,
+      first: iso(t.firstTs),
+      last: iso(t.lastTs),
+      firstTs: t.firstTs,
+      lastTs: t.lastTs,
+      sha256: t.sha256,
+    }));
+    const { store: all, bars, trades } = sum;
     if (values.json) {
       console.log(JSON.stringify(
         {
           schema: "cryptolab.check-dataset/1",
           db: store.path,
-          encodingVersion: CANONICAL_ENCODING_VERSION,
+          encodingVersion: sum.encodingVersion,
           store: { sha256: all.sha256, rows: all.rows },
           bars: { sha256: bars.sha256, rows: bars.rows },
           trades: { sha256: trades.sha256, rows: trades.rows },

@@ -1,12 +1,15 @@
 /**
- * `deno task import <file|dir>... [--venue V] [--symbol S] [--freq F] [--replace] [--db PATH]`
+ * `deno task import <file|dir>... [--venue V] [--symbol S] [--freq F] [--replace] [--dry-run]
+ * [--db PATH]`
  *
  * Imports market-data files into the store. One summary line per file on stdout; skipped
- * files, failures and progress on stderr. Exits 1 when any file failed.
+ * files, failures and progress on stderr. Exits 1 when any file failed. `--dry-run` opens no
+ * store file at all (it parses and validates in memory), so it never creates or migrates one.
  *
  * @module
  */
 import { formatFileReport, importPaths } from "@lib/ingest/import_path.ts";
+import { openStore } from "@lib/store/db.ts";
 import { warmBlocks } from "@lib/store/blocks.ts";
 import { parseFreq } from "@lib/core/freq.ts";
 import {
@@ -18,8 +21,8 @@ import {
   UsageError,
 } from "./_cli.ts";
 
-const USAGE =
-  `usage: deno task import <file|dir>... [--venue V] [--symbol S] [--freq F] [--replace] [--db PATH]
+const USAGE = `usage: deno task import <file|dir>... [--venue V] [--symbol S] [--freq F] [--replace]
+                        [--dry-run] [--db PATH]
 
 Imports freqtrade JSON, Binance data-dump klines/trades, CryptoDataDownload, Kraken OHLCVT and
 trade CSVs, Binance.US/FTX CSVs, Tardis trades, Binance REST trade JSON and nautilus parquet.
@@ -30,8 +33,17 @@ path and contents; the flags override them for every file.
   --symbol S   symbol as the venue spells it (BTCUSDT, XBTUSDC, BTC-PERP)
   --freq F     bar frequency: 1s 1m 5m 15m 1h 4h 1d
   --replace    overwrite stored bars that differ instead of quarantining the new rows
-  --dry-run    parse and validate only: report counts, write nothing
-  --db PATH    store file (default: $CRYPTOLAB_DB or data/cryptolab.db)`;
+  --dry-run    parse and validate only: report counts; opens, creates and migrates no store
+  --db PATH    store file (default: $CRYPTOLAB_DB or data/cryptolab.db)
+
+Files that name no exchange are refused rather than guessed; the error prints the command to
+re-run. In ../shared/data/real these are (flags from what PROVENANCE.md says of them):
+  trades/freqtrade_testdata/XRP_ETH-trades.json.gz                  --venue binance
+  trades/freqtrade_testdata/orderflow_public_trades_list.csv         --venue binance
+      --symbol ETHUSDT  (Binance ETH/USDT spot or perp: the file says neither)
+  funding_and_futures/freqtrade_testdata_XRP_2021-11/XRP_USDT_USDT-1h-futures.json
+  and XRP_USDT_USDT-5m-futures.json                                 --venue binance_futures
+(XRP_OLD-trades.json.gz needs nothing: its records carry Binance's own aggTrade payload.)`;
 
 async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(
@@ -53,7 +65,9 @@ async function main(args: string[]): Promise<number> {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const store = openTaskStore(values.db);
+  const dry = values["dry-run"] ?? false;
+  // a dry run writes nothing, so it must not create or migrate the store file either
+  const store = dry ? openStore(":memory:") : openTaskStore(values.db);
   let shown = 0;
   try {
     const report = await importPaths(
@@ -64,7 +78,7 @@ async function main(args: string[]): Promise<number> {
         symbol: values.symbol,
         freq,
         replace: values.replace ?? false,
-        dryRun: values["dry-run"] ?? false,
+        dryRun: dry,
       },
       (p) => {
         const f = p.file;
@@ -88,7 +102,7 @@ async function main(args: string[]): Promise<number> {
       },
     );
     if (shown > 0) progressDone();
-    if (!(values["dry-run"] ?? false)) {
+    if (!dry) {
       // build the panel cache now so the first panel load after an import is warm
       warmBlocks(
         store.db,
@@ -105,7 +119,6 @@ async function main(args: string[]): Promise<number> {
       console.error(`${failures.length} file(s) failed:`);
       for (const f of failures) console.error(`  ${f.message}`);
     }
-    const dry = values["dry-run"] ?? false;
     console.error(
       `import${dry ? " (dry run, nothing written)" : ""}: ${report.imported} ` +
         `${dry ? "checked" : "imported"}, ${report.skipped} skipped, ${report.failed} failed; ` +

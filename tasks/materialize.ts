@@ -23,11 +23,18 @@ const USAGE =
 
 Builds bars at --freq from trades or from finer stored bars, writes them (idempotently: a second
 run changes nothing), records gaps in bar_gaps and the run in ingest_runs. Missing intervals
-stay missing: they are recorded as gaps, never filled.
+stay missing: they are recorded as gaps, never filled. A venue's own bars are never
+overwritten. A stored bar is deleted only if this same source built it (source exactly
+materialize:<from>-><to>), it lies inside the span the source now covers, and the source no
+longer yields it. Bars built from trades are incomplete at both ends of the trade span.
 
-  --freq F       target frequency (1s 1m 5m 15m 1h 4h 1d), or "all" for every coarser one
-  --from S       source: "trades" or a bar frequency; default: trades when the symbol has
-                 trades, else its finest stored frequency finer than the target
+  --freq F       target frequency (1s 1m 5m 15m 1h 4h 1d), or "all" for every frequency
+                 that a stored source of the symbol can build
+  --from S       source: "trades" or a bar frequency. Default, per target series: of the
+                 symbol's stored trades and stored frequencies finer than the target, the one
+                 spanning the most target intervals (first row to last); the finer on a tie.
+                 Years of 1h bars beat minutes of trades; trades beat the 1m bars built
+                 from them.
   --venue V      only this venue
   --symbols A,B  only these symbols (as the venue spells them)
   --db PATH      store file (default: $CRYPTOLAB_DB or data/cryptolab.db)`;
@@ -71,6 +78,7 @@ function main(args: string[]): number {
         `${s.venue} ${s.symbol} ${s.from} -> ${s.to}: ${s.bars} bars (${s.inserted} new, ` +
           `${s.replaced} replaced, ${s.unchanged} unchanged` +
           (s.keptVenueBars > 0 ? `, ${s.keptVenueBars} kept the venue's own bar` : "") +
+          (s.keptVenueFlags > 0 ? `, ${s.keptVenueFlags} kept the venue's complete flag` : "") +
           (s.deletedStale > 0 ? `, ${s.deletedStale} stale deleted` : "") +
           `), ${s.incomplete} incomplete, ${s.gaps} gaps (${s.missing} missing bars)`,
       );

@@ -8,7 +8,7 @@
  * ```
  * stream  = header row*
  * header  = text("cryptolab-canonical/1") u32(ncols) (text(name) u8(typeCode))*
- *           typeCode: 1 = TEXT, 2 = INTEGER, 3 = REAL
+ *           typeCode: 1 = TEXT, 2 = INTEGER, 3 = REAL, 4 = DYNAMIC
  * row     = field*            one field per column, in column order (no row separator needed:
  *                             every field is self-delimiting)
  * field   = 0x00              SQL NULL
@@ -17,12 +17,25 @@
  *   INTEGER  i64 big-endian two's complement (must be a safe integer)
  *   REAL     IEEE-754 float64 big-endian; -0 is written as +0 and every NaN as the single
  *            pattern 0x7FF8000000000000
+ *   DYNAMIC  u8 storage-class tag, then the payload of that class as above:
+ *            0x01 TEXT | 0x02 INTEGER | 0x03 REAL (the tag is SQLite's typeof() of the value)
  * text(s) = u32 byte length + UTF-8 bytes (the header's strings)
  * ```
  *
  * The type comes from the column, not from the value: an integral price 5 in a REAL column is
  * the float64 5.0, exactly as SQLite stores it, so a batch held in memory hashes the same as the
  * same rows read back from the store.
+ *
+ * A DYNAMIC column is for a key whose values legitimately have different storage classes, such
+ * as `trades.trade_id`: Binance numbers its trades (INTEGER) while BitMEX uses UUIDs and
+ * cryptolab synthesizes Kraken ids (TEXT). Each present value carries its own tag, so the
+ * integer 7 and the text "7" encode differently. A JavaScript string is TEXT, a bigint or a safe
+ * integer is INTEGER, any other number is REAL: the classes SQLite itself gives these values in
+ * a column of INTEGER affinity (it stores an integral number as an INTEGER).
+ *
+ * DYNAMIC (code 4) was added without changing a byte of the other types, so the layout
+ * version stays 1 and every bar fingerprint is unchanged; only the trades stream, whose header
+ * now declares `trade_id` as DYNAMIC, hashes differently from stores fingerprinted before.
  *
  * Bytes go to the hash in chunks of a fixed-size buffer (64 KiB by default), never as one
  * giant buffer, so fingerprinting a store of any size uses constant memory.
@@ -35,7 +48,7 @@ import { createHash, type Hash } from "node:crypto";
 export const CANONICAL_ENCODING_VERSION = 1;
 
 /** Declared type of a canonical column. */
-export type CanonicalType = "text" | "integer" | "real";
+export type CanonicalType = "text" | "integer" | "real" | "dynamic";
 
 /** One column of a canonical row layout. */
 export interface CanonicalColumn {
@@ -57,7 +70,9 @@ export interface CanonicalDigest {
   readonly encodingVersion: number;
 }
 
-const TYPE_CODE: Record<CanonicalType, number> = { text: 1, integer: 2, real: 3 };
+const TYPE_CODE: Record<CanonicalType, number> = { text: 1, integer: 2, real: 3, dynamic: 4 };
+/** Storage-class tags of a DYNAMIC field. */
+const TAG_TEXT = 1, TAG_INTEGER = 2, TAG_REAL = 3;
 const TWO_32 = 4_294_967_296;
 const utf8 = new TextEncoder();
 
@@ -66,7 +81,8 @@ const utf8 = new TextEncoder();
  *
  * Write a row either with {@link CanonicalEncoder.row} (an array of values) or field by field
  * with {@link CanonicalEncoder.text} / {@link CanonicalEncoder.integer} /
- * {@link CanonicalEncoder.real} / {@link CanonicalEncoder.nil} followed by
+ * {@link CanonicalEncoder.real} / {@link CanonicalEncoder.dynamic} / {@link CanonicalEncoder.nil}
+ * followed by
  * {@link CanonicalEncoder.endRow}; the field-wise form allocates nothing per row.
  *
  * @example Encode one row and look at the bytes
@@ -145,7 +161,8 @@ export class CanonicalEncoder {
         continue;
       }
       const t = cols[i]!.type;
-      if (t === "text") this.text(String(v));
+      if (t === "dynamic") this.dynamic(v);
+      else if (t === "text") this.text(String(v));
       else if (t === "integer") this.integer(typeof v === "bigint" ? v : Number(v));
       else this.real(Number(v));
     }
@@ -162,22 +179,51 @@ export class CanonicalEncoder {
   /** Write a present TEXT field. */
   text(s: string): void {
     this.#next("text");
+    this.#ensure(1);
+    this.#buf[this.#pos++] = 1;
+    this.#textPayload(s);
+  }
+
+  /**
+   * Write a present field of a DYNAMIC column, tagged by its storage class: a string as TEXT,
+   * a bigint or safe integer as INTEGER, any other number as REAL.
+   */
+  dynamic(v: string | number | bigint): void {
+    this.#next("dynamic");
+    this.#ensure(2);
+    this.#buf[this.#pos++] = 1;
+    if (typeof v === "string") {
+      this.#buf[this.#pos++] = TAG_TEXT;
+      this.#textPayload(v);
+    } else if (typeof v === "bigint" || Number.isSafeInteger(v)) {
+      this.#buf[this.#pos++] = TAG_INTEGER;
+      this.#integerPayload(v);
+    } else {
+      this.#buf[this.#pos++] = TAG_REAL;
+      this.#realPayload(v);
+    }
+  }
+
+  #textPayload(s: string): void {
     let bytes = this.#textCache.get(s);
     if (bytes === undefined) {
       bytes = utf8.encode(s);
       if (this.#textCache.size >= 1024) this.#textCache.clear();
       this.#textCache.set(s, bytes);
     }
-    this.#ensure(1);
-    this.#buf[this.#pos++] = 1;
     this.#bytes(bytes);
   }
 
   /** Write a present INTEGER field (a safe integer or a bigint in the i64 range). */
   integer(v: number | bigint): void {
     this.#next("integer");
-    this.#ensure(9);
+    this.#ensure(1);
     this.#buf[this.#pos++] = 1;
+    this.#integerPayload(v);
+  }
+
+  #integerPayload(v: number | bigint): void {
+    this.#ensure(8);
     if (typeof v === "bigint") {
       this.#view.setBigInt64(this.#pos, BigInt.asIntN(64, v));
     } else {
@@ -197,8 +243,13 @@ export class CanonicalEncoder {
   /** Write a present REAL field (-0 becomes +0, every NaN one fixed pattern). */
   real(x: number): void {
     this.#next("real");
-    this.#ensure(9);
+    this.#ensure(1);
     this.#buf[this.#pos++] = 1;
+    this.#realPayload(x);
+  }
+
+  #realPayload(x: number): void {
+    this.#ensure(8);
     if (x !== x) {
       this.#view.setUint32(this.#pos, 0x7ff80000);
       this.#view.setUint32(this.#pos + 4, 0);

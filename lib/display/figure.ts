@@ -1,13 +1,13 @@
 /**
  * Figures: an Observable Plot chart (or any SVG string) as a displayable value.
  *
- * Plot needs a DOM `document`; {@link plot} passes one from `linkedom`, so the same call works
- * in the Deno kernel, in `deno run` and in tests, without a browser.
+ * {@link plot} renders with the report's deterministic renderer (`lib/report/plot_svg.ts`), which
+ * gives Plot a `linkedom` DOM, so the same call works in the Deno kernel, in `deno run` and in
+ * tests, without a browser.
  *
  * @module
  */
-import * as Plot from "@observablehq/plot";
-import { parseHTML } from "linkedom";
+import { type PlotOptions, renderPlot } from "../report/plot_svg.ts";
 import { DISPLAY, type Displayable, type MimeBundle } from "./jupyter.ts";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -36,6 +36,15 @@ export interface Figure extends Displayable {
 export interface DisplayFigureOptions {
   /** Short description for the text form. Default: the plot's title or aria-label. */
   readonly description?: string;
+}
+
+/** Options for {@link plot}: those of {@link figure}, and the id prefix. */
+export interface PlotFigureOptions extends DisplayFigureOptions {
+  /**
+   * Prefix of every element id in the chart (`[a-z0-9-]+`, e.g. `closes` gives
+   * `closes-clip-1`). Default: `fig` followed by a hash of the rendered chart.
+   */
+  readonly id?: string;
 }
 
 function withXmlns(svg: string): string {
@@ -117,31 +126,32 @@ export function figure(source: ElementLike | string, options: DisplayFigureOptio
   return { svg, html, text, toString: () => text, [DISPLAY]: () => bundle };
 }
 
-/** The DOM document type Plot expects (Deno has no DOM types of its own). */
-export type PlotDocument = NonNullable<Plot.PlotOptions["document"]>;
+/** Offset basis and prime of 32-bit FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/). */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
-let cachedDocument: PlotDocument | undefined;
-
-/**
- * A DOM document from linkedom, shared by every {@link plot} call.
- *
- * @example
- * ```ts
- * import { plotDocument } from "@lib/display/figure.ts";
- * import assert from "node:assert/strict";
- * assert.equal(plotDocument(), plotDocument());
- * ```
- */
-export function plotDocument(): PlotDocument {
-  const window = parseHTML("<!doctype html><html><head></head><body></body></html>") as unknown;
-  cachedDocument ??= (window as { document: PlotDocument }).document;
-  return cachedDocument;
+function fnv1a(text: string): string {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return (h >>> 0).toString(36);
 }
 
+/** The id prefix a chart is rendered with before its content hash is known. */
+const DRAFT_ID = "fig";
+/** Where renderPlot put the draft prefix: every `id` attribute and every `url(#...)`. */
+const DRAFT_IDS = new RegExp(`(\\sid="|url\\(#)${DRAFT_ID}-`, "g");
+
 /**
- * Render Observable Plot options into a {@link Figure}, with a linkedom `document`, so it runs
- * in the kernel, scripts and tests alike. Options are Plot's own (`marks`, `x`, `y`, `color`,
- * `title`, `width`, ...); see https://observablehq.com/plot/features/plots.
+ * Render Observable Plot options into a {@link Figure}. Options are Plot's own (`marks`, `x`,
+ * `y`, `color`, `title`, `width`, ...; see https://observablehq.com/plot/features/plots).
+ *
+ * Rendering is the report's ({@link renderPlot} in `lib/report/plot_svg.ts`): a linkedom DOM,
+ * so the same call works in the Deno kernel, in `deno run` and in tests; coordinates rounded
+ * to 2 decimals; only inert markup (no script, event handler or external reference). A Plot
+ * warning throws, naming the warning, as does a chart with a disallowed element (an image
+ * mark, say). Element ids are prefixed with `figureOptions.id`, by default `fig` plus a hash
+ * of the chart, so the same chart gives the same bytes and two different charts shown on one
+ * notebook page never share a clip-path id.
  *
  * @example A line chart
  * ```ts
@@ -151,9 +161,15 @@ export function plotDocument(): PlotDocument {
  * const f = plot({ marks: [Plot.lineY([1, 3, 2])], width: 300, height: 200 });
  * assert.ok(f.svg.includes("<path"));
  * assert.equal(f.text, "[figure: 300x200 SVG]");
+ * assert.equal(plot({ marks: [Plot.lineY([1, 3, 2])], width: 300, height: 200 }).svg, f.svg);
  * ```
  */
-export function plot(options: Plot.PlotOptions, figureOptions: DisplayFigureOptions = {}): Figure {
-  const el = Plot.plot({ ...options, document: plotDocument() });
-  return figure(el as unknown as ElementLike, figureOptions);
+export function plot(options: PlotOptions, figureOptions: PlotFigureOptions = {}): Figure {
+  const { id, ...rest } = figureOptions;
+  if (id !== undefined) return figure(renderPlot(options, id), rest);
+  const draft = renderPlot(options, DRAFT_ID);
+  const hashed = `${DRAFT_ID}${fnv1a(draft)}`;
+  // renderPlot names every id `${DRAFT_ID}-<kind>-<n>` and rewrites every url(#...) to match
+  const markup = draft.replace(DRAFT_IDS, `$1${hashed}-`);
+  return figure(markup, rest);
 }

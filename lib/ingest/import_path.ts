@@ -10,6 +10,7 @@ import { type Freq, FREQS } from "../core/freq.ts";
 import type { SeriesKey } from "../core/types.ts";
 import { withTransaction } from "../store/db.ts";
 import { writeBars } from "../store/bars.ts";
+import { refreshGaps } from "../store/gaps.ts";
 import { writeTrades } from "../store/trades.ts";
 import { quarantine } from "../store/quarantine.ts";
 import { finishRun, startRun } from "../store/runs.ts";
@@ -28,7 +29,6 @@ import {
 } from "./naming.ts";
 import { validateBars } from "./validate_bars.ts";
 import { validateTrades } from "./validate_trades.ts";
-import { newOrChanged } from "./store_diff.ts";
 import { type ImportTarget, listImportTargets } from "./walk.ts";
 import type { Parsed, RowProblem } from "./types.ts";
 
@@ -115,8 +115,9 @@ const BINANCE_ONLY: ReadonlySet<FormatName> = new Set([
 
 /**
  * Import files and directories (walked recursively, sorted) into the store. Each file is
- * parsed and validated first and then written in ONE transaction, so a file that fails leaves
- * the store exactly as it was; the import goes on with the next file and the failure is in the
+ * parsed and validated first and then written in ONE transaction, together with the refreshed
+ * `bar_gaps` rows of the series it wrote, so a file that fails leaves the store exactly as it
+ * was; the import goes on with the next file and the failure is in the
  * report. Importing the same file twice changes nothing. One `ingest_runs` row records the
  * whole call.
  *
@@ -237,15 +238,25 @@ async function importTarget(
     const parsed = await parseBytes(format, bytes);
     const venue = options.venue ?? (parsed.kind === "trades" ? parsed.venue : undefined) ??
       inferVenue(t.path) ?? (BINANCE_ONLY.has(format) ? binanceVenueFromPath(t.path) : undefined);
-    if (venue === undefined) {
-      throw new Error(
-        `cannot infer the venue from the path or contents: pass --venue (binance, kraken, ...)`,
-      );
-    }
     const named = symbolFromName(format, t.path);
     const rawSymbol = options.symbol ?? parsed.symbol ?? named?.symbol;
+    const symbolFlag = rawSymbol === undefined ? " --symbol SYMBOL" : "";
+    if (venue === undefined) {
+      const example = /(^|[^a-z])(futures|usdm|perp)([^a-z]|$)/i.test(t.path)
+        ? "binance_futures"
+        : "binance";
+      throw new Error(
+        `cannot infer the venue from the path or contents (nothing in this file names the ` +
+          `exchange, and cryptolab will not guess): pass --venue (binance, binance_futures, ` +
+          `kraken, ...)${symbolFlag ? " and --symbol (none in the name or contents either)" : ""}, ` +
+          `e.g. re-run: ${rerun(t.path, `--venue ${example}${symbolFlag}`)}`,
+      );
+    }
     if (rawSymbol === undefined) {
-      throw new Error(`cannot infer the symbol from the file name or contents: pass --symbol`);
+      throw new Error(
+        `cannot infer the symbol from the file name or contents: pass --symbol (as the venue ` +
+          `spells it, e.g. BTCUSDT), re-run: ${rerun(t.path, `--venue ${venue}${symbolFlag}`)}`,
+      );
     }
     const symbol = options.symbol ?? venueSymbol(venue, rawSymbol);
     const split =
@@ -263,7 +274,10 @@ async function importTarget(
     if (parsed.kind === "bars") {
       const freq = freqHint ?? modalFreq(parsed.ts);
       if (freq === undefined) {
-        throw new Error(`cannot infer the bar frequency from the name or timestamps: pass --freq`);
+        throw new Error(
+          `cannot infer the bar frequency from the name or timestamps: pass --freq, e.g. ` +
+            `re-run: ${rerun(t.path, `--venue ${venue} --freq 1h`)}`,
+        );
       }
       return writeBarFile(db, t, { venue, symbol, freq }, parsed, instrument, options, runId, {
         ...info,
@@ -275,6 +289,12 @@ async function importTarget(
     if (e instanceof Skip) return { ...base, format, status: "skipped", message: e.message };
     return { ...base, format, status: "failed", message: `${t.path}: ${(e as Error).message}` };
   }
+}
+
+/** The command that imports one file with extra flags (the path quoted for a POSIX shell). */
+function rerun(path: string, flags: string): string {
+  const quoted = /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
+  return `deno task import ${quoted} ${flags}`;
 }
 
 /** Frequency from the flag or the name; throws Skip for lengths cryptolab does not store. */
@@ -321,9 +341,8 @@ function writeBarFile(
   const v = validateBars(parsed, key);
   if (options.dryRun) return dryReport(info, v.problems, v.duplicatesDropped);
   return withTransaction(db, () => {
-    const diff = newOrChanged(db, v.bars);
     upsertInstrument(db, instrument, t.source);
-    const w = writeBars(db, diff.bars, {
+    const w = writeBars(db, v.bars, {
       source: t.source,
       runId,
       onConflict: options.replace ? "replace" : "keep",
@@ -337,8 +356,10 @@ function writeBarFile(
         runId,
       });
     }
+    // bar_gaps must describe the bars as they are after this file, in the same transaction
+    refreshGaps(db, key);
     for (const c of w.conflicts) {
-      const row = v.rowOf[diff.index[c.index]!]!;
+      const row = v.rowOf[c.index]!;
       quarantine(db, {
         source: t.source,
         locator: locator(parsed.refKind, parsed.ref[row]!),
@@ -351,7 +372,7 @@ function writeBarFile(
       ...info,
       inserted: w.inserted,
       replaced: w.replaced,
-      unchanged: diff.unchanged + w.unchanged,
+      unchanged: w.unchanged,
       duplicatesDropped: v.duplicatesDropped,
       quarantined: v.problems.length + w.conflicts.length,
       quarantinedByReason: countReasons(v.problems, w.conflicts.length),

@@ -15,7 +15,10 @@ export interface ValidatedBars {
   readonly rowOf: Int32Array;
   /** Refused rows: the parser's plus the validator's, in file order. */
   readonly problems: RowProblem[];
-  /** Rows dropped because an identical bar with the same timestamp came earlier in the file. */
+  /**
+   * Rows dropped because an identical bar with the same timestamp came earlier in the file
+   * (one row of each all-identical group is kept).
+   */
   readonly duplicatesDropped: number;
 }
 
@@ -24,9 +27,13 @@ const PRICE_COLS = ["open", "high", "low", "close"] as const;
 /**
  * Check every parsed bar and return the good ones sorted by time. A row is refused when its
  * timestamp is unreadable or off the bar grid of `key.freq`, a price is NaN or not positive,
- * high < low, open or close lies outside [low, high], or the volume is NaN or negative. Of
- * several rows with one timestamp the first in the file is kept; later identical rows are
- * dropped silently (and counted), later different rows are refused.
+ * high < low, open or close lies outside [low, high], or the volume is NaN or negative.
+ *
+ * Several otherwise valid rows with one timestamp: when they are all identical, one is kept
+ * and the others are dropped silently (counted in `duplicatesDropped`); when any two differ,
+ * EVERY row of the group is refused ("duplicate timestamp with different values: none of the N
+ * rows kept"). Keeping the first would let the file's row order decide which price survives,
+ * and nothing in the file says which one is right.
  *
  * Cost: O(n) checks plus an O(n log n) sort when the file is not already ascending.
  *
@@ -89,22 +96,36 @@ export function validateBars(p: ParsedBars, key: SeriesKey): ValidatedBars {
 
   const keep = new Int32Array(m);
   let kept = 0, duplicatesDropped = 0;
-  for (let k = 0; k < m; k++) {
-    const i = order[k]!;
-    const prev = kept > 0 ? keep[kept - 1]! : -1;
-    if (prev >= 0 && p.ts[prev] === p.ts[i]) {
-      const diff = differences(p, prev, i);
-      if (diff === "") duplicatesDropped++;
-      else {
-        refuse(
-          i,
-          "duplicate timestamp with different values",
-          `line/row ${p.ref[prev]} has the same time: ${diff}`,
-        );
-      }
+  for (let k = 0; k < m;) {
+    const first = order[k]!;
+    let end = k + 1;
+    while (end < m && p.ts[order[end]!] === p.ts[first]) end++;
+    if (end === k + 1) {
+      keep[kept++] = first;
+      k = end;
       continue;
     }
-    keep[kept++] = i;
+    // a group of rows sharing one timestamp, in file order (the sort is stable on index)
+    let diff = "";
+    for (let g = k + 1; g < end && diff === ""; g++) {
+      const d = differences(p, first, order[g]!);
+      if (d !== "") diff = `line/row ${p.ref[first]} vs ${p.ref[order[g]!]}: ${d}`;
+    }
+    if (diff === "") {
+      keep[kept++] = first;
+      duplicatesDropped += end - k - 1;
+    } else {
+      const refs = Array.from(order.subarray(k, end), (i) => p.ref[i]!).join(", ");
+      for (let g = k; g < end; g++) {
+        refuse(
+          order[g]!,
+          "duplicate timestamp with different values",
+          `none of the ${end - k} rows kept: line/row ${refs} share the time ` +
+            `${new Date(p.ts[first]!).toISOString()}; ${diff}`,
+        );
+      }
+    }
+    k = end;
   }
   problems.sort((a, b) => a.ref - b.ref);
   const bars = allocBars(key, kept);

@@ -5,22 +5,26 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { type Freq, freqMs, FREQS } from "../core/freq.ts";
-import type { BarColumns } from "../core/types.ts";
+import type { BarColumns, TradeColumns } from "../core/types.ts";
 import { withTransaction } from "../store/db.ts";
-import { deleteBarsExcept, listSeries, readBars, writeBars } from "../store/bars.ts";
+import { listSeries, readBars, writeBars } from "../store/bars.ts";
+import { deleteBarsInSpan } from "../store/bars_span.ts";
 import { listTradeSeries, readTrades } from "../store/trades.ts";
 import { refreshGaps } from "../store/gaps.ts";
 import { finishRun, startRun } from "../store/runs.ts";
 import { resampleBars } from "./resample_bars.ts";
 import { tradesToBars } from "./trades_to_bars.ts";
+import { chooseSource, type SourceCandidate } from "./choose_source.ts";
 
 /** Options for {@link materializeBars}. */
 export interface MaterializeOptions {
-  /** Target frequency, or `all` for every frequency coarser than each series' source. */
+  /** Target frequency, or `all` for every frequency some source of the series can build. */
   readonly toFreq: Freq | "all";
   /**
-   * Source: `trades`, or a bar frequency. Default: trades when the venue and symbol have
-   * trades, else the finest stored bar frequency that is finer than the target.
+   * Source: `trades`, or a bar frequency. Default: chosen per target series by
+   * {@link chooseSource}: the stored trades or finer stored bars of that venue and symbol that
+   * span the most target intervals, the finer one on a tie (so years of hourly bars win over a
+   * few minutes of trades, and trades win over the 1-minute bars built from them).
    */
   readonly fromFreq?: Freq | "trades" | undefined;
   /** Only this venue. */
@@ -46,10 +50,20 @@ export interface SeriesMaterialization {
   readonly unchanged: number;
   /**
    * Target bars we built but did not write because the venue's own bar (imported, not
-   * materialized) is stored at that time with other values: a venue's bars are never overwritten.
+   * materialized) is stored at that time with other market values: a venue's bars are never
+   * overwritten.
    */
   readonly keptVenueBars: number;
-  /** Bars materialized earlier whose inputs are gone, deleted. */
+  /**
+   * Target bars equal in every market value to the venue's own stored bar, whose `complete`
+   * flag differs (e.g. Kraken's hour is complete by Kraken's word, while its 1-minute file
+   * skips minutes without trades); the venue's row is kept as stored. Not a conflict.
+   */
+  readonly keptVenueFlags: number;
+  /**
+   * Bars this same source built earlier (source exactly `materialize:<from>-><to>`) inside the
+   * span the source now covers, whose inputs are gone: deleted.
+   */
   readonly deletedStale: number;
   /** Target bars with `complete = 0`. */
   readonly incomplete: number;
@@ -68,11 +82,15 @@ export interface MaterializeResult {
   readonly unchanged: number;
 }
 
+interface Step {
+  from: Freq | "trades";
+  to: Freq;
+}
+
 interface Plan {
   venue: string;
   symbol: string;
-  from: Freq | "trades";
-  targets: Freq[];
+  steps: Step[];
 }
 
 function coarserThan(from: Freq | "trades"): Freq[] {
@@ -84,37 +102,67 @@ function plan(db: DatabaseSync, o: MaterializeOptions): Plan[] {
   const wanted = o.symbols === undefined ? undefined : new Set(o.symbols);
   const keep = (venue: string, symbol: string) =>
     (o.venue === undefined || o.venue === venue) && (wanted === undefined || wanted.has(symbol));
-  const trades = new Set<string>();
-  const barFreqs = new Map<string, Freq[]>();
-  const pairs = new Map<string, { venue: string; symbol: string }>();
+  const found = new Map<string, { venue: string; symbol: string; c: SourceCandidate[] }>();
+  const add = (venue: string, symbol: string, c: SourceCandidate) => {
+    const k = JSON.stringify([venue, symbol]);
+    const e = found.get(k) ?? { venue, symbol, c: [] };
+    e.c.push(c);
+    found.set(k, e);
+  };
   for (const t of listTradeSeries(db)) {
-    if (!keep(t.venue, t.symbol)) continue;
-    const k = JSON.stringify([t.venue, t.symbol]);
-    trades.add(k);
-    pairs.set(k, t);
+    if (keep(t.venue, t.symbol)) {
+      add(t.venue, t.symbol, { from: "trades", firstTs: t.firstTs, lastTs: t.lastTs });
+    }
   }
   for (const s of listSeries(db, o.venue === undefined ? {} : { venue: o.venue })) {
-    if (!keep(s.venue, s.symbol)) continue;
-    const k = JSON.stringify([s.venue, s.symbol]);
-    barFreqs.set(k, [...(barFreqs.get(k) ?? []), s.freq]);
-    pairs.set(k, { venue: s.venue, symbol: s.symbol });
+    if (keep(s.venue, s.symbol)) {
+      add(s.venue, s.symbol, { from: s.freq, firstTs: s.firstTs, lastTs: s.lastTs });
+    }
   }
   const out: Plan[] = [];
-  for (const [k, p] of [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    const stored = (barFreqs.get(k) ?? []).sort((a, b) => freqMs(a) - freqMs(b));
-    let from: Freq | "trades" | undefined;
-    if (o.fromFreq === "trades") from = trades.has(k) ? "trades" : undefined;
-    else if (o.fromFreq !== undefined) from = stored.includes(o.fromFreq) ? o.fromFreq : undefined;
-    else if (trades.has(k)) from = "trades";
-    else {
-      const limit = o.toFreq === "all" ? Infinity : freqMs(o.toFreq);
-      from = stored.find((f) => freqMs(f) < limit);
+  for (const [, p] of [...found].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const steps: Step[] = [];
+    if (o.fromFreq !== undefined) {
+      const from = o.fromFreq;
+      if (p.c.some((c) => c.from === from)) {
+        for (const to of o.toFreq === "all" ? coarserThan(from) : [o.toFreq]) {
+          steps.push({ from, to });
+        }
+      }
+    } else {
+      for (const to of o.toFreq === "all" ? FREQS : [o.toFreq]) {
+        const from = chooseSource(p.c, to);
+        if (from !== undefined) steps.push({ from, to });
+      }
     }
-    if (from === undefined) continue;
-    const targets = o.toFreq === "all" ? coarserThan(from) : [o.toFreq];
-    if (targets.length > 0) out.push({ venue: p.venue, symbol: p.symbol, from, targets });
+    if (steps.length > 0) out.push({ venue: p.venue, symbol: p.symbol, steps });
   }
   return out;
+}
+
+type Loaded =
+  | { kind: "trades"; trades: TradeColumns; first: number; last: number }
+  | { kind: "bars"; bars: BarColumns; first: number; last: number };
+
+function load(db: DatabaseSync, venue: string, symbol: string, from: Freq | "trades"): Loaded {
+  if (from === "trades") {
+    const trades = readTrades(db, venue, symbol);
+    const [first, last] = extent(trades.ts);
+    return { kind: "trades", trades, first, last };
+  }
+  const bars = readBars(db, { venue, symbol, freq: from });
+  const [first, last] = extent(bars.ts);
+  return { kind: "bars", bars, first, last };
+}
+
+function extent(ts: Float64Array): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i]!;
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  return [lo, hi];
 }
 
 /**
@@ -125,6 +173,20 @@ function plan(db: DatabaseSync, o: MaterializeOptions): Plan[] {
  * the gaps of a source bar series are refreshed too, and the run is recorded in
  * `ingest_runs`. Deterministic and idempotent: a second run over unchanged
  * sources inserts and replaces nothing. Missing intervals become gaps, never synthetic bars.
+ *
+ * Which source: with `fromFreq`, that one for every target. Without it, each target series is
+ * built from the source {@link chooseSource} picks for it: among the stored trades and the
+ * stored bar frequencies finer than the target, the one spanning the most target intervals
+ * (first row to last row), the finer one on a tie. So five years of hourly bars, not five
+ * minutes of trades, make the daily bars. The other sources are not used for that target.
+ *
+ * What is overwritten or deleted: bars we materialized earlier (any `materialize:` source) are
+ * replaced where the new bar differs; a venue's own bars are never replaced (see
+ * `keptVenueBars`). A stored bar is deleted only when its source is exactly
+ * `materialize:<from>-><to>` of the source used now, its time lies inside the span that source
+ * now covers (the target interval of its first row to that of its last row), and the source
+ * no longer yields a bar there. Bars built from another source, or outside that span (e.g.
+ * before a shorter re-import), are left as they are.
  *
  * An explicit `fromFreq` that is not finer than `toFreq` is an error naming both; with no
  * `fromFreq`, series without a finer source are skipped.
@@ -170,23 +232,33 @@ export function materializeBars(db: DatabaseSync, options: MaterializeOptions): 
   let inserted = 0, replaced = 0, unchanged = 0;
   try {
     for (const p of plan(db, options)) {
-      let trades: ReturnType<typeof readTrades> | undefined;
-      let source: BarColumns | undefined;
-      if (p.from === "trades") trades = readTrades(db, p.venue, p.symbol);
-      else source = readBars(db, { venue: p.venue, symbol: p.symbol, freq: p.from });
-      const sourceRows = trades !== undefined ? trades.ts.length : source!.ts.length;
-      for (const to of p.targets) {
-        options.onProgress?.(`${p.venue} ${p.symbol} ${p.from} -> ${to} (${sourceRows} rows)`);
-        const bars = trades !== undefined ? tradesToBars(trades, to) : resampleBars(source!, to);
+      const loaded = new Map<Freq | "trades", Loaded>();
+      for (const { from, to } of p.steps) {
+        const src = loaded.get(from) ?? load(db, p.venue, p.symbol, from);
+        loaded.set(from, src);
+        const sourceRows = src.kind === "trades" ? src.trades.ts.length : src.bars.ts.length;
+        options.onProgress?.(`${p.venue} ${p.symbol} ${from} -> ${to} (${sourceRows} rows)`);
+        const bars = src.kind === "trades"
+          ? tradesToBars(src.trades, to)
+          : resampleBars(src.bars, to);
         const key = { venue: p.venue, symbol: p.symbol, freq: to };
+        const source = `materialize:${from}->${to}`;
+        const toMs = freqMs(to);
         const r = withTransaction(db, () => {
           const w = writeBars(db, bars, {
-            source: `materialize:${p.from}->${to}`,
+            source,
             runId,
             onConflict: "replace",
             replaceSourcePrefix: "materialize:",
           });
-          const deleted = deleteBarsExcept(db, key, bars.ts, "materialize:");
+          // Only what this very source built earlier, and only where it still has data: bars
+          // of other sources, and this source's bars outside its current span, stay.
+          const deleted = sourceRows === 0 ? 0 : deleteBarsInSpan(db, key, {
+            source,
+            fromTs: Math.floor(src.first / toMs) * toMs,
+            toTs: Math.floor(src.last / toMs) * toMs,
+            keepTs: bars.ts,
+          });
           return { w, deleted, g: refreshGaps(db, key) };
         });
         let incomplete = 0;
@@ -197,7 +269,7 @@ export function materializeBars(db: DatabaseSync, options: MaterializeOptions): 
         results.push({
           venue: p.venue,
           symbol: p.symbol,
-          from: p.from,
+          from,
           to,
           sourceRows,
           bars: bars.ts.length,
@@ -205,15 +277,15 @@ export function materializeBars(db: DatabaseSync, options: MaterializeOptions): 
           replaced: r.w.replaced,
           unchanged: r.w.unchanged,
           keptVenueBars: r.w.conflicts.length,
+          keptVenueFlags: r.w.flagOnly,
           deletedStale: r.deleted,
           incomplete,
           gaps: r.g.gaps,
           missing: r.g.missing,
         });
       }
-      if (source !== undefined) {
-        const src = source;
-        withTransaction(db, () => refreshGaps(db, src));
+      for (const src of loaded.values()) {
+        if (src.kind === "bars") withTransaction(db, () => refreshGaps(db, src.bars));
       }
     }
   } catch (e) {

@@ -67,9 +67,11 @@ function gather(a: Float64Array, idx: Uint32Array | undefined): Float64Array {
  * Only intervals with at least one trade produce a bar: no trade means no bar (a gap), never a
  * flat zero-volume bar carrying the last price forward.
  *
- * `complete` is 1 for every trade-built bar. It means "built from all the trades of the
- * interval that we hold"; whether the trade feed itself had holes cannot be known from the
- * trades alone.
+ * `complete` is 0 for the first and the last bar (the first and last interval of the trade
+ * span): the trades we hold start and end somewhere inside those intervals, so they are only
+ * partly covered (a 1d bar built from four minutes of trades is not a day). Every bar between
+ * them is 1, meaning "built from all the trades of the interval that we hold"; whether the
+ * trade feed itself had holes cannot be known from the trades alone. A single bar is 0.
  *
  * Cost: O(n) for ordered input, O(n log n) otherwise.
  *
@@ -87,6 +89,8 @@ function gather(a: Float64Array, idx: Uint32Array | undefined): Float64Array {
  * assert.equal(bars.volume[0], 0.3); // 0.1 + 0.2, exactly
  * assert.equal(bars.quoteVolume[0], 3.4);
  * assert.equal(bars.tradeCount[0], 2);
+ * // the first and last minute are only partly covered by the trades we hold
+ * assert.deepEqual([...bars.complete], [0, 0]);
  * ```
  */
 export function tradesToBars(trades: TradeColumns, freq: Freq): BarColumns {
@@ -156,6 +160,10 @@ export function tradesToBars(trades: TradeColumns, freq: Freq): BarColumns {
     out.tradeCount[g] = e - s;
     out.vwap[g] = vol > 0 ? qv / vol : NaN;
     s = e;
+  }
+  if (groups > 0) {
+    out.complete[0] = 0;
+    out.complete[groups - 1] = 0;
   }
   return out;
 }

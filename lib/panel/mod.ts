@@ -21,6 +21,7 @@ export * from "./types.ts";
 export * from "./load_panel.ts";
 export * from "./from_columns.ts";
 export * from "./log_returns.ts";
+export * from "./spanning_log_returns.ts";
 export * from "./align_to_grid.ts";
 export * from "./panel_column.ts";
 export * from "./panel_row.ts";

@@ -2,8 +2,9 @@
  * The demo report: coverage and gaps, per-asset performance, correlations, rolling beta to
  * BTC and cumulative returns of a universe of hourly bars, as a {@link ReportModel}.
  *
- * It only reads the store (hourly and daily bars, recorded gaps); filling the store is the
- * caller's job (see `runDemo` in `demo_run.ts`).
+ * It only reads the store (hourly and daily bars; gaps are found from the bars themselves, so
+ * the report is right even when `bar_gaps` was never refreshed); filling the store is the
+ * caller's job (see `fillDemoStore` in `demo_fill.ts` and `runDemo` in `demo_run.ts`).
  *
  * @module
  */
@@ -11,9 +12,10 @@ import type { DatabaseSync } from "node:sqlite";
 import { freqMs, PERIODS_PER_YEAR } from "../core/freq.ts";
 import type { BarColumns } from "../core/types.ts";
 import { listSeries, readBars } from "../store/bars.ts";
-import { listGaps } from "../store/gaps.ts";
+import { findGaps } from "../store/gaps.ts";
 import { fingerprintBarColumns } from "../store/fingerprint.ts";
 import { loadPanel } from "../panel/load_panel.ts";
+import { closeSpan, spanningLogReturns } from "../panel/spanning_log_returns.ts";
 import {
   annualizedReturn,
   annualizedVolatility,
@@ -21,7 +23,6 @@ import {
   cumulativeReturns,
   maxDrawdown,
   rollingBeta,
-  sharpeRatio,
 } from "../stats/mod.ts";
 import type { Block, Cell, GitInfo, ParamValue, ReportModel } from "./model.ts";
 import { SCHEMA_VERSION } from "./model.ts";
@@ -119,12 +120,20 @@ export function demoDataset(
 /**
  * Build the demo report from the hourly bars in the store.
  *
- * Per asset: annualized return (mean hourly log return x 8,760, shown as a geometric return),
- * annualized volatility (standard deviation x sqrt(8,760)), Sharpe ratio (their ratio, risk-free
- * 0), maximum drawdown; the correlation matrix of hourly log returns (pairwise complete); the
- * rolling beta of each asset to the benchmark; cumulative returns; coverage and gaps from
- * `bar_gaps`, and daily-bar completeness. Gaps are never zero returns: a missing bar makes the
- * returns next to it NaN, and every statistic skips them.
+ * Two kinds of hourly log returns are used, so that a gap is never a zero return and a price
+ * move across a gap never vanishes:
+ * - levels use gap-spanning returns (`spanningLogReturns`: the first bar after a gap carries
+ *   the whole move across it): cumulative returns (the last equals last close / first close
+ *   - 1), maximum drawdown, and the annualized return, which is the total log growth divided
+ *   by the hours ELAPSED from the first to the last close (missing hours count as time),
+ *   x 8,760, shown as a geometric return;
+ * - spreads use strict one-period returns (`panel.logReturns`, NaN across gaps): annualized
+ *   volatility (standard deviation x sqrt(8,760)), the correlation matrix (pairwise complete)
+ *   and the rolling beta to the benchmark.
+ *
+ * Sharpe = annualized log return / annualized volatility (risk-free 0). Coverage and gaps are
+ * computed from the hourly bars in the window (`findGaps`), not read from `bar_gaps`, and the
+ * daily-bar completeness from the stored daily bars.
  *
  * Throws when a symbol has no hourly bars in the window or the benchmark is not a symbol.
  *
@@ -178,11 +187,17 @@ export function buildDemoReport(db: DatabaseSync, p: DemoReportParams): ReportMo
   const hourMs = freqMs(FREQ);
   const assets = panel.assets;
 
-  // Coverage, from the rows used and the recorded gaps.
+  // Coverage and gaps, from the rows used (bar_gaps may be stale or never refreshed).
   const wanted = new Set(symbols);
-  const gaps = listGaps(db, { venue, freq: FREQ }).filter((g) =>
-    wanted.has(g.symbol) && g.endTs > from && g.startTs < to
-  );
+  const gaps = data.bars.flatMap((b, i) => {
+    const g = findGaps(b.ts, FREQ);
+    return Array.from(g.startTs, (startTs, k) => ({
+      symbol: symbols[i]!,
+      startTs,
+      endTs: g.endTs[k]!,
+      missing: g.missing[k]!,
+    }));
+  });
   const covAssets = data.bars.map((b, i) => ({
     asset: symbols[i]!,
     firstTs: b.ts[0]!,
@@ -208,26 +223,32 @@ export function buildDemoReport(db: DatabaseSync, p: DemoReportParams): ReportMo
   const totalMissing = gaps.reduce((s, g) => s + g.missing, 0);
   const gridBars = Math.round((to - from) / hourMs);
 
-  // Per-asset statistics on hourly log returns.
+  // Per-asset statistics: levels from gap-spanning returns, spreads from one-period returns.
   const rets = panel.logReturns;
-  const metricRows: Cell[][] = assets.map((a, i) => {
+  const spanning = panel.close.map((c) => spanningLogReturns(c));
+  const perf = assets.map((_, i) => {
     const r = rets[i]!;
-    const ann = annualizedReturn(r, ppy);
-    return [
-      a,
-      ann.periods,
-      ann.geometricReturn,
-      annualizedVolatility(r, ppy),
-      sharpeRatio(r, ppy),
-      maxDrawdown(r).maxDrawdown,
-    ];
+    let oneHour = 0;
+    for (let t = 0; t < r.length; t++) if (Number.isFinite(r[t]!)) oneHour++;
+    const elapsed = closeSpan(panel.close[i]!).elapsed;
+    const ann = annualizedReturn(spanning[i]!, ppy, elapsed > 0 ? { elapsedPeriods: elapsed } : {});
+    const vol = annualizedVolatility(r, ppy);
+    return {
+      oneHour,
+      ann,
+      vol,
+      sharpe: vol > 0 ? ann.logReturn / vol : NaN,
+      maxDrawdown: maxDrawdown(spanning[i]!).maxDrawdown,
+    };
   });
-  const sharpe = sharpeBarChart(
-    assets.map((a, i) => ({ asset: a, sharpe: sharpeRatio(rets[i]!, ppy) })),
-  );
+  const metricRows: Cell[][] = assets.map((a, i) => {
+    const m = perf[i]!;
+    return [a, m.oneHour, m.ann.geometricReturn, m.vol, m.sharpe, m.maxDrawdown];
+  });
+  const sharpe = sharpeBarChart(assets.map((a, i) => ({ asset: a, sharpe: perf[i]!.sharpe })));
   const cumulative = cumulativeReturnsChart({
     index: panel.index,
-    series: assets.map((a, i) => ({ asset: a, values: cumulativeReturns(rets[i]!) })),
+    series: assets.map((a, i) => ({ asset: a, values: cumulativeReturns(spanning[i]!) })),
   });
   const corr = correlationHeatmapChart({
     assets,
@@ -302,9 +323,10 @@ export function buildDemoReport(db: DatabaseSync, p: DemoReportParams): ReportMo
       ? {
         type: "note",
         level: "warning",
-        text: `${gaps.length} gaps (${totalMissing} missing hourly bars in all). Returns next to ` +
-          `a missing bar are left undefined, never set to zero, so gaps cannot create fake ` +
-          `flat periods or profits.`,
+        text: `${gaps.length} gaps (${totalMissing} missing hourly bars in all). A gap is never ` +
+          `a zero return: the price move across it is carried by the first bar after it in ` +
+          `cumulative returns, drawdowns and annualized returns, and left out of volatility, ` +
+          `correlation and beta, which assume one-hour returns.`,
       }
       : { type: "note", level: "info", text: "No hourly bar is missing in the window." },
   ];
@@ -324,13 +346,15 @@ export function buildDemoReport(db: DatabaseSync, p: DemoReportParams): ReportMo
       type: "table",
       id: "metrics",
       title: "Per-asset performance",
-      caption: "From hourly log returns, annualized over a 365-day year (8,760 hours): return " +
-        "= exp(mean x 8,760) - 1; volatility = standard deviation x sqrt(8,760); Sharpe = " +
-        "annualized mean log return / annualized volatility (risk-free rate 0); maximum " +
-        "drawdown of the compounded equity curve.",
+      caption: "Annualized over a 365-day year (8,760 hours). Return = exp(ln(last close / " +
+        "first close) / hours elapsed x 8,760) - 1, hours elapsed counting missing hours; " +
+        "volatility = standard deviation of the one-hour log returns x sqrt(8,760); Sharpe = " +
+        "annualized log return / annualized volatility (risk-free rate 0); maximum drawdown " +
+        "of the close-to-close equity curve, moves across gaps included. 1-hour returns: " +
+        "the one-hour log returns behind the volatility.",
       columns: [
         { key: "asset", label: "Asset", format: "text", digits: 0 },
-        { key: "returns", label: "Returns used", format: "integer", digits: 0 },
+        { key: "returns", label: "1-hour returns", format: "integer", digits: 0 },
         { key: "ann_return", label: "Ann. return", format: "percent", digits: 1 },
         { key: "ann_volatility", label: "Ann. volatility", format: "percent", digits: 1 },
         { key: "sharpe", label: "Sharpe", format: "number", digits: 2 },
@@ -359,8 +383,25 @@ export function buildDemoReport(db: DatabaseSync, p: DemoReportParams): ReportMo
     {
       type: "paragraph",
       text: "All returns are log returns of hourly closes on a common UTC grid; an hour with " +
-        "no bar is missing (NaN), and any return that touches it is excluded. Annualization " +
-        "uses 365 days, because crypto markets trade every day of the year.",
+        "no bar is missing (NaN), never a zero return. Annualization uses 365 days, because " +
+        "crypto markets trade every day of the year.",
+    },
+    {
+      type: "paragraph",
+      text: "Levels use gap-spanning returns: the first bar after a gap carries the whole " +
+        "price move across it, ln(close after / last close before). So cumulative returns " +
+        "end at exactly last close / first close - 1, the maximum drawdown sees a fall that " +
+        "happened during a gap, and the annualized log return is ln(last close / first " +
+        "close) divided by the hours elapsed between them (missing hours count as time that " +
+        "passed) times 8,760.",
+    },
+    {
+      type: "paragraph",
+      text: "Spreads use strict one-hour returns, undefined on both sides of a missing hour: " +
+        "volatility (sample standard deviation x sqrt(8,760)), correlations (pairwise " +
+        "complete) and rolling betas. A move across a gap spans several hours, so counting " +
+        "it as one hour would inflate them. Sharpe = annualized log return / annualized " +
+        "volatility, with a risk-free rate of 0.",
     },
     {
       type: "paragraph",

@@ -5,10 +5,8 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { simulateMarket } from "../sim/simulate_market.ts";
-import { writeSimMarket } from "../sim/write.ts";
-import { BTC_SYMBOL, resolveSimOptions } from "../sim/options.ts";
-import { materializeBars } from "../materialize/run.ts";
+import { BTC_SYMBOL } from "../sim/options.ts";
+import { DEMO_DEFAULTS, fillDemoStore } from "./demo_fill.ts";
 import type { GitInfo, ReportModel } from "./model.ts";
 import { buildDemoReport } from "./demo_report.ts";
 
@@ -32,8 +30,7 @@ export interface DemoOptions {
   readonly onProgress?: (line: string) => void;
 }
 
-/** Default {@link DemoOptions} values. */
-export const DEMO_DEFAULTS = { seed: 42, assets: 20, days: 30, betaWindow: 168 } as const;
+export { DEMO_DEFAULTS } from "./demo_fill.ts";
 
 /** What {@link runDemo} did. */
 export interface DemoResult {
@@ -44,15 +41,15 @@ export interface DemoResult {
   readonly minuteBars: { readonly inserted: number; readonly unchanged: number };
 }
 
-const DAY_MS = 86_400_000;
-
 /**
- * Fill `db` with the simulated market (venue `sim`, 1-minute bars; a store that already holds
- * the same simulation is left unchanged), build 1h bars from them and 1d bars from the 1h bars
- * (gaps recorded in `bar_gaps`), and build the demo report on the hourly bars.
+ * Fill `db` with {@link fillDemoStore} (simulated 1-minute bars of venue `sim`; a store that
+ * already holds the same simulation is left unchanged; 1h bars built from them and 1d bars
+ * from the 1h bars, gaps recorded in `bar_gaps`), and build the demo report on the hourly bars.
  *
- * A store holding a different simulation (another seed, size or length) is refused with an
- * error that says to use a fresh `--db`: mixing two simulations in one series would corrupt it.
+ * A store holding a different simulation (another seed, size or length), or `sim` 1h/1d bars
+ * the materializer did not build from the store's own 1-minute bars (e.g. written directly by
+ * an older notebook), is refused with an error that says to use a fresh `--db`: the report
+ * would otherwise describe data other than what it says.
  *
  * @example A small run
  * ```ts
@@ -86,29 +83,17 @@ export function runDemo(db: DatabaseSync, options: DemoOptions = {}): DemoResult
     );
   }
   const progress = options.onProgress ?? (() => {});
-  const simOptions = { seed, assets: assets - 2, freq: "1m" as const, bars: days * 1440 };
-  const resolved = resolveSimOptions(simOptions);
-  const symbols = resolved.symbols;
-  const t0 = performance.now();
-  progress(`simulating ${symbols.length} assets x ${days} days of 1-minute bars (seed ${seed})`);
-  const market = simulateMarket(simOptions);
-  const t1 = performance.now();
-  progress(`writing ${market.bars.reduce((s, b) => s + b.ts.length, 0)} 1-minute bars`);
-  const written = writeSimMarket(db, market);
-  const t2 = performance.now();
-  progress("building 1h bars from 1m bars");
-  materializeBars(db, { toFreq: "1h", fromFreq: "1m", venue: "sim", symbols });
-  progress("building 1d bars from 1h bars");
-  materializeBars(db, { toFreq: "1d", fromFreq: "1h", venue: "sim", symbols });
+  const fill = fillDemoStore(db, { seed, assets, days, onProgress: progress });
   const t3 = performance.now();
   progress("computing statistics and charts");
-  const from = resolved.start;
+  const symbols = fill.symbols;
+  const from = fill.from;
   const model = buildDemoReport(db, {
     venue: "sim",
     symbols,
     benchmark: BTC_SYMBOL,
     from,
-    to: from + days * DAY_MS,
+    to: fill.to,
     betaWindow,
     seed,
     params: { seed, assets, days, betaWindow },
@@ -120,7 +105,7 @@ export function runDemo(db: DatabaseSync, options: DemoOptions = {}): DemoResult
   const t4 = performance.now();
   return {
     model,
-    timings: { simulate: t1 - t0, write: t2 - t1, materialize: t3 - t2, report: t4 - t3 },
-    minuteBars: { inserted: written.inserted, unchanged: written.unchanged },
+    timings: { ...fill.timings, report: t4 - t3 },
+    minuteBars: fill.minuteBars,
   };
 }

@@ -20,4 +20,5 @@ export * from "./write.ts";
 export * from "./verify.ts";
 export * from "./charts/mod.ts";
 export * from "./demo_report.ts";
+export * from "./demo_fill.ts";
 export * from "./demo_run.ts";

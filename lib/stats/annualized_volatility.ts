@@ -5,7 +5,10 @@ import { checkPeriods } from "./_validate.ts";
 /**
  * Annualized volatility: sample standard deviation (ddof 1) of per-period log returns times
  * `sqrt(periodsPerYear)`. Use 365 days a year (8,760 hourly periods), never 252: crypto trades
- * every day. Non-finite returns are skipped. Cost: O(n).
+ * every day. NaN (any non-finite value) means "no one-period return here" and is skipped; pass
+ * strict one-period returns (`logReturns` in `lib/panel`, NaN across gaps), never gap-spanning
+ * ones, whose multi-period moves would inflate the spread. `NaN` with fewer than 2 finite
+ * returns. Cost: O(n).
  *
  * @example Daily log returns
  * ```ts

@@ -3,8 +3,13 @@ import type { Series } from "./types.ts";
 /**
  * Simple cumulative return series of per-period log returns: `out[i] = exp(sum r[0..i]) - 1`.
  *
- * A non-finite return (a gap) stays `NaN` at its position, so a chart shows the hole, and
- * contributes nothing to the sum: the level carries forward to the next observed period. This
+ * NaN (any non-finite value) in the input means "no return recorded at this position": the
+ * output is `NaN` there too, so a chart shows the hole, and it adds nothing to the sum, so the
+ * level carries forward to the next recorded return. Whether the price move across a gap is
+ * counted is decided by the input: with strict one-period returns (`logReturns` in
+ * `lib/panel`, NaN on both sides of a missing close) that move is lost; with gap-spanning
+ * returns (`spanningLogReturns` in `lib/panel`) the first bar after the gap carries it and the
+ * last value is exactly `last close / first close - 1`. Use spanning returns for equity. This
  * is pandas `np.expm1(s.cumsum())` with its default `skipna=True`. Cost: O(n).
  *
  * @example A gap keeps its place

@@ -20,10 +20,13 @@ export interface MaxDrawdown {
  * Maximum drawdown of the compounded equity curve `exp(cumsum(logReturns))`, which starts at 1
  * before the first return (as empyrical's `max_drawdown` does).
  *
- * A non-finite return (a gap) contributes 0: the equity level is carried across it, never
- * treated as a fall. Ties: the peak is the latest index at the peak level, the trough the first
- * index of the largest drawdown. Compared in log space, so long series do not overflow.
- * Cost: O(n).
+ * NaN (any non-finite value) in the input means "no return recorded at this position": the
+ * equity level is carried across it unchanged (so, by the tie rule below, the peak index may
+ * land on such a position when the level is carried at the peak). Whether the price move across a gap is seen is decided by the input: pass gap-spanning
+ * returns (`spanningLogReturns` in `lib/panel`), whose first bar after a gap carries the whole
+ * move, so a fall that happened during a gap counts; strict one-period returns would drop it.
+ * Ties: the peak is the latest index at the peak level, the trough the first index of the
+ * largest drawdown. Compared in log space, so long series do not overflow. Cost: O(n).
  *
  * @example A 50% fall and recovery
  * ```ts

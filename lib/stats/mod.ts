@@ -1,8 +1,13 @@
 /**
  * Pure numeric statistics on `Float64Array` / `readonly number[]`: no I/O, no store, no
  * DataFrames. Missing values are `NaN`; every function treats non-finite values as missing and
- * says how. Annualization uses 365 days (8,760 hours; see `PERIODS_PER_YEAR` in
- * `lib/core/freq.ts`), never 252.
+ * says how. A NaN return never counts as a zero return. Which returns to pass is the caller's
+ * choice and matters on series with gaps: levels (cumulative return, drawdown, annualized
+ * growth) want gap-spanning returns (`spanningLogReturns` in `lib/panel`, with
+ * `annualizedReturn(..., { elapsedPeriods })`), spreads and co-movement (volatility,
+ * correlation, beta) want strict one-period returns (`logReturns` in `lib/panel`).
+ * Annualization uses 365 days (8,760 hours; see `PERIODS_PER_YEAR` in `lib/core/freq.ts`),
+ * never 252.
  *
  * - Random numbers: {@link createRng} (seeded xoshiro128**, normal, Student-t, gamma, int).
  * - Summaries: {@link mean}, {@link std}, {@link excessKurtosis}, {@link autocorrelation}.
@@ -33,7 +38,11 @@ export { mean } from "./mean.ts";
 export { std } from "./std.ts";
 export { excessKurtosis } from "./excess_kurtosis.ts";
 export { autocorrelation } from "./autocorrelation.ts";
-export { type AnnualizedReturn, annualizedReturn } from "./annualized_return.ts";
+export {
+  type AnnualizedReturn,
+  annualizedReturn,
+  type AnnualizedReturnOptions,
+} from "./annualized_return.ts";
 export { annualizedVolatility } from "./annualized_volatility.ts";
 export { sharpeRatio } from "./sharpe_ratio.ts";
 export { type MaxDrawdown, maxDrawdown } from "./max_drawdown.ts";

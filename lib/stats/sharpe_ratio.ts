@@ -6,7 +6,11 @@ import { std } from "./std.ts";
 /**
  * Annualized Sharpe ratio of per-period log returns:
  * `(mean(r) - rf) / std(r) * sqrt(periodsPerYear)`, with `std` the sample standard deviation
- * (ddof 1). Non-finite returns are skipped.
+ * (ddof 1). NaN (any non-finite value) means "no one-period return here" and is skipped, so
+ * both the mean and the spread are over observed one-period returns. On a series with gaps,
+ * the mean then misses the moves across them; the demo report instead divides the annualized
+ * return of gap-spanning returns over elapsed time (`annualizedReturn` with `elapsedPeriods`)
+ * by the annualized volatility of strict one-period returns.
  *
  * `riskFree` is an annual simple rate (0.05 = 5% a year); it becomes the per-period log rate
  * `rf = log(1 + riskFree) / periodsPerYear`. Annualize with 365 days (8,760 hours), never 252:

@@ -41,8 +41,16 @@ export interface BarConflict {
 /** What {@link writeBars} did. */
 export interface WriteBarsResult {
   readonly inserted: number;
+  /** Stored bars overwritten (`onConflict: "replace"`), including flag-only updates. */
   readonly replaced: number;
   readonly unchanged: number;
+  /**
+   * Stored bars with the same market values whose `complete` flag differs and was kept as
+   * stored (a venue's own bar is complete by the venue's word; our rebuild of it may not be).
+   * These are not conflicts: no price or volume disagrees.
+   */
+  readonly flagOnly: number;
+  /** Stored bars whose market values differ and were kept (`onConflict: "keep"`). */
   readonly conflicts: readonly BarConflict[];
 }
 
@@ -106,7 +114,7 @@ export function writeBars(
       );
     }
   }
-  if (n === 0) return { inserted: 0, replaced: 0, unchanged: 0, conflicts: [] };
+  if (n === 0) return { inserted: 0, replaced: 0, unchanged: 0, flagOnly: 0, conflicts: [] };
   const existing = new Set<number>();
   const keys = returnArrays(
     db.prepare(
@@ -135,7 +143,7 @@ export function writeBars(
     runId,
   ];
 
-  let inserted = 0, replaced = 0, unchanged = 0;
+  let inserted = 0, replaced = 0, unchanged = 0, flagOnly = 0;
   const conflicts: BarConflict[] = [];
   const bulk = db.prepare(insertSql(INSERT_CHUNK));
   const single = db.prepare(insertSql(1));
@@ -177,56 +185,32 @@ export function writeBars(
     ];
     const stored = select.get(venue, symbol, freq, ts) as unknown as unknown[];
     const diffs: string[] = [];
-    for (let c = 0; c < COLS.length; c++) {
+    // market columns first; the `complete` flag (last of COLS) is judged separately
+    for (let c = 0; c < COLS.length - 1; c++) {
       const a = back(stored[c]), b = vals[c]!;
       if (!(a === b || (Number.isNaN(a) && Number.isNaN(b)))) {
         diffs.push(`${COLS[c]} ${a} (stored) vs ${b} (new)`);
       }
     }
-    if (diffs.length === 0) {
-      unchanged++;
-    } else if (
-      options.onConflict === "replace" &&
+    const flagDiffers = back(stored[COLS.length - 1]) !== vals[COLS.length - 1];
+    const replaceable = options.onConflict === "replace" &&
       (options.replaceSourcePrefix === undefined ||
-        String(stored[9]).startsWith(options.replaceSourcePrefix))
-    ) {
+        String(stored[9]).startsWith(options.replaceSourcePrefix));
+    if (diffs.length === 0 && !flagDiffers) {
+      unchanged++;
+    } else if (replaceable) {
       const p = rowParams(i);
       update.run(...p.slice(4, 15), venue, symbol, freq, ts);
       replaced++;
+    } else if (diffs.length === 0) {
+      flagOnly++;
     } else {
       conflicts.push({ index: i, ts, storedSource: String(stored[9]), detail: diffs.join(", ") });
     }
   }
   for (let r = 0; r < pendingRows; r++) single.run(...pending.slice(r * 15, r * 15 + 15));
   inserted += pendingRows;
-  return { inserted, replaced, unchanged, conflicts };
-}
-
-/**
- * Delete the bars of one series whose `source` starts with `sourcePrefix` and whose `ts` is not
- * in `keepTs` (sorted ascending). Materializers use it so a derived bar whose inputs are gone
- * does not outlive them. Returns the number of rows deleted.
- */
-export function deleteBarsExcept(
-  db: DatabaseSync,
-  key: SeriesKey,
-  keepTs: Float64Array,
-  sourcePrefix: string,
-): number {
-  const stmt = returnArrays(
-    db.prepare(
-      "SELECT ts FROM bars WHERE venue = ? AND symbol = ? AND freq = ? AND substr(source, 1, ?) = ?",
-    ),
-  );
-  const keep = new Set<number>(keepTs);
-  const del = db.prepare("DELETE FROM bars WHERE venue = ? AND symbol = ? AND freq = ? AND ts = ?");
-  let deleted = 0;
-  const rows = stmt.all(key.venue, key.symbol, key.freq, sourcePrefix.length, sourcePrefix);
-  for (const r of rows) {
-    const ts = Number((r as unknown as unknown[])[0]);
-    if (!keep.has(ts)) deleted += Number(del.run(key.venue, key.symbol, key.freq, ts).changes);
-  }
-  return deleted;
+  return { inserted, replaced, unchanged, flagOnly, conflicts };
 }
 
 /** A time window `[from, to)` in UTC epoch ms; either end may be omitted. */

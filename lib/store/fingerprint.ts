@@ -8,7 +8,10 @@
  * removed row, and NULL versus 0 all change it.
  *
  * - bars: columns {@link BAR_FINGERPRINT_COLUMNS}, rows ordered by (venue, symbol, freq, ts);
- * - trades: columns {@link TRADE_FINGERPRINT_COLUMNS}, rows ordered by (venue, symbol, trade_id);
+ * - trades: columns {@link TRADE_FINGERPRINT_COLUMNS}, rows ordered by (venue, symbol, trade_id).
+ *   `trade_id` is a DYNAMIC column: each id is tagged with its SQLite storage class (INTEGER for
+ *   venues that number their trades, TEXT for BitMEX UUIDs and synthesized Kraken ids), and
+ *   the order is SQLite's: INTEGER ids (numerically) before TEXT ids (by UTF-8 bytes);
  * - store: the bars stream followed by the trades stream in one hash.
  *
  * Text keys are ordered by their UTF-8 bytes (SQLite's BINARY collation), in SQL and in
@@ -55,7 +58,7 @@ export const BAR_FINGERPRINT_COLUMNS: readonly CanonicalColumn[] = [
 export const TRADE_FINGERPRINT_COLUMNS: readonly CanonicalColumn[] = [
   { name: "venue", type: "text" },
   { name: "symbol", type: "text" },
-  { name: "trade_id", type: "integer" },
+  { name: "trade_id", type: "dynamic" },
   { name: "ts", type: "real" },
   { name: "price", type: "real" },
   { name: "qty", type: "real" },
@@ -99,37 +102,94 @@ function whereClause(
   return { sql: where.length ? "WHERE " + where.join(" AND ") : "", params };
 }
 
-function streamRows(
+/** Rows per page when reading bars: bounds memory while keeping the per-call cost low. */
+const BAR_PAGE_ROWS = 65_536;
+
+const BAR_SELECT = `SELECT venue, symbol, freq, ts, open, high, low, close, volume, quote_volume,
+  trade_count, vwap, complete FROM bars`;
+
+/** Series keys of the stored bars matching `filter`, in key order (venue, symbol, freq). */
+export function barSeriesKeys(db: DatabaseSync, filter: BarFilter = {}): SeriesKey[] {
+  const w = whereClause(
+    { venue: filter.venue, symbol: filter.symbol, freq: filter.freq },
+    ["venue", "symbol", "freq"],
+  );
+  return db.prepare(
+    `SELECT DISTINCT venue, symbol, freq FROM bars ${w.sql} ORDER BY venue, symbol, freq`,
+  ).all(...w.params).map((r) => ({
+    venue: String(r.venue),
+    symbol: String(r.symbol),
+    freq: String(r.freq) as Freq,
+  }));
+}
+
+/**
+ * The stored rows of one bar series in `ts` order, as arrays in the column order of
+ * {@link BAR_FINGERPRINT_COLUMNS}, read in pages of at most `pageRows` rows (keyset paging on
+ * the primary key). Reading a page with one call is about twice as fast as stepping a cursor
+ * row by row in `node:sqlite`, and memory stays bounded on a series of any length.
+ *
+ * @example Two pages of one row each
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { writeBars } from "@lib/store/bars.ts";
+ * import { barRowPages } from "@lib/store/fingerprint.ts";
+ * import { allocBars } from "@lib/core/types.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const b = allocBars({ venue: "sim", symbol: "X", freq: "1h" }, 2);
+ * b.ts[1] = 3_600_000; b.open.fill(1); b.high.fill(1); b.low.fill(1); b.close.fill(1);
+ * writeBars(db, b, { source: "doc" });
+ * const pages = [...barRowPages(db, b, {}, 1)];
+ * assert.deepEqual(pages.map((p) => p.map((r) => r[3])), [[0], [3_600_000]]);
+ * ```
+ */
+export function* barRowPages(
   db: DatabaseSync,
-  enc: CanonicalEncoder,
-  sql: string,
-  params: SQLInputValue[],
-): void {
-  const stmt = returnArrays(db.prepare(sql));
-  for (const row of stmt.iterate(...params)) enc.row(row as unknown as CanonicalValue[]);
+  key: SeriesKey,
+  window: TimeWindow = {},
+  pageRows: number = BAR_PAGE_ROWS,
+): Generator<unknown[][]> {
+  if (!(Number.isInteger(pageRows) && pageRows >= 1)) {
+    throw new RangeError(`Cannot page bars: pageRows must be an integer >= 1, got ${pageRows}`);
+  }
+  const stmt = returnArrays(db.prepare(
+    `${BAR_SELECT} WHERE venue = ? AND symbol = ? AND freq = ? AND ts >= ? AND ts < ?
+     ORDER BY ts LIMIT ?`,
+  ));
+  let from = window.from ?? Number.MIN_SAFE_INTEGER;
+  const to = window.to ?? Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const rows = stmt.all(
+      key.venue,
+      key.symbol,
+      key.freq,
+      from,
+      to,
+      pageRows,
+    ) as unknown as unknown[][];
+    if (rows.length > 0) yield rows;
+    if (rows.length < pageRows) return;
+    from = Number(rows[rows.length - 1]![3]) + 1;
+  }
 }
 
 function streamBars(db: DatabaseSync, enc: CanonicalEncoder, filter: BarFilter): void {
-  const w = whereClause(filter as Record<string, unknown>, ["venue", "symbol", "freq"]);
-  streamRows(
-    db,
-    enc,
-    `SELECT venue, symbol, freq, ts, open, high, low, close, volume, quote_volume, trade_count,
-            vwap, complete
-     FROM bars ${w.sql} ORDER BY venue, symbol, freq, ts`,
-    w.params,
-  );
+  const window = { from: filter.from, to: filter.to };
+  for (const key of barSeriesKeys(db, filter)) {
+    for (const page of barRowPages(db, key, window)) {
+      for (const row of page) enc.row(row as CanonicalValue[]);
+    }
+  }
 }
 
 function streamTrades(db: DatabaseSync, enc: CanonicalEncoder, filter: TradeFilter): void {
   const w = whereClause(filter as Record<string, unknown>, ["venue", "symbol"]);
-  streamRows(
-    db,
-    enc,
+  const stmt = returnArrays(db.prepare(
     `SELECT venue, symbol, trade_id, ts, price, qty, side FROM trades ${w.sql}
      ORDER BY venue, symbol, trade_id`,
-    w.params,
-  );
+  ));
+  for (const row of stmt.iterate(...w.params)) enc.row(row as unknown as CanonicalValue[]);
 }
 
 /**

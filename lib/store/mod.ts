@@ -7,6 +7,7 @@
 export * from "./db.ts";
 export * from "./migrations.ts";
 export * from "./bars.ts";
+export * from "./bars_span.ts";
 export * from "./blocks.ts";
 export * from "./trades.ts";
 export * from "./gaps.ts";

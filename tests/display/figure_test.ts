@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as Plot from "@observablehq/plot";
-import { DISPLAY, figure, plot, plotDocument } from "@lib/display/mod.ts";
+import { DISPLAY, figure, plot } from "@lib/display/mod.ts";
 
 Deno.test("plot renders a bare SVG with xmlns and an image/svg+xml bundle", () => {
   const f = plot({
@@ -43,8 +43,8 @@ Deno.test("figure accepts SVG strings and elements, and rejects anything else", 
   const f = figure(s);
   assert.equal(f.svg, '<svg xmlns="http://www.w3.org/2000/svg" width="2" height="3"/>');
   assert.equal(f.text, "[figure: 2x3 SVG]");
-  const el = Plot.plot({ document: plotDocument(), marks: [Plot.ruleY([0])] });
-  assert.ok(figure(el as unknown as { outerHTML: string; tagName: string }).svg.includes("<line"));
+  const el = { tagName: "svg", outerHTML: '<svg width="4" height="4"><line x2="4"></line></svg>' };
+  assert.ok(figure(el).svg.includes("<line"));
   assert.throws(() => figure("<div>no</div>"), /Cannot make a figure from <div\.\.\.>/);
   assert.throws(() => figure("<figure><h2>t</h2></figure>"), /contains no <svg>/);
 });
@@ -52,4 +52,28 @@ Deno.test("figure accepts SVG strings and elements, and rejects anything else", 
 Deno.test("plot output is deterministic", () => {
   const opts = { marks: [Plot.lineY([3, 1, 4, 1, 5, 9, 2, 6])] };
   assert.equal(plot(opts).svg, plot(opts).svg);
+});
+
+Deno.test("plot ids: hashed per chart by default, or the given prefix; references follow", () => {
+  const clipped = (ys: number[]) => ({ marks: [Plot.lineY(ys, { clip: true })] });
+  const a = plot(clipped([1, 2, 3])), b = plot(clipped([3, 2, 1]));
+  const idOf = (svg: string) => /\sid="([^"]+)"/.exec(svg)?.[1];
+  const ia = idOf(a.svg), ib = idOf(b.svg);
+  assert.match(ia ?? "", /^fig[0-9a-z]+-clip-1$/);
+  assert.notEqual(ia, ib, "two different charts on one page must not share a clip id");
+  assert.ok(a.svg.includes(`url(#${ia})`), "the clip-path reference follows the renamed id");
+  assert.ok(!/url\(#fig-/.test(a.svg));
+  const named = plot(clipped([1, 2, 3]), { id: "closes" });
+  assert.equal(idOf(named.svg), "closes-clip-1");
+  assert.ok(named.svg.includes("url(#closes-clip-1)"));
+  assert.throws(() => plot(clipped([1]), { id: "Bad Id" }), /Invalid figure id "Bad Id"/);
+});
+
+Deno.test("plot refuses a chart Plot warns about, naming the warning", () => {
+  // string values on a linear scale: Plot warns instead of drawing what was meant
+  const data = [{ x: "1", y: "2" }, { x: "3", y: "4" }];
+  assert.throws(
+    () => plot({ marks: [Plot.dot(data, { x: "x", y: "y" })], x: { type: "linear" } }),
+    /Plot warned/,
+  );
 });

@@ -81,15 +81,40 @@ function barBatch(row: Row): BarColumns {
   return b;
 }
 
-const KAT_TRADES: TradeColumns = {
-  venue: "binance_futures",
-  symbol: "BTCUSDT",
-  tradeId: [42377945, 42377944],
-  ts: Float64Array.of(1582329602116.5, 1582329602111),
-  price: Float64Array.of(9682, 9682),
-  qty: Float64Array.of(0.412, 0.132),
-  side: Int8Array.of(-1, 1),
-};
+function tradeBatch(
+  venue: string,
+  symbol: string,
+  rows: [number | string, number, number, number, number][],
+): TradeColumns {
+  return {
+    venue,
+    symbol,
+    tradeId: rows.map((r) => r[0]),
+    ts: Float64Array.from(rows, (r) => r[1]),
+    price: Float64Array.from(rows, (r) => r[2]),
+    qty: Float64Array.from(rows, (r) => r[3]),
+    side: Int8Array.from(rows, (r) => r[4]),
+  };
+}
+
+// Mirrors TRADES in fingerprint_kat.py: integer ids (Binance), UUID ids (BitMEX), a synthesized
+// Kraken id, and one series mixing integer and text ids (integers sort first).
+const KAT_TRADES: TradeColumns[] = [
+  tradeBatch("binance_futures", "BTCUSDT", [
+    [42377945, 1582329602116.5, 9682, 0.412, -1],
+    [42377944, 1582329602111, 9682, 0.132, 1],
+  ]),
+  tradeBatch("bitmex", "XBTUSD", [
+    ["ccc3c1fa-212c-e8b0-1706-9b0aa53b0c38", 1569888001337, 8289.5, 1, -1],
+    ["0d9b4fe5-4b7e-a9b5-1a08-8b1b9a4b2d38", 1569888001337, 8289, 30, -1],
+  ]),
+  tradeBatch("kraken", "BCHEUR", [["1672531436:0", 1672531436000, 90.54, 1.1, 0]]),
+  tradeBatch("sim", "MIX", [
+    ["10-b", 1000, 1, 1, 1],
+    [9, 2000, 1, 1, -1],
+    ["9a", 3000, 1, 1, 0],
+  ]),
+];
 
 Deno.test("known answer: store and in-memory fingerprints equal the Python oracle", () => {
   const s = tempStore();
@@ -97,7 +122,7 @@ Deno.test("known answer: store and in-memory fingerprints equal the Python oracl
     assert.equal(fingerprintBars(s.db).sha256, kat.empty_bars_sha256);
     withTransaction(s.db, () => {
       for (const r of KAT_BARS) writeBars(s.db, barBatch(r), { source: "kat" });
-      writeTrades(s.db, KAT_TRADES, { source: "kat" });
+      for (const t of KAT_TRADES) writeTrades(s.db, t, { source: "kat" });
     });
     const bars = fingerprintBars(s.db);
     assert.equal(bars.sha256, kat.bars_sha256);
@@ -105,13 +130,79 @@ Deno.test("known answer: store and in-memory fingerprints equal the Python oracl
     assert.equal(bars.encodingVersion, 1);
     assert.equal(bars.columns.length, 13);
     assert.equal(fingerprintBarColumns(KAT_BARS.map(barBatch)).sha256, kat.bars_sha256);
-    assert.equal(fingerprintTrades(s.db).sha256, kat.trades_sha256);
+    const trades = fingerprintTrades(s.db);
+    assert.equal(trades.sha256, kat.trades_sha256);
+    assert.equal(trades.rows, kat.trades_rows);
     const store = fingerprintStore(s.db);
     assert.equal(store.sha256, kat.store_sha256);
     assert.equal(store.rows, Number(kat.bars_rows) + Number(kat.trades_rows));
   } finally {
     s.cleanup();
   }
+});
+
+Deno.test("trade ids: text and integer ids fingerprint alike in any write order; a changed UUID changes it", () => {
+  const s1 = tempStore(), s2 = tempStore();
+  try {
+    withTransaction(s1.db, () => {
+      for (const t of KAT_TRADES) writeTrades(s1.db, t, { source: "a" });
+    });
+    withTransaction(s2.db, () => {
+      // batches and rows reversed, one row per write
+      for (const t of [...KAT_TRADES].reverse()) {
+        for (let i = t.ts.length - 1; i >= 0; i--) {
+          writeTrades(s2.db, {
+            ...t,
+            tradeId: [t.tradeId[i]!],
+            ts: t.ts.slice(i, i + 1),
+            price: t.price.slice(i, i + 1),
+            qty: t.qty.slice(i, i + 1),
+            side: t.side.slice(i, i + 1),
+          }, { source: "b" });
+        }
+      }
+    });
+    assert.equal(fingerprintTrades(s1.db).sha256, fingerprintTrades(s2.db).sha256);
+    assert.equal(fingerprintStore(s1.db).sha256, fingerprintStore(s2.db).sha256);
+    // the stored classes really are mixed (the case that used to throw)
+    const classes = s1.db.prepare(
+      "SELECT typeof(trade_id) AS t, count(*) AS n FROM trades GROUP BY 1 ORDER BY 1",
+    ).all().map((r) => `${r.t}:${r.n}`);
+    assert.deepEqual(classes, ["integer:3", "text:5"]);
+    // a per-series filter on a UUID series works and differs from the whole table
+    const bitmex = fingerprintTrades(s1.db, { venue: "bitmex", symbol: "XBTUSD" });
+    assert.equal(bitmex.rows, 2);
+    assert.notEqual(bitmex.sha256, fingerprintTrades(s1.db).sha256);
+    // changing one UUID changes the fingerprint
+    s2.db.prepare("UPDATE trades SET trade_id = ? WHERE trade_id = ?").run(
+      "ccc3c1fa-212c-e8b0-1706-9b0aa53b0c39",
+      "ccc3c1fa-212c-e8b0-1706-9b0aa53b0c38",
+    );
+    assert.notEqual(fingerprintTrades(s2.db).sha256, fingerprintTrades(s1.db).sha256);
+  } finally {
+    s1.cleanup();
+    s2.cleanup();
+  }
+});
+
+Deno.test("dynamic column: the storage class is part of the encoding", () => {
+  const cols = [{ name: "id", type: "dynamic" as const }];
+  const hash = (...vals: (string | number | bigint | null)[]) => {
+    const h = new CanonicalHasher(cols);
+    for (const v of vals) h.encoder.row([v]);
+    return h.digest().sha256;
+  };
+  assert.notEqual(hash(7), hash("7"));
+  assert.equal(hash(7), hash(7n));
+  assert.notEqual(hash(7), hash(7.5));
+  assert.notEqual(hash(null), hash(""));
+  // bytes: present tag, class tag, payload
+  const bytes: number[] = [];
+  const enc = new CanonicalEncoder(cols, (c) => bytes.push(...c));
+  enc.row(["ab"]);
+  enc.row([1]);
+  enc.flush();
+  assert.deepEqual(bytes.slice(-18), [1, 1, 0, 0, 0, 2, 97, 98, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1]);
 });
 
 realDataTest("same data imported in either order, from other sources, has one fingerprint", () => {

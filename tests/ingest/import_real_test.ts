@@ -40,7 +40,7 @@ const ORACLE = JSON.parse(
 ) as {
   bars: Record<string, BarOracle>;
   trades: Record<string, TradeOracle>;
-  cdd: Record<string, { unix_date_disagree: number; duplicates_different: number }>;
+  cdd: Record<string, { unix_date_disagree: number; duplicates_different_rows: number }>;
 };
 
 /** Row counts per file from the tables in PROVENANCE.md (`| \`file\` | ... | rows | ...`). */
@@ -114,7 +114,7 @@ realDataTest("every OHLCV and trade file parses with the row counts of PROVENANC
     for (const sym of ["BTCUSDT", "ETHUSDT"]) {
       const path = `${cdd}/Binance_${sym}_1h.csv`;
       assert.deepEqual(byRel.get(path)!.quarantinedByReason, {
-        "duplicate timestamp with different values": ORACLE.cdd[path]!.duplicates_different,
+        "duplicate timestamp with different values": ORACLE.cdd[path]!.duplicates_different_rows,
         "unix and date disagree": ORACLE.cdd[path]!.unix_date_disagree,
       });
     }

@@ -103,24 +103,30 @@ Deno.test("bad rows are quarantined with reasons and counted per file", async ()
       "BTC_USDT-1h.json",
       JSON.stringify([
         [0, 1, 2, 0.5, 1.5, 10], // good
-        [H, 1, 2, 0.5, 1.5, 10], // good
-        [H, 1, 2, 0.5, 1.5, 10], // identical duplicate: dropped, counted
-        [H, 1, 2, 0.5, 1.6, 10], // different duplicate: quarantined
+        [H, 1, 2, 0.5, 1.5, 10], // a group of three with one time whose values differ:
+        [H, 1, 2, 0.5, 1.5, 10], //   every row is quarantined, the first one too
+        [H, 1, 2, 0.5, 1.6, 10],
         [2 * H + 5, 1, 2, 0.5, 1.5, 10], // off the grid
         [3 * H, 0, 2, 0.5, 1.5, 10], // non-positive price
         [4 * H, 3, 2, 0.5, 1.5, 10], // open above high
         [5 * H, 1, 2, 0.5, 2.5, 10], // close above high
         [6 * H, 1, 2, 0.5, 1.5, -1], // negative volume
         [7 * H, 1, 2, 0.5, "x", 1], // not a number
+        [8 * H, 1, 2, 0.5, 1.5, 10], // identical duplicates: one kept, the other dropped and
+        [8 * H, 1, 2, 0.5, 1.5, 10], //   counted
       ]),
     );
     const r = await importPaths(s.db, [f]);
     const fr = r.files[0]!;
-    assert.equal(fr.rowsRead, 10);
+    assert.equal(fr.rowsRead, 12);
     assert.equal(fr.inserted, 2);
+    assert.deepEqual(
+      s.db.prepare("SELECT ts FROM bars ORDER BY ts").all().map((x) => x.ts),
+      [0, 8 * H],
+    );
     assert.equal(fr.duplicatesDropped, 1);
     assert.deepEqual(fr.quarantinedByReason, {
-      "duplicate timestamp with different values": 1,
+      "duplicate timestamp with different values": 3,
       "timestamp off the 1h grid": 1,
       "non-positive price": 1,
       "open outside [low, high]": 1,
@@ -129,14 +135,16 @@ Deno.test("bad rows are quarantined with reasons and counted per file", async ()
       "price is not a number": 1,
     });
     const q = s.db.prepare("SELECT source, locator, raw, reason FROM quarantine ORDER BY id").all();
-    assert.equal(q.length, 7);
-    assert.deepEqual({ ...q[0] }, {
+    assert.equal(q.length, 9);
+    const dup = "duplicate timestamp with different values: none of the 3 rows kept: " +
+      "line/row 2, 3, 4 share the time 1970-01-01T01:00:00.000Z; " +
+      "line/row 2 vs 4: close 1.5 vs 1.6";
+    assert.deepEqual(q.slice(0, 3).map((x) => ({ ...x })), [2, 3, 4].map((row) => ({
       source: "file:BTC_USDT-1h.json",
-      locator: "row 4",
-      raw: `[${H},1,2,0.5,1.6,10]`,
-      reason:
-        "duplicate timestamp with different values: line/row 2 has the same time: close 1.5 vs 1.6",
-    });
+      locator: `row ${row}`,
+      raw: row === 4 ? `[${H},1,2,0.5,1.6,10]` : `[${H},1,2,0.5,1.5,10]`,
+      reason: dup,
+    })));
   } finally {
     s.cleanup();
   }

@@ -251,9 +251,32 @@ realDataTest("freqtrade trades: list and ccxt-dict files hold the same trades", 
   assert.equal(list.n, 12477);
   assert.equal(dicts.n, 12477);
   assert.equal(dicts.symbol, "XRP/ETH");
+  // the ccxt dicts carry Binance's raw aggTrade payload: the venue comes from the content
+  assert.equal(dicts.venue, "binance");
+  assert.equal(list.venue, undefined);
   assert.deepEqual(list.tradeId.slice(0, 100), dicts.tradeId.slice(0, 100));
   assert.deepEqual([...list.ts], [...dicts.ts]);
   assert.deepEqual([...list.side], [...dicts.side]);
+});
+
+Deno.test("freqtrade ccxt trades: only a Binance spot aggTrade payload names the venue", () => {
+  const rec = (info: unknown) =>
+    JSON.stringify({
+      info,
+      timestamp: 1570752011620,
+      symbol: "XRP/ETH",
+      id: "13519807",
+      side: "sell",
+      price: 0.00141342,
+      amount: 23,
+    });
+  const spot = { a: 13519807, p: "0.00141342", q: "23", f: 1, l: 1, T: 1570752011620, m: true };
+  const venue = (...infos: unknown[]) => parseFreqtradeTrades(`[${infos.map(rec)}]`).venue;
+  assert.equal(venue({ ...spot, M: true }), "binance");
+  assert.equal(venue(spot), undefined); // futures aggTrades have no M
+  assert.equal(venue({ ...spot, M: true, a: 1 }), undefined); // another trade's payload
+  assert.equal(venue({ ...spot, M: true }, { id: "x" }), undefined); // one record is not Binance
+  assert.equal(venue(null), undefined);
 });
 
 realDataTest("freqtrade orderflow CSV and Kraken trade CSV", () => {

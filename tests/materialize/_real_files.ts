@@ -1,11 +1,18 @@
 /**
- * Tiny local parsers for the real files the materializer tests read. They are deliberately
- * independent of lib/ingest, so these tests check the materializer alone.
+ * Readers for the real files the materializer tests read. Kraken OHLCVT and freqtrade JSON go
+ * through the product's own parsers (`@lib/ingest`, tested on their own in tests/ingest): the
+ * comparison these tests make is resampler vs the exchange's own coarser file, and the parser
+ * only turns text into numbers. The Binance.US and Tardis readers stay local and small: the
+ * Tardis one feeds the pandas oracle comparison, which reads the same columns the same way.
+ *
+ * Nothing here touches the real-data folder until a function is called, so test files that
+ * import it load (and skip) without the data.
  *
  * @module
  */
-import { allocBars, type BarColumns, type TradeColumns } from "@lib/core/types.ts";
+import { allocBars, type BarColumns, type SeriesKey, type TradeColumns } from "@lib/core/types.ts";
 import type { Freq } from "@lib/core/freq.ts";
+import { type ParsedBars, parseFreqtradeJson, parseKrakenOhlcvtCsv } from "@lib/ingest/mod.ts";
 import { realPath } from "../_shared/real_data.ts";
 
 /** Folder of the Kraken OHLCVT files. */
@@ -15,38 +22,49 @@ export const BINANCE_DIR = "ohlcv/binance_spot_2017-2022_djienne";
 /** The Tardis trade file. */
 export const TARDIS_TRADES = "trades/binance_futures_BTCUSDT_2020-02-22_tardis_nautilus/trades.csv";
 
-/** Kraken OHLCVT CSV, no header: unix_seconds,open,high,low,close,volume,trades. */
-export function readKraken(file: string, freq: Freq): BarColumns {
-  const lines = Deno.readTextFileSync(realPath(KRAKEN_DIR, file)).split("\n").filter((l) => l);
-  const b = allocBars({ venue: "kraken", symbol: file.split("_")[0]!, freq }, lines.length);
-  lines.forEach((l, i) => {
-    const f = l.split(",").map(Number);
-    b.ts[i] = f[0]! * 1000;
-    b.open[i] = f[1]!;
-    b.high[i] = f[2]!;
-    b.low[i] = f[3]!;
-    b.close[i] = f[4]!;
-    b.volume[i] = f[5]!;
-    b.tradeCount[i] = f[6]!;
-  });
+/**
+ * Parsed bars as a bar batch. The real files read here are clean, so any row the parser
+ * refused is an error (the comparison would otherwise silently cover fewer bars).
+ */
+function toBars(p: ParsedBars, key: SeriesKey, file: string): BarColumns {
+  if (p.problems.length > 0 || p.n !== p.rowsRead) {
+    throw new Error(
+      `${file}: the parser refused ${p.problems.length} of ${p.rowsRead} rows ` +
+        `(first: ${p.problems[0]?.kind} at ${p.problems[0]?.ref}); expected a clean file`,
+    );
+  }
+  const b = allocBars(key, p.n);
+  b.ts.set(p.ts);
+  b.open.set(p.open);
+  b.high.set(p.high);
+  b.low.set(p.low);
+  b.close.set(p.close);
+  b.volume.set(p.volume);
+  b.quoteVolume.set(p.quoteVolume);
+  b.tradeCount.set(p.tradeCount);
   return b;
 }
 
-/** Freqtrade JSON candles `[[ms, o, h, l, c, v], ...]`. */
+/** Kraken OHLCVT CSV (no header: unix_seconds,open,high,low,close,volume,trades). */
+export function readKraken(file: string, freq: Freq): BarColumns {
+  const p = parseKrakenOhlcvtCsv(Deno.readTextFileSync(realPath(KRAKEN_DIR, file)));
+  return toBars(p, { venue: "kraken", symbol: file.split("_")[0]!, freq }, file);
+}
+
+/** Freqtrade JSON candles `[[ms, o, h, l, c, v], ...]` of the djienne Binance snapshot. */
 export function readFreqtrade(pair: string, freq: "1h" | "1d"): BarColumns {
-  const rows = JSON.parse(
-    Deno.readTextFileSync(realPath(BINANCE_DIR, `${pair}_USDT-${freq}.json`)),
-  ) as number[][];
-  const b = allocBars({ venue: "binance", symbol: `${pair}USDT`, freq }, rows.length);
-  rows.forEach((r, i) => {
-    b.ts[i] = r[0]!;
-    b.open[i] = r[1]!;
-    b.high[i] = r[2]!;
-    b.low[i] = r[3]!;
-    b.close[i] = r[4]!;
-    b.volume[i] = r[5]!;
-  });
-  return b;
+  const file = `${pair}_USDT-${freq}.json`;
+  const p = parseFreqtradeJson(Deno.readTextFileSync(realPath(BINANCE_DIR, file)));
+  return toBars(p, { venue: "binance", symbol: `${pair}USDT`, freq }, file);
+}
+
+/** Pairs with an hourly file in the djienne Binance snapshot (reads the folder: call in tests). */
+export function binancePairs(): string[] {
+  return [...Deno.readDirSync(realPath(BINANCE_DIR))]
+    .map((e) => e.name)
+    .filter((n) => n.endsWith("_USDT-1h.json"))
+    .map((n) => n.slice(0, n.indexOf("_")))
+    .sort();
 }
 
 /** Binance.US 1m CSV with header open_time (ISO UTC),open,high,low,close,volume. */

@@ -22,7 +22,7 @@ function hourly(n: number, start = 0) {
 Deno.test("materialize never overwrites a venue's own bars and deletes its own stale bars", () => {
   const s = tempStore();
   try {
-    writeBars(s.db, hourly(48), { source: "file:AB-1h.json" });
+    writeBars(s.db, hourly(72), { source: "file:AB-1h.json" });
     // the venue's daily bar for day 0 differs from what the hours add up to
     const venueDaily = allocBars({ venue: "v", symbol: "AB", freq: "1d" }, 1);
     venueDaily.ts[0] = 0;
@@ -36,16 +36,19 @@ Deno.test("materialize never overwrites a venue's own bars and deletes its own s
     const r = materializeBars(s.db, { toFreq: "1d", fromFreq: "1h" });
     const day = r.series.find((x) => x.to === "1d")!;
     assert.equal(day.keptVenueBars, 1);
-    assert.equal(day.inserted, 1); // day 1 is new
+    assert.equal(day.inserted, 2); // days 1 and 2 are new
     const daily = readBars(s.db, { venue: "v", symbol: "AB", freq: "1d" });
     assert.equal(daily.high[0], 40, "the venue's own daily bar is kept");
     assert.equal(daily.high[1], 12 + 47);
 
     // the hours of day 1 disappear: the daily bar built from them must go too
-    s.db.prepare("DELETE FROM bars WHERE freq = '1h' AND ts >= ?").run(24 * H);
+    s.db.prepare("DELETE FROM bars WHERE freq = '1h' AND ts >= ? AND ts < ?").run(24 * H, 48 * H);
     const again = materializeBars(s.db, { toFreq: "1d", fromFreq: "1h" });
     assert.equal(again.series.find((x) => x.to === "1d")!.deletedStale, 1);
-    assert.equal(readBars(s.db, { venue: "v", symbol: "AB", freq: "1d" }).ts.length, 1);
+    assert.deepEqual([...readBars(s.db, { venue: "v", symbol: "AB", freq: "1d" }).ts], [
+      0,
+      48 * H,
+    ]);
   } finally {
     s.cleanup();
   }

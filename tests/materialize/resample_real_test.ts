@@ -10,8 +10,8 @@ import assert from "node:assert/strict";
 import { resampleBars } from "@lib/materialize/resample_bars.ts";
 import type { BarColumns } from "@lib/core/types.ts";
 import type { Freq } from "@lib/core/freq.ts";
-import { realDataTest, realPath } from "../_shared/real_data.ts";
-import { BINANCE_DIR, readFreqtrade, readKraken } from "./_real_files.ts";
+import { realDataTest } from "../_shared/real_data.ts";
+import { binancePairs, readFreqtrade, readKraken } from "./_real_files.ts";
 
 function assertSameBars(ours: BarColumns, venue: BarColumns, what: string) {
   assert.equal(ours.ts.length, venue.ts.length, `${what}: bar count`);
@@ -54,13 +54,8 @@ for (
   });
 }
 
-const PAIRS = [...Deno.readDirSync(realPath(BINANCE_DIR))]
-  .map((e) => e.name)
-  .filter((n) => n.endsWith("_USDT-1h.json"))
-  .map((n) => n.slice(0, n.indexOf("_")))
-  .sort();
-
 realDataTest("Binance 1h -> 1d equals Binance's daily klines on every complete day", () => {
+  const PAIRS = binancePairs();
   assert.equal(PAIRS.length, 33);
   assert.ok(PAIRS.includes("BTC") && PAIRS.includes("ETH"));
   let completeDays = 0, incompleteDays = 0, naiveVolumeDiffers = 0, flatOpenDays = 0;

@@ -3,7 +3,8 @@
 Run: /usr/bin/python3 tests/oracles/ingest_oracle.py  (pandas 1.5.3 from Debian)
 Writes tests/oracles/ingest_oracle.json: per file row count, first/last bar time (UTC ms),
 sum of close and of volume over the rows a careful reader keeps (positive OHLC, high >= low,
-open/close inside [low, high], one row per timestamp: the first in the file), and for trade
+open/close inside [low, high]; of several rows with one timestamp, one row when they are all
+identical and none when any two differ), and for trade
 files rows, trades kept (one per id, the first), and over those the sum of quantity, the
 number of sell-aggressor trades and the first time.
 """
@@ -19,13 +20,21 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REAL = os.environ.get("CRYPTOLAB_REAL_DATA") or os.path.join(HERE, "..", "..", "..", "shared", "data", "real")
 
 
+def drop_conflicting_duplicates(df, cols):
+    """Drop every row whose timestamp is shared by rows with different values in cols."""
+    variants = df.drop_duplicates(subset=["ts"] + cols).groupby("ts").size()
+    return df[~df.ts.isin(variants[variants > 1].index)]
+
+
 def clean_bars(df):
     """df has columns ts (ms), open, high, low, close, volume, in file order."""
     ok = (df[["open", "high", "low", "close"]] > 0).all(axis=1)
     ok &= df.high >= df.low
     ok &= (df.open >= df.low) & (df.open <= df.high) & (df.close >= df.low) & (df.close <= df.high)
     ok &= df.volume >= 0
-    kept = df[ok].drop_duplicates(subset="ts", keep="first").sort_values("ts", kind="stable")
+    good = df[ok]
+    kept = drop_conflicting_duplicates(good, ["open", "high", "low", "close", "volume"])
+    kept = kept.drop_duplicates(subset="ts", keep="first").sort_values("ts", kind="stable")
     return {
         "rows": int(len(df)),
         "kept": int(len(kept)),
@@ -94,8 +103,9 @@ def trades_freqtrade(path):
 
 
 def cdd_checks(path):
-    """Rows whose unix and date columns disagree, and later rows repeating a timestamp with
-    different values (after dropping the disagreeing rows), in a CryptoDataDownload file."""
+    """Rows whose unix and date columns disagree, and (after dropping those) the rows of every
+    timestamp group whose values differ (all of them are refused), in a CryptoDataDownload
+    file."""
     df = pd.read_csv(os.path.join(REAL, path), skiprows=1, keep_default_na=False)
     u = df.unix.astype("float64")
     unix_ms = np.where(u < 1e11, u * 1000, u)
@@ -109,15 +119,26 @@ def cdd_checks(path):
     ok = df[~disagree.values].copy()
     ok["ts"] = unix_ms[~disagree.values]
     cols = ["open", "high", "low", "close", df.columns[7], df.columns[8], "tradecount"]
-    first = ok.drop_duplicates(subset="ts", keep="first")
-    dup_rows = ok[ok.duplicated(subset="ts", keep="first")]
-    identical = ok.drop_duplicates(subset=["ts"] + cols, keep="first")
+    clean = drop_conflicting_duplicates(ok, cols)
+    identical_dropped = clean.duplicated(subset="ts", keep="first").sum()
     return {
         "rows": int(len(df)),
         "unix_date_disagree": int(disagree.sum()),
-        "duplicates_different": int(len(identical) - len(first)),
-        "duplicates_identical": int(len(dup_rows) - (len(identical) - len(first))),
+        "duplicates_different_rows": int(len(ok) - len(clean)),
+        "duplicates_identical": int(identical_dropped),
     }
+
+
+def gaps(path, step_ms):
+    """Runs of missing bars between the first and last kept bar, and the bars they miss
+    (pandas Series.diff on the kept open times)."""
+    df = pd.read_json(os.path.join(REAL, path))
+    ts = df[0].astype("int64").drop_duplicates().sort_values()
+    d = ts.diff().dropna()
+    d = d[d > step_ms]
+    return {"gaps": int(len(d)), "missing": int(((d + step_ms - 1) // step_ms - 1).sum()),
+            "first_gap_start": int(ts[ts.diff().shift(-1) > step_ms].iloc[0] + step_ms)
+            if len(d) else None}
 
 
 def main():
@@ -138,6 +159,12 @@ def main():
                     "timestamp"),
             "ohlcv/cryptodatadownload_2017-2020_ingiorn/gemini_BTCUSD_1hr.csv":
                 gemini("ohlcv/cryptodatadownload_2017-2020_ingiorn/gemini_BTCUSD_1hr.csv"),
+        },
+        "gaps": {
+            "ohlcv/binance_spot_2020-12_2021-07_nfi/1h/BTC_USDT-1h.json":
+                gaps("ohlcv/binance_spot_2020-12_2021-07_nfi/1h/BTC_USDT-1h.json", 3_600_000),
+            "ohlcv/binance_spot_2020-12_2021-07_nfi/1h/ETH_USDT-1h.json":
+                gaps("ohlcv/binance_spot_2020-12_2021-07_nfi/1h/ETH_USDT-1h.json", 3_600_000),
         },
         "cdd": {
             "ohlcv/cryptodatadownload_2017-2020_ingiorn/Binance_BTCUSDT_1h.csv":

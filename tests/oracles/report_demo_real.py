@@ -4,11 +4,13 @@ Reads freqtrade JSON candles [[ms, o, h, l, c, v], ...] of BTC, ETH, SOL, ADA an
 ../shared/data/real/ohlcv/binance_spot_2020-12_2021-07_nfi/1h/, aligns them on one full hourly
 UTC grid (first to last timestamp over all assets), takes hourly log returns of the close with
 NaN across gaps, and computes every number the demo report shows:
-- per asset: returns used, annualized geometric return exp(mean * 8760) - 1, annualized
-  volatility std(ddof=1) * sqrt(8760), Sharpe (mean * 8760) / volatility, maximum drawdown of
-  exp(cumsum(r with gaps as 0)) starting at 1;
+- per asset: one-hour returns used, annualized volatility std(ddof=1) * sqrt(8760) of them;
+  levels from the close-to-close equity across gaps, eq = close.ffill() / first close (a price
+  move during a gap is kept, never a zero return): annualized geometric return
+  exp(ln(last / first) / hours elapsed from first to last close * 8760) - 1, Sharpe =
+  that annualized log return / volatility, maximum drawdown 1 - eq / cummax(eq);
 - coverage: bars present, missing bars between first and last bar, number of gaps;
-- cumulative returns expm1(cumsum(r, skipna)) final/min/max over the non-NaN points;
+- cumulative returns eq - 1 final/min/max over the points with a close after the first;
 - correlation matrix DataFrame.corr(min_periods=24);
 - rolling beta to BTC over 168 hours, min 126 pairs:
   y.rolling(168, min_periods=126).cov(xm) / xm.rolling(168, min_periods=126).var(),
@@ -54,17 +56,21 @@ out = {"assets": ASSETS, "from": lo, "to": hi + HOUR, "gridBars": len(grid), "me
        "cumulative": {}, "beta": {}}
 for a in ASSETS:
     x = r[a]
-    m = x.mean()
     vol = x.std(ddof=1) * math.sqrt(PPY)
-    level = x.fillna(0).cumsum()
-    peak = np.maximum(level.cummax(), 0.0)  # equity starts at 1 (log level 0)
-    mdd = float((1 - np.exp(level - peak)).max())
+    c_ = px[a]
+    valid = np.flatnonzero(c_.notna().to_numpy())
+    f, l = int(valid[0]), int(valid[-1])
+    eq = c_.ffill() / c_.iloc[f]
+    ann_log = math.log(c_.iloc[l] / c_.iloc[f]) / (l - f) * PPY
+    e = eq.iloc[f:]
+    mdd = float((1 - e / e.cummax()).max())
     out["metrics"][a] = {
         "returns": int(x.notna().sum()),
-        "annReturn": nn(math.exp(m * PPY) - 1),
+        "annReturn": nn(math.expm1(ann_log)),
         "annVolatility": nn(vol),
-        "sharpe": nn(m * PPY / vol),
+        "sharpe": nn(ann_log / vol),
         "maxDrawdown": nn(mdd),
+        "missingInside": int(c_.iloc[f:l + 1].isna().sum()),
     }
     s = closes[a]
     d = np.diff(s.index.values) // HOUR
@@ -75,8 +81,7 @@ for a in ASSETS:
         "first": int(s.index[0]),
         "last": int(s.index[-1]),
     }
-    c = np.expm1(x.cumsum(skipna=True))
-    c = c[x.notna()]
+    c = (eq - 1).where(c_.notna()).iloc[f + 1:].dropna()
     out["cumulative"][a] = {"final": nn(c.iloc[-1]), "min": nn(c.min()), "max": nn(c.max())}
 
 corr = r.corr(min_periods=24)

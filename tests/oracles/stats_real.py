@@ -4,7 +4,13 @@ Reads freqtrade JSON candles [[ms, o, h, l, c, v], ...] from
 ../shared/data/real/ohlcv/binance_spot_2017-2022_djienne/<A>_USDT-1h.json, aligns every asset
 on one full hourly UTC grid (first to last timestamp over all assets), computes hourly log
 returns of the close with NaN across gaps (np.log(close).diff() on the reindexed grid) and
-writes only derived numbers to stats_real.json. Run with Debian's /usr/bin/python3, then
+writes only derived numbers to stats_real.json.
+
+"spanning" (per asset): the close-to-close equity across gaps, eq = close.ffill() / first valid
+close, i.e. what lib/panel spanningLogReturns feeds to cumulativeReturns / maxDrawdown /
+annualizedReturn(..., {elapsedPeriods}): total = last / first - 1, cumulative = eq - 1 where
+the close is present (NaN where missing), max drawdown of eq (peak before the trough), and the
+annualized log return ln(last / first) / (periods elapsed between them) * 8760. Run with Debian's /usr/bin/python3, then
 `deno fmt tests/oracles/stats_real.json` (the repository formats JSON with deno fmt).
 """
 import json
@@ -41,8 +47,9 @@ def load():
     first = min(int(s.index[0]) for s in closes.values())
     last = max(int(s.index[-1]) for s in closes.values())
     grid = np.arange(first, last + HOUR, HOUR, dtype="int64")
-    rets = pd.DataFrame({a: np.log(s.reindex(grid)).diff() for a, s in closes.items()})
-    return first, len(grid), rets
+    px = pd.DataFrame({a: s.reindex(grid) for a, s in closes.items()})
+    rets = np.log(px).diff()
+    return first, len(grid), rets, px
 
 
 def drawdown(r):
@@ -59,8 +66,35 @@ def drawdown(r):
     return {"maxDrawdown": float(dd[k]), "peakIndex": p - 1, "troughIndex": k - 1, "recoveryIndex": rec}
 
 
+def spanning(close, n):
+    valid = np.flatnonzero(close.notna().to_numpy())
+    f, l = int(valid[0]), int(valid[-1])
+    eq = close.ffill() / close.iloc[f]                      # close-to-close equity, gaps bridged
+    cum = (eq - 1).where(close.notna())                     # NaN where the close is missing
+    e = eq.iloc[f:].to_numpy()
+    peak = np.maximum.accumulate(e)
+    dd = 1.0 - e / peak
+    k = int(np.argmax(dd))                                  # first occurrence of the largest
+    idx = list(range(0, n, CUM_STEP)) + [l]
+    missing_inside = int(close.iloc[f:l + 1].isna().sum())
+    log_total = math.log(close.iloc[l] / close.iloc[f])
+    return {
+        "firstIndex": f,
+        "lastIndex": l,
+        "elapsed": l - f,
+        "missingInside": missing_inside,                     # > 0: the series has gaps
+        "returns": int(len(valid) - 1),                      # finite spanning returns
+        "total": float(close.iloc[l] / close.iloc[f] - 1),
+        "annLogReturn": float(log_total / (l - f) * PPY),
+        "annGeometricReturn": float(np.expm1(log_total / (l - f) * PPY)),
+        "maxDrawdown": float(dd[k]),
+        "troughIndex": k + f,
+        "cumulative": [[i, nn(cum.iloc[i])] for i in idx],
+    }
+
+
 def main():
-    first, n, rets = load()
+    first, n, rets, px = load()
     out = {"oracle": f"pandas {pd.__version__}, numpy {np.__version__}", "assets": ASSETS,
            "firstTs": first, "gridLength": n, "periodsPerYear": PPY, "perAsset": {}}
     for a in ASSETS:
@@ -85,6 +119,7 @@ def main():
             "autocorrSq24": float((r * r).autocorr(24)),
             "drawdown": drawdown(r),
             "cumulative": [[i, nn(cum.iloc[i])] for i in idx],
+            "spanning": spanning(px[a], n),
         }
     out["pearsonBtcEth"] = float(rets["BTC"].corr(rets["ETH"]))     # Series.corr()
     out["corr"] = [[nn(v) for v in row] for row in rets.corr().to_numpy()]  # DataFrame.corr()

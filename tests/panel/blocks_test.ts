@@ -29,10 +29,10 @@ const blockCount = (db: DatabaseSync, symbol: string) =>
     db.prepare("SELECT count(*) AS n FROM bar_blocks WHERE symbol = ?").get(symbol)!.n,
   );
 
-realDataTest("block cache follows writeBars replace, raw UPDATE, DELETE and INSERT", () => {
+realDataTest("block cache follows writeBars replace, raw UPDATE, DELETE and INSERT", async () => {
   const s = tempStore();
   try {
-    const symbols = importNfi(s.db, 6);
+    const symbols = await importNfi(s.db, 6);
     const sym = symbols[2]!;
     const a = 2;
     let p = loadPanel(s.db, SPEC);
@@ -101,10 +101,10 @@ realDataTest("block cache follows writeBars replace, raw UPDATE, DELETE and INSE
   }
 });
 
-realDataTest("a rolled-back write leaves blocks and panel as they were", () => {
+realDataTest("a rolled-back write leaves blocks and panel as they were", async () => {
   const s = tempStore();
   try {
-    const symbols = importNfi(s.db, 3);
+    const symbols = await importNfi(s.db, 3);
     const p0 = loadPanel(s.db, SPEC);
     const blocks0 = Number(s.db.prepare("SELECT count(*) AS n FROM bar_blocks").get()!.n);
     assert.throws(() =>
@@ -124,10 +124,10 @@ realDataTest("a rolled-back write leaves blocks and panel as they were", () => {
   }
 });
 
-realDataTest("a read-only connection loads without storing blocks", () => {
+realDataTest("a read-only connection loads without storing blocks", async () => {
   const s = tempStore();
   try {
-    const symbols = importNfi(s.db, 3);
+    const symbols = await importNfi(s.db, 3);
     const ro = openStore(s.path, { readOnly: true });
     try {
       const p = loadPanel(ro.db, SPEC);
@@ -185,7 +185,7 @@ Deno.test("SQL triggers and blockStart() agree on block boundaries at every freq
   db.close();
 });
 
-Deno.test("each trigger's DELETE is a primary-key lookup on bar_blocks", () => {
+Deno.test("each trigger's DELETE is one lookup on the unique key of bar_blocks", () => {
   const { db } = openStore(":memory:");
   const triggers = db.prepare(
     "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'bars'",
@@ -206,7 +206,7 @@ Deno.test("each trigger's DELETE is a primary-key lookup on bar_blocks", () => {
       }).map((r) => String(r.detail)).join(" | ");
       assert.match(
         plan,
-        /SEARCH bar_blocks USING PRIMARY KEY \(venue=\? AND symbol=\? AND freq=\? AND block_start=\?\)/,
+        /SEARCH bar_blocks USING INDEX sqlite_autoindex_bar_blocks_1 \(venue=\? AND symbol=\? AND freq=\? AND block_start=\?\)/,
         `${t.name}: ${plan}`,
       );
     }

@@ -9,10 +9,10 @@ import { realDataTest } from "../_shared/real_data.ts";
 import { tempStore } from "../_shared/tmp_store.ts";
 import { importNfi } from "./_nfi.ts";
 
-realDataTest("danfo: panel -> DataFrame -> panel is exact, with ISO and ms indexes", () => {
+realDataTest("danfo: panel -> DataFrame -> panel is exact, with ISO and ms indexes", async () => {
   const s = tempStore();
   try {
-    importNfi(s.db, 12);
+    await importNfi(s.db, 12);
     const p = loadPanel(s.db, { venue: "binance", freq: "1h" });
     const df = panelToDataFrame(p);
     assert.deepEqual(df.shape, [p.index.length, 12]);

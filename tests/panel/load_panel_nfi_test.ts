@@ -1,5 +1,5 @@
 // Real data: the 126-pair NFI hourly universe (Binance spot 2020-12-01 -> 2021-07-17) imported
-// with a local freqtrade-JSON loader, loaded as a panel, compared with a pandas oracle.
+// with the product's importer (importPaths), loaded as a panel, compared with a pandas oracle.
 //
 // Oracle: tests/oracles/panel_nfi.py (Debian pandas 1.5.3 / numpy 1.24.2):
 //   pd.read_json(path, precise_float=True) per file -> pd.concat -> pivot(index="ts",
@@ -18,7 +18,7 @@ import { readFileSync } from "node:fs";
 import { loadPanel } from "@lib/panel/load_panel.ts";
 import type { Panel } from "@lib/panel/types.ts";
 import { coverage } from "@lib/panel/coverage.ts";
-import { BLOCK_BARS, blockStart } from "@lib/store/blocks.ts";
+import { BLOCK_BARS, blockStart, clearBlocks } from "@lib/store/blocks.ts";
 import { HAS_REAL_DATA, realDataTest } from "../_shared/real_data.ts";
 import { tempStore } from "../_shared/tmp_store.ts";
 import { importNfi } from "./_nfi.ts";
@@ -48,21 +48,21 @@ const ORACLE = JSON.parse(
 
 // One import (~10 s) shared by the tests of this file.
 let shared: { store: ReturnType<typeof tempStore>; symbols: string[] } | undefined;
-function store() {
+async function store() {
   if (shared === undefined) {
     const s = tempStore();
-    shared = { store: s, symbols: importNfi(s.db) };
+    shared = { store: s, symbols: await importNfi(s.db) };
   }
   return shared;
 }
 let panel: Panel | undefined;
-function nfiPanel(): Panel {
-  panel ??= loadPanel(store().store.db, { venue: "binance", freq: "1h" });
+async function nfiPanel(): Promise<Panel> {
+  panel ??= loadPanel((await store()).store.db, { venue: "binance", freq: "1h" });
   return panel;
 }
 
-realDataTest("NFI panel: every grid hour from the first to the last bar, 126 assets", () => {
-  const p = nfiPanel();
+realDataTest("NFI panel: every grid hour from the first to the last bar, 126 assets", async () => {
+  const p = await nfiPanel();
   assert.equal(p.assets.length, 126);
   assert.deepEqual([...p.assets], Object.keys(ORACLE.assets).sort());
   assert.equal(p.venue, "binance");
@@ -72,8 +72,8 @@ realDataTest("NFI panel: every grid hour from the first to the last bar, 126 ass
   for (let t = 1; t < p.index.length; t++) assert.equal(p.index[t]! - p.index[t - 1]!, 3_600_000);
 });
 
-realDataTest("NFI panel: closes and log returns match pandas for every asset", () => {
-  const p = nfiPanel();
+realDataTest("NFI panel: closes and log returns match pandas for every asset", async () => {
+  const p = await nfiPanel();
   const cov = coverage(p);
   p.assets.forEach((asset, a) => {
     const o = ORACLE.assets[asset]!;
@@ -115,8 +115,8 @@ realDataTest("NFI panel: closes and log returns match pandas for every asset", (
 
 realDataTest(
   "NFI panel: the 6 shared exchange gaps are NaN rows and NaN returns, not zeros",
-  () => {
-    const p = nfiPanel();
+  async () => {
+    const p = await nfiPanel();
     assert.equal(ORACLE.sharedGaps.length, 6);
     for (const g of ORACLE.sharedGaps) {
       const first = p.index.indexOf(g.first);
@@ -133,40 +133,46 @@ realDataTest(
   },
 );
 
-realDataTest("NFI panel from blocks equals a slow row-by-row read exactly, cold and warm", () => {
-  const { store: s } = store();
-  s.db.exec("DELETE FROM bar_blocks");
-  const cold = loadPanel(s.db, { venue: "binance", freq: "1h" });
-  const ref = referencePanel(s.db, "binance", cold.assets, "1h");
-  const blocks = Number(s.db.prepare("SELECT count(*) AS n FROM bar_blocks").get()!.n);
-  // every series is dense enough that each 4,096-hour block between its ends holds bars
-  let expected = 0;
-  cold.close.forEach((c) => {
-    let i = 0, j = c.length - 1;
-    while (Number.isNaN(c[i]!)) i++;
-    while (Number.isNaN(c[j]!)) j--;
-    const span = BLOCK_BARS * 3_600_000;
-    expected += (blockStart(cold.index[j]!, "1h") - blockStart(cold.index[i]!, "1h")) / span + 1;
-  });
-  assert.equal(blocks, expected);
-  const warm = loadPanel(s.db, { venue: "binance", freq: "1h" });
-  assertSamePanel(cold, ref);
-  assertSamePanel(warm, ref);
-});
+realDataTest(
+  "NFI panel from blocks equals a slow row-by-row read exactly, cold and warm",
+  async () => {
+    const { store: s } = await store();
+    clearBlocks(s.db);
+    const cold = loadPanel(s.db, { venue: "binance", freq: "1h" });
+    const ref = referencePanel(s.db, "binance", cold.assets, "1h");
+    const blocks = Number(s.db.prepare("SELECT count(*) AS n FROM bar_blocks").get()!.n);
+    // every series is dense enough that each 4,096-hour block between its ends holds bars
+    let expected = 0;
+    cold.close.forEach((c) => {
+      let i = 0, j = c.length - 1;
+      while (Number.isNaN(c[i]!)) i++;
+      while (Number.isNaN(c[j]!)) j--;
+      const span = BLOCK_BARS * 3_600_000;
+      expected += (blockStart(cold.index[j]!, "1h") - blockStart(cold.index[i]!, "1h")) / span + 1;
+    });
+    assert.equal(blocks, expected);
+    const warm = loadPanel(s.db, { venue: "binance", freq: "1h" });
+    assertSamePanel(cold, ref);
+    assertSamePanel(warm, ref);
+  },
+);
 
-realDataTest("NFI panel: a warm load of 126 assets x 5,493 hours takes well under a second", () => {
-  const db = store().store.db;
-  loadPanel(db, { venue: "binance", freq: "1h" }); // make sure the cache is warm
-  const t0 = performance.now();
-  const p = loadPanel(db, { venue: "binance", freq: "1h" });
-  const ms = performance.now() - t0;
-  console.log(`warm load ${p.assets.length} x ${p.index.length}: ${ms.toFixed(1)} ms`);
-  // typically ~100 ms on 2 busy cores; the bound leaves room for a loaded CI machine
-  assert.ok(ms < 1000, `warm load took ${ms.toFixed(0)} ms`);
-});
+realDataTest(
+  "NFI panel: a warm load of 126 assets x 5,493 hours takes well under a second",
+  async () => {
+    const db = (await store()).store.db;
+    loadPanel(db, { venue: "binance", freq: "1h" }); // make sure the cache is warm
+    const t0 = performance.now();
+    const p = loadPanel(db, { venue: "binance", freq: "1h" });
+    const ms = performance.now() - t0;
+    console.log(`warm load ${p.assets.length} x ${p.index.length}: ${ms.toFixed(1)} ms`);
+    // typically ~100 ms on 2 busy cores; the bound leaves room for a loaded CI machine
+    assert.ok(ms < 1000, `warm load took ${ms.toFixed(0)} ms`);
+  },
+);
 
-realDataTest("NFI panel: window and minCoverage", () => {
-  const db = store().store.db;
+realDataTest("NFI panel: window and minCoverage", async () => {
+  const db = (await store()).store.db;
   const from = Date.UTC(2021, 4, 1), to = Date.UTC(2021, 5, 1);
   const p = loadPanel(db, { venue: "binance", freq: "1h", from, to, minCoverage: 0.99 });
   assert.equal(p.index[0], from);

@@ -4,6 +4,11 @@
  * trade dicts (`{timestamp, id, symbol, side, price, amount, info: {...}}`). `side` is the
  * taker's side. Give this parser the decompressed text.
  *
+ * The list layout names no exchange. A ccxt dict keeps the exchange's raw payload in `info`;
+ * when every record's `info` is a Binance spot aggTrade (exactly the keys
+ * `a p q f l T m M`, with `a` equal to the trade id and `T` to the timestamp) the venue is
+ * `binance`. Binance futures aggTrades have no `M`, so they are not taken for spot.
+ *
  * @module
  */
 import { FileParseError, type ParsedTrades, type RowProblem, tradeColumns } from "../types.ts";
@@ -33,16 +38,19 @@ export function parseFreqtradeTrades(text: string): ParsedTrades {
   const problems: RowProblem[] = [];
   let n = 0;
   let symbol: string | undefined;
+  let binanceInfo = data.length > 0;
   for (let i = 0; i < data.length; i++) {
     const r: unknown = data[i];
     let id: number | string | undefined, ts: unknown, side: unknown, price: unknown, qty: unknown;
     if (Array.isArray(r) && r.length >= 6) {
       [ts, id, , side, price, qty] = [r[0], tradeIdOf(r[1]), r[2], r[3], r[4], r[5]];
+      binanceInfo = false;
     } else if (r !== null && typeof r === "object" && !Array.isArray(r)) {
       const o = r as Record<string, unknown>;
       [ts, id, side, price, qty] = [o.timestamp, tradeIdOf(o.id), o.side, o.price, o.amount];
       if (symbol === undefined && typeof o.symbol === "string") symbol = o.symbol;
-    }
+      binanceInfo &&= isBinanceSpotAggTrade(o.info, id, o.timestamp);
+    } else binanceInfo = false;
     if (id === undefined) {
       problems.push({
         ref: i + 1,
@@ -66,6 +74,17 @@ export function parseFreqtradeTrades(text: string): ParsedTrades {
     raw: (i) => JSON.stringify(data[ref[i]! - 1]),
     problems,
     rowsRead: data.length,
+    venue: binanceInfo ? "binance" : undefined,
     symbol,
   });
+}
+
+const AGG_TRADE_KEYS = "M,T,a,f,l,m,p,q";
+
+/** `info` is Binance's spot aggTrade payload `{a,p,q,f,l,T,m,M}` of this very trade. */
+function isBinanceSpotAggTrade(info: unknown, id: unknown, ts: unknown): boolean {
+  if (info === null || typeof info !== "object" || Array.isArray(info)) return false;
+  const o = info as Record<string, unknown>;
+  return Object.keys(o).sort().join(",") === AGG_TRADE_KEYS && String(o.a) === String(id) &&
+    o.T === ts && typeof o.m === "boolean" && typeof o.M === "boolean";
 }

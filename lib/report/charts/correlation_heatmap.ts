@@ -107,7 +107,7 @@ export function correlationHeatmapChart(
     id,
     title: options.title ?? "Correlation of returns",
     caption: options.caption ??
-      "Pearson correlation of log returns over the bars where both assets have data.",
+      "Pearson correlation of one-period log returns over the bars where both assets have data.",
     svg,
     data: { columns, rows },
   };

@@ -71,7 +71,8 @@ export function cumulativeReturnsChart(
     id,
     title: options.title ?? "Cumulative returns",
     caption: options.caption ??
-      "Growth of one unit held from the first bar, as a percentage; a break in a line is missing data.",
+      "Growth of one unit held from the first bar, as a percentage; a break in a line is missing " +
+        "data, and the first bar after it carries the price move across the gap.",
     svg,
     data: {
       columns: [

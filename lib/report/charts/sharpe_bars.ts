@@ -55,7 +55,8 @@ export function sharpeBarChart(
     id,
     title: options.title ?? "Sharpe ratio by asset",
     caption: options.caption ??
-      "Annualized mean log return over annualized volatility (365-day year, risk-free rate 0).",
+      "Annualized log return (over elapsed time, moves across gaps included) over annualized " +
+        "volatility of one-period returns (365-day year, risk-free rate 0).",
     svg,
     data: {
       columns: [
