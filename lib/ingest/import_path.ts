@@ -29,6 +29,7 @@ import {
 } from "./naming.ts";
 import { validateBars } from "./validate_bars.ts";
 import { validateTrades } from "./validate_trades.ts";
+import { newOrChanged } from "./store_diff.ts";
 import { type ImportTarget, listImportTargets } from "./walk.ts";
 import type { Parsed, RowProblem } from "./types.ts";
 
@@ -79,6 +80,12 @@ export interface FileReport {
   readonly replaced: number;
   /** Rows already stored with the same values. */
   readonly unchanged: number;
+  /**
+   * Bars stored with the same market values but another `complete` flag, kept as stored (not
+   * conflicts: no price or volume disagrees; `replace` overwrites them and counts them in
+   * `replaced`).
+   */
+  readonly flagOnly: number;
   /** Rows identical to an earlier row of the same file (dropped). */
   readonly duplicatesDropped: number;
   /** Rows refused (parse, validation and conflicts with the store). */
@@ -202,6 +209,7 @@ function emptyReport(t: ImportTarget): FileReport {
     inserted: 0,
     replaced: 0,
     unchanged: 0,
+    flagOnly: 0,
     duplicatesDropped: 0,
     quarantined: 0,
     quarantinedByReason: {},
@@ -248,7 +256,9 @@ async function importTarget(
       throw new Error(
         `cannot infer the venue from the path or contents (nothing in this file names the ` +
           `exchange, and cryptolab will not guess): pass --venue (binance, binance_futures, ` +
-          `kraken, ...)${symbolFlag ? " and --symbol (none in the name or contents either)" : ""}, ` +
+          `kraken, ...)${
+            symbolFlag ? " and --symbol (none in the name or contents either)" : ""
+          }, ` +
           `e.g. re-run: ${rerun(t.path, `--venue ${example}${symbolFlag}`)}`,
       );
     }
@@ -341,8 +351,9 @@ function writeBarFile(
   const v = validateBars(parsed, key);
   if (options.dryRun) return dryReport(info, v.problems, v.duplicatesDropped);
   return withTransaction(db, () => {
+    const diff = newOrChanged(db, v.bars);
     upsertInstrument(db, instrument, t.source);
-    const w = writeBars(db, v.bars, {
+    const w = writeBars(db, diff.bars, {
       source: t.source,
       runId,
       onConflict: options.replace ? "replace" : "keep",
@@ -359,7 +370,7 @@ function writeBarFile(
     // bar_gaps must describe the bars as they are after this file, in the same transaction
     refreshGaps(db, key);
     for (const c of w.conflicts) {
-      const row = v.rowOf[c.index]!;
+      const row = v.rowOf[diff.index[c.index]!]!;
       quarantine(db, {
         source: t.source,
         locator: locator(parsed.refKind, parsed.ref[row]!),
@@ -372,7 +383,8 @@ function writeBarFile(
       ...info,
       inserted: w.inserted,
       replaced: w.replaced,
-      unchanged: w.unchanged,
+      unchanged: diff.unchanged + w.unchanged,
+      flagOnly: w.flagOnly,
       duplicatesDropped: v.duplicatesDropped,
       quarantined: v.problems.length + w.conflicts.length,
       quarantinedByReason: countReasons(v.problems, w.conflicts.length),
@@ -448,7 +460,7 @@ function writeTradeFile(
  * const line = formatFileReport({
  *   path: "a.json", source: "file:a.json", status: "imported", message: undefined,
  *   format: "freqtrade_json", venue: "binance", symbol: "BTCUSDT", freq: "1h", rowsRead: 3,
- *   inserted: 2, replaced: 0, unchanged: 0, duplicatesDropped: 0, quarantined: 1,
+ *   inserted: 2, replaced: 0, unchanged: 0, flagOnly: 0, duplicatesDropped: 0, quarantined: 1,
  *   quarantinedByReason: { "high < low": 1 },
  * });
  * assert.equal(line,
@@ -459,9 +471,9 @@ export function formatFileReport(r: FileReport): string {
   if (r.status !== "imported") return `${r.path}: ${r.status}: ${r.message ?? ""}`;
   const reasons = Object.entries(r.quarantinedByReason).map(([k, n]) => `${k}: ${n}`).join(", ");
   return `${r.path}: ${r.format} ${r.venue} ${r.symbol} ${r.freq ?? "trades"} rows=${r.rowsRead} ` +
-    `inserted=${r.inserted}${
-      r.replaced ? ` replaced=${r.replaced}` : ""
-    } unchanged=${r.unchanged}` +
+    `inserted=${r.inserted}${r.replaced ? ` replaced=${r.replaced}` : ""} unchanged=${r.unchanged}${
+      r.flagOnly ? ` flag-only=${r.flagOnly}` : ""
+    }` +
     `${
       r.duplicatesDropped ? ` duplicates=${r.duplicatesDropped}` : ""
     } quarantined=${r.quarantined}` +

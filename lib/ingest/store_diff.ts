@@ -1,6 +1,12 @@
 /**
  * Comparing a batch of bars with what the store already holds, column-wise.
  *
+ * `writeBars` also tells stored-and-equal rows apart, but it looks each existing key up with
+ * its own SELECT. Reading the stored span once as columns first is what keeps re-imports fast:
+ * re-importing the 126 NFI 1h files (628,654 bars, all unchanged) took 5.1-6.2 s with this
+ * filter and 7.7-8.4 s without it (same store, runs alternated, 2-core machine under load).
+ * Once `writeBars` compares against one columnar read of the span, this module can go.
+ *
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";

@@ -98,6 +98,21 @@ function checkMaterialized(
   }
 }
 
+/** Refuse, before anything is written, sim 1h/1d bars of the universe with no 1m bars at all. */
+function refuseOrphans(db: DatabaseSync, symbols: readonly string[]): void {
+  const mine = new Set(symbols);
+  const have = listSeries(db, { venue: "sim" }).filter((s) => mine.has(s.symbol));
+  const minute = new Set(have.filter((s) => s.freq === "1m").map((s) => s.symbol));
+  const orphan = have.find((s) => s.freq !== "1m" && !minute.has(s.symbol));
+  if (orphan !== undefined) {
+    throw new Error(
+      `Cannot run the demo on this store: it holds sim ${orphan.freq} bars of ` +
+        `${orphan.symbol} but no 1-minute bars they could have been built from (e.g. ` +
+        `hourly bars written directly by an older notebook). ${FIX}`,
+    );
+  }
+}
+
 /**
  * Plan the demo's data path as four steps: simulate the market (1-minute bars), write it (one
  * transaction; a store holding another simulation is refused), build 1h bars from the 1m bars
@@ -144,6 +159,7 @@ export function planDemoStore(db: DatabaseSync, options: DemoStoreOptions = {}):
     {
       label: `simulating ${symbols.length} assets x ${days} days of 1-minute bars (seed ${seed})`,
       run: timed("simulate", () => {
+        refuseOrphans(db, symbols);
         market = simulateMarket(simOptions);
       }),
     },
@@ -153,17 +169,6 @@ export function planDemoStore(db: DatabaseSync, options: DemoStoreOptions = {}):
       } 1-minute bars (fewer where gaps are planted)`,
       run: timed("write", () => {
         if (market === undefined) throw new Error("Cannot write: run the simulate step first");
-        const mine = new Set(symbols);
-        const have = listSeries(db, { venue: "sim" }).filter((s) => mine.has(s.symbol));
-        const minute = new Set(have.filter((s) => s.freq === "1m").map((s) => s.symbol));
-        const orphan = have.find((s) => s.freq !== "1m" && !minute.has(s.symbol));
-        if (orphan !== undefined) {
-          throw new Error(
-            `Cannot run the demo on this store: it holds sim ${orphan.freq} bars of ` +
-              `${orphan.symbol} but no 1-minute bars they could have been built from (e.g. ` +
-              `hourly bars written directly by an older notebook). ${FIX}`,
-          );
-        }
         const w = writeSimMarket(db, market);
         minuteBars = { inserted: w.inserted, unchanged: w.unchanged };
         market = undefined; // free ~100 MB before materializing

@@ -89,7 +89,9 @@ export interface GapSummary {
 
 /**
  * Recompute the recorded gaps of one series from its stored bars, replacing its `bar_gaps`
- * rows. Idempotent. Call inside the transaction that changed the bars.
+ * rows when they differ (when they are already right nothing is written, so a re-import that
+ * changes no bar changes no row). Idempotent. Call inside the transaction that changed the
+ * bars.
  *
  * @example
  * ```ts
@@ -110,6 +112,17 @@ export interface GapSummary {
  */
 export function refreshGaps(db: DatabaseSync, key: SeriesKey): GapSummary {
   const g = findGaps(readTs(db, key), key.freq);
+  let missing = 0;
+  for (let i = 0; i < g.missing.length; i++) missing += g.missing[i]!;
+  const summary = { gaps: g.startTs.length, missing };
+  // write nothing when the recorded gaps are already right: re-importing a file changes nothing
+  const stored = returnArrays(db.prepare(
+    "SELECT start_ts, end_ts FROM bar_gaps WHERE venue = ? AND symbol = ? AND freq = ? ORDER BY start_ts",
+  )).all(key.venue, key.symbol, key.freq) as unknown as number[][];
+  if (
+    stored.length === g.startTs.length &&
+    stored.every((r, i) => Number(r[0]) === g.startTs[i] && Number(r[1]) === g.endTs[i])
+  ) return summary;
   db.prepare("DELETE FROM bar_gaps WHERE venue = ? AND symbol = ? AND freq = ?").run(
     key.venue,
     key.symbol,
@@ -118,12 +131,10 @@ export function refreshGaps(db: DatabaseSync, key: SeriesKey): GapSummary {
   const ins = db.prepare(
     "INSERT INTO bar_gaps (venue, symbol, freq, start_ts, end_ts, missing) VALUES (?, ?, ?, ?, ?, ?)",
   );
-  let missing = 0;
   for (let i = 0; i < g.startTs.length; i++) {
     ins.run(key.venue, key.symbol, key.freq, g.startTs[i]!, g.endTs[i]!, g.missing[i]!);
-    missing += g.missing[i]!;
   }
-  return { gaps: g.startTs.length, missing };
+  return summary;
 }
 
 /** One recorded gap. */

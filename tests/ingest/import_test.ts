@@ -4,7 +4,9 @@
  */
 import assert from "node:assert/strict";
 import type { DatabaseSync } from "node:sqlite";
-import { importPaths } from "@lib/ingest/mod.ts";
+import { formatFileReport, importPaths } from "@lib/ingest/mod.ts";
+import { writeBars } from "@lib/store/bars.ts";
+import { allocBars } from "@lib/core/types.ts";
 import { listInstruments } from "@lib/store/instruments.ts";
 import { tempStore } from "../_shared/tmp_store.ts";
 
@@ -139,12 +141,15 @@ Deno.test("bad rows are quarantined with reasons and counted per file", async ()
     const dup = "duplicate timestamp with different values: none of the 3 rows kept: " +
       "line/row 2, 3, 4 share the time 1970-01-01T01:00:00.000Z; " +
       "line/row 2 vs 4: close 1.5 vs 1.6";
-    assert.deepEqual(q.slice(0, 3).map((x) => ({ ...x })), [2, 3, 4].map((row) => ({
-      source: "file:BTC_USDT-1h.json",
-      locator: `row ${row}`,
-      raw: row === 4 ? `[${H},1,2,0.5,1.6,10]` : `[${H},1,2,0.5,1.5,10]`,
-      reason: dup,
-    })));
+    assert.deepEqual(
+      q.slice(0, 3).map((x) => ({ ...x })),
+      [2, 3, 4].map((row) => ({
+        source: "file:BTC_USDT-1h.json",
+        locator: `row ${row}`,
+        raw: row === 4 ? `[${H},1,2,0.5,1.6,10]` : `[${H},1,2,0.5,1.5,10]`,
+        reason: dup,
+      })),
+    );
   } finally {
     s.cleanup();
   }
@@ -314,6 +319,28 @@ Deno.test("data.binance.vision dumps: klines with µs times and header-less aggT
     ]);
     const t = s.db.prepare("SELECT side FROM trades ORDER BY trade_id").all();
     assert.deepEqual(t.map((x) => x.side), [-1, -1]);
+  } finally {
+    s.cleanup();
+  }
+});
+
+Deno.test("a bar stored with the same values but another complete flag is flag-only, not a conflict", async () => {
+  const s = tempStore();
+  try {
+    const b = allocBars({ venue: "binance", symbol: "BTCUSDT", freq: "1h" }, 1);
+    b.ts[0] = T0;
+    b.open[0] = 1;
+    b.high[0] = 2;
+    b.low[0] = 0.5;
+    b.close[0] = 1.5;
+    b.volume[0] = 10;
+    b.complete[0] = 0; // e.g. rebuilt by us from partial data
+    writeBars(s.db, b, { source: "materialize:1m->1h" });
+    const f = write(`${s.dir}/binance`, "BTC_USDT-1h.json", `[[${T0},1,2,0.5,1.5,10]]`);
+    const r = await importPaths(s.db, [f]);
+    const fr = r.files[0]!;
+    assert.deepEqual([fr.inserted, fr.unchanged, fr.flagOnly, fr.quarantined], [0, 0, 1, 0]);
+    assert.match(formatFileReport(fr), / flag-only=1 quarantined=0$/);
   } finally {
     s.cleanup();
   }
