@@ -29,7 +29,6 @@ import {
 } from "./naming.ts";
 import { validateBars } from "./validate_bars.ts";
 import { validateTrades } from "./validate_trades.ts";
-import { newOrChanged } from "./store_diff.ts";
 import { type ImportTarget, listImportTargets } from "./walk.ts";
 import type { Parsed, RowProblem } from "./types.ts";
 
@@ -351,9 +350,8 @@ function writeBarFile(
   const v = validateBars(parsed, key);
   if (options.dryRun) return dryReport(info, v.problems, v.duplicatesDropped);
   return withTransaction(db, () => {
-    const diff = newOrChanged(db, v.bars);
     upsertInstrument(db, instrument, t.source);
-    const w = writeBars(db, diff.bars, {
+    const w = writeBars(db, v.bars, {
       source: t.source,
       runId,
       onConflict: options.replace ? "replace" : "keep",
@@ -370,7 +368,7 @@ function writeBarFile(
     // bar_gaps must describe the bars as they are after this file, in the same transaction
     refreshGaps(db, key);
     for (const c of w.conflicts) {
-      const row = v.rowOf[diff.index[c.index]!]!;
+      const row = v.rowOf[c.index]!;
       quarantine(db, {
         source: t.source,
         locator: locator(parsed.refKind, parsed.ref[row]!),
@@ -383,7 +381,7 @@ function writeBarFile(
       ...info,
       inserted: w.inserted,
       replaced: w.replaced,
-      unchanged: diff.unchanged + w.unchanged,
+      unchanged: w.unchanged,
       flagOnly: w.flagOnly,
       duplicatesDropped: v.duplicatesDropped,
       quarantined: v.problems.length + w.conflicts.length,

@@ -25,7 +25,6 @@ export * from "./naming.ts";
 export * from "./parse.ts";
 export * from "./validate_bars.ts";
 export * from "./validate_trades.ts";
-export * from "./store_diff.ts";
 export * from "./walk.ts";
 export * from "./import_path.ts";
 export { parseFreqtradeJson } from "./formats/freqtrade_json.ts";

@@ -115,14 +115,18 @@ export function writeBars(
     }
   }
   if (n === 0) return { inserted: 0, replaced: 0, unchanged: 0, flagOnly: 0, conflicts: [] };
-  const existing = new Set<number>();
-  const keys = returnArrays(
+  // One read of the batch's time span: stored rows are compared in memory, so re-writing
+  // unchanged bars (a re-import) costs one query, not one lookup per row.
+  const existing = new Map<number, unknown[]>();
+  const span = returnArrays(
     db.prepare(
-      "SELECT ts FROM bars WHERE venue = ? AND symbol = ? AND freq = ? AND ts >= ? AND ts <= ?",
+      `SELECT ts, open, high, low, close, volume, quote_volume, trade_count, vwap, complete, source
+       FROM bars WHERE venue = ? AND symbol = ? AND freq = ? AND ts >= ? AND ts <= ?`,
     ),
   );
-  for (const r of keys.all(venue, symbol, freq, bars.ts[0]!, bars.ts[n - 1]!)) {
-    existing.add(Number((r as unknown as unknown[])[0]));
+  for (const r of span.all(venue, symbol, freq, bars.ts[0]!, bars.ts[n - 1]!)) {
+    const row = r as unknown as unknown[];
+    existing.set(Number(row[0]), row);
   }
   const runId = options.runId ?? null;
   const rowParams = (i: number): SQLInputValue[] => [
@@ -149,10 +153,6 @@ export function writeBars(
   const single = db.prepare(insertSql(1));
   let pending: SQLInputValue[] = [];
   let pendingRows = 0;
-  const select = returnArrays(db.prepare(
-    `SELECT open, high, low, close, volume, quote_volume, trade_count, vwap, complete, source
-     FROM bars WHERE venue = ? AND symbol = ? AND freq = ? AND ts = ?`,
-  ));
   const update = db.prepare(
     `UPDATE bars SET open = ?, high = ?, low = ?, close = ?, volume = ?, quote_volume = ?,
        trade_count = ?, vwap = ?, complete = ?, source = ?, run_id = ?
@@ -183,7 +183,7 @@ export function writeBars(
       bars.vwap[i]!,
       bars.complete[i]!,
     ];
-    const stored = select.get(venue, symbol, freq, ts) as unknown as unknown[];
+    const stored = existing.get(ts)!.slice(1);
     const diffs: string[] = [];
     // market columns first; the `complete` flag (last of COLS) is judged separately
     for (let c = 0; c < COLS.length - 1; c++) {
