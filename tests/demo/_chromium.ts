@@ -140,7 +140,16 @@ export async function checkPage(
   } finally {
     child.kill("SIGTERM");
     await child.status;
-    Deno.removeSync(profile, { recursive: true });
+    // Chromium's helper processes can still be writing to the profile for a moment after the
+    // main process exits: retry, and never fail a test over a temp dir.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      try {
+        Deno.removeSync(profile, { recursive: true });
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
 }
 
