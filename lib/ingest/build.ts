@@ -13,6 +13,16 @@ import {
 } from "./types.ts";
 import { shrink } from "./text.ts";
 
+/** What a parser knows about its file besides the columns (see {@link finishBars}). */
+export interface ParseMeta {
+  refKind: RefKind;
+  /** Raw text of parsed row `i` (see {@link lineRaw} and {@link jsonRaw}). */
+  raw: (i: number) => string;
+  problems: RowProblem[];
+  rowsRead: number;
+  symbol?: string | undefined;
+}
+
 /**
  * Trim bar buffers to `n` rows and wrap them as {@link ParsedBars}.
  *
@@ -30,13 +40,7 @@ import { shrink } from "./text.ts";
 export function finishBars(
   c: ReturnType<typeof barColumns>,
   n: number,
-  meta: {
-    refKind: RefKind;
-    raw: (i: number) => string;
-    problems: RowProblem[];
-    rowsRead: number;
-    symbol?: string | undefined;
-  },
+  meta: ParseMeta,
 ): ParsedBars {
   return {
     kind: "bars",
@@ -75,14 +79,7 @@ export function finishBars(
 export function finishTrades(
   c: ReturnType<typeof tradeColumns>,
   n: number,
-  meta: {
-    refKind: RefKind;
-    raw: (i: number) => string;
-    problems: RowProblem[];
-    rowsRead: number;
-    venue?: string | undefined;
-    symbol?: string | undefined;
-  },
+  meta: ParseMeta & { venue?: string | undefined },
 ): ParsedTrades {
   c.tradeId.length = n;
   return {
@@ -134,4 +131,48 @@ export function shapeProblem(ref: number, raw: string, want: string, got: number
  */
 export function lineRaw(lines: readonly string[], ref: Int32Array): (i: number) => string {
   return (i) => lines[ref[i]! - 1] ?? "";
+}
+
+/**
+ * A trade row without an id (ids are how re-imports and overlaps are deduplicated).
+ *
+ * @example An empty id field
+ * ```ts
+ * import { missingIdProblem } from "@lib/ingest/build.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(missingIdProblem(3, ",1,2").kind, "missing trade id");
+ * ```
+ */
+export function missingIdProblem(ref: number, raw: string): RowProblem {
+  return { ref, raw, kind: "missing trade id", detail: "empty id" };
+}
+
+/**
+ * A JSON array element of the wrong shape, re-serialized as its raw text.
+ *
+ * @example A number where a row was expected
+ * ```ts
+ * import { jsonRowProblem } from "@lib/ingest/build.ts";
+ * import assert from "node:assert/strict";
+ * const p = jsonRowProblem(2, 5, "expected [ts, price]");
+ * assert.deepEqual([p.raw, p.kind], ["5", "malformed row"]);
+ * assert.equal(jsonRowProblem(1, undefined, "x").raw, "undefined");
+ * ```
+ */
+export function jsonRowProblem(ref: number, row: unknown, detail: string): RowProblem {
+  return { ref, raw: JSON.stringify(row) ?? "undefined", kind: "malformed row", detail };
+}
+
+/**
+ * Raw text lookup for JSON parsers: parsed row `i` re-serialized from element `ref[i] - 1`.
+ *
+ * @example Row 0 came from element 2
+ * ```ts
+ * import { jsonRaw } from "@lib/ingest/build.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(jsonRaw([[1], [2, 3]], new Int32Array([2]))(0), "[2,3]");
+ * ```
+ */
+export function jsonRaw(data: readonly unknown[], ref: Int32Array): (i: number) => string {
+  return (i) => JSON.stringify(data[ref[i]! - 1]);
 }

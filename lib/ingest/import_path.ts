@@ -30,7 +30,7 @@ import {
 import { validateBars } from "./validate_bars.ts";
 import { validateTrades } from "./validate_trades.ts";
 import { type ImportTarget, listImportTargets } from "./walk.ts";
-import type { Parsed, RowProblem } from "./types.ts";
+import type { Parsed, RefKind, RowProblem } from "./types.ts";
 
 /** Overrides for what is otherwise inferred from each file. */
 export interface ImportOptions {
@@ -324,7 +324,7 @@ function preflightFreq(format: FormatName, path: string, options: ImportOptions)
   return hint.freq;
 }
 
-function locator(refKind: "line" | "row", ref: number): string {
+function locator(refKind: RefKind, ref: number): string {
   return `${refKind} ${ref}`;
 }
 
@@ -333,6 +333,50 @@ function countReasons(problems: readonly RowProblem[], conflicts: number): Recor
   for (const p of problems) out[p.kind] = (out[p.kind] ?? 0) + 1;
   if (conflicts > 0) out[CONFLICT_REASON] = conflicts;
   return out;
+}
+
+/** Quarantine the rows the parser or validator refused, each with its `kind: detail`. */
+function quarantineProblems(
+  db: DatabaseSync,
+  source: string,
+  refKind: RefKind,
+  problems: readonly RowProblem[],
+  runId: number,
+): void {
+  for (const p of problems) {
+    quarantine(db, {
+      source,
+      locator: locator(refKind, p.ref),
+      raw: p.raw,
+      reason: `${p.kind}: ${p.detail}`,
+      runId,
+    });
+  }
+}
+
+/**
+ * Quarantine the rows the store refused because they differ from stored rows; `rowOf` maps a
+ * validated row back to its parsed row.
+ */
+function quarantineConflicts<C extends { readonly index: number; readonly detail: string }>(
+  db: DatabaseSync,
+  source: string,
+  parsed: Parsed,
+  rowOf: ArrayLike<number>,
+  conflicts: readonly C[],
+  runId: number,
+  reason: (c: C) => string,
+): void {
+  for (const c of conflicts) {
+    const row = rowOf[c.index]!;
+    quarantine(db, {
+      source,
+      locator: locator(parsed.refKind, parsed.ref[row]!),
+      raw: parsed.raw(row),
+      reason: reason(c),
+      runId,
+    });
+  }
 }
 
 type Instrument = Parameters<typeof upsertInstrument>[1];
@@ -356,27 +400,12 @@ function writeBarFile(
       runId,
       onConflict: options.replace ? "replace" : "keep",
     });
-    for (const p of v.problems) {
-      quarantine(db, {
-        source: t.source,
-        locator: locator(parsed.refKind, p.ref),
-        raw: p.raw,
-        reason: `${p.kind}: ${p.detail}`,
-        runId,
-      });
-    }
+    quarantineProblems(db, t.source, parsed.refKind, v.problems, runId);
     // bar_gaps must describe the bars as they are after this file, in the same transaction
     refreshGaps(db, key);
-    for (const c of w.conflicts) {
-      const row = v.rowOf[c.index]!;
-      quarantine(db, {
-        source: t.source,
-        locator: locator(parsed.refKind, parsed.ref[row]!),
-        raw: parsed.raw(row),
-        reason: `${CONFLICT_REASON} (stored source ${c.storedSource}): ${c.detail}`,
-        runId,
-      });
-    }
+    quarantineConflicts(db, t.source, parsed, v.rowOf, w.conflicts, runId, (c) => {
+      return `${CONFLICT_REASON} (stored source ${c.storedSource}): ${c.detail}`;
+    });
     return {
       ...info,
       inserted: w.inserted,
@@ -417,25 +446,10 @@ function writeTradeFile(
   return withTransaction(db, () => {
     upsertInstrument(db, instrument, t.source);
     const w = writeTrades(db, v.trades, { source: t.source, runId });
-    for (const p of v.problems) {
-      quarantine(db, {
-        source: t.source,
-        locator: locator(parsed.refKind, p.ref),
-        raw: p.raw,
-        reason: `${p.kind}: ${p.detail}`,
-        runId,
-      });
-    }
-    for (const c of w.conflicts) {
-      const row = v.rowOf[c.index]!;
-      quarantine(db, {
-        source: t.source,
-        locator: locator(parsed.refKind, parsed.ref[row]!),
-        raw: parsed.raw(row),
-        reason: `${CONFLICT_REASON}: ${c.detail}`,
-        runId,
-      });
-    }
+    quarantineProblems(db, t.source, parsed.refKind, v.problems, runId);
+    quarantineConflicts(db, t.source, parsed, v.rowOf, w.conflicts, runId, (c) => {
+      return `${CONFLICT_REASON}: ${c.detail}`;
+    });
     return {
       ...info,
       inserted: w.inserted,

@@ -249,6 +249,24 @@ export function parseJsonOrThrow(text: string): unknown {
 }
 
 /**
+ * {@link parseJsonOrThrow} for formats whose top level is an array: anything else throws a
+ * {@link FileParseError} at line 1 with `notArray` as its message.
+ *
+ * @example An object where an array was expected
+ * ```ts
+ * import { parseJsonArray } from "@lib/ingest/text.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseJsonArray("[1,2]", "expected rows"), [1, 2]);
+ * assert.throws(() => parseJsonArray('{"a":1}', "expected rows"), /line 1: expected rows/);
+ * ```
+ */
+export function parseJsonArray(text: string, notArray: string): unknown[] {
+  const data = parseJsonOrThrow(text);
+  if (!Array.isArray(data)) throw new FileParseError(1, notArray);
+  return data;
+}
+
+/**
  * Lower-cased header names, trimmed.
  *
  * @example Trimmed and lower-cased

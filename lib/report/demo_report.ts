@@ -25,7 +25,7 @@ import {
   rollingBeta,
 } from "../stats/mod.ts";
 import type { Block, Cell, GitInfo, ParamValue, ReportModel } from "./model.ts";
-import { SCHEMA_VERSION } from "./model.ts";
+import { ASSET_COLUMN, column, SCHEMA_VERSION } from "./model.ts";
 import { buildManifest, sha256Hex } from "./manifest.ts";
 import { renderJson } from "./json.ts";
 import { coverageChart } from "./charts/coverage.ts";
@@ -298,12 +298,12 @@ export function buildDemoReport(db: DatabaseSync, p: DemoReportParams): ReportMo
       caption: "Hourly bars present and missing in the window, and daily bars built from the " +
         "hourly ones (a day is incomplete when any of its 24 hours is missing or incomplete).",
       columns: [
-        { key: "asset", label: "Asset", format: "text", digits: 0 },
-        { key: "bars_1h", label: "1h bars", format: "integer", digits: 0 },
-        { key: "missing_1h", label: "Missing 1h", format: "integer", digits: 0 },
-        { key: "coverage", label: "Coverage", format: "percent", digits: 2 },
-        { key: "bars_1d", label: "1d bars", format: "integer", digits: 0 },
-        { key: "incomplete_1d", label: "Incomplete 1d", format: "integer", digits: 0 },
+        ASSET_COLUMN,
+        column("bars_1h", "1h bars", "integer"),
+        column("missing_1h", "Missing 1h", "integer"),
+        column("coverage", "Coverage", "percent", 2),
+        column("bars_1d", "1d bars", "integer"),
+        column("incomplete_1d", "Incomplete 1d", "integer"),
       ],
       rows: symbols.map((s, i) => {
         const n = data.bars[i]!.ts.length;
@@ -353,12 +353,12 @@ export function buildDemoReport(db: DatabaseSync, p: DemoReportParams): ReportMo
         "of the close-to-close equity curve, moves across gaps included. 1-hour returns: " +
         "the one-hour log returns behind the volatility.",
       columns: [
-        { key: "asset", label: "Asset", format: "text", digits: 0 },
-        { key: "returns", label: "1-hour returns", format: "integer", digits: 0 },
-        { key: "ann_return", label: "Ann. return", format: "percent", digits: 1 },
-        { key: "ann_volatility", label: "Ann. volatility", format: "percent", digits: 1 },
-        { key: "sharpe", label: "Sharpe", format: "number", digits: 2 },
-        { key: "max_drawdown", label: "Max drawdown", format: "percent", digits: 1 },
+        ASSET_COLUMN,
+        column("returns", "1-hour returns", "integer"),
+        column("ann_return", "Ann. return", "percent", 1),
+        column("ann_volatility", "Ann. volatility", "percent", 1),
+        column("sharpe", "Sharpe", "number", 2),
+        column("max_drawdown", "Max drawdown", "percent", 1),
       ],
       rows: metricRows,
     },

@@ -48,6 +48,27 @@ export interface Column {
 }
 
 /**
+ * A {@link Column} from its parts; `digits` defaults to 0, which is what `text`, `integer`
+ * and `datetime` columns take.
+ *
+ * @example A text and a percent column
+ * ```ts
+ * import { column } from "@lib/report/model.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(column("asset", "Asset", "text"), {
+ *   key: "asset", label: "Asset", format: "text", digits: 0,
+ * });
+ * assert.equal(column("ret", "Return", "percent", 2).digits, 2);
+ * ```
+ */
+export function column(key: string, label: string, format: ColumnFormat, digits = 0): Column {
+  return { key, label, format, digits };
+}
+
+/** The first column of every per-asset table: the asset's name. */
+export const ASSET_COLUMN: Column = column("asset", "Asset", "text");
+
+/**
  * A cell: a string for `text` columns, a number otherwise. `null` means "not defined" (NaN,
  * infinite or missing). In the in-memory model a NaN number is allowed and becomes `null` in
  * JSON.

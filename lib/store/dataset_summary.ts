@@ -6,11 +6,9 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { createHash, type Hash } from "node:crypto";
+import { createHash } from "node:crypto";
 import {
   CANONICAL_ENCODING_VERSION,
-  type CanonicalColumn,
-  CanonicalEncoder,
   CanonicalHasher,
   type CanonicalValue,
 } from "../core/canonical.ts";
@@ -21,6 +19,8 @@ import {
   barRowPages,
   barSeriesKeys,
   type Fingerprint,
+  storeFingerprint,
+  teeEncoder,
   TRADE_FINGERPRINT_COLUMNS,
 } from "./fingerprint.ts";
 import { returnArrays } from "./sql.ts";
@@ -74,30 +74,6 @@ export interface DatasetSummaryFilter {
   readonly venue?: string | undefined;
   /** List only bar series of this frequency (and no trade series). */
   readonly freq?: Freq | undefined;
-}
-
-/** An encoder whose bytes feed the store's hash and the table's own hash. */
-function teeEncoder(
-  columns: readonly CanonicalColumn[],
-  all: Hash,
-): { enc: CanonicalEncoder; finish: () => Fingerprint } {
-  const own = createHash("sha256");
-  const enc = new CanonicalEncoder(columns, (chunk) => {
-    all.update(chunk);
-    own.update(chunk);
-  });
-  return {
-    enc,
-    finish: () => {
-      enc.flush();
-      return {
-        sha256: own.digest("hex"),
-        rows: enc.rows,
-        columns: columns.map((c) => c.name),
-        encodingVersion: CANONICAL_ENCODING_VERSION,
-      };
-    },
-  };
 }
 
 /**
@@ -225,12 +201,7 @@ export function summarizeDataset(
 
   return {
     encodingVersion: CANONICAL_ENCODING_VERSION,
-    store: {
-      sha256: all.digest("hex"),
-      rows: bars.rows + trades.rows,
-      columns: [...bars.columns, ...trades.columns],
-      encodingVersion: CANONICAL_ENCODING_VERSION,
-    },
+    store: storeFingerprint(all, bars, trades),
     bars,
     trades,
     series,

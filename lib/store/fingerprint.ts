@@ -20,7 +20,7 @@
  * @module
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import {
   CANONICAL_ENCODING_VERSION,
   type CanonicalColumn,
@@ -261,35 +261,78 @@ export interface StoreFingerprints {
  */
 export function fingerprintStoreParts(db: DatabaseSync): StoreFingerprints {
   const all = createHash("sha256");
-  const table = (
-    columns: readonly CanonicalColumn[],
-    write: (enc: CanonicalEncoder) => void,
-  ): Fingerprint => {
-    const own = createHash("sha256");
-    const enc = new CanonicalEncoder(columns, (chunk) => {
-      all.update(chunk);
-      own.update(chunk);
-    });
-    write(enc);
-    enc.flush();
-    return {
-      sha256: own.digest("hex"),
-      rows: enc.rows,
-      columns: columns.map((c) => c.name),
-      encodingVersion: CANONICAL_ENCODING_VERSION,
-    };
-  };
-  const bars = table(BAR_FINGERPRINT_COLUMNS, (enc) => streamBars(db, enc, {}));
-  const trades = table(TRADE_FINGERPRINT_COLUMNS, (enc) => streamTrades(db, enc, {}));
+  const barTable = teeEncoder(BAR_FINGERPRINT_COLUMNS, all);
+  streamBars(db, barTable.enc, {});
+  const bars = barTable.finish();
+  const tradeTable = teeEncoder(TRADE_FINGERPRINT_COLUMNS, all);
+  streamTrades(db, tradeTable.enc, {});
+  const trades = tradeTable.finish();
+  return { store: storeFingerprint(all, bars, trades), bars, trades };
+}
+
+/**
+ * A canonical encoder whose chunks feed both `all` (the store's running hash) and the table's
+ * own hash; `finish()` flushes it and returns the table's fingerprint.
+ *
+ * @example One table's fingerprint while feeding a shared hash
+ * ```ts
+ * import { createHash, type Hash } from "node:crypto";
+ * import { openStore } from "@lib/store/db.ts";
+ * import { BAR_FINGERPRINT_COLUMNS, fingerprintBars, teeEncoder } from "@lib/store/fingerprint.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const t = teeEncoder(BAR_FINGERPRINT_COLUMNS, createHash("sha256"));
+ * assert.equal(t.finish().sha256, fingerprintBars(db).sha256);
+ * ```
+ */
+export function teeEncoder(
+  columns: readonly CanonicalColumn[],
+  all: Hash,
+): { enc: CanonicalEncoder; finish: () => Fingerprint } {
+  const own = createHash("sha256");
+  const enc = new CanonicalEncoder(columns, (chunk) => {
+    all.update(chunk);
+    own.update(chunk);
+  });
   return {
-    store: {
-      sha256: all.digest("hex"),
-      rows: bars.rows + trades.rows,
-      columns: [...bars.columns, ...trades.columns],
-      encodingVersion: CANONICAL_ENCODING_VERSION,
+    enc,
+    finish: () => {
+      enc.flush();
+      return {
+        sha256: own.digest("hex"),
+        rows: enc.rows,
+        columns: columns.map((c) => c.name),
+        encodingVersion: CANONICAL_ENCODING_VERSION,
+      };
     },
-    bars,
-    trades,
+  };
+}
+
+/**
+ * The store's fingerprint from the hash fed by both tables (see {@link teeEncoder}): bar
+ * columns then trade columns, rows of both. Call it after both tables are finished.
+ *
+ * @example An empty store
+ * ```ts
+ * import { createHash, type Hash } from "node:crypto";
+ * import { openStore } from "@lib/store/db.ts";
+ * import {
+ *   BAR_FINGERPRINT_COLUMNS, fingerprintStore, storeFingerprint, teeEncoder, TRADE_FINGERPRINT_COLUMNS,
+ * } from "@lib/store/fingerprint.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const all = createHash("sha256");
+ * const bars = teeEncoder(BAR_FINGERPRINT_COLUMNS, all).finish();
+ * const trades = teeEncoder(TRADE_FINGERPRINT_COLUMNS, all).finish();
+ * assert.deepEqual(storeFingerprint(all, bars, trades), fingerprintStore(db));
+ * ```
+ */
+export function storeFingerprint(all: Hash, bars: Fingerprint, trades: Fingerprint): Fingerprint {
+  return {
+    sha256: all.digest("hex"),
+    rows: bars.rows + trades.rows,
+    columns: [...bars.columns, ...trades.columns],
+    encodingVersion: CANONICAL_ENCODING_VERSION,
   };
 }
 

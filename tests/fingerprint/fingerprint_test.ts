@@ -22,6 +22,7 @@ import {
 } from "@lib/store/fingerprint.ts";
 import { tempStore } from "../_shared/tmp_store.ts";
 import { realDataTest } from "../_shared/real_data.ts";
+import { NUMERIC_BAR_FIELDS } from "../_shared/bar_fields.ts";
 import { readFreqtrade, readKraken } from "../materialize/_real_files.ts";
 
 const kat = JSON.parse(
@@ -270,19 +271,8 @@ Deno.test("any single changed value changes the fingerprint; NULL and 0 differ",
   const base = KAT_BARS.map(barBatch);
   const ref = fingerprintBarColumns(base).sha256;
   const seen = new Set([ref]);
-  const numeric = [
-    "ts",
-    "open",
-    "high",
-    "low",
-    "close",
-    "volume",
-    "quoteVolume",
-    "tradeCount",
-    "vwap",
-  ] as const;
   for (let r = 0; r < base.length; r++) {
-    for (const col of numeric) {
+    for (const col of NUMERIC_BAR_FIELDS) {
       const copy = base.map((b) => sliceOf(b, 0, 1));
       const arr = copy[r]![col];
       const old = arr[0]!;

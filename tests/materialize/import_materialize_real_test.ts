@@ -10,6 +10,7 @@
  *   others, 1 (2022-10-11, the file's last hour) has no daily kline in BTC_USDT-1d.json.
  */
 import assert from "node:assert/strict";
+import type { DatabaseSync } from "node:sqlite";
 import type { BarColumns } from "@lib/core/types.ts";
 import { importPaths } from "@lib/ingest/import_path.ts";
 import { readBars } from "@lib/store/bars.ts";
@@ -23,18 +24,29 @@ function sameValues(a: BarColumns, i: number, b: BarColumns, k: number): boolean
     a.low[i] === b.low[k] && a.close[i] === b.close[k] && a.volume[i] === b.volume[k];
 }
 
+/**
+ * Import `files` (each a path, then the venue, symbol and freq it must be read as) and check
+ * that all were imported and nothing was quarantined.
+ */
+async function importAll(
+  db: DatabaseSync,
+  files: readonly (readonly [path: string, venue: string, symbol: string, freq: string])[],
+): Promise<void> {
+  const imp = await importPaths(db, files.map((f) => f[0]));
+  assert.deepEqual(
+    imp.files.map((f) => [f.venue, f.symbol, f.freq, f.status]),
+    files.map(([, venue, symbol, freq]) => [venue, symbol, freq, "imported"]),
+  );
+  assert.equal(imp.quarantined, 0);
+}
+
 realDataTest("import Kraken 1m + 60m, materialize 1h from 1m: Kraken's hours exactly", async () => {
   const s = tempStore();
   try {
-    const imp = await importPaths(s.db, [
-      realPath(KRAKEN_DIR, "XBTUSDC_1.csv"),
-      realPath(KRAKEN_DIR, "XBTUSDC_60.csv"),
+    await importAll(s.db, [
+      [realPath(KRAKEN_DIR, "XBTUSDC_1.csv"), "kraken", "XBTUSDC", "1m"],
+      [realPath(KRAKEN_DIR, "XBTUSDC_60.csv"), "kraken", "XBTUSDC", "1h"],
     ]);
-    assert.deepEqual(imp.files.map((f) => [f.venue, f.symbol, f.freq, f.status]), [
-      ["kraken", "XBTUSDC", "1m", "imported"],
-      ["kraken", "XBTUSDC", "1h", "imported"],
-    ]);
-    assert.equal(imp.quarantined, 0);
 
     const r = materializeBars(s.db, { toFreq: "1h", fromFreq: "1m" });
     assert.equal(r.series.length, 1);
@@ -71,15 +83,10 @@ realDataTest(
   async () => {
     const s = tempStore();
     try {
-      const imp = await importPaths(s.db, [
-        realPath(BINANCE_DIR, "BTC_USDT-1h.json"),
-        realPath(BINANCE_DIR, "BTC_USDT-1d.json"),
+      await importAll(s.db, [
+        [realPath(BINANCE_DIR, "BTC_USDT-1h.json"), "binance", "BTCUSDT", "1h"],
+        [realPath(BINANCE_DIR, "BTC_USDT-1d.json"), "binance", "BTCUSDT", "1d"],
       ]);
-      assert.deepEqual(imp.files.map((f) => [f.venue, f.symbol, f.freq, f.status]), [
-        ["binance", "BTCUSDT", "1h", "imported"],
-        ["binance", "BTCUSDT", "1d", "imported"],
-      ]);
-      assert.equal(imp.quarantined, 0);
       const key = { venue: "binance", symbol: "BTCUSDT" } as const;
       const venueDays = readBars(s.db, { ...key, freq: "1d" });
 

@@ -23,6 +23,7 @@ import os
 
 import numpy as np
 import pandas as pd
+from _candles import freqtrade_closes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REAL = os.environ.get("CRYPTOLAB_REAL_DATA") or os.path.join(HERE, "..", "..", "..", "shared", "data", "real")
@@ -40,11 +41,7 @@ def nn(v):
 
 closes = {}
 for a in ASSETS:
-    with open(os.path.join(DIR, f"{a}_USDT-1h.json")) as f:
-        rows = json.load(f)
-    s = pd.Series([r[4] for r in rows], index=[int(r[0]) for r in rows], dtype="float64")
-    assert s.index.is_unique and s.index.is_monotonic_increasing
-    closes[a] = s
+    closes[a] = freqtrade_closes(os.path.join(DIR, f"{a}_USDT-1h.json"))
 
 lo = min(int(s.index[0]) for s in closes.values())
 hi = max(int(s.index[-1]) for s in closes.values())

@@ -19,6 +19,7 @@ import os
 
 import numpy as np
 import pandas as pd
+from _candles import freqtrade_closes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REAL = os.environ.get("CRYPTOLAB_REAL_DATA") or os.path.join(HERE, "..", "..", "..", "shared", "data", "real")
@@ -38,10 +39,7 @@ def nn(v):
 def load():
     closes = {}
     for a in ASSETS:
-        with open(os.path.join(DIR, f"{a}_USDT-1h.json")) as f:
-            rows = json.load(f)
-        s = pd.Series([r[4] for r in rows], index=[int(r[0]) for r in rows], dtype="float64")
-        assert s.index.is_unique and s.index.is_monotonic_increasing
+        s = freqtrade_closes(os.path.join(DIR, f"{a}_USDT-1h.json"))
         assert (s.index % HOUR == 0).all()
         closes[a] = s
     first = min(int(s.index[0]) for s in closes.values())

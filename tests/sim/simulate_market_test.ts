@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { type SimMarket, simulateMarket } from "@lib/sim/mod.ts";
 import { autocorrelation, excessKurtosis, pearson } from "@lib/stats/mod.ts";
 import { closeOnGrid, logReturnsOnGrid, ols2 } from "./_grid.ts";
+import { NUMERIC_BAR_FIELDS } from "../_shared/bar_fields.ts";
 
 // The default market (20 symbols x 43,200 one-minute bars) is generated once and timed.
 const t0 = performance.now();
@@ -27,19 +28,10 @@ Deno.test("simulateMarket: same seed gives identical bits, another seed differs"
   const a = simulateMarket(opts),
     b = simulateMarket(opts),
     c = simulateMarket({ ...opts, seed: 10 });
-  const cols = [
-    "ts",
-    "open",
-    "high",
-    "low",
-    "close",
-    "volume",
-    "quoteVolume",
-    "tradeCount",
-    "vwap",
-  ] as const;
   for (let j = 0; j < a.bars.length; j++) {
-    for (const k of cols) assert.ok(sameBits(a.bars[j]![k], b.bars[j]![k]), `${a.symbols[j]} ${k}`);
+    for (const k of NUMERIC_BAR_FIELDS) {
+      assert.ok(sameBits(a.bars[j]![k], b.bars[j]![k]), `${a.symbols[j]} ${k}`);
+    }
   }
   for (const s of a.symbols) {
     assert.ok(sameBits(a.truth.betas[s]!.btc, b.truth.betas[s]!.btc));

@@ -5,6 +5,7 @@ import { simulateMarket, writeSimMarket } from "@lib/sim/mod.ts";
 import { readBars } from "@lib/store/bars.ts";
 import { listInstruments } from "@lib/store/instruments.ts";
 import { tempStore } from "../_shared/tmp_store.ts";
+import { NUMERIC_BAR_FIELDS } from "../_shared/bar_fields.ts";
 
 const OPTS = { seed: 5, assets: 6, freq: "1m", bars: 720 } as const;
 
@@ -34,21 +35,7 @@ Deno.test("writeSimMarket stores every bar and instrument, read back bit for bit
     });
     for (const b of m.bars) {
       const back = readBars(s.db, b);
-      for (
-        const k of [
-          "ts",
-          "open",
-          "high",
-          "low",
-          "close",
-          "volume",
-          "quoteVolume",
-          "tradeCount",
-          "vwap",
-        ] as const
-      ) {
-        assert.deepEqual(back[k], b[k], `${b.symbol} ${k}`);
-      }
+      for (const k of NUMERIC_BAR_FIELDS) assert.deepEqual(back[k], b[k], `${b.symbol} ${k}`);
     }
     const inst = listInstruments(s.db).filter((i) => i.venue === "sim");
     assert.deepEqual(inst.map((i) => i.symbol), [...m.symbols].sort());

@@ -8,7 +8,18 @@
  */
 import { barColumns, FileParseError, type ParsedBars, type RowProblem } from "../types.ts";
 import { epochToMs, num, splitLines } from "../text.ts";
-import { finishBars, lineRaw, shapeProblem } from "../build.ts";
+import { finishBars, lineRaw } from "../build.ts";
+import { type BarFieldIndex, eachCsvRow, setCsvBar } from "../csv_rows.ts";
+
+const KLINE_FIELDS: BarFieldIndex = {
+  open: 1,
+  high: 2,
+  low: 3,
+  close: 4,
+  volume: 5,
+  quoteVolume: 7,
+  tradeCount: 8,
+};
 
 /**
  * Parse a Binance kline dump into columns (volume = base volume, quoteVolume, tradeCount).
@@ -40,26 +51,13 @@ export function parseBinanceKlineCsv(text: string): ParsedBars {
   }
   const c = barColumns(lines.length - start);
   const problems: RowProblem[] = [];
-  let n = 0, rowsRead = 0;
-  for (let li = start; li < lines.length; li++) {
-    const line = lines[li]!;
-    if (line.trim() === "") continue;
-    rowsRead++;
-    const f = line.split(",");
-    if (f.length < 11) {
-      problems.push(shapeProblem(li + 1, line, "12", f.length));
-      continue;
-    }
+  let n = 0;
+  const width = { min: 11, max: Infinity, expected: 12 };
+  const rowsRead = eachCsvRow(lines, start, width, problems, (f, ref) => {
     c.ts[n] = epochToMs(num(f[0]));
-    c.open[n] = num(f[1]);
-    c.high[n] = num(f[2]);
-    c.low[n] = num(f[3]);
-    c.close[n] = num(f[4]);
-    c.volume[n] = num(f[5]);
-    c.quoteVolume[n] = num(f[7]);
-    c.tradeCount[n] = num(f[8]);
-    c.ref[n] = li + 1;
+    setCsvBar(c, n, f, KLINE_FIELDS);
+    c.ref[n] = ref;
     n++;
-  }
+  });
   return finishBars(c, n, { refKind: "line", raw: lineRaw(lines, c.ref), problems, rowsRead });
 }

@@ -21,7 +21,8 @@ import {
   splitLines,
   tradeIdOf,
 } from "../text.ts";
-import { finishTrades, lineRaw, shapeProblem } from "../build.ts";
+import { finishTrades, lineRaw, missingIdProblem } from "../build.ts";
+import { eachCsvRow } from "../csv_rows.ts";
 
 interface Layout {
   id: number;
@@ -94,28 +95,21 @@ export function parseBinanceTradesCsv(text: string): ParsedTrades {
   }
   const c = tradeColumns(lines.length - start);
   const problems: RowProblem[] = [];
-  let n = 0, rowsRead = 0;
-  for (let li = start; li < lines.length; li++) {
-    const line = lines[li]!;
-    if (line.trim() === "") continue;
-    rowsRead++;
-    const f = line.split(",");
-    if (f.length !== layout.width) {
-      problems.push(shapeProblem(li + 1, line, String(layout.width), f.length));
-      continue;
-    }
-    const id = tradeIdOf(f[layout.id]);
+  let n = 0;
+  const l = layout;
+  const rowsRead = eachCsvRow(lines, start, l.width, problems, (f, ref, line) => {
+    const id = tradeIdOf(f[l.id]);
     if (id === undefined) {
-      problems.push({ ref: li + 1, raw: line, kind: "missing trade id", detail: "empty id" });
-      continue;
+      problems.push(missingIdProblem(ref, line));
+      return;
     }
     c.tradeId[n] = id;
-    c.ts[n] = parseTime(f[layout.time]!);
-    c.price[n] = num(f[layout.price]);
-    c.qty[n] = num(f[layout.qty]);
-    c.side[n] = sideFromBuyerMaker(parseBool(f[layout.buyerMaker]));
-    c.ref[n] = li + 1;
+    c.ts[n] = parseTime(f[l.time]!);
+    c.price[n] = num(f[l.price]);
+    c.qty[n] = num(f[l.qty]);
+    c.side[n] = sideFromBuyerMaker(parseBool(f[l.buyerMaker]));
+    c.ref[n] = ref;
     n++;
-  }
+  });
   return finishTrades(c, n, { refKind: "line", raw: lineRaw(lines, c.ref), problems, rowsRead });
 }

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { FileParseError, type ParsedTrades, type RowProblem, tradeColumns } from "../types.ts";
-import { epochToMs, parseJsonOrThrow, sideFromBuyerMaker, tradeIdOf } from "../text.ts";
-import { finishTrades } from "../build.ts";
+import { type ParsedTrades, type RowProblem, tradeColumns } from "../types.ts";
+import { epochToMs, parseJsonArray, sideFromBuyerMaker, tradeIdOf } from "../text.ts";
+import { finishTrades, jsonRaw, jsonRowProblem } from "../build.ts";
 
 /**
  * Parse a Binance REST trades or aggTrades response body.
@@ -23,10 +23,7 @@ import { finishTrades } from "../build.ts";
  * ```
  */
 export function parseBinanceTradesJson(text: string): ParsedTrades {
-  const data = parseJsonOrThrow(text);
-  if (!Array.isArray(data)) {
-    throw new FileParseError(1, "expected a JSON array of Binance trade objects");
-  }
+  const data = parseJsonArray(text, "expected a JSON array of Binance trade objects");
   const c = tradeColumns(data.length);
   const problems: RowProblem[] = [];
   let n = 0;
@@ -35,12 +32,13 @@ export function parseBinanceTradesJson(text: string): ParsedTrades {
     const agg = r !== null && typeof r === "object" && "a" in r;
     const id = r === null || typeof r !== "object" ? undefined : tradeIdOf(agg ? r.a : r.id);
     if (id === undefined) {
-      problems.push({
-        ref: i + 1,
-        raw: JSON.stringify(r) ?? "undefined",
-        kind: "malformed row",
-        detail: "expected an object with id/price/qty/time/isBuyerMaker or a/p/q/T/m",
-      });
+      problems.push(
+        jsonRowProblem(
+          i + 1,
+          r,
+          "expected an object with id/price/qty/time/isBuyerMaker or a/p/q/T/m",
+        ),
+      );
       continue;
     }
     const o = r as Record<string, unknown>;
@@ -53,10 +51,9 @@ export function parseBinanceTradesJson(text: string): ParsedTrades {
     c.ref[n] = i + 1;
     n++;
   }
-  const ref = c.ref;
   return finishTrades(c, n, {
     refKind: "row",
-    raw: (i) => JSON.stringify(data[ref[i]! - 1]),
+    raw: jsonRaw(data, c.ref),
     problems,
     rowsRead: data.length,
   });

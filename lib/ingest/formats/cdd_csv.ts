@@ -9,7 +9,8 @@
  */
 import { barColumns, FileParseError, type ParsedBars, type RowProblem } from "../types.ts";
 import { colIndex, epochToMs, headerNames, num, parseUtc, splitLines } from "../text.ts";
-import { finishBars, lineRaw, shapeProblem } from "../build.ts";
+import { finishBars, lineRaw } from "../build.ts";
+import { barFieldsFromHeader, eachCsvRow, setCsvBar } from "../csv_rows.ts";
 
 /**
  * Parse a CryptoDataDownload file. The unix column is cross-checked against the date column
@@ -43,53 +44,36 @@ export function parseCddCsv(text: string): ParsedBars {
   const iUnix = colIndex(h, "unix", "unix timestamp");
   const iDate = colIndex(h, "date");
   const iSym = colIndex(h, "symbol");
-  const iO = colIndex(h, "open"), iH = colIndex(h, "high"), iL = colIndex(h, "low");
-  const iC = colIndex(h, "close");
   const vols = h.flatMap((name, i) => (name.startsWith("volume") ? [i] : []));
-  const iTc = colIndex(h, "tradecount");
-  if ([iUnix, iDate, iO, iH, iL, iC].some((i) => i < 0) || vols.length === 0) {
+  const at = barFieldsFromHeader(h, vols[0] ?? -1, vols[1] ?? -1, colIndex(h, "tradecount"));
+  if ([iUnix, iDate, at.open, at.high, at.low, at.close].some((i) => i < 0) || vols.length === 0) {
     throw new FileParseError(
       2,
       `CryptoDataDownload header lacks unix/date/open/high/low/close/volume: "${lines[1]}"`,
     );
   }
-  const iV = vols[0]!, iQv = vols.length > 1 ? vols[1]! : -1;
   const c = barColumns(lines.length - 2);
   const problems: RowProblem[] = [];
-  let n = 0, rowsRead = 0;
+  let n = 0;
   let symbol: string | undefined;
-  for (let li = 2; li < lines.length; li++) {
-    const line = lines[li]!;
-    if (line.trim() === "") continue;
-    rowsRead++;
-    const f = line.split(",");
-    if (f.length !== h.length) {
-      problems.push(shapeProblem(li + 1, line, String(h.length), f.length));
-      continue;
-    }
+  const rowsRead = eachCsvRow(lines, 2, h.length, problems, (f, ref, line) => {
     const ts = epochToMs(num(f[iUnix]));
     const dateMs = parseUtc(f[iDate]!);
     if (!Number.isNaN(ts) && !Number.isNaN(dateMs) && ts !== dateMs) {
       problems.push({
-        ref: li + 1,
+        ref,
         raw: line,
         kind: "unix and date disagree",
         detail: `unix ${f[iUnix]} is ${new Date(ts).toISOString()} but date is "${f[iDate]}"`,
       });
-      continue;
+      return;
     }
     if (symbol === undefined && iSym >= 0) symbol = f[iSym]!.trim();
     c.ts[n] = Number.isNaN(ts) ? dateMs : ts;
-    c.open[n] = num(f[iO]);
-    c.high[n] = num(f[iH]);
-    c.low[n] = num(f[iL]);
-    c.close[n] = num(f[iC]);
-    c.volume[n] = num(f[iV]);
-    if (iQv >= 0) c.quoteVolume[n] = num(f[iQv]);
-    if (iTc >= 0) c.tradeCount[n] = num(f[iTc]);
-    c.ref[n] = li + 1;
+    setCsvBar(c, n, f, at);
+    c.ref[n] = ref;
     n++;
-  }
+  });
   return finishBars(c, n, {
     refKind: "line",
     raw: lineRaw(lines, c.ref),

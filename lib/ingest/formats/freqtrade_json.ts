@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { barColumns, FileParseError, type ParsedBars, type RowProblem } from "../types.ts";
-import { parseJsonOrThrow } from "../text.ts";
-import { finishBars } from "../build.ts";
+import { barColumns, type ParsedBars, type RowProblem } from "../types.ts";
+import { parseJsonArray } from "../text.ts";
+import { finishBars, jsonRaw, jsonRowProblem } from "../build.ts";
 
 /**
  * Parse freqtrade candle JSON with one `JSON.parse` into typed columns. Rows that are not
@@ -25,13 +25,10 @@ import { finishBars } from "../build.ts";
  * ```
  */
 export function parseFreqtradeJson(text: string): ParsedBars {
-  const data = parseJsonOrThrow(text);
-  if (!Array.isArray(data)) {
-    throw new FileParseError(
-      1,
-      "expected a JSON array of [open_time_ms, open, high, low, close, volume] rows",
-    );
-  }
+  const data = parseJsonArray(
+    text,
+    "expected a JSON array of [open_time_ms, open, high, low, close, volume] rows",
+  );
   const rowsRead = data.length;
   const c = barColumns(rowsRead);
   const problems: RowProblem[] = [];
@@ -39,12 +36,9 @@ export function parseFreqtradeJson(text: string): ParsedBars {
   for (let i = 0; i < rowsRead; i++) {
     const r = data[i];
     if (!Array.isArray(r) || r.length < 6) {
-      problems.push({
-        ref: i + 1,
-        raw: JSON.stringify(r) ?? "undefined",
-        kind: "malformed row",
-        detail: "expected [open_time_ms, open, high, low, close, volume]",
-      });
+      problems.push(
+        jsonRowProblem(i + 1, r, "expected [open_time_ms, open, high, low, close, volume]"),
+      );
       continue;
     }
     c.ts[n] = toNum(r[0]);
@@ -56,10 +50,9 @@ export function parseFreqtradeJson(text: string): ParsedBars {
     c.ref[n] = i + 1;
     n++;
   }
-  const ref = c.ref;
   return finishBars(c, n, {
     refKind: "row",
-    raw: (i) => JSON.stringify(data[ref[i]! - 1]),
+    raw: jsonRaw(data, c.ref),
     problems,
     rowsRead,
   });

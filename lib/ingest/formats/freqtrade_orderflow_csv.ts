@@ -15,7 +15,8 @@ import {
   splitLines,
   tradeIdOf,
 } from "../text.ts";
-import { finishTrades, lineRaw, shapeProblem } from "../build.ts";
+import { finishTrades, lineRaw, missingIdProblem } from "../build.ts";
+import { eachCsvRow } from "../csv_rows.ts";
 
 /**
  * Parse a freqtrade orderflow trades CSV.
@@ -44,20 +45,12 @@ export function parseFreqtradeOrderflowCsv(text: string): ParsedTrades {
   }
   const c = tradeColumns(lines.length - 1);
   const problems: RowProblem[] = [];
-  let n = 0, rowsRead = 0;
-  for (let li = 1; li < lines.length; li++) {
-    const line = lines[li]!;
-    if (line.trim() === "") continue;
-    rowsRead++;
-    const f = line.split(",");
-    if (f.length !== h.length) {
-      problems.push(shapeProblem(li + 1, line, String(h.length), f.length));
-      continue;
-    }
+  let n = 0;
+  const rowsRead = eachCsvRow(lines, 1, h.length, problems, (f, ref, line) => {
     const id = tradeIdOf(f[iId]);
     if (id === undefined) {
-      problems.push({ ref: li + 1, raw: line, kind: "missing trade id", detail: "empty id" });
-      continue;
+      problems.push(missingIdProblem(ref, line));
+      return;
     }
     const ts = epochToMs(num(f[iTs]));
     c.tradeId[n] = id;
@@ -65,8 +58,8 @@ export function parseFreqtradeOrderflowCsv(text: string): ParsedTrades {
     c.price[n] = num(f[iP]);
     c.qty[n] = num(f[iQ]);
     c.side[n] = sideFromWord(f[iSide]);
-    c.ref[n] = li + 1;
+    c.ref[n] = ref;
     n++;
-  }
+  });
   return finishTrades(c, n, { refKind: "line", raw: lineRaw(lines, c.ref), problems, rowsRead });
 }

@@ -11,9 +11,9 @@
  *
  * @module
  */
-import { FileParseError, type ParsedTrades, type RowProblem, tradeColumns } from "../types.ts";
-import { epochToMs, parseJsonOrThrow, sideFromWord, tradeIdOf } from "../text.ts";
-import { finishTrades } from "../build.ts";
+import { type ParsedTrades, type RowProblem, tradeColumns } from "../types.ts";
+import { epochToMs, parseJsonArray, sideFromWord, tradeIdOf } from "../text.ts";
+import { finishTrades, jsonRaw, jsonRowProblem } from "../build.ts";
 
 /**
  * Parse freqtrade trades JSON of either layout.
@@ -30,10 +30,7 @@ import { finishTrades } from "../build.ts";
  * ```
  */
 export function parseFreqtradeTrades(text: string): ParsedTrades {
-  const data = parseJsonOrThrow(text);
-  if (!Array.isArray(data)) {
-    throw new FileParseError(1, "expected a JSON array of freqtrade trades");
-  }
+  const data = parseJsonArray(text, "expected a JSON array of freqtrade trades");
   const c = tradeColumns(data.length);
   const problems: RowProblem[] = [];
   let n = 0;
@@ -52,12 +49,13 @@ export function parseFreqtradeTrades(text: string): ParsedTrades {
       binanceInfo &&= isBinanceSpotAggTrade(o.info, id, o.timestamp);
     } else binanceInfo = false;
     if (id === undefined) {
-      problems.push({
-        ref: i + 1,
-        raw: JSON.stringify(r) ?? "undefined",
-        kind: "malformed row",
-        detail: "expected [timestamp, id, type, side, price, amount, cost] or a ccxt trade",
-      });
+      problems.push(
+        jsonRowProblem(
+          i + 1,
+          r,
+          "expected [timestamp, id, type, side, price, amount, cost] or a ccxt trade",
+        ),
+      );
       continue;
     }
     c.tradeId[n] = id;
@@ -68,10 +66,9 @@ export function parseFreqtradeTrades(text: string): ParsedTrades {
     c.ref[n] = i + 1;
     n++;
   }
-  const ref = c.ref;
   return finishTrades(c, n, {
     refKind: "row",
-    raw: (i) => JSON.stringify(data[ref[i]! - 1]),
+    raw: jsonRaw(data, c.ref),
     problems,
     rowsRead: data.length,
     venue: binanceInfo ? "binance" : undefined,

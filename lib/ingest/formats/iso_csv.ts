@@ -6,8 +6,9 @@
  * @module
  */
 import { barColumns, FileParseError, type ParsedBars, type RowProblem } from "../types.ts";
-import { colIndex, headerNames, num, parseTime, splitLines } from "../text.ts";
-import { finishBars, lineRaw, shapeProblem } from "../build.ts";
+import { colIndex, headerNames, parseTime, splitLines } from "../text.ts";
+import { finishBars, lineRaw } from "../build.ts";
+import { barFieldsFromHeader, eachCsvRow, setCsvBar } from "../csv_rows.ts";
 
 /** Header names accepted for the time column. */
 export const ISO_TIME_COLUMNS = ["open_time", "timestamp", "time", "date", "datetime"] as const;
@@ -29,11 +30,13 @@ export function parseIsoCsv(text: string): ParsedBars {
   const lines = splitLines(text);
   const h = headerNames(lines[0] ?? "");
   const iT = colIndex(h, ...ISO_TIME_COLUMNS);
-  const iO = colIndex(h, "open"), iH = colIndex(h, "high"), iL = colIndex(h, "low");
-  const iC = colIndex(h, "close"), iV = colIndex(h, "volume");
-  const iQv = colIndex(h, "quote_volume", "quote_asset_volume");
-  const iTc = colIndex(h, "trades", "count", "trade_count", "number_of_trades");
-  if ([iT, iO, iH, iL, iC, iV].some((i) => i < 0)) {
+  const at = barFieldsFromHeader(
+    h,
+    colIndex(h, "volume"),
+    colIndex(h, "quote_volume", "quote_asset_volume"),
+    colIndex(h, "trades", "count", "trade_count", "number_of_trades"),
+  );
+  if ([iT, at.open, at.high, at.low, at.close, at.volume].some((i) => i < 0)) {
     throw new FileParseError(
       1,
       `expected a header with a time column (${ISO_TIME_COLUMNS.join("/")}) and ` +
@@ -42,26 +45,12 @@ export function parseIsoCsv(text: string): ParsedBars {
   }
   const c = barColumns(lines.length - 1);
   const problems: RowProblem[] = [];
-  let n = 0, rowsRead = 0;
-  for (let li = 1; li < lines.length; li++) {
-    const line = lines[li]!;
-    if (line.trim() === "") continue;
-    rowsRead++;
-    const f = line.split(",");
-    if (f.length !== h.length) {
-      problems.push(shapeProblem(li + 1, line, String(h.length), f.length));
-      continue;
-    }
+  let n = 0;
+  const rowsRead = eachCsvRow(lines, 1, h.length, problems, (f, ref) => {
     c.ts[n] = parseTime(f[iT]!);
-    c.open[n] = num(f[iO]);
-    c.high[n] = num(f[iH]);
-    c.low[n] = num(f[iL]);
-    c.close[n] = num(f[iC]);
-    c.volume[n] = num(f[iV]);
-    if (iQv >= 0) c.quoteVolume[n] = num(f[iQv]);
-    if (iTc >= 0) c.tradeCount[n] = num(f[iTc]);
-    c.ref[n] = li + 1;
+    setCsvBar(c, n, f, at);
+    c.ref[n] = ref;
     n++;
-  }
+  });
   return finishBars(c, n, { refKind: "line", raw: lineRaw(lines, c.ref), problems, rowsRead });
 }

@@ -7,7 +7,19 @@
  */
 import { barColumns, FileParseError, type ParsedBars, type RowProblem } from "../types.ts";
 import { epochToMs, num, splitLines } from "../text.ts";
-import { finishBars, lineRaw, shapeProblem } from "../build.ts";
+import { finishBars, lineRaw } from "../build.ts";
+import { type BarFieldIndex, eachCsvRow, setCsvBar } from "../csv_rows.ts";
+
+/** The trade count (field 6) is optional, so it is read per row. */
+const OHLCV_FIELDS: BarFieldIndex = {
+  open: 1,
+  high: 2,
+  low: 3,
+  close: 4,
+  volume: 5,
+  quoteVolume: -1,
+  tradeCount: -1,
+};
 
 /**
  * Parse a Kraken OHLCVT file (the trade count goes to `tradeCount`).
@@ -31,25 +43,14 @@ export function parseKrakenOhlcvtCsv(text: string): ParsedBars {
   }
   const c = barColumns(lines.length);
   const problems: RowProblem[] = [];
-  let n = 0, rowsRead = 0;
-  for (let li = 0; li < lines.length; li++) {
-    const line = lines[li]!;
-    if (line.trim() === "") continue;
-    rowsRead++;
-    const f = line.split(",");
-    if (f.length !== 7 && f.length !== 6) {
-      problems.push(shapeProblem(li + 1, line, "7", f.length));
-      continue;
-    }
+  let n = 0;
+  const width = { min: 6, max: 7, expected: 7 };
+  const rowsRead = eachCsvRow(lines, 0, width, problems, (f, ref) => {
     c.ts[n] = epochToMs(num(f[0]));
-    c.open[n] = num(f[1]);
-    c.high[n] = num(f[2]);
-    c.low[n] = num(f[3]);
-    c.close[n] = num(f[4]);
-    c.volume[n] = num(f[5]);
+    setCsvBar(c, n, f, OHLCV_FIELDS);
     if (f.length === 7) c.tradeCount[n] = num(f[6]);
-    c.ref[n] = li + 1;
+    c.ref[n] = ref;
     n++;
-  }
+  });
   return finishBars(c, n, { refKind: "line", raw: lineRaw(lines, c.ref), problems, rowsRead });
 }

@@ -6,7 +6,8 @@
  */
 import { FileParseError, type ParsedTrades, type RowProblem, tradeColumns } from "../types.ts";
 import { epochToMs, num, splitLines } from "../text.ts";
-import { finishTrades, lineRaw, shapeProblem } from "../build.ts";
+import { finishTrades, lineRaw } from "../build.ts";
+import { eachCsvRow } from "../csv_rows.ts";
 
 /**
  * Parse a Kraken trades CSV. Kraken gives no ids, so each trade gets one derived from its own
@@ -33,16 +34,8 @@ export function parseKrakenTradesCsv(text: string): ParsedTrades {
   const c = tradeColumns(lines.length);
   const problems: RowProblem[] = [];
   const seen = new Map<string, number>();
-  let n = 0, rowsRead = 0;
-  for (let li = 0; li < lines.length; li++) {
-    const line = lines[li]!;
-    if (line.trim() === "") continue;
-    rowsRead++;
-    const f = line.split(",");
-    if (f.length !== 3) {
-      problems.push(shapeProblem(li + 1, line, "3", f.length));
-      continue;
-    }
+  let n = 0;
+  const rowsRead = eachCsvRow(lines, 0, 3, problems, (f, ref) => {
     const ts = epochToMs(num(f[0])), price = num(f[1]), qty = num(f[2]);
     const key = `${ts}:${price}:${qty}`;
     const k = seen.get(key) ?? 0;
@@ -52,8 +45,8 @@ export function parseKrakenTradesCsv(text: string): ParsedTrades {
     c.price[n] = price;
     c.qty[n] = qty;
     c.side[n] = 0;
-    c.ref[n] = li + 1;
+    c.ref[n] = ref;
     n++;
-  }
+  });
   return finishTrades(c, n, { refKind: "line", raw: lineRaw(lines, c.ref), problems, rowsRead });
 }

@@ -14,7 +14,8 @@ import {
   splitLines,
   tradeIdOf,
 } from "../text.ts";
-import { finishTrades, lineRaw, shapeProblem } from "../build.ts";
+import { finishTrades, lineRaw, missingIdProblem } from "../build.ts";
+import { eachCsvRow } from "../csv_rows.ts";
 
 /**
  * Map a Tardis exchange id to a cryptolab venue id: `binance-futures` -> `binance_futures`.
@@ -60,42 +61,34 @@ export function parseTardisTradesCsv(text: string): ParsedTrades {
   }
   const c = tradeColumns(lines.length - 1);
   const problems: RowProblem[] = [];
-  let n = 0, rowsRead = 0;
+  let n = 0;
   let exchange: string | undefined, symbol: string | undefined;
-  for (let li = 1; li < lines.length; li++) {
-    const line = lines[li]!;
-    if (line.trim() === "") continue;
-    rowsRead++;
-    const f = line.split(",");
-    if (f.length !== h.length) {
-      problems.push(shapeProblem(li + 1, line, String(h.length), f.length));
-      continue;
-    }
+  const rowsRead = eachCsvRow(lines, 1, h.length, problems, (f, ref, line) => {
     const ex = f[iEx]!.trim(), sym = f[iSym]!.trim();
     exchange ??= ex;
     symbol ??= sym;
     if (ex !== exchange || sym !== symbol) {
       problems.push({
-        ref: li + 1,
+        ref,
         raw: line,
         kind: "other instrument",
         detail: `row is ${ex} ${sym} but the file starts with ${exchange} ${symbol}`,
       });
-      continue;
+      return;
     }
     const id = tradeIdOf(f[iId]);
     if (id === undefined) {
-      problems.push({ ref: li + 1, raw: line, kind: "missing trade id", detail: "empty id" });
-      continue;
+      problems.push(missingIdProblem(ref, line));
+      return;
     }
     c.tradeId[n] = id;
     c.ts[n] = epochToMs(num(f[iTs]));
     c.price[n] = num(f[iP]);
     c.qty[n] = num(f[iQ]);
     c.side[n] = sideFromWord(f[iSide]);
-    c.ref[n] = li + 1;
+    c.ref[n] = ref;
     n++;
-  }
+  });
   return finishTrades(c, n, {
     refKind: "line",
     raw: lineRaw(lines, c.ref),

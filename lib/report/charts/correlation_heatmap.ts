@@ -4,9 +4,9 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import type { Cell, Column, FigureBlock } from "../model.ts";
+import { ASSET_COLUMN, type Cell, type Column, column, type FigureBlock } from "../model.ts";
 import { renderPlot } from "../plot_svg.ts";
-import type { FigureOptions } from "./figure.ts";
+import { figureBlock, type FigureOptions } from "./figure.ts";
 import { labelMargin } from "./series.ts";
 
 /** Input of {@link correlationHeatmapChart}. */
@@ -93,22 +93,19 @@ export function correlationHeatmapChart(
     ],
   }, id);
   const columns: Column[] = [
-    { key: "asset", label: "Asset", format: "text", digits: 0 },
-    ...input.assets.map((a, j): Column => ({
-      key: `c${j}`,
-      label: a,
-      format: "number",
-      digits: 2,
-    })),
+    ASSET_COLUMN,
+    ...input.assets.map((a, j) => column(`c${j}`, a, "number", 2)),
   ];
   const rows: Cell[][] = input.assets.map((a, i) => [a, ...Array.from(input.matrix[i]!)]);
-  return {
-    type: "figure",
+  return figureBlock(
     id,
-    title: options.title ?? "Correlation of returns",
-    caption: options.caption ??
-      "Pearson correlation of one-period log returns over the bars where both assets have data.",
+    options,
+    {
+      title: "Correlation of returns",
+      caption:
+        "Pearson correlation of one-period log returns over the bars where both assets have data.",
+    },
     svg,
-    data: { columns, rows },
-  };
+    { columns, rows },
+  );
 }

@@ -4,9 +4,9 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import type { FigureBlock } from "../model.ts";
+import { ASSET_COLUMN, column, type FigureBlock } from "../model.ts";
 import { renderPlot } from "../plot_svg.ts";
-import { DEFAULT_WIDTH, type FigureOptions } from "./figure.ts";
+import { DEFAULT_WIDTH, figureBlock, type FigureOptions } from "./figure.ts";
 import { labelMargin } from "./series.ts";
 
 /** One asset's stored span. */
@@ -116,22 +116,23 @@ export function coverageChart(input: CoverageInput, options: FigureOptions = {})
     );
     count.set(g.asset, (count.get(g.asset) ?? 0) + 1);
   }
-  return {
-    type: "figure",
+  return figureBlock(
     id,
-    title: options.title ?? "Data coverage and gaps",
-    caption: options.caption ??
-      "Each row spans an asset's first to last bar; red marks bars that are missing. " +
+    options,
+    {
+      title: "Data coverage and gaps",
+      caption: "Each row spans an asset's first to last bar; red marks bars that are missing. " +
         "Missing bars are gaps, never zero returns.",
+    },
     svg,
-    data: {
+    {
       columns: [
-        { key: "asset", label: "Asset", format: "text", digits: 0 },
-        { key: "first", label: "First bar", format: "datetime", digits: 0 },
-        { key: "last", label: "Last bar", format: "datetime", digits: 0 },
-        { key: "bars", label: "Bars", format: "integer", digits: 0 },
-        { key: "missing", label: "Missing", format: "integer", digits: 0 },
-        { key: "gaps", label: "Gaps", format: "integer", digits: 0 },
+        ASSET_COLUMN,
+        column("first", "First bar", "datetime"),
+        column("last", "Last bar", "datetime"),
+        column("bars", "Bars", "integer"),
+        column("missing", "Missing", "integer"),
+        column("gaps", "Gaps", "integer"),
       ],
       rows: input.assets.map((a) => [
         a.asset,
@@ -142,5 +143,5 @@ export function coverageChart(input: CoverageInput, options: FigureOptions = {})
         count.get(a.asset) ?? 0,
       ]),
     },
-  };
+  );
 }

@@ -3,11 +3,10 @@
  *
  * @module
  */
-import * as Plot from "@observablehq/plot";
-import type { FigureBlock } from "../model.ts";
-import { renderPlot } from "../plot_svg.ts";
-import { DEFAULT_WIDTH, type FigureOptions } from "./figure.ts";
-import { type NamedSeries, SERIES_COLORS, summarize, toLongColumns } from "./series.ts";
+import { ASSET_COLUMN, column, type FigureBlock } from "../model.ts";
+import { figureBlock, type FigureOptions } from "./figure.ts";
+import { multiLineSvg } from "./multi_line.ts";
+import { type NamedSeries, summaryRows } from "./series.ts";
 
 /** Input of {@link cumulativeReturnsChart}. */
 export interface CumulativeReturnsInput {
@@ -39,52 +38,29 @@ export function cumulativeReturnsChart(
   options: FigureOptions & { readonly maxPoints?: number } = {},
 ): FigureBlock {
   const id = options.id ?? "cumulative-returns";
-  const cols = toLongColumns(input.index, input.series, options.maxPoints ?? 500);
-  // With no finite value Plot would invent a degenerate axis; give it a sensible empty one.
-  const empty = !cols.y.some(Number.isFinite);
-  const assets = input.series.map((s) => s.asset);
-  const svg = renderPlot({
-    width: options.width ?? DEFAULT_WIDTH,
-    height: 380,
-    marginLeft: 50,
-    x: { type: "utc", label: null },
-    y: {
-      percent: true,
-      grid: true,
-      label: "Cumulative return (%)",
-      ...(empty ? { domain: [-0.1, 0.1] } : {}),
-    },
-    color: { type: "categorical", domain: assets, range: [...SERIES_COLORS], legend: true },
-    marks: [
-      Plot.ruleY([0], { stroke: "#888" }),
-      Plot.lineY({ length: cols.y.length }, {
-        x: cols.x,
-        y: cols.y,
-        z: cols.z,
-        stroke: cols.z,
-        strokeWidth: 1.25,
-      }),
-    ],
-  }, id);
-  return {
-    type: "figure",
+  const svg = multiLineSvg(input.index, input.series, { ...options, id }, {
+    yLabel: "Cumulative return (%)",
+    percent: true,
+    emptyDomain: [-0.1, 0.1],
+    reference: { y: 0, dashed: false },
+  });
+  return figureBlock(
     id,
-    title: options.title ?? "Cumulative returns",
-    caption: options.caption ??
-      "Growth of one unit held from the first bar, as a percentage; a break in a line is missing " +
-        "data, and the first bar after it carries the price move across the gap.",
-    svg,
-    data: {
-      columns: [
-        { key: "asset", label: "Asset", format: "text", digits: 0 },
-        { key: "final", label: "Final", format: "percent", digits: 2 },
-        { key: "min", label: "Lowest", format: "percent", digits: 2 },
-        { key: "max", label: "Highest", format: "percent", digits: 2 },
-      ],
-      rows: input.series.map((s) => {
-        const st = summarize(s.values);
-        return [s.asset, st.last, st.min, st.max];
-      }),
+    options,
+    {
+      title: "Cumulative returns",
+      caption: "Growth of one unit held from the first bar, as a percentage; a break in a line " +
+        "is missing data, and the first bar after it carries the price move across the gap.",
     },
-  };
+    svg,
+    {
+      columns: [
+        ASSET_COLUMN,
+        column("final", "Final", "percent", 2),
+        column("min", "Lowest", "percent", 2),
+        column("max", "Highest", "percent", 2),
+      ],
+      rows: summaryRows(input.series, ["last", "min", "max"]),
+    },
+  );
 }

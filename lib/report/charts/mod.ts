@@ -11,3 +11,4 @@ export * from "./rolling_beta.ts";
 export * from "./sharpe_bars.ts";
 export * from "./series.ts";
 export * from "./figure.ts";
+export * from "./multi_line.ts";

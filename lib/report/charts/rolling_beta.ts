@@ -3,11 +3,10 @@
  *
  * @module
  */
-import * as Plot from "@observablehq/plot";
-import type { FigureBlock } from "../model.ts";
-import { renderPlot } from "../plot_svg.ts";
-import { DEFAULT_WIDTH, type FigureOptions } from "./figure.ts";
-import { type NamedSeries, SERIES_COLORS, summarize, toLongColumns } from "./series.ts";
+import { ASSET_COLUMN, column, type FigureBlock } from "../model.ts";
+import { figureBlock, type FigureOptions } from "./figure.ts";
+import { multiLineSvg } from "./multi_line.ts";
+import { type NamedSeries, summaryRows } from "./series.ts";
 
 /** Input of {@link rollingBetaChart}. */
 export interface RollingBetaInput {
@@ -42,52 +41,29 @@ export function rollingBetaChart(
   options: FigureOptions & { readonly maxPoints?: number } = {},
 ): FigureBlock {
   const id = options.id ?? "rolling-beta";
-  const cols = toLongColumns(input.index, input.series, options.maxPoints ?? 500);
-  // With no finite value Plot would invent a degenerate axis; give it a sensible empty one.
-  const empty = !cols.y.some(Number.isFinite);
-  const svg = renderPlot({
-    width: options.width ?? DEFAULT_WIDTH,
-    height: 380,
-    marginLeft: 50,
-    x: { type: "utc", label: null },
-    y: { grid: true, label: `Beta to ${input.benchmark}`, ...(empty ? { domain: [0, 2] } : {}) },
-    color: {
-      type: "categorical",
-      domain: input.series.map((s) => s.asset),
-      range: [...SERIES_COLORS],
-      legend: true,
-    },
-    marks: [
-      Plot.ruleY([1], { stroke: "#888", strokeDasharray: "4,3" }),
-      Plot.lineY({ length: cols.y.length }, {
-        x: cols.x,
-        y: cols.y,
-        z: cols.z,
-        stroke: cols.z,
-        strokeWidth: 1.25,
-      }),
-    ],
-  }, id);
-  return {
-    type: "figure",
+  const svg = multiLineSvg(input.index, input.series, { ...options, id }, {
+    yLabel: `Beta to ${input.benchmark}`,
+    emptyDomain: [0, 2],
+    reference: { y: 1, dashed: true },
+  });
+  return figureBlock(
     id,
-    title: options.title ?? `Rolling beta to ${input.benchmark}`,
-    caption: options.caption ??
-      `OLS slope of each asset's log returns on ${input.benchmark}'s over the trailing ` +
+    options,
+    {
+      title: `Rolling beta to ${input.benchmark}`,
+      caption: `OLS slope of each asset's log returns on ${input.benchmark}'s over the trailing ` +
         `${input.window} bars; the dashed line marks beta 1.`,
-    svg,
-    data: {
-      columns: [
-        { key: "asset", label: "Asset", format: "text", digits: 0 },
-        { key: "last", label: "Last", format: "number", digits: 3 },
-        { key: "mean", label: "Mean", format: "number", digits: 3 },
-        { key: "min", label: "Lowest", format: "number", digits: 3 },
-        { key: "max", label: "Highest", format: "number", digits: 3 },
-      ],
-      rows: input.series.map((s) => {
-        const st = summarize(s.values);
-        return [s.asset, st.last, st.mean, st.min, st.max];
-      }),
     },
-  };
+    svg,
+    {
+      columns: [
+        ASSET_COLUMN,
+        column("last", "Last", "number", 3),
+        column("mean", "Mean", "number", 3),
+        column("min", "Lowest", "number", 3),
+        column("max", "Highest", "number", 3),
+      ],
+      rows: summaryRows(input.series, ["last", "mean", "min", "max"]),
+    },
+  );
 }

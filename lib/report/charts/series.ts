@@ -1,5 +1,6 @@
 /**
- * Shared pieces of the multi-series charts: the palette and the thinning of long series.
+ * Shared pieces of the multi-series charts: the palette, the thinning of long series and their
+ * summaries.
  *
  * @module
  */
@@ -140,4 +141,30 @@ export function labelMargin(labels: readonly string[]): number {
   let longest = 0;
   for (const l of labels) longest = Math.max(longest, l.length);
   return Math.min(200, Math.max(40, Math.ceil(6 * longest + 14)));
+}
+
+/** A statistic of {@link summarize}. */
+export type SummaryStat = "min" | "max" | "last" | "mean";
+
+/**
+ * One row per series: its name, then the requested statistics of its finite values (see
+ * {@link summarize}) in the order asked.
+ *
+ * @example Last and lowest value of one series
+ * ```ts
+ * import { summaryRows } from "@lib/report/charts/series.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(summaryRows([{ asset: "A", values: [3, 1, NaN, 2] }], ["last", "min"]), [
+ *   ["A", 2, 1],
+ * ]);
+ * ```
+ */
+export function summaryRows(
+  series: readonly NamedSeries[],
+  stats: readonly SummaryStat[],
+): (string | number)[][] {
+  return series.map((s) => {
+    const st = summarize(s.values);
+    return [s.asset, ...stats.map((k) => st[k])];
+  });
 }

@@ -4,9 +4,9 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import type { FigureBlock } from "../model.ts";
+import { ASSET_COLUMN, column, type FigureBlock } from "../model.ts";
 import { renderPlot } from "../plot_svg.ts";
-import { DEFAULT_WIDTH, type FigureOptions } from "./figure.ts";
+import { DEFAULT_WIDTH, figureBlock, type FigureOptions } from "./figure.ts";
 import { labelMargin } from "./series.ts";
 
 /** One asset's Sharpe ratio; NaN when undefined (e.g. zero volatility). */
@@ -50,22 +50,20 @@ export function sharpeBarChart(
       Plot.ruleX([0]),
     ],
   }, id);
-  return {
-    type: "figure",
+  return figureBlock(
     id,
-    title: options.title ?? "Sharpe ratio by asset",
-    caption: options.caption ??
-      "Annualized log return (over elapsed time, moves across gaps included) over annualized " +
-        "volatility of one-period returns (365-day year, risk-free rate 0).",
+    options,
+    {
+      title: "Sharpe ratio by asset",
+      caption: "Annualized log return (over elapsed time, moves across gaps included) over " +
+        "annualized volatility of one-period returns (365-day year, risk-free rate 0).",
+    },
     svg,
-    data: {
-      columns: [
-        { key: "asset", label: "Asset", format: "text", digits: 0 },
-        { key: "sharpe", label: "Sharpe", format: "number", digits: 2 },
-      ],
+    {
+      columns: [ASSET_COLUMN, column("sharpe", "Sharpe", "number", 2)],
       rows: rows.map((r) => [r.asset, r.sharpe]),
     },
-  };
+  );
 }
 
 function cmp(a: string, b: string): number {
