@@ -40,6 +40,8 @@ export function validateTrades(p: ParsedTrades, venue: string, symbol: string): 
     problems.push({ ref: p.ref[i]!, raw: p.raw(i), kind, detail });
   const keep = new Int32Array(p.n);
   const byId = new Map<number | string, number>();
+  // first rows of ids that later reappear with other values: none of that id's rows is kept
+  const poisoned = new Set<number>();
   let kept = 0, duplicatesDropped = 0;
   for (let i = 0; i < p.n; i++) {
     const ts = p.ts[i]!, price = p.price[i]!, qty = p.qty[i]!;
@@ -62,13 +64,21 @@ export function validateTrades(p: ParsedTrades, venue: string, symbol: string): 
         refuse(
           i,
           "duplicate trade id with different values",
-          `line/row ${p.ref[prev]} has trade id ${id}`,
+          `line/row ${p.ref[prev]} has trade id ${id} too; none of its rows is kept`,
         );
+        if (!poisoned.has(prev)) {
+          poisoned.add(prev);
+          refuse(
+            prev,
+            "duplicate trade id with different values",
+            `line/row ${p.ref[i]} has trade id ${id} too; none of its rows is kept`,
+          );
+        }
       }
     }
   }
   problems.sort((a, b) => a.ref - b.ref);
-  const rowOf = keep.slice(0, kept);
+  const rowOf = keep.slice(0, kept).filter((i) => !poisoned.has(i));
   const trades: TradeColumns = {
     venue,
     symbol,
