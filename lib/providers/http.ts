@@ -1,0 +1,143 @@
+/**
+ * One HTTP GET with a timeout, classified failures and zod validation: the only place
+ * providers touch the network.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import { type Fetch, ProviderError } from "./types.ts";
+
+/** Options of {@link getJson}. */
+export interface GetJsonOptions {
+  readonly fetch?: Fetch | undefined;
+  readonly timeoutMs?: number | undefined;
+  /** Current time, for turning an HTTP-date Retry-After into a delay. */
+  readonly now?: (() => number) | undefined;
+}
+
+/** A validated body and the raw text it came from (for provenance and quarantine). */
+export interface JsonResult<T> {
+  readonly data: T;
+  readonly raw: string;
+}
+
+/**
+ * Parse a `Retry-After` header (delta-seconds or an HTTP date) into milliseconds from `now`.
+ *
+ * @example
+ * ```ts
+ * import { parseRetryAfter } from "@lib/providers/http.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(parseRetryAfter("3", 0), 3000);
+ * assert.equal(parseRetryAfter("Thu, 01 Jan 1970 00:00:10 GMT", 4000), 6000);
+ * assert.equal(parseRetryAfter(null, 0), undefined);
+ * ```
+ */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const s = Number(value);
+  if (Number.isFinite(s)) return Math.max(0, s * 1000);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+/**
+ * GET `url`, check the status, parse JSON and validate it with `schema`. Every failure is a
+ * {@link ProviderError}: `timeout`, `network`, `rate_limited` (429/418, with Retry-After),
+ * `http` (other non-2xx), or `parse` (an HTML error page, truncated JSON, wrong types: the raw
+ * text is kept for quarantine).
+ *
+ * @example Validate a body from an injected fetch
+ * ```ts
+ * import { getJson } from "@lib/providers/http.ts";
+ * import { z } from "zod";
+ * import assert from "node:assert/strict";
+ * const fetch = () => Promise.resolve(new Response('{"price":"1.5"}'));
+ * const r = await getJson("test", "http://x/p", z.object({ price: z.string() }), { fetch });
+ * assert.equal(r.data.price, "1.5");
+ * ```
+ */
+export async function getJson<S extends z.ZodType>(
+  provider: string,
+  url: string,
+  schema: S,
+  options: GetJsonOptions = {},
+): Promise<JsonResult<z.infer<S>>> {
+  const doFetch = options.fetch ?? ((u: string, i?: RequestInit) => fetch(u, i));
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+  let raw: string;
+  let res: Response;
+  try {
+    res = await doFetch(url, { signal: ctrl.signal, headers: { accept: "application/json" } });
+    raw = await res.text(); // the timeout covers a slow body too
+  } catch (e) {
+    if (ctrl.signal.aborted) {
+      throw new ProviderError(provider, "timeout", url, `no complete answer in ${timeoutMs} ms`);
+    }
+    throw new ProviderError(provider, "network", url, (e as Error).message);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (res.status === 429 || res.status === 418) {
+    throw new ProviderError(provider, "rate_limited", url, `HTTP ${res.status}`, {
+      status: res.status,
+      retryAfterMs: parseRetryAfter(res.headers.get("retry-after"), now()),
+      raw,
+    });
+  }
+  if (!res.ok) {
+    throw new ProviderError(provider, "http", url, `HTTP ${res.status}`, {
+      status: res.status,
+      raw,
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (e) {
+    const html = /^\s*</.test(raw);
+    throw new ProviderError(
+      provider,
+      "parse",
+      url,
+      html ? "got an HTML page instead of JSON" : `invalid JSON: ${(e as Error).message}`,
+      { status: res.status, raw },
+    );
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ProviderError(
+      provider,
+      "parse",
+      url,
+      `unexpected payload at ${issue?.path.join(".") || "(root)"}: ${issue?.message}`,
+      { status: res.status, raw },
+    );
+  }
+  return { data: parsed.data, raw };
+}
+
+/**
+ * The base URL of a venue: the context's override, else `CRYPTOLAB_<NAME>_URL`, else the
+ * venue's public default. Trailing slashes are dropped.
+ *
+ * @example
+ * ```ts
+ * import { baseUrl } from "@lib/providers/http.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(baseUrl("KRAKEN", "https://api.kraken.com/", "http://127.0.0.1:9/"), "http://127.0.0.1:9");
+ * ```
+ */
+export function baseUrl(name: string, defaultUrl: string, override?: string): string {
+  let env: string | undefined;
+  try {
+    env = Deno.env.get(`CRYPTOLAB_${name}_URL`);
+  } catch {
+    env = undefined;
+  }
+  return (override ?? (env || defaultUrl)).replace(/\/+$/, "");
+}

@@ -1,0 +1,160 @@
+/**
+ * The small interfaces every venue implements, one per kind of data, and the context a
+ * provider is built with.
+ *
+ * A provider turns one venue's public, keyless REST/WebSocket API into cryptolab's columnar
+ * batches. It never places orders and never holds keys. Payloads are parsed with zod at this
+ * boundary: a payload that does not match its schema is a {@link ProviderError} of kind
+ * `parse` carrying the raw text, so the caller can quarantine it.
+ *
+ * @module
+ */
+import type { Freq } from "../core/freq.ts";
+import type { BarColumns, TradeColumns } from "../core/types.ts";
+
+/** `fetch` as providers use it; tests and the fake exchange inject their own. */
+export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** What a provider is constructed with. */
+export interface ProviderContext {
+  /** HTTP client; defaults to the global `fetch`. */
+  readonly fetch?: Fetch;
+  /** Base URL override (otherwise the venue's env var `CRYPTOLAB_<NAME>_URL`, then its default). */
+  readonly baseUrl?: string;
+  /** Request timeout in ms. Default 10,000. */
+  readonly timeoutMs?: number;
+  /** Clock (UTC epoch ms); tests pass a fake one. */
+  readonly now?: () => number;
+}
+
+/** Why a request failed, so the fallback chain can decide to retry, wait or fall back. */
+export type ProviderErrorKind =
+  | "network" // connection refused, reset, DNS
+  | "timeout" // no complete answer within the timeout
+  | "http" // a non-2xx status other than rate limiting
+  | "rate_limited" // 429 or 418 (Binance's IP ban), with Retry-After when given
+  | "parse"; // the body is not the JSON we expect (truncated, HTML error page, wrong types)
+
+/** A failed provider request, with everything needed to retry it or quarantine its payload. */
+export class ProviderError extends Error {
+  override name = "ProviderError";
+  constructor(
+    readonly provider: string,
+    readonly kind: ProviderErrorKind,
+    readonly url: string,
+    message: string,
+    readonly detail: {
+      readonly status?: number | undefined;
+      readonly retryAfterMs?: number | undefined;
+      readonly raw?: string | undefined;
+    } = {},
+  ) {
+    super(`${provider}: ${message} (${url})`);
+  }
+  /** True when trying again later may succeed. */
+  get retryable(): boolean {
+    if (this.kind === "parse") return false;
+    if (this.kind === "http") return (this.detail.status ?? 0) >= 500;
+    return true;
+  }
+}
+
+/** One page of candles and what to ask for next. */
+export interface CandlePage {
+  readonly bars: BarColumns;
+  /** Open time of the next bar to request, or undefined when the range is exhausted. */
+  readonly nextStartTime: number | undefined;
+}
+
+/** Candles (klines/OHLC) of one symbol. */
+export interface CandleSource {
+  readonly id: string;
+  fetchCandles(req: {
+    readonly symbol: string;
+    readonly freq: Freq;
+    readonly startTime?: number;
+    readonly endTime?: number;
+    readonly limit?: number;
+  }): Promise<CandlePage>;
+}
+
+/** One page of trades and where the next page starts. */
+export interface TradePage {
+  readonly trades: TradeColumns;
+  /** Id (or cursor) to resume from, or undefined when nothing newer exists. */
+  readonly next: number | string | undefined;
+}
+
+/** Historical trades of one symbol, paginated by id or cursor. */
+export interface TradeSource {
+  readonly id: string;
+  fetchTrades(req: {
+    readonly symbol: string;
+    readonly from?: number | string;
+    readonly limit?: number;
+  }): Promise<TradePage>;
+}
+
+/** A last-price quote. */
+export interface SpotQuote {
+  readonly venue: string;
+  readonly symbol: string;
+  /** When the venue says the quote is from (UTC ms); the fetch time when it does not say. */
+  readonly ts: number;
+  readonly price: number;
+  readonly bid: number | undefined;
+  readonly ask: number | undefined;
+  readonly volume24h: number | undefined;
+}
+
+/** Last prices for symbols. */
+export interface SpotQuoteSource {
+  readonly id: string;
+  fetchQuotes(symbols: readonly string[]): Promise<SpotQuote[]>;
+}
+
+/** A DEX pair snapshot (Dexscreener's view of a pool). */
+export interface DexPair {
+  readonly chainId: string;
+  readonly dexId: string;
+  readonly pairAddress: string;
+  readonly baseSymbol: string;
+  readonly baseAddress: string;
+  readonly quoteSymbol: string;
+  readonly quoteAddress: string;
+  readonly priceNative: number;
+  readonly priceUsd: number | undefined;
+  readonly liquidityUsd: number | undefined;
+  readonly volumeH24: number | undefined;
+  readonly txnsH24Buys: number | undefined;
+  readonly txnsH24Sells: number | undefined;
+  readonly pairCreatedAt: number | undefined;
+}
+
+/** DEX pairs by address, token or search. */
+export interface DexPairSource {
+  readonly id: string;
+  pairsByAddress(chainId: string, pairAddresses: readonly string[]): Promise<DexPair[]>;
+  pairsByToken(chainId: string, tokenAddress: string): Promise<DexPair[]>;
+  search(query: string): Promise<DexPair[]>;
+}
+
+/** A funding payment of a perpetual. */
+export interface FundingRate {
+  readonly venue: string;
+  readonly symbol: string;
+  readonly ts: number;
+  readonly rate: number;
+  readonly markPrice: number | undefined;
+}
+
+/** Funding-rate history of perpetuals. */
+export interface FundingSource {
+  readonly id: string;
+  fetchFunding(req: {
+    readonly symbol: string;
+    readonly startTime?: number;
+    readonly endTime?: number;
+    readonly limit?: number;
+  }): Promise<FundingRate[]>;
+}
