@@ -29,3 +29,4 @@ export * from "./stats/mod.ts";
 export * from "./sim/mod.ts";
 export * from "./report/mod.ts";
 export * from "./display/mod.ts";
+export * from "./providers/mod.ts";

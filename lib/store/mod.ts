@@ -15,3 +15,4 @@ export * from "./fingerprint.ts";
 export * from "./quarantine.ts";
 export * from "./runs.ts";
 export * from "./instruments.ts";
+export * from "./provider_health.ts";
