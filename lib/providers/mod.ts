@@ -16,3 +16,5 @@ export * from "./rate_limiter.ts";
 export * from "./circuit_breaker.ts";
 export * from "./last_known_good.ts";
 export * from "./chain.ts";
+export * from "./binance_ws.ts";
+export * from "./registry.ts";
