@@ -39,3 +39,4 @@ export { parseFreqtradeTrades } from "./formats/freqtrade_trades.ts";
 export { parseFreqtradeOrderflowCsv } from "./formats/freqtrade_orderflow_csv.ts";
 export { parseKrakenTradesCsv } from "./formats/kraken_trades_csv.ts";
 export { parseNautilusTradesParquet } from "./formats/nautilus_parquet.ts";
+export * from "./backfill.ts";

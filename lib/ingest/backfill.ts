@@ -1,0 +1,392 @@
+/**
+ * Backfill candles from a venue into the store, resuming where the store stops.
+ *
+ * Per symbol: read the last stored bar of `venue/symbol/freq`, start at
+ * `max(since, last + 1 interval)`, page through `fetchCandles` until the source says the range
+ * is exhausted or `until` is reached, and write each page in its own transaction (a kill loses
+ * at most the page in flight, never a committed one). Every request goes through a circuit
+ * breaker and `withRetry` (`@lib/providers/circuit_breaker.ts`, `@lib/providers/retry.ts`), so
+ * network errors, timeouts, 5xx and 429/418 (with `Retry-After` honoured) are retried.
+ *
+ * A parse error (truncated JSON, an HTML page with status 200, wrong types) is never retried:
+ * the same bytes would fail the same way. Its raw text goes to `quarantine` with the reason,
+ * nothing of that page is written, and the backfill moves on to the next symbol; the next run
+ * asks for that page again, since it resumes from the store. Likewise a symbol whose retries
+ * are exhausted is reported as failed and the others go on.
+ *
+ * One `ingest_runs` row (task `backfill`) records each call: `ok` when every symbol finished,
+ * `interrupted` when `signal` aborted it, `failed` when a symbol could not be completed.
+ * `bar_gaps` is refreshed for every series touched.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import { type Freq, freqMs } from "../core/freq.ts";
+import { type BinanceMarket, BinanceRest, topSymbolsByQuoteVolume } from "../providers/binance.ts";
+import { CoinbaseProvider } from "../providers/coinbase.ts";
+import { KrakenProvider } from "../providers/kraken.ts";
+import { createCircuitBreaker } from "../providers/circuit_breaker.ts";
+import { type RetryEvent, withRetry } from "../providers/retry.ts";
+import {
+  type CandlePage,
+  type CandleSource,
+  type Fetch,
+  ProviderError,
+} from "../providers/types.ts";
+import { createRng } from "../stats/rng.ts";
+import { withTransaction } from "../store/db.ts";
+import { listSeries, writeBars } from "../store/bars.ts";
+import { refreshGaps } from "../store/gaps.ts";
+import { quarantine } from "../store/quarantine.ts";
+import { finishRun, type RunStatus, startRun } from "../store/runs.ts";
+
+/** Venues {@link candleSourceFor} can build. */
+export const BACKFILL_VENUES = ["binance", "binance_futures", "kraken", "coinbase"] as const;
+
+/** A venue id accepted by {@link candleSourceFor}. */
+export type BackfillVenue = typeof BACKFILL_VENUES[number];
+
+/** Progress after each committed page (or when a symbol starts or ends). */
+export interface BackfillProgress {
+  readonly symbol: string;
+  /** Bars received so far, all symbols. */
+  readonly done: number;
+  /** Estimated bars of the whole job: each symbol's time range divided by the interval. */
+  readonly total: number;
+  /** Requests sent so far (retries included). */
+  readonly requests: number;
+}
+
+/** Options of {@link backfill}. */
+export interface BackfillOptions {
+  /** Where candles come from; wrap nothing, {@link backfill} adds retries and a breaker. */
+  readonly source: CandleSource;
+  /** Venue id under which bars are stored; default `source.id`. */
+  readonly venue?: string;
+  readonly symbols: readonly string[];
+  readonly freq: Freq;
+  /** First bar open time wanted (UTC ms, inclusive). */
+  readonly since: number;
+  /** End of the range (UTC ms, exclusive); default `now()`. */
+  readonly until?: number;
+  /** Clock (UTC ms); default `Date.now`. */
+  readonly now?: () => number;
+  /** Bars per request; default the source's maximum. */
+  readonly limit?: number;
+  /** Attempts per request including the first (default 5). */
+  readonly maxAttempts?: number;
+  /** Cap of the first retry's backoff (default 250 ms). */
+  readonly baseDelayMs?: number;
+  /** Seed of the retry jitter (default 1). */
+  readonly seed?: number;
+  /** Waits between retries; default a real timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly onProgress?: (p: BackfillProgress) => void;
+  readonly onRetry?: (e: RetryEvent) => void;
+  /** Abort to stop after the page in flight is committed; the run is marked `interrupted`. */
+  readonly signal?: AbortSignal;
+}
+
+/** What happened to one symbol. */
+export interface BackfillSymbolResult {
+  readonly symbol: string;
+  readonly status: RunStatus;
+  /** Open time the fetch started from (after resuming). */
+  readonly startTs: number;
+  /** Pages committed. */
+  readonly pages: number;
+  readonly inserted: number;
+  readonly unchanged: number;
+  /** Bars that disagreed with stored bars and were kept as stored. */
+  readonly conflicts: number;
+  /** Why it failed (the error message), when it did. */
+  readonly error?: string;
+}
+
+/** What {@link backfill} did. */
+export interface BackfillResult {
+  readonly runId: number;
+  readonly status: RunStatus;
+  readonly symbols: readonly BackfillSymbolResult[];
+  readonly inserted: number;
+  readonly quarantined: number;
+  /** Requests sent (retries included). */
+  readonly requests: number;
+  readonly retries: number;
+}
+
+function sleepReal(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Open time of the last stored bar of a series, or undefined when it has none. */
+function lastStoredTs(db: DatabaseSync, venue: string, symbol: string, freq: Freq) {
+  return listSeries(db, { venue, freq }).find((s) => s.symbol === symbol)?.lastTs;
+}
+
+/**
+ * Fetch and store `symbols` at `freq` over `[since, until)` from `source`, only what the store
+ * is missing. See the module documentation for the guarantees.
+ *
+ * @example Two pages from an injected source, then a re-run that fetches nothing
+ * ```ts
+ * import { backfill } from "@lib/ingest/backfill.ts";
+ * import { openStore } from "@lib/store/db.ts";
+ * import { readBars } from "@lib/store/bars.ts";
+ * import { allocBars } from "@lib/core/types.ts";
+ * import type { CandleSource } from "@lib/providers/types.ts";
+ * import assert from "node:assert/strict";
+ * const H = 3_600_000;
+ * let calls = 0;
+ * const source: CandleSource = {
+ *   id: "sim",
+ *   fetchCandles(req) {
+ *     calls++;
+ *     const start = req.startTime ?? 0;
+ *     const n = Math.max(0, Math.min(2, (req.endTime! - start) / H + 1));
+ *     const b = allocBars({ venue: "sim", symbol: req.symbol, freq: req.freq }, n);
+ *     for (let i = 0; i < n; i++) {
+ *       b.ts[i] = start + i * H;
+ *       b.open[i] = b.high[i] = b.low[i] = b.close[i] = 100 + i;
+ *     }
+ *     return Promise.resolve({ bars: b, nextStartTime: n === 2 ? start + 2 * H : undefined });
+ *   },
+ * };
+ * const { db } = openStore(":memory:");
+ * const opts = { source, symbols: ["X"], freq: "1h", since: 0, until: 4 * H } as const;
+ * const r = await backfill(db, opts);
+ * assert.equal(r.status, "ok");
+ * assert.equal(r.inserted, 4);
+ * assert.deepEqual([...readBars(db, { venue: "sim", symbol: "X", freq: "1h" }).ts], [0, H, 2 * H, 3 * H]);
+ * calls = 0;
+ * assert.equal((await backfill(db, opts)).inserted, 0);
+ * assert.equal(calls, 0);
+ * ```
+ */
+export async function backfill(
+  db: DatabaseSync,
+  options: BackfillOptions,
+): Promise<BackfillResult> {
+  const { source, freq, symbols } = options;
+  const venue = options.venue ?? source.id;
+  const now = options.now ?? Date.now;
+  const until = options.until ?? now();
+  const step = freqMs(freq);
+  if (!Number.isFinite(options.since) || !Number.isFinite(until) || until <= options.since) {
+    throw new RangeError(
+      `Cannot backfill ${venue}: until (${until}) must be after since (${options.since}); ` +
+        "give --since before --until",
+    );
+  }
+  if (symbols.length === 0) {
+    throw new RangeError(`Cannot backfill ${venue}: give at least one symbol`);
+  }
+  const sleep = options.sleep ?? sleepReal;
+  const jitter = createRng(options.seed ?? 1);
+  const breaker = createCircuitBreaker({ provider: venue, now });
+  const srcTag = `${venue}:klines`;
+  const runId = startRun(db, "backfill", {
+    venue,
+    symbols,
+    freq,
+    since: new Date(options.since).toISOString(),
+    until: new Date(until).toISOString(),
+  });
+
+  // where each symbol resumes, and the job's estimated size
+  const starts = symbols.map((symbol) => {
+    const last = lastStoredTs(db, venue, symbol, freq);
+    const from = Math.ceil(options.since / step) * step;
+    return last === undefined ? from : Math.max(from, last + step);
+  });
+  let total = 0;
+  for (const s of starts) total += Math.max(0, Math.ceil((until - s) / step));
+
+  let done = 0;
+  let requests = 0;
+  let retries = 0;
+  let quarantined = 0;
+  let inserted = 0;
+  const results: BackfillSymbolResult[] = [];
+  let interrupted = false;
+
+  const fetchPage = (symbol: string, startTime: number): Promise<CandlePage> =>
+    breaker.call(() =>
+      withRetry(() => {
+        requests++;
+        const req = options.limit === undefined
+          ? { symbol, freq, startTime, endTime: until - 1 }
+          : { symbol, freq, startTime, endTime: until - 1, limit: options.limit };
+        return source.fetchCandles(req);
+      }, {
+        maxAttempts: options.maxAttempts ?? 5,
+        baseDelayMs: options.baseDelayMs ?? 250,
+        jitter,
+        sleep,
+        now,
+        onRetry: (e) => {
+          retries++;
+          options.onRetry?.(e);
+        },
+      })
+    );
+
+  for (let k = 0; k < symbols.length; k++) {
+    const symbol = symbols[k]!;
+    const startTs = starts[k]!;
+    const key = { venue, symbol, freq };
+    let pages = 0, ins = 0, unchanged = 0, conflicts = 0;
+    let status: RunStatus = "ok";
+    let error: string | undefined;
+    let cursor: number | undefined = startTs;
+    options.onProgress?.({ symbol, done, total, requests });
+    while (cursor !== undefined && cursor < until) {
+      if (options.signal?.aborted) {
+        status = "interrupted";
+        break;
+      }
+      let page: CandlePage;
+      try {
+        page = await fetchPage(symbol, cursor);
+      } catch (e) {
+        status = "failed";
+        error = e instanceof Error ? e.message : String(e);
+        if (e instanceof ProviderError && e.kind === "parse") {
+          if (
+            quarantine(db, {
+              source: srcTag,
+              locator: e.url,
+              raw: e.detail.raw ?? "",
+              reason: `${e.message}; page not stored, the next run asks for it again`,
+              runId,
+            })
+          ) quarantined++;
+        }
+        break;
+      }
+      // keep only bars of this request's window, in order: [cursor, until)
+      const b = page.bars;
+      let lo = 0;
+      while (lo < b.ts.length && b.ts[lo]! < cursor) lo++;
+      let hi = lo;
+      while (hi < b.ts.length && b.ts[hi]! < until) hi++;
+      const bars = lo === 0 && hi === b.ts.length ? { ...b, venue } : {
+        ...b,
+        venue,
+        ts: b.ts.subarray(lo, hi),
+        open: b.open.subarray(lo, hi),
+        high: b.high.subarray(lo, hi),
+        low: b.low.subarray(lo, hi),
+        close: b.close.subarray(lo, hi),
+        volume: b.volume.subarray(lo, hi),
+        quoteVolume: b.quoteVolume.subarray(lo, hi),
+        tradeCount: b.tradeCount.subarray(lo, hi),
+        vwap: b.vwap.subarray(lo, hi),
+        complete: b.complete.subarray(lo, hi),
+      };
+      const w = withTransaction(db, () => writeBars(db, bars, { source: srcTag, runId }));
+      pages++;
+      ins += w.inserted;
+      unchanged += w.unchanged;
+      conflicts += w.conflicts.length;
+      inserted += w.inserted;
+      done += bars.ts.length;
+      options.onProgress?.({ symbol, done, total, requests });
+      const next: number | undefined = page.nextStartTime;
+      // a source that does not move forward would loop forever: treat it as exhausted
+      cursor = next !== undefined && next > cursor ? next : undefined;
+    }
+    if (pages > 0) withTransaction(db, () => refreshGaps(db, key));
+    const r: BackfillSymbolResult = error === undefined
+      ? { symbol, status, startTs, pages, inserted: ins, unchanged, conflicts }
+      : { symbol, status, startTs, pages, inserted: ins, unchanged, conflicts, error };
+    results.push(r);
+    if (status === "interrupted") {
+      interrupted = true;
+      break;
+    }
+  }
+  const status: RunStatus = interrupted
+    ? "interrupted"
+    : results.some((r) => r.status === "failed")
+    ? "failed"
+    : "ok";
+  const failed = results.filter((r) => r.status === "failed");
+  finishRun(db, runId, status, {
+    rowsWritten: inserted,
+    rowsQuarantined: quarantined,
+    message: failed.length === 0
+      ? `${inserted} bars written, ${requests} requests, ${retries} retries`
+      : failed.map((r) => `${r.symbol}: ${r.error}`).join("; "),
+  });
+  return { runId, status, symbols: results, inserted, quarantined, requests, retries };
+}
+
+/** What {@link candleSourceFor} needs besides the venue. */
+export interface CandleSourceContext {
+  readonly fetch?: Fetch;
+  readonly baseUrl?: string;
+  readonly timeoutMs?: number;
+  readonly now?: () => number;
+}
+
+/**
+ * The candle provider of a venue: `binance` (spot) and `binance_futures` (USDT-M) are
+ * {@link BinanceRest}, `kraken` is {@link KrakenProvider}, `coinbase` is
+ * {@link CoinbaseProvider}. Base URLs follow `CRYPTOLAB_<NAME>_URL` unless `ctx.baseUrl` is given.
+ *
+ * @example
+ * ```ts
+ * import { candleSourceFor } from "@lib/ingest/backfill.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(candleSourceFor("binance_futures", { baseUrl: "http://127.0.0.1:1" }).id, "binance_futures");
+ * assert.throws(() => candleSourceFor("bitmex"), /binance, binance_futures, kraken, coinbase/);
+ * ```
+ */
+export function candleSourceFor(venue: string, ctx: CandleSourceContext = {}): CandleSource {
+  switch (venue) {
+    case "binance":
+    case "binance_futures":
+      return new BinanceRest({ ...ctx, market: venue === "binance" ? "spot" : "futures" });
+    case "kraken":
+      return new KrakenProvider(ctx);
+    case "coinbase":
+      return new CoinbaseProvider(ctx);
+    default:
+      throw new RangeError(
+        `Cannot backfill venue ${venue}: choose one of ${BACKFILL_VENUES.join(", ")}`,
+      );
+  }
+}
+
+/**
+ * The `n` Binance symbols quoted in `quote` (default USDT) with the largest 24-hour quote
+ * volume, from `exchangeInfo` and `ticker/24hr` (see {@link topSymbolsByQuoteVolume}).
+ *
+ * @example From an injected fetch
+ * ```ts
+ * import { topBinanceSymbols } from "@lib/ingest/backfill.ts";
+ * import assert from "node:assert/strict";
+ * const info = { serverTime: 0, symbols: [
+ *   { symbol: "BTCUSDT", status: "TRADING", baseAsset: "BTC", quoteAsset: "USDT" },
+ *   { symbol: "ETHUSDT", status: "TRADING", baseAsset: "ETH", quoteAsset: "USDT" },
+ * ] };
+ * const t = (symbol: string, q: string) => ({ symbol, lastPrice: "1", volume: "1", quoteVolume: q, closeTime: 0 });
+ * const fetch = (url: string) => Promise.resolve(new Response(JSON.stringify(
+ *   url.includes("exchangeInfo") ? info : [t("BTCUSDT", "5"), t("ETHUSDT", "9")],
+ * )));
+ * assert.deepEqual(await topBinanceSymbols(1, { fetch, baseUrl: "http://127.0.0.1:1" }), ["ETHUSDT"]);
+ * ```
+ */
+export async function topBinanceSymbols(
+  n: number,
+  ctx: CandleSourceContext & { readonly market?: BinanceMarket; readonly quote?: string } = {},
+): Promise<string[]> {
+  const { quote, ...rest } = ctx;
+  const binance = new BinanceRest(rest);
+  const [tickers, info] = await Promise.all([
+    binance.fetchTickers24h(),
+    binance.fetchExchangeInfo(),
+  ]);
+  return topSymbolsByQuoteVolume(tickers, info, n, quote === undefined ? {} : { quote });
+}

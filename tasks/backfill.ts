@@ -1,0 +1,167 @@
+/**
+ * `deno task backfill`: fetch candles from a venue into the store, only what is missing.
+ *
+ * ```
+ * deno task backfill --venue binance --symbols BTCUSDT,ETHUSDT --freq 1h --since 2024-01-01
+ * deno task backfill --venue binance --symbols top:10 --freq 1h --since 2024-01-01 --until 2024-07-01
+ * ```
+ *
+ * Progress (done/total bars, rate, ETA) goes to stderr. SIGINT or SIGTERM: the page in flight is
+ * committed, the run is marked `interrupted`, exit 0. Exit 1 when a symbol could not be
+ * completed (its reason is printed; a bad payload is in `quarantine`); re-running resumes.
+ *
+ * @module
+ */
+import { type Freq, FREQS } from "@lib/core/freq.ts";
+import {
+  backfill,
+  BACKFILL_VENUES,
+  type BackfillProgress,
+  candleSourceFor,
+  topBinanceSymbols,
+} from "@lib/ingest/backfill.ts";
+import {
+  openTaskStore,
+  parseFlags,
+  progressDone,
+  progressLine,
+  runMain,
+  UsageError,
+} from "./_cli.ts";
+
+const USAGE = `deno task backfill --venue VENUE --symbols LIST|top:N --freq F --since DATE [options]
+
+Fetch candles from a venue's public API into the store, resuming where the store stops.
+
+  --venue V       ${BACKFILL_VENUES.join(" | ")}
+  --symbols S     comma-separated venue symbols (BTCUSDT,ETHUSDT; Kraken XBTUSD; Coinbase
+                  BTC-USD), or top:N = the N USDT pairs with the largest 24h quote volume
+                  (Binance venues only)
+  --freq F        bar interval: ${FREQS.join(", ")}
+  --since DATE    first bar, ISO date or time in UTC (2024-01-01, 2024-01-01T12:00:00Z)
+  --until DATE    end of the range, exclusive (default: now)
+  --db PATH       store file (default data/cryptolab.db or $CRYPTOLAB_DB)
+
+Base URLs can be replaced with CRYPTOLAB_BINANCE_URL, CRYPTOLAB_BINANCE_FUTURES_URL,
+CRYPTOLAB_KRAKEN_URL, CRYPTOLAB_COINBASE_URL.`;
+
+/** An ISO date (UTC when no zone is given) as epoch ms. */
+function parseDate(flag: string, value: string): number {
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? `${value}T00:00:00Z`
+    : /[zZ]|[+-]\d{2}:?\d{2}$/.test(value)
+    ? value
+    : `${value}Z`;
+  const t = Date.parse(iso);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || !Number.isFinite(t)) {
+    throw new UsageError(`--${flag} must be an ISO date like 2024-01-01, got "${value}"`);
+  }
+  return t;
+}
+
+function formatDuration(s: number): string {
+  if (!Number.isFinite(s)) return "?";
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = Math.floor(s % 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, "0")}m` : m > 0 ? `${m}m${sec}s` : `${sec}s`;
+}
+
+/** The progress bar line: `[#####-----] done/total bars  pct  rate  ETA`. */
+function progressText(p: BackfillProgress, elapsedMs: number): string {
+  const frac = p.total > 0 ? Math.min(1, p.done / p.total) : 1;
+  const width = 24;
+  const fill = Math.round(frac * width);
+  const rate = elapsedMs > 0 ? p.done / (elapsedMs / 1000) : 0;
+  const eta = rate > 0 ? Math.max(0, p.total - p.done) / rate : Infinity;
+  return `backfill ${p.symbol} [${"#".repeat(fill)}${"-".repeat(width - fill)}] ` +
+    `${p.done}/${p.total} bars ${(frac * 100).toFixed(0)}% ` +
+    `${rate.toFixed(0)} bars/s ETA ${formatDuration(eta)} (${p.requests} requests)`;
+}
+
+async function main(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, {
+    venue: { type: "string" },
+    symbols: { type: "string" },
+    freq: { type: "string" },
+    since: { type: "string" },
+    until: { type: "string" },
+  }, USAGE);
+  const venue = values.venue;
+  if (venue === undefined || !(BACKFILL_VENUES as readonly string[]).includes(venue)) {
+    throw new UsageError(
+      `--venue must be one of ${BACKFILL_VENUES.join(", ")}, got ${venue ?? "nothing"}\n\n${USAGE}`,
+    );
+  }
+  if (values.symbols === undefined || values.symbols.trim() === "") {
+    throw new UsageError(`--symbols is required\n\n${USAGE}`);
+  }
+  const freq = values.freq;
+  if (freq === undefined || !(FREQS as readonly string[]).includes(freq)) {
+    throw new UsageError(`--freq must be one of ${FREQS.join(", ")}, got ${freq ?? "nothing"}`);
+  }
+  if (values.since === undefined) throw new UsageError(`--since is required\n\n${USAGE}`);
+  const since = parseDate("since", values.since);
+  const until = values.until === undefined ? Date.now() : parseDate("until", values.until);
+  if (until <= since) {
+    throw new UsageError(`--until (${values.until}) must be after --since (${values.since})`);
+  }
+
+  let symbols: string[];
+  const top = /^top:(\d+)$/.exec(values.symbols.trim());
+  if (top !== null) {
+    if (venue !== "binance" && venue !== "binance_futures") {
+      throw new UsageError(`--symbols top:N needs a Binance venue, got --venue ${venue}`);
+    }
+    symbols = await topBinanceSymbols(Number(top[1]), {
+      market: venue === "binance" ? "spot" : "futures",
+    });
+    console.error(`top:${top[1]} by 24h quote volume: ${symbols.join(", ")}`);
+  } else {
+    symbols = values.symbols.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  }
+
+  const store = openTaskStore(values.db);
+  const ctrl = new AbortController();
+  const stop = () => {
+    if (!ctrl.signal.aborted) {
+      console.error("\nstopping: committing the page in flight, then marking the run interrupted");
+    }
+    ctrl.abort();
+  };
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  for (const s of signals) Deno.addSignalListener(s, stop);
+  const t0 = Date.now();
+  try {
+    const r = await backfill(store.db, {
+      source: candleSourceFor(venue),
+      symbols,
+      freq: freq as Freq,
+      since,
+      until,
+      signal: ctrl.signal,
+      onProgress: (p) => progressLine(progressText(p, Date.now() - t0)),
+      onRetry: (e) =>
+        console.error(
+          `\nretry ${e.attempt} in ${Math.round(e.delayMs)} ms: ${e.error.message}`,
+        ),
+    });
+    progressDone();
+    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    console.error(
+      `backfill ${r.status}: ${r.inserted} bars written, ${r.requests} requests, ` +
+        `${r.retries} retries, ${r.quarantined} payloads quarantined in ${secs} s (run ${r.runId})`,
+    );
+    for (const s of r.symbols) {
+      if (s.error !== undefined) {
+        console.error(`  ${s.symbol}: ${s.error} (re-run to resume from the store)`);
+      }
+    }
+    return r.status === "failed" ? 1 : 0;
+  } finally {
+    for (const s of signals) Deno.removeSignalListener(s, stop);
+    store.close();
+  }
+}
+
+if (import.meta.main) runMain(main);
