@@ -225,6 +225,29 @@ CREATE TRIGGER bar_blocks_after_delete AFTER DELETE ON bars BEGIN
 END;
 `,
   },
+  {
+    // The DEX universe churn log (lib/ingest/dex_universe.ts): one row each time a pair enters
+    // or leaves the polled universe, with the reason. Append only: the current universe is the
+    // set of pairs whose latest row is 'added'.
+    version: 3,
+    name: "dex_universe_churn log",
+    sql: `
+CREATE TABLE dex_universe_churn (
+  ts INTEGER NOT NULL,
+  chain_id TEXT NOT NULL,
+  pair_address TEXT NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('added', 'dropped')),
+  reason TEXT NOT NULL,
+  base_symbol TEXT,
+  quote_symbol TEXT,
+  liquidity_usd REAL,
+  volume_h24 REAL,
+  run_id INTEGER REFERENCES ingest_runs (run_id),
+  PRIMARY KEY (chain_id, pair_address, ts, action)
+) WITHOUT ROWID;
+CREATE INDEX dex_universe_churn_by_time ON dex_universe_churn (ts);
+`,
+  },
 ];
 
 /** The newest schema version this code knows. */
