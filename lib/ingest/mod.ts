@@ -40,3 +40,5 @@ export { parseFreqtradeOrderflowCsv } from "./formats/freqtrade_orderflow_csv.ts
 export { parseKrakenTradesCsv } from "./formats/kraken_trades_csv.ts";
 export { parseNautilusTradesParquet } from "./formats/nautilus_parquet.ts";
 export * from "./backfill.ts";
+export * from "./dex_universe.ts";
+export * from "./poll.ts";

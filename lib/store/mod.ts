@@ -16,3 +16,4 @@ export * from "./quarantine.ts";
 export * from "./runs.ts";
 export * from "./instruments.ts";
 export * from "./provider_health.ts";
+export * from "./snapshots.ts";

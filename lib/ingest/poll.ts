@@ -1,0 +1,418 @@
+/**
+ * The poller behind `deno task poll`: every interval, spot quotes from several venues and
+ * snapshots of a discovered DEX universe, gated and written in one transaction per cycle.
+ *
+ * One cycle ({@link pollOnce}):
+ * 1. each quote source is asked for its venue's symbols of the polled assets
+ *    ({@link ASSET_SYMBOLS} maps an asset to each venue's symbol). A venue that fails is logged;
+ *    its last good quotes (a {@link LastKnownGood} cache, within its maximum age) are written
+ *    at the cycle time with `stale = 1`, and a payload that did not parse is quarantined;
+ * 2. the fresh quotes are grouped per asset and gated across venues (`gateQuotes`): accepted
+ *    ones are written and become the last known good, refused ones go to `quarantine` with
+ *    the quote as JSON and the reason;
+ * 3. the DEX source is searched with each query, pairs of the polled chains are filtered into
+ *    the universe (lib/ingest/dex_universe.ts), the change from the previous universe (the
+ *    churn log in the store) is appended to `dex_universe_churn`, and the universe's pairs are
+ *    written to `dex_snapshots`. When a search fails, the previous universe is served stale
+ *    from its own cache and no churn is logged (a failed search says nothing about the pairs).
+ *
+ * {@link runPoll} repeats cycles on interval boundaries until its signal aborts; a cycle that
+ * throws is logged and the loop goes on.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import { withTransaction } from "../store/db.ts";
+import { quarantine } from "../store/quarantine.ts";
+import {
+  currentDexUniverse,
+  writeDexChurn,
+  writeDexSnapshots,
+  writeSpotSnapshots,
+} from "../store/snapshots.ts";
+import type { LastKnownGood } from "../providers/last_known_good.ts";
+import {
+  type DexPair,
+  type DexPairSource,
+  ProviderError,
+  type SpotQuote,
+  type SpotQuoteSource,
+} from "../providers/types.ts";
+import { gateQuotes, type QuoteGateOptions } from "./gates/quote_gates.ts";
+import { discoverUniverse, pairKey, universeChurn, type UniverseRules } from "./dex_universe.ts";
+
+/** Asset -> venue id -> that venue's symbol for it. */
+export type SymbolMap = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+/**
+ * The demo universe's symbols per venue. Binance quotes in USDT, Coinbase in USD, Kraken's
+ * XBTUSDT/ETHUSDT in USDT; the cross-venue gate's default 2% tolerance covers USDT vs USD.
+ * To poll another asset, add a line (`SOL: { binance: "SOLUSDT", kraken: "SOLUSDT",
+ * coinbase: "SOL-USD" }`) or pass your own map as `symbolMap`; a venue left out of a line is
+ * simply not asked for that asset.
+ */
+export const ASSET_SYMBOLS: SymbolMap = {
+  BTC: { binance: "BTCUSDT", binance_futures: "BTCUSDT", kraken: "XBTUSDT", coinbase: "BTC-USD" },
+  ETH: { binance: "ETHUSDT", binance_futures: "ETHUSDT", kraken: "ETHUSDT", coinbase: "ETH-USD" },
+};
+
+/**
+ * The asset a user-given symbol names: the asset itself (`BTC`) or any venue's symbol for it
+ * (`BTCUSDT`, `XBTUSDT`, `BTC-USD`). Throws a RangeError listing the known ones otherwise.
+ *
+ * @example
+ * ```ts
+ * import { resolveAsset } from "@lib/ingest/poll.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(resolveAsset("BTCUSDT"), "BTC");
+ * assert.equal(resolveAsset("eth-usd"), "ETH");
+ * assert.throws(() => resolveAsset("DOGEUSDT"), /Unknown symbol "DOGEUSDT"/);
+ * ```
+ */
+export function resolveAsset(symbol: string, map: SymbolMap = ASSET_SYMBOLS): string {
+  const s = symbol.trim().toUpperCase();
+  for (const [asset, venues] of Object.entries(map)) {
+    if (asset === s || Object.values(venues).some((v) => v.toUpperCase() === s)) return asset;
+  }
+  const known = Object.entries(map).map(([a, v]) => `${a} (${Object.values(v).join(", ")})`);
+  throw new RangeError(
+    `Unknown symbol "${symbol}": poll knows ${known.join("; ")}; add the asset to ASSET_SYMBOLS ` +
+      `in lib/ingest/poll.ts or pass a symbolMap`,
+  );
+}
+
+/** DEX part of a cycle. */
+export interface DexPollOptions {
+  readonly source: DexPairSource;
+  /** Dexscreener search queries, e.g. `SOL/USDC`. */
+  readonly queries: readonly string[];
+  /** Chain ids to keep (`solana`, `ethereum`, `bsc`, `base`, ...). */
+  readonly chains: readonly string[];
+  readonly rules?: UniverseRules;
+  /** Last good snapshot per pair (key `chainId:pairAddress`), served stale when a search fails. */
+  readonly lkg?: LastKnownGood<DexPair>;
+}
+
+/** Options of {@link pollOnce}. */
+export interface PollOptions {
+  readonly quoteSources: readonly SpotQuoteSource[];
+  /** Assets or venue symbols to poll (`BTC`, `BTCUSDT`, ...), resolved with `symbolMap`. */
+  readonly symbols: readonly string[];
+  readonly symbolMap?: SymbolMap;
+  /** Last good quote per `venue:symbol`. */
+  readonly lkg: LastKnownGood<SpotQuote>;
+  /** Cross-venue gate options (its `now` is the clock). */
+  readonly gates?: Omit<QuoteGateOptions, "now">;
+  readonly dex?: DexPollOptions | undefined;
+  readonly now: () => number;
+  readonly runId?: number | undefined;
+  /** Where failures are reported; default `console.error`. */
+  readonly log?: (line: string) => void;
+}
+
+/** What one cycle did. */
+export interface PollResult {
+  /** The cycle time (UTC ms): DEX snapshots and stale rows are stamped with it. */
+  readonly ts: number;
+  readonly spotWritten: number;
+  readonly spotStale: number;
+  readonly quarantined: number;
+  readonly dexWritten: number;
+  readonly dexStale: number;
+  readonly added: number;
+  readonly dropped: number;
+  /** One line per failed request. */
+  readonly errors: string[];
+}
+
+interface QuarantineItem {
+  readonly source: string;
+  readonly locator: string;
+  readonly raw: string;
+  readonly reason: string;
+}
+
+const quoteJson = (q: unknown): string => JSON.stringify(q, (_k, v) => v === undefined ? null : v);
+
+/**
+ * Run one poll cycle and commit it in one transaction. Provider failures never throw: they are
+ * counted in `errors` and logged.
+ *
+ * @example One venue through an injected source
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { readSpotSnapshots } from "@lib/store/snapshots.ts";
+ * import { createLastKnownGood } from "@lib/providers/last_known_good.ts";
+ * import { pollOnce } from "@lib/ingest/poll.ts";
+ * import type { SpotQuote } from "@lib/providers/types.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const now = () => 1_700_000_000_000;
+ * const source = {
+ *   id: "binance",
+ *   fetchQuotes: (s: readonly string[]) => Promise.resolve(s.map((symbol) => ({
+ *     venue: "binance", symbol, ts: now(), price: 100, bid: undefined, ask: undefined,
+ *     volume24h: undefined }))),
+ * };
+ * const lkg = createLastKnownGood<SpotQuote>({ maxAgeMs: 300_000, now });
+ * const r = await pollOnce(db, { quoteSources: [source], symbols: ["BTC"], lkg, now });
+ * assert.equal(r.spotWritten, 1);
+ * assert.equal(readSpotSnapshots(db)[0]?.symbol, "BTCUSDT");
+ * ```
+ */
+export async function pollOnce(db: DatabaseSync, opts: PollOptions): Promise<PollResult> {
+  const map = opts.symbolMap ?? ASSET_SYMBOLS;
+  const log = opts.log ?? ((l: string) => console.error(l));
+  const assets = [...new Set(opts.symbols.map((s) => resolveAsset(s, map)))];
+  const ts = opts.now();
+  const errors: string[] = [];
+  const quarantined: QuarantineItem[] = [];
+  const failed = (what: string, e: unknown, source: string) => {
+    const msg = `${what}: ${(e as Error).message}`;
+    errors.push(msg);
+    log(`poll: ${msg}; continuing`);
+    if (e instanceof ProviderError && e.detail.raw !== undefined) {
+      quarantined.push({ source, locator: e.url, raw: e.detail.raw, reason: msg });
+    }
+  };
+
+  // 1. Quotes per venue, concurrently.
+  const assetOf = new Map<string, string>(); // venue:symbol -> asset
+  const fetched = await Promise.all(opts.quoteSources.map(async (src) => {
+    const symbols: string[] = [];
+    for (const a of assets) {
+      const s = map[a]?.[src.id];
+      if (s === undefined) continue;
+      symbols.push(s);
+      assetOf.set(`${src.id}:${s}`, a);
+    }
+    if (symbols.length === 0) return { src, symbols, quotes: [] as SpotQuote[], ok: true };
+    try {
+      return { src, symbols, quotes: await src.fetchQuotes(symbols), ok: true };
+    } catch (e) {
+      failed(`${src.id} quotes failed`, e, `poll:${src.id}`);
+      return { src, symbols, quotes: [] as SpotQuote[], ok: false };
+    }
+  }));
+
+  // 2. Gate fresh quotes per asset; collect stale fallbacks of failed venues.
+  const gateNow = opts.now();
+  const byAsset = new Map<string, SpotQuote[]>();
+  for (const f of fetched) {
+    for (const q of f.quotes) {
+      const a = assetOf.get(`${q.venue}:${q.symbol}`) ?? `${q.venue}:${q.symbol}`;
+      const list = byAsset.get(a) ?? [];
+      list.push(q);
+      byAsset.set(a, list);
+    }
+  }
+  const accepted: SpotQuote[] = [];
+  for (const quotes of byAsset.values()) {
+    const g = gateQuotes(quotes, { ...opts.gates, now: gateNow });
+    accepted.push(...g.accepted);
+    for (const r of g.rejected) {
+      const q = quotes[r.index]!;
+      quarantined.push({
+        source: `poll:${q.venue}`,
+        locator: `${q.symbol}@${new Date(q.ts).toISOString()}`,
+        raw: quoteJson(q),
+        reason: r.reason,
+      });
+    }
+  }
+  const stale: { quote: SpotQuote; from: string }[] = [];
+  for (const f of fetched) {
+    if (f.ok) continue;
+    for (const symbol of f.symbols) {
+      const hit = opts.lkg.get(`${f.src.id}:${symbol}`);
+      if (hit === undefined) continue;
+      stale.push({
+        quote: { ...hit.value, ts },
+        from: `${f.src.id}:last-known-good (quote of ${
+          new Date(hit.value.ts).toISOString()
+        }, age ${hit.ageMs} ms)`,
+      });
+    }
+  }
+
+  // 3. DEX universe.
+  let dexFresh: DexPair[] = [];
+  const dexStale: DexPair[] = [];
+  let churn: ReturnType<typeof universeChurn> | undefined;
+  const dex = opts.dex;
+  if (dex !== undefined && dex.queries.length > 0) {
+    const chains = new Set(dex.chains);
+    const previous = new Set(
+      [...currentDexUniverse(db)].filter((k) => chains.has(k.slice(0, k.indexOf(":")))),
+    );
+    const candidates: DexPair[] = [];
+    let ok = true;
+    for (const q of dex.queries) {
+      try {
+        for (const p of await dex.source.search(q)) if (chains.has(p.chainId)) candidates.push(p);
+      } catch (e) {
+        ok = false;
+        failed(`${dex.source.id} search ${JSON.stringify(q)} failed`, e, `poll:${dex.source.id}`);
+      }
+    }
+    if (ok) {
+      const found = discoverUniverse(candidates, dex.rules);
+      churn = universeChurn(previous, found, dex.rules);
+      dexFresh = found.kept;
+    } else if (dex.lkg !== undefined) {
+      for (const key of previous) {
+        const hit = dex.lkg.get(key);
+        if (hit !== undefined) dexStale.push(hit.value);
+      }
+    }
+  }
+
+  // 4. Commit.
+  const dexSource = dex === undefined ? "" : `${dex.source.id}:search`;
+  const counts = withTransaction(db, () => {
+    let spotWritten = 0, spotStale = 0, nq = 0, dexWritten = 0, dexStaleN = 0;
+    const byVenue = new Map<string, SpotQuote[]>();
+    for (const q of accepted) byVenue.set(q.venue, [...(byVenue.get(q.venue) ?? []), q]);
+    for (const [venue, qs] of byVenue) {
+      spotWritten += writeSpotSnapshots(db, qs, {
+        source: `${venue}:quotes`,
+        runId: opts.runId,
+        fetchedAt: ts,
+      });
+    }
+    for (const s of stale) {
+      spotStale += writeSpotSnapshots(db, [s.quote], {
+        source: s.from,
+        runId: opts.runId,
+        stale: true,
+        fetchedAt: ts,
+      });
+    }
+    for (const item of quarantined) {
+      if (quarantine(db, { ...item, runId: opts.runId })) nq++;
+    }
+    if (churn !== undefined) {
+      writeDexChurn(db, [
+        ...churn.added.map((a) => ({
+          chainId: a.pair.chainId,
+          pairAddress: a.pair.pairAddress,
+          action: "added" as const,
+          reason: a.reason,
+          baseSymbol: a.pair.baseSymbol,
+          quoteSymbol: a.pair.quoteSymbol,
+          liquidityUsd: a.pair.liquidityUsd,
+          volumeH24: a.pair.volumeH24,
+        })),
+        ...churn.dropped.map((d) => ({
+          chainId: d.chainId,
+          pairAddress: d.pairAddress,
+          action: "dropped" as const,
+          reason: d.reason,
+          baseSymbol: d.pair?.baseSymbol,
+          quoteSymbol: d.pair?.quoteSymbol,
+          liquidityUsd: d.pair?.liquidityUsd,
+          volumeH24: d.pair?.volumeH24,
+        })),
+      ], { ts, runId: opts.runId });
+    }
+    dexWritten = writeDexSnapshots(db, dexFresh, {
+      ts,
+      source: dexSource,
+      runId: opts.runId,
+      fetchedAt: ts,
+    });
+    dexStaleN = writeDexSnapshots(db, dexStale, {
+      ts,
+      source: `${dexSource}:last-known-good`,
+      runId: opts.runId,
+      stale: true,
+      fetchedAt: ts,
+    });
+    return { spotWritten, spotStale, nq, dexWritten, dexStaleN };
+  });
+  // Only committed values become last known good.
+  for (const q of accepted) opts.lkg.put(`${q.venue}:${q.symbol}`, q, q.venue);
+  if (dex?.lkg !== undefined) {
+    for (const p of dexFresh) {
+      dex.lkg.put(pairKey(p), p, dex.source.id);
+    }
+  }
+  return {
+    ts,
+    spotWritten: counts.spotWritten,
+    spotStale: counts.spotStale,
+    quarantined: counts.nq,
+    dexWritten: counts.dexWritten,
+    dexStale: counts.dexStaleN,
+    added: churn?.added.length ?? 0,
+    dropped: churn?.dropped.length ?? 0,
+    errors,
+  };
+}
+
+/** Options of {@link runPoll}. */
+export interface RunPollOptions extends PollOptions {
+  /** Cycle period in ms (> 0); cycles start on multiples of it (UTC epoch). */
+  readonly intervalMs: number;
+  /** Abort to stop: the cycle in flight is committed, then the loop returns. */
+  readonly signal: AbortSignal;
+  /** Called after each committed cycle. */
+  readonly onCycle?: (r: PollResult) => void;
+}
+
+/**
+ * Poll every `intervalMs`, on interval boundaries, until `signal` aborts. Never throws for a
+ * failed cycle: the error is logged and the next cycle runs. Returns the number of cycles.
+ *
+ * @example Two cycles 20 ms apart, then stop
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { createLastKnownGood } from "@lib/providers/last_known_good.ts";
+ * import { runPoll } from "@lib/ingest/poll.ts";
+ * import type { SpotQuote } from "@lib/providers/types.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const ctrl = new AbortController();
+ * const lkg = createLastKnownGood<SpotQuote>({ maxAgeMs: 1000, now: Date.now });
+ * let seen = 0;
+ * const n = await runPoll(db, {
+ *   quoteSources: [], symbols: ["BTC"], lkg, now: Date.now, intervalMs: 20,
+ *   signal: ctrl.signal, onCycle: () => { if (++seen === 2) ctrl.abort(); },
+ * });
+ * assert.equal(n, 2);
+ * ```
+ */
+export async function runPoll(db: DatabaseSync, opts: RunPollOptions): Promise<number> {
+  if (!(opts.intervalMs > 0)) {
+    throw new RangeError(`Cannot poll: intervalMs must be > 0, got ${opts.intervalMs}`);
+  }
+  const log = opts.log ?? ((l: string) => console.error(l));
+  let cycles = 0;
+  while (!opts.signal.aborted) {
+    const t = Date.now();
+    const next = (Math.floor(t / opts.intervalMs) + 1) * opts.intervalMs;
+    await sleep(next - t, opts.signal);
+    if (opts.signal.aborted) break;
+    try {
+      const r = await pollOnce(db, opts);
+      cycles++;
+      opts.onCycle?.(r);
+    } catch (e) {
+      log(`poll: cycle failed: ${(e as Error).message}; retrying next interval`);
+    }
+  }
+  return cycles;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal.addEventListener("abort", done);
+  });
+}

@@ -1,0 +1,170 @@
+/**
+ * `deno task poll`: spot quotes and DEX snapshots every interval, into the store.
+ *
+ * ```
+ * deno task poll --interval 60
+ * deno task poll --interval 60 --symbols BTCUSDT,ETHUSDT --venues binance,kraken,coinbase \
+ *   --dex-chains solana,base --dex-query SOL/USDC,WETH/USDC
+ * deno task poll --once
+ * ```
+ *
+ * Cycles start on multiples of the interval. A venue that fails is logged and served from its
+ * last good quote (marked stale); a refused quote goes to `quarantine`. SIGINT or SIGTERM: the
+ * cycle in flight is committed, the run is closed, exit 0.
+ *
+ * @module
+ */
+import { DEFAULT_QUOTE_ALLOWLIST } from "@lib/ingest/dex_universe.ts";
+import {
+  ASSET_SYMBOLS,
+  pollOnce,
+  type PollOptions,
+  resolveAsset,
+  runPoll,
+} from "@lib/ingest/poll.ts";
+import { createLastKnownGood } from "@lib/providers/last_known_good.ts";
+import { providerFor, venuesOffering } from "@lib/providers/registry.ts";
+import type { DexPair, SpotQuote } from "@lib/providers/types.ts";
+import { finishRun, startRun } from "@lib/store/runs.ts";
+import { openTaskStore, parseFlags, runMain, UsageError } from "./_cli.ts";
+
+const USAGE = `deno task poll [--interval SECONDS] [options]
+
+Record spot quotes from several venues and snapshots of a discovered DEX universe every
+interval (cycles start on multiples of it).
+
+  --interval S      seconds between cycles (default 60)
+  --symbols LIST    assets or venue symbols: ${Object.keys(ASSET_SYMBOLS).join(", ")} or e.g.
+                    BTCUSDT,ETHUSDT (default: all of them)
+  --venues LIST     quote venues among ${venuesOffering("quotes").join(", ")}
+                    (default binance,kraken,coinbase)
+  --tolerance X     cross-venue gate: largest relative distance from the median (default 0.02)
+  --dex-chains LIST Dexscreener chain ids to keep (default solana); allowlisted quote tokens are
+                    known for ${Object.keys(DEFAULT_QUOTE_ALLOWLIST).join(", ")}
+  --dex-query LIST  Dexscreener searches (default SOL/USDC); an empty value turns DEX polling off
+  --min-liquidity N DEX liquidity floor in USD (default 50000)
+  --min-volume N    DEX 24h volume floor in USD (default 10000)
+  --once            run one cycle now and exit
+  --db PATH         store file (default data/cryptolab.db or $CRYPTOLAB_DB)
+
+Base URLs can be replaced with CRYPTOLAB_BINANCE_URL, CRYPTOLAB_KRAKEN_URL,
+CRYPTOLAB_COINBASE_URL, CRYPTOLAB_DEXSCREENER_URL.`;
+
+const list = (v: string | undefined, dflt: string): string[] =>
+  (v ?? dflt).split(",").map((s) => s.trim()).filter((s) => s !== "");
+
+function positive(flag: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const x = Number(v);
+  if (!(x > 0) || !Number.isFinite(x)) {
+    throw new UsageError(`--${flag} must be a positive number, got "${v}"`);
+  }
+  return x;
+}
+
+async function main(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, {
+    interval: { type: "string" },
+    symbols: { type: "string" },
+    venues: { type: "string" },
+    tolerance: { type: "string" },
+    "dex-chains": { type: "string" },
+    "dex-query": { type: "string" },
+    "min-liquidity": { type: "string" },
+    "min-volume": { type: "string" },
+    once: { type: "boolean" },
+  }, USAGE);
+  const intervalMs = positive("interval", values.interval, 60) * 1000;
+  const symbols = list(values.symbols, Object.keys(ASSET_SYMBOLS).join(","));
+  try {
+    for (const s of symbols) resolveAsset(s);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const offering = venuesOffering("quotes") as string[];
+  const venues = list(values.venues, "binance,kraken,coinbase");
+  for (const v of venues) {
+    if (!offering.includes(v)) {
+      throw new UsageError(`--venues: "${v}" offers no quotes; use ${offering.join(", ")}`);
+    }
+  }
+  const tolerance = positive("tolerance", values.tolerance, 0.02);
+  const chains = list(values["dex-chains"], "solana");
+  const queries = list(values["dex-query"], "SOL/USDC");
+  const rules = {
+    minLiquidityUsd: positive("min-liquidity", values["min-liquidity"], 50_000),
+    minVolumeH24: positive("min-volume", values["min-volume"], 10_000),
+  };
+
+  const now = Date.now;
+  const ctx = { timeoutMs: Math.min(10_000, intervalMs), now };
+  const maxAgeMs = 5 * intervalMs;
+  const options: PollOptions = {
+    quoteSources: venues.map((v) => providerFor(v, "quotes", ctx)),
+    symbols,
+    lkg: createLastKnownGood<SpotQuote>({ maxAgeMs, now }),
+    gates: { tolerance, maxAgeMs: 2 * intervalMs },
+    dex: queries.length === 0 ? undefined : {
+      source: providerFor("dexscreener", "dex", ctx),
+      queries,
+      chains,
+      rules,
+      lkg: createLastKnownGood<DexPair>({ maxAgeMs, now }),
+    },
+    now,
+  };
+
+  const store = openTaskStore(values.db);
+  const runId = startRun(store.db, "poll", { ...values, intervalMs, symbols, venues });
+  const totals = { written: 0, quarantined: 0, cycles: 0 };
+  const report = (r: Awaited<ReturnType<typeof pollOnce>>) => {
+    totals.cycles++;
+    totals.written += r.spotWritten + r.spotStale + r.dexWritten + r.dexStale;
+    totals.quarantined += r.quarantined;
+    console.error(
+      `poll ${new Date(r.ts).toISOString()}: ${r.spotWritten} quotes` +
+        (r.spotStale > 0 ? ` (+${r.spotStale} stale)` : "") +
+        `, ${r.dexWritten} DEX pairs` + (r.dexStale > 0 ? ` (+${r.dexStale} stale)` : "") +
+        `, universe +${r.added}/-${r.dropped}, ${r.quarantined} quarantined, ` +
+        `${r.errors.length} errors`,
+    );
+  };
+
+  const ctrl = new AbortController();
+  let signalName = "";
+  const stops = (["SIGINT", "SIGTERM"] as const).map((s) => {
+    const fn = () => {
+      if (!ctrl.signal.aborted) {
+        signalName = s;
+        console.error(`\n${s}: committing the cycle in flight, then stopping`);
+      }
+      ctrl.abort();
+    };
+    Deno.addSignalListener(s, fn);
+    return [s, fn] as const;
+  });
+  try {
+    if (values.once) report(await pollOnce(store.db, { ...options, runId }));
+    else {await runPoll(store.db, {
+        ...options,
+        runId,
+        intervalMs,
+        signal: ctrl.signal,
+        onCycle: report,
+      });}
+    finishRun(store.db, runId, "ok", {
+      rowsWritten: totals.written,
+      rowsQuarantined: totals.quarantined,
+      message: `${totals.cycles} cycles` + (signalName ? `, stopped by ${signalName}` : ""),
+    });
+    return 0;
+  } catch (e) {
+    finishRun(store.db, runId, "failed", { message: (e as Error).message });
+    throw e;
+  } finally {
+    for (const [s, fn] of stops) Deno.removeSignalListener(s, fn);
+    store.close();
+  }
+}
+
+if (import.meta.main) await runMain(main);
