@@ -42,3 +42,4 @@ export { parseNautilusTradesParquet } from "./formats/nautilus_parquet.ts";
 export * from "./backfill.ts";
 export * from "./dex_universe.ts";
 export * from "./poll.ts";
+export * from "./stream.ts";

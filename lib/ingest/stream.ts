@@ -44,7 +44,8 @@ import type { TradeColumns } from "../core/types.ts";
 import { tradesToBars } from "../materialize/trades_to_bars.ts";
 import { writeBars } from "../store/bars.ts";
 import { withTransaction } from "../store/db.ts";
-import { readTrades, writeTrades } from "../store/trades.ts";
+import { writeTrades } from "../store/trades.ts";
+import { returnArrays } from "../store/sql.ts";
 import type { StreamProblem } from "../providers/binance_ws.ts";
 
 /** The bar source written by {@link runStream}. */
@@ -182,6 +183,49 @@ export function storedLastIds(
   for (const s of symbols) {
     const r = stmt.get(venue, s) as { id: number | bigint | null } | undefined;
     if (r && r.id !== null) out[s] = Number(r.id);
+  }
+  return out;
+}
+
+/**
+ * Trades of `[from, to)` straight into typed columns (one row at a time through `iterate`,
+ * never a row array per trade), in (ts, id) order: the peak memory of closing a bar is ~41
+ * bytes per trade of its interval.
+ */
+function readTradeColumns(
+  db: DatabaseSync,
+  venue: string,
+  symbol: string,
+  from: number,
+  to: number,
+): TradeColumns {
+  const count = db.prepare(
+    "SELECT count(*) AS n FROM trades WHERE venue = ? AND symbol = ? AND ts >= ? AND ts < ?",
+  ).get(venue, symbol, from, to) as { n: number | bigint };
+  const n = Number(count.n);
+  const out: TradeColumns = {
+    venue,
+    symbol,
+    tradeId: new Array<number>(n),
+    ts: new Float64Array(n),
+    price: new Float64Array(n),
+    qty: new Float64Array(n),
+    side: new Int8Array(n),
+  };
+  const stmt = returnArrays(db.prepare(
+    `SELECT trade_id, ts, price, qty, side FROM trades
+     WHERE venue = ? AND symbol = ? AND ts >= ? AND ts < ? ORDER BY ts, trade_id`,
+  ));
+  let i = 0;
+  for (const row of stmt.iterate(venue, symbol, from, to)) {
+    if (i >= n) break;
+    const r = row as unknown as number[];
+    out.tradeId[i] = Number(r[0]);
+    out.ts[i] = r[1] as number;
+    out.price[i] = r[2] as number;
+    out.qty[i] = r[3] as number;
+    out.side[i] = r[4] as number;
+    i++;
   }
   return out;
 }
@@ -333,7 +377,7 @@ export async function runStream(
       const step = Math.max(ms, Math.floor(HOUR / ms) * ms);
       for (let a = from; a < closedEnd; a += step) {
         const b = Math.min(closedEnd, a + step);
-        const trades = readTrades(db, venue, st.symbol, { from: a, to: b });
+        const trades = readTradeColumns(db, venue, st.symbol, a, b);
         if (trades.ts.length === 0) continue;
         const bars = tradesToBars(trades, f);
         for (let i = 0; i < bars.ts.length; i++) {

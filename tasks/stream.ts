@@ -1,0 +1,148 @@
+/**
+ * `deno task stream`: live Binance trades into the store, bars materialized as they close.
+ *
+ * ```
+ * deno task stream --symbols BTCUSDT,ETHUSDT
+ * deno task stream --symbols BTCUSDT --market futures --kind aggTrade --bars 1m,1h --db data/live.db
+ * ```
+ *
+ * Resumes after the largest stored trade id per symbol (the stream repairs the ids missed while
+ * the task was down over REST). A status line goes to stderr every `--status-ms` (trades/s,
+ * last id per symbol, reconnects, resident memory). SIGINT or SIGTERM: the buffer is flushed and
+ * committed, the run is marked `interrupted`, exit 0. Base URLs can be replaced with
+ * CRYPTOLAB_BINANCE_WS_URL / CRYPTOLAB_BINANCE_FUTURES_WS_URL (WebSocket) and
+ * CRYPTOLAB_BINANCE_URL / CRYPTOLAB_BINANCE_FUTURES_URL (REST gap repair).
+ *
+ * @module
+ */
+import { type Freq, FREQS } from "@lib/core/freq.ts";
+import { runStream, type StreamProgress } from "@lib/ingest/stream.ts";
+import { BinanceVenue } from "@lib/providers/binance_ws.ts";
+import { finishRun, startRun } from "@lib/store/runs.ts";
+import { openTaskStore, parseFlags, progressLine, runMain, UsageError } from "./_cli.ts";
+
+const USAGE = `deno task stream --symbols LIST [options]
+
+Stream Binance trades into the store; materialize bars as their intervals close.
+
+  --symbols S       comma-separated symbols, e.g. BTCUSDT,ETHUSDT
+  --market M        spot (default) | futures (USDT-M)
+  --kind K          trade (default) | aggTrade
+  --bars F,...      bar frequencies to materialize (default 1m): ${FREQS.join(", ")}
+  --flush-ms N      flush (one transaction) at least every N ms (default 250)
+  --flush-rows N    flush as soon as N trades are buffered (default 5000)
+  --status-ms N     status line on stderr every N ms (default 1000)
+  --db PATH         store file (default data/cryptolab.db or $CRYPTOLAB_DB)
+
+SIGINT/SIGTERM: flush, commit, mark the run interrupted, exit 0.`;
+
+function positiveInt(flag: string, value: string | undefined, dflt: number): number {
+  if (value === undefined) return dflt;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(`--${flag} must be a positive integer, got "${value}"`);
+  }
+  return n;
+}
+
+async function main(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, {
+    symbols: { type: "string" },
+    market: { type: "string" },
+    kind: { type: "string" },
+    bars: { type: "string" },
+    "flush-ms": { type: "string" },
+    "flush-rows": { type: "string" },
+    "status-ms": { type: "string" },
+  }, USAGE);
+  const symbols = (values.symbols ?? "").split(",").map((s) => s.trim().toUpperCase()).filter(
+    (s) => s !== "",
+  );
+  if (symbols.length === 0) throw new UsageError(`--symbols is required\n\n${USAGE}`);
+  for (const s of symbols) {
+    if (!/^[A-Z0-9]{2,30}$/.test(s)) {
+      throw new UsageError(`--symbols: "${s}" is not a Binance symbol like BTCUSDT`);
+    }
+  }
+  const market = values.market ?? "spot";
+  if (market !== "spot" && market !== "futures") {
+    throw new UsageError(`--market must be spot or futures, got "${market}"`);
+  }
+  const kind = values.kind ?? "trade";
+  if (kind !== "trade" && kind !== "aggTrade") {
+    throw new UsageError(`--kind must be trade or aggTrade, got "${kind}"`);
+  }
+  const freqs = (values.bars ?? "1m").split(",").map((f) => f.trim()).filter((f) => f !== "");
+  for (const f of freqs) {
+    if (!(FREQS as readonly string[]).includes(f)) {
+      throw new UsageError(`--bars: unknown frequency "${f}"; use ${FREQS.join(", ")}`);
+    }
+  }
+  const flushEveryMs = positiveInt("flush-ms", values["flush-ms"], 250);
+  const flushEveryRows = positiveInt("flush-rows", values["flush-rows"], 5_000);
+  const statusMs = positiveInt("status-ms", values["status-ms"], 1_000);
+
+  const store = openTaskStore(values.db);
+  const db = store.db;
+  const params = { symbols, market, kind, bars: freqs };
+  const runId = startRun(db, "stream", params);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+
+  const venue = new BinanceVenue({ market });
+  const t0 = performance.now();
+  let lastAt = t0, lastInserted = 0, lastStatus = 0;
+  const status = (p: StreamProgress, force = false) => {
+    const t = performance.now();
+    if (!force && t - lastStatus < statusMs) return;
+    const rate = ((p.inserted - lastInserted) * 1000) / Math.max(1, t - lastAt);
+    lastAt = lastStatus = t;
+    lastInserted = p.inserted;
+    const ids = Object.entries(p.lastIds).map(([s, id]) => `${s}#${id}`).join(" ");
+    const mem = Deno.memoryUsage();
+    progressLine(
+      `stream: ${p.inserted} trades (${Math.round(rate)}/s) ${ids || "waiting"} ` +
+        `reconnects=${p.reconnects} gaps=${p.gaps} bars=${p.barsWritten} ` +
+        `flush=${p.lastFlushMs.toFixed(1)}ms heap=${(mem.heapUsed / 1048576).toFixed(1)}MB ` +
+        `rss=${(mem.rss / 1048576).toFixed(1)}MB`,
+    );
+  };
+  try {
+    const result = await runStream(db, {
+      venue: market === "futures" ? "binance_futures" : "binance",
+      symbols,
+      barFreqs: freqs as Freq[],
+      flushEveryMs,
+      flushEveryRows,
+      signal: stop.signal,
+      runId,
+      openStream: ({ lastIds, onProblem }) =>
+        venue.openTradeStream({ symbols, kind, lastIds, onProblem }),
+      onProblem: (p) => {
+        if (p.kind !== "connection") console.error(`stream: ${p.kind}: ${p.message}`);
+      },
+      onProgress: (p) => status(p),
+    });
+    status(result, true);
+    const secs = (performance.now() - t0) / 1000;
+    const message = `${result.inserted} trades in ${secs.toFixed(1)} s, ${result.barsWritten} ` +
+      `bars, ${result.reconnects} reconnects, ${result.gaps} gaps, ${result.conflicts} conflicts`;
+    finishRun(db, runId, result.reason === "aborted" ? "interrupted" : "ok", {
+      rowsWritten: result.inserted,
+      message,
+    });
+    console.error(`stream: ${result.reason === "aborted" ? "interrupted" : "ended"}: ${message}`);
+    return 0;
+  } catch (e) {
+    finishRun(db, runId, "failed", { message: (e as Error).message });
+    throw e;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+    store.close();
+  }
+}
+
+if (import.meta.main) runMain(main);
