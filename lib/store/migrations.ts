@@ -16,6 +16,21 @@ export interface Migration {
   readonly sql: string;
 }
 
+/**
+ * The trigger statement that drops the cached block holding row `r` (NEW or OLD) of `bars`.
+ * Block span = 4096 bars of the row's frequency; the start is floored for negative times too,
+ * computed inline so the DELETE is one lookup on the unique key of `bar_blocks`.
+ */
+function dropBlockOf(r: "NEW" | "OLD"): string {
+  const span = `CASE ${r}.freq WHEN '1s' THEN 4096000 WHEN '1m' THEN 245760000
+      WHEN '5m' THEN 1228800000 WHEN '15m' THEN 3686400000 WHEN '1h' THEN 14745600000
+      WHEN '4h' THEN 58982400000 WHEN '1d' THEN 353894400000 END`;
+  return `  DELETE FROM bar_blocks
+  WHERE venue = ${r}.venue AND symbol = ${r}.symbol AND freq = ${r}.freq
+    AND block_start = ${r}.ts - ((${r}.ts % (${span})) + (${span})) % (${span});
+`;
+}
+
 /** All migrations, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -179,50 +194,14 @@ CREATE TABLE bar_blocks (
 -- start is computed inline (block span = 4096 bars of the row's frequency, floored for negative
 -- times too) so each DELETE is one lookup on the unique key.
 CREATE TRIGGER bar_blocks_after_insert AFTER INSERT ON bars BEGIN
-  DELETE FROM bar_blocks
-  WHERE venue = NEW.venue AND symbol = NEW.symbol AND freq = NEW.freq
-    AND block_start = NEW.ts - ((NEW.ts % (CASE NEW.freq WHEN '1s' THEN 4096000 WHEN '1m' THEN 245760000
-      WHEN '5m' THEN 1228800000 WHEN '15m' THEN 3686400000 WHEN '1h' THEN 14745600000
-      WHEN '4h' THEN 58982400000 WHEN '1d' THEN 353894400000 END)) + (CASE NEW.freq WHEN '1s' THEN 4096000 WHEN '1m' THEN 245760000
-      WHEN '5m' THEN 1228800000 WHEN '15m' THEN 3686400000 WHEN '1h' THEN 14745600000
-      WHEN '4h' THEN 58982400000 WHEN '1d' THEN 353894400000 END)) % (CASE NEW.freq WHEN '1s' THEN 4096000 WHEN '1m' THEN 245760000
-      WHEN '5m' THEN 1228800000 WHEN '15m' THEN 3686400000 WHEN '1h' THEN 14745600000
-      WHEN '4h' THEN 58982400000 WHEN '1d' THEN 353894400000 END);
-END;
+${dropBlockOf("NEW")}END;
 
 CREATE TRIGGER bar_blocks_after_update
 AFTER UPDATE OF venue, symbol, freq, ts, open, high, low, close, volume ON bars BEGIN
-  DELETE FROM bar_blocks
-  WHERE venue = OLD.venue AND symbol = OLD.symbol AND freq = OLD.freq
-    AND block_start = OLD.ts - ((OLD.ts % (CASE OLD.freq WHEN '1s' THEN 4096000 WHEN '1m' THEN 245760000
-      WHEN '5m' THEN 1228800000 WHEN '15m' THEN 3686400000 WHEN '1h' THEN 14745600000
-      WHEN '4h' THEN 58982400000 WHEN '1d' THEN 353894400000 END)) + (CASE OLD.freq WHEN '1s' THEN 4096000 WHEN '1m' THEN 245760000
-      WHEN '5m' THEN 1228800000 WHEN '15m' THEN 3686400000 WHEN '1h' THEN 14745600000
-      WHEN '4h' THEN 58982400000 WHEN '1d' THEN 353894400000 END)) % (CASE OLD.freq WHEN '1s' THEN 4096000 WHEN '1m' THEN 245760000
-      WHEN '5m' THEN 1228800000 WHEN '15m' THEN 3686400000 WHEN '1h' THEN 14745600000
-      WHEN '4h' THEN 58982400000 WHEN '1d' THEN 353894400000 END);
-  DELETE FROM bar_blocks
-  WHERE venue = NEW.venue AND symbol = NEW.symbol AND freq = NEW.freq
-    AND block_start = NEW.ts - ((NEW.ts % (CASE NEW.freq WHEN '1s' THEN 4096000 WHEN '1m' THEN 245760000
-      WHEN '5m' THEN 1228800000 WHEN '15m' THEN 3686400000 WHEN '1h' THEN 14745600000
-      WHEN '4h' THEN 58982400000 WHEN '1d' THEN 353894400000 END)) + (CASE NEW.freq WHEN '1s' THEN 4096000 WHEN '1m' THEN 245760000
-      WHEN '5m' THEN 1228800000 WHEN '15m' THEN 3686400000 WHEN '1h' THEN 14745600000
-      WHEN '4h' THEN 58982400000 WHEN '1d' THEN 353894400000 END)) % (CASE NEW.freq WHEN '1s' THEN 4096000 WHEN '1m' THEN 245760000
-      WHEN '5m' THEN 1228800000 WHEN '15m' THEN 3686400000 WHEN '1h' THEN 14745600000
-      WHEN '4h' THEN 58982400000 WHEN '1d' THEN 353894400000 END);
-END;
+${dropBlockOf("OLD")}${dropBlockOf("NEW")}END;
 
 CREATE TRIGGER bar_blocks_after_delete AFTER DELETE ON bars BEGIN
-  DELETE FROM bar_blocks
-  WHERE venue = OLD.venue AND symbol = OLD.symbol AND freq = OLD.freq
-    AND block_start = OLD.ts - ((OLD.ts % (CASE OLD.freq WHEN '1s' THEN 4096000 WHEN '1m' THEN 245760000
-      WHEN '5m' THEN 1228800000 WHEN '15m' THEN 3686400000 WHEN '1h' THEN 14745600000
-      WHEN '4h' THEN 58982400000 WHEN '1d' THEN 353894400000 END)) + (CASE OLD.freq WHEN '1s' THEN 4096000 WHEN '1m' THEN 245760000
-      WHEN '5m' THEN 1228800000 WHEN '15m' THEN 3686400000 WHEN '1h' THEN 14745600000
-      WHEN '4h' THEN 58982400000 WHEN '1d' THEN 353894400000 END)) % (CASE OLD.freq WHEN '1s' THEN 4096000 WHEN '1m' THEN 245760000
-      WHEN '5m' THEN 1228800000 WHEN '15m' THEN 3686400000 WHEN '1h' THEN 14745600000
-      WHEN '4h' THEN 58982400000 WHEN '1d' THEN 353894400000 END);
-END;
+${dropBlockOf("OLD")}END;
 `,
   },
   {

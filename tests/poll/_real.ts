@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { realPath } from "../_shared/real_data.ts";
+export { fakeFetch } from "../_shared/fake_fetch.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Json = any;
@@ -40,18 +41,6 @@ export function dexSearch(): Json {
     "utf8",
   ));
   return multi.search;
-}
-
-/** An injected fetch answering each request with `answer(url)` (a body or a Response). */
-export function fakeFetch(answer: (url: URL) => string | Response) {
-  const urls: URL[] = [];
-  const fetch = (u: string) => {
-    const url = new URL(u);
-    urls.push(url);
-    const a = answer(url);
-    return Promise.resolve(typeof a === "string" ? new Response(a) : a);
-  };
-  return { fetch, urls };
 }
 
 /** Pair addresses of the real search answer that pass the default universe rules. */

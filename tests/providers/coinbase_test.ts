@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { CoinbaseProvider } from "@lib/providers/coinbase.ts";
-import { ProviderError } from "@lib/providers/types.ts";
 import { realDataTest, realPath } from "../_shared/real_data.ts";
+import { fakeFetch, rejects } from "../_shared/fake_fetch.ts";
 
 // The recorded Coinbase Pro session (cryptofeed COINBASE.0) holds only /products and a config
 // line: no ticker or candles. The Advanced Trade candles (nautilus test_data, BTC-USD, Apr 2024)
@@ -17,27 +17,6 @@ const ADV_CANDLES = [
 
 const BASE = "http://127.0.0.1:9";
 const HOUR = 3_600_000;
-
-function fakeFetch(answer: (url: URL) => string | Response) {
-  const urls: URL[] = [];
-  const fetch = (u: string) => {
-    const url = new URL(u);
-    urls.push(url);
-    const a = answer(url);
-    return Promise.resolve(typeof a === "string" ? new Response(a) : a);
-  };
-  return { fetch, urls };
-}
-
-async function rejects(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ProviderError, `expected a ProviderError, got ${e}`);
-    return e;
-  }
-  assert.fail("expected a ProviderError, got a result");
-}
 
 /** An Exchange candles endpoint over a deterministic series: newest first, ≤ 300 rows. */
 function candleServer(firstListed: number) {

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { DexscreenerProvider } from "@lib/providers/dexscreener.ts";
-import { type DexPair, ProviderError } from "@lib/providers/types.ts";
+import type { DexPair } from "@lib/providers/types.ts";
 import { realDataTest, realPath } from "../_shared/real_data.ts";
+import { fakeFetch, rejects } from "../_shared/fake_fetch.ts";
 
 // Real Dexscreener answers (PROVENANCE.md, api_payloads/dexscreener): a /latest/dex/pairs
 // answer of Dec 2023 (7xck), a /latest/dex/tokens answer (fardint), and fardint's bundle of
@@ -14,27 +15,6 @@ const SINGLE = "7xck_raydium-executor_2023-12_latest_dex_pairs_solana_single.jso
 const TOKENS = "fardint_indexer-sdk_2025-11_latest_dex_tokens_USD1.json";
 const MULTI = "fardint_indexer-sdk_2025-11_multi_endpoint_USD1_solana.json";
 const BASE = "http://127.0.0.1:9";
-
-function fakeFetch(answer: (url: URL) => string | Response) {
-  const urls: URL[] = [];
-  const fetch = (u: string) => {
-    const url = new URL(u);
-    urls.push(url);
-    const a = answer(url);
-    return Promise.resolve(typeof a === "string" ? new Response(a) : a);
-  };
-  return { fetch, urls };
-}
-
-async function rejects(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ProviderError, `expected a ProviderError, got ${e}`);
-    return e;
-  }
-  assert.fail("expected a ProviderError, got a result");
-}
 
 // deno-lint-ignore no-explicit-any
 type Json = any;

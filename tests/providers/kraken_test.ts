@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { KrakenProvider } from "@lib/providers/kraken.ts";
-import { ProviderError } from "@lib/providers/types.ts";
 import { realDataTest, realPath } from "../_shared/real_data.ts";
+import { rejects } from "../_shared/fake_fetch.ts";
 
 // Real payloads: nautilus_trader Kraken test_data, live captures of Nov 2025 (PROVENANCE.md).
 const DIR = ["api_payloads", "kraken_coinbase_nautilus", "kraken"];
@@ -20,16 +20,6 @@ function fakeFetch(answer: (url: string) => string | Response) {
 }
 
 const BASE = "http://127.0.0.1:9";
-
-async function rejects(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ProviderError, `expected a ProviderError, got ${e}`);
-    return e;
-  }
-  assert.fail("expected a ProviderError, got a result");
-}
 
 realDataTest("kraken Ticker: the real payload yields c[0], b[0], a[0], v[1]", async () => {
   const raw = readReal("http_ticker.json");
