@@ -51,3 +51,20 @@ export { pearson } from "./pearson.ts";
 export { correlationMatrix, type CorrelationMatrixOptions } from "./correlation_matrix.ts";
 export { rollingBeta, type RollingBetaOptions } from "./rolling_beta.ts";
 export { rollingBetaCausal } from "./rolling_beta_causal.ts";
+export {
+  chiSquareCdf,
+  fCdf,
+  normalCdf,
+  normalQuantile,
+  studentTCdf,
+  studentTQuantile,
+} from "./distributions.ts";
+export { leastSquares, type LeastSquaresFit } from "./least_squares.ts";
+export {
+  neweyWest,
+  neweyWestDefaultLags,
+  type NeweyWestOptions,
+  type NeweyWestResult,
+} from "./newey_west.ts";
+export { benjaminiHochberg } from "./benjamini_hochberg.ts";
+export { benjaminiYekutieli } from "./benjamini_yekutieli.ts";
