@@ -28,6 +28,7 @@ import {
   runMain,
   UsageError,
 } from "./_cli.ts";
+import { backfillProgressText as progressText } from "./_backfill_progress.ts";
 
 const USAGE = `deno task backfill --venue VENUE --symbols LIST|top:N --freq F --since DATE [options]
 
@@ -57,26 +58,6 @@ function parseDate(flag: string, value: string): number {
     throw new UsageError(`--${flag} must be an ISO date like 2024-01-01, got "${value}"`);
   }
   return t;
-}
-
-function formatDuration(s: number): string {
-  if (!Number.isFinite(s)) return "?";
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = Math.floor(s % 60);
-  return h > 0 ? `${h}h${String(m).padStart(2, "0")}m` : m > 0 ? `${m}m${sec}s` : `${sec}s`;
-}
-
-/** The progress bar line: `[#####-----] done/total bars  pct  rate  ETA`. */
-function progressText(p: BackfillProgress, elapsedMs: number): string {
-  const frac = p.total > 0 ? Math.min(1, p.done / p.total) : 1;
-  const width = 24;
-  const fill = Math.round(frac * width);
-  const rate = elapsedMs > 0 ? p.done / (elapsedMs / 1000) : 0;
-  const eta = rate > 0 ? Math.max(0, p.total - p.done) / rate : Infinity;
-  return `backfill ${p.symbol} [${"#".repeat(fill)}${"-".repeat(width - fill)}] ` +
-    `${p.done}/${p.total} bars ${(frac * 100).toFixed(0)}% ` +
-    `${rate.toFixed(0)} bars/s ETA ${formatDuration(eta)} (${p.requests} requests)`;
 }
 
 async function main(args: string[]): Promise<number> {

@@ -506,6 +506,15 @@ export class BinanceRest implements CandleSource, TradeSource, SpotQuoteSource, 
     }));
   }
 
+  /**
+   * The exchange's clock (UTC ms; weight 1). A cheap call that also tells whether the venue
+   * answers at all: the demo probes it before choosing real data over the simulated market.
+   */
+  async fetchServerTime(): Promise<number> {
+    const { data } = await this.#get(this.#url("/time", {}), S.serverTime);
+    return data.serverTime;
+  }
+
   /** 24-hour rolling tickers of every symbol (weight 80 on spot, 40 on futures). */
   async fetchTickers24h(): Promise<BinanceTicker24h[]> {
     const { data } = await this.#get(this.#url("/ticker/24hr", {}), S.tickers24h);

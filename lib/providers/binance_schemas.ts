@@ -142,3 +142,6 @@ export const fundingRate = z.object({
 
 /** A page of funding rates. */
 export const fundingRates = z.array(fundingRate);
+
+/** `GET /api/v3/time` and `/fapi/v1/time`: the exchange clock in UTC ms. */
+export const serverTime = z.object({ serverTime: z.number().int().nonnegative() });

@@ -28,6 +28,11 @@ export interface DemoOptions {
   readonly git?: GitInfo;
   /** Called with a short line at each step (progress on stderr in the task). */
   readonly onProgress?: (line: string) => void;
+  /**
+   * Why the simulated market is used (e.g. `Binance did not answer within 3 s: ...`), shown in
+   * the report header after the data description.
+   */
+  readonly reason?: string;
 }
 
 export { DEMO_DEFAULTS } from "./demo_fill.ts";
@@ -97,7 +102,8 @@ export function runDemo(db: DatabaseSync, options: DemoOptions = {}): DemoResult
     betaWindow,
     seed,
     params: { seed, assets, days, betaWindow },
-    dataNote: `simulated market (offline), seed ${seed}`,
+    dataNote: `simulated market, seed ${seed}` +
+      (options.reason === undefined ? "" : ` (${options.reason})`),
     runId: options.runId,
     ...(options.projectDir === undefined ? {} : { projectDir: options.projectDir }),
     ...(options.git === undefined ? {} : { git: options.git }),

@@ -174,3 +174,59 @@ Deno.test("backfill task names an unknown flag and refuses a bad date", async ()
     assert.match(new TextDecoder().decode(out.stderr), re);
   }
 });
+
+realDataTest("backfill task --symbols top:N picks the top pairs by 24h quote volume", async () => {
+  // The fake exchange's whole-market ticker is built from the real hourly files at the captured
+  // server time (2021-10-10); the expected ranking is computed here from the same files.
+  const ex = await startFakeExchange({ wholeMarket: true });
+  const dir = Deno.makeTempDirSync({ prefix: "cryptolab-backfill-top-" });
+  try {
+    const tickers = (await (await fetch(`${ex.url}/api/v3/ticker/24hr`)).json()) as Array<
+      { symbol: string; quoteVolume: string }
+    >;
+    const expected = tickers
+      .filter((t) => t.symbol.endsWith("USDT") && t.symbol !== "USDCUSDT")
+      .sort((a, b) => Number(b.quoteVolume) - Number(a.quoteVolume))
+      .slice(0, 3)
+      .map((t) => t.symbol);
+    assert.equal(expected.length, 3);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "tasks/backfill.ts",
+        "--venue",
+        "binance",
+        "--symbols",
+        "top:3",
+        "--freq",
+        "1h",
+        "--since",
+        "2021-10-01",
+        "--until",
+        "2021-10-03",
+        "--db",
+        `${dir}/top.db`,
+      ],
+      env: { CRYPTOLAB_BINANCE_URL: ex.url, NO_COLOR: "1" },
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, text);
+    assert.match(text, new RegExp(`top:3 by 24h quote volume: ${expected.join(", ")}\\n`));
+    const { db, close } = openStore(`${dir}/top.db`);
+    try {
+      for (const symbol of expected) {
+        const all = rowsIn(realHourlyRows(symbol), Date.UTC(2021, 9, 1), Date.UTC(2021, 9, 3));
+        assert.equal(all.length, 48);
+        assertStoredEqual(db, symbol, all);
+      }
+    } finally {
+      close();
+    }
+  } finally {
+    await ex.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -6,7 +6,7 @@
  * @module
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { REAL_DATA_DIR } from "../_shared/real_data.ts";
 import {
   type AggTradeColumns,
@@ -18,6 +18,7 @@ import { FaultController, type FaultRule } from "./faults.ts";
 import { INTERVAL_MS, klinesSlice, type OhlcvRows, toBinanceKlines } from "./klines.ts";
 import { findPayload, loadPayloadIndex } from "./payloads.ts";
 import { WsFrameStore } from "./ws_frames.ts";
+import { tickers24hAt, type UniverseSymbol, widenExchangeInfo } from "./universe.ts";
 import { WsReplayServer } from "./ws_server.ts";
 
 /** Options of {@link startFakeExchange}; every field has a default. */
@@ -40,6 +41,13 @@ export interface FakeExchangeOptions {
    * freqtrade's `XRP_ETH-trades.json.gz`.
    */
   readonly aggTradeFiles?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Serve the whole-market endpoints that `top:N` needs (`/api/v3/ticker/24hr` without a
+   * symbol, and an `exchangeInfo` listing every symbol with hourly klines), built from the real
+   * OHLCV files at the captured server time (see `universe.ts`). Default false: the captured
+   * `exchangeInfo` (two symbols) is served as recorded.
+   */
+  readonly wholeMarket?: boolean | undefined;
 }
 
 /** One recorded request (`method` is `WS` for a WebSocket connection). */
@@ -274,8 +282,43 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
     return json(200, aggTradesPage(cols, { fromId, startTime, endTime, limit }, spot));
   };
 
+  let wholeMarket: { tickers: string; exchangeInfo: string } | undefined;
+  const market = () => {
+    if (wholeMarket) return wholeMarket;
+    const symbols: UniverseSymbol[] = [];
+    for (const [key, file] of ohlcvFiles) {
+      const m = /^([A-Z0-9]+)_([A-Z0-9]+)-1h\.json$/.exec(basename(file));
+      if (!key.endsWith(":1h") || !m) continue;
+      let rows = ohlcvCache.get(file);
+      if (!rows) {
+        rows = JSON.parse(readFileSync(file, "utf8")) as OhlcvRows;
+        ohlcvCache.set(file, rows);
+      }
+      symbols.push({ symbol: m[1]! + m[2]!, baseAsset: m[1]!, quoteAsset: m[2]!, hourly: rows });
+    }
+    const time = findPayload(payloads, "/api/v3/time", "");
+    const info = findPayload(payloads, "/api/v3/exchangeInfo", "");
+    if (!time || !info) {
+      throw new Error("fake exchange: the captured time/exchangeInfo are missing");
+    }
+    const serverTime = (JSON.parse(time.body) as { serverTime: number }).serverTime;
+    wholeMarket = {
+      tickers: JSON.stringify(tickers24hAt(symbols, serverTime)),
+      exchangeInfo: widenExchangeInfo(info.body, symbols),
+    };
+    return wholeMarket;
+  };
+
   const normal = (path: string, search: string): Response => {
     const p = new URLSearchParams(search);
+    if (options.wholeMarket && path === "/api/v3/ticker/24hr" && !p.has("symbol")) {
+      return new Response(market().tickers, { headers: { "content-type": "application/json" } });
+    }
+    if (options.wholeMarket && path === "/api/v3/exchangeInfo") {
+      return new Response(market().exchangeInfo, {
+        headers: { "content-type": "application/json" },
+      });
+    }
     if (path === "/api/v3/klines" || path === "/fapi/v1/klines") return klines(path, p);
     if (path === "/api/v3/aggTrades" || path === "/fapi/v1/aggTrades") return aggTrades(path, p);
     const hit = findPayload(payloads, path, search);
