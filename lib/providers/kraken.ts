@@ -3,8 +3,10 @@
  * `since` cursor.
  *
  * Kraken answers HTTP 200 even for errors and wraps everything as `{error: [...], result}`: a
- * non-empty `error` array becomes a {@link ProviderError} (`rate_limited` for Kraken's
- * "too many requests" family, `http` otherwise). Results are keyed by Kraken's own pair name
+ * non-empty `error` array becomes a {@link ProviderError}: `rate_limited` for Kraken's
+ * "too many requests" family; `http` with status 503 (so retryable) for `EService:*`
+ * (`Unavailable`, `Busy`, `Deadline elapsed`: the service, not the request, failed); `http` with
+ * status 400 (not retryable) for everything else, such as `EQuery:Unknown asset pair`. Results are keyed by Kraken's own pair name
  * (`XXBTZUSD` for a request of `XBTUSD`); the symbol is returned as the caller spelled it.
  * Base URL: `CRYPTOLAB_KRAKEN_URL`, default `https://api.kraken.com`.
  *
@@ -64,6 +66,7 @@ const tradeRow = z.tuple(
 const tradeRows = z.array(tradeRow);
 const tradeLast = z.union([z.string().regex(/^\d+$/), z.number().int()]);
 const RATE_LIMITED = /^(EGeneral:Too many requests|EAPI:Rate limit exceeded)/;
+const SERVICE_DOWN = /^EService:/;
 
 /**
  * Kraken spot market data: quotes, candles and trades of the public API.
@@ -108,8 +111,12 @@ export class KrakenProvider implements SpotQuoteSource, CandleSource, TradeSourc
     });
     if (data.error.length > 0) {
       const message = `Kraken error: ${data.error.join("; ")}`;
-      const kind = data.error.some((e) => RATE_LIMITED.test(e)) ? "rate_limited" : "http";
-      throw new ProviderError(PROVIDER, kind, url, message, { raw });
+      if (data.error.some((e) => RATE_LIMITED.test(e))) {
+        throw new ProviderError(PROVIDER, "rate_limited", url, message, { raw });
+      }
+      // Kraken sends these with HTTP 200; the equivalent HTTP status decides retryability.
+      const status = data.error.some((e) => SERVICE_DOWN.test(e)) ? 503 : 400;
+      throw new ProviderError(PROVIDER, "http", url, message, { status, raw });
     }
     const result = parsePart(z.record(z.string(), z.unknown()), data.result, url, raw, "result");
     return { url, raw, result };

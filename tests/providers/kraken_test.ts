@@ -193,16 +193,21 @@ Deno.test("kraken Trades: an empty page has no next cursor", async () => {
 });
 
 Deno.test("kraken error arrays become ProviderErrors, rate limits as rate_limited", async () => {
-  const cases: [string, string][] = [
-    ["EQuery:Unknown asset pair", "http"],
-    ["EGeneral:Too many requests", "rate_limited"],
-    ["EAPI:Rate limit exceeded", "rate_limited"],
+  // Kraken sends all of these with HTTP 200 (docs.kraken.com, "REST API: errors").
+  const cases: [string, string, boolean][] = [
+    ["EQuery:Unknown asset pair", "http", false],
+    ["EGeneral:Too many requests", "rate_limited", true],
+    ["EAPI:Rate limit exceeded", "rate_limited", true],
+    ["EService:Unavailable", "http", true],
+    ["EService:Busy", "http", true],
+    ["EService:Deadline elapsed", "http", true],
   ];
-  for (const [msg, kind] of cases) {
+  for (const [msg, kind, retryable] of cases) {
     const body = JSON.stringify({ error: [msg] });
     const kraken = new KrakenProvider({ fetch: fakeFetch(() => body).fetch, baseUrl: BASE });
     const e = await rejects(kraken.fetchQuotes(["NOPEUSD"]));
     assert.equal(e.kind, kind, msg);
+    assert.equal(e.retryable, retryable, msg);
     assert.equal(e.provider, "kraken");
     assert.ok(e.message.includes(msg), e.message);
     assert.equal(e.detail.raw, body);
