@@ -68,3 +68,16 @@ export {
 } from "./newey_west.ts";
 export { benjaminiHochberg } from "./benjamini_hochberg.ts";
 export { benjaminiYekutieli } from "./benjamini_yekutieli.ts";
+export {
+  johansen,
+  type JohansenCriticalValues,
+  type JohansenOptions,
+  type JohansenResult,
+} from "./johansen.ts";
+export { halfLife, type HalfLifeResult } from "./half_life.ts";
+export {
+  varianceRatio,
+  type VarianceRatioOptions,
+  type VarianceRatioResult,
+} from "./variance_ratio.ts";
+export { expectedRescaledRange, hurst, type HurstOptions, type HurstResult } from "./hurst.ts";
