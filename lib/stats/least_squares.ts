@@ -74,9 +74,16 @@ export function leastSquares(
   let maxDiag = 0;
   for (let j = 0; j < k; j++) {
     const off = j * n;
-    let norm = 0;
-    for (let i = j; i < n; i++) norm = Math.hypot(norm, a[off + i]!);
-    if (norm === 0) return null;
+    // Scaled 2-norm: overflow/underflow-safe like Math.hypot, without its per-element cost.
+    let scale = 0;
+    for (let i = j; i < n; i++) scale = Math.max(scale, Math.abs(a[off + i]!));
+    if (scale === 0 || !Number.isFinite(scale)) return null;
+    let ss = 0;
+    for (let i = j; i < n; i++) {
+      const v = a[off + i]! / scale;
+      ss += v * v;
+    }
+    const norm = scale * Math.sqrt(ss);
     const alpha = a[off + j]! > 0 ? -norm : norm;
     // v = x - alpha e1, stored in place of the column below the diagonal.
     a[off + j] = a[off + j]! - alpha;
