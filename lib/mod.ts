@@ -30,3 +30,4 @@ export * from "./sim/mod.ts";
 export * from "./report/mod.ts";
 export * from "./display/mod.ts";
 export * from "./providers/mod.ts";
+export * from "./research/mod.ts";

@@ -227,6 +227,71 @@ CREATE TABLE dex_universe_churn (
 CREATE INDEX dex_universe_churn_by_time ON dex_universe_churn (ts);
 `,
   },
+  {
+    // Factor-model runs (lib/materialize/factors.ts). A run is identified by `run_id`, the
+    // SHA-256 of the canonical JSON of {dataset fingerprint, parameters, model version}, so the
+    // same inputs always map to the same run and a second materialization is a no-op.
+    // Provenance: the run row holds the dataset fingerprint, the parameters and the code
+    // version; `source` names the materializer and `ingest_run_id` the task run that wrote it,
+    // as bars carry `source` and `run_id`. The run row and all of its rows are written in one
+    // transaction, so a run is either complete or absent. NaN is stored as NULL; grid points
+    // without a fit are not stored.
+    //
+    // The per-bar tables reference the run by `run_key`, the run row's integer key, not by the
+    // 64-character `run_id`: measured on the 126-asset hourly NFI universe (584,552 rows in
+    // each table), the text key made a run 148 MB and its write 10.3 s; the integer key 59 MB
+    // and 7.5 s. Join on run_key (or use lib/store/factors.ts) to select by run_id.
+    version: 4,
+    name: "factor model runs, betas and residual returns",
+    sql: `
+CREATE TABLE factor_runs (
+  run_key INTEGER PRIMARY KEY,
+  run_id TEXT NOT NULL UNIQUE CHECK (length(run_id) = 64),
+  created_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
+  venue TEXT NOT NULL,
+  freq TEXT NOT NULL CHECK (freq IN ('1s', '1m', '5m', '15m', '1h', '4h', '1d')),
+  window_bars INTEGER NOT NULL CHECK (window_bars >= 2),
+  min_obs INTEGER NOT NULL,
+  causal INTEGER NOT NULL CHECK (causal IN (0, 1)),
+  factors TEXT NOT NULL,
+  params TEXT NOT NULL,
+  dataset_sha256 TEXT NOT NULL,
+  dataset_rows INTEGER NOT NULL,
+  first_ts INTEGER,
+  last_ts INTEGER,
+  assets INTEGER NOT NULL,
+  model_version TEXT NOT NULL,
+  code_version TEXT,
+  source TEXT NOT NULL,
+  ingest_run_id INTEGER REFERENCES ingest_runs (run_id),
+  beta_rows INTEGER NOT NULL DEFAULT 0,
+  residual_rows INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX factor_runs_by_dataset ON factor_runs (venue, freq, created_at);
+
+CREATE TABLE factor_betas (
+  run_key INTEGER NOT NULL REFERENCES factor_runs (run_key) ON DELETE CASCADE,
+  asset TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  alpha REAL,
+  beta_btc REAL,
+  beta_eth REAL,
+  r_squared REAL,
+  nobs INTEGER NOT NULL,
+  PRIMARY KEY (run_key, asset, ts)
+) WITHOUT ROWID;
+
+CREATE TABLE residual_returns (
+  run_key INTEGER NOT NULL REFERENCES factor_runs (run_key) ON DELETE CASCADE,
+  asset TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  residual REAL,
+  PRIMARY KEY (run_key, asset, ts)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -17,3 +17,4 @@ export * from "./runs.ts";
 export * from "./instruments.ts";
 export * from "./provider_health.ts";
 export * from "./snapshots.ts";
+export * from "./factors.ts";

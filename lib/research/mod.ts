@@ -1,0 +1,15 @@
+/**
+ * Research steps composed from `lib/stats`: the factor model (rolling betas to BTC and ETH,
+ * causal residual returns), cross-sectional transforms and forward returns, signal validation
+ * (information coefficient, decay, quantile returns, turnover) with a library of causal
+ * signals, and pairs trading (hedge ratios, spread z-scores, cointegration screening with FDR).
+ *
+ * Every function takes plain typed arrays or a `Panel` (asset-major `Float64Array[]` on one
+ * time grid, NaN = missing) and returns named objects; nothing here reads or writes the store.
+ *
+ * @module
+ */
+export * from "./factor_model.ts";
+export * from "./factor_assets.ts";
+export * from "./factor_summary.ts";
+export * from "./pairs/mod.ts";

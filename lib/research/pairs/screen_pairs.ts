@@ -1,0 +1,339 @@
+/**
+ * Engle-Granger screening of every pair of a universe, with false-discovery-rate control.
+ *
+ * @module
+ */
+import { adf, type AdfAutolag } from "@lib/stats/adf.ts";
+import { benjaminiHochberg } from "@lib/stats/benjamini_hochberg.ts";
+import { benjaminiYekutieli } from "@lib/stats/benjamini_yekutieli.ts";
+import { engleGranger } from "@lib/stats/engle_granger.ts";
+import { halfLife } from "@lib/stats/half_life.ts";
+import { pearson } from "@lib/stats/pearson.ts";
+
+/** Options of {@link screenPairs}. */
+export interface ScreenPairsOptions {
+  /**
+   * Minimum bars where both assets are finite for a pair to be tested (default 100). Pairs
+   * with less overlap are skipped: not tested and not counted in the FDR adjustment.
+   */
+  readonly minOverlap?: number;
+  /** Deterministic terms of the cointegrating regression (default `"c"`, statsmodels `coint`). */
+  readonly trend?: "c" | "ct" | "ctt" | "n";
+  /** Lag selection of the ADF on the residuals (default `"aic"`). */
+  readonly autolag?: AdfAutolag;
+  /** Maximum ADF lag (default: statsmodels' rule for each pair's number of bars). */
+  readonly maxlag?: number;
+  /**
+   * False-discovery-rate adjustment across every test run: `"bh"` Benjamini-Hochberg
+   * (default; valid for independent or positively dependent tests) or `"by"`
+   * Benjamini-Yekutieli (valid under any dependence, more conservative).
+   */
+  readonly fdr?: "bh" | "by";
+  /** The FDR level for `rejectedAtAlpha` (default 0.05). */
+  readonly alpha?: number;
+  /** Return only the best `maxPairs` pairs (the adjustment still counts every test). */
+  readonly maxPairs?: number;
+  /**
+   * `false` (default): one test per pair, y = the asset earlier in the input order, x = the
+   * later one (statsmodels `coint(y, x)` for `itertools.combinations`). `true`: both
+   * directions are tested (Engle-Granger is not symmetric), the stronger is kept, and BOTH
+   * count as tests in the FDR adjustment (`tested` = 2 x pairs), which is the honest price of
+   * choosing the better of two.
+   */
+  readonly bothDirections?: boolean;
+}
+
+/** One screened pair. */
+export interface ScreenedPair {
+  /** Dependent asset of the reported test (the spread is `y - hedgeRatio x - intercept`). */
+  readonly y: string;
+  /** Regressor asset of the reported test. */
+  readonly x: string;
+  /** Column of y in the input. */
+  readonly yIndex: number;
+  /** Column of x in the input. */
+  readonly xIndex: number;
+  /** Engle-Granger ADF statistic of the residuals. */
+  readonly statistic: number;
+  /** MacKinnon cointegration p-value (unadjusted). */
+  readonly pValue: number;
+  /** FDR-adjusted p-value (BH or BY across every test run): compare it with alpha. */
+  readonly adjustedPValue: number;
+  /** OLS hedge ratio of log y on log x. */
+  readonly hedgeRatio: number;
+  /** Intercept of the cointegrating regression. */
+  readonly intercept: number;
+  /** Half-life of the spread in bars (AR(1), `halfLife`); Infinity without mean reversion. */
+  readonly halfLife: number;
+  /** Correlation of the two assets' one-bar log returns (pairwise complete bars). */
+  readonly returnCorrelation: number;
+  /** Bars where both assets are finite (the test's sample). */
+  readonly nobs: number;
+  /** ADF lags chosen on the residuals. */
+  readonly usedLag: number;
+}
+
+/** What {@link screenPairs} returns. */
+export interface ScreenPairsResult {
+  /** Tested pairs sorted by p-value, best first (at most `maxPairs`). */
+  readonly pairs: ScreenedPair[];
+  /** Number of tests run and adjusted for (pairs, or 2 x pairs with `bothDirections`). */
+  readonly tested: number;
+  /** Pairs not tested: too little overlap, or both assets look stationary (see below). */
+  readonly skipped: number;
+  /**
+   * Assets whose own log price rejects a unit root (ADF "c"/"aic" p < 0.01), such as
+   * stablecoins; pairs of two of them are skipped (a spread of stationary series is stationary
+   * by construction). Empty for an ordinary universe.
+   */
+  readonly stationaryAssets: string[];
+  /** Number of pairs whose adjusted p-value is at most alpha. */
+  readonly rejectedAtAlpha: number;
+  /** The adjustment used. */
+  readonly fdr: "bh" | "by";
+  /** The FDR level used. */
+  readonly alpha: number;
+}
+
+/** ADF p-value threshold under which a series looks stationary (engleGranger's own rule). */
+const STATIONARY_P = 0.01;
+
+/**
+ * Screen all n (n - 1) / 2 pairs of a universe for cointegration and report p-values adjusted
+ * for the number of tests. With 126 assets there are 7,875 pairs: at a 5% level about 394
+ * "cointegrated" pairs appear among random walks by chance alone, so read `adjustedPValue`
+ * (Benjamini-Hochberg by default), never the raw p-value, when choosing pairs.
+ *
+ * Per pair, on the bars where both log prices are finite (statsmodels: `df[[a, b]].dropna()`),
+ * `engleGranger` (statsmodels 0.13.5 `coint(y, x, trend, autolag="aic")`) gives the statistic,
+ * p-value, OLS hedge ratio and intercept; `halfLife` of its residuals gives the half-life; the
+ * correlation of one-bar log returns on the original grid (NaN across gaps) is reported
+ * alongside. Engle-Granger is asymmetric: by default y is the asset earlier in the input
+ * order; see `bothDirections`.
+ *
+ * **Inputs are log prices**, one `Float64Array` per asset on a common time grid (a panel's
+ * `close.map(c => c.map(Math.log))`), NaN where a bar is missing. Returns are refused with
+ * `engleGranger`'s explanation: to avoid two extra ADF fits per pair, each asset is checked
+ * once (ADF "c"/"aic" on its finite bars, `engleGranger`'s own rule). When every asset looks
+ * stationary the input is returns, not log prices: the first pair goes to `engleGranger` with
+ * its refusal on, and its error, prefixed with the pair's names, is thrown. When only some do
+ * (stablecoins, a pegged token), pairs of two of them are skipped and listed in
+ * `stationaryAssets`; their pairs with integrated assets are tested as usual.
+ *
+ * Cost: O(P (n + maxlag^3)) for P pairs of n bars (one `engleGranger` each), plus O(P log P)
+ * for the adjustment. References: Engle and Granger (1987); Benjamini and Hochberg (1995); for
+ * the practice, Gatev, Goetzmann and Rouwenhorst, "Pairs Trading", RFS 19(3), 2006.
+ *
+ * @example A planted pair stands out among random walks
+ * ```ts
+ * import { screenPairs } from "@lib/research/pairs/screen_pairs.ts";
+ * import { createRng } from "@lib/stats/rng.ts";
+ * import assert from "node:assert/strict";
+ * const rng = createRng(3);
+ * const n = 1500;
+ * const walks = Array.from({ length: 4 }, () => {
+ *   const a = new Float64Array(n);
+ *   for (let t = 1; t < n; t++) a[t] = a[t - 1]! + 0.01 * rng.normal();
+ *   return a;
+ * });
+ * let e = 0;
+ * const twin = walks[0]!.map((v) => (e = 0.7 * e + 0.004 * rng.normal(), 0.5 + 0.8 * v + e));
+ * const r = screenPairs([...walks, twin], ["A", "B", "C", "D", "A2"]);
+ * assert.equal(r.tested, 10);
+ * const best = r.pairs[0]!;
+ * assert.deepEqual([best.y, best.x], ["A", "A2"]);
+ * assert.ok(best.adjustedPValue < 0.01 && Math.abs(1 / best.hedgeRatio - 0.8) < 0.05);
+ * ```
+ */
+export function screenPairs(
+  logPrices: readonly Float64Array[],
+  names: readonly string[],
+  options: ScreenPairsOptions = {},
+): ScreenPairsResult {
+  const what = "Cannot screen pairs";
+  const a = logPrices.length;
+  if (names.length !== a) {
+    throw new RangeError(
+      `${what}: ${a} series but ${names.length} names; pass one name per series`,
+    );
+  }
+  if (new Set(names).size !== a) {
+    throw new RangeError(`${what}: names must be unique`);
+  }
+  const n = a > 0 ? logPrices[0]!.length : 0;
+  for (let i = 0; i < a; i++) {
+    if (logPrices[i]!.length !== n) {
+      throw new RangeError(
+        `${what}: ${names[i]} has ${logPrices[i]!.length} bars, ${names[0]} has ${n}; ` +
+          `put every asset on one time grid (NaN where a bar is missing)`,
+      );
+    }
+  }
+  const minOverlap = options.minOverlap ?? 100;
+  if (!Number.isInteger(minOverlap) || minOverlap < 20) {
+    throw new RangeError(`${what}: minOverlap must be an integer >= 20, got ${minOverlap}`);
+  }
+  const fdr = options.fdr ?? "bh";
+  if (fdr !== "bh" && fdr !== "by") {
+    throw new RangeError(`${what}: fdr must be "bh" or "by", got ${JSON.stringify(fdr)}`);
+  }
+  const alpha = options.alpha ?? 0.05;
+  if (!(alpha > 0 && alpha < 1)) {
+    throw new RangeError(`${what}: alpha must be in (0, 1), got ${alpha}`);
+  }
+  const maxPairs = options.maxPairs ?? Infinity;
+  if (!(maxPairs >= 0) || (Number.isFinite(maxPairs) && !Number.isInteger(maxPairs))) {
+    throw new RangeError(`${what}: maxPairs must be a non-negative integer, got ${maxPairs}`);
+  }
+  const both = options.bothDirections ?? false;
+  const egOptions = {
+    trend: options.trend ?? "c",
+    autolag: options.autolag === undefined ? "aic" : options.autolag,
+    ...(options.maxlag === undefined ? {} : { maxlag: options.maxlag }),
+  } as const;
+
+  // Once per asset: one-bar log returns on the grid, and whether the series looks stationary.
+  const returns = logPrices.map((p) => {
+    const r = new Float64Array(n).fill(NaN);
+    for (let t = 1; t < n; t++) r[t] = p[t]! - p[t - 1]!;
+    return r;
+  });
+  const stationary = new Uint8Array(a);
+  let judged = 0, stationaryCount = 0;
+  for (let i = 0; i < a; i++) {
+    const v = looksStationary(logPrices[i]!, minOverlap);
+    if (v !== null) judged++;
+    if (v === true) {
+      stationary[i] = 1;
+      stationaryCount++;
+    }
+  }
+  // Every asset stationary: returns were passed. Let engleGranger refuse with its reason.
+  const allStationary = judged >= 2 && stationaryCount === judged;
+
+  interface Test {
+    y: number;
+    x: number;
+    statistic: number;
+    pValue: number;
+    hedgeRatio: number;
+    intercept: number;
+    halfLife: number;
+    usedLag: number;
+  }
+  const tests: Test[] = [];
+  const pairOf: number[] = []; // test -> pair
+  const pairCorr: number[] = [], pairNobs: number[] = [];
+  let skipped = 0;
+  const yBuf = new Float64Array(n), xBuf = new Float64Array(n);
+  const runTest = (yi: number, xi: number, m: number): Test => {
+    const py = logPrices[yi]!, px = logPrices[xi]!;
+    for (let t = 0, k = 0; t < n; t++) {
+      const u = py[t]!, v = px[t]!;
+      if (Number.isFinite(u) && Number.isFinite(v)) {
+        yBuf[k] = u;
+        xBuf[k++] = v;
+      }
+    }
+    const refuse = allStationary && stationary[yi] === 1 && stationary[xi] === 1;
+    let r;
+    try {
+      r = engleGranger(yBuf.subarray(0, m), xBuf.subarray(0, m), {
+        ...egOptions,
+        allowStationaryInputs: !refuse,
+      });
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new RangeError(`${what}: pair ${names[yi]} ~ ${names[xi]}: ${msg}`, { cause: e });
+    }
+    return {
+      y: yi,
+      x: xi,
+      statistic: r.statistic,
+      pValue: r.pValue,
+      hedgeRatio: r.hedgeRatio,
+      intercept: r.intercept,
+      halfLife: halfLife(r.residuals).halfLife,
+      usedLag: r.usedLag,
+    };
+  };
+  for (let i = 0; i < a; i++) {
+    const pi = logPrices[i]!;
+    for (let j = i + 1; j < a; j++) {
+      const pj = logPrices[j]!;
+      let m = 0;
+      for (let t = 0; t < n; t++) if (Number.isFinite(pi[t]!) && Number.isFinite(pj[t]!)) m++;
+      if (m < minOverlap || (!allStationary && stationary[i] === 1 && stationary[j] === 1)) {
+        skipped++;
+        continue;
+      }
+      const pair = pairCorr.length;
+      pairCorr.push(pearson(returns[i]!, returns[j]!));
+      pairNobs.push(m);
+      tests.push(runTest(i, j, m));
+      pairOf.push(pair);
+      if (both) {
+        tests.push(runTest(j, i, m));
+        pairOf.push(pair);
+      }
+    }
+  }
+  const p = Float64Array.from(tests, (t) => t.pValue);
+  const adjusted = fdr === "bh" ? benjaminiHochberg(p) : benjaminiYekutieli(p);
+  // Keep one test per pair: the one with the smaller p-value (its adjusted value is then the
+  // smaller one too, the step-up adjustment being monotone in p).
+  const keep: number[] = [];
+  for (let k = 0; k < tests.length; k++) {
+    if (!both) keep.push(k);
+    else if (k % 2 === 1) {
+      const f = k - 1;
+      keep.push(!(tests[k]!.pValue < tests[f]!.pValue) ? f : k);
+    }
+  }
+  keep.sort((u, v) => (p[u]! - p[v]!) || (adjusted[u]! - adjusted[v]!) || (u - v));
+  let rejectedAtAlpha = 0;
+  for (const k of keep) if (adjusted[k]! <= alpha) rejectedAtAlpha++;
+  const pairs: ScreenedPair[] = [];
+  for (const k of keep.slice(0, Math.min(keep.length, maxPairs))) {
+    const t = tests[k]!;
+    const pair = pairOf[k]!;
+    pairs.push({
+      y: names[t.y]!,
+      x: names[t.x]!,
+      yIndex: t.y,
+      xIndex: t.x,
+      statistic: t.statistic,
+      pValue: t.pValue,
+      adjustedPValue: adjusted[k]!,
+      hedgeRatio: t.hedgeRatio,
+      intercept: t.intercept,
+      halfLife: t.halfLife,
+      returnCorrelation: pairCorr[pair]!,
+      nobs: pairNobs[pair]!,
+      usedLag: t.usedLag,
+    });
+  }
+  const stationaryAssets = names.filter((_, i) => stationary[i] === 1);
+  return { pairs, tested: tests.length, skipped, stationaryAssets, rejectedAtAlpha, fdr, alpha };
+}
+
+/**
+ * ADF ("c", "aic") of the finite bars of one asset: true when p < 0.01 (it looks like returns),
+ * null when it cannot be judged (too short or constant).
+ */
+function looksStationary(series: Float64Array, minOverlap: number): boolean | null {
+  let m = 0;
+  for (let t = 0; t < series.length; t++) if (Number.isFinite(series[t]!)) m++;
+  if (m < minOverlap) return null; // never tested in a pair anyway
+  const v = new Float64Array(m);
+  for (let t = 0, k = 0; t < series.length; t++) {
+    if (Number.isFinite(series[t]!)) v[k++] = series[t]!;
+  }
+  let min = Infinity, max = -Infinity;
+  for (let k = 0; k < m; k++) {
+    if (v[k]! < min) min = v[k]!;
+    if (v[k]! > max) max = v[k]!;
+  }
+  if (!(max > min)) return null;
+  return adf(v, { regression: "c", autolag: "aic" }).pValue < STATIONARY_P;
+}
