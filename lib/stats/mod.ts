@@ -81,3 +81,11 @@ export {
   type VarianceRatioResult,
 } from "./variance_ratio.ts";
 export { expectedRescaledRange, hurst, type HurstOptions, type HurstResult } from "./hurst.ts";
+export { ols, type OlsOptions, type OlsResult } from "./ols.ts";
+export { rollingOls, type RollingOlsOptions, type RollingOlsResult } from "./rolling_ols.ts";
+export { huber, type HuberOptions, type HuberResult } from "./huber.ts";
+export {
+  recursiveLeastSquares,
+  type RecursiveLeastSquaresOptions,
+  type RecursiveLeastSquaresResult,
+} from "./recursive_least_squares.ts";
