@@ -89,3 +89,23 @@ export {
   type RecursiveLeastSquaresOptions,
   type RecursiveLeastSquaresResult,
 } from "./recursive_least_squares.ts";
+export {
+  adf,
+  type AdfAutolag,
+  type AdfOptions,
+  type AdfRegression,
+  type AdfResult,
+} from "./adf.ts";
+export { kpss, type KpssOptions, type KpssResult } from "./kpss.ts";
+export {
+  engleGranger,
+  type EngleGrangerOptions,
+  type EngleGrangerResult,
+  STATIONARY_INPUT_P,
+} from "./engle_granger.ts";
+export {
+  type CriticalValueTriple,
+  mackinnoncrit,
+  mackinnonp,
+  type MacKinnonRegression,
+} from "./mackinnon.ts";

@@ -6,7 +6,7 @@
 import { adf, type AdfAutolag } from "@lib/stats/adf.ts";
 import { benjaminiHochberg } from "@lib/stats/benjamini_hochberg.ts";
 import { benjaminiYekutieli } from "@lib/stats/benjamini_yekutieli.ts";
-import { engleGranger } from "@lib/stats/engle_granger.ts";
+import { engleGranger, STATIONARY_INPUT_P } from "@lib/stats/engle_granger.ts";
 import { halfLife } from "@lib/stats/half_life.ts";
 import { pearson } from "@lib/stats/pearson.ts";
 
@@ -82,7 +82,7 @@ export interface ScreenPairsResult {
   /** Pairs not tested: too little overlap, or both assets look stationary (see below). */
   readonly skipped: number;
   /**
-   * Assets whose own log price rejects a unit root (ADF "c"/"aic" p < 0.01), such as
+   * Assets whose own log price rejects a unit root (ADF "c"/"aic" p < 0.001, engleGranger's `STATIONARY_INPUT_P`), such as
    * stablecoins; pairs of two of them are skipped (a spread of stationary series is stationary
    * by construction). Empty for an ordinary universe.
    */
@@ -94,9 +94,6 @@ export interface ScreenPairsResult {
   /** The FDR level used. */
   readonly alpha: number;
 }
-
-/** ADF p-value threshold under which a series looks stationary (engleGranger's own rule). */
-const STATIONARY_P = 0.01;
 
 /**
  * Screen all n (n - 1) / 2 pairs of a universe for cointegration and report p-values adjusted
@@ -335,5 +332,5 @@ function looksStationary(series: Float64Array, minOverlap: number): boolean | nu
     if (v[k]! > max) max = v[k]!;
   }
   if (!(max > min)) return null;
-  return adf(v, { regression: "c", autolag: "aic" }).pValue < STATIONARY_P;
+  return adf(v, { regression: "c", autolag: "aic" }).pValue < STATIONARY_INPUT_P;
 }
