@@ -13,3 +13,12 @@ export * from "./factor_model.ts";
 export * from "./factor_assets.ts";
 export * from "./factor_summary.ts";
 export * from "./pairs/mod.ts";
+export { forwardReturns, forwardReturnsFromCloses } from "./forward_returns.ts";
+export {
+  neutralizeCrossSection,
+  type OrthogonalizedSignals,
+  orthogonalizeSignals,
+  type OrthogonalizeSignalsOptions,
+  winsorizeCrossSection,
+  zscoreCrossSection,
+} from "./cross_section.ts";

@@ -109,3 +109,7 @@ export {
   mackinnonp,
   type MacKinnonRegression,
 } from "./mackinnon.ts";
+export { winsorize, type WinsorizeOptions } from "./winsorize.ts";
+export { zscore, type ZscoreOptions } from "./zscore.ts";
+export { neutralize, type NeutralizeOptions } from "./neutralize.ts";
+export { orthogonalize } from "./orthogonalize.ts";
