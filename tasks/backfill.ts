@@ -10,16 +10,31 @@
  * committed, the run is marked `interrupted`, exit 0. Exit 1 when a symbol could not be
  * completed (its reason is printed; a bad payload is in `quarantine`); re-running resumes.
  *
+ * Every request pays its published weight to the venue's rate limiter (Binance's used-weight
+ * header tightens it), and the venue's circuit breaker is kept in `provider_health`, so a
+ * re-run right after repeated failures waits for the cool-down instead of hammering the venue.
+ * Retry and breaker settings come from the providers config (`--providers`,
+ * `CRYPTOLAB_PROVIDERS`, `config/providers.json`, else the defaults of
+ * `lib/providers/chain_config.ts`).
+ *
  * @module
  */
 import { type Freq, FREQS } from "@lib/core/freq.ts";
 import {
   backfill,
   BACKFILL_VENUES,
-  type BackfillProgress,
+  type BackfillVenue,
   candleSourceFor,
   topBinanceSymbols,
 } from "@lib/ingest/backfill.ts";
+import {
+  type ChainConfig,
+  loadChainConfig,
+  persistentBreaker,
+  venueGate,
+} from "@lib/providers/chain_config.ts";
+import { createRateLimiterPool } from "@lib/providers/rate_limiter.ts";
+import { providerHealthStore } from "@lib/store/provider_health.ts";
 import {
   openTaskStore,
   parseFlags,
@@ -42,6 +57,8 @@ Fetch candles from a venue's public API into the store, resuming where the store
   --since DATE    first bar, ISO date or time in UTC (2024-01-01, 2024-01-01T12:00:00Z)
   --until DATE    end of the range, exclusive (default: now)
   --db PATH       store file (default data/cryptolab.db or $CRYPTOLAB_DB)
+  --providers P   providers config JSON: retry and circuit-breaker settings (default
+                  $CRYPTOLAB_PROVIDERS, else config/providers.json if present, else built-in)
 
 Base URLs can be replaced with CRYPTOLAB_BINANCE_URL, CRYPTOLAB_BINANCE_FUTURES_URL,
 CRYPTOLAB_KRAKEN_URL, CRYPTOLAB_COINBASE_URL.`;
@@ -67,6 +84,7 @@ async function main(args: string[]): Promise<number> {
     freq: { type: "string" },
     since: { type: "string" },
     until: { type: "string" },
+    providers: { type: "string" },
   }, USAGE);
   const venue = values.venue;
   if (venue === undefined || !(BACKFILL_VENUES as readonly string[]).includes(venue)) {
@@ -88,6 +106,17 @@ async function main(args: string[]): Promise<number> {
     throw new UsageError(`--until (${values.until}) must be after --since (${values.since})`);
   }
 
+  let config: ChainConfig;
+  try {
+    config = loadChainConfig(values.providers).config;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  const pool = createRateLimiterPool({ now: Date.now, sleep });
+  const gate = venueGate(venue as BackfillVenue, pool);
+  const ctx = gate === undefined ? {} : { gate };
+
   let symbols: string[];
   const top = /^top:(\d+)$/.exec(values.symbols.trim());
   if (top !== null) {
@@ -95,6 +124,7 @@ async function main(args: string[]): Promise<number> {
       throw new UsageError(`--symbols top:N needs a Binance venue, got --venue ${venue}`);
     }
     symbols = await topBinanceSymbols(Number(top[1]), {
+      ...ctx,
       market: venue === "binance" ? "spot" : "futures",
     });
     console.error(`top:${top[1]} by 24h quote volume: ${symbols.join(", ")}`);
@@ -115,7 +145,14 @@ async function main(args: string[]): Promise<number> {
   const t0 = Date.now();
   try {
     const r = await backfill(store.db, {
-      source: candleSourceFor(venue),
+      source: candleSourceFor(venue, ctx),
+      breaker: persistentBreaker(venue, config, {
+        health: providerHealthStore(store.db),
+        now: Date.now,
+      }),
+      maxAttempts: config.retry.maxAttempts,
+      baseDelayMs: config.retry.baseDelayMs,
+      sleep,
       symbols,
       freq: freq as Freq,
       since,

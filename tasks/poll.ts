@@ -12,6 +12,12 @@
  * last good quote (marked stale); a refused quote goes to `quarantine`. SIGINT or SIGTERM: the
  * cycle in flight is committed, the run is closed, exit 0.
  *
+ * Every venue is still asked each cycle (the cross-venue gate compares them), but each venue's
+ * requests go through its rate limiter, its retries (bounded to half the interval) and its
+ * circuit breaker, whose state is kept in `provider_health` across restarts. Settings and the
+ * default venue list come from the providers config (`--providers`, `CRYPTOLAB_PROVIDERS`,
+ * `config/providers.json`, else the defaults of `lib/providers/chain_config.ts`).
+ *
  * @module
  */
 import { DEFAULT_QUOTE_ALLOWLIST } from "@lib/ingest/dex_universe.ts";
@@ -22,8 +28,17 @@ import {
   resolveAsset,
   runPoll,
 } from "@lib/ingest/poll.ts";
+import {
+  type ChainConfig,
+  chainFromConfig,
+  guardedDexSource,
+  guardedQuoteSources,
+  loadChainConfig,
+} from "@lib/providers/chain_config.ts";
 import { createLastKnownGood } from "@lib/providers/last_known_good.ts";
-import { providerFor, venuesOffering } from "@lib/providers/registry.ts";
+import { createRateLimiterPool } from "@lib/providers/rate_limiter.ts";
+import { type VenueId, venuesOffering } from "@lib/providers/registry.ts";
+import { providerHealthStore } from "@lib/store/provider_health.ts";
 import type { DexPair, SpotQuote } from "@lib/providers/types.ts";
 import { finishRun, startRun } from "@lib/store/runs.ts";
 import { openTaskStore, parseFlags, runMain, UsageError } from "./_cli.ts";
@@ -37,7 +52,7 @@ interval (cycles start on multiples of it).
   --symbols LIST    assets or venue symbols: ${Object.keys(ASSET_SYMBOLS).join(", ")} or e.g.
                     BTCUSDT,ETHUSDT (default: all of them)
   --venues LIST     quote venues among ${venuesOffering("quotes").join(", ")}
-                    (default binance,kraken,coinbase)
+                    (default: the providers config's quotes list, binance,kraken,coinbase)
   --tolerance X     cross-venue gate: largest relative distance from the median (default 0.02)
   --dex-chains LIST Dexscreener chain ids to keep (default solana); allowlisted quote tokens are
                     known for ${Object.keys(DEFAULT_QUOTE_ALLOWLIST).join(", ")}
@@ -46,6 +61,8 @@ interval (cycles start on multiples of it).
   --min-volume N    DEX 24h volume floor in USD (default 10000)
   --once            run one cycle now and exit
   --db PATH         store file (default data/cryptolab.db or $CRYPTOLAB_DB)
+  --providers PATH  providers config JSON: venues, retry and circuit-breaker settings (default
+                    $CRYPTOLAB_PROVIDERS, else config/providers.json if present, else built-in)
 
 Base URLs can be replaced with CRYPTOLAB_BINANCE_URL, CRYPTOLAB_KRAKEN_URL,
 CRYPTOLAB_COINBASE_URL, CRYPTOLAB_DEXSCREENER_URL.`;
@@ -73,7 +90,14 @@ async function main(args: string[]): Promise<number> {
     "min-liquidity": { type: "string" },
     "min-volume": { type: "string" },
     once: { type: "boolean" },
+    providers: { type: "string" },
   }, USAGE);
+  let config: ChainConfig;
+  try {
+    config = loadChainConfig(values.providers).config;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const intervalMs = positive("interval", values.interval, 60) * 1000;
   const symbols = list(values.symbols, Object.keys(ASSET_SYMBOLS).join(","));
   try {
@@ -82,7 +106,7 @@ async function main(args: string[]): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const offering = venuesOffering("quotes") as string[];
-  const venues = list(values.venues, "binance,kraken,coinbase");
+  const venues = list(values.venues, config.quotes.join(","));
   for (const v of venues) {
     if (!offering.includes(v)) {
       throw new UsageError(`--venues: "${v}" offers no quotes; use ${offering.join(", ")}`);
@@ -99,13 +123,30 @@ async function main(args: string[]): Promise<number> {
   const now = Date.now;
   const ctx = { timeoutMs: Math.min(10_000, intervalMs), now };
   const maxAgeMs = 5 * intervalMs;
+  const store = openTaskStore(values.db);
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  const chainOpts = {
+    health: providerHealthStore(store.db),
+    ctx,
+    now,
+    sleep,
+    pool: createRateLimiterPool({ now, sleep }),
+    breakers: new Map(),
+  };
+  // retries of a venue must leave time for the rest of the cycle
+  const bound = { maxElapsedMs: intervalMs / 2 };
+  const quoteChain = chainFromConfig(
+    "quotes",
+    { ...config, quotes: venues as VenueId[] },
+    chainOpts,
+  );
   const options: PollOptions = {
-    quoteSources: venues.map((v) => providerFor(v, "quotes", ctx)),
+    quoteSources: guardedQuoteSources(quoteChain, bound),
     symbols,
     lkg: createLastKnownGood<SpotQuote>({ maxAgeMs, now }),
     gates: { tolerance, maxAgeMs: 2 * intervalMs },
     dex: queries.length === 0 ? undefined : {
-      source: providerFor("dexscreener", "dex", ctx),
+      source: guardedDexSource(chainFromConfig("dex", config, chainOpts), bound),
       queries,
       chains,
       rules,
@@ -114,7 +155,6 @@ async function main(args: string[]): Promise<number> {
     now,
   };
 
-  const store = openTaskStore(values.db);
   const runId = startRun(store.db, "poll", { ...values, intervalMs, symbols, venues });
   const totals = { written: 0, quarantined: 0, cycles: 0 };
   const report = (r: Awaited<ReturnType<typeof pollOnce>>) => {

@@ -25,13 +25,14 @@ import { type Freq, freqMs } from "../core/freq.ts";
 import { type BinanceMarket, BinanceRest, topSymbolsByQuoteVolume } from "../providers/binance.ts";
 import { CoinbaseProvider } from "../providers/coinbase.ts";
 import { KrakenProvider } from "../providers/kraken.ts";
-import { createCircuitBreaker } from "../providers/circuit_breaker.ts";
+import { type CircuitBreaker, createCircuitBreaker } from "../providers/circuit_breaker.ts";
 import { type RetryEvent, withRetry } from "../providers/retry.ts";
 import {
   type CandlePage,
   type CandleSource,
   type Fetch,
   ProviderError,
+  type RequestGate,
 } from "../providers/types.ts";
 import { createRng } from "../stats/rng.ts";
 import { withTransaction } from "../store/db.ts";
@@ -79,6 +80,12 @@ export interface BackfillOptions {
   readonly baseDelayMs?: number;
   /** Seed of the retry jitter (default 1). */
   readonly seed?: number;
+  /**
+   * Circuit breaker around each page's retries; default one in memory for this call. Pass a
+   * persisted one (`persistentBreaker` of `@lib/providers/chain_config.ts` over
+   * `providerHealthStore(db)`) so a venue that kept failing is not hammered after a restart.
+   */
+  readonly breaker?: CircuitBreaker;
   /** Waits between retries; default a real timer. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly onProgress?: (p: BackfillProgress) => void;
@@ -183,7 +190,7 @@ export async function backfill(
   }
   const sleep = options.sleep ?? sleepReal;
   const jitter = createRng(options.seed ?? 1);
-  const breaker = createCircuitBreaker({ provider: venue, now });
+  const breaker = options.breaker ?? createCircuitBreaker({ provider: venue, now });
   const srcTag = `${venue}:klines`;
   const runId = startRun(db, "backfill", {
     venue,
@@ -325,6 +332,8 @@ export async function backfill(
 /** What {@link candleSourceFor} needs besides the venue. */
 export interface CandleSourceContext {
   readonly fetch?: Fetch;
+  /** Rate limiting around each request (`venueGate` of `@lib/providers/chain_config.ts`). */
+  readonly gate?: RequestGate | undefined;
   readonly baseUrl?: string;
   readonly timeoutMs?: number;
   readonly now?: () => number;

@@ -40,46 +40,11 @@ import {
 } from "../providers/types.ts";
 import { gateQuotes, type QuoteGateOptions } from "./gates/quote_gates.ts";
 import { discoverUniverse, pairKey, universeChurn, type UniverseRules } from "./dex_universe.ts";
+import { ASSET_SYMBOLS, resolveAsset, type SymbolMap } from "../providers/symbols.ts";
 
-/** Asset -> venue id -> that venue's symbol for it. */
-export type SymbolMap = Readonly<Record<string, Readonly<Record<string, string>>>>;
-
-/**
- * The demo universe's symbols per venue. Binance quotes in USDT, Coinbase in USD, Kraken's
- * XBTUSDT/ETHUSDT in USDT; the cross-venue gate's default 2% tolerance covers USDT vs USD.
- * To poll another asset, add a line (`SOL: { binance: "SOLUSDT", kraken: "SOLUSDT",
- * coinbase: "SOL-USD" }`) or pass your own map as `symbolMap`; a venue left out of a line is
- * simply not asked for that asset.
- */
-export const ASSET_SYMBOLS: SymbolMap = {
-  BTC: { binance: "BTCUSDT", binance_futures: "BTCUSDT", kraken: "XBTUSDT", coinbase: "BTC-USD" },
-  ETH: { binance: "ETHUSDT", binance_futures: "ETHUSDT", kraken: "ETHUSDT", coinbase: "ETH-USD" },
-};
-
-/**
- * The asset a user-given symbol names: the asset itself (`BTC`) or any venue's symbol for it
- * (`BTCUSDT`, `XBTUSDT`, `BTC-USD`). Throws a RangeError listing the known ones otherwise.
- *
- * @example
- * ```ts
- * import { resolveAsset } from "@lib/ingest/poll.ts";
- * import assert from "node:assert/strict";
- * assert.equal(resolveAsset("BTCUSDT"), "BTC");
- * assert.equal(resolveAsset("eth-usd"), "ETH");
- * assert.throws(() => resolveAsset("DOGEUSDT"), /Unknown symbol "DOGEUSDT"/);
- * ```
- */
-export function resolveAsset(symbol: string, map: SymbolMap = ASSET_SYMBOLS): string {
-  const s = symbol.trim().toUpperCase();
-  for (const [asset, venues] of Object.entries(map)) {
-    if (asset === s || Object.values(venues).some((v) => v.toUpperCase() === s)) return asset;
-  }
-  const known = Object.entries(map).map(([a, v]) => `${a} (${Object.values(v).join(", ")})`);
-  throw new RangeError(
-    `Unknown symbol "${symbol}": poll knows ${known.join("; ")}; add the asset to ASSET_SYMBOLS ` +
-      `in lib/ingest/poll.ts or pass a symbolMap`,
-  );
-}
+// The symbol map moved to lib/providers/symbols.ts (chains of several venues need it too);
+// these re-exports keep `@lib/ingest/poll.ts` imports working.
+export { ASSET_SYMBOLS, resolveAsset, type SymbolMap } from "../providers/symbols.ts";
 
 /** DEX part of a cycle. */
 export interface DexPollOptions {
@@ -171,7 +136,8 @@ export async function pollOnce(db: DatabaseSync, opts: PollOptions): Promise<Pol
     const msg = `${what}: ${(e as Error).message}`;
     errors.push(msg);
     log(`poll: ${msg}; continuing`);
-    if (e instanceof ProviderError && e.detail.raw !== undefined) {
+    // only a payload that did not parse is quarantined: an HTTP error body is not data
+    if (e instanceof ProviderError && e.kind === "parse" && e.detail.raw !== undefined) {
       quarantined.push({ source, locator: e.url, raw: e.detail.raw, reason: msg });
     }
   };

@@ -23,6 +23,7 @@ import type {
   FundingRate,
   FundingSource,
   ProviderContext,
+  RequestGate,
   SpotQuote,
   SpotQuoteSource,
   TradePage,
@@ -247,6 +248,7 @@ export class BinanceRest implements CandleSource, TradeSource, SpotQuoteSource, 
   readonly base: string;
   readonly #fetch: Fetch | undefined;
   readonly #timeoutMs: number | undefined;
+  readonly #gate: RequestGate | undefined;
   readonly #now: () => number;
   readonly #klines: "trade" | "mark";
   readonly #trades: "agg" | "raw";
@@ -264,6 +266,7 @@ export class BinanceRest implements CandleSource, TradeSource, SpotQuoteSource, 
     );
     this.#fetch = options.fetch;
     this.#timeoutMs = options.timeoutMs;
+    this.#gate = options.gate;
     this.#now = options.now ?? Date.now;
     this.#klines = options.klines ?? "trade";
     if (this.#klines === "mark" && !futures) {
@@ -289,6 +292,7 @@ export class BinanceRest implements CandleSource, TradeSource, SpotQuoteSource, 
     return getJson(this.id, url, schema, {
       fetch: this.#fetch,
       timeoutMs: this.#timeoutMs,
+      gate: this.#gate,
       now: this.#now,
     });
   }

@@ -17,6 +17,7 @@ import type {
   CandleSource,
   Fetch,
   ProviderContext,
+  RequestGate,
   SpotQuote,
   SpotQuoteSource,
 } from "./types.ts";
@@ -77,6 +78,7 @@ export class CoinbaseProvider implements SpotQuoteSource, CandleSource {
   readonly #base: string;
   readonly #fetch: Fetch | undefined;
   readonly #timeoutMs: number | undefined;
+  readonly #gate: RequestGate | undefined;
   readonly #now: () => number;
 
   /** Build from a context (fetch, base URL override, timeout, clock). */
@@ -84,6 +86,7 @@ export class CoinbaseProvider implements SpotQuoteSource, CandleSource {
     this.#base = baseUrl("COINBASE", COINBASE_DEFAULT_URL, ctx.baseUrl);
     this.#fetch = ctx.fetch;
     this.#timeoutMs = ctx.timeoutMs;
+    this.#gate = ctx.gate;
     this.#now = ctx.now ?? Date.now;
   }
 
@@ -91,6 +94,7 @@ export class CoinbaseProvider implements SpotQuoteSource, CandleSource {
     return getJson(PROVIDER, url, schema, {
       fetch: this.#fetch,
       timeoutMs: this.#timeoutMs,
+      gate: this.#gate,
       now: this.#now,
     });
   }

@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { baseUrl, getJson } from "./http.ts";
-import type { DexPair, DexPairSource, Fetch, ProviderContext } from "./types.ts";
+import type { DexPair, DexPairSource, Fetch, ProviderContext, RequestGate } from "./types.ts";
 
 /** Dexscreener's public API when neither an override nor the env var is set. */
 export const DEXSCREENER_DEFAULT_URL = "https://api.dexscreener.com";
@@ -101,6 +101,7 @@ export class DexscreenerProvider implements DexPairSource {
   readonly #base: string;
   readonly #fetch: Fetch | undefined;
   readonly #timeoutMs: number | undefined;
+  readonly #gate: RequestGate | undefined;
   readonly #now: (() => number) | undefined;
 
   /** Build from a context (fetch, base URL override, timeout, clock). */
@@ -108,6 +109,7 @@ export class DexscreenerProvider implements DexPairSource {
     this.#base = baseUrl("DEXSCREENER", DEXSCREENER_DEFAULT_URL, ctx.baseUrl);
     this.#fetch = ctx.fetch;
     this.#timeoutMs = ctx.timeoutMs;
+    this.#gate = ctx.gate;
     this.#now = ctx.now;
   }
 
@@ -115,6 +117,7 @@ export class DexscreenerProvider implements DexPairSource {
     return getJson(PROVIDER, url, schema, {
       fetch: this.#fetch,
       timeoutMs: this.#timeoutMs,
+      gate: this.#gate,
       now: this.#now,
     });
   }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { z } from "zod";
-import { type Fetch, ProviderError } from "./types.ts";
+import { type Fetch, ProviderError, type RequestGate } from "./types.ts";
 
 /** Options of {@link getJson}. */
 export interface GetJsonOptions {
@@ -13,12 +13,17 @@ export interface GetJsonOptions {
   readonly timeoutMs?: number | undefined;
   /** Current time, for turning an HTTP-date Retry-After into a delay. */
   readonly now?: (() => number) | undefined;
+  /** Awaited before the timeout starts, and told the headers of every answer. */
+  readonly gate?: RequestGate | undefined;
 }
 
 /** A validated body and the raw text it came from (for provenance and quarantine). */
 export interface JsonResult<T> {
   readonly data: T;
   readonly raw: string;
+  /** The response headers (e.g. Binance's `x-mbx-used-weight-1m` for a rate limiter's
+   * `fromHeaders`); absent only in results built by hand. */
+  readonly headers?: Headers;
 }
 
 /**
@@ -55,6 +60,7 @@ export function parseRetryAfter(value: string | null, now: number): number | und
  * const fetch = () => Promise.resolve(new Response('{"price":"1.5"}'));
  * const r = await getJson("test", "http://x/p", z.object({ price: z.string() }), { fetch });
  * assert.equal(r.data.price, "1.5");
+ * assert.equal(r.headers?.get("content-type"), "text/plain;charset=UTF-8");
  * ```
  */
 export async function getJson<S extends z.ZodType>(
@@ -66,12 +72,14 @@ export async function getJson<S extends z.ZodType>(
   const doFetch = options.fetch ?? ((u: string, i?: RequestInit) => fetch(u, i));
   const timeoutMs = options.timeoutMs ?? 10_000;
   const now = options.now ?? Date.now;
+  await options.gate?.beforeRequest(url);
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), timeoutMs);
   let raw: string;
   let res: Response;
   try {
     res = await doFetch(url, { signal: ctrl.signal, headers: { accept: "application/json" } });
+    options.gate?.afterResponse(url, res.headers);
     raw = await res.text(); // the timeout covers a slow body too
   } catch (e) {
     if (ctrl.signal.aborted) {
@@ -118,7 +126,7 @@ export async function getJson<S extends z.ZodType>(
       { status: res.status, raw },
     );
   }
-  return { data: parsed.data, raw };
+  return { data: parsed.data, raw, headers: res.headers };
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   type Fetch,
   type ProviderContext,
   ProviderError,
+  type RequestGate,
   type SpotQuote,
   type SpotQuoteSource,
   type TradePage,
@@ -89,6 +90,7 @@ export class KrakenProvider implements SpotQuoteSource, CandleSource, TradeSourc
   readonly #base: string;
   readonly #fetch: Fetch | undefined;
   readonly #timeoutMs: number | undefined;
+  readonly #gate: RequestGate | undefined;
   readonly #now: () => number;
 
   /** Build from a context (fetch, base URL override, timeout, clock). */
@@ -96,6 +98,7 @@ export class KrakenProvider implements SpotQuoteSource, CandleSource, TradeSourc
     this.#base = baseUrl("KRAKEN", KRAKEN_DEFAULT_URL, ctx.baseUrl);
     this.#fetch = ctx.fetch;
     this.#timeoutMs = ctx.timeoutMs;
+    this.#gate = ctx.gate;
     this.#now = ctx.now ?? Date.now;
   }
 
@@ -107,6 +110,7 @@ export class KrakenProvider implements SpotQuoteSource, CandleSource, TradeSourc
     const { data, raw } = await getJson(PROVIDER, url, envelope, {
       fetch: this.#fetch,
       timeoutMs: this.#timeoutMs,
+      gate: this.#gate,
       now: this.#now,
     });
     if (data.error.length > 0) {

@@ -18,3 +18,6 @@ export * from "./last_known_good.ts";
 export * from "./chain.ts";
 export * from "./binance_ws.ts";
 export * from "./registry.ts";
+export * from "./chain_config.ts";
+export * from "./request_gate.ts";
+export * from "./symbols.ts";

@@ -15,8 +15,21 @@ import type { BarColumns, TradeColumns } from "../core/types.ts";
 /** `fetch` as providers use it; tests and the fake exchange inject their own. */
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
+/**
+ * Hooks around every HTTP request a provider sends (see `limiterGate` in `./request_gate.ts`):
+ * `beforeRequest` may wait (e.g. for a rate limiter) and runs BEFORE the request's timeout
+ * starts, so waiting for budget is never mistaken for a slow venue; `afterResponse` sees the
+ * headers of every answer, errors and 429s included (e.g. Binance's `x-mbx-used-weight-1m`).
+ */
+export interface RequestGate {
+  beforeRequest(url: string): Promise<void>;
+  afterResponse(url: string, headers: Headers): void;
+}
+
 /** What a provider is constructed with. */
 export interface ProviderContext {
+  /** Hooks around each HTTP request (rate limiting); default none. */
+  readonly gate?: RequestGate | undefined;
   /** HTTP client; defaults to the global `fetch`. */
   readonly fetch?: Fetch;
   /** Base URL override (otherwise the venue's env var `CRYPTOLAB_<NAME>_URL`, then its default). */

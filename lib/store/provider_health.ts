@@ -96,3 +96,33 @@ export function saveHealth(db: DatabaseSync, provider: string, health: ProviderH
     health.updatedAt,
   );
 }
+
+/** `loadHealth`/`saveHealth` of one database as an object (what a chain's breakers need). */
+export interface ProviderHealthStore {
+  load(provider: string): ProviderHealth | undefined;
+  save(provider: string, health: ProviderHealth): void;
+}
+
+/**
+ * The `provider_health` table of `db` as a {@link ProviderHealthStore}, to hand to
+ * `chainFromConfig` or `persistentBreaker` (`@lib/providers/chain_config.ts`) so circuit
+ * breakers survive a restart. Each save is one statement (autocommit, or part of the caller's
+ * open transaction).
+ *
+ * @example
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { providerHealthStore } from "@lib/store/provider_health.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const health = providerHealthStore(db);
+ * health.save("kraken", { state: "open", failures: 5, lastError: "HTTP 503", openedAt: 1, updatedAt: 1 });
+ * assert.equal(health.load("kraken")?.failures, 5);
+ * ```
+ */
+export function providerHealthStore(db: DatabaseSync): ProviderHealthStore {
+  return {
+    load: (provider) => loadHealth(db, provider),
+    save: (provider, health) => saveHealth(db, provider, health),
+  };
+}

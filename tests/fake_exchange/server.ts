@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { binanceRequestWeight } from "@lib/providers/binance.ts";
 import { REAL_DATA_DIR } from "../_shared/real_data.ts";
 import {
   type AggTradeColumns,
@@ -76,6 +77,13 @@ export interface FakeExchange {
   readonly requests: RecordedRequest[];
   /** Change the WebSocket replay rate for connections opened from now on. */
   setWsRate(messagesPerSecond: number): void;
+  /**
+   * Weight that other clients on the same IP used: from now on it is added to the
+   * `x-mbx-used-weight-1m` header every Binance answer carries (default 0; the header always
+   * counts this exchange's own Binance requests of the trailing minute by their published
+   * weights, like Binance does).
+   */
+  setForeignWeight(weight: number): void;
   /** Stop both servers, end hanging and slow responses, and wait until all is closed. */
   close(): Promise<void>;
 }
@@ -222,6 +230,17 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
   const faults = new FaultController(options.seed ?? 42);
   const requests: RecordedRequest[] = [];
   let wsRate = options.wsRate ?? 0;
+  // Binance's used-weight count of the trailing minute: (arrival time, weight) of each request
+  const weightLog: { t: number; w: number }[] = [];
+  let foreignWeight = 0;
+  const usedWeight = (url: URL): number => {
+    const t = Date.now();
+    weightLog.push({ t, w: binanceRequestWeight(url.href) ?? 1 });
+    while (weightLog.length > 0 && weightLog[0]!.t <= t - 60_000) weightLog.shift();
+    let sum = foreignWeight;
+    for (const e of weightLog) sum += e.w;
+    return sum;
+  };
   const shutdown = new AbortController();
   const hanging = new Set<() => void>();
 
@@ -358,6 +377,14 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
 
   const handler = async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
+    const binance = url.pathname.startsWith("/api/v3/") || url.pathname.startsWith("/fapi/");
+    const weight = binance ? usedWeight(url) : 0;
+    const res = await answer(req, url);
+    if (binance) res.headers.set("x-mbx-used-weight-1m", String(weight));
+    return res;
+  };
+
+  const answer = async (req: Request, url: URL): Promise<Response> => {
     const path = url.pathname;
     const search = url.search;
     const rule = faults.take(path, search);
@@ -430,6 +457,10 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
           wsFuturesUrl: `ws://127.0.0.1:${ws.port}/usdm`,
           faults,
           requests,
+          setForeignWeight: (w: number) => {
+            if (!(w >= 0)) throw new RangeError(`Cannot set the foreign weight to ${w}: use >= 0`);
+            foreignWeight = w;
+          },
           setWsRate: (r: number) => {
             if (!(r >= 0)) throw new RangeError(`Cannot set the WebSocket rate to ${r}: use >= 0`);
             wsRate = r;
