@@ -1,6 +1,8 @@
 /**
  * The demo report: coverage and gaps, per-asset performance, correlations, rolling beta to
- * BTC and cumulative returns of a universe of hourly bars, as a {@link ReportModel}.
+ * BTC and cumulative returns of a universe of hourly bars, then the research sections (BTC/ETH
+ * factor decomposition, validation of the default signal library, pairs screen with FDR
+ * q-values and the best pair's spread), as a {@link ReportModel}.
  *
  * It only reads the store (hourly and daily bars; gaps are found from the bars themselves, so
  * the report is right even when `bar_gaps` was never refreshed); filling the store is the
@@ -33,6 +35,9 @@ import { cumulativeReturnsChart } from "./charts/cumulative_returns.ts";
 import { correlationHeatmapChart } from "./charts/correlation_heatmap.ts";
 import { rollingBetaChart } from "./charts/rolling_beta.ts";
 import { sharpeBarChart } from "./charts/sharpe_bars.ts";
+import { factorSection } from "./sections/factor_section.ts";
+import { DEFAULT_REPORT_SIGNALS, signalSection } from "./sections/signal_section.ts";
+import { pairsSection } from "./sections/pairs_section.ts";
 
 /** What the demo report covers and how it was produced. */
 export interface DemoReportParams {
@@ -63,6 +68,12 @@ export interface DemoReportParams {
 }
 
 const FREQ = "1h" as const;
+
+/** Forward-return horizons (hours) of the demo's signal table: the next hour and the next day. */
+export const DEMO_SIGNAL_HORIZONS: readonly number[] = [1, 24];
+
+/** Horizons (hours) of the demo's IC decay chart. */
+export const DEMO_DECAY_HORIZONS: readonly number[] = [1, 2, 4, 8, 12, 24];
 
 /**
  * The default run id of a report: `demo-` and the first 12 hex digits of the SHA-256 of the
@@ -134,6 +145,12 @@ export function demoDataset(
  * Sharpe = annualized log return / annualized volatility (risk-free 0). Coverage and gaps are
  * computed from the hourly bars in the window (`findGaps`), not read from `bar_gaps`, and the
  * daily-bar completeness from the stored daily bars.
+ *
+ * The research sections come from `factorSection` (causal BTC/ETH factor model with the
+ * rolling-beta window), `signalSection` (`DEFAULT_REPORT_SIGNALS` at {@link
+ * DEMO_SIGNAL_HORIZONS}, decay over {@link DEMO_DECAY_HORIZONS}) and `pairsSection` (top 10
+ * pairs, Benjamini-Hochberg q-values); a universe too small or too short for one of them gets
+ * a note in its place.
  *
  * Throws when a symbol has no hourly bars in the window or the benchmark is not a symbol.
  *
@@ -379,6 +396,16 @@ export function buildDemoReport(db: DatabaseSync, p: DemoReportParams): ReportMo
       : []),
   ];
 
+  // Research sections: the factor model on the same window as the rolling beta, the default
+  // signal library, and a pairs screen of the whole universe.
+  const factor = factorSection(panel, { window: betaWindow });
+  const signal = signalSection(panel, {
+    signals: DEFAULT_REPORT_SIGNALS,
+    horizons: DEMO_SIGNAL_HORIZONS,
+    decayHorizons: DEMO_DECAY_HORIZONS,
+  });
+  const pairs = pairsSection(panel, { top: 10 });
+
   const methodBlocks: Block[] = [
     {
       type: "paragraph",
@@ -421,6 +448,9 @@ export function buildDemoReport(db: DatabaseSync, p: DemoReportParams): ReportMo
       { id: "data", title: "Data coverage and gaps", blocks: dataBlocks },
       { id: "performance", title: "Returns, risk and Sharpe", blocks: perfBlocks },
       { id: "co-movement", title: "Correlation and beta", blocks: coBlocks },
+      { id: "factors", title: "Factor decomposition (BTC and ETH)", blocks: factor.blocks },
+      { id: "signals", title: "Signal validation", blocks: signal.blocks },
+      { id: "pairs", title: "Pairs", blocks: pairs.blocks },
       { id: "method", title: "Method", blocks: methodBlocks },
     ],
     manifest,

@@ -22,3 +22,7 @@ export * from "./charts/mod.ts";
 export * from "./demo_report.ts";
 export * from "./demo_fill.ts";
 export * from "./demo_run.ts";
+export * from "./sections/factor_section.ts";
+export * from "./sections/signal_section.ts";
+export * from "./sections/pairs_section.ts";
+export * from "./research_report.ts";

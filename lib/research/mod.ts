@@ -22,3 +22,11 @@ export {
   winsorizeCrossSection,
   zscoreCrossSection,
 } from "./cross_section.ts";
+export * from "./information_coefficient.ts";
+export * from "./ic_summary.ts";
+export * from "./ic_decay.ts";
+export * from "./quantile_labels.ts";
+export * from "./quantile_returns.ts";
+export * from "./turnover.ts";
+export * from "./rolling_ic.ts";
+export * from "./signals/mod.ts";

@@ -113,3 +113,5 @@ export { winsorize, type WinsorizeOptions } from "./winsorize.ts";
 export { zscore, type ZscoreOptions } from "./zscore.ts";
 export { neutralize, type NeutralizeOptions } from "./neutralize.ts";
 export { orthogonalize } from "./orthogonalize.ts";
+export { rank, rankInto } from "./rank.ts";
+export { spearman, spearmanComplete, SpearmanScratch } from "./spearman.ts";

@@ -68,6 +68,20 @@ Deno.test("demo writes report.html, report.json and manifest.json and prints the
   assert.match(parsed.data.manifest.git.commit, /^([0-9a-f]{40}|unknown)$/);
   const v = verifyReport(dir);
   assert.deepEqual(v.problems, []);
+  // The research sections follow the co-movement section, each with its table.
+  assert.deepEqual(parsed.data.sections.map((s) => s.id), [
+    "data",
+    "performance",
+    "co-movement",
+    "factors",
+    "signals",
+    "pairs",
+    "method",
+  ]);
+  const ids = parsed.data.sections.flatMap((s) => s.blocks.map((b) => "id" in b ? b.id : b.type));
+  for (const id of ["factor-summary", "signal-ic-summary", "pairs-screen", "pairs-spread"]) {
+    assert.ok(ids.includes(id), `${id} missing: ${ids.join(", ")}`);
+  }
 });
 
 Deno.test("the manifest fingerprint equals a fresh fingerprint of the rows used", () => {

@@ -1,0 +1,200 @@
+/**
+ * `deno task report [--signals A,B] [--universe S1,S2|all] [--venue V] [--freq 1h]
+ * [--from DATE] [--to DATE] [--horizons 1,4,24] [--pairs-top N] [--run-id ID] [--out DIR]
+ * [--db PATH]`
+ *
+ * Builds the research report (factor decomposition, signal validation, pairs screen) on bars
+ * already in the store (`buildResearchReport`) and writes `<out>/<run-id>/report.json`,
+ * `report.html` and `manifest.json`; paths go to stdout, progress to stderr. Usage errors
+ * exit 2.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import {
+  openTaskStore,
+  parseFlags,
+  progressDone,
+  progressLine,
+  runMain,
+  UsageError,
+} from "./_cli.ts";
+import { type Freq, isFreq } from "@lib/core/freq.ts";
+import { listSeries } from "@lib/store/bars.ts";
+import { parseSignalName, SIGNAL_FAMILIES } from "@lib/research/signals/mod.ts";
+import { DEFAULT_REPORT_SIGNALS } from "@lib/report/sections/signal_section.ts";
+import { buildResearchReport } from "@lib/report/research_report.ts";
+import { isRunId } from "@lib/report/model.ts";
+import { writeReport } from "@lib/report/write.ts";
+
+const USAGE = `Usage: deno task report [options]
+
+Build a research report (BTC/ETH factor decomposition, signal validation, pairs screen with
+FDR-adjusted p-values) on bars already in the store, and write it to <out>/<run-id>/
+(report.html, report.json, manifest.json).
+
+Options:
+  --signals LIST   comma-separated signal names <family>_<lookback bars>, e.g.
+                   momentum_24,reversal_1; families: ${SIGNAL_FAMILIES.join(", ")}
+                   (default ${DEFAULT_REPORT_SIGNALS.join(",")})
+  --universe LIST  comma-separated symbols, e.g. BTCUSDT,ETHUSDT,SOLUSDT, or "all" (default:
+                   every series of the venue at --freq)
+  --venue V        venue of the series (default: the only venue with --freq bars in the store)
+  --freq F         bar frequency (default 1h)
+  --from DATE      first bar, ISO date or time in UTC, inclusive (default: the first bar)
+  --to DATE        end of the window, ISO date or time in UTC, exclusive (default: after the
+                   last bar)
+  --horizons LIST  forward-return horizons in bars (default 1,4,24)
+  --pairs-top N    pairs listed in the pairs table (default 10)
+  --run-id ID      report folder name (default: report-<hash of dataset and parameters>)
+  --out DIR        folder for reports (default reports)
+  --db PATH        store (default: $CRYPTOLAB_DB or data/cryptolab.db)
+  -h, --help       show this text`;
+
+function usage(message: string): UsageError {
+  return new UsageError(`${message}\n\n${USAGE}`);
+}
+
+function list(name: string, v: string): string[] {
+  const items = v.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (items.length === 0) throw usage(`--${name} must list at least one value, got "${v}"`);
+  return items;
+}
+
+function date(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$/.test(v);
+  const ms = ok ? Date.parse(/Z$|^\d{4}-\d{2}-\d{2}$/.test(v) ? v : `${v}Z`) : NaN;
+  if (!Number.isFinite(ms)) {
+    throw usage(
+      `--${name} must be an ISO date or time in UTC (2021-01-31, 2021-01-31T12:00), ` +
+        `got "${v}"`,
+    );
+  }
+  return ms;
+}
+
+function posInt(name: string, v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) {
+    throw usage(`--${name} must be an integer >= 1, got "${v}"`);
+  }
+  return n;
+}
+
+runMain((args) => {
+  const { values } = parseFlags(args, {
+    signals: { type: "string" },
+    universe: { type: "string" },
+    venue: { type: "string" },
+    freq: { type: "string" },
+    from: { type: "string" },
+    to: { type: "string" },
+    horizons: { type: "string" },
+    "pairs-top": { type: "string" },
+    "run-id": { type: "string" },
+    out: { type: "string" },
+  }, USAGE);
+  const signals = values.signals === undefined
+    ? [...DEFAULT_REPORT_SIGNALS]
+    : list("signals", values.signals);
+  for (const s of signals) {
+    try {
+      parseSignalName(s);
+    } catch (e) {
+      throw usage(`--signals: ${(e as Error).message.replace(/^Cannot parse signal name /, "")}`);
+    }
+  }
+  if (new Set(signals).size !== signals.length) throw usage("--signals lists a signal twice");
+  const freqText = values.freq ?? "1h";
+  if (!isFreq(freqText)) {
+    throw usage(`--freq must be a bar frequency such as 1h, got "${freqText}"`);
+  }
+  const freq: Freq = freqText;
+  const from = date("from", values.from);
+  const to = date("to", values.to);
+  if (from !== undefined && to !== undefined && !(to > from)) {
+    throw usage(`--to must be after --from, got ${values.from} .. ${values.to}`);
+  }
+  const horizons = values.horizons === undefined
+    ? [1, 4, 24]
+    : list("horizons", values.horizons).map((h) => posInt("horizons", h));
+  if (new Set(horizons).size !== horizons.length) throw usage("--horizons lists a value twice");
+  const pairsTop = values["pairs-top"] === undefined
+    ? 10
+    : posInt("pairs-top", values["pairs-top"]);
+  const runId = values["run-id"];
+  if (runId !== undefined && !isRunId(runId)) {
+    throw usage(
+      `--run-id "${runId}" is not a valid folder name: use 1-128 of A-Z a-z 0-9 . _ - ` +
+        `starting with a letter or digit`,
+    );
+  }
+  const universe = values.universe === undefined || values.universe === "all"
+    ? undefined
+    : list("universe", values.universe);
+  if (universe !== undefined && new Set(universe).size !== universe.length) {
+    throw usage("--universe lists a symbol twice");
+  }
+  const out = values.out ?? "reports";
+  const t0 = performance.now();
+
+  const store = openTaskStore(values.db, true);
+  try {
+    progressLine(`store ${store.path}`);
+    const series = listSeries(store.db, { freq });
+    const venues = [...new Set(series.map((s) => s.venue))];
+    const venue = values.venue ?? (venues.length === 1 ? venues[0]! : undefined);
+    if (venue === undefined) {
+      throw usage(
+        venues.length === 0
+          ? `the store has no ${freq} bars; import or backfill some first, or pick another --freq`
+          : `the store has ${freq} bars of several venues (${venues.join(", ")}); pick one ` +
+            `with --venue`,
+      );
+    }
+    const stored = new Set(series.filter((s) => s.venue === venue).map((s) => s.symbol));
+    if (stored.size === 0) {
+      throw usage(
+        `the store has no ${freq} bars of venue "${venue}"` +
+          (venues.length > 0 ? `; venues with ${freq} bars: ${venues.join(", ")}` : ""),
+      );
+    }
+    const unknown = (universe ?? []).filter((s) => !stored.has(s));
+    if (unknown.length > 0) {
+      const known = [...stored].sort();
+      throw usage(
+        `--universe: no ${freq} bars of ${venue} ${unknown.join(", ")} in the store; stored: ` +
+          known.slice(0, 30).join(", ") + (known.length > 30 ? ", ..." : ""),
+      );
+    }
+    progressLine(
+      `building the report: ${universe?.length ?? stored.size} assets, ${signals.length} ` +
+        `signals, horizons ${horizons.join(",")}`,
+    );
+    const model = buildResearchReport(store.db, {
+      venue,
+      freq,
+      symbols: universe,
+      from,
+      to,
+      signals,
+      horizons,
+      pairsTop,
+      runId,
+    });
+    const dir = join(out, model.runId);
+    progressLine(`writing ${dir}`);
+    const written = writeReport(dir, model);
+    progressDone();
+    console.error(
+      `done in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` +
+        `dataset ${model.manifest.datasetFingerprint.slice(0, 12)}`,
+    );
+    console.log(written.paths.html);
+    console.log(written.paths.json);
+    console.log(written.paths.manifest);
+  } finally {
+    store.close();
+  }
+});
