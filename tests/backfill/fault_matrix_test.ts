@@ -161,7 +161,7 @@ for (const cell of CELLS) {
       const r1 = await run(s.db);
       const klines = ex.requests.filter((q) => q.path === "/api/v3/klines");
       const faulted = klines.filter((q) => q.faults.length > 0);
-      assert.equal(r1.status, cell.status, r1.symbols[0]?.error);
+      assert.equal(r1.status, cell.status, r1.symbols[0]?.error ?? "");
       assert.equal(r1.retries, cell.retries);
       assert.equal(faulted.length, cell.fault.times);
       assert.ok(faulted.every((q) => q.query.includes(`startTime=${PAGE2}&`)));
