@@ -144,10 +144,12 @@ export function resolveFactorModelOptions(
  *
  * For each asset with log returns `r`, and factor log returns `b` (BTC) and `e` (ETH):
  * - an ordinary asset gets two rolling fits, `r ~ 1 + b + e` and `r ~ 1 + b`, and each row t
- *   takes the two-factor fit when `e[t]` is finite and the two-factor fit exists at t (its
- *   window has `minObs` complete rows), else the BTC-only fit. So where ETH is missing, at the
- *   row itself or for too much of the window (before ETH listed, a long ETH outage), the row is
- *   explained by BTC alone instead of being lost; `betaEth` is NaN on those rows;
+ *   reports the two-factor coefficients when that fit exists at t (its window has `minObs`
+ *   complete rows), else the BTC-only ones (`betaEth` NaN). Where ETH is missing for too much of
+ *   the window (before ETH listed, a long ETH outage) the row is explained by BTC alone instead
+ *   of being lost. The choice depends only on the window, never on the bar at t, so a causal
+ *   row's coefficients use data up to t-1 only. A row whose own ETH return is missing gets the
+ *   BTC-only residual (the two-factor one cannot be formed without `e[t]`);
  * - ETH (the second factor) is fit on BTC only, `r ~ 1 + b`;
  * - BTC (the first factor) is fit on an intercept only, `r ~ 1`: `alpha` is its rolling mean
  *   return, `betaBtc` NaN (a factor has no beta to itself worth storing; it would be 1 with a
@@ -238,7 +240,12 @@ export function factorModel(
 
 type Columns = Omit<AssetFactorFit, "asset" | "role">;
 
-/** Row by row: the two-factor fit where `eth[t]` is finite and that fit exists, else BTC-only. */
+/**
+ * Row by row: the coefficients (alpha, betas, R², nobs) of the two-factor fit where it exists at
+ * t, else of the BTC-only fit, so which model a row reports depends only on the data inside its
+ * window (never on the bar at t when causal); the residual at t is the two-factor residual when
+ * that fit exists and `eth[t]` is finite, else the BTC-only residual.
+ */
 function pick(
   n: number,
   two: RollingOlsResult | undefined,
@@ -253,12 +260,12 @@ function pick(
   for (let t = 0; t < n; t++) {
     const e = eth === undefined ? NaN : eth[t]!;
     const a2 = two === undefined ? NaN : two.alpha[t]!;
-    if (two !== undefined && e === e && Number.isFinite(e) && a2 === a2) {
+    if (two !== undefined && a2 === a2) {
       alpha[t] = a2;
       betaBtc[t] = two.betas[0]![t]!;
       betaEth[t] = two.betas[1]![t]!;
       rSquared[t] = two.rSquared[t]!;
-      residuals[t] = two.residuals[t]!;
+      residuals[t] = Number.isFinite(e) ? two.residuals[t]! : one.residuals[t]!;
       nobs[t] = two.nobs[t]!;
     } else {
       alpha[t] = one.alpha[t]!;

@@ -17,8 +17,10 @@ Model, window W=720, min_nobs M=360 (the factorModel defaults):
   far, as rollingOls does when minObs < window)
   - BTC: intercept only, RollingOLS(y, ones) (alpha = rolling mean);
   - ETH: fit(ETH, [BTC]);
-  - others: fit2 = fit(y, [BTC, ETH]), fit1 = fit(y, [BTC]); row t uses fit2 where ETH[t] is
-    finite and fit2's params at t exist, else fit1 (betaEth NaN).
+  - others: fit2 = fit(y, [BTC, ETH]), fit1 = fit(y, [BTC]); row t's coefficients (alpha,
+    betas, R², nobs) come from fit2 where fit2's params at t exist, else from fit1 (betaEth NaN),
+    so the choice uses only the data in the window; the residual at t is fit2's where it exists
+    and ETH[t] is finite, else fit1's (a row with no ETH return still gets a BTC-only residual).
   Causal: params, rsquared and nobs shifted one row down (pandas .shift(1)), residual
   y[t] - params[t-1] . [1, x[t]]; in-sample (causal=False): no shift.
 
@@ -93,14 +95,14 @@ def model(R, causal):
                 cols = dict(alpha=p[:, 0], betaBtc=p[:, 1], betaEth=np.full(n, np.nan))
             else:
                 p2, r22, nb2, res2 = apply(*fit(y, [btc, eth]), y, [btc, eth], causal)
-                use2 = ~np.isnan(eth) & ~np.isnan(p2[:, 0])
+                use2 = ~np.isnan(p2[:, 0])
                 cols = dict(
                     alpha=np.where(use2, p2[:, 0], p1[:, 0]),
                     betaBtc=np.where(use2, p2[:, 1], p1[:, 1]),
                     betaEth=np.where(use2, p2[:, 2], np.nan),
                 )
                 r2 = np.where(use2, r22, r21)
-                res = np.where(use2, res2, res1)
+                res = np.where(use2 & ~np.isnan(eth), res2, res1)
                 nb = np.where(use2, nb2, nb1)
         cols.update(rSquared=r2, residuals=res)
         # nobs only where there is a fit: statsmodels leaves it undefined elsewhere
