@@ -20,7 +20,6 @@ Deno: the DENO environment variable, else `deno` on PATH, else `npx -y deno@2.9.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 
@@ -28,26 +27,10 @@ import numpy as np
 from statsmodels.tsa.stattools import adfuller, coint
 
 sys.dont_write_bytecode = True  # no bench/__pycache__ from the helper import below
-from _deno import deno_command  # noqa: E402
+from _deno import deno_bench_ms  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench", ".out")
-
-
-def deno_bench():
-    os.makedirs(OUT, exist_ok=True)
-    env = dict(os.environ, NO_COLOR="1", ADF_BENCH_OUT=OUT)
-    out = subprocess.run(
-        [*deno_command(), "bench", "-A", "--json", "bench/adf_bench.ts"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    )
-    times = {}
-    for b in json.loads(out.stdout)["benches"]:
-        ok = b["results"][0].get("ok")
-        if ok is None:
-            sys.exit(f"deno bench failed: {b['name']}: {b['results'][0]}")
-        times[b["name"]] = ok["avg"] / 1e6  # ns -> ms
-    return times
 
 
 def main():
@@ -56,7 +39,8 @@ def main():
     ap.add_argument("--pairs", type=int, default=500)
     args = ap.parse_args()
 
-    times = deno_bench()
+    os.makedirs(OUT, exist_ok=True)
+    times = deno_bench_ms("bench/adf_bench.ts", {"ADF_BENCH_OUT": OUT})
     with open(os.path.join(OUT, "adf_deno.json")) as f:
         deno = json.load(f)
     n_series, length, n_pairs = deno["nSeries"], deno["length"], deno["nPairs"]

@@ -20,7 +20,6 @@ Run from the repository root: /usr/bin/python3 bench/backfill_peer.py
 (requests 2.28 from Debian python3-requests.)
 Deno: the DENO environment variable, else `deno` on PATH, else `npx -y deno@2.9.6`.
 """
-import json
 import os
 import shutil
 import sqlite3
@@ -33,7 +32,7 @@ import time
 import requests
 
 sys.dont_write_bytecode = True  # no bench/__pycache__ from the helper import below
-from _deno import deno_command  # noqa: E402
+from _deno import deno_bench_stats, deno_command  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench", ".out")
@@ -46,20 +45,6 @@ SQL = (
     "trade_count, vwap, complete, source, run_id) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-
-
-def deno_bench():
-    env = dict(os.environ, NO_COLOR="1")
-    out = subprocess.run(
-        [*deno_command(), "bench", "-A", "--json", "bench/backfill_bench.ts"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    )
-    report = json.loads(out.stdout)
-    b = report["benches"][0]
-    ok = b["results"][0].get("ok")
-    if ok is None:
-        sys.exit(f"deno bench failed: {b['name']}: {b['results'][0]}")
-    return ok["avg"] / 1e6, ok["min"] / 1e6, ok["max"] / 1e6
 
 
 def start_exchange():
@@ -119,7 +104,8 @@ def ohlcv(path):
 
 
 def main():
-    deno_avg, deno_min, deno_max = deno_bench()
+    (deno,) = deno_bench_stats("bench/backfill_bench.ts").values()
+    deno_avg, deno_min, deno_max = deno["avg"], deno["min"], deno["max"]
     proc, url = start_exchange()
     tmp = tempfile.mkdtemp(dir=OUT, prefix="backfill-py-")
     try:

@@ -21,37 +21,20 @@ Run from the repository root: /usr/bin/python3 bench/cross_section_peer.py
 import glob
 import json
 import os
-import statistics
-import subprocess
 import sys
-import time
 
 import numpy as np
 import pandas as pd
 
 sys.dont_write_bytecode = True
-from _deno import deno_command  # noqa: E402
+from _deno import deno_bench_ms  # noqa: E402
+from _timing import timed  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench", ".out", "cross_section")
 REAL = os.environ.get("CRYPTOLAB_REAL_DATA") or os.path.join(ROOT, "..", "shared", "data", "real")
 DIR = os.path.join(REAL, "ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h")
 HOUR = 3_600_000
-
-
-def deno_bench():
-    env = dict(os.environ, NO_COLOR="1", CRYPTOLAB_BENCH_OUT=OUT)
-    out = subprocess.run(
-        [*deno_command(), "bench", "-A", "--json", "bench/cross_section_bench.ts"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    )
-    times = {}
-    for b in json.loads(out.stdout)["benches"]:
-        ok = b["results"][0].get("ok")
-        if ok is None:
-            sys.exit(f"deno bench failed: {b['name']}: {b['results'][0]}")
-        times[b["name"].split(" ")[0]] = ok["avg"] / 1e6  # ns -> ms
-    return times
 
 
 def load():
@@ -135,15 +118,6 @@ def forward(d):
     return np.log(d["close"]).diff().rolling(24).sum().shift(-24).to_numpy()
 
 
-def timed(fn, repeat):
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples), out
-
-
 def ours(name, shape):
     a = np.fromfile(os.path.join(OUT, f"{name}.f64"), dtype="<f8").reshape(shape[1], shape[0])
     return a.T  # asset-major on disk -> time x asset
@@ -156,7 +130,10 @@ def diff(mine, theirs):
 
 
 def main():
-    deno = deno_bench()
+    deno = {
+        name.split(" ")[0]: ms
+        for name, ms in deno_bench_ms("bench/cross_section_bench.ts", {"CRYPTOLAB_BENCH_OUT": OUT}).items()
+    }
     d = load()
     shape = d["mom24"].shape
     rows = []

@@ -15,10 +15,7 @@ Deno: the DENO environment variable, else `deno` on PATH, else `npx -y deno@2.9.
 """
 import json
 import os
-import statistics
-import subprocess
 import sys
-import time
 import warnings
 
 import numpy as np
@@ -26,28 +23,13 @@ import pandas as pd
 import scipy.stats
 
 sys.dont_write_bytecode = True
-from _deno import deno_command  # noqa: E402
+from _deno import deno_bench_ms  # noqa: E402
+from _timing import timed  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench", ".out")
 MIN_ASSETS = 5
 warnings.simplefilter("ignore", scipy.stats.ConstantInputWarning)
-
-
-def deno_bench():
-    env = dict(os.environ, NO_COLOR="1")
-    out = subprocess.run(
-        [*deno_command(), "bench", "-A", "--json", "bench/ic_bench.ts"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    )
-    report = json.loads(out.stdout)
-    times = {}
-    for b in report["benches"]:
-        ok = b["results"][0].get("ok")
-        if ok is None:
-            sys.exit(f"deno bench failed: {b['name']}: {b['results'][0]}")
-        times[b["name"]] = ok["avg"] / 1e6  # ns -> ms
-    return times
 
 
 def load():
@@ -76,15 +58,6 @@ def scipy_ic(s, f):
     return out
 
 
-def timed(fn, repeat):
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples), out
-
-
 def maxdiff(a, b):
     both_nan = np.isnan(a) & np.isnan(b)
     if not np.array_equal(np.isnan(a), np.isnan(b)):
@@ -93,7 +66,7 @@ def maxdiff(a, b):
 
 
 def main():
-    deno = deno_bench()
+    deno = deno_bench_ms("bench/ic_bench.ts")
     s, f, deno_ic = load()
     spear = next(v for k, v in deno.items() if k.startswith("Spearman"))
     pear = next(v for k, v in deno.items() if k.startswith("Pearson"))

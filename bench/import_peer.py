@@ -10,11 +10,9 @@ Times, on ../shared/data/real/ohlcv/binance_spot_2020-12_2021-07_nfi/1h:
 and prints seconds and the ratio (pandas / cryptolab; above 1 means cryptolab is faster).
 """
 import glob
-import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +20,7 @@ import time
 import pandas as pd
 
 sys.dont_write_bytecode = True  # no bench/__pycache__ from the helper import below
-from _deno import deno_command  # noqa: E402
+from _deno import deno_run_json  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -75,11 +73,7 @@ def main():
     files = sorted(glob.glob(os.path.join(DIR, "*.json")))
     if len(files) != 126:
         sys.exit(f"expected 126 files in {DIR}, found {len(files)}")
-    out = subprocess.run([*deno_command(), "run", "--allow-all", os.path.join(HERE, "import_bench.ts"), "--once"],
-                         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
-    if out.returncode != 0:
-        sys.exit(f"deno failed: {out.stderr}")
-    ours = json.loads(out.stdout.strip().splitlines()[-1])
+    ours = deno_run_json([os.path.join(HERE, "import_bench.ts"), "--once"])
     pandas_parse(files)  # warm the page cache like the deno side does
     p_secs, p_rows = pandas_parse(files)
     s_secs, s_rows = pandas_to_sql(files)

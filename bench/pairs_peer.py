@@ -21,7 +21,6 @@ bench/_deno.py.
 import itertools
 import json
 import os
-import subprocess
 import sys
 import time
 
@@ -32,7 +31,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.tsa.stattools import coint
 
 sys.dont_write_bytecode = True  # no bench/__pycache__ from the helper imports below
-from _deno import deno_command  # noqa: E402
+from _deno import deno_bench_ms  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REAL = os.environ.get("CRYPTOLAB_REAL_DATA") or os.path.join(ROOT, "..", "shared", "data", "real")
@@ -44,20 +43,10 @@ SAMPLE = 75  # pairs statsmodels runs unless PAIRS_PEER_ALL=1
 
 def deno_side():
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    env = dict(os.environ, NO_COLOR="1", PAIRS_BENCH_OUT=OUT)
-    proc = subprocess.run(
-        [*deno_command(), "bench", "-A", "--json", "bench/pairs_bench.ts"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )
-    if proc.returncode != 0:
-        sys.exit(f"deno bench failed:\n{proc.stderr}")
-    report = json.loads(proc.stdout)
-    ok = report["benches"][0]["results"][0].get("ok")
-    if ok is None:
-        sys.exit(f"deno bench failed: {report['benches'][0]['results'][0]}")
+    (avg_ms,) = deno_bench_ms("bench/pairs_bench.ts", {"PAIRS_BENCH_OUT": OUT}).values()
     with open(OUT) as f:
         dump = json.load(f)
-    return ok["avg"] / 1e6, dump  # ns -> ms
+    return avg_ms, dump
 
 
 def load_log_closes():

@@ -12,40 +12,21 @@ Run from the repository root: /usr/bin/python3 bench/panel_peer.py
 Deno: the DENO environment variable (path to the binary), else `deno` on PATH, else
 `npx -y deno@2.9.6` (Deno comes from npm on our machines); see bench/_deno.py.
 """
-import json
 import os
 import sqlite3
-import statistics
-import subprocess
 import sys
-import time
 
 import numpy as np
 import pandas as pd
 
 sys.dont_write_bytecode = True  # no bench/__pycache__ from the helper import below
-from _deno import deno_command  # noqa: E402
+from _deno import deno_bench_ms  # noqa: E402
+from _timing import timed  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DB = os.environ.get("CRYPTOLAB_BENCH_DB", os.path.join(ROOT, "bench", ".out", "panel_bench.db"))
 FIELDS = ["open", "high", "low", "close", "volume"]
 HOUR_MS = 3_600_000
-
-
-def deno_bench():
-    env = dict(os.environ, NO_COLOR="1", CRYPTOLAB_BENCH_DB=DB)
-    out = subprocess.run(
-        [*deno_command(), "bench", "-A", "--json", "bench/panel_bench.ts"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    )
-    report = json.loads(out.stdout)
-    times = {}
-    for b in report["benches"]:
-        ok = b["results"][0].get("ok")
-        if ok is None:
-            sys.exit(f"deno bench failed: {b['name']}: {b['results'][0]}")
-        times[b["name"]] = ok["avg"] / 1e6  # ns -> ms
-    return times
 
 
 def pivot(long):
@@ -69,17 +50,8 @@ def read_and_pivot():
     return pivot(long), long
 
 
-def timed(fn, repeat):
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples), out
-
-
 def main():
-    deno = deno_bench()
+    deno = deno_bench_ms("bench/panel_bench.ts", {"CRYPTOLAB_BENCH_DB": DB})
     warm = next(v for k, v in deno.items() if "warm" in k)
     cold = next(v for k, v in deno.items() if "cold" in k)
     rows = next(v for k, v in deno.items() if "readBars" in k)

@@ -12,9 +12,7 @@ Run from the repository root: /usr/bin/python3 bench/resample_peer.py
 Deno: the DENO environment variable (path to the binary), else `deno` on PATH, else
 `npx -y deno@2.9.6` (Deno comes from npm on our machines); see bench/_deno.py.
 """
-import json
 import os
-import subprocess
 import sys
 import time
 
@@ -22,20 +20,12 @@ import numpy as np
 import pandas as pd
 
 sys.dont_write_bytecode = True  # no bench/__pycache__ from the helper import below
-from _deno import deno_command  # noqa: E402
+from _deno import deno_run_json  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PREFIX = os.path.join(ROOT, "bench", ".out", "resample")
 
-env = dict(os.environ, NO_COLOR="1")
-proc = subprocess.run(
-    [*deno_command(), "run", "-A", "bench/resample_bench.ts", "--emit", PREFIX],
-    cwd=ROOT, env=env, capture_output=True, text=True,
-)
-if proc.returncode != 0:
-    sys.stderr.write(proc.stderr)
-    sys.exit(proc.returncode)
-ours = json.loads(proc.stdout.strip().splitlines()[-1])
+ours = deno_run_json(["bench/resample_bench.ts", "--emit", PREFIX])
 
 cols = ["ts", "open", "high", "low", "close", "volume", "quote_volume", "trade_count"]
 data = {c: np.fromfile(f"{PREFIX}_{c}.f64", dtype="<f8") for c in cols}

@@ -24,7 +24,6 @@ Deno: the DENO environment variable, else `deno` on PATH, else `npx -y deno@2.9.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 
@@ -34,7 +33,7 @@ import statsmodels.api as sm
 from statsmodels.regression.rolling import RollingOLS
 
 sys.dont_write_bytecode = True  # no bench/__pycache__ from the helper import below
-from _deno import deno_command  # noqa: E402
+from _deno import deno_bench_ms  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REAL = os.environ.get("CRYPTOLAB_REAL_DATA") or os.path.join(ROOT, "..", "shared", "data", "real")
@@ -42,22 +41,6 @@ NFI = os.path.join(REAL, "ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h")
 OUT = os.path.join(ROOT, "bench", ".out", "rolling_ols.f64")
 HOUR = 3_600_000
 WINDOW = 72
-
-
-def deno_bench():
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    env = dict(os.environ, NO_COLOR="1", CRYPTOLAB_ROLLING_OLS_OUT=OUT)
-    out = subprocess.run(
-        [*deno_command(), "bench", "-A", "--json", "bench/rolling_ols_bench.ts"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    )
-    times = {}
-    for b in json.loads(out.stdout)["benches"]:
-        ok = b["results"][0].get("ok")
-        if ok is None:
-            sys.exit(f"deno bench failed: {b['name']}: {b['results'][0]}")
-        times[b["name"]] = ok["avg"] / 1e6  # ns -> ms
-    return times
 
 
 def load_returns():
@@ -80,7 +63,8 @@ def main():
     ap.add_argument("--limit", type=int, default=None, help="time statsmodels on the first N assets")
     args = ap.parse_args()
 
-    deno = deno_bench()
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    deno = deno_bench_ms("bench/rolling_ols_bench.ts", {"CRYPTOLAB_ROLLING_OLS_OUT": OUT})
     plain = next(v for k, v in deno.items() if "causal" not in k)
     causal = next(v for k, v in deno.items() if "causal" in k)
     with open(OUT + ".json") as fh:

@@ -15,17 +15,15 @@ Deno: the DENO environment variable, else `deno` on PATH, else npx (see bench/_d
 import json
 import math
 import os
-import statistics
-import subprocess
 import sys
-import time
 
 import numpy as np
 import statsmodels.api as sm
 from statsmodels.tsa.vector_ar.vecm import coint_johansen
 
 sys.dont_write_bytecode = True
-from _deno import deno_command  # noqa: E402
+from _deno import deno_bench_ms  # noqa: E402
+from _timing import timed  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "oracles"))
@@ -44,31 +42,8 @@ def load_oracle_functions():
     return ns["variance_ratio"], ns["rescaled_range"]
 
 
-def deno_bench():
-    out = subprocess.run(
-        [*deno_command(), "bench", "-A", "--json", "bench/timeseries_bench.ts"],
-        cwd=ROOT, env=dict(os.environ, NO_COLOR="1"), check=True, capture_output=True, text=True,
-    )
-    times = {}
-    for b in json.loads(out.stdout)["benches"]:
-        ok = b["results"][0].get("ok")
-        if ok is None:
-            sys.exit(f"deno bench failed: {b['name']}: {b['results'][0]}")
-        times[b["name"].split(":")[0]] = ok["avg"] / 1e6
-    return times
-
-
-def timed(fn, repeat=20):
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples), out
-
-
 def main():
-    deno = deno_bench()
+    deno = {name.split(":")[0]: ms for name, ms in deno_bench_ms("bench/timeseries_bench.ts").items()}
     with open(os.path.join(ROOT, "bench", ".out", "timeseries_bench.json")) as f:
         data = json.load(f)
     logp = np.array(data["inputs"]["logPrices"]).T
@@ -96,7 +71,7 @@ def main():
     ]
     print(f"{'statistic':<15}{'deno ms':>10}{'python ms':>11}{'ratio':>8}  max |diff|")
     for name, fn, to_array, ours in rows:
-        ms, out = timed(fn)
+        ms, out = timed(fn, 20)
         diff = float(np.max(np.abs(to_array(out) - np.array(ours))))
         print(f"{name:<15}{deno[name]:>10.3f}{ms:>11.3f}{ms / deno[name]:>7.1f}x  {diff:.2e}")
 

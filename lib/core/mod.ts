@@ -8,3 +8,4 @@ export * from "./freq.ts";
 export * from "./types.ts";
 export * from "./canonical.ts";
 export * from "./escape_html.ts";
+export * from "./quantile.ts";

@@ -3,11 +3,12 @@
  *
  * @module
  */
+import type { Series } from "../stats/types.ts";
 
 /** Check that two asset-major panels have the same shape; return the number of rows. */
 export function checkSamePanels(
-  a: readonly Float64Array[],
-  b: readonly Float64Array[],
+  a: readonly Series[],
+  b: readonly Series[],
   what: string,
   names: [string, string] = ["signal", "forward"],
 ): number {

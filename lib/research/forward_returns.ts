@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { Series } from "../stats/types.ts";
 
 /**
  * Forward log returns over `h` bars for every asset of an asset-major panel of one-period log
@@ -39,7 +40,7 @@
  * assert.ok(Number.isNaN(f![4]!) && Number.isNaN(f![5]!)); // past the end
  * ```
  */
-export function forwardReturns(logReturns: readonly Float64Array[], h: number): Float64Array[] {
+export function forwardReturns(logReturns: readonly Series[], h: number): Float64Array[] {
   checkHorizon(h, "forward returns");
   return logReturns.map((r) => forwardOne(r, h));
 }
@@ -66,7 +67,7 @@ export function forwardReturns(logReturns: readonly Float64Array[], h: number): 
  * ```
  */
 export function forwardReturnsFromCloses(
-  closes: readonly Float64Array[],
+  closes: readonly Series[],
   h: number,
 ): Float64Array[] {
   checkHorizon(h, "forward returns from closes");
@@ -87,7 +88,7 @@ function checkHorizon(h: number, what: string): void {
   }
 }
 
-function forwardOne(r: Float64Array, h: number): Float64Array {
+function forwardOne(r: Series, h: number): Float64Array {
   const n = r.length;
   const out = new Float64Array(n).fill(NaN);
   // run = number of consecutive finite returns starting at t+1; forward[t] needs run >= h.

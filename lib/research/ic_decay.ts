@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { Series } from "@lib/stats/types.ts";
 import { forwardReturns } from "./forward_returns.ts";
 import { type IcSummary, icSummary } from "./ic_summary.ts";
 import { informationCoefficient } from "./information_coefficient.ts";
@@ -45,8 +46,8 @@ export interface IcDecayRow extends IcSummary {
  * ```
  */
 export function icDecay(
-  signal: readonly Float64Array[],
-  logReturns: readonly Float64Array[],
+  signal: readonly Series[],
+  logReturns: readonly Series[],
   horizons: readonly number[] = [1, 2, 4, 8, 12, 24, 48],
   options: IcDecayOptions = {},
 ): IcDecayRow[] {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Series } from "@lib/stats/types.ts";
 import { CrossSectionRanker } from "./_cross_section_ranker.ts";
 import { checkMinAssets, checkSamePanels } from "./_ic_validate.ts";
 
@@ -57,8 +58,8 @@ export interface InformationCoefficientResult {
  * ```
  */
 export function informationCoefficient(
-  signal: readonly Float64Array[],
-  forward: readonly Float64Array[],
+  signal: readonly Series[],
+  forward: readonly Series[],
   options: InformationCoefficientOptions = {},
 ): InformationCoefficientResult {
   const what = "information coefficient";

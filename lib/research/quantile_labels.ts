@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { quantileSorted } from "../core/quantile.ts";
 
 /**
  * Assign each of the first `n` (finite) values of `xs` to a quantile bucket 0..q-1, writing
@@ -50,14 +51,7 @@ export function quantileLabels(
   let prevEdge = s[0]!;
   for (let i = 0; i < n; i++) labels[i] = 0;
   for (let k = 1; k < q; k++) {
-    const p = k * step;
-    const v = (n - 1) * p;
-    const lo = Math.floor(v);
-    const g = v - lo;
-    const a = s[lo]!;
-    const b = s[Math.min(lo + 1, n - 1)]!;
-    const d = b - a;
-    const edge = g >= 0.5 ? b - d * (1 - g) : a + d * g;
+    const edge = quantileSorted(s, k * step, n);
     if (!(edge > prevEdge)) distinct = false;
     prevEdge = edge;
     // every value strictly above this edge moves up one bucket

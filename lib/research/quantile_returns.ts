@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { Series } from "@lib/stats/types.ts";
 import { neweyWest, neweyWestDefaultLags } from "../stats/newey_west.ts";
 import { checkMinAssets, checkSamePanels } from "./_ic_validate.ts";
 import { quantileLabels } from "./quantile_labels.ts";
@@ -81,8 +82,8 @@ export interface QuantileReturnsResult {
  * ```
  */
 export function quantileReturns(
-  signal: readonly Float64Array[],
-  forward: readonly Float64Array[],
+  signal: readonly Series[],
+  forward: readonly Series[],
   options: QuantileReturnsOptions = {},
 ): QuantileReturnsResult {
   const what = "quantile returns";

@@ -8,8 +8,9 @@ import type { Series } from "./types.ts";
  * dependent tests. Use it whenever many tests are run at once (every pair of a universe, every
  * signal of a library): the smallest of 7,875 raw p-values is small by chance alone.
  *
- * Equal to statsmodels 0.13 `multipletests(p, method="fdr_bh")[1]`. NaN p-values (tests that
- * could not be run) stay NaN and do not count towards the number of tests m. Cost: O(m log m).
+ * Equal to statsmodels 0.13 `multipletests(p, method="fdr_bh")[1]`. A NaN p-value (a test that
+ * could not be run) stays NaN but still counts towards the number of tests m, as if its p-value
+ * were 1, so dropping failed tests can never make the others look better. Cost: O(m log m).
  *
  * Reference: Benjamini, Y. and Hochberg, Y. (1995), "Controlling the False Discovery Rate",
  * JRSS B 57(1), 289-300.

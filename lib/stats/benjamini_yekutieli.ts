@@ -7,8 +7,8 @@ import type { Series } from "./types.ts";
  * `ln m + 0.58`). Prefer it when tests share data in ways that can be negatively dependent, for
  * example overlapping pairs of one universe.
  *
- * Equal to statsmodels 0.13 `multipletests(p, method="fdr_by")[1]`. NaN p-values stay NaN and
- * do not count towards m. Cost: O(m log m).
+ * Equal to statsmodels 0.13 `multipletests(p, method="fdr_by")[1]`. A NaN p-value stays NaN but
+ * counts towards m as if it were 1 (see {@link benjaminiHochberg}). Cost: O(m log m).
  *
  * Reference: Benjamini, Y. and Yekutieli, D. (2001), "The control of the false discovery rate in
  * multiple testing under dependency", Annals of Statistics 29(4), 1165-1188.
@@ -23,8 +23,7 @@ import type { Series } from "./types.ts";
  * ```
  */
 export function benjaminiYekutieli(pValues: Series): Float64Array {
-  let m = 0;
-  for (let i = 0; i < pValues.length; i++) if (!Number.isNaN(pValues[i]!)) m++;
+  const m = pValues.length;
   let c = 0;
   for (let i = 1; i <= m; i++) c += 1 / i;
   return stepUp(pValues, c, "benjaminiYekutieli");

@@ -165,6 +165,6 @@ export function varianceRatio(y: Series, options: VarianceRatioOptions = {}): Va
   }
   const ratio = sq / s1;
   const statistic = (Math.sqrt(t) * (ratio - 1)) / Math.sqrt(avar);
-  const pValue = 2 - 2 * normalCdf(Math.abs(statistic));
+  const pValue = 2 * normalCdf(-Math.abs(statistic)); // no cancellation in the far tail
   return { ratio, statistic, pValue, lags: q, nobs: t };
 }

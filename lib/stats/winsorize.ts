@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { quantileInPlace } from "../core/quantile.ts";
 import type { Series } from "./types.ts";
 
 /** Options for {@link winsorize}. */
@@ -80,50 +81,11 @@ export function clipFinite(v: number, lo: number, hi: number): number {
 }
 
 /**
- * The q-quantile (pandas / numpy `linear`) of the first `m >= 1` entries of `buf`, which it
- * reorders (the multiset is kept, so it can be called again for another q). Internal kernel
- * shared with `lib/research/cross_section.ts`; not re-exported. O(m) expected.
+ * The q-quantile (pandas `Series.quantile`, numpy `linear`) of the first `m >= 1` entries of
+ * `buf`, which it reorders (the multiset is kept, so it can be called again for another q).
+ * Internal kernel shared with `lib/research/cross_section.ts`; not re-exported. O(m) expected.
  */
 export function linearQuantileInPlace(buf: Float64Array, m: number, q: number): number {
   // pandas passes q * 100 to np.percentile, which divides by 100 again: reproduce the rounding.
-  const pos = (m - 1) * ((q * 100) / 100);
-  const i = Math.floor(pos);
-  const gamma = pos - i;
-  const a = select(buf, m, i);
-  if (i + 1 >= m) return a;
-  // After select, buf[i+1..m) >= buf[i]: the next order statistic is their minimum.
-  let b = buf[i + 1]!;
-  for (let j = i + 2; j < m; j++) if (buf[j]! < b) b = buf[j]!;
-  // numpy 1.24 _lerp: a + (b - a) t, or b - (b - a)(1 - t) when t >= 0.5.
-  const d = b - a;
-  return gamma >= 0.5 ? b - d * (1 - gamma) : a + d * gamma;
-}
-
-/**
- * Hoare quickselect with a median-of-three pivot: reorders `a[0..m)` so that `a[k]` is the k-th
- * smallest, everything before it is <= and everything after it >=, and returns `a[k]`.
- */
-function select(a: Float64Array, m: number, k: number): number {
-  let lo = 0, hi = m - 1;
-  while (hi > lo) {
-    const mid = (lo + hi) >>> 1;
-    const x = a[lo]!, y = a[mid]!, z = a[hi]!;
-    const p = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (a[i]! < p) i++;
-      while (a[j]! > p) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break; // j < k < i: a[k] equals the pivot and is in place
-  }
-  return a[k]!;
+  return quantileInPlace(buf, m, (q * 100) / 100);
 }

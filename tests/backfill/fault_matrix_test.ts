@@ -26,6 +26,8 @@ import { tempStore } from "../_shared/tmp_store.ts";
 import { type FaultRule, startFakeExchange } from "../fake_exchange/mod.ts";
 import { fakeClock } from "../providers/_fake_clock.ts";
 import { assertStoredEqual, realHourlyRows, rowsIn } from "./_real_rows.ts";
+import { binanceBackfillArgs } from "./_task.ts";
+import { runTask } from "../_shared/run_task.ts";
 
 const H = 3_600_000;
 const SINCE = Date.UTC(2020, 0, 1);
@@ -226,31 +228,10 @@ realDataTest(
     const ex = await startFakeExchange();
     const dir = Deno.makeTempDirSync({ prefix: "cryptolab-backfill-faults-" });
     const db = `${dir}/task.db`;
-    const task = async () => {
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          "tasks/backfill.ts",
-          "--venue",
-          "binance",
-          "--symbols",
-          "BTCUSDT",
-          "--freq",
-          "1h",
-          "--since",
-          "2020-01-01",
-          "--until",
-          "2020-04-01",
-          "--db",
-          db,
-        ],
-        env: { CRYPTOLAB_BINANCE_URL: ex.url, NO_COLOR: "1", CRYPTOLAB_PROVIDERS: "" },
-        stdout: "null",
-        stderr: "piped",
-      }).output();
-      return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-    };
+    const task = () =>
+      runTask("backfill", binanceBackfillArgs("BTCUSDT", "2020-01-01", "2020-04-01", db), {
+        env: { CRYPTOLAB_BINANCE_URL: ex.url, CRYPTOLAB_PROVIDERS: "" },
+      });
     try {
       ex.faults.add({ kind: "wrong_types", path: onPage2(), times: 1 });
       const r1 = await task();

@@ -10,6 +10,8 @@ import { createRng } from "@lib/stats/rng.ts";
 import { realDataTest } from "../_shared/real_data.ts";
 import { type FakeExchange, startFakeExchange } from "../fake_exchange/mod.ts";
 import { assertStoredEqual, realHourlyRows, rowsIn } from "./_real_rows.ts";
+import { binanceBackfillArgs } from "./_task.ts";
+import { runTask } from "../_shared/run_task.ts";
 
 const SINCE = Date.UTC(2019, 0, 1);
 const UNTIL = Date.UTC(2021, 0, 1);
@@ -21,18 +23,7 @@ function spawn(ex: FakeExchange, db: string, extra: string[] = []): Deno.ChildPr
       "run",
       "-A",
       "tasks/backfill.ts",
-      "--venue",
-      "binance",
-      "--symbols",
-      SYMBOLS.join(","),
-      "--freq",
-      "1h",
-      "--since",
-      "2019-01-01",
-      "--until",
-      "2021-01-01",
-      "--db",
-      db,
+      ...binanceBackfillArgs(SYMBOLS.join(","), "2019-01-01", "2021-01-01", db),
       ...extra,
     ],
     env: { CRYPTOLAB_BINANCE_URL: ex.url, NO_COLOR: "1" },
@@ -164,14 +155,11 @@ Deno.test("backfill task names an unknown flag and refuses a bad date", async ()
       [["--venue", "bitmex", "--symbols", "X"], /--venue must be one of binance/],
     ] as const
   ) {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "tasks/backfill.ts", ...args],
-      env: { NO_COLOR: "1", CRYPTOLAB_DB: "/nonexistent/never-opened.db" },
-      stdout: "null",
-      stderr: "piped",
-    }).output();
+    const out = await runTask("backfill", args, {
+      env: { CRYPTOLAB_DB: "/nonexistent/never-opened.db" },
+    });
     assert.equal(out.code, 2);
-    assert.match(new TextDecoder().decode(out.stderr), re);
+    assert.match(out.stderr, re);
   }
 });
 
@@ -190,31 +178,13 @@ realDataTest("backfill task --symbols top:N picks the top pairs by 24h quote vol
       .slice(0, 3)
       .map((t) => t.symbol);
     assert.equal(expected.length, 3);
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "tasks/backfill.ts",
-        "--venue",
-        "binance",
-        "--symbols",
-        "top:3",
-        "--freq",
-        "1h",
-        "--since",
-        "2021-10-01",
-        "--until",
-        "2021-10-03",
-        "--db",
-        `${dir}/top.db`,
-      ],
-      env: { CRYPTOLAB_BINANCE_URL: ex.url, NO_COLOR: "1" },
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, text);
-    assert.match(text, new RegExp(`top:3 by 24h quote volume: ${expected.join(", ")}\\n`));
+    const out = await runTask(
+      "backfill",
+      binanceBackfillArgs("top:3", "2021-10-01", "2021-10-03", `${dir}/top.db`),
+      { env: { CRYPTOLAB_BINANCE_URL: ex.url } },
+    );
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stderr, new RegExp(`top:3 by 24h quote volume: ${expected.join(", ")}\\n`));
     const { db, close } = openStore(`${dir}/top.db`);
     try {
       for (const symbol of expected) {

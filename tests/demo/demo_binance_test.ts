@@ -7,37 +7,21 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseFreqtradeJson } from "@lib/ingest/mod.ts";
 import { openStore } from "@lib/store/db.ts";
 import { readBars } from "@lib/store/bars.ts";
 import { verifyReport } from "@lib/report/verify.ts";
 import { realDataTest, realPath } from "../_shared/real_data.ts";
 import { startFakeExchange } from "../fake_exchange/mod.ts";
+import { REPORT_TASK_PERMISSIONS, runTask, type TaskOutput } from "../_shared/run_task.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const HOUR = 3_600_000;
 
-async function demo(args: string[], binanceUrl: string) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-run=git",
-      "--allow-net=127.0.0.1",
-      "tasks/demo.ts",
-      ...args,
-    ],
-    cwd: ROOT,
-    env: { NO_COLOR: "1", CRYPTOLAB_BINANCE_URL: binanceUrl },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function demo(args: string[], binanceUrl: string): Promise<TaskOutput> {
+  return runTask("demo", args, {
+    permissions: [...REPORT_TASK_PERMISSIONS, "--allow-net=127.0.0.1"],
+    env: { CRYPTOLAB_BINANCE_URL: binanceUrl },
+  });
 }
 
 realDataTest("demo backfills the top Binance pairs when the exchange answers", async () => {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { openStore } from "@lib/store/db.ts";
 import { fingerprintBars } from "@lib/store/fingerprint.ts";
 import { listGaps } from "@lib/store/gaps.ts";
@@ -13,30 +13,13 @@ import { ReportSchema } from "@lib/report/schema.ts";
 import { verifyReport } from "@lib/report/verify.ts";
 import { defaultRunId } from "@lib/report/demo_report.ts";
 import { checkPage, HAS_CHROMIUM } from "./_chromium.ts";
+import { REPORT_TASK_PERMISSIONS, runTaskSync, type TaskOutput } from "../_shared/run_task.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const FILES = ["report.json", "report.html", "manifest.json"];
 const SMALL = ["--seed", "7", "--assets", "5", "--days", "9"];
 
-function demo(args: string[]): { code: number; stdout: string; stderr: string } {
-  const out = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-run=git",
-      "tasks/demo.ts",
-      ...args,
-    ],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).outputSync();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function demo(args: string[]): TaskOutput {
+  return runTaskSync("demo", args, { permissions: REPORT_TASK_PERMISSIONS });
 }
 
 const tmp = Deno.makeTempDirSync({ prefix: "cryptolab-demo-" });

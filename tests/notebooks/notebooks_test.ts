@@ -6,58 +6,22 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../tasks/notebooks.ts";
+import { executedOutputs, joined, jupyterInstalled, runNotebooksTask } from "./_jupyter.ts";
 
-function jupyterInstalled(): boolean {
-  try {
-    return new Deno.Command("jupyter", {
-      args: ["nbconvert", "--version"],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
-const HAS_JUPYTER = jupyterInstalled();
-if (!HAS_JUPYTER) {
-  console.log(
-    "skipping notebook tests: jupyter is not on PATH " +
-      "(apt-get install -y jupyter-nbconvert python3-nbclient python3-ipykernel)",
-  );
-}
-
-interface Output {
-  output_type: string;
-  data?: Record<string, string | string[]>;
-}
-const joined = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join("") : v ?? "");
+const HAS_JUPYTER = jupyterInstalled("notebook tests");
 
 Deno.test({
   name: "deno task notebooks executes 01_getting_started and it shows table, figures, progress",
   ignore: !HAS_JUPYTER,
   fn: async () => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["task", "notebooks", "01_getting_started.ipynb"],
-      cwd: REPO_ROOT,
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stdout = new TextDecoder().decode(out.stdout);
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, `task failed:\n${stdout}\n${stderr}`);
+    const { code, stdout, stderr } = await runNotebooksTask(["01_getting_started.ipynb"]);
+    assert.equal(code, 0, `task failed:\n${stdout}\n${stderr}`);
     assert.match(stdout, /^ok 01_getting_started\.ipynb/m);
     assert.match(stdout, /1 of 1 notebooks ok/);
     // the run used a temporary store, never the user's data/cryptolab.db
     assert.match(stderr, /store for this run: .*cryptolab-notebooks-.*\(temporary\)/);
 
-    const nb = JSON.parse(
-      await Deno.readTextFile(join(REPO_ROOT, "notebooks/.executed/01_getting_started.ipynb")),
-    );
-    const outputs: Output[] = nb.cells.flatMap((c: { outputs?: Output[] }) => c.outputs ?? []);
-    assert.ok(!outputs.some((o) => o.output_type === "error"), "an error output");
+    const outputs = await executedOutputs("01_getting_started.ipynb");
     const html = outputs.map((o) => joined(o.data?.["text/html"]));
     const svgs = outputs.map((o) => joined(o.data?.["image/svg+xml"])).filter((s) => s !== "");
 
@@ -102,18 +66,11 @@ Deno.test({
       };
       const path = join(dir, "broken.ipynb");
       await Deno.writeTextFile(path, JSON.stringify(nb));
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: ["task", "notebooks", path],
-        cwd: REPO_ROOT,
-        env: { NO_COLOR: "1" },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const stderr = new TextDecoder().decode(out.stderr);
-      assert.equal(out.code, 1, stderr);
+      const { code, stdout, stderr } = await runNotebooksTask([path]);
+      assert.equal(code, 1, stderr);
       assert.match(stderr, /FAILED broken\.ipynb .*a cell threw/);
       assert.match(stderr, /RangeError: boom in cell two/);
-      assert.match(new TextDecoder().decode(out.stdout), /0 of 1 notebooks ok/);
+      assert.match(stdout, /0 of 1 notebooks ok/);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -10,41 +10,16 @@
  * that they fell back to the simulated market.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { REPO_ROOT } from "../../tasks/notebooks.ts";
+import { executedOutputs, joined, jupyterInstalled, runNotebooksTask } from "./_jupyter.ts";
 import { HAS_REAL_DATA } from "../_shared/real_data.ts";
 
-function jupyterInstalled(): boolean {
-  try {
-    return new Deno.Command("jupyter", {
-      args: ["nbconvert", "--version"],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
-const HAS_JUPYTER = jupyterInstalled();
-if (!HAS_JUPYTER) {
-  console.log(
-    "skipping research notebook tests: jupyter is not on PATH " +
-      "(apt-get install -y jupyter-nbconvert python3-nbclient python3-ipykernel)",
-  );
-}
+const HAS_JUPYTER = jupyterInstalled("research notebook tests");
 
 const NOTEBOOKS = [
   "02_factor_decomposition.ipynb",
   "03_signal_validation.ipynb",
   "04_pairs_trading.ipynb",
 ] as const;
-
-interface Output {
-  output_type: string;
-  data?: Record<string, string | string[]>;
-}
-const joined = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join("") : v ?? "");
 
 /** What an executed notebook showed: figures (title, svg, html), tables (html) and text. */
 interface Shown {
@@ -54,9 +29,7 @@ interface Shown {
 }
 
 async function shown(name: string): Promise<Shown> {
-  const nb = JSON.parse(await Deno.readTextFile(join(REPO_ROOT, "notebooks/.executed", name)));
-  const outputs: Output[] = nb.cells.flatMap((c: { outputs?: Output[] }) => c.outputs ?? []);
-  assert.ok(!outputs.some((o) => o.output_type === "error"), `${name}: an error output`);
+  const outputs = await executedOutputs(name);
   const figures = outputs.filter((o) => o.data?.["image/svg+xml"] !== undefined).map((o) => ({
     title: joined(o.data?.["text/plain"]),
     svg: joined(o.data?.["image/svg+xml"]),
@@ -124,16 +97,8 @@ Deno.test({
     "betas, residuals, IC, decay, quantiles, screened pairs and a spread with bands",
   ignore: !HAS_JUPYTER,
   fn: async (t) => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["task", "notebooks", ...NOTEBOOKS],
-      cwd: REPO_ROOT,
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stdout = new TextDecoder().decode(out.stdout);
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, `task failed:\n${stdout}\n${stderr}`);
+    const { code, stdout, stderr } = await runNotebooksTask(NOTEBOOKS);
+    assert.equal(code, 0, `task failed:\n${stdout}\n${stderr}`);
     for (const nb of NOTEBOOKS) {
       assert.match(stdout, new RegExp(`^ok ${nb.replace(".", "\\.")}`, "m"));
     }

@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { openStore } from "@lib/store/db.ts";
 import { fingerprintBars } from "@lib/store/fingerprint.ts";
 import { importPaths } from "@lib/ingest/import_path.ts";
@@ -17,31 +16,14 @@ import { renderJson } from "@lib/report/json.ts";
 import { ReportSchema } from "@lib/report/schema.ts";
 import { verifyReport } from "@lib/report/verify.ts";
 import { realDataTest, realPath } from "../_shared/real_data.ts";
+import { REPORT_TASK_PERMISSIONS, runTaskSync, type TaskOutput } from "../_shared/run_task.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const NFI = realPath("ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h");
 const BASES = ["BTC", "ETH", "ADA", "DOT", "LINK", "LTC"];
 const GIT = { commit: "unknown", dirty: null } as const;
 
-function report(args: string[]): { code: number; stdout: string; stderr: string } {
-  const out = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-run=git",
-      "tasks/report.ts",
-      ...args,
-    ],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).outputSync();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function report(args: string[]): TaskOutput {
+  return runTaskSync("report", args, { permissions: REPORT_TASK_PERMISSIONS });
 }
 
 const tmp = Deno.makeTempDirSync({ prefix: "cryptolab-report-" });

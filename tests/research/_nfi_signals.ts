@@ -3,7 +3,7 @@
  * signals the cross-section oracle uses, built exactly as tests/oracles/cross_section.py builds
  * them: files in name order, parsed with lib/ingest's parseFreqtradeJson (JSON.parse rounds
  * decimals correctly, like Python's json.load), placed on the complete hourly grid from the first
- * to the last candle of the universe (a missing candle is NaN).
+ * to the last candle of the universe (a missing candle is NaN; tests/_shared/hourly_grid.ts).
  *
  * Files are read on the first call (inside a realDataTest body), then cached.
  *
@@ -11,10 +11,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseFreqtradeJson } from "@lib/ingest/mod.ts";
+import { gridCloses } from "../_shared/hourly_grid.ts";
 import { realPath } from "../_shared/real_data.ts";
-
-const HOUR = 3_600_000;
 
 /** Asset-major panels `[asset][t]` on one grid. */
 export interface NfiSignals {
@@ -42,28 +40,10 @@ export function loadNfiSignals(): NfiSignals {
   if (cached) return cached;
   const dir = realPath("ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h");
   const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
-  const parsed = files.map((f) => {
-    const p = parseFreqtradeJson(readFileSync(join(dir, f), "utf8"));
-    if (p.problems.length > 0 || p.n === 0) throw new Error(`${f}: ${p.problems.length} bad rows`);
-    return p;
-  });
-  let first = Infinity, last = -Infinity;
-  for (const p of parsed) {
-    first = Math.min(first, p.ts[0]!);
-    last = Math.max(last, p.ts[p.n - 1]!);
-  }
-  const n = (last - first) / HOUR + 1;
-  const close: Float64Array[] = [], volume: Float64Array[] = [];
-  for (const p of parsed) {
-    const c = new Float64Array(n).fill(NaN), v = new Float64Array(n).fill(NaN);
-    for (let i = 0; i < p.n; i++) {
-      const t = (p.ts[i]! - first) / HOUR;
-      c[t] = p.close[i]!;
-      v[t] = p.volume[i]!;
-    }
-    close.push(c);
-    volume.push(v);
-  }
+  const assets = files.map((f) => f.split("-")[0]!.replace("_", ""));
+  const grid = gridCloses(files.map((f) => join(dir, f)), assets);
+  const n = grid.length;
+  const close = [...grid.closes], volume = [...grid.volumes];
   const lagLog = (lag: number) =>
     close.map((c) => {
       const out = new Float64Array(n).fill(NaN);
@@ -88,8 +68,8 @@ export function loadNfiSignals(): NfiSignals {
     return out;
   });
   cached = {
-    assets: files.map((f) => f.split("-")[0]!.replace("_", "")),
-    firstTs: first,
+    assets,
+    firstTs: grid.firstTs,
     length: n,
     close,
     volume,

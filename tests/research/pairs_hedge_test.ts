@@ -268,3 +268,13 @@ Deno.test("inputs that are not prices are refused with what to pass instead", ()
     /at least 3 bars where both legs are finite, got 1/,
   );
 });
+
+Deno.test("a constant leg is refused by every static method instead of giving a huge slope", () => {
+  const rng = createRng(4);
+  const y = Array.from({ length: 300 }, () => 100 * Math.exp(0.01 * rng.normal()));
+  const flat = Array.from({ length: 300 }, () => 42.123456789);
+  for (const method of ["ols", "tls"] as const) {
+    assert.throws(() => hedgeRatio(y, flat, { method }), /constant/, method);
+  }
+  assert.throws(() => hedgeRatio(flat, y, { method: "tls" }), /log y is constant/);
+});

@@ -83,10 +83,12 @@ realDataTest("benjaminiHochberg / benjaminiYekutieli equal statsmodels multiplet
   }
 });
 
-Deno.test("FDR: NaN p-values stay NaN and do not count; out-of-range p-values are refused", () => {
+Deno.test("FDR: NaN p-values stay NaN but count as p = 1; out-of-range ones are refused", () => {
+  // m = 3 as for [0.01, 1, 0.02]: statsmodels 0.13.5 multipletests([0.01, 1, 0.02], "fdr_bh")
+  // gives [0.03, 1, 0.03]
   const q = benjaminiHochberg([0.01, NaN, 0.02]);
   assert.ok(Number.isNaN(q[1]!));
-  assert.ok(Math.abs(q[0]! - 0.02) < 1e-15 && Math.abs(q[2]! - 0.02) < 1e-15);
+  assert.ok(Math.abs(q[0]! - 0.03) < 1e-15 && Math.abs(q[2]! - 0.03) < 1e-15);
   assert.throws(() => benjaminiHochberg([0.5, 1.5]), /p-value 1 is 1.5, outside \[0, 1\]/);
 });
 

@@ -27,6 +27,7 @@
  *
  * @module
  */
+import { selectInPlace } from "../../core/quantile.ts";
 
 /** Options of the jump rule. Every field has a documented default. */
 export interface JumpOptions {
@@ -187,33 +188,11 @@ function robustSigma(ring: Float64Array, scratch: Float64Array, floor: number): 
 /** Median of `a[0..n)` by quickselect (Hoare's FIND): O(n) expected; reorders `a`. */
 function median(a: Float64Array, n: number): number {
   const m = n >> 1;
-  select(a, m, n);
+  selectInPlace(a, n, m);
   if (n % 2 === 1) return a[m]!;
   let below = a[0]!; // after select, a[0..m) <= a[m]: the lower middle is their maximum
   for (let j = 1; j < m; j++) if (a[j]! > below) below = a[j]!;
   return 0.5 * (below + a[m]!);
-}
-
-function select(a: Float64Array, kth: number, n: number): void {
-  let lo = 0, hi = n - 1;
-  while (hi > lo) {
-    const pivot = a[(lo + hi) >> 1]!;
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (kth <= j) hi = j;
-    else if (kth >= i) lo = i;
-    else return;
-  }
 }
 
 function fmt(x: number): string {

@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { ASSET_COLUMN, column, type FigureBlock } from "../model.ts";
-import { figureBlock, type FigureOptions } from "./figure.ts";
-import { multiLineSvg } from "./multi_line.ts";
-import { type NamedSeries, summaryRows } from "./series.ts";
+import type { FigureBlock } from "../model.ts";
+import type { FigureOptions } from "./figure.ts";
+import { betaLinesFigure } from "./_beta_lines.ts";
+import type { NamedSeries } from "./series.ts";
 
 /** Input of {@link factorBetasChart}. */
 export interface FactorBetasInput {
@@ -44,31 +44,17 @@ export function factorBetasChart(
   input: FactorBetasInput,
   options: FigureOptions & { readonly maxPoints?: number } = {},
 ): FigureBlock {
-  const id = options.id ?? `factor-betas-${slug(input.factor)}`;
-  const svg = multiLineSvg(input.index, input.series, { ...options, id }, {
-    yLabel: `Beta to ${input.factor}`,
-    emptyDomain: [0, 2],
-    reference: { y: 1, dashed: true },
-  });
-  return figureBlock(
-    id,
+  return betaLinesFigure(
+    options.id ?? `factor-betas-${slug(input.factor)}`,
+    input.index,
+    input.series,
     options,
+    `Beta to ${input.factor}`,
     {
       title: `Factor betas to ${input.factor} over time`,
       caption: `Slope on ${input.factor}'s log returns in each asset's rolling ` +
         `${input.window}-bar regression on the factors, fitted on the window ending at ` +
         `${input.causal ? "t-1 (causal)" : "t (inclusive)"}; the dashed line marks beta 1.`,
-    },
-    svg,
-    {
-      columns: [
-        ASSET_COLUMN,
-        column("last", "Last", "number", 3),
-        column("mean", "Mean", "number", 3),
-        column("min", "Lowest", "number", 3),
-        column("max", "Highest", "number", 3),
-      ],
-      rows: summaryRows(input.series, ["last", "mean", "min", "max"]),
     },
   );
 }

@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { ASSET_COLUMN, column, type FigureBlock } from "../model.ts";
-import { figureBlock, type FigureOptions } from "./figure.ts";
-import { multiLineSvg } from "./multi_line.ts";
-import { type NamedSeries, summaryRows } from "./series.ts";
+import type { FigureBlock } from "../model.ts";
+import { betaLinesFigure } from "./_beta_lines.ts";
+import type { FigureOptions } from "./figure.ts";
+import type { NamedSeries } from "./series.ts";
 
 /** Input of {@link rollingBetaChart}. */
 export interface RollingBetaInput {
@@ -40,30 +40,16 @@ export function rollingBetaChart(
   input: RollingBetaInput,
   options: FigureOptions & { readonly maxPoints?: number } = {},
 ): FigureBlock {
-  const id = options.id ?? "rolling-beta";
-  const svg = multiLineSvg(input.index, input.series, { ...options, id }, {
-    yLabel: `Beta to ${input.benchmark}`,
-    emptyDomain: [0, 2],
-    reference: { y: 1, dashed: true },
-  });
-  return figureBlock(
-    id,
+  return betaLinesFigure(
+    options.id ?? "rolling-beta",
+    input.index,
+    input.series,
     options,
+    `Beta to ${input.benchmark}`,
     {
       title: `Rolling beta to ${input.benchmark}`,
       caption: `OLS slope of each asset's log returns on ${input.benchmark}'s over the trailing ` +
         `${input.window} bars; the dashed line marks beta 1.`,
-    },
-    svg,
-    {
-      columns: [
-        ASSET_COLUMN,
-        column("last", "Last", "number", 3),
-        column("mean", "Mean", "number", 3),
-        column("min", "Lowest", "number", 3),
-        column("max", "Highest", "number", 3),
-      ],
-      rows: summaryRows(input.series, ["last", "mean", "min", "max"]),
     },
   );
 }

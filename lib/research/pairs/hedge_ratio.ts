@@ -201,7 +201,15 @@ function tlsLine(y: Float64Array, x: Float64Array, withIntercept: boolean, what:
     syy += dy * dy;
     sxy += dx * dy;
   }
-  if (!(sxy !== 0)) {
+  // A leg that is constant to working precision leaves sxx (or syy) at rounding level, where
+  // the eigenvector is noise (a slope of 1e31 from a constant x): refuse it like OLS does.
+  if (!(sxx > 1e-24 * m * mx * mx) || !(syy > 1e-24 * m * my * my)) {
+    throw new RangeError(
+      `Cannot compute ${what}: log ${!(sxx > 1e-24 * m * mx * mx) ? "x" : "y"} is constant over ` +
+        `the ${m} complete rows, so there is no hedge ratio; check the price series`,
+    );
+  }
+  if (!(sxy * sxy > 1e-20 * sxx * syy)) {
     throw new RangeError(
       `Cannot compute ${what}: log x and log y are uncorrelated, the total least squares line ` +
         `is not defined`,

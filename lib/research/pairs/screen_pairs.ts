@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { Series } from "@lib/stats/types.ts";
 import { adf, type AdfAutolag } from "@lib/stats/adf.ts";
 import { benjaminiHochberg } from "@lib/stats/benjamini_hochberg.ts";
 import { benjaminiYekutieli } from "@lib/stats/benjamini_yekutieli.ts";
@@ -36,9 +37,9 @@ export interface ScreenPairsOptions {
   /**
    * `false` (default): one test per pair, y = the asset earlier in the input order, x = the
    * later one (statsmodels `coint(y, x)` for `itertools.combinations`). `true`: both
-   * directions are tested (Engle-Granger is not symmetric), the stronger is kept, and BOTH
-   * count as tests in the FDR adjustment (`tested` = 2 x pairs), which is the honest price of
-   * choosing the better of two.
+   * directions are tested (Engle-Granger is not symmetric) and the stronger is kept; the pair
+   * enters the FDR adjustment with the Bonferroni bound `2 x min(p_yx, p_xy)`, the honest price
+   * of choosing the better of two (`pValue` stays the kept direction's own p-value).
    */
   readonly bothDirections?: boolean;
 }
@@ -77,7 +78,7 @@ export interface ScreenedPair {
 export interface ScreenPairsResult {
   /** Tested pairs sorted by p-value, best first (at most `maxPairs`). */
   readonly pairs: ScreenedPair[];
-  /** Number of tests run and adjusted for (pairs, or 2 x pairs with `bothDirections`). */
+  /** Number of pairs tested, the family the FDR adjustment is over. */
   readonly tested: number;
   /** Pairs not tested: too little overlap, or both assets look stationary (see below). */
   readonly skipped: number;
@@ -143,7 +144,7 @@ export interface ScreenPairsResult {
  * ```
  */
 export function screenPairs(
-  logPrices: readonly Float64Array[],
+  logPrices: readonly Series[],
   names: readonly string[],
   options: ScreenPairsOptions = {},
 ): ScreenPairsResult {
@@ -275,10 +276,9 @@ export function screenPairs(
       }
     }
   }
-  const p = Float64Array.from(tests, (t) => t.pValue);
-  const adjusted = fdr === "bh" ? benjaminiHochberg(p) : benjaminiYekutieli(p);
-  // Keep one test per pair: the one with the smaller p-value (its adjusted value is then the
-  // smaller one too, the step-up adjustment being monotone in p).
+  // One hypothesis per pair. With both directions, the pair's p-value is the Bonferroni bound
+  // 2 x min(p_yx, p_xy) (a valid p-value for "neither direction cointegrates"), so choosing the
+  // stronger direction is paid for and the family stays the number of pairs.
   const keep: number[] = [];
   for (let k = 0; k < tests.length; k++) {
     if (!both) keep.push(k);
@@ -287,6 +287,17 @@ export function screenPairs(
       keep.push(!(tests[k]!.pValue < tests[f]!.pValue) ? f : k);
     }
   }
+  const pairP = Float64Array.from(
+    keep,
+    (k) => (both ? Math.min(1, 2 * tests[k]!.pValue) : tests[k]!.pValue),
+  );
+  const adjustedByPair = fdr === "bh" ? benjaminiHochberg(pairP) : benjaminiYekutieli(pairP);
+  const p = new Float64Array(tests.length).fill(NaN);
+  const adjusted = new Float64Array(tests.length).fill(NaN);
+  keep.forEach((k, i) => {
+    p[k] = pairP[i]!;
+    adjusted[k] = adjustedByPair[i]!;
+  });
   keep.sort((u, v) => (p[u]! - p[v]!) || (adjusted[u]! - adjusted[v]!) || (u - v));
   let rejectedAtAlpha = 0;
   for (const k of keep) if (adjusted[k]! <= alpha) rejectedAtAlpha++;
@@ -311,14 +322,14 @@ export function screenPairs(
     });
   }
   const stationaryAssets = names.filter((_, i) => stationary[i] === 1);
-  return { pairs, tested: tests.length, skipped, stationaryAssets, rejectedAtAlpha, fdr, alpha };
+  return { pairs, tested: keep.length, skipped, stationaryAssets, rejectedAtAlpha, fdr, alpha };
 }
 
 /**
  * ADF ("c", "aic") of the finite bars of one asset: true when p < 0.01 (it looks like returns),
  * null when it cannot be judged (too short or constant).
  */
-function looksStationary(series: Float64Array, minOverlap: number): boolean | null {
+function looksStationary(series: Series, minOverlap: number): boolean | null {
   let m = 0;
   for (let t = 0; t < series.length; t++) if (Number.isFinite(series[t]!)) m++;
   if (m < minOverlap) return null; // never tested in a pair anyway

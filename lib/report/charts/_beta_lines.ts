@@ -1,0 +1,39 @@
+/**
+ * The figure the beta charts share (internal: not re-exported by charts/mod.ts).
+ *
+ * @module
+ */
+import { ASSET_COLUMN, column, type FigureBlock } from "../model.ts";
+import { figureBlock, type FigureOptions } from "./figure.ts";
+import { multiLineSvg } from "./multi_line.ts";
+import { type NamedSeries, summaryRows } from "./series.ts";
+
+/**
+ * The figure of every beta chart (rolling_beta.ts, factor_betas.ts): one line per asset
+ * labelled `yLabel`, a dashed reference at beta 1, the y domain [0, 2] when nothing is finite,
+ * and a data summary of last, mean, lowest and highest beta per asset. O(assets x bars).
+ */
+export function betaLinesFigure(
+  id: string,
+  index: ArrayLike<number>,
+  series: readonly NamedSeries[],
+  options: FigureOptions & { readonly maxPoints?: number },
+  yLabel: string,
+  text: { readonly title: string; readonly caption: string },
+): FigureBlock {
+  const svg = multiLineSvg(index, series, { ...options, id }, {
+    yLabel,
+    emptyDomain: [0, 2],
+    reference: { y: 1, dashed: true },
+  });
+  return figureBlock(id, options, text, svg, {
+    columns: [
+      ASSET_COLUMN,
+      column("last", "Last", "number", 3),
+      column("mean", "Mean", "number", 3),
+      column("min", "Lowest", "number", 3),
+      column("max", "Highest", "number", 3),
+    ],
+    rows: summaryRows(series, ["last", "mean", "min", "max"]),
+  });
+}
