@@ -13,9 +13,9 @@
  * 2. `writeTrades` of trades already stored (a re-delivery after a reconnect);
  * 3. `runStream` fed from memory: the exact store path of `deno task stream` (batched
  *    transactions, 1m bars materialized as minutes close), without the network;
- * 4. `runStream` from a WebSocket: `BinanceVenue.openTradeStream` (JSON + zod per frame,
- *    ordering, dedupe) against a load server in its own process that sends the same tape as
- *    fast as the socket drains.
+ * 4. `runStream` from a WebSocket: `BinanceVenue.openTradeStream` (JSON.parse and the fast
+ *    frame check per frame, zod only for frames it does not take; ordering, dedupe) against a
+ *    load server in its own process that sends the same tape as fast as the socket drains.
  *
  * Side effects: writes `bench/.out/stream_tape.csv` (the trades, for the Python peer) and
  * `bench/.out/stream_template.db` (an empty store with the real schema).
@@ -105,7 +105,7 @@ Deno.bench({
   },
 });
 
-// what BinanceTradeStream yields: one batch per symbol per drained inbox (~500 frames here)
+// batches of ~500 frames per symbol (BinanceTradeStream yields one batch per symbol per burst)
 const streamBatches = tapeBatches(tape, 500);
 Deno.bench({
   name: `runStream ${TRADES} trades from memory, 1m bars (store path of deno task stream)`,

@@ -15,11 +15,16 @@
  * timestamps are far behind the clock) still closes bars by trade time and never rebuilds an
  * open interval on every flush.
  *
- * How a bar is built. From the STORED trades of the interval (`readTrades` + `tradesToBars`),
- * written with `writeBars(..., {onConflict: "replace", replaceSourcePrefix: "materialize:"})`,
- * source `materialize:stream`. Trades of an interval that arrive after it closed (a late gap
- * repair) make it dirty again and it is rebuilt at the next flush, so a stored bar always
- * equals `tradesToBars` of the stored trades of its interval.
+ * How a bar is built. `tradesToBars` of the STORED trades of the interval, written with
+ * `writeBars(..., {onConflict: "replace", replaceSourcePrefix: "materialize:"})`, source
+ * `materialize:stream`. The stored trades of the open interval(s) are not read back: each
+ * symbol keeps a window in memory holding exactly the stored trades with `ts >= from` (the
+ * trades just written are appended when `writeTrades` inserted every one of them; on a
+ * re-delivery, a conflict or string ids the window is reloaded from the store for the open
+ * interval; on restart it is loaded from the store for the open interval). Intervals before
+ * the window (a restart, a late gap repair) are read from the store. Trades of an interval
+ * that arrive after it closed make it dirty again and it is rebuilt at the next flush, so a
+ * stored bar always equals `tradesToBars` of the stored trades of its interval.
  *
  * What `complete` means. `tradesToBars` marks the first and last bar of any trade span 0
  * because it cannot know whether the span covers them. Here we know more: a closed bar is
@@ -33,8 +38,9 @@
  * every bar overlapping it is 0. Open intervals are never written.
  *
  * On restart, bars are rebuilt from the last stored bar of each series onward, so trades
- * committed just before a kill get their bars. Memory is bounded by the flush thresholds and
- * by one interval of trades per materialization window (at most one hour of trades per read).
+ * committed just before a kill get their bars. Memory is bounded by the flush thresholds, by
+ * the open interval of the coarsest frequency (the window, ~41 bytes per trade) and by one
+ * interval of trades per store read (at most one hour of trades per read).
  *
  * @module
  */
@@ -148,6 +154,137 @@ interface SymbolState {
   readonly holes: Hole[];
   /** A batch arrived since the previous flush. */
   active: boolean;
+  /** The stored trades with `ts >= window.from`, or `undefined` when it must be reloaded. */
+  window: TradeWindow | undefined;
+  /** Per frequency: end of the intervals materialized so far (when none is dirty). */
+  readonly closedTo: Map<Freq, number>;
+}
+
+/**
+ * The stored trades of one symbol with `ts >= from`, in growable columns (no object per
+ * trade), kept in (ts, id) order when they arrive in it and sorted on demand otherwise.
+ */
+class TradeWindow {
+  from: number;
+  n = 0;
+  id: Float64Array;
+  ts: Float64Array;
+  price: Float64Array;
+  qty: Float64Array;
+  side: Int8Array;
+  #sorted = true;
+
+  constructor(from: number, capacity = 1024) {
+    this.from = from;
+    this.id = new Float64Array(capacity);
+    this.ts = new Float64Array(capacity);
+    this.price = new Float64Array(capacity);
+    this.qty = new Float64Array(capacity);
+    this.side = new Int8Array(capacity);
+  }
+
+  #reserve(extra: number): void {
+    const need = this.n + extra;
+    if (need <= this.ts.length) return;
+    let cap = this.ts.length * 2;
+    while (cap < need) cap *= 2;
+    const grow = <T extends Float64Array | Int8Array>(a: T, b: T): T => (b.set(a), b);
+    this.id = grow(this.id, new Float64Array(cap));
+    this.ts = grow(this.ts, new Float64Array(cap));
+    this.price = grow(this.price, new Float64Array(cap));
+    this.qty = grow(this.qty, new Float64Array(cap));
+    this.side = grow(this.side, new Int8Array(cap));
+  }
+
+  /** Append the trades of `t` with `ts >= from` (their ids must be numbers). */
+  add(t: TradeColumns): void {
+    const m = t.ts.length;
+    this.#reserve(m);
+    let k = this.n;
+    for (let i = 0; i < m; i++) {
+      const ts = t.ts[i] as number;
+      if (!(ts >= this.from)) continue;
+      const id = t.tradeId[i] as number;
+      if (this.#sorted && k > 0) {
+        const pt = this.ts[k - 1] as number;
+        if (ts < pt || (ts === pt && id <= (this.id[k - 1] as number))) this.#sorted = false;
+      }
+      this.id[k] = id;
+      this.ts[k] = ts;
+      this.price[k] = t.price[i] as number;
+      this.qty[k] = t.qty[i] as number;
+      this.side[k] = t.side[i] as number;
+      k++;
+    }
+    this.n = k;
+  }
+
+  #sort(): void {
+    if (this.#sorted) return;
+    const n = this.n;
+    const { id, ts } = this;
+    const idx = new Uint32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    idx.sort((a, b) =>
+      (ts[a] as number) - (ts[b] as number) || (id[a] as number) - (id[b] as number)
+    );
+    const permute = <T extends Float64Array | Int8Array>(a: T): void => {
+      const c = a.slice(0, n);
+      for (let i = 0; i < n; i++) a[i] = c[idx[i] as number] as number;
+    };
+    permute(this.id);
+    permute(this.ts);
+    permute(this.price);
+    permute(this.qty);
+    permute(this.side);
+    this.#sorted = true;
+  }
+
+  /** First index with `ts >= t` (sorted). */
+  #lowerBound(t: number): number {
+    let lo = 0, hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.ts[mid] as number) < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The trades of `[a, b)` in (ts, id) order; `a >= from`. */
+  slice(venue: string, symbol: string, a: number, b: number): TradeColumns {
+    this.#sort();
+    const i = this.#lowerBound(a);
+    const j = this.#lowerBound(b);
+    const tradeId = new Array<number>(j - i);
+    for (let k = i; k < j; k++) tradeId[k - i] = this.id[k] as number;
+    return {
+      venue,
+      symbol,
+      tradeId,
+      ts: this.ts.slice(i, j),
+      price: this.price.slice(i, j),
+      qty: this.qty.slice(i, j),
+      side: this.side.slice(i, j),
+    };
+  }
+
+  /** Forget the trades before `t` (`t >= from`): the window then starts at `t`. */
+  advance(t: number): void {
+    if (!(t > this.from)) return;
+    this.#sort();
+    const i = this.#lowerBound(t);
+    if (i > 0) {
+      const n = this.n;
+      this.id.copyWithin(0, i, n);
+      this.ts.copyWithin(0, i, n);
+      this.price.copyWithin(0, i, n);
+      this.qty.copyWithin(0, i, n);
+      this.side.copyWithin(0, i, n);
+      this.n = n - i;
+    }
+    this.from = t;
+  }
 }
 
 const MAX_HOLES = 1024;
@@ -230,7 +367,13 @@ function readTradeColumns(
   return out;
 }
 
+function numericIds(t: TradeColumns): boolean {
+  for (const id of t.tradeId) if (typeof id !== "number" || !Number.isSafeInteger(id)) return false;
+  return true;
+}
+
 function concatTrades(venue: string, symbol: string, parts: readonly TradeColumns[]): TradeColumns {
+  if (parts.length === 1 && parts[0]!.venue === venue) return parts[0]!;
   let n = 0;
   for (const p of parts) n += p.ts.length;
   const out: TradeColumns = {
@@ -329,6 +472,8 @@ export async function runStream(
       dirty: new Map(),
       holes: [],
       active: false,
+      window: undefined,
+      closedTo: new Map(),
     };
     // Resume: rebuild from the last materialized bar (trades committed before a kill).
     if (span.b !== null) {
@@ -338,6 +483,7 @@ export async function runStream(
         st.dirty.set(f, r.t ?? Math.floor((span.a as number) / ms) * ms);
       }
     }
+    st.window = span.b === null ? new TradeWindow(-Infinity) : loadWindow(st);
     states.set(symbol, st);
   }
 
@@ -365,6 +511,26 @@ export async function runStream(
     return true;
   };
 
+  /** The window of `st` from the open interval of its newest trade, read from the store. */
+  function loadWindow(st: SymbolState): TradeWindow {
+    let from = Infinity;
+    for (const f of freqs) {
+      const ms = freqMs(f);
+      from = Math.min(from, Math.floor(st.maxTs / ms) * ms);
+    }
+    const stored = readTradeColumns(db, venue, st.symbol, from, Infinity);
+    const w = new TradeWindow(from, Math.max(1024, stored.ts.length * 2));
+    w.add(stored);
+    return w;
+  }
+
+  /** Trades of `[a, b)` as stored: from the window when it holds them, else from the store. */
+  const closedTrades = (st: SymbolState, a: number, b: number): TradeColumns => {
+    const w = st.window;
+    if (w !== undefined && a >= w.from) return w.slice(venue, st.symbol, a, b);
+    return readTradeColumns(db, venue, st.symbol, a, b);
+  };
+
   const materialize = (st: SymbolState, quiet: boolean, t: number) => {
     for (const f of freqs) {
       const from = st.dirty.get(f);
@@ -377,7 +543,7 @@ export async function runStream(
       const step = Math.max(ms, Math.floor(HOUR / ms) * ms);
       for (let a = from; a < closedEnd; a += step) {
         const b = Math.min(closedEnd, a + step);
-        const trades = readTradeColumns(db, venue, st.symbol, a, b);
+        const trades = closedTrades(st, a, b);
         if (trades.ts.length === 0) continue;
         const bars = tradesToBars(trades, f);
         for (let i = 0; i < bars.ts.length; i++) {
@@ -394,6 +560,15 @@ export async function runStream(
       }
       if (closedEnd > lastBucket) st.dirty.delete(f);
       else st.dirty.set(f, closedEnd);
+      st.closedTo.set(f, closedEnd);
+    }
+    // the window keeps what some frequency still has to materialize
+    let keep = Infinity;
+    for (const f of freqs) {
+      keep = Math.min(keep, st.dirty.get(f) ?? st.closedTo.get(f) ?? -Infinity);
+    }
+    if (Number.isFinite(keep) && st.window !== undefined && keep > st.window.from) {
+      st.window.advance(keep);
     }
   };
 
@@ -414,7 +589,13 @@ export async function runStream(
           inserted += r.inserted;
           unchanged += r.unchanged;
           conflicts += r.conflicts.length;
+          // every trade written with the values we hold: they extend the window as they are;
+          // otherwise (re-delivered, conflicting or string ids) the window is read back
+          if (r.inserted === all.ts.length && st.window !== undefined && numericIds(all)) {
+            st.window.add(all);
+          } else st.window = undefined;
         }
+        if (freqs.length > 0) st.window ??= loadWindow(st);
         materialize(st, !st.active, t);
         st.active = false;
       }

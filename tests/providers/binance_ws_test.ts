@@ -5,7 +5,13 @@
  * the same capture, so "no hole" means the emitted ids equal the capture's ids exactly.
  */
 import assert from "node:assert/strict";
-import { BinanceTradeStream, type StreamProblem } from "@lib/providers/binance_ws.ts";
+import {
+  binanceTradeFrame,
+  BinanceTradeStream,
+  fastTradeEvent,
+  type StreamProblem,
+} from "@lib/providers/binance_ws.ts";
+import { gunzipSync } from "node:zlib";
 import type { TradePage, TradeSource } from "@lib/providers/types.ts";
 import { realDataTest, realPath } from "../_shared/real_data.ts";
 import { startFakeExchange, WsFrameStore } from "../fake_exchange/mod.ts";
@@ -295,5 +301,188 @@ realDataTest(
     } finally {
       await ex.close();
     }
+  },
+);
+
+/** Every frame of every real WebSocket file (trades, aggTrades, depth, tickers, other venues). */
+function allRealFrames(): string[] {
+  const out: string[] = [];
+  const cap = realPath("ws_streams", "binance_ws_capture_2024-08-08_hftbacktest");
+  for (const market of Deno.readDirSync(cap)) {
+    for (const f of Deno.readDirSync(`${cap}/${market.name}`)) {
+      if (!f.name.endsWith(".gz")) continue;
+      const text = gunzipSync(Deno.readFileSync(`${cap}/${market.name}/${f.name}`)).toString();
+      for (const line of text.split("\n")) {
+        const sp = line.indexOf(" ");
+        if (sp > 0) out.push(line.slice(sp + 1));
+      }
+    }
+  }
+  // the 2022 capture stores bare events: wrap them as a combined stream would
+  const raw = realPath("ws_streams", "binance_spot_ws_raw_2022-05_realnus");
+  for (const f of Deno.readDirSync(raw)) {
+    const stream = `btcusdt@${f.name.replace(/^btcusdt_|(_0)?\.csv$/g, "")}`;
+    for (const line of Deno.readTextFileSync(`${raw}/${f.name}`).split("\n")) {
+      const at = line.indexOf("{");
+      if (at >= 0) out.push(`{"stream":"${stream}","data":${line.slice(at).trim()}}`);
+    }
+  }
+  return out;
+}
+
+/** Mutations of a trade frame's data that the schema may or may not accept. */
+const MUTATIONS: readonly ((d: Record<string, unknown>) => void)[] = [
+  (d) => (d.t = String(d.t)),
+  (d) => (d.a = String(d.a)),
+  (d) => delete d.t,
+  (d) => delete d.a,
+  (d) => delete d.p,
+  (d) => delete d.q,
+  (d) => delete d.T,
+  (d) => delete d.E,
+  (d) => delete d.m,
+  (d) => delete d.s,
+  (d) => (d.s = ""),
+  (d) => (d.s = 42),
+  (d) => (d.p = Number(d.p)),
+  (d) => (d.q = null),
+  (d) => (d.p = "NaN"),
+  (d) => (d.q = "abc"),
+  (d) => (d.q = "-" + String(d.q)),
+  (d) => (d.p = "0"),
+  (d) => (d.t = -1),
+  (d) => (d.a = -1),
+  (d) => (d.t = 1.5),
+  (d) => (d.a = 2 ** 53 + 2),
+  (d) => (d.t = 2 ** 53 + 2),
+  (d) => (d.T = "1723075200000"),
+  (d) => (d.T = "@1e400"), // a number literal that parses to Infinity
+  (d) => (d.E = null),
+  (d) => (d.m = "true"),
+  (d) => (d.m = 0),
+  (d) => (d.e = "aggTrade"),
+  (d) => (d.e = "trade"),
+  (d) => (d.e = "kline"),
+  (d) => (d.extra = { nested: [1, 2] }),
+];
+
+/** The reference: what the zod schema alone decides for a `kind` stream. */
+function zodFields(json: unknown, kind: "trade" | "aggTrade") {
+  const r = binanceTradeFrame.safeParse(json);
+  if (!r.success || r.data.data.e !== kind) return undefined;
+  const d = r.data.data;
+  return { e: d.e, s: d.s, id: d.e === "trade" ? d.t : d.a, p: d.p, q: d.q, T: d.T, m: d.m };
+}
+
+realDataTest(
+  "binance_ws: the fast frame check decides like the zod schema on every real frame and mutations",
+  () => {
+    const frames = allRealFrames();
+    assert.ok(frames.length > 300_000, `only ${frames.length} real frames`);
+    let fast = 0, mutated = 0, mutatedFast = 0;
+    for (let i = 0; i < frames.length; i++) {
+      const json = JSON.parse(frames[i]!);
+      for (const kind of ["trade", "aggTrade"] as const) {
+        const f = fastTradeEvent(json, kind);
+        // exactly the schema's decision on real frames: nothing falls to the slow path
+        assert.deepEqual(f, zodFields(json, kind), String(frames[i]));
+        if (f) fast++;
+      }
+      const e = json?.data?.e;
+      if ((e !== "trade" && e !== "aggTrade") || i % 23 !== 0) continue;
+      for (const mutate of MUTATIONS) {
+        const m = JSON.parse(frames[i]!);
+        mutate(m.data);
+        // as text, what a socket could carry ("@1e400" becomes the bare literal 1e400)
+        const text = JSON.stringify(m).replace('"@1e400"', "1e400");
+        const back = JSON.parse(text);
+        for (const kind of ["trade", "aggTrade"] as const) {
+          const f = fastTradeEvent(back, kind);
+          assert.deepEqual(f, zodFields(back, kind), `${kind} ${text}`);
+          mutated++;
+          if (f) mutatedFast++;
+        }
+      }
+    }
+    assert.ok(fast > 50_000, `fast path took ${fast} real trade frames`);
+    assert.ok(mutatedFast > 0 && mutatedFast < mutated, `${mutatedFast} of ${mutated} mutated`);
+  },
+);
+
+/** A socket the test drives: frames are delivered as message events once listeners are on. */
+class ScriptedSocket extends EventTarget {
+  readyState = 1;
+  constructor(frames: readonly string[]) {
+    super();
+    setTimeout(() => {
+      for (const data of frames) this.dispatchEvent(new MessageEvent("message", { data }));
+    }, 0);
+  }
+  close(code = 1000): void {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    setTimeout(() => this.dispatchEvent(new CloseEvent("close", { code })), 0);
+  }
+}
+
+realDataTest(
+  "binance_ws: mutated real frames are quarantined with the zod reason, the rest stored in order",
+  async () => {
+    const cap = capture("spot", ["btcusdt@trade"]);
+    const base = cap.frames.slice(0, 400);
+    const frames: string[] = [];
+    const want: { kind: string; message: string; raw: string }[] = [];
+    const wantIds: number[] = [];
+    for (let i = 0; i < base.length; i++) {
+      const m = JSON.parse(base[i]!);
+      const k = i % (MUTATIONS.length + 1);
+      if (k < MUTATIONS.length) MUTATIONS[k]!(m.data);
+      // the reference: the schema alone, then the same checks as before the fast path
+      const r = binanceTradeFrame.safeParse(JSON.parse(
+        JSON.stringify(m).replace('"@1e400"', "1e400"),
+      ));
+      let message: string | undefined;
+      if (!r.success) {
+        const issue = r.error.issues[0];
+        message = `unexpected frame at ${issue?.path.join(".") || "(root)"}: ${issue?.message}`;
+      } else if (r.data.data.e !== "trade") {
+        message = `got a ${r.data.data.e} frame on a trade stream`;
+      } else if (r.data.data.s !== "BTCUSDT") {
+        message = `frame for unsubscribed symbol ${r.data.data.s}`;
+      } else if (
+        !Number.isFinite(Number(r.data.data.p)) || !Number.isFinite(Number(r.data.data.q))
+      ) message = "non-numeric price or qty";
+      // kept frames get contiguous ids (a valid id stays valid), so nothing waits for repair
+      if (message === undefined) wantIds.push(m.data.t = 1_000 + wantIds.length);
+      const raw = JSON.stringify(m).replace('"@1e400"', "1e400");
+      frames.push(raw);
+      if (message !== undefined) want.push({ kind: "parse", message, raw });
+    }
+    const problems: StreamProblem[] = [];
+    const stream = new BinanceTradeStream({
+      symbols: ["BTCUSDT"],
+      wsUrl: "ws://127.0.0.1:9",
+      rest: { id: "none", fetchTrades: () => Promise.reject(new Error("no repair expected")) },
+      openSocket: () => new ScriptedSocket(frames) as unknown as WebSocket,
+      onProblem: (p) => problems.push(p),
+      reorderWindow: 10_000,
+    });
+    const ids: number[] = [];
+    const done = (async () => {
+      for await (const b of stream) ids.push(...(b.tradeId as number[]));
+    })();
+    while (problems.filter((p) => p.kind === "parse").length < want.length) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    await stream.stop();
+    await done;
+    const parse = problems.filter((p) => p.kind === "parse");
+    assert.deepEqual(parse.map((p) => ({ kind: p.kind, message: p.message, raw: p.raw })), want);
+    assert.ok(
+      want.length > 100 && wantIds.length > 50,
+      `${want.length} rejected, ${wantIds.length} kept`,
+    );
+    assert.deepEqual(ids, wantIds);
   },
 );
