@@ -17,8 +17,8 @@
  *
  * How a bar is built. `tradesToBars` of the STORED trades of the interval, written with
  * `writeBars(..., {onConflict: "replace", replaceSourcePrefix: "materialize:"})`, source
- * `materialize:stream`. The stored trades of the open interval(s) are not read back: each
- * symbol keeps a window in memory holding exactly the stored trades with `ts >= from` (the
+ * `materialize:stream`. The stored trades of the finest frequency's open interval are not read
+ * back: each symbol keeps a window in memory holding exactly the stored trades with `ts >= from` (the
  * trades just written are appended when `writeTrades` inserted every one of them; on a
  * re-delivery, a conflict or string ids the window is reloaded from the store for the open
  * interval; on restart it is loaded from the store for the open interval). Intervals before
@@ -39,8 +39,9 @@
  *
  * On restart, bars are rebuilt from the last stored bar of each series onward, so trades
  * committed just before a kill get their bars. Memory is bounded by the flush thresholds, by
- * the open interval of the coarsest frequency (the window, ~41 bytes per trade) and by one
- * interval of trades per store read (at most one hour of trades per read).
+ * the open interval of the finest frequency (the window, ~41 bytes per trade; coarser
+ * intervals are read back from the store once when they close) and by one interval of trades
+ * per store read (at most one hour of trades per read).
  *
  * @module
  */
@@ -525,6 +526,7 @@ export async function runStream(
   }
 
   /** Trades of `[a, b)` as stored: from the window when it holds them, else from the store. */
+  const finestMs = Math.min(...freqs.map((f) => freqMs(f)));
   const closedTrades = (st: SymbolState, a: number, b: number): TradeColumns => {
     const w = st.window;
     if (w !== undefined && a >= w.from) return w.slice(venue, st.symbol, a, b);
@@ -562,9 +564,12 @@ export async function runStream(
       else st.dirty.set(f, closedEnd);
       st.closedTo.set(f, closedEnd);
     }
-    // the window keeps what some frequency still has to materialize
+    // The window keeps what the finest frequency still has to materialize; coarser intervals
+    // (an hour of trades at thousands a second) are read back from the store when they close,
+    // once per interval, so memory stays at about one fine interval of trades per symbol.
     let keep = Infinity;
     for (const f of freqs) {
+      if (freqMs(f) !== finestMs) continue;
       keep = Math.min(keep, st.dirty.get(f) ?? st.closedTo.get(f) ?? -Infinity);
     }
     if (Number.isFinite(keep) && st.window !== undefined && keep > st.window.from) {
