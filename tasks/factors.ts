@@ -2,7 +2,7 @@
  * `deno task factors --venue V --freq F [--window N] [--min-obs N] [--factors BTC,ETH] [--db PATH]`
  *
  * Fits the rolling BTC/ETH factor model to every series of a venue and frequency and stores
- * the run (lib/materialize/factors.ts): progress on stderr, a per-asset summary table on
+ * the run (lib/research/factor_run.ts): progress on stderr, a per-asset summary table on
  * stdout. The run id comes from the dataset fingerprint and the parameters, so a second run on
  * the same data writes nothing and says the run exists (then prints the stored run's table).
  *
@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { materializeFactors } from "@lib/materialize/factors.ts";
+import { materializeFactors } from "@lib/research/factor_run.ts";
 import { readFactorRun } from "@lib/store/factors.ts";
 import { type FactorFitSummary, summarizeFactorFits } from "@lib/research/factor_summary.ts";
 import { type Freq, parseFreq, PERIODS_PER_YEAR } from "@lib/core/freq.ts";

@@ -11,4 +11,3 @@ export * from "./trades_to_bars.ts";
 export * from "./resample_bars.ts";
 export * from "./choose_source.ts";
 export * from "./run.ts";
-export * from "./factors.ts";

@@ -5,7 +5,10 @@
  * signals, and pairs trading (hedge ratios, spread z-scores, cointegration screening with FDR).
  *
  * Every function takes plain typed arrays or a `Panel` (asset-major `Float64Array[]` on one
- * time grid, NaN = missing) and returns named objects; nothing here reads or writes the store.
+ * time grid, NaN = missing) and returns named objects. The one exception is
+ * `materializeFactors` (`factor_run.ts`), which loads a panel from the store, runs the factor
+ * model and stores the run idempotently: it lives here, above `panel`, because the data flow
+ * (`store -> materialize -> panel -> research`) allows it to import both.
  *
  * @module
  */
@@ -30,3 +33,4 @@ export * from "./quantile_returns.ts";
 export * from "./turnover.ts";
 export * from "./rolling_ic.ts";
 export * from "./signals/mod.ts";
+export * from "./factor_run.ts";

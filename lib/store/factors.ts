@@ -18,7 +18,7 @@ export type FactorRunStatus = "running" | "complete" | "failed";
 
 /** What a caller records about a new run (see {@link writeFactorRun}). */
 export interface NewFactorRun {
-  /** 64 lower-case hex digits (lib/materialize/factors.ts derives it from the inputs). */
+  /** 64 lower-case hex digits (lib/research/factor_run.ts derives it from the inputs). */
   readonly runId: string;
   readonly venue: string;
   readonly freq: Freq;

@@ -228,7 +228,7 @@ CREATE INDEX dex_universe_churn_by_time ON dex_universe_churn (ts);
 `,
   },
   {
-    // Factor-model runs (lib/materialize/factors.ts). A run is identified by `run_id`, the
+    // Factor-model runs (lib/research/factor_run.ts). A run is identified by `run_id`, the
     // SHA-256 of the canonical JSON of {dataset fingerprint, parameters, model version}, so the
     // same inputs always map to the same run and a second materialization is a no-op.
     // Provenance: the run row holds the dataset fingerprint, the parameters and the code

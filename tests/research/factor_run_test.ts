@@ -16,7 +16,7 @@ import {
   readFactorRun,
   writeFactorRun,
 } from "@lib/store/factors.ts";
-import { FACTOR_SOURCE, factorRunId, materializeFactors } from "@lib/materialize/factors.ts";
+import { FACTOR_SOURCE, factorRunId, materializeFactors } from "@lib/research/factor_run.ts";
 import { FACTOR_MODEL_VERSION } from "@lib/research/factor_model.ts";
 import { realDataTest } from "../_shared/real_data.ts";
 import { NFI_1H_DIR } from "../panel/_nfi.ts";

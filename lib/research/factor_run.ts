@@ -22,8 +22,8 @@ import {
   factorModel,
   type FactorModelResult,
   resolveFactorModelOptions,
-} from "../research/factor_model.ts";
-import { resolveFactorAsset } from "../research/factor_assets.ts";
+} from "./factor_model.ts";
+import { resolveFactorAsset } from "./factor_assets.ts";
 
 /** The `source` recorded on every factor run this materializer writes. */
 export const FACTOR_SOURCE = "materialize:factors";
@@ -113,7 +113,7 @@ export interface FactorRunParams {
  *
  * @example Same inputs, same id; another window, another id
  * ```ts
- * import { factorRunId } from "@lib/materialize/factors.ts";
+ * import { factorRunId } from "@lib/research/factor_run.ts";
  * import assert from "node:assert/strict";
  * const params = { venue: "binance", freq: "1h", window: 720, minObs: 360, causal: true,
  *   factors: ["BTCUSDT", "ETHUSDT"], from: null, to: null } as const;
@@ -155,7 +155,7 @@ export function factorRunId(
  * import { openStore } from "@lib/store/db.ts";
  * import { writeBars } from "@lib/store/bars.ts";
  * import { allocBars } from "@lib/core/types.ts";
- * import { materializeFactors } from "@lib/materialize/factors.ts";
+ * import { materializeFactors } from "@lib/research/factor_run.ts";
  * import { createRng } from "@lib/stats/rng.ts";
  * import assert from "node:assert/strict";
  * const { db } = openStore(":memory:");
