@@ -212,6 +212,39 @@ function checkLimit(what: string, limit: number, max: number): void {
   }
 }
 
+/** The columns of one page of trades (internal). */
+interface TradeArrays {
+  readonly tradeId: number[];
+  readonly ts: Float64Array;
+  readonly price: Float64Array;
+  readonly qty: Float64Array;
+  readonly side: Int8Array;
+}
+
+/** Columns from parsed trades of either payload (aggTrades or trades), through accessors. */
+function tradeArrays<T>(
+  data: readonly T[],
+  id: (t: T) => number,
+  time: (t: T) => number,
+  px: (t: T) => number,
+  q: (t: T) => number,
+  buyerMaker: (t: T) => boolean,
+): TradeArrays {
+  const n = data.length;
+  const tradeId = new Array<number>(n);
+  const ts = new Float64Array(n), price = new Float64Array(n), qty = new Float64Array(n);
+  const side = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = data[i]!;
+    tradeId[i] = id(t);
+    ts[i] = time(t);
+    price[i] = px(t);
+    qty[i] = q(t);
+    side[i] = buyerMaker(t) ? -1 : 1; // the buyer was the maker: a sell hit the bid
+  }
+  return { tradeId, ts, price, qty, side };
+}
+
 /**
  * Binance public REST for one market, as a {@link CandleSource}, {@link TradeSource},
  * {@link SpotQuoteSource} and (futures only) {@link FundingSource}.
@@ -367,44 +400,25 @@ export class BinanceRest implements CandleSource, TradeSource, SpotQuoteSource, 
         );
       }
     }
-    let tradeId: number[];
-    let ts: Float64Array, price: Float64Array, qty: Float64Array, side: Int8Array;
+    let cols: TradeArrays;
     if (this.#trades === "agg") {
       const url = this.#url("/aggTrades", { symbol: req.symbol, fromId, limit });
       const { data } = await this.#get(url, S.aggTrades);
-      const n = data.length;
-      tradeId = new Array<number>(n);
-      ts = new Float64Array(n);
-      price = new Float64Array(n);
-      qty = new Float64Array(n);
-      side = new Int8Array(n);
-      for (let i = 0; i < n; i++) {
-        const t = data[i]!;
-        tradeId[i] = t.a;
-        ts[i] = t.T;
-        price[i] = t.p;
-        qty[i] = t.q;
-        side[i] = t.m ? -1 : 1;
-      }
+      cols = tradeArrays(data, (t) => t.a, (t) => t.T, (t) => t.p, (t) => t.q, (t) => t.m);
     } else {
       const path = fromId === undefined ? "/trades" : "/historicalTrades";
       const url = this.#url(path, { symbol: req.symbol, fromId, limit });
       const { data } = await this.#get(url, S.trades);
-      const n = data.length;
-      tradeId = new Array<number>(n);
-      ts = new Float64Array(n);
-      price = new Float64Array(n);
-      qty = new Float64Array(n);
-      side = new Int8Array(n);
-      for (let i = 0; i < n; i++) {
-        const t = data[i]!;
-        tradeId[i] = t.id;
-        ts[i] = t.time;
-        price[i] = t.price;
-        qty[i] = t.qty;
-        side[i] = t.isBuyerMaker ? -1 : 1;
-      }
+      cols = tradeArrays(
+        data,
+        (t) => t.id,
+        (t) => t.time,
+        (t) => t.price,
+        (t) => t.qty,
+        (t) => t.isBuyerMaker,
+      );
     }
+    const { tradeId, ts, price, qty, side } = cols;
     const trades: TradeColumns = {
       venue: this.id,
       symbol: req.symbol,

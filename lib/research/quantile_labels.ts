@@ -8,8 +8,8 @@ import { quantileSorted } from "../core/quantile.ts";
 
 /**
  * Assign each of the first `n` (finite) values of `xs` to a quantile bucket 0..q-1, writing
- * the labels to `labels`; `sorted` (length >= n) is scratch space. No allocation. Returns
- * `true` when the q + 1 bucket edges are distinct, i.e. when pandas would accept them.
+ * the labels to `labels`; `sorted` (length >= n) is scratch space (one typed-array view per
+ * call). Returns `true` when the q + 1 bucket edges are distinct, i.e. when pandas would accept them.
  *
  * The rule is pandas 1.5.3 `pd.qcut(x, q, labels=False)`: edges are numpy's linear-interpolation
  * quantiles `np.quantile(x, np.linspace(0, 1, q + 1))` (reproduced bit for bit, including
@@ -43,7 +43,8 @@ export function quantileLabels(
   sorted: Float64Array,
 ): boolean {
   for (let i = 0; i < n; i++) sorted[i] = xs[i]!;
-  sortAscending(sorted, 0, n - 1);
+  // Float64Array's own sort is numeric (the inputs are finite, so the order is exact)
+  sorted.subarray(0, n).sort();
   const s = sorted;
   const step = 1 / q; // np.linspace(0, 1, q + 1): i * (1 / q), last point exactly 1
   // interior edges e_1..e_{q-1}; e_0 = min and e_q = max never change a label
@@ -59,41 +60,4 @@ export function quantileLabels(
   }
   if (!(s[n - 1]! > prevEdge)) distinct = false;
   return distinct;
-}
-
-/** In-place quicksort of a[lo..hi] (median of three, insertion sort below 16 elements). */
-function sortAscending(a: Float64Array, lo: number, hi: number): void {
-  while (hi - lo > 16) {
-    const mid = (lo + hi) >>> 1;
-    const x = a[lo]!, y = a[mid]!, z = a[hi]!;
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (j - lo < hi - i) {
-      sortAscending(a, lo, j);
-      lo = i;
-    } else {
-      sortAscending(a, i, hi);
-      hi = j;
-    }
-  }
-  for (let i = lo + 1; i <= hi; i++) {
-    const v = a[i]!;
-    let j = i - 1;
-    while (j >= lo && a[j]! > v) {
-      a[j + 1] = a[j]!;
-      j--;
-    }
-    a[j + 1] = v;
-  }
 }
