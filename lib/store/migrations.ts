@@ -292,6 +292,42 @@ CREATE TABLE residual_returns (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    // Quarantine a user can work with (`deno task quarantine`): each refused row keeps what is
+    // needed to read it again the way import read it (the file format, the lines before the
+    // first data row, and the venue, symbol and frequency it was imported as), so `release`
+    // can re-run it through the parser and the row rules. NULL for rows quarantined before
+    // this version and for provider payloads. A released row leaves `quarantine` and is
+    // recorded in `quarantine_releases` (append only): what it was, why it was refused, how it
+    // was released (`passed` the rules again, or `forced` by hand) and where it was written.
+    version: 5,
+    name: "quarantine context and release audit",
+    sql: `
+ALTER TABLE quarantine ADD COLUMN format TEXT;
+ALTER TABLE quarantine ADD COLUMN venue TEXT;
+ALTER TABLE quarantine ADD COLUMN symbol TEXT;
+ALTER TABLE quarantine ADD COLUMN freq TEXT;
+ALTER TABLE quarantine ADD COLUMN preamble TEXT;
+CREATE INDEX quarantine_by_reason ON quarantine (reason);
+
+CREATE TABLE quarantine_releases (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  quarantine_id INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  locator TEXT NOT NULL,
+  raw TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  quarantined_at INTEGER NOT NULL,
+  released_at INTEGER NOT NULL,
+  mode TEXT NOT NULL CHECK (mode IN ('passed', 'forced')),
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  freq TEXT,
+  written TEXT NOT NULL,
+  run_id INTEGER REFERENCES ingest_runs (run_id)
+);
+`,
+  },
 ];
 
 /** The newest schema version this code knows. */

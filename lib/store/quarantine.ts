@@ -16,6 +16,16 @@ export interface QuarantineEntry {
   /** Why it was refused, in words a user can act on. */
   readonly reason: string;
   readonly runId?: number | undefined;
+  /** Import file format (`cdd_csv`, ...), so `release` can parse the row again. */
+  readonly format?: string | undefined;
+  /** Venue the row was meant for. */
+  readonly venue?: string | undefined;
+  /** Symbol the row was meant for, as the venue spells it. */
+  readonly symbol?: string | undefined;
+  /** Bar frequency the row was meant for; undefined for trades and payloads. */
+  readonly freq?: string | undefined;
+  /** The file's lines before its first data row (banner, header), so the row parses alone. */
+  readonly preamble?: string | undefined;
 }
 
 /**
@@ -36,9 +46,23 @@ export interface QuarantineEntry {
  */
 export function quarantine(db: DatabaseSync, e: QuarantineEntry): boolean {
   const r = db.prepare(
-    `INSERT INTO quarantine (source, locator, raw, reason, at, run_id) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO quarantine
+       (source, locator, raw, reason, at, run_id, format, venue, symbol, freq, preamble)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (source, locator, reason) DO NOTHING`,
-  ).run(e.source, e.locator ?? "", e.raw, e.reason, Date.now(), e.runId ?? null);
+  ).run(
+    e.source,
+    e.locator ?? "",
+    e.raw,
+    e.reason,
+    Date.now(),
+    e.runId ?? null,
+    e.format ?? null,
+    e.venue ?? null,
+    e.symbol ?? null,
+    e.freq ?? null,
+    e.preamble ?? null,
+  );
   return Number(r.changes) === 1;
 }
 
