@@ -8,4 +8,6 @@ export * from "./freq.ts";
 export * from "./types.ts";
 export * from "./canonical.ts";
 export * from "./escape_html.ts";
+export * from "./for_terminal.ts";
 export * from "./quantile.ts";
+export * from "./snapshot_types.ts";

@@ -11,6 +11,10 @@
  */
 import type { Freq } from "../core/freq.ts";
 import type { BarColumns, TradeColumns } from "../core/types.ts";
+import type { DexPair, SpotQuote } from "../core/snapshot_types.ts";
+// SpotQuote and DexPair live in lib/core so the store never imports providers; re-exported here
+// so `@lib/providers/types.ts` imports keep working.
+export type { DexPair, SpotQuote } from "../core/snapshot_types.ts";
 
 /** `fetch` as providers use it; tests and the fake exchange inject their own. */
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
@@ -108,40 +112,10 @@ export interface TradeSource {
   }): Promise<TradePage>;
 }
 
-/** A last-price quote. */
-export interface SpotQuote {
-  readonly venue: string;
-  readonly symbol: string;
-  /** When the venue says the quote is from (UTC ms); the fetch time when it does not say. */
-  readonly ts: number;
-  readonly price: number;
-  readonly bid: number | undefined;
-  readonly ask: number | undefined;
-  readonly volume24h: number | undefined;
-}
-
 /** Last prices for symbols. */
 export interface SpotQuoteSource {
   readonly id: string;
   fetchQuotes(symbols: readonly string[]): Promise<SpotQuote[]>;
-}
-
-/** A DEX pair snapshot (Dexscreener's view of a pool). */
-export interface DexPair {
-  readonly chainId: string;
-  readonly dexId: string;
-  readonly pairAddress: string;
-  readonly baseSymbol: string;
-  readonly baseAddress: string;
-  readonly quoteSymbol: string;
-  readonly quoteAddress: string;
-  readonly priceNative: number;
-  readonly priceUsd: number | undefined;
-  readonly liquidityUsd: number | undefined;
-  readonly volumeH24: number | undefined;
-  readonly txnsH24Buys: number | undefined;
-  readonly txnsH24Sells: number | undefined;
-  readonly pairCreatedAt: number | undefined;
 }
 
 /** DEX pairs by address, token or search. */

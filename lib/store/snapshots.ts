@@ -10,7 +10,7 @@
  * @module
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { DexPair, SpotQuote } from "../providers/types.ts";
+import type { DexPair, SpotQuote } from "../core/snapshot_types.ts";
 
 /** Provenance of a batch of snapshot rows. */
 export interface SnapshotWriteOptions {
