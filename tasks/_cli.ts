@@ -9,6 +9,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { openStore, resolveDbPath, type Store } from "@lib/store/db.ts";
+import { forTerminal } from "@lib/core/for_terminal.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -68,7 +69,8 @@ export function openTaskStore(dbFlag: string | undefined, readOnly = false): Sto
 /** Write a progress line to stderr, overwriting the previous one on a terminal. */
 export function progressLine(text: string): void {
   const tty = Deno.stderr.isTerminal();
-  const bytes = new TextEncoder().encode(tty ? `\r\x1b[2K${text}` : `${text}\n`);
+  const safe = forTerminal(text, { keepNewlines: false });
+  const bytes = new TextEncoder().encode(tty ? `\r\x1b[2K${safe}` : `${safe}\n`);
   Deno.stderr.writeSync(bytes);
 }
 
@@ -82,6 +84,7 @@ export function progressDone(): void {
  * `error: <message>` and exit 1 (with the stack when CRYPTOLAB_DEBUG is set).
  */
 export async function runMain(main: (args: string[]) => Promise<number | void> | number | void) {
+  guardConsole();
   try {
     const code = await main(Deno.args);
     Deno.exit(code ?? 0);
@@ -96,3 +99,23 @@ export async function runMain(main: (args: string[]) => Promise<number | void> |
     Deno.exit(1);
   }
 }
+
+/**
+ * Pass every string a task prints through `console.log/info/warn/error` through
+ * {@link forTerminal}, so a file name, symbol, reason or raw row holding `\x1b[31m` or `\x07`
+ * is shown, not obeyed, whichever task or library function prints it. Idempotent. Bytes a
+ * task writes itself (`Deno.stdout.writeSync`: exports, the progress line's own erase
+ * sequence) are not touched.
+ */
+export function guardConsole(): void {
+  const c = console as unknown as Record<string, unknown> & { [GUARDED]?: true };
+  if (c[GUARDED]) return;
+  for (const name of ["log", "info", "warn", "error"] as const) {
+    const orig = console[name].bind(console);
+    console[name] = (...args: unknown[]) =>
+      orig(...args.map((a) => (typeof a === "string" ? forTerminal(a) : a)));
+  }
+  c[GUARDED] = true;
+}
+
+const GUARDED = Symbol.for("cryptolab.guardConsole");

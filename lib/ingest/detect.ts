@@ -4,7 +4,7 @@
  * @module
  */
 import { basename } from "node:path";
-import { num, parseBool } from "./text.ts";
+import { firstLine, num, parseBool } from "./text.ts";
 
 /** Every format the importer reads. */
 export const FORMATS = [
@@ -118,8 +118,7 @@ function detectJson(lower: string, text: string): Detection {
 }
 
 function detectCsv(text: string): Detection {
-  const nl = text.indexOf("\n");
-  const line1 = (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, "");
+  const line1 = firstLine(text);
   const lower = line1.toLowerCase();
   if (lower.includes("cryptodatadownload")) return { kind: "format", format: "cdd_csv" };
   const f = line1.split(",").map((s) => s.trim());

@@ -31,6 +31,7 @@ import { validateBars } from "./validate_bars.ts";
 import { validateTrades } from "./validate_trades.ts";
 import { type ImportTarget, listImportTargets } from "./walk.ts";
 import type { Parsed, RefKind, RowProblem } from "./types.ts";
+import { noRowsReason } from "./text.ts";
 
 /** Overrides for what is otherwise inferred from each file. */
 export interface ImportOptions {
@@ -243,6 +244,11 @@ async function importTarget(
     format = d.format;
     const freqHint = BAR_FORMATS.has(format) ? preflightFreq(format, t.path, options) : undefined;
     const parsed = await parseBytes(format, bytes);
+    if (parsed.rowsRead === 0 && parsed.refKind === "line") {
+      // a CSV with content but no rows is a wrong or truncated file, never a silent success
+      const why = noRowsReason(new TextDecoder().decode(maybeGunzip(bytes)));
+      if (why !== undefined) throw new Error(why);
+    }
     const venue = options.venue ?? (parsed.kind === "trades" ? parsed.venue : undefined) ??
       inferVenue(t.path) ?? (BINANCE_ONLY.has(format) ? binanceVenueFromPath(t.path) : undefined);
     const named = symbolFromName(format, t.path);

@@ -6,18 +6,28 @@
 import { FileParseError } from "./types.ts";
 
 /**
- * Split text into lines, dropping a trailing `\r` from each and a UTF-8 BOM from the first.
- * Line `k` of the file is element `k - 1`. A final empty line (file ends with a newline) is
- * dropped.
+ * Split text into lines at `\n`, `\r\n` or a lone `\r` (classic Mac OS files end lines with
+ * CR only), dropping a UTF-8 BOM from the first. Line `k` of the file is element `k - 1`. A
+ * final empty line (file ends with a newline) is dropped.
  *
- * @example CRLF and BOM
+ * Cost: one scan for a lone CR, then `String.split`: files without one take the fast
+ * `split("\n")` path.
+ *
+ * @example CRLF, CR-only and BOM
  * ```ts
  * import { splitLines } from "@lib/ingest/text.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(splitLines("\uFEFFa,b\r\n1,2\n"), ["a,b", "1,2"]);
+ * assert.deepEqual(splitLines("a,b\r1,2\r3,4\r"), ["a,b", "1,2", "3,4"]);
  * ```
  */
 export function splitLines(text: string): string[] {
+  if (LONE_CR.test(text)) {
+    const all = text.split(/\r\n?|\n/);
+    if (all.length > 0 && all[all.length - 1] === "") all.pop();
+    if (all.length > 0 && all[0]!.charCodeAt(0) === 0xfeff) all[0] = all[0]!.slice(1);
+    return all;
+  }
   const lines = text.split("\n");
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   for (let i = 0; i < lines.length; i++) {
@@ -26,6 +36,47 @@ export function splitLines(text: string): string[] {
   }
   if (lines.length > 0 && lines[0]!.charCodeAt(0) === 0xfeff) lines[0] = lines[0]!.slice(1);
   return lines;
+}
+
+const LONE_CR = /\r(?!\n)/;
+
+/**
+ * The first line of `text`, ended by `\n`, `\r\n` or a lone `\r` (without its ending).
+ *
+ * @example Any line ending
+ * ```ts
+ * import { firstLine } from "@lib/ingest/text.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(firstLine("a,b\r1,2\r"), "a,b");
+ * assert.equal(firstLine("a,b\r\n1,2"), "a,b");
+ * assert.equal(firstLine("a,b"), "a,b");
+ * ```
+ */
+export function firstLine(text: string): string {
+  const m = /\r\n?|\n/.exec(text);
+  return m === null ? text : text.slice(0, m.index);
+}
+
+/**
+ * Why a CSV file with content yielded no data rows, in words for the import report: only a
+ * header or banner, or nothing but blank lines. Undefined when `text` is blank (an empty file
+ * is simply empty).
+ *
+ * @example A header with no rows after it
+ * ```ts
+ * import { noRowsReason } from "@lib/ingest/text.ts";
+ * import assert from "node:assert/strict";
+ * assert.match(noRowsReason("open_time,open,high,low,close,volume\n")!, /only 1 line/);
+ * assert.equal(noRowsReason("\n \n"), undefined);
+ * ```
+ */
+export function noRowsReason(text: string): string | undefined {
+  const lines = splitLines(text).filter((l) => l.trim() !== "");
+  if (lines.length === 0) return undefined;
+  const first = lines[0]!.length > 80 ? `${lines[0]!.slice(0, 80)}...` : lines[0]!;
+  return `no data rows: the file holds only ${lines.length} line(s) of banner or header ` +
+    `(first: "${first}") and no row after them; check that it is the right file and that its ` +
+    `rows were not cut off`;
 }
 
 /**
@@ -239,7 +290,11 @@ export function parseJsonOrThrow(text: string): unknown {
       const pos = /position (\d+)/.exec(msg);
       const upto = pos === null ? text.length : Number(pos[1]);
       line = 1;
-      for (let i = 0; i < upto && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+      for (let i = 0; i < upto && i < text.length; i++) {
+        const ch = text.charCodeAt(i);
+        // LF, or a CR not followed by LF (CR-only line endings)
+        if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+      }
     }
     throw new FileParseError(
       line,
