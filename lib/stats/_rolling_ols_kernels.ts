@@ -2,7 +2,8 @@
  * The loops behind `rollingOls` (internal: not re-exported from `mod.ts`): a general kernel for
  * any number of regressors and a two-regressor kernel with scalar state. Both keep the window's
  * means and centered cross-products by Welford's add/remove updates, recompute them exactly
- * every `window` steps, solve the centered normal equations by Cholesky, and refit a
+ * every `window` steps (and before judging a window whose rolled sums of squares are down to
+ * rounding residues), solve the centered normal equations by Cholesky, and refit a
  * near-singular window by QR (`leastSquares`).
  *
  * @module
@@ -14,6 +15,17 @@ import type { RollingOlsResult } from "./rolling_ols.ts";
 export const PIVOT_TOL = 1e-6;
 /** Centered sum of squares below this fraction of the raw one counts as a constant column. */
 export const CONSTANT_TOL = 1e-12;
+/**
+ * A rolled centered sum of squares at or below this fraction of the squared deviations that
+ * have passed through it since the last exact recompute is a rounding residue, not a variance:
+ * the window is recomputed exactly before it is judged. Without this, a window of eight zero
+ * returns reached by Welford removals has a residue mean and a residue sum of squares, both
+ * tiny, and the constancy test above compares one residue with the other (it passes), so the
+ * slope becomes a ratio of noise. The rounding error of the rolled sum is a few ulps of that
+ * accumulated scale, so 1e-9 leaves a wide margin; a genuine variance that small relative to
+ * the recent past only costs one O(window) recompute.
+ */
+export const DRIFT_TOL = 1e-9;
 
 /** Resolved options. */
 export interface RollingSpec {
@@ -46,6 +58,9 @@ export function rollingOlsAny(
   const mx = new Float64Array(k);
   const sxx = new Float64Array(k * k);
   const sxy = new Float64Array(k);
+  // Squared deviations d² of x (0..k-1) and y (k) fed to the rolled moments since the last
+  // exact recompute: the scale their rounding residue is judged against (see DRIFT_TOL).
+  const acc = new Float64Array(k + 1);
   // Scratch, allocated once.
   const dx = new Float64Array(k);
   const chol = new Float64Array(k * k);
@@ -54,16 +69,23 @@ export function rollingOlsAny(
   const qr: QrScratch = { cols: null, y: null };
 
   for (let t = 0; t < n; t++) {
-    if (complete[t] === 1) update(1, t, k, xr, Y, st, mx, sxx, sxy, dx);
+    if (complete[t] === 1) update(1, t, k, xr, Y, st, mx, sxx, sxy, dx, acc);
     const old = t - window;
-    if (old >= 0 && complete[old] === 1) update(-1, old, k, xr, Y, st, mx, sxx, sxy, dx);
+    if (old >= 0 && complete[old] === 1) update(-1, old, k, xr, Y, st, mx, sxx, sxy, dx, acc);
     // Bound rounding drift: exact moments once per window.
-    if ((t + 1) % window === 0) recompute(t - window + 1, t, k, xr, Y, complete, st, mx, sxx, sxy);
+    if ((t + 1) % window === 0) {
+      recompute(t - window + 1, t, k, xr, Y, complete, st, mx, sxx, sxy);
+      acc.fill(0);
+    }
     const o = causal ? t + 1 : t;
     if (o >= n) continue;
     const cnt = st[0]!;
     nobs[o] = cnt;
     if (cnt < minObs) continue;
+    if (residueOnly(k, st, sxx, acc)) {
+      recompute(Math.max(0, t - window + 1), t, k, xr, Y, complete, st, mx, sxx, sxy);
+      acc.fill(0);
+    }
     let a: number, r2: number;
     if (solveCentered(k, cnt, mx, sxx, sxy, chol, z, b)) {
       a = st[1]!;
@@ -92,6 +114,19 @@ export function rollingOlsAny(
   }
 }
 
+/**
+ * True when a rolled centered sum of squares (x's diagonal or y's) is no larger than the
+ * rounding residue of what passed through it since the last exact recompute (DRIFT_TOL).
+ */
+function residueOnly(k: number, st: Float64Array, sxx: Float64Array, acc: Float64Array): boolean {
+  for (let j = 0; j < k; j++) {
+    const a = acc[j]!;
+    if (a > 0 && sxx[j * k + j]! <= DRIFT_TOL * a) return true;
+  }
+  const a = acc[k]!;
+  return a > 0 && st[2]! <= DRIFT_TOL * a;
+}
+
 /** Two regressors: the same algorithm as {@link rollingOlsAny} with the state in locals. */
 export function rollingOlsTwo(
   Y: Float64Array,
@@ -110,6 +145,8 @@ export function rollingOlsTwo(
   const X = [X1, X2];
   const mom = new Float64Array(10);
   let c = 0, my = 0, m1 = 0, m2 = 0, syy = 0, s11 = 0, s12 = 0, s22 = 0, s1y = 0, s2y = 0;
+  // Squared deviations fed to s11, s22, syy since the last exact recompute (see DRIFT_TOL).
+  let a1 = 0, a2 = 0, ay = 0;
   for (let t = 0; t < n; t++) {
     if (complete[t] === 1) {
       const x1 = X1[t]!, x2 = X2[t]!, yy = Y[t]!;
@@ -126,6 +163,9 @@ export function rollingOlsTwo(
       s1y += d1 * ey;
       s2y += d2 * ey;
       syy += dy * ey;
+      a1 += d1 * d1;
+      a2 += d2 * d2;
+      ay += dy * dy;
     }
     const old = t - window;
     if (old >= 0 && complete[old] === 1) {
@@ -140,6 +180,9 @@ export function rollingOlsTwo(
           s22 =
           s1y =
           s2y =
+          a1 =
+          a2 =
+          ay =
             0;
       } else {
         const x1 = X1[old]!, x2 = X2[old]!, yy = Y[old]!;
@@ -155,12 +198,22 @@ export function rollingOlsTwo(
         s1y -= d1 * ey;
         s2y -= d2 * ey;
         syy -= dy * ey;
+        a1 += d1 * d1;
+        a2 += d2 * d2;
+        ay += dy * dy;
       }
     }
-    if ((t + 1) % window === 0) {
-      // Bound rounding drift: exact two-pass moments once per window. (Out of line: inner
-      // loops here would slow the whole loop down.)
-      twoPassTwo(t - window + 1, t, Y, X1, X2, complete, mom);
+    const o = causal ? t + 1 : t;
+    // Bound rounding drift: exact two-pass moments once per window, and before judging a
+    // window whose rolled sums of squares are down to rounding residues (see DRIFT_TOL).
+    // (Out of line: inner loops here would slow the whole loop down.)
+    if (
+      (t + 1) % window === 0 ||
+      (o < n && c >= minObs &&
+        ((a1 > 0 && s11 <= DRIFT_TOL * a1) || (a2 > 0 && s22 <= DRIFT_TOL * a2) ||
+          (ay > 0 && syy <= DRIFT_TOL * ay)))
+    ) {
+      twoPassTwo(Math.max(0, t - window + 1), t, Y, X1, X2, complete, mom);
       c = mom[0]!;
       m1 = mom[1]!;
       m2 = mom[2]!;
@@ -171,8 +224,8 @@ export function rollingOlsTwo(
       s1y = mom[7]!;
       s2y = mom[8]!;
       syy = mom[9]!;
+      a1 = a2 = ay = 0;
     }
-    const o = causal ? t + 1 : t;
     if (o >= n) continue;
     nobs[o] = c;
     if (c < minObs) continue;
@@ -266,6 +319,7 @@ function update(
   sxx: Float64Array,
   sxy: Float64Array,
   dx: Float64Array,
+  acc: Float64Array,
 ): void {
   const cnt = st[0]! + sign;
   st[0] = cnt;
@@ -275,6 +329,7 @@ function update(
     mx.fill(0);
     sxx.fill(0);
     sxy.fill(0);
+    acc.fill(0);
     return;
   }
   const step = sign / cnt;
@@ -282,11 +337,13 @@ function update(
   for (let j = 0; j < k; j++) {
     const d = xr[row + j]! - mx[j]!;
     dx[j] = d;
+    acc[j] = acc[j]! + d * d;
     mx[j] = mx[j]! + d * step;
   }
   const yi = Y[i]!;
   const my = st[1]!;
   const dy = yi - my;
+  acc[k] = acc[k]! + dy * dy;
   const myNew = my + dy * step;
   st[1] = myNew;
   const ey = yi - myNew;

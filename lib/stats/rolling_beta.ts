@@ -1,5 +1,6 @@
 import type { Series } from "./types.ts";
 import { checkRollingBeta } from "./_validate.ts";
+import { CONSTANT_TOL, DRIFT_TOL } from "./_rolling_ols_kernels.ts";
 
 /** Options for {@link rollingBeta} and `rollingBetaCausal`. */
 export interface RollingBetaOptions {
@@ -26,7 +27,10 @@ export interface RollingBetaOptions {
  * catastrophically when the mean is large. Rounding still accumulates over many add/remove
  * steps, so every `window` steps the window's moments are recomputed exactly (two-pass), which
  * costs O(window) once per window: O(1) amortized, O(n) in all, and the error never grows past
- * one window's worth. `NaN` where fewer than `minObs` complete pairs or `var(x)` is 0.
+ * one window's worth. A window whose rolled `var(x)` has fallen to the rounding residue of what
+ * passed through it (eight zero returns of an illiquid coin reached by removals) is recomputed
+ * exactly before it is judged. `NaN` where fewer than `minObs` complete pairs or `var(x)` is 0
+ * (to 1e-12 of x's magnitude: a constant x, such as a run of zero returns or a stale price).
  *
  * @example Beta of 2 with noise-free data
  * ```ts
@@ -49,12 +53,16 @@ export function rollingBeta(
   const minObs = checkRollingBeta(y, x, window, options, "rolling beta");
   const n = y.length;
   const out = new Float64Array(n).fill(NaN);
+  const mom = new Float64Array(5);
   let cnt = 0, mx = 0, my = 0, sxx = 0, sxy = 0;
+  // Squared x deviations fed to sxx since the last exact recompute (see DRIFT_TOL).
+  let acc = 0;
   for (let t = 0; t < n; t++) {
     const xa = x[t]!, ya = y[t]!;
     if (Number.isFinite(xa) && Number.isFinite(ya)) {
       cnt++;
       const dx = xa - mx;
+      acc += dx * dx;
       mx += dx / cnt;
       my += (ya - my) / cnt;
       sxx += dx * (xa - mx);
@@ -70,9 +78,11 @@ export function rollingBeta(
             my =
             sxx =
             sxy =
+            acc =
               0;
         } else {
           const dx = xo - mx;
+          acc += dx * dx;
           mx -= dx / cnt;
           my -= (yo - my) / cnt;
           sxx -= dx * (xo - mx);
@@ -80,32 +90,49 @@ export function rollingBeta(
         }
       }
     }
-    if ((t + 1) % window === 0) {
-      // exact two-pass recomputation over rows (t - window, t]
-      let c = 0, ax = 0, ay = 0;
-      for (let i = t - window + 1; i <= t; i++) {
-        const xi = x[i]!, yi = y[i]!;
-        if (Number.isFinite(xi) && Number.isFinite(yi)) {
-          c++;
-          ax += xi;
-          ay += yi;
-        }
-      }
-      cnt = c;
-      mx = c > 0 ? ax / c : 0;
-      my = c > 0 ? ay / c : 0;
-      sxx = 0;
-      sxy = 0;
-      for (let i = t - window + 1; i <= t; i++) {
-        const xi = x[i]!, yi = y[i]!;
-        if (Number.isFinite(xi) && Number.isFinite(yi)) {
-          const dx = xi - mx;
-          sxx += dx * dx;
-          sxy += dx * (yi - my);
-        }
-      }
+    if (
+      (t + 1) % window === 0 || (cnt >= minObs && acc > 0 && sxx <= DRIFT_TOL * acc)
+    ) {
+      // Exact two-pass moments over rows (t - window, t]: once per window to bound rounding
+      // drift, and before judging a window whose rolled sxx is down to a rounding residue
+      // (eight zero returns reached by removals): there sxy / sxx would be a ratio of noise.
+      twoPassBeta(x, y, Math.max(0, t - window + 1), t, mom);
+      cnt = mom[0]!;
+      mx = mom[1]!;
+      my = mom[2]!;
+      sxx = mom[3]!;
+      sxy = mom[4]!;
+      acc = 0;
     }
-    if (cnt >= minObs && sxx > 0) out[t] = sxy / sxx;
+    if (cnt >= minObs && sxx > CONSTANT_TOL * (sxx + cnt * mx * mx)) out[t] = sxy / sxx;
   }
   return out;
+}
+
+/** Exact two-pass [count, mean x, mean y, sxx, sxy] of the complete pairs in rows [lo, hi]. */
+function twoPassBeta(x: Series, y: Series, lo: number, hi: number, mom: Float64Array): void {
+  let c = 0, ax = 0, ay = 0;
+  for (let i = lo; i <= hi; i++) {
+    const xi = x[i]!, yi = y[i]!;
+    if (Number.isFinite(xi) && Number.isFinite(yi)) {
+      c++;
+      ax += xi;
+      ay += yi;
+    }
+  }
+  const mx = c > 0 ? ax / c : 0, my = c > 0 ? ay / c : 0;
+  let sxx = 0, sxy = 0;
+  for (let i = lo; i <= hi; i++) {
+    const xi = x[i]!, yi = y[i]!;
+    if (Number.isFinite(xi) && Number.isFinite(yi)) {
+      const dx = xi - mx;
+      sxx += dx * dx;
+      sxy += dx * (yi - my);
+    }
+  }
+  mom[0] = c;
+  mom[1] = mx;
+  mom[2] = my;
+  mom[3] = sxx;
+  mom[4] = sxy;
 }

@@ -57,9 +57,12 @@ function toF64(s: Series): Float64Array {
  * How: the window's means and centered cross-products are updated as a row enters and another
  * leaves (Welford's add/remove formulas, generalised to k regressors: O(k²) per step, no
  * allocation), and the k x k normal equations in centered moments are solved by Cholesky.
- * Centering keeps the normal equations as well conditioned as the data allow. Two safeguards:
+ * Centering keeps the normal equations as well conditioned as the data allow. Three safeguards:
  * (1) every `window` steps the moments are recomputed from the window's rows (two-pass), so
- * rounding never accumulates past one window: O(k²) amortized; (2) when a window is nearly
+ * rounding never accumulates past one window: O(k²) amortized; (2) a window whose rolled sum of
+ * squares of a regressor (or of y) is no larger than 1e-9 of the squared deviations that passed
+ * through it since the last recompute holds only rounding residue there (eight zero returns of
+ * an illiquid coin reached by removals), so it is recomputed exactly before it is judged; (3) when a window is nearly
  * singular (a Cholesky pivot below 1e-6 of its diagonal, i.e. one regressor explained by the
  * others with R² > 1 - 1e-6, or a regressor constant to 1e-12 of its magnitude) the window is
  * refitted by Householder QR (`leastSquares`), which returns the accurate answer or, if the
