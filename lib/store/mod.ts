@@ -17,4 +17,5 @@ export * from "./runs.ts";
 export * from "./instruments.ts";
 export * from "./provider_health.ts";
 export * from "./snapshots.ts";
+export * from "./stream_writes.ts";
 export * from "./factors.ts";
