@@ -53,9 +53,30 @@ export function parseFlags<O extends Options>(
   }
 }
 
-/** Open the store named by `--db`, `CRYPTOLAB_DB` or the default, telling stderr about backups. */
-export function openTaskStore(dbFlag: string | undefined, readOnly = false): Store {
-  const store = openStore(resolveDbPath(dbFlag), { readOnly });
+/** How a task opens its store (see {@link openTaskStore}). */
+export interface TaskStoreOptions {
+  /** Read only (an older store is still upgraded first, with its backup). Default false. */
+  readonly readOnly?: boolean;
+  /**
+   * The task works on existing data: a missing store is an error saying how to create one,
+   * never a new empty file made from a typo in `--db`. Default false.
+   */
+  readonly mustExist?: boolean;
+}
+
+/**
+ * Open the store named by `--db`, `CRYPTOLAB_DB` or the default, telling stderr about upgrades
+ * and their backups. `options` is a {@link TaskStoreOptions} or, as before, the readOnly flag.
+ */
+export function openTaskStore(
+  dbFlag: string | undefined,
+  options: boolean | TaskStoreOptions = {},
+): Store {
+  const o: TaskStoreOptions = typeof options === "boolean" ? { readOnly: options } : options;
+  const store = openStore(resolveDbPath(dbFlag), {
+    readOnly: o.readOnly ?? false,
+    mustExist: o.mustExist ?? false,
+  });
   const m = store.migration;
   if (m.from !== m.to) {
     console.error(

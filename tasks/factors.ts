@@ -136,7 +136,7 @@ function main(args: string[]): number {
       `--factors takes one or two names, BTC first (e.g. BTC,ETH), got "${values.factors}"`,
     );
   }
-  const store = openTaskStore(values.db);
+  const store = openTaskStore(values.db, { mustExist: true });
   try {
     const r = materializeFactors(store.db, {
       venue: values.venue,

@@ -62,7 +62,7 @@ function main(args: string[]): number {
     ? "trades"
     : usageFreq(values.from);
   const symbols = values.symbols?.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  const store = openTaskStore(values.db);
+  const store = openTaskStore(values.db, { mustExist: true });
   try {
     const r = materializeBars(store.db, {
       toFreq,

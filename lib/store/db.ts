@@ -7,7 +7,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { LATEST_VERSION, MIGRATIONS } from "./migrations.ts";
 
@@ -38,8 +38,16 @@ export function resolveDbPath(flag?: string): string {
 
 /** Options for {@link openStore}. */
 export interface OpenStoreOptions {
-  /** Open without writing: no migrations, no WAL switch. Default false. */
+  /**
+   * Open for reading only. A store at an older schema version is first upgraded (backed up and
+   * migrated, which needs write access to its folder), then reopened read-only. Default false.
+   */
   readonly readOnly?: boolean;
+  /**
+   * Refuse to create a store: a missing or empty file is an error saying how to create one.
+   * Default false (a read-write open creates the file).
+   */
+  readonly mustExist?: boolean;
   /** Copy an existing file before migrating it. Default true. */
   readonly backup?: boolean;
   /** Milliseconds to wait for a lock held by another process. Default 10,000. */
@@ -82,28 +90,60 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   const readOnly = options.readOnly ?? false;
   const inMemory = path === ":memory:";
   const existed = !inMemory && existsSync(path) && statSync(path).size > 0;
-  if (!inMemory && !readOnly) mkdirSync(dirname(path), { recursive: true });
-  if (readOnly && !existed && !inMemory) {
+  if (!existed && !inMemory && (readOnly || (options.mustExist ?? false))) {
     throw new Error(
-      `Cannot open store "${path}" read-only: the file does not exist. ` +
-        `Import data first (deno task import ...) or pass --db <path>.`,
+      `Store "${path}" does not exist. Create it with data first (deno task import <files> ` +
+        `--db ${path}, deno task backfill ... --db ${path} or deno task demo --db ${path}), ` +
+        `or check the path given to --db or CRYPTOLAB_DB (default ${DEFAULT_DB_PATH}).`,
     );
   }
+  if (!inMemory && !readOnly) mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path, { readOnly });
   db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 10_000)}`);
   if (readOnly) {
-    return {
-      db,
-      path,
-      migration: { from: currentVersion(db), to: currentVersion(db), backupPath: undefined },
-      close: () => db.close(),
-    };
+    const version = currentVersion(db);
+    if (version >= LATEST_VERSION || inMemory) {
+      return {
+        db,
+        path,
+        migration: { from: version, to: version, backupPath: undefined },
+        close: () => db.close(),
+      };
+    }
+    // An older store: upgrade it once (with its backup), then serve it read-only.
+    db.close();
+    const migration = upgradeForReading(path, version, options);
+    const reopened = openStore(path, { ...options, mustExist: true });
+    return { ...reopened, migration };
   }
   if (!inMemory) db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA foreign_keys = ON");
-  const migration = migrate(db, path, existed && (options.backup ?? true));
-  return { db, path, migration, close: () => db.close() };
+  try {
+    const migration = migrate(db, path, existed && (options.backup ?? true));
+    return { db, path, migration, close: () => db.close() };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+function upgradeForReading(
+  path: string,
+  version: number,
+  options: OpenStoreOptions,
+): MigrationReport {
+  let writable: Store;
+  try {
+    writable = openStore(path, { ...options, readOnly: false, mustExist: true });
+  } catch (e) {
+    throw new Error(
+      `Store "${path}" has schema version ${version} and this code needs ${LATEST_VERSION}; ` +
+        `upgrading it needs write access to its folder: ${(e as Error).message}`,
+    );
+  }
+  writable.close();
+  return writable.migration;
 }
 
 function currentVersion(db: DatabaseSync): number {
@@ -131,8 +171,7 @@ function migrate(db: DatabaseSync, path: string, backup: boolean): MigrationRepo
   const pending = MIGRATIONS.filter((m) => m.version > from);
   if (pending.length > 0 && backup) {
     backupPath = `${path}.v${from}.${new Date().toISOString().replace(/[:.]/g, "-")}.bak`;
-    // VACUUM INTO writes a consistent copy even while the WAL holds uncheckpointed pages.
-    db.prepare("VACUUM INTO ?").run(backupPath);
+    backupStoreFile(db, path, backupPath);
   }
   const record = db.prepare(
     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
@@ -153,6 +192,50 @@ function migrate(db: DatabaseSync, path: string, backup: boolean): MigrationRepo
     }
   }
   return { from, to: Math.max(from, LATEST_VERSION), backupPath };
+}
+
+/**
+ * Copy the store at `path` to `backupPath` as one self-contained SQLite file, consistent even
+ * while other processes read or write it.
+ *
+ * Not `VACUUM INTO` (nor `ATTACH`): Deno's `node:sqlite` allows no attached database unless every
+ * permission is granted ("too many attached databases - max 0"), so a store one version behind
+ * could only be upgraded with `-A`. Not `node:sqlite`'s `backup()` either: it is asynchronous and
+ * opening a store is synchronous. Instead: checkpoint the WAL into the file, take the write lock
+ * (BEGIN IMMEDIATE: no other connection can commit, so the WAL cannot be reset), copy the file and
+ * whatever WAL remains (frames a reader kept from the checkpoint, or a concurrent checkpoint is
+ * copying: the WAL copy holds every page such a checkpoint may be writing), release the lock, then
+ * fold the copied WAL into the backup and switch it to a rollback journal so it is one file. Only
+ * the store's folder is touched, which every task that opens the store may write.
+ */
+function backupStoreFile(db: DatabaseSync, path: string, backupPath: string): void {
+  const wal = `${path}-wal`;
+  const backupWal = `${backupPath}-wal`;
+  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    copyFileSync(path, backupPath);
+    if (existsSync(wal) && statSync(wal).size > 0) copyFileSync(wal, backupWal);
+  } finally {
+    db.exec("ROLLBACK");
+  }
+  const copy = new DatabaseSync(backupPath);
+  try {
+    copy.exec("PRAGMA journal_mode = DELETE"); // checkpoints the copied WAL, then removes it
+    const check = copy.prepare("PRAGMA quick_check").get()?.quick_check;
+    if (check !== "ok") {
+      throw new Error(`the copy failed SQLite's quick_check: ${String(check)}`);
+    }
+  } catch (e) {
+    copy.close();
+    rmSync(backupPath, { force: true });
+    rmSync(backupWal, { force: true });
+    throw new Error(
+      `Cannot back up "${path}" to "${backupPath}" before migrating it: ${(e as Error).message}`,
+    );
+  }
+  copy.close();
+  rmSync(`${backupPath}-shm`, { force: true });
 }
 
 /**
