@@ -64,6 +64,7 @@ const OFFLINE_TASKS: readonly TaskCase[] = [
   { task: "materialize", args: () => ["--freq", "4h"] },
   { task: "factors", args: () => ["--venue", "binance", "--freq", "1h", "--window", "48"] },
   { task: "check-dataset", args: () => ["--json"] },
+  { task: "quarantine", args: () => ["summary"] },
   { task: "report", args: (dir) => ["--out", join(dir, "reports"), "--run-id", "upgrade"] },
   {
     task: "demo",
@@ -81,6 +82,25 @@ const OFFLINE_TASKS: readonly TaskCase[] = [
     ],
   },
 ];
+
+/** Tasks the launcher test below runs (they need the local exchange). */
+const NETWORK_TASKS: readonly string[] = ["backfill", "poll", "stream"];
+
+Deno.test("the upgrade tests cover every task of deno.json that opens a store", () => {
+  const config = JSON.parse(Deno.readTextFileSync(join(REPO_ROOT, "deno.json")));
+  const covered = new Set([...OFFLINE_TASKS.map((c) => c.task), ...NETWORK_TASKS]);
+  const missing: string[] = [];
+  for (const [name, line] of Object.entries(config.tasks as Record<string, string>)) {
+    const launched = line.match(/tasks\/_launch\.ts (\S+)/)?.[1];
+    const file = launched !== undefined
+      ? `tasks/${launched}.ts`
+      : line.match(/(tasks\/[a-z_]+\.ts)/)?.[1];
+    if (file === undefined || !existsSync(join(REPO_ROOT, file))) continue;
+    if (!Deno.readTextFileSync(join(REPO_ROOT, file)).includes("openTaskStore")) continue;
+    if (!covered.has(name)) missing.push(name);
+  }
+  assert.deepEqual(missing, [], "add these tasks to the upgrade tests");
+});
 
 /** The store's folder after a run: the store and exactly one backup, at version `from`. */
 function assertUpgraded(dir: string, db: string, from: number, out: TaskOutput, what: string) {

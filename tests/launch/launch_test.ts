@@ -1,0 +1,201 @@
+/**
+ * `tasks/_launch.ts`: the permissions `deno task backfill|poll|stream` get follow `--db` and the
+ * venue URL overrides, and a symlink cannot widen them.
+ *
+ * Before the launcher, deno.json granted `--allow-write=data/` and the venues' public hosts: a
+ * store outside data/ or a mirror on another host failed with Deno's raw permission message,
+ * and `data/link -> <folder elsewhere>` let backfill write outside data/.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { LaunchError, planLaunch, realPathOf, VENUE_DEFAULT_URLS } from "../../tasks/_launch.ts";
+import { BINANCE_DEFAULT_URLS } from "@lib/providers/binance.ts";
+import { BINANCE_WS_DEFAULT_URLS } from "@lib/providers/binance_ws.ts";
+import { COINBASE_DEFAULT_URL } from "@lib/providers/coinbase.ts";
+import { DEXSCREENER_DEFAULT_URL } from "@lib/providers/dexscreener.ts";
+import { KRAKEN_DEFAULT_URL } from "@lib/providers/kraken.ts";
+import { PROVIDERS } from "@lib/providers/registry.ts";
+import { openStore } from "@lib/store/db.ts";
+import { readSpotSnapshots } from "@lib/store/snapshots.ts";
+import { REPO_ROOT, runDeno } from "../_shared/run_task.ts";
+import { realDataTest } from "../_shared/real_data.ts";
+import { startFakeExchange } from "../fake_exchange/mod.ts";
+
+const noEnv = (_: string) => undefined;
+const flag = (args: readonly string[], name: string) =>
+  args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+Deno.test("the launcher's venue URLs are the providers' defaults", () => {
+  assert.deepEqual(VENUE_DEFAULT_URLS, {
+    BINANCE: BINANCE_DEFAULT_URLS.spot,
+    BINANCE_FUTURES: BINANCE_DEFAULT_URLS.futures,
+    BINANCE_WS: BINANCE_WS_DEFAULT_URLS.spot,
+    BINANCE_FUTURES_WS: BINANCE_WS_DEFAULT_URLS.futures,
+    KRAKEN: KRAKEN_DEFAULT_URL,
+    COINBASE: COINBASE_DEFAULT_URL,
+    DEXSCREENER: DEXSCREENER_DEFAULT_URL,
+  });
+  for (const p of Object.values(PROVIDERS)) assert.ok(p.envName in VENUE_DEFAULT_URLS, p.envName);
+});
+
+Deno.test("planLaunch: the default store gets data/ and the public hosts, nothing else", () => {
+  const root = Deno.makeTempDirSync({ prefix: "cryptolab-launch-" });
+  try {
+    const plan = planLaunch("backfill", ["--symbols", "BTCUSDT"], { env: noEnv, cwd: root, root });
+    const realRoot = Deno.realPathSync(root);
+    assert.equal(plan.dbPath, join(realRoot, "data", "cryptolab.db"));
+    assert.equal(flag(plan.args, "allow-write"), join(realRoot, "data"));
+    assert.equal(flag(plan.args, "allow-read"), `${realRoot},${join(realRoot, "data")}`);
+    assert.equal(
+      flag(plan.args, "allow-net"),
+      "api.binance.com,fapi.binance.com,api.kraken.com,api.exchange.coinbase.com",
+    );
+    assert.ok(!plan.args.some((a) => /^--allow-(run|sys|ffi|all)|^-A$/.test(a)));
+    assert.deepEqual(plan.args.slice(-3), ["BTCUSDT", "--db", plan.dbPath]);
+    assert.equal(plan.note, undefined);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("planLaunch: --db, CRYPTOLAB_DB, URL overrides and --providers set the grants", () => {
+  const env: Record<string, string> = {
+    CRYPTOLAB_DB: "/srv/ignored.db",
+    CRYPTOLAB_BINANCE_WS_URL: "ws://127.0.0.1:9001",
+    CRYPTOLAB_BINANCE_URL: "http://127.0.0.1:9002/",
+  };
+  const opts = { env: (k: string) => env[k], realPath: (p: string) => p, cwd: "/r", root: "/r" };
+  const stream = planLaunch("stream", ["--db=/mnt/x/live.db", "--symbols", "BTCUSDT"], opts);
+  assert.equal(flag(stream.args, "allow-write"), "/mnt/x");
+  assert.equal(
+    flag(stream.args, "allow-net"),
+    "127.0.0.1:9001,fstream.binance.com,127.0.0.1:9002,fapi.binance.com",
+  );
+  assert.ok(stream.args.includes("--db=/mnt/x/live.db"));
+  const poll = planLaunch("poll", ["--providers", "conf/p.json", "--once"], opts);
+  assert.equal(poll.dbPath, "/srv/ignored.db"); // CRYPTOLAB_DB when no --db
+  assert.equal(flag(poll.args, "allow-write"), "/srv");
+  assert.equal(flag(poll.args, "allow-read"), "/r,/srv,/r/conf/p.json");
+  env.CRYPTOLAB_KRAKEN_URL = "not a url";
+  assert.throws(() => planLaunch("poll", [], opts), /CRYPTOLAB_KRAKEN_URL is not a URL/);
+  assert.throws(() => planLaunch("import", [], opts), LaunchError);
+});
+
+Deno.test("planLaunch: symlinks are resolved; one that leads out of data/ is refused", () => {
+  const root = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "cryptolab-launch-" }));
+  const elsewhere = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "cryptolab-elsewhere-" }));
+  try {
+    mkdirSync(join(root, "data", "inside"), { recursive: true });
+    symlinkSync(elsewhere, join(root, "data", "link"));
+    symlinkSync(join(root, "data", "inside"), join(root, "data", "ok"));
+    symlinkSync(elsewhere, join(root, "outlink"));
+    const opts = { env: noEnv, cwd: root, root };
+    assert.throws(
+      () => planLaunch("backfill", ["--db", "data/link/x.db"], opts),
+      (e: Error) =>
+        e instanceof LaunchError && e.message.includes(`--db ${join(elsewhere, "x.db")}`) &&
+        /outside data\//.test(e.message),
+    );
+    // a symlink that stays inside data/ is fine: the real folder is granted
+    const ok = planLaunch("backfill", ["--db", "data/ok/x.db"], opts);
+    assert.equal(flag(ok.args, "allow-write"), join(root, "data", "inside"));
+    // a path outside data/ named explicitly is followed, and stderr says where it leads
+    const out = planLaunch("backfill", ["--db", "outlink/sub/x.db"], opts);
+    assert.equal(out.dbPath, join(elsewhere, "sub", "x.db"));
+    assert.equal(flag(out.args, "allow-write"), join(elsewhere, "sub"));
+    assert.match(out.note ?? "", /symlinks resolved/);
+    // a store file that is itself a symlink is resolved too
+    symlinkSync(join(elsewhere, "real.db"), join(root, "data", "inside", "file.db"));
+    Deno.writeTextFileSync(join(elsewhere, "real.db"), "");
+    assert.throws(() => planLaunch("poll", ["--db", "data/inside/file.db"], opts), LaunchError);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+    Deno.removeSync(elsewhere, { recursive: true });
+  }
+});
+
+Deno.test("realPathOf resolves the deepest existing folder of a path that does not exist yet", () => {
+  const dir = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "cryptolab-launch-" }));
+  try {
+    symlinkSync(dir, `${dir}/self`);
+    assert.equal(realPathOf(`${dir}/self/a/b.db`), `${dir}/a/b.db`);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("deno task backfill refuses a store that a symlink in data/ leads elsewhere", async () => {
+  const elsewhere = Deno.makeTempDirSync({ prefix: "cryptolab-elsewhere-" });
+  const link = join(REPO_ROOT, "data", `.launch-test-${crypto.randomUUID()}`);
+  mkdirSync(join(REPO_ROOT, "data"), { recursive: true });
+  symlinkSync(elsewhere, link);
+  try {
+    const rel = `data/${link.split("/").pop()}/x.db`;
+    const out = await runDeno([
+      "task",
+      "backfill",
+      ...["--venue", "binance", "--symbols", "BTCUSDT", "--freq", "1h", "--since", "2024-01-01"],
+      ...["--db", rel],
+    ]);
+    assert.equal(out.code, 2, out.stderr);
+    assert.match(out.stderr, /under data\/ but a symlink leads it to .*outside data\/.* --db /);
+    assert.ok(!existsSync(join(elsewhere, "x.db")), "nothing written through the symlink");
+  } finally {
+    Deno.removeSync(link);
+    Deno.removeSync(elsewhere, { recursive: true });
+  }
+});
+
+realDataTest("deno task poll writes a store outside data/ through a mirror host", async () => {
+  const ex = await startFakeExchange();
+  const dir = Deno.makeTempDirSync({ prefix: "cryptolab-launch-poll-" });
+  try {
+    const db = join(dir, "nested", "poll.db");
+    const out = await runDeno([
+      "task",
+      "poll",
+      ...["--once", "--venues", "binance", "--symbols", "BTCUSDT"],
+      ...["--dex-chains", "bsc,base", "--dex-query", "USD1/USDC", "--db", db],
+    ], { CRYPTOLAB_BINANCE_URL: ex.url, CRYPTOLAB_DEXSCREENER_URL: ex.url });
+    assert.equal(out.code, 0, out.stderr);
+    const store = openStore(db, { readOnly: true });
+    try {
+      assert.equal(readSpotSnapshots(store.db).length, 1);
+    } finally {
+      store.close();
+    }
+  } finally {
+    await ex.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+realDataTest(
+  "deno task backfill: --db wins over CRYPTOLAB_DB and only its folder is writable",
+  async () => {
+    // CRYPTOLAB_DEBUG makes the launcher print the command it runs
+    const ex = await startFakeExchange();
+    const dir = Deno.makeTempDirSync({ prefix: "cryptolab-launch-grant-" });
+    try {
+      const db = join(dir, "a", "s.db");
+      const out = await runDeno([
+        "task",
+        "backfill",
+        ...["--venue", "binance", "--symbols", "BTCUSDT", "--freq", "1h"],
+        ...["--since", "2019-01-01", "--until", "2019-01-02", "--db", db],
+      ], {
+        CRYPTOLAB_BINANCE_URL: ex.url,
+        CRYPTOLAB_DB: join(dir, "b", "other.db"),
+        CRYPTOLAB_DEBUG: "1",
+      });
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stderr, new RegExp(`--allow-write=${join(Deno.realPathSync(dir), "a")} `));
+      assert.ok(existsSync(db));
+      assert.ok(!existsSync(join(dir, "b")));
+    } finally {
+      await ex.close();
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+);
