@@ -13,27 +13,23 @@
  * Every request pays its published weight to the venue's rate limiter (Binance's used-weight
  * header tightens it), and the venue's circuit breaker is kept in `provider_health`, so a
  * re-run right after repeated failures waits for the cool-down instead of hammering the venue.
- * Retry and breaker settings come from the providers config (`--providers`,
- * `CRYPTOLAB_PROVIDERS`, `config/providers.json`, else the defaults of
- * `lib/providers/chain_config.ts`).
+ * The venue's provider, its retry and breaker settings come from the candles chain of the
+ * providers config (`--providers`, `CRYPTOLAB_PROVIDERS`, `config/providers.json`, else the
+ * defaults of `lib/providers/chain_config.ts`); `--venue` defaults to the chain's first venue
+ * and may be any venue the registry lists for candles.
  *
  * @module
  */
 import { type Freq, FREQS } from "@lib/core/freq.ts";
-import {
-  backfill,
-  BACKFILL_VENUES,
-  type BackfillVenue,
-  candleSourceFor,
-  topBinanceSymbols,
-} from "@lib/ingest/backfill.ts";
+import { backfill, candlesFromChain, topBinanceSymbols } from "@lib/ingest/backfill.ts";
 import {
   type ChainConfig,
+  chainFromConfig,
   loadChainConfig,
-  persistentBreaker,
   venueGate,
 } from "@lib/providers/chain_config.ts";
 import { createRateLimiterPool } from "@lib/providers/rate_limiter.ts";
+import { type VenueId, venuesOffering } from "@lib/providers/registry.ts";
 import { providerHealthStore } from "@lib/store/provider_health.ts";
 import {
   openTaskStore,
@@ -45,11 +41,14 @@ import {
 } from "./_cli.ts";
 import { backfillProgressText as progressText } from "./_backfill_progress.ts";
 
-const USAGE = `deno task backfill --venue VENUE --symbols LIST|top:N --freq F --since DATE [options]
+const CANDLE_VENUES: readonly string[] = venuesOffering("candles");
+
+const USAGE = `deno task backfill --symbols LIST|top:N --freq F --since DATE [options]
 
 Fetch candles from a venue's public API into the store, resuming where the store stops.
 
-  --venue V       ${BACKFILL_VENUES.join(" | ")}
+  --venue V       ${CANDLE_VENUES.join(" | ")} (default: the first venue of the
+                  providers config's candles chain, binance unless configured)
   --symbols S     comma-separated venue symbols (BTCUSDT,ETHUSDT; Kraken XBTUSD; Coinbase
                   BTC-USD), or top:N = the N USDT pairs with the largest 24h quote volume
                   (Binance venues only)
@@ -57,7 +56,7 @@ Fetch candles from a venue's public API into the store, resuming where the store
   --since DATE    first bar, ISO date or time in UTC (2024-01-01, 2024-01-01T12:00:00Z)
   --until DATE    end of the range, exclusive (default: now)
   --db PATH       store file (default data/cryptolab.db or $CRYPTOLAB_DB)
-  --providers P   providers config JSON: retry and circuit-breaker settings (default
+  --providers P   providers config JSON: candles chain, retry and circuit-breaker settings (default
                   $CRYPTOLAB_PROVIDERS, else config/providers.json if present, else built-in)
 
 Base URLs can be replaced with CRYPTOLAB_BINANCE_URL, CRYPTOLAB_BINANCE_FUTURES_URL,
@@ -86,10 +85,9 @@ async function main(args: string[]): Promise<number> {
     until: { type: "string" },
     providers: { type: "string" },
   }, USAGE);
-  const venue = values.venue;
-  if (venue === undefined || !(BACKFILL_VENUES as readonly string[]).includes(venue)) {
+  if (values.venue !== undefined && !CANDLE_VENUES.includes(values.venue)) {
     throw new UsageError(
-      `--venue must be one of ${BACKFILL_VENUES.join(", ")}, got ${venue ?? "nothing"}\n\n${USAGE}`,
+      `--venue must be one of ${CANDLE_VENUES.join(", ")}, got ${values.venue}\n\n${USAGE}`,
     );
   }
   if (values.symbols === undefined || values.symbols.trim() === "") {
@@ -112,9 +110,10 @@ async function main(args: string[]): Promise<number> {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const venue = (values.venue ?? config.candles[0]!) as VenueId;
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   const pool = createRateLimiterPool({ now: Date.now, sleep });
-  const gate = venueGate(venue as BackfillVenue, pool);
+  const gate = venueGate(venue, pool);
   const ctx = gate === undefined ? {} : { gate };
 
   let symbols: string[];
@@ -133,6 +132,14 @@ async function main(args: string[]): Promise<number> {
   }
 
   const store = openTaskStore(values.db);
+  // the candles chain of the config, narrowed to the asked venue: bars are stored per venue,
+  // so a backfill never falls back to another venue's candles
+  const chain = chainFromConfig("candles", { ...config, candles: [venue] }, {
+    health: providerHealthStore(store.db),
+    now: Date.now,
+    sleep,
+    pool,
+  });
   const ctrl = new AbortController();
   const stop = () => {
     if (!ctrl.signal.aborted) {
@@ -145,13 +152,7 @@ async function main(args: string[]): Promise<number> {
   const t0 = Date.now();
   try {
     const r = await backfill(store.db, {
-      source: candleSourceFor(venue, ctx),
-      breaker: persistentBreaker(venue, config, {
-        health: providerHealthStore(store.db),
-        now: Date.now,
-      }),
-      maxAttempts: config.retry.maxAttempts,
-      baseDelayMs: config.retry.baseDelayMs,
+      ...candlesFromChain(chain, venue),
       sleep,
       symbols,
       freq: freq as Freq,

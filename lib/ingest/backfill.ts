@@ -8,11 +8,18 @@
  * breaker and `withRetry` (`@lib/providers/circuit_breaker.ts`, `@lib/providers/retry.ts`), so
  * network errors, timeouts, 5xx and 429/418 (with `Retry-After` honoured) are retried.
  *
- * A parse error (truncated JSON, an HTML page with status 200, wrong types) is never retried:
- * the same bytes would fail the same way. Its raw text goes to `quarantine` with the reason,
- * nothing of that page is written, and the backfill moves on to the next symbol; the next run
- * asks for that page again, since it resumes from the store. Likewise a symbol whose retries
- * are exhausted is reported as failed and the others go on.
+ * A body that is not JSON at all (truncated, a text or HTML page with status 200) is most often
+ * the transport, so it is retried like a 5xx; JSON of the wrong shape is not retried (the same
+ * bytes would fail the same way). When a page still cannot be parsed after its retries, its raw
+ * text goes to `quarantine` with the reason, nothing of that page is written, and the backfill
+ * moves on to the next symbol; the next run asks for that page again, since it resumes from
+ * the store. Likewise a symbol whose retries are exhausted is reported as failed and the
+ * others go on.
+ *
+ * Where candles come from is the candles chain of the providers config:
+ * {@link candlesFromChain} gives a venue's provider (built by the registry, behind its host's
+ * rate limiter), its persisted breaker and the config's retry settings, to spread into
+ * {@link BackfillOptions}.
  *
  * One `ingest_runs` row (task `backfill`) records each call: `ok` when every symbol finished,
  * `interrupted` when `signal` aborted it, `failed` when a symbol could not be completed.
@@ -23,16 +30,15 @@
 import type { DatabaseSync } from "node:sqlite";
 import { type Freq, freqMs } from "../core/freq.ts";
 import { type BinanceMarket, BinanceRest, topSymbolsByQuoteVolume } from "../providers/binance.ts";
-import { CoinbaseProvider } from "../providers/coinbase.ts";
-import { KrakenProvider } from "../providers/kraken.ts";
+import type { KindChain } from "../providers/chain_config.ts";
 import { type CircuitBreaker, createCircuitBreaker } from "../providers/circuit_breaker.ts";
-import { type RetryEvent, withRetry } from "../providers/retry.ts";
+import type { VenueId } from "../providers/registry.ts";
+import { type RetryEvent, type RetryPolicy, withRetry } from "../providers/retry.ts";
 import {
   type CandlePage,
   type CandleSource,
-  type Fetch,
+  type ProviderContext,
   ProviderError,
-  type RequestGate,
 } from "../providers/types.ts";
 import { createRng } from "../stats/rng.ts";
 import { withTransaction } from "../store/db.ts";
@@ -40,12 +46,6 @@ import { listSeries, writeBars } from "../store/bars.ts";
 import { refreshGaps } from "../store/gaps.ts";
 import { quarantine } from "../store/quarantine.ts";
 import { finishRun, type RunStatus, startRun } from "../store/runs.ts";
-
-/** Venues {@link candleSourceFor} can build. */
-export const BACKFILL_VENUES = ["binance", "binance_futures", "kraken", "coinbase"] as const;
-
-/** A venue id accepted by {@link candleSourceFor}. */
-export type BackfillVenue = typeof BACKFILL_VENUES[number];
 
 /** Progress after each committed page (or when a symbol starts or ends). */
 export interface BackfillProgress {
@@ -58,8 +58,12 @@ export interface BackfillProgress {
   readonly requests: number;
 }
 
-/** Options of {@link backfill}. */
-export interface BackfillOptions {
+/**
+ * Options of {@link backfill}. The retry settings (`maxAttempts`, `baseDelayMs`, `maxDelayMs`,
+ * `maxRetryAfterMs`) default to `RETRY_DEFAULTS` of `@lib/providers/retry.ts`; the task passes
+ * the providers config's (see {@link candlesFromChain}).
+ */
+export interface BackfillOptions extends RetryPolicy {
   /** Where candles come from; wrap nothing, {@link backfill} adds retries and a breaker. */
   readonly source: CandleSource;
   /** Venue id under which bars are stored; default `source.id`. */
@@ -74,10 +78,6 @@ export interface BackfillOptions {
   readonly now?: () => number;
   /** Bars per request; default the source's maximum. */
   readonly limit?: number;
-  /** Attempts per request including the first (default 5). */
-  readonly maxAttempts?: number;
-  /** Cap of the first retry's backoff (default 250 ms). */
-  readonly baseDelayMs?: number;
   /** Seed of the retry jitter (default 1). */
   readonly seed?: number;
   /**
@@ -120,6 +120,16 @@ export interface BackfillResult {
   /** Requests sent (retries included). */
   readonly requests: number;
   readonly retries: number;
+}
+
+/** The retry settings given in `o` (absent ones take `withRetry`'s defaults). */
+function retryPolicy(o: RetryPolicy): RetryPolicy {
+  const p: { -readonly [K in keyof RetryPolicy]: RetryPolicy[K] } = {};
+  if (o.maxAttempts !== undefined) p.maxAttempts = o.maxAttempts;
+  if (o.baseDelayMs !== undefined) p.baseDelayMs = o.baseDelayMs;
+  if (o.maxDelayMs !== undefined) p.maxDelayMs = o.maxDelayMs;
+  if (o.maxRetryAfterMs !== undefined) p.maxRetryAfterMs = o.maxRetryAfterMs;
+  return p;
 }
 
 function sleepReal(ms: number): Promise<void> {
@@ -226,8 +236,7 @@ export async function backfill(
           : { symbol, freq, startTime, endTime: until - 1, limit: options.limit };
         return source.fetchCandles(req);
       }, {
-        maxAttempts: options.maxAttempts ?? 5,
-        baseDelayMs: options.baseDelayMs ?? 250,
+        ...retryPolicy(options),
         jitter,
         sleep,
         now,
@@ -329,43 +338,45 @@ export async function backfill(
   return { runId, status, symbols: results, inserted, quarantined, requests, retries };
 }
 
-/** What {@link candleSourceFor} needs besides the venue. */
-export interface CandleSourceContext {
-  readonly fetch?: Fetch;
-  /** Rate limiting around each request (`venueGate` of `@lib/providers/chain_config.ts`). */
-  readonly gate?: RequestGate | undefined;
-  readonly baseUrl?: string;
-  readonly timeoutMs?: number;
-  readonly now?: () => number;
+/** What {@link candlesFromChain} gives: spread it into {@link BackfillOptions}. */
+export interface ChainCandleSource extends RetryPolicy {
+  readonly source: CandleSource;
+  readonly venue: VenueId;
+  readonly breaker: CircuitBreaker;
 }
 
 /**
- * The candle provider of a venue: `binance` (spot) and `binance_futures` (USDT-M) are
- * {@link BinanceRest}, `kraken` is {@link KrakenProvider}, `coinbase` is
- * {@link CoinbaseProvider}. Base URLs follow `CRYPTOLAB_<NAME>_URL` unless `ctx.baseUrl` is given.
+ * The candle source of `venue` in a candles chain built by `chainFromConfig("candles", ...)`
+ * of `@lib/providers/chain_config.ts`: its provider from the registry (behind its host's
+ * rate-limit gate), its breaker (persisted when the chain was given a health store) and the
+ * config's retry settings. Venues are wired only through the registry and the chain config;
+ * {@link backfill} adds the retries and the breaker around each page.
  *
- * @example
+ * @example Kraken's candles from a chain
  * ```ts
- * import { candleSourceFor } from "@lib/ingest/backfill.ts";
+ * import { candlesFromChain } from "@lib/ingest/backfill.ts";
+ * import { chainFromConfig, DEFAULT_CHAIN_CONFIG } from "@lib/providers/chain_config.ts";
  * import assert from "node:assert/strict";
- * assert.equal(candleSourceFor("binance_futures", { baseUrl: "http://127.0.0.1:1" }).id, "binance_futures");
- * assert.throws(() => candleSourceFor("bitmex"), /binance, binance_futures, kraken, coinbase/);
+ * const chain = chainFromConfig("candles", DEFAULT_CHAIN_CONFIG, {
+ *   ctx: { baseUrl: "http://127.0.0.1:1" }, now: Date.now, sleep: () => Promise.resolve(),
+ * });
+ * const c = candlesFromChain(chain, "kraken");
+ * assert.equal(c.source.id, "kraken");
+ * assert.equal(c.maxAttempts, DEFAULT_CHAIN_CONFIG.retry.maxAttempts);
+ * assert.throws(() => candlesFromChain(chain, "binance_futures"), /binance, kraken, coinbase/);
  * ```
  */
-export function candleSourceFor(venue: string, ctx: CandleSourceContext = {}): CandleSource {
-  switch (venue) {
-    case "binance":
-    case "binance_futures":
-      return new BinanceRest({ ...ctx, market: venue === "binance" ? "spot" : "futures" });
-    case "kraken":
-      return new KrakenProvider(ctx);
-    case "coinbase":
-      return new CoinbaseProvider(ctx);
-    default:
-      throw new RangeError(
-        `Cannot backfill venue ${venue}: choose one of ${BACKFILL_VENUES.join(", ")}`,
-      );
+export function candlesFromChain(chain: KindChain<"candles">, venue: VenueId): ChainCandleSource {
+  const source = chain.providers[venue];
+  const breaker = chain.breakers[venue];
+  if (source === undefined || breaker === undefined) {
+    throw new RangeError(
+      `Cannot backfill from ${venue}: it is not in the candles chain (${
+        chain.venues.join(", ")
+      }); build the chain with it (chainFromConfig("candles", { ...config, candles: ["${venue}"] }))`,
+    );
   }
+  return { source, venue, breaker, ...chain.config.retry };
 }
 
 /**
@@ -389,7 +400,7 @@ export function candleSourceFor(venue: string, ctx: CandleSourceContext = {}): C
  */
 export async function topBinanceSymbols(
   n: number,
-  ctx: CandleSourceContext & { readonly market?: BinanceMarket; readonly quote?: string } = {},
+  ctx: ProviderContext & { readonly market?: BinanceMarket; readonly quote?: string } = {},
 ): Promise<string[]> {
   const { quote, ...rest } = ctx;
   const binance = new BinanceRest(rest);

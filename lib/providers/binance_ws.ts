@@ -20,7 +20,7 @@
  * are answered with pongs by the WebSocket runtime itself (RFC 6455 control frames never reach
  * the application); the client adds a liveness check: no message for `livenessMs` and it
  * reconnects. On close or error it reconnects after a capped exponential backoff with full
- * jitter drawn from a seeded generator. Base URL: the `wsUrl` option, else
+ * jitter drawn from a seeded generator (`backoffDelay` of `./retry.ts`, the one backoff). Base URL: the `wsUrl` option, else
  * `CRYPTOLAB_BINANCE_WS_URL` (spot) / `CRYPTOLAB_BINANCE_FUTURES_WS_URL` (futures), else
  * `wss://stream.binance.com:9443` / `wss://fstream.binance.com`.
  *
@@ -31,6 +31,7 @@ import type { TradeColumns } from "../core/types.ts";
 import { createRng, type Rng } from "../stats/rng.ts";
 import { type BinanceOptions, BinanceRest } from "./binance.ts";
 import { baseUrl } from "./http.ts";
+import { backoffDelay } from "./retry.ts";
 import type { TradeSource } from "./types.ts";
 
 /** Public default WebSocket bases per market. */
@@ -275,24 +276,6 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Capped exponential backoff with full jitter: a uniform draw in `[0, min(max, base * 2^k))`.
- *
- * @example Bounded by the cap whatever the attempt
- * ```ts
- * import { fullJitterBackoff } from "@lib/providers/binance_ws.ts";
- * import { createRng } from "@lib/stats/rng.ts";
- * import assert from "node:assert/strict";
- * const rng = createRng(7);
- * assert.ok(fullJitterBackoff(0, 500, 30_000, rng) < 500);
- * assert.ok(fullJitterBackoff(40, 500, 30_000, rng) < 30_000);
- * ```
- */
-export function fullJitterBackoff(attempt: number, baseMs: number, maxMs: number, rng: Rng) {
-  const cap = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 52));
-  return rng.next() * cap;
-}
-
-/**
  * A Binance combined trade stream with reordering, de-duplication, reconnects and REST gap
  * repair. Iterate it (`for await (const batch of stream)`) to get one {@link TradeColumns}
  * batch per symbol per burst of messages; `stop()` closes the socket and ends the iteration.
@@ -487,7 +470,7 @@ export class BinanceTradeStream implements TradeStream {
       this.#socket = undefined;
       if (signal.aborted) break;
       failures = gotMessage ? 0 : failures + 1;
-      const delay = fullJitterBackoff(failures, this.#baseMs, this.#maxMs, this.#rng);
+      const delay = backoffDelay(failures, this.#rng.next(), this.#baseMs, this.#maxMs);
       this.stats.backoffs.push(delay);
       this.#report({
         kind: "connection",
@@ -685,7 +668,7 @@ export class BinanceTradeStream implements TradeStream {
         });
         if (failures >= this.#attempts || this.#stop.signal.aborted) break;
         await this.#sleep(
-          fullJitterBackoff(failures, this.#baseMs, this.#maxMs, this.#rng),
+          backoffDelay(failures, this.#rng.next(), this.#baseMs, this.#maxMs),
           this.#stop.signal,
         );
         continue;

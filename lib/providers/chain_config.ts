@@ -48,7 +48,7 @@ import { createLastKnownGood, type LastKnownGood } from "./last_known_good.ts";
 import { createRateLimiterPool, type RateLimiterPool } from "./rate_limiter.ts";
 import { type KindInterfaces, providerFor, PROVIDERS, type VenueId } from "./registry.ts";
 import { limiterGate } from "./request_gate.ts";
-import { withRetry } from "./retry.ts";
+import { RETRY_DEFAULTS, withRetry } from "./retry.ts";
 import { ASSET_SYMBOLS, type SymbolMap, symbolOnVenue } from "./symbols.ts";
 import type {
   CandlePage,
@@ -134,14 +134,15 @@ export interface ChainConfig {
   readonly lkgMaxAgeMs: number;
 }
 
-/** The built-in defaults, used for every field the file leaves out. */
+/** The built-in defaults, used for every field the file leaves out (`retry` is
+ * `RETRY_DEFAULTS` of `./retry.ts`: the one place retry defaults are stated). */
 export const DEFAULT_CHAIN_CONFIG: ChainConfig = {
   candles: ["binance", "kraken", "coinbase"],
   quotes: ["binance", "kraken", "coinbase"],
   trades: ["binance", "kraken"],
   dex: ["dexscreener"],
   funding: ["binance_futures"],
-  retry: { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 },
+  retry: { ...RETRY_DEFAULTS },
   breaker: { failureThreshold: 5, cooldownMs: 60_000 },
   lkgMaxAgeMs: 300_000,
 };

@@ -7,10 +7,26 @@
 import type { z } from "zod";
 import { type Fetch, ProviderError, type RequestGate } from "./types.ts";
 
+/** The defaults of {@link GetJsonOptions}, stated once. */
+export const HTTP_DEFAULTS = {
+  /** No complete answer (headers and body) within this many ms is a `timeout`. */
+  timeoutMs: 10_000,
+  /**
+   * The largest body read, in bytes: 64 MiB, about 300 times Binance's largest klines page
+   * (1,000 rows, ~200 KiB) and 5 times its whole-market `exchangeInfo`. A larger body is a
+   * `too_large` error naming the URL; reading stops at the cap, so a runaway body cannot take
+   * the process's memory (a 1 GiB body read whole took 3.2 GB).
+   */
+  maxBodyBytes: 64 * 2 ** 20,
+} as const;
+
 /** Options of {@link getJson}. */
 export interface GetJsonOptions {
   readonly fetch?: Fetch | undefined;
+  /** Default {@link HTTP_DEFAULTS}.timeoutMs (10 s). */
   readonly timeoutMs?: number | undefined;
+  /** Default {@link HTTP_DEFAULTS}.maxBodyBytes (64 MiB). */
+  readonly maxBodyBytes?: number | undefined;
   /** Current time, for turning an HTTP-date Retry-After into a delay. */
   readonly now?: (() => number) | undefined;
   /** Awaited before the timeout starts, and told the headers of every answer. */
@@ -46,11 +62,57 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
 
+/** The body of `res` as text, reading at most `maxBytes` bytes (streamed, then cancelled). */
+async function readCapped(
+  provider: string,
+  url: string,
+  res: Response,
+  maxBytes: number,
+): Promise<string> {
+  const tooLarge = (what: string) =>
+    new ProviderError(
+      provider,
+      "too_large",
+      url,
+      `the response body ${what} the cap of ${maxBytes} bytes (maxBodyBytes); ` +
+        "check the URL, or raise the cap if the venue really sends that much",
+      { status: res.status },
+    );
+  const declared = Number(res.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => {});
+    throw tooLarge(`declares ${declared} bytes, over`);
+  }
+  if (res.body === null) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge("goes past");
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
 /**
  * GET `url`, check the status, parse JSON and validate it with `schema`. Every failure is a
  * {@link ProviderError}: `timeout`, `network`, `rate_limited` (429/418, with Retry-After),
- * `http` (other non-2xx), or `parse` (an HTML error page, truncated JSON, wrong types: the raw
- * text is kept for quarantine).
+ * `http` (other non-2xx), `too_large` (a body over `maxBodyBytes`, read no further), or
+ * `parse` (an HTML error page, truncated JSON, wrong types: the raw text is kept for
+ * quarantine). A body that is not JSON at all is marked `notJson` and is retryable: with
+ * status 200 it is most often a connection cut mid-body or a proxy's page.
  *
  * @example Validate a body from an injected fetch
  * ```ts
@@ -70,7 +132,8 @@ export async function getJson<S extends z.ZodType>(
   options: GetJsonOptions = {},
 ): Promise<JsonResult<z.infer<S>>> {
   const doFetch = options.fetch ?? ((u: string, i?: RequestInit) => fetch(u, i));
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? HTTP_DEFAULTS.timeoutMs;
+  const maxBodyBytes = options.maxBodyBytes ?? HTTP_DEFAULTS.maxBodyBytes;
   const now = options.now ?? Date.now;
   await options.gate?.beforeRequest(url);
   const ctrl = new AbortController();
@@ -80,8 +143,9 @@ export async function getJson<S extends z.ZodType>(
   try {
     res = await doFetch(url, { signal: ctrl.signal, headers: { accept: "application/json" } });
     options.gate?.afterResponse(url, res.headers);
-    raw = await res.text(); // the timeout covers a slow body too
+    raw = await readCapped(provider, url, res, maxBodyBytes); // the timeout covers the body
   } catch (e) {
+    if (e instanceof ProviderError) throw e;
     if (ctrl.signal.aborted) {
       throw new ProviderError(provider, "timeout", url, `no complete answer in ${timeoutMs} ms`);
     }
@@ -112,7 +176,7 @@ export async function getJson<S extends z.ZodType>(
       "parse",
       url,
       html ? "got an HTML page instead of JSON" : `invalid JSON: ${(e as Error).message}`,
-      { status: res.status, raw },
+      { status: res.status, raw, notJson: true },
     );
   }
   const parsed = schema.safeParse(json);

@@ -9,11 +9,18 @@
  * same instant. The random numbers come from a seeded generator, so a run is reproducible.
  *
  * Only a {@link ProviderError} whose `retryable` is true is retried (network, timeout, 5xx,
- * rate limiting). A parse error is never retried: the same bytes would fail the same way, and
- * the payload belongs in quarantine. Any other error (a bug, a circuit-open rejection) is
- * rethrown at once. A rate-limited error that carries `Retry-After` waits at least that long,
- * even above `maxDelayMs`; when the venue asks for longer than `maxRetryAfterMs` the error is
- * rethrown instead, so a fallback chain can move on to another venue.
+ * rate limiting, and a body that is not JSON at all: with status 200 a truncated or non-JSON
+ * body is most often the transport). JSON of the wrong shape is never retried: the same bytes
+ * would fail the same way, and the payload belongs in quarantine. Any other error (a bug, a
+ * circuit-open rejection) is rethrown at once. A rate-limited error that carries `Retry-After`
+ * waits at least that long, even above `maxDelayMs`; when the venue asks for longer than
+ * `maxRetryAfterMs` (or than `maxElapsedMs` leaves) a rate-limited error saying how many
+ * seconds it asked for and how long the task waits is thrown instead, so a fallback chain can
+ * move on to another venue and the user knows when to try again.
+ *
+ * {@link withRetry} is the one backoff of the code base: providers, chains, backfill and the
+ * WebSocket reconnects all wait {@link backoffDelay}, with the defaults of
+ * {@link RETRY_DEFAULTS} unless the providers config says otherwise.
  *
  * Time is injected (`sleep`, `now`), so tests run on a fake clock and never really wait.
  *
@@ -30,16 +37,33 @@ export interface RetryEvent {
   readonly delayMs: number;
 }
 
-/** Options of {@link withRetry}. */
-export interface RetryOptions {
-  /** Total attempts including the first; an integer >= 1. Default 4. */
+/** The retry defaults, stated once: {@link withRetry}, the providers config
+ * (`DEFAULT_CHAIN_CONFIG.retry`) and backfill all use these. */
+export const RETRY_DEFAULTS = {
+  /** Total attempts including the first. */
+  maxAttempts: 4,
+  /** Cap of the first retry's delay, in ms; each retry doubles it. */
+  baseDelayMs: 250,
+  /** Cap of any backoff delay, in ms (Retry-After may exceed it). */
+  maxDelayMs: 30_000,
+  /** Longest Retry-After waited, in ms; a longer one is an error saying so. */
+  maxRetryAfterMs: 300_000,
+} as const;
+
+/** The tunable part of {@link RetryOptions} (what the providers config sets). */
+export interface RetryPolicy {
+  /** Total attempts including the first; an integer >= 1. Default {@link RETRY_DEFAULTS} (4). */
   readonly maxAttempts?: number;
   /** Cap of the first retry's delay; each retry doubles it. Default 250 ms. */
   readonly baseDelayMs?: number;
   /** Cap of any backoff delay (Retry-After may exceed it). Default 30,000 ms. */
   readonly maxDelayMs?: number;
-  /** Longest Retry-After it will wait; a longer one is rethrown. Default 300,000 ms. */
+  /** Longest Retry-After it will wait; a longer one is an error. Default 300,000 ms. */
   readonly maxRetryAfterMs?: number;
+}
+
+/** Options of {@link withRetry}. */
+export interface RetryOptions extends RetryPolicy {
   /** Uniform [0, 1) source for the jitter: `createRng(seed)` from `@lib/stats/rng.ts`. */
   readonly jitter: { next(): number };
   /** Waits `ms` milliseconds. */
@@ -84,6 +108,32 @@ export function backoffDelay(
   return u * Math.min(maxDelayMs, baseDelayMs * Math.pow(2, k));
 }
 
+/** Seconds, rounded up, as a user reads them. */
+function secs(ms: number): number {
+  return Math.ceil(ms / 1000);
+}
+
+/** The rate-limited error `e`, saying the venue asked for longer than the task will wait. */
+function tooLongToWait(
+  e: ProviderError,
+  askedMs: number,
+  limitMs: number,
+  limitName: string,
+): ProviderError {
+  const status = e.detail.status === undefined ? "rate limited" : `HTTP ${e.detail.status}`;
+  return new ProviderError(
+    e.provider,
+    "rate_limited",
+    e.url,
+    `${status} with Retry-After ${secs(askedMs)} s, longer than this task will wait ` +
+      `(${secs(limitMs)} s, ${limitName}); try again in ${secs(askedMs)} s` +
+      (limitName === "retry.maxRetryAfterMs"
+        ? " or raise retry.maxRetryAfterMs in the providers config"
+        : ""),
+    e.detail,
+  );
+}
+
 /**
  * Call `fn`, retrying retryable {@link ProviderError}s with capped exponential backoff and full
  * jitter, honouring `Retry-After` of rate-limited answers. Returns `fn`'s value or throws the
@@ -107,10 +157,10 @@ export function backoffDelay(
  * ```
  */
 export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions): Promise<T> {
-  const maxAttempts = options.maxAttempts ?? 4;
-  const baseDelayMs = options.baseDelayMs ?? 250;
-  const maxDelayMs = options.maxDelayMs ?? 30_000;
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? 300_000;
+  const maxAttempts = options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts;
+  const baseDelayMs = options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
+  const maxDelayMs = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? RETRY_DEFAULTS.maxRetryAfterMs;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new RangeError(`Cannot retry: maxAttempts must be an integer >= 1, got ${maxAttempts}`);
   }
@@ -133,10 +183,16 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
       if (retryAfterMs !== undefined) {
         // waiting less than the venue asked risks an IP ban (Binance answers 418 to clients
         // that keep going after a 429); waiting very long is the chain's call, not ours
-        if (retryAfterMs > maxRetryAfterMs) throw e;
+        if (retryAfterMs > maxRetryAfterMs) {
+          throw tooLongToWait(e, retryAfterMs, maxRetryAfterMs, "retry.maxRetryAfterMs");
+        }
         delayMs = Math.max(delayMs, retryAfterMs);
       }
-      if (now() + delayMs - started > maxElapsedMs) throw e;
+      const elapsed = now() - started;
+      if (elapsed + delayMs > maxElapsedMs) {
+        if (retryAfterMs === undefined) throw e;
+        throw tooLongToWait(e, retryAfterMs, Math.max(0, maxElapsedMs - elapsed), "the deadline");
+      }
       options.onRetry?.({ attempt, error: e, delayMs });
       await options.sleep(delayMs);
     }

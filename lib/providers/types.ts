@@ -50,7 +50,8 @@ export type ProviderErrorKind =
   | "timeout" // no complete answer within the timeout
   | "http" // a non-2xx status other than rate limiting
   | "rate_limited" // 429 or 418 (Binance's IP ban), with Retry-After when given
-  | "parse"; // the body is not the JSON we expect (truncated, HTML error page, wrong types)
+  | "parse" // the body is not the JSON we expect (truncated, HTML error page, wrong types)
+  | "too_large"; // the body is larger than the cap (`maxBodyBytes` of `./http.ts`)
 
 /** A failed provider request, with everything needed to retry it or quarantine its payload. */
 export class ProviderError extends Error {
@@ -64,13 +65,20 @@ export class ProviderError extends Error {
       readonly status?: number | undefined;
       readonly retryAfterMs?: number | undefined;
       readonly raw?: string | undefined;
+      /**
+       * `parse` only: the body is not JSON at all (cut off, empty, an HTML or text page). With
+       * status 200 that is most often the transport (a connection cut mid-body, a proxy's
+       * page), so it is retried like a 5xx; a body that is JSON of the wrong shape is not.
+       */
+      readonly notJson?: boolean | undefined;
     } = {},
   ) {
     super(`${provider}: ${message} (${url})`);
   }
   /** True when trying again later may succeed. */
   get retryable(): boolean {
-    if (this.kind === "parse") return false;
+    if (this.kind === "parse") return this.detail.notJson === true;
+    if (this.kind === "too_large") return false;
     if (this.kind === "http") return (this.detail.status ?? 0) >= 500;
     return true;
   }

@@ -23,6 +23,11 @@ export type FaultKind =
   | "html_502"
   /** The same HTML page with status 200. */
   | "html_200"
+  /** Status 200, JSON content type, a plain-text body (a proxy's "upstream connect error"). */
+  | "non_json_200"
+  /** Status 200 and a JSON array body of `bytes` bytes streamed in 64 KiB chunks, without a
+   * Content-Length (chunked), or with one when `declareLength` is set. */
+  | "oversize"
   /** WebSocket: the TCP connection is cut, without a close frame, after `afterMessages`. */
   | "ws_drop"
   /** WebSocket: every `every`-th message is sent twice in a row. */
@@ -44,6 +49,9 @@ export interface FaultRule {
   /** `slow_body`: number of chunks (default 4) and delay between them (default 50 ms). */
   readonly chunks?: number | undefined;
   readonly chunkDelayMs?: number | undefined;
+  /** `oversize`: body size in bytes (default 256 MiB) and whether to send Content-Length. */
+  readonly bytes?: number | undefined;
+  readonly declareLength?: boolean | undefined;
   /** `ws_drop`: messages delivered before the cut (default 10). */
   readonly afterMessages?: number | undefined;
   /** `ws_duplicate`, `ws_out_of_order`: period in messages (default 10). */

@@ -61,6 +61,8 @@ export interface RecordedRequest {
   readonly time: number;
   /** The faults applied to it, if any. */
   readonly faults: readonly string[];
+  /** `oversize`: body bytes the client pulled before it stopped reading. */
+  bodyBytesSent?: number;
 }
 
 /** A running fake exchange. */
@@ -347,6 +349,29 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
     return json(404, { code: -5, msg: `fake exchange has no payload for ${path}${search}` });
   };
 
+  const oversizeBody = (rule: FaultRule, record: RecordedRequest): Response => {
+    const total = rule.bytes ?? 256 * 2 ** 20;
+    const row = new TextEncoder().encode(
+      '[1577836800000,"7195.24","7196.25","7175.46","7177.02","511.81","1577840399999"],',
+    );
+    const chunk = new Uint8Array(64 * 1024);
+    for (let i = 0; i < chunk.length; i++) chunk[i] = row[i % row.length]!;
+    chunk[0] = 0x5b; // "["
+    record.bodyBytesSent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(ctrl) {
+        const sent = record.bodyBytesSent!;
+        if (sent >= total) return ctrl.close();
+        const n = Math.min(chunk.length, total - sent);
+        ctrl.enqueue(chunk.slice(0, n));
+        record.bodyBytesSent = sent + n;
+      },
+    });
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (rule.declareLength) headers["content-length"] = String(total);
+    return new Response(body, { status: 200, headers });
+  };
+
   const slowBody = (text: string, rule: FaultRule, status: number): Response => {
     const chunks = Math.max(1, rule.chunks ?? 4);
     const delay = rule.chunkDelayMs ?? 50;
@@ -388,15 +413,23 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
     const path = url.pathname;
     const search = url.search;
     const rule = faults.take(path, search);
-    requests.push({
+    const record: RecordedRequest = {
       method: req.method,
       path,
       query: search.slice(1),
       time: Date.now(),
       faults: rule ? [rule.kind] : [],
-    });
+    };
+    requests.push(record);
     if (!rule) return normal(path, search);
     switch (rule.kind) {
+      case "non_json_200":
+        return new Response("upstream connect error or disconnect/reset before headers", {
+          status: 200,
+          headers: { "content-type": "application/json" },
+        });
+      case "oversize":
+        return oversizeBody(rule, record);
       case "http_500":
         return json(500, { code: -1000, msg: "An unknown error occurred while processing." });
       case "rate_limit":

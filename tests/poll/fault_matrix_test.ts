@@ -6,7 +6,8 @@
  * cache; cycle 2 has the fault. For each row: the other venue is written fresh with the
  * payload's price, the failing venue's last good quote is written at the cycle time with
  * `stale = 1` and its provenance, the failing venue was asked as often as the design says
- * (retryable faults: every attempt; parse faults: once), a payload that did not parse is in
+ * (retryable faults, a 200 that is not JSON included: every attempt; JSON of the wrong shape
+ * or a body over the cap: once), a payload that did not parse is in
  * `quarantine` with its raw text and reason (and nothing else is), and the breaker counted
  * one failure.
  *
@@ -40,6 +41,10 @@ interface Cell {
   readonly kind: FaultKind;
   /** Parse faults: the quarantine reason and a check of the raw text. */
   readonly parse?: { reason: RegExp; raw: (raw: string) => boolean };
+  /** Not retried (JSON of the wrong shape, a body over the cap): asked once. */
+  readonly once?: true;
+  /** The venue's error, when it says more than "failed". */
+  readonly error?: RegExp;
 }
 
 const notJson = (r: string) => {
@@ -56,6 +61,7 @@ const CELLS: readonly Cell[] = [
   { venue: "binance", kind: "http_500" },
   { venue: "kraken", kind: "timeout" },
   { venue: "kraken", kind: "html_502" },
+  // a 200 that is not JSON at all is retried like a 5xx, quarantined when retries run out
   {
     venue: "kraken",
     kind: "html_200",
@@ -67,8 +73,20 @@ const CELLS: readonly Cell[] = [
     parse: { reason: /invalid JSON/, raw: (r) => r.includes('"BTCUSDT"') && notJson(r) },
   },
   {
+    venue: "binance",
+    kind: "non_json_200",
+    parse: { reason: /invalid JSON/, raw: (r) => r.startsWith("upstream connect error") },
+  },
+  {
+    venue: "kraken",
+    kind: "oversize",
+    once: true,
+    error: /the response body goes past the cap of 67108864 bytes .*\/0\/public\/Ticker/,
+  },
+  {
     venue: "kraken",
     kind: "wrong_types",
+    once: true,
     parse: {
       // the first price-like string (the ask, `a[0]`) became {"value": "..."}
       reason: /unexpected payload at result\.XBTUSDT\.a\.0/,
@@ -78,6 +96,7 @@ const CELLS: readonly Cell[] = [
   {
     venue: "binance",
     kind: "wrong_types",
+    once: true,
     parse: {
       // the ticker schema accepts one object or a list, so zod reports the union at the root
       reason: /unexpected payload at \(root\)/,
@@ -122,13 +141,14 @@ for (const cell of CELLS) {
       const r2 = await pollOnce(s.db, opts);
       const asked = ex.requests.slice(before);
 
-      // the failing venue was asked once per attempt (parse errors are never retried)
+      // the failing venue was asked once per attempt (the wrong shape is never retried)
       const failing = asked.filter((q) => q.path === PATHS[cell.venue]);
-      assert.equal(failing.length, cell.parse === undefined ? ATTEMPTS : 1);
+      assert.equal(failing.length, cell.once ? 1 : ATTEMPTS);
       assert.ok(failing.every((q) => q.faults[0] === cell.kind));
       assert.equal(asked.filter((q) => q.path === PATHS[other]).length, 1);
       assert.equal(r2.errors.length, 1);
       assert.match(r2.errors[0]!, new RegExp(`^${cell.venue} quotes failed: `));
+      if (cell.error !== undefined) assert.match(r2.errors[0]!, cell.error);
 
       // the other venue: fresh, the payload's price
       const fresh = readSpotSnapshots(s.db, { venue: other, from: r2.ts });

@@ -6,14 +6,13 @@
  * cool-down on a fake clock, and Binance's `x-mbx-used-weight-1m` holding back the limiter.
  */
 import assert from "node:assert/strict";
-import { backfill, candleSourceFor } from "@lib/ingest/backfill.ts";
+import { backfill, candlesFromChain } from "@lib/ingest/backfill.ts";
 import {
   chainCandles,
   chainFromConfig,
   DEFAULT_CHAIN_CONFIG,
   loadChainConfig,
   parseChainConfig,
-  venueGate,
 } from "@lib/providers/chain_config.ts";
 import { CircuitOpenError } from "@lib/providers/circuit_breaker.ts";
 import { createRateLimiterPool } from "@lib/providers/rate_limiter.ts";
@@ -209,13 +208,18 @@ realDataTest(
     try {
       const clock = fakeClock(Date.UTC(2026, 0, 5));
       const pool = createRateLimiterPool({ now: clock.now, sleep: clock.sleep });
-      const gate = venueGate("binance", pool)!;
+      const chain = chainFromConfig("candles", DEFAULT_CHAIN_CONFIG, {
+        ctx: { baseUrl: ex.url },
+        now: clock.now,
+        sleep: clock.sleep,
+        pool,
+      });
       // other clients on the IP already used 5,990 of the 6,000 per minute
       ex.setForeignWeight(5990);
       const H = 3_600_000;
       const since = Date.UTC(2020, 0, 1);
       const r = await backfill(s.db, {
-        source: candleSourceFor("binance", { baseUrl: ex.url, gate }),
+        ...candlesFromChain(chain, "binance"),
         symbols: ["BTCUSDT"],
         freq: "1h",
         since,

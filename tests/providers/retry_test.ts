@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { backoffDelay, type RetryEvent, withRetry } from "@lib/providers/retry.ts";
+import { backoffDelay, RETRY_DEFAULTS, type RetryEvent, withRetry } from "@lib/providers/retry.ts";
 import { ProviderError } from "@lib/providers/types.ts";
 import { getJson } from "@lib/providers/http.ts";
 import { createRng } from "@lib/stats/rng.ts";
@@ -112,7 +112,7 @@ Deno.test("a 429 from getJson with Retry-After: 3 is waited 3 s, then the body i
   assert.deepEqual(clock.sleeps, [3000]);
 });
 
-Deno.test("a Retry-After beyond maxRetryAfterMs is rethrown at once", async () => {
+Deno.test("a Retry-After beyond maxRetryAfterMs fails at once, saying how many seconds", async () => {
   const clock = fakeClock();
   let calls = 0;
   const banned = new ProviderError("binance", "rate_limited", "u", "HTTP 418", {
@@ -124,9 +124,33 @@ Deno.test("a Retry-After beyond maxRetryAfterMs is rethrown at once", async () =
       calls++;
       return Promise.reject(banned);
     }, { maxRetryAfterMs: 60_000, jitter: createRng(1), sleep: clock.sleep }),
-    (e) => e === banned,
+    (e) =>
+      e instanceof ProviderError && e.kind === "rate_limited" && e.retryable &&
+      e.detail.retryAfterMs === 120_000 &&
+      e.message ===
+        "binance: HTTP 418 with Retry-After 120 s, longer than this task will wait (60 s, " +
+          "retry.maxRetryAfterMs); try again in 120 s or raise retry.maxRetryAfterMs in the " +
+          "providers config (u)",
   );
   assert.equal(calls, 1);
+  assert.deepEqual(clock.sleeps, []);
+});
+
+Deno.test("a Retry-After past the deadline (maxElapsedMs) fails at once, saying so", async () => {
+  const clock = fakeClock();
+  const limited = new ProviderError("kraken", "rate_limited", "u", "HTTP 429", {
+    status: 429,
+    retryAfterMs: 45_000,
+  });
+  await assert.rejects(
+    withRetry(() => Promise.reject(limited), {
+      maxElapsedMs: 10_000,
+      jitter: createRng(1),
+      sleep: clock.sleep,
+      now: clock.now,
+    }),
+    /kraken: HTTP 429 with Retry-After 45 s, longer than this task will wait \(10 s, the deadline\); try again in 45 s \(u\)/,
+  );
   assert.deepEqual(clock.sleeps, []);
 });
 
@@ -152,19 +176,50 @@ Deno.test("parse errors, 4xx and non-provider errors are never retried; 5xx are"
   }
 });
 
-Deno.test("a parse error from getJson on truncated JSON is not retried", async () => {
+Deno.test("truncated JSON with status 200 is retried like a 5xx; the wrong shape is not", async () => {
   const clock = fakeClock();
   let calls = 0;
   const fetch = () => {
     calls++;
+    return Promise.resolve(new Response(calls < 3 ? '{"price":"640' : '{"price":"64000.10"}'));
+  };
+  const schema = z.object({ price: z.string() });
+  const r = await withRetry(
+    () => getJson("binance", "http://127.0.0.1:1/p", schema, { fetch }),
+    { jitter: createRng(5), sleep: clock.sleep },
+  );
+  assert.equal(r.data.price, "64000.10");
+  assert.equal(calls, 3);
+  assert.equal(clock.sleeps.length, 2);
+
+  // every attempt truncated: the parse error (with its raw text, for quarantine) after
+  // RETRY_DEFAULTS.maxAttempts attempts
+  calls = 0;
+  const cut = () => {
+    calls++;
     return Promise.resolve(new Response('{"price":"640'));
   };
   await assert.rejects(
-    withRetry(
-      () => getJson("binance", "http://127.0.0.1:1/p", z.object({ price: z.string() }), { fetch }),
-      { jitter: createRng(5), sleep: clock.sleep },
-    ),
-    (e) => e instanceof ProviderError && e.kind === "parse",
+    withRetry(() => getJson("binance", "http://127.0.0.1:1/p", schema, { fetch: cut }), {
+      jitter: createRng(5),
+      sleep: clock.sleep,
+    }),
+    (e) => e instanceof ProviderError && e.kind === "parse" && e.detail.raw === '{"price":"640',
+  );
+  assert.equal(calls, RETRY_DEFAULTS.maxAttempts);
+
+  // valid JSON of the wrong shape: the same bytes would fail the same way
+  calls = 0;
+  const wrong = () => {
+    calls++;
+    return Promise.resolve(new Response('{"price":640}'));
+  };
+  await assert.rejects(
+    withRetry(() => getJson("binance", "http://127.0.0.1:1/p", schema, { fetch: wrong }), {
+      jitter: createRng(5),
+      sleep: clock.sleep,
+    }),
+    /unexpected payload at price/,
   );
   assert.equal(calls, 1);
 });
