@@ -31,3 +31,4 @@ export * from "./report/mod.ts";
 export * from "./display/mod.ts";
 export * from "./providers/mod.ts";
 export * from "./research/mod.ts";
+export * from "./pipeline/mod.ts";

@@ -20,8 +20,13 @@ import {
   runMain,
   UsageError,
 } from "./_cli.ts";
-import { DEMO_DEFAULTS, type DemoResult, runDemo } from "@lib/report/demo_run.ts";
-import { type BinanceDemoResult, probeBinance, runBinanceDemo } from "@lib/report/demo_binance.ts";
+import { DEMO_DEFAULTS, type DemoResult, runDemo } from "@lib/pipeline/demo_run.ts";
+import {
+  type BinanceDemoResult,
+  probeBinance,
+  runBinanceDemo,
+} from "@lib/pipeline/demo_binance.ts";
+import { type ChainConfig, loadChainConfig } from "@lib/providers/chain_config.ts";
 import { backfillProgressText } from "./_backfill_progress.ts";
 import { isRunId } from "@lib/report/model.ts";
 import { writeReport } from "@lib/report/write.ts";
@@ -101,6 +106,16 @@ runMain(async (args) => {
     }
   }
 
+  // The same providers config as `deno task backfill` (retry and breaker settings).
+  let config: ChainConfig | undefined;
+  if (serverTime !== undefined) {
+    try {
+      config = loadChainConfig(undefined).config;
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+
   const store = openTaskStore(values.db);
   const ctrl = new AbortController();
   const stop = () => ctrl.abort();
@@ -114,12 +129,17 @@ runMain(async (args) => {
       try {
         real = await runBinanceDemo(store.db, {
           serverTime,
+          config,
           assets,
           days,
           runId,
           signal: ctrl.signal,
           onProgress: (line) => progressLine(line),
           onBackfill: (p) => progressLine(backfillProgressText(p, Date.now() - tb)),
+          onRetry: (e) =>
+            console.error(
+              `\nretry ${e.attempt} in ${Math.round(e.delayMs)} ms: ${e.error.message}`,
+            ),
         });
       } catch (e) {
         if (source === "binance" || ctrl.signal.aborted) throw e;

@@ -3,8 +3,9 @@
  * [--from DATE] [--to DATE] [--horizons 1,4,24] [--pairs-top N] [--run-id ID] [--out DIR]
  * [--db PATH]`
  *
- * Builds the research report (factor decomposition, signal validation, pairs screen) on bars
- * already in the store (`buildResearchReport`) and writes `<out>/<run-id>/report.json`,
+ * Builds the research report (data coverage, returns and risk, correlation and beta, factor
+ * decomposition, signal validation, pairs screen) on bars already in the store (`runReport`
+ * of `lib/pipeline`) and writes `<out>/<run-id>/report.json`,
  * `report.html` and `manifest.json`; paths go to stdout, progress to stderr. Usage errors
  * exit 2.
  *
@@ -20,18 +21,21 @@ import {
   UsageError,
 } from "./_cli.ts";
 import { type Freq, isFreq } from "@lib/core/freq.ts";
-import { listSeries } from "@lib/store/bars.ts";
 import { parseSignalName, SIGNAL_FAMILIES } from "@lib/research/signals/mod.ts";
-import { DEFAULT_REPORT_SIGNALS } from "@lib/report/sections/signal_section.ts";
-import { buildResearchReport } from "@lib/report/research_report.ts";
+import {
+  DEFAULT_REPORT_SIGNALS,
+  DEFAULT_SIGNAL_HORIZONS,
+} from "@lib/report/sections/signal_section.ts";
+import { ReportInputError, runReport } from "@lib/pipeline/report_run.ts";
 import { isRunId } from "@lib/report/model.ts";
 import { writeReport } from "@lib/report/write.ts";
 
 const USAGE = `Usage: deno task report [options]
 
-Build a research report (BTC/ETH factor decomposition, signal validation, pairs screen with
-FDR-adjusted p-values) on bars already in the store, and write it to <out>/<run-id>/
-(report.html, report.json, manifest.json).
+Build a research report (data coverage, returns, volatility, Sharpe and drawdown, correlation
+and beta, BTC/ETH factor decomposition, signal validation, pairs screen with FDR-adjusted
+p-values) on bars already in the store, and write it to <out>/<run-id>/ (report.html,
+report.json, manifest.json).
 
 Options:
   --signals LIST   comma-separated signal names <family>_<lookback bars>, e.g.
@@ -44,7 +48,7 @@ Options:
   --from DATE      first bar, ISO date or time in UTC, inclusive (default: the first bar)
   --to DATE        end of the window, ISO date or time in UTC, exclusive (default: after the
                    last bar)
-  --horizons LIST  forward-return horizons in bars (default 1,4,24)
+  --horizons LIST  forward-return horizons in bars (default ${DEFAULT_SIGNAL_HORIZONS.join(",")})
   --pairs-top N    pairs listed in the pairs table (default 10)
   --run-id ID      report folder name (default: report-<hash of dataset and parameters>)
   --out DIR        folder for reports (default reports)
@@ -117,7 +121,7 @@ runMain((args) => {
     throw usage(`--to must be after --from, got ${values.from} .. ${values.to}`);
   }
   const horizons = values.horizons === undefined
-    ? [1, 4, 24]
+    ? [...DEFAULT_SIGNAL_HORIZONS]
     : list("horizons", values.horizons).map((h) => posInt("horizons", h));
   if (new Set(horizons).size !== horizons.length) throw usage("--horizons lists a value twice");
   const pairsTop = values["pairs-top"] === undefined
@@ -142,47 +146,27 @@ runMain((args) => {
   const store = openTaskStore(values.db, true);
   try {
     progressLine(`store ${store.path}`);
-    const series = listSeries(store.db, { freq });
-    const venues = [...new Set(series.map((s) => s.venue))];
-    const venue = values.venue ?? (venues.length === 1 ? venues[0]! : undefined);
-    if (venue === undefined) {
-      throw usage(
-        venues.length === 0
-          ? `the store has no ${freq} bars; import or backfill some first, or pick another --freq`
-          : `the store has ${freq} bars of several venues (${venues.join(", ")}); pick one ` +
-            `with --venue`,
-      );
-    }
-    const stored = new Set(series.filter((s) => s.venue === venue).map((s) => s.symbol));
-    if (stored.size === 0) {
-      throw usage(
-        `the store has no ${freq} bars of venue "${venue}"` +
-          (venues.length > 0 ? `; venues with ${freq} bars: ${venues.join(", ")}` : ""),
-      );
-    }
-    const unknown = (universe ?? []).filter((s) => !stored.has(s));
-    if (unknown.length > 0) {
-      const known = [...stored].sort();
-      throw usage(
-        `--universe: no ${freq} bars of ${venue} ${unknown.join(", ")} in the store; stored: ` +
-          known.slice(0, 30).join(", ") + (known.length > 30 ? ", ..." : ""),
-      );
-    }
     progressLine(
-      `building the report: ${universe?.length ?? stored.size} assets, ${signals.length} ` +
+      `building the report: ${universe?.length ?? "all"} assets, ${signals.length} ` +
         `signals, horizons ${horizons.join(",")}`,
     );
-    const model = buildResearchReport(store.db, {
-      venue,
-      freq,
-      symbols: universe,
-      from,
-      to,
-      signals,
-      horizons,
-      pairsTop,
-      runId,
-    });
+    let model;
+    try {
+      model = runReport(store.db, {
+        venue: values.venue,
+        freq,
+        symbols: universe,
+        from,
+        to,
+        signals,
+        horizons,
+        pairsTop,
+        runId,
+      }).model;
+    } catch (e) {
+      if (!(e instanceof ReportInputError)) throw e;
+      throw usage(e.flag === "universe" ? `--universe: ${e.message}` : e.message);
+    }
     const dir = join(out, model.runId);
     progressLine(`writing ${dir}`);
     const written = writeReport(dir, model);

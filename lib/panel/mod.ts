@@ -19,6 +19,8 @@
  */
 export * from "./types.ts";
 export * from "./load_panel.ts";
+export * from "./dataset.ts";
+export * from "./load_dataset.ts";
 export * from "./from_columns.ts";
 export * from "./log_returns.ts";
 export * from "./spanning_log_returns.ts";

@@ -3,15 +3,27 @@
  * store and build the same report as on the simulated market. `deno task demo` probes first
  * ({@link probeBinance}) and falls back to the simulated market when the probe fails.
  *
+ * The backfill goes through the same guarded chain as `deno task backfill`: the candle
+ * provider of `chainFromConfig("candles", ...)` behind the venue's rate limiter, with the
+ * breaker persisted in `provider_health` and the retry settings of the providers config.
+ *
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
 import { BinanceRest } from "../providers/binance.ts";
 import type { Fetch } from "../providers/types.ts";
+import type { RetryEvent } from "../providers/retry.ts";
+import {
+  type ChainConfig,
+  chainFromConfig,
+  DEFAULT_CHAIN_CONFIG,
+} from "../providers/chain_config.ts";
+import { providerHealthStore } from "../store/provider_health.ts";
 import { backfill, type BackfillProgress, topBinanceSymbols } from "../ingest/backfill.ts";
 import { materializeBars } from "../materialize/run.ts";
-import type { GitInfo, ReportModel } from "./model.ts";
-import { buildDemoReport } from "./demo_report.ts";
+import type { GitInfo, ReportModel } from "../report/model.ts";
+import { buildDemoReport } from "../report/demo_report.ts";
+import { loadDemoDataset } from "./demo_run.ts";
 
 const HOUR = 3_600_000;
 
@@ -35,7 +47,7 @@ export type BinanceProbe =
  *
  * @example No exchange listening
  * ```ts
- * import { probeBinance } from "@lib/report/demo_binance.ts";
+ * import { probeBinance } from "@lib/pipeline/demo_binance.ts";
  * import assert from "node:assert/strict";
  * const fetch = () => Promise.reject(new TypeError("connection refused"));
  * const p = await probeBinance({ fetch, baseUrl: "http://127.0.0.1:1" }, 500);
@@ -76,6 +88,15 @@ export interface BinanceDemoOptions extends BinanceContext {
   readonly onBackfill?: (p: BackfillProgress) => void;
   /** Stop after the page in flight (the report is then not built). */
   readonly signal?: AbortSignal;
+  /**
+   * Retry and breaker settings (`loadChainConfig().config` in the task). Default
+   * `DEFAULT_CHAIN_CONFIG`. The demo always asks Binance: its universe is Binance's top pairs.
+   */
+  readonly config?: ChainConfig | undefined;
+  /** Waits between retries and for the rate limiter. Default a real timer. */
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** Called before each retry (progress in the task). */
+  readonly onRetry?: ((e: RetryEvent) => void) | undefined;
 }
 
 /** What {@link runBinanceDemo} did. */
@@ -108,9 +129,9 @@ function ctxFields(ctx: BinanceContext): { fetch?: Fetch; baseUrl?: string } {
  * @example Against an injected exchange serving two pairs
  * ```ts
  * import { openStore } from "@lib/store/db.ts";
- * import { runBinanceDemo } from "@lib/report/demo_binance.ts";
+ * import { runBinanceDemo } from "@lib/pipeline/demo_binance.ts";
  * import assert from "node:assert/strict";
- * const H = 3_600_000, now = 100 * H;
+ * const H = 3_600_000, now = Date.UTC(2024, 0, 5);
  * const info = { serverTime: now, symbols: ["BTCUSDT", "ETHUSDT"].map((symbol) => ({ symbol, status: "TRADING",
  *   baseAsset: symbol.slice(0, 3), quoteAsset: "USDT" })) };
  * const tick = (symbol: string) => ({ symbol, lastPrice: "1", volume: "1", quoteVolume: "9", closeTime: 0 });
@@ -161,8 +182,22 @@ export async function runBinanceDemo(
   const from = to - days * 24 * HOUR;
   const t1 = performance.now();
   progress(`backfilling ${chosen.length} pairs, ${days} days of 1h bars`);
+  const config = options.config ?? DEFAULT_CHAIN_CONFIG;
+  const sleep = options.sleep ??
+    ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const chain = chainFromConfig("candles", { ...config, candles: ["binance"] }, {
+    ctx,
+    health: providerHealthStore(db),
+    now: Date.now,
+    sleep,
+  });
   const result = await backfill(db, {
-    source: new BinanceRest({ ...ctx, market: "spot" }),
+    source: chain.providers.binance!,
+    breaker: chain.breakers.binance!,
+    maxAttempts: config.retry.maxAttempts,
+    baseDelayMs: config.retry.baseDelayMs,
+    sleep,
+    ...(options.onRetry === undefined ? {} : { onRetry: options.onRetry }),
     venue: "binance",
     symbols: chosen,
     freq: "1h",
@@ -198,13 +233,15 @@ export async function runBinanceDemo(
       : `; left out after failed backfill: ${
         skipped.map((s) => `${s.symbol} (${s.reason})`).join(", ")
       }`);
-  const model = buildDemoReport(db, {
-    venue: "binance",
-    symbols,
+  const data = loadDemoDataset(db, "binance", symbols, from, to);
+  const model = buildDemoReport(data.dataset, {
     benchmark: "BTCUSDT",
-    from,
-    to,
     betaWindow,
+    data: {
+      rollup: { freq: "1d", series: data.daily },
+      origin: "Hourly bars are Binance's own klines; daily bars were built from them, and a " +
+        "day is complete only when all 24 of its hours were present.",
+    },
     seed: null,
     params: { source: "binance", assets, days, betaWindow },
     dataNote,

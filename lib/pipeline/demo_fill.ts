@@ -127,7 +127,7 @@ function refuseOrphans(db: DatabaseSync, symbols: readonly string[]): void {
  * @example Run the steps one by one (a notebook updates a progress bar between them)
  * ```ts
  * import { openStore } from "@lib/store/db.ts";
- * import { planDemoStore } from "@lib/report/demo_fill.ts";
+ * import { planDemoStore } from "@lib/pipeline/demo_fill.ts";
  * import assert from "node:assert/strict";
  * const { db } = openStore(":memory:");
  * const plan = planDemoStore(db, { assets: 3, days: 2 });
@@ -220,7 +220,7 @@ export function planDemoStore(db: DatabaseSync, options: DemoStoreOptions = {}):
  * ```ts
  * import { openStore } from "@lib/store/db.ts";
  * import { listSeries } from "@lib/store/bars.ts";
- * import { fillDemoStore } from "@lib/report/demo_fill.ts";
+ * import { fillDemoStore } from "@lib/pipeline/demo_fill.ts";
  * import assert from "node:assert/strict";
  * const { db } = openStore(":memory:");
  * const f = fillDemoStore(db, { assets: 3, days: 2 });

@@ -1,14 +1,18 @@
 /**
  * The demo end to end on the simulated market: fill the store, build hourly and daily bars,
- * and build the report model. The `demo` task is a thin shell around {@link runDemo}.
+ * load the hourly dataset and build the report model. The `demo` task is a thin shell around
+ * {@link runDemo}.
  *
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
 import { BTC_SYMBOL } from "../sim/options.ts";
+import { listSeries, readBars } from "../store/bars.ts";
+import type { Dataset, SeriesProvenance } from "../panel/dataset.ts";
+import { loadDataset, seriesProvenance } from "../panel/load_dataset.ts";
+import type { GitInfo, ReportModel } from "../report/model.ts";
+import { buildDemoReport } from "../report/demo_report.ts";
 import { DEMO_DEFAULTS, fillDemoStore } from "./demo_fill.ts";
-import type { GitInfo, ReportModel } from "./model.ts";
-import { buildDemoReport } from "./demo_report.ts";
 
 /** Parameters of the demo; each has the default stated. */
 export interface DemoOptions {
@@ -37,6 +41,52 @@ export interface DemoOptions {
 
 export { DEMO_DEFAULTS } from "./demo_fill.ts";
 
+/** The demo's hourly dataset and the daily-bar counts its data section shows. */
+export interface DemoDataset {
+  readonly dataset: Dataset;
+  /** Daily bars of each dataset symbol in the window, null where none is stored. */
+  readonly daily: readonly (SeriesProvenance | null)[];
+}
+
+/**
+ * Load the demo's data: the hourly bars of `symbols` of `venue` in `[from, to)` as a dataset
+ * (`loadDataset`), and the daily bars built from them, counted per symbol (rows and
+ * incomplete days).
+ *
+ * @example A store with hourly bars and no daily bars
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { writeBars } from "@lib/store/bars.ts";
+ * import { allocBars } from "@lib/core/types.ts";
+ * import { loadDemoDataset } from "@lib/pipeline/demo_run.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const b = allocBars({ venue: "sim", symbol: "X", freq: "1h" }, 2);
+ * b.ts[1] = 3_600_000;
+ * b.open.fill(1); b.high.fill(1); b.low.fill(1); b.close.fill(1);
+ * writeBars(db, b, { source: "doc" });
+ * const d = loadDemoDataset(db, "sim", ["X"], 0, 7_200_000);
+ * assert.equal(d.dataset.fingerprint.rows, 2);
+ * assert.deepEqual(d.daily, [null]);
+ * ```
+ */
+export function loadDemoDataset(
+  db: DatabaseSync,
+  venue: string,
+  symbols: readonly string[],
+  from: number,
+  to: number,
+): DemoDataset {
+  const dataset = loadDataset(db, { venue, freq: "1h", symbols, from, to });
+  const stored = new Set(listSeries(db, { venue, freq: "1d" }).map((s) => s.symbol));
+  const daily = dataset.symbols.map((symbol) =>
+    stored.has(symbol)
+      ? seriesProvenance(symbol, readBars(db, { venue, symbol, freq: "1d" }, { from, to }), "1d")
+      : null
+  );
+  return { dataset, daily };
+}
+
 /** What {@link runDemo} did. */
 export interface DemoResult {
   readonly model: ReportModel;
@@ -59,7 +109,7 @@ export interface DemoResult {
  * @example A small run
  * ```ts
  * import { openStore } from "@lib/store/db.ts";
- * import { runDemo } from "@lib/report/demo_run.ts";
+ * import { runDemo } from "@lib/pipeline/demo_run.ts";
  * import assert from "node:assert/strict";
  * const { db } = openStore(":memory:");
  * const r = runDemo(db, { assets: 4, days: 3, git: { commit: "unknown", dirty: null } });
@@ -91,15 +141,15 @@ export function runDemo(db: DatabaseSync, options: DemoOptions = {}): DemoResult
   const fill = fillDemoStore(db, { seed, assets, days, onProgress: progress });
   const t3 = performance.now();
   progress("computing statistics and charts");
-  const symbols = fill.symbols;
-  const from = fill.from;
-  const model = buildDemoReport(db, {
-    venue: "sim",
-    symbols,
+  const data = loadDemoDataset(db, "sim", fill.symbols, fill.from, fill.to);
+  const model = buildDemoReport(data.dataset, {
     benchmark: BTC_SYMBOL,
-    from,
-    to: fill.to,
     betaWindow,
+    data: {
+      rollup: { freq: "1d", series: data.daily },
+      origin: "Hourly bars were built from 1-minute bars; an hour is complete only when all 60 " +
+        "of its minutes were present, and a missing hour is recorded as a gap.",
+    },
     seed,
     params: { seed, assets, days, betaWindow },
     dataNote: `simulated market, seed ${seed}` +

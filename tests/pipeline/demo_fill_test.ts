@@ -8,8 +8,8 @@ import { openStore } from "@lib/store/db.ts";
 import { listSeries, readBars, writeBars } from "@lib/store/bars.ts";
 import { fingerprintBars } from "@lib/store/fingerprint.ts";
 import { simulateMarket, writeSimMarket } from "@lib/sim/mod.ts";
-import { fillDemoStore, planDemoStore } from "@lib/report/demo_fill.ts";
-import { runDemo } from "@lib/report/demo_run.ts";
+import { fillDemoStore, planDemoStore } from "@lib/pipeline/demo_fill.ts";
+import { runDemo } from "@lib/pipeline/demo_run.ts";
 import { sliceBars } from "@lib/core/types.ts";
 
 const SMALL = { assets: 3, days: 2 } as const;

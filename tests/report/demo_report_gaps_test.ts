@@ -10,6 +10,7 @@ import { writeBars } from "@lib/store/bars.ts";
 import { listGaps } from "@lib/store/gaps.ts";
 import { allocBars } from "@lib/core/types.ts";
 import { buildDemoReport } from "@lib/report/demo_report.ts";
+import { loadDataset } from "@lib/panel/load_dataset.ts";
 import type { Block, DataTable, FigureBlock, ReportModel, TableBlock } from "@lib/report/model.ts";
 
 const H = 3_600_000, N = 48;
@@ -55,12 +56,15 @@ function report() {
   const s = store();
   // the premise of C4: nothing refreshed bar_gaps
   assert.equal(listGaps(s.db).length, 0);
-  const m = buildDemoReport(s.db, {
+  const dataset = loadDataset(s.db, {
     venue: "x",
+    freq: "1h",
     symbols: ["BTC", "ALT"],
-    benchmark: "BTC",
     from: 0,
     to: N * H,
+  });
+  const m = buildDemoReport(dataset, {
+    benchmark: "BTC",
     betaWindow: 12,
     seed: null,
     params: {},

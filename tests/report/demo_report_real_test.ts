@@ -25,6 +25,7 @@ import { listGaps } from "@lib/store/gaps.ts";
 import { parseFreqtradeJson } from "@lib/ingest/mod.ts";
 import { allocBars } from "@lib/core/types.ts";
 import { buildDemoReport } from "@lib/report/demo_report.ts";
+import { loadDataset } from "@lib/panel/load_dataset.ts";
 import type { Cell, DataTable, FigureBlock, ReportModel, TableBlock } from "@lib/report/model.ts";
 import { realDataTest, realPath } from "../_shared/real_data.ts";
 
@@ -81,12 +82,15 @@ function loadStore() {
 realDataTest("demo report numbers equal pandas on real Binance hourly candles", () => {
   const store = loadStore();
   try {
-    const m = buildDemoReport(store.db, {
+    const dataset = loadDataset(store.db, {
       venue: "binance",
+      freq: "1h",
       symbols: ASSETS,
-      benchmark: "BTC",
       from: ORACLE.from,
       to: ORACLE.to,
+    });
+    const m = buildDemoReport(dataset, {
+      benchmark: "BTC",
       betaWindow: 168,
       seed: null,
       params: {},

@@ -31,15 +31,21 @@ export const DEFAULT_REPORT_SIGNALS: readonly string[] = [
   "residual_momentum_168",
 ];
 
+/** Forward-return horizons (bars) of the IC table by default: the next bar, 4 bars, 24 bars. */
+export const DEFAULT_SIGNAL_HORIZONS: readonly number[] = [1, 4, 24];
+
+/** Horizons (bars) of the IC decay chart by default (the table's are always added). */
+export const DEFAULT_DECAY_HORIZONS: readonly number[] = [1, 2, 4, 8, 12, 24];
+
 /** Options of {@link signalSection}; every field is optional. */
 export interface SignalSectionOptions {
   /** Signal names `<family>_<lookback>` (see `parseSignalName`). Default {@link DEFAULT_REPORT_SIGNALS}. */
   readonly signals?: readonly string[];
-  /** Forward-return horizons (bars) of the IC table. Default `[1, 24]`. */
+  /** Forward-return horizons (bars) of the IC table. Default {@link DEFAULT_SIGNAL_HORIZONS}. */
   readonly horizons?: readonly number[];
   /**
-   * Horizons of the IC decay chart; the table's horizons are always included. Default: the
-   * table's horizons.
+   * Horizons of the IC decay chart; the table's horizons are always included. Default
+   * {@link DEFAULT_DECAY_HORIZONS}.
    */
   readonly decayHorizons?: readonly number[];
   /** Buckets of the quantile returns and turnover. Default 5. */
@@ -119,21 +125,19 @@ export function signalSection(
 ): SignalSectionResult {
   const names = options.signals ?? DEFAULT_REPORT_SIGNALS;
   const defs = names.map((n) => parseSignalName(n));
-  const horizons = options.horizons ?? [1, 24];
+  const horizons = options.horizons ?? DEFAULT_SIGNAL_HORIZONS;
   if (horizons.length === 0) {
     throw new RangeError("Cannot build the signal section: pass at least one horizon");
   }
-  for (const h of [...horizons, ...(options.decayHorizons ?? [])]) {
+  const decayHorizons = options.decayHorizons ?? DEFAULT_DECAY_HORIZONS;
+  for (const h of [...horizons, ...decayHorizons]) {
     if (!Number.isInteger(h) || h < 1) {
       throw new RangeError(
         `Cannot build the signal section: horizons must be integers >= 1 bar, got ${h}`,
       );
     }
   }
-  const allHorizons = [...new Set([...horizons, ...(options.decayHorizons ?? [])])].sort((
-    a,
-    b,
-  ) => a - b);
+  const allHorizons = [...new Set([...horizons, ...decayHorizons])].sort((a, b) => a - b);
   const q = options.quantiles ?? 5;
   const qh = options.quantileHorizon ?? Math.max(...horizons);
   const minAssets = options.minAssets ?? 5;

@@ -1,0 +1,11 @@
+/**
+ * The top floor: the jobs that fill a store and run a whole report (the demo on the simulated
+ * market or on Binance, a research report of bars already stored). Tasks and notebooks call
+ * these; everything below (`lib/report` included) is given its data and never fetches.
+ *
+ * @module
+ */
+export * from "./demo_fill.ts";
+export * from "./demo_run.ts";
+export * from "./demo_binance.ts";
+export * from "./report_run.ts";
