@@ -7,8 +7,12 @@
  * ```
  *
  * Resumes after the largest stored trade id per symbol (the stream repairs the ids missed while
- * the task was down over REST). A status line goes to stderr every `--status-ms` (trades/s,
- * last id per symbol, reconnects, resident memory). SIGINT or SIGTERM: the buffer is flushed and
+ * the task was down over REST). Every trade frame passes the row rules; a refused one is
+ * quarantined with its raw text and its id is fetched over REST instead. Ids that REST could
+ * not deliver yet are kept in `stream_holes` and retried until it does (also on the next
+ * start); bars over them stay incomplete until then. A status line goes to stderr every
+ * `--status-ms` (trades/s, last id per symbol, reconnects, open holes, resident memory); why a
+ * connection failed (error, URL, next retry) is printed as it happens. SIGINT or SIGTERM: the buffer is flushed and
  * committed, the run is marked `interrupted`, exit 0. Base URLs can be replaced with
  * CRYPTOLAB_BINANCE_WS_URL / CRYPTOLAB_BINANCE_FUTURES_WS_URL (WebSocket) and
  * CRYPTOLAB_BINANCE_URL / CRYPTOLAB_BINANCE_FUTURES_URL (REST gap repair).
@@ -17,7 +21,9 @@
  */
 import { type Freq, FREQS } from "@lib/core/freq.ts";
 import { runStream, type StreamProgress } from "@lib/ingest/stream.ts";
-import { BinanceVenue } from "@lib/providers/binance_ws.ts";
+import { forTerminal } from "@lib/core/for_terminal.ts";
+import { BinanceRest } from "@lib/providers/binance.ts";
+import { BinanceVenue, type StreamProblem } from "@lib/providers/binance_ws.ts";
 import { finishRun, startRun } from "@lib/store/runs.ts";
 import { openTaskStore, parseFlags, progressLine, runMain, UsageError } from "./_cli.ts";
 
@@ -34,7 +40,24 @@ Stream Binance trades into the store; materialize bars as their intervals close.
   --status-ms N     status line on stderr every N ms (default 1000)
   --db PATH         store file (default data/cryptolab.db or $CRYPTOLAB_DB)
 
-SIGINT/SIGTERM: flush, commit, mark the run interrupted, exit 0.`;
+Refused frames go to quarantine; trade ids REST could not fetch yet are kept in the store
+and retried (also on the next start). SIGINT/SIGTERM: flush, commit, mark the run
+interrupted, exit 0.`;
+
+/** One line saying what went wrong with the stream, safe to print (no control characters). */
+function problemLine(p: StreamProblem): string {
+  const safe = (s: string) => forTerminal(s, { keepNewlines: false });
+  if (p.kind === "connection") {
+    const retry = p.retryInMs === undefined
+      ? ""
+      : `; next retry in ${(p.retryInMs / 1000).toFixed(1)} s`;
+    const what = p.message.replace(/; reconnecting in \d+ ms$/, "");
+    return p.everConnected === false
+      ? `stream: cannot connect to ${safe(p.url ?? "?")}: ${safe(what)}${retry}`
+      : `stream: connection to ${safe(p.url ?? "?")} lost: ${safe(what)}${retry}`;
+  }
+  return `stream: ${p.kind}: ${safe(p.message)}`;
+}
 
 function positiveInt(flag: string, value: string | undefined, dflt: number): number {
   if (value === undefined) return dflt;
@@ -92,6 +115,8 @@ async function main(args: string[]): Promise<number> {
   Deno.addSignalListener("SIGTERM", onSignal);
 
   const venue = new BinanceVenue({ market });
+  // REST trades by id of the stream's kind fill the holes the stream could not repair itself
+  const repair = new BinanceRest({ market, trades: kind === "trade" ? "raw" : "agg" });
   const t0 = performance.now();
   let lastAt = t0, lastInserted = 0, lastStatus = 0;
   const status = (p: StreamProgress, force = false) => {
@@ -104,7 +129,9 @@ async function main(args: string[]): Promise<number> {
     const mem = Deno.memoryUsage();
     progressLine(
       `stream: ${p.inserted} trades (${Math.round(rate)}/s) ${ids || "waiting"} ` +
-        `reconnects=${p.reconnects} gaps=${p.gaps} bars=${p.barsWritten} ` +
+        `reconnects=${p.reconnects} gaps=${p.gaps} holes=${p.openHoles} ` +
+        `missing=${p.missingIds} repaired=${p.repaired} quarantined=${p.quarantined} ` +
+        `bars=${p.barsWritten} ` +
         `flush=${p.lastFlushMs.toFixed(1)}ms heap=${(mem.heapUsed / 1048576).toFixed(1)}MB ` +
         `rss=${(mem.rss / 1048576).toFixed(1)}MB`,
     );
@@ -118,17 +145,24 @@ async function main(args: string[]): Promise<number> {
       flushEveryRows,
       signal: stop.signal,
       runId,
+      repair,
       openStream: ({ lastIds, onProblem }) =>
         venue.openTradeStream({ symbols, kind, lastIds, onProblem }),
-      onProblem: (p) => {
-        if (p.kind !== "connection") console.error(`stream: ${p.kind}: ${p.message}`);
-      },
+      onProblem: (p) => console.error(problemLine(p)),
+      onQuarantine: (q) =>
+        console.error(
+          `stream: quarantined ${forTerminal(q.symbol, { keepNewlines: false })}: ${
+            forTerminal(q.reason, { keepNewlines: false })
+          }`,
+        ),
       onProgress: (p) => status(p),
     });
     status(result, true);
     const secs = (performance.now() - t0) / 1000;
     const message = `${result.inserted} trades in ${secs.toFixed(1)} s, ${result.barsWritten} ` +
-      `bars, ${result.reconnects} reconnects, ${result.gaps} gaps, ${result.conflicts} conflicts`;
+      `bars, ${result.reconnects} reconnects, ${result.gaps} gaps, ${result.repaired} repaired, ` +
+      `${result.openHoles} holes open (${result.missingIds} ids), ${result.quarantined} ` +
+      `quarantined, ${result.conflicts} conflicts`;
     finishRun(db, runId, result.reason === "aborted" ? "interrupted" : "ok", {
       rowsWritten: result.inserted,
       message,

@@ -1,62 +1,62 @@
 /**
- * Live trades into the store: batched transactions of trades, and bars materialized as their
- * intervals close.
+ * Live trades into the store: every frame through the row rules, batched transactions of the
+ * trades that pass, bars materialized as their intervals close, and every trade id the stream
+ * missed kept as a hole until the venue's REST API fills it.
  *
- * {@link runStream} reads a trade stream (normally a `BinanceTradeStream`, which already
- * guarantees strictly increasing, contiguous ids per symbol with REST gap repair), buffers the
- * batches and writes them in ONE transaction per flush (every `flushEveryMs`, default 250 ms,
- * or as soon as `flushEveryRows`, default 5,000, are buffered), together with the bars whose
- * interval has closed.
+ * {@link runStream} reads a trade stream (normally a `BinanceTradeStream`, which emits strictly
+ * increasing, contiguous ids per symbol and repairs short outages over REST itself), gates each
+ * batch with the trade rules (`gateTrades` of lib/ingest/gates: price and quantity > 0, a time
+ * after the venue's launch and not in the future, the robust price-jump rule primed with the
+ * symbol's last stored prices), and writes the accepted trades in ONE transaction per flush
+ * (every `flushEveryMs`, default 250 ms, or as soon as `flushEveryRows`, default 5,000, are
+ * buffered), together with the bars whose interval has closed (lib/materialize/live_bars.ts).
  *
- * When an interval closes. A bar `[start, end)` of a symbol closes when a trade of that symbol
- * with `ts >= end` has been received, or, when the symbol received nothing since the previous
- * flush (a quiet market, or the end of a replay), when the wall clock passes `end + graceMs`.
- * The wall-clock rule only applies at quiet flushes so that a replay of old trades (whose
- * timestamps are far behind the clock) still closes bars by trade time and never rebuilds an
- * open interval on every flush.
+ * A refused trade goes to `quarantine` with the frame's raw text and the reason, and its id is
+ * recorded as a hole: the frame is not the venue's trade, so the REST repair fetches the
+ * genuine one. A range the stream reports as unrepairable (`onProblem` kind `gap`: REST was
+ * down, or the task was stopped during a repair) is recorded as a hole too, in the same
+ * transaction as the trades after it, so neither a restart nor a kill -9 can skip it. Holes
+ * live in the `stream_holes` table (lib/store/stream_writes.ts) and are retried over `repair`
+ * (REST trades by id) after each flush and on the next start, with a capped backoff per hole,
+ * until REST fills them; ids the venue's history no longer has are marked `lost`. A bar over a
+ * hole (open or lost) is `complete = 0`; when the hole is filled its bars are rebuilt.
  *
- * How a bar is built. `tradesToBars` of the STORED trades of the interval, written with
- * `writeBars(..., {onConflict: "replace", replaceSourcePrefix: "materialize:"})`, source
- * `materialize:stream`. The stored trades of the finest frequency's open interval are not read
- * back: each symbol keeps a window in memory holding exactly the stored trades with `ts >= from` (the
- * trades just written are appended when `writeTrades` inserted every one of them; on a
- * re-delivery, a conflict or string ids the window is reloaded from the store for the open
- * interval; on restart it is loaded from the store for the open interval). Intervals before
- * the window (a restart, a late gap repair) are read from the store. Trades of an interval
- * that arrive after it closed make it dirty again and it is rebuilt at the next flush, so a
- * stored bar always equals `tradesToBars` of the stored trades of its interval.
- *
- * What `complete` means. `tradesToBars` marks the first and last bar of any trade span 0
- * because it cannot know whether the span covers them. Here we know more: a closed bar is
- * `complete = 1` when the trades of its whole interval were received without a hole, i.e.
- * (a) the interval starts after the interval holding the first trade of the coverage (the
- * first trade received in this session, or, when the session resumed a stored id sequence,
- * the first stored trade of the symbol: resuming repairs the ids missed while the task was
- * down, so coverage continues), and (b) no hole the stream reported (`onProblem` kind `gap`:
- * ids it could not repair) overlaps the interval. The time span of a hole runs from the last
- * trade received before the report to the first trade received with an id past the hole;
- * every bar overlapping it is 0. Open intervals are never written.
- *
- * On restart, bars are rebuilt from the last stored bar of each series onward, so trades
- * committed just before a kill get their bars. Memory is bounded by the flush thresholds, by
- * the open interval of the finest frequency (the window, ~41 bytes per trade; coarser
- * intervals are read back from the store once when they close) and by one interval of trades
- * per store read (at most one hour of trades per read).
+ * On start, stored trades no bar may be built from (written unchecked by an older version:
+ * price or quantity <= 0, a time in the future or before the venue existed) are moved to
+ * quarantine and their ids become holes, and a bar that still cannot be built is quarantined
+ * with its reason instead of stopping the task: no stored row can make the stream exit.
  *
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { type Freq, freqMs } from "../core/freq.ts";
+import type { Freq } from "../core/freq.ts";
 import type { TradeColumns } from "../core/types.ts";
-import { tradesToBars } from "../materialize/trades_to_bars.ts";
-import { writeBars } from "../store/bars.ts";
+import { LiveBars, STREAM_BAR_SOURCE } from "../materialize/live_bars.ts";
 import { withTransaction } from "../store/db.ts";
+import { quarantine } from "../store/quarantine.ts";
+import {
+  deleteTradesById,
+  lastBarTs,
+  listStreamHoles,
+  noteStreamHoleAttempt,
+  recentTradePrices,
+  recordStreamHole,
+  refreshStreamHoleTimes,
+  settleStreamHole,
+  storedLastIds,
+  type StreamHole,
+  unfitStoredTrades,
+} from "../store/stream_writes.ts";
 import { writeTrades } from "../store/trades.ts";
-import { returnArrays } from "../store/sql.ts";
 import type { StreamProblem } from "../providers/binance_ws.ts";
+import type { TradeSource } from "../providers/types.ts";
+import { gateTrades } from "./gates/mod.ts";
+import { venueLaunchMs } from "./gates/venue_launch.ts";
 
-/** The bar source written by {@link runStream}. */
-export const STREAM_BAR_SOURCE = "materialize:stream";
+// The SQL and the bar builder moved to lib/store/stream_writes.ts and
+// lib/materialize/live_bars.ts; these re-exports keep `@lib/ingest/stream.ts` imports working.
+export { STREAM_BAR_SOURCE } from "../materialize/live_bars.ts";
+export { storedLastIds } from "../store/stream_writes.ts";
 
 /** What {@link runStream} needs from a trade stream (a `BinanceTradeStream` fits). */
 export interface IngestTradeStream extends AsyncIterable<TradeColumns> {
@@ -70,7 +70,7 @@ export interface IngestTradeStream extends AsyncIterable<TradeColumns> {
 
 /** Progress of {@link runStream}, reported after every flush. */
 export interface StreamProgress {
-  /** Trades newly inserted so far. */
+  /** Trades newly inserted so far (repaired ones included). */
   readonly inserted: number;
   /** Trades received that were already stored with equal values. */
   readonly unchanged: number;
@@ -82,8 +82,16 @@ export interface StreamProgress {
   readonly lastIds: Readonly<Record<string, number>>;
   /** Reconnects of the stream (connections - 1), when the stream counts them. */
   readonly reconnects: number;
-  /** Holes the stream reported as unrepairable. */
+  /** Ranges the stream reported as not repaired (each became a hole). */
   readonly gaps: number;
+  /** Trades and bars refused by the row rules and sent to quarantine. */
+  readonly quarantined: number;
+  /** Trades fetched over REST into holes. */
+  readonly repaired: number;
+  /** Holes still open (ids to fetch), all symbols. */
+  readonly openHoles: number;
+  /** Trade ids missing in open holes, all symbols. */
+  readonly missingIds: number;
   /** Duration of the last flush transaction, ms. */
   readonly lastFlushMs: number;
 }
@@ -102,6 +110,15 @@ export interface RunStreamOptions {
   readonly venue: string;
   /** Symbols (upper case) of the stream. */
   readonly symbols: readonly string[];
+  /**
+   * REST trades by id of the stream's kind (raw trades for `trade`, aggregate trades for
+   * `aggTrade`), to fill holes. Without it holes are recorded but not retried.
+   */
+  readonly repair?: TradeSource;
+  /** First wait before a failed hole is retried; doubles per attempt. Default 1,000 ms. */
+  readonly repairBackoffMs?: number;
+  /** Longest wait between attempts of a hole. Default 30,000 ms. */
+  readonly repairBackoffMaxMs?: number;
   /** Flush at least this often. Default 250 ms. */
   readonly flushEveryMs?: number;
   /** Flush as soon as this many trades are buffered. Default 5,000. */
@@ -122,6 +139,8 @@ export interface RunStreamOptions {
   readonly onProgress?: (p: StreamProgress) => void;
   /** Called for every problem the stream reports (after it is recorded). */
   readonly onProblem?: (p: StreamProblem) => void;
+  /** Called for every trade or bar sent to quarantine (after it is recorded). */
+  readonly onQuarantine?: (q: { readonly symbol: string; readonly reason: string }) => void;
 }
 
 /** What {@link runStream} did. */
@@ -132,246 +151,52 @@ export interface RunStreamResult extends StreamProgress {
   readonly reason: "aborted" | "ended";
 }
 
-interface Hole {
-  readonly fromTs: number;
-  toTs: number;
+/** A batch as the Binance stream emits it: the frames' raw text beside the columns. */
+type RawBatch = TradeColumns & { readonly raw?: readonly (string | undefined)[] };
+
+/** Prices kept per symbol to prime the jump rule (more than its window of 100 returns). */
+const JUMP_HISTORY = 256;
+/** Refused trades carried into the next batch's gate, so a level shift can be confirmed. */
+const MAX_SUSPECTS = 4;
+/** Future tolerance when purging stored trades at start (clock skew of an older run). */
+const PURGE_FUTURE_MS = 60_000;
+
+interface PendingQuarantine {
+  readonly symbol: string;
+  readonly locator: string;
+  readonly raw: string;
+  readonly reason: string;
+}
+
+interface PendingHole {
+  readonly symbol: string;
+  readonly fromId: number;
   readonly toId: number;
+  readonly reason: string;
 }
 
 interface SymbolState {
   readonly symbol: string;
-  /** Buffered batches (not yet written). */
+  /** Gated trades not yet written. */
   batches: TradeColumns[];
   rows: number;
-  /** Largest ts received. */
-  maxTs: number;
   /** Last id received. */
   lastId: number | undefined;
-  /** Coverage start: bars of intervals after the one holding this ts can be complete. */
-  coverFrom: number;
-  /** Per frequency: start of the first interval with trades not yet materialized. */
-  readonly dirty: Map<Freq, number>;
-  /** Holes reported by the stream, oldest first (bounded). */
-  readonly holes: Hole[];
   /** A batch arrived since the previous flush. */
   active: boolean;
-  /** The stored trades with `ts >= window.from`, or `undefined` when it must be reloaded. */
-  window: TradeWindow | undefined;
-  /** Per frequency: end of the intervals materialized so far (when none is dirty). */
-  readonly closedTo: Map<Freq, number>;
+  /** Last accepted prices, oldest first (jump rule history). */
+  history: Float64Array;
+  /** Trailing refused trades of the last batch (jump rule context). */
+  suspects: TradeColumns | undefined;
+  /** Holes as stored (open and lost). */
+  holes: StreamHole[];
+  /** Per open hole (by first id): earliest time of its next repair attempt. */
+  readonly dueAt: Map<number, number>;
 }
 
-/**
- * The stored trades of one symbol with `ts >= from`, in growable columns (no object per
- * trade), kept in (ts, id) order when they arrive in it and sorted on demand otherwise.
- */
-class TradeWindow {
-  from: number;
-  n = 0;
-  id: Float64Array;
-  ts: Float64Array;
-  price: Float64Array;
-  qty: Float64Array;
-  side: Int8Array;
-  #sorted = true;
-
-  constructor(from: number, capacity = 1024) {
-    this.from = from;
-    this.id = new Float64Array(capacity);
-    this.ts = new Float64Array(capacity);
-    this.price = new Float64Array(capacity);
-    this.qty = new Float64Array(capacity);
-    this.side = new Int8Array(capacity);
-  }
-
-  #reserve(extra: number): void {
-    const need = this.n + extra;
-    if (need <= this.ts.length) return;
-    let cap = this.ts.length * 2;
-    while (cap < need) cap *= 2;
-    const grow = <T extends Float64Array | Int8Array>(a: T, b: T): T => (b.set(a), b);
-    this.id = grow(this.id, new Float64Array(cap));
-    this.ts = grow(this.ts, new Float64Array(cap));
-    this.price = grow(this.price, new Float64Array(cap));
-    this.qty = grow(this.qty, new Float64Array(cap));
-    this.side = grow(this.side, new Int8Array(cap));
-  }
-
-  /** Append the trades of `t` with `ts >= from` (their ids must be numbers). */
-  add(t: TradeColumns): void {
-    const m = t.ts.length;
-    this.#reserve(m);
-    let k = this.n;
-    for (let i = 0; i < m; i++) {
-      const ts = t.ts[i] as number;
-      if (!(ts >= this.from)) continue;
-      const id = t.tradeId[i] as number;
-      if (this.#sorted && k > 0) {
-        const pt = this.ts[k - 1] as number;
-        if (ts < pt || (ts === pt && id <= (this.id[k - 1] as number))) this.#sorted = false;
-      }
-      this.id[k] = id;
-      this.ts[k] = ts;
-      this.price[k] = t.price[i] as number;
-      this.qty[k] = t.qty[i] as number;
-      this.side[k] = t.side[i] as number;
-      k++;
-    }
-    this.n = k;
-  }
-
-  #sort(): void {
-    if (this.#sorted) return;
-    const n = this.n;
-    const { id, ts } = this;
-    const idx = new Uint32Array(n);
-    for (let i = 0; i < n; i++) idx[i] = i;
-    idx.sort((a, b) =>
-      (ts[a] as number) - (ts[b] as number) || (id[a] as number) - (id[b] as number)
-    );
-    const permute = <T extends Float64Array | Int8Array>(a: T): void => {
-      const c = a.slice(0, n);
-      for (let i = 0; i < n; i++) a[i] = c[idx[i] as number] as number;
-    };
-    permute(this.id);
-    permute(this.ts);
-    permute(this.price);
-    permute(this.qty);
-    permute(this.side);
-    this.#sorted = true;
-  }
-
-  /** First index with `ts >= t` (sorted). */
-  #lowerBound(t: number): number {
-    let lo = 0, hi = this.n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.ts[mid] as number) < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** The trades of `[a, b)` in (ts, id) order; `a >= from`. */
-  slice(venue: string, symbol: string, a: number, b: number): TradeColumns {
-    this.#sort();
-    const i = this.#lowerBound(a);
-    const j = this.#lowerBound(b);
-    const tradeId = new Array<number>(j - i);
-    for (let k = i; k < j; k++) tradeId[k - i] = this.id[k] as number;
-    return {
-      venue,
-      symbol,
-      tradeId,
-      ts: this.ts.slice(i, j),
-      price: this.price.slice(i, j),
-      qty: this.qty.slice(i, j),
-      side: this.side.slice(i, j),
-    };
-  }
-
-  /** Forget the trades before `t` (`t >= from`): the window then starts at `t`. */
-  advance(t: number): void {
-    if (!(t > this.from)) return;
-    this.#sort();
-    const i = this.#lowerBound(t);
-    if (i > 0) {
-      const n = this.n;
-      this.id.copyWithin(0, i, n);
-      this.ts.copyWithin(0, i, n);
-      this.price.copyWithin(0, i, n);
-      this.qty.copyWithin(0, i, n);
-      this.side.copyWithin(0, i, n);
-      this.n = n - i;
-    }
-    this.from = t;
-  }
-}
-
-const MAX_HOLES = 1024;
-const HOUR = 3_600_000;
-
-/**
- * The largest stored trade id per symbol of `venue` (symbols with no trades are absent).
- *
- * @example Empty store, then one trade
- * ```ts
- * import { openStore } from "@lib/store/db.ts";
- * import { writeTrades } from "@lib/store/trades.ts";
- * import { storedLastIds } from "@lib/ingest/stream.ts";
- * import assert from "node:assert/strict";
- * const { db } = openStore(":memory:");
- * assert.deepEqual(storedLastIds(db, "binance", ["BTCUSDT"]), {});
- * writeTrades(db, {
- *   venue: "binance", symbol: "BTCUSDT", tradeId: [7, 9], ts: Float64Array.of(1, 2),
- *   price: Float64Array.of(1, 1), qty: Float64Array.of(1, 1), side: Int8Array.of(1, -1),
- * }, { source: "doc" });
- * assert.deepEqual(storedLastIds(db, "binance", ["BTCUSDT"]), { BTCUSDT: 9 });
- * ```
- */
-export function storedLastIds(
-  db: DatabaseSync,
-  venue: string,
-  symbols: readonly string[],
-): Record<string, number> {
-  const stmt = db.prepare(
-    "SELECT max(trade_id) AS id FROM trades WHERE venue = ? AND symbol = ?",
-  );
-  const out: Record<string, number> = {};
-  for (const s of symbols) {
-    const r = stmt.get(venue, s) as { id: number | bigint | null } | undefined;
-    if (r && r.id !== null) out[s] = Number(r.id);
-  }
-  return out;
-}
-
-/**
- * Trades of `[from, to)` straight into typed columns (one row at a time through `iterate`,
- * never a row array per trade), in (ts, id) order: the peak memory of closing a bar is ~41
- * bytes per trade of its interval.
- */
-function readTradeColumns(
-  db: DatabaseSync,
-  venue: string,
-  symbol: string,
-  from: number,
-  to: number,
-): TradeColumns {
-  const count = db.prepare(
-    "SELECT count(*) AS n FROM trades WHERE venue = ? AND symbol = ? AND ts >= ? AND ts < ?",
-  ).get(venue, symbol, from, to) as { n: number | bigint };
-  const n = Number(count.n);
-  const out: TradeColumns = {
-    venue,
-    symbol,
-    tradeId: new Array<number>(n),
-    ts: new Float64Array(n),
-    price: new Float64Array(n),
-    qty: new Float64Array(n),
-    side: new Int8Array(n),
-  };
-  const stmt = returnArrays(db.prepare(
-    `SELECT trade_id, ts, price, qty, side FROM trades
-     WHERE venue = ? AND symbol = ? AND ts >= ? AND ts < ? ORDER BY ts, trade_id`,
-  ));
-  let i = 0;
-  for (const row of stmt.iterate(venue, symbol, from, to)) {
-    if (i >= n) break;
-    const r = row as unknown as number[];
-    out.tradeId[i] = Number(r[0]);
-    out.ts[i] = r[1] as number;
-    out.price[i] = r[2] as number;
-    out.qty[i] = r[3] as number;
-    out.side[i] = r[4] as number;
-    i++;
-  }
-  return out;
-}
-
-function numericIds(t: TradeColumns): boolean {
-  for (const id of t.tradeId) if (typeof id !== "number" || !Number.isSafeInteger(id)) return false;
-  return true;
-}
+type RepairOutcome =
+  | { readonly ok: true; readonly hole: StreamHole; readonly page: TradeColumns }
+  | { readonly ok: false; readonly hole: StreamHole; readonly error: string };
 
 function concatTrades(venue: string, symbol: string, parts: readonly TradeColumns[]): TradeColumns {
   if (parts.length === 1 && parts[0]!.venue === venue) return parts[0]!;
@@ -399,37 +224,80 @@ function concatTrades(venue: string, symbol: string, parts: readonly TradeColumn
   return out;
 }
 
+/** Rows `idx` of `t`, as columns. */
+function pickRows(t: TradeColumns, idx: readonly number[]): TradeColumns {
+  return {
+    venue: t.venue,
+    symbol: t.symbol,
+    tradeId: idx.map((i) => t.tradeId[i]!),
+    ts: Float64Array.from(idx, (i) => t.ts[i]!),
+    price: Float64Array.from(idx, (i) => t.price[i]!),
+    qty: Float64Array.from(idx, (i) => t.qty[i]!),
+    side: Int8Array.from(idx, (i) => t.side[i]!),
+  };
+}
+
+function tail(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  if (b.length >= n) return b.slice(b.length - n);
+  const keep = Math.min(a.length, n - b.length);
+  const out = new Float64Array(keep + b.length);
+  out.set(a.subarray(a.length - keep), 0);
+  out.set(b, keep);
+  return out;
+}
+
+/** The row as JSON, for quarantine when no raw frame text exists (REST, stored rows). */
+function rowJson(t: TradeColumns, i: number): string {
+  return JSON.stringify({
+    id: t.tradeId[i],
+    ts: t.ts[i],
+    price: t.price[i],
+    qty: t.qty[i],
+    side: t.side[i],
+  });
+}
+
 /**
  * Stream trades into the store until `signal` aborts (or the stream ends): one transaction per
- * flush holding the buffered trades and the bars whose interval closed (see the module notes
- * for when a bar closes and what `complete` means). On abort the buffer is flushed and
- * committed before the promise resolves; the caller finishes its run row.
+ * flush holding the gated trades, the quarantined ones, new holes and the bars whose interval
+ * closed (see the module notes). On abort the buffer is flushed and committed before the
+ * promise resolves (a repair still in flight is abandoned: its hole stays in the store for the
+ * next start); the caller finishes its run row.
  *
- * @example Two batches from an in-memory stream, one closed minute
+ * @example A price-0 frame is quarantined, its id becomes a hole, the bar over it is incomplete
  * ```ts
  * import { openStore } from "@lib/store/db.ts";
  * import { readBars } from "@lib/store/bars.ts";
+ * import { listStreamHoles } from "@lib/store/stream_writes.ts";
  * import { runStream } from "@lib/ingest/stream.ts";
  * import type { TradeColumns } from "@lib/core/types.ts";
  * import assert from "node:assert/strict";
  * const { db } = openStore(":memory:");
- * const batch = (ids: number[], ts: number[]): TradeColumns => ({
- *   venue: "binance", symbol: "BTCUSDT", tradeId: ids, ts: Float64Array.from(ts),
- *   price: Float64Array.from(ids, (i) => 100 + i), qty: Float64Array.from(ids, () => 1),
+ * const T0 = Date.UTC(2024, 0, 1);
+ * const batch = (ids: number[], ts: number[], price = (i: number) => 100 + i): TradeColumns => ({
+ *   venue: "binance", symbol: "BTCUSDT", tradeId: ids, ts: Float64Array.from(ts, (t) => T0 + t),
+ *   price: Float64Array.from(ids, price), qty: Float64Array.from(ids, () => 1),
  *   side: Int8Array.from(ids, () => 1),
  * });
- * const batches = [batch([1, 2], [60_000, 61_000]), batch([3], [120_500])];
+ * const batches = [
+ *   batch([1, 2], [60_000, 61_000]), batch([3, 4], [120_000, 121_000]), // minutes 1 and 2
+ *   batch([5], [180_000]), batch([6], [181_000], () => 0), batch([7], [182_000]), // minute 3
+ *   batch([8], [240_500]), // minute 4, still open at the end
+ * ];
  * const r = await runStream(db, {
- *   venue: "binance", symbols: ["BTCUSDT"], now: () => 0,
+ *   venue: "binance", symbols: ["BTCUSDT"], now: () => T0 + 241_000,
  *   openStream: () => ({
  *     venue: "binance", stop: () => Promise.resolve(),
  *     async *[Symbol.asyncIterator]() { yield* batches; },
  *   }),
  * });
- * assert.equal(r.inserted, 3);
+ * assert.equal(r.inserted, 7);
+ * assert.equal(r.quarantined, 1);
+ * assert.deepEqual(listStreamHoles(db, "binance").map((h) => [h.fromId, h.toId]), [[6, 6]]);
  * const bars = readBars(db, { venue: "binance", symbol: "BTCUSDT", freq: "1m" });
- * assert.deepEqual([...bars.ts], [60_000]); // 2:00 is still open
- * assert.deepEqual([bars.open[0], bars.close[0], bars.complete[0]], [101, 102, 0]);
+ * assert.deepEqual([...bars.ts], [T0 + 60_000, T0 + 120_000, T0 + 180_000]);
+ * // joined mid-way; complete; over the hole of id 6
+ * assert.deepEqual([...bars.complete], [0, 1, 0]);
  * ```
  */
 export async function runStream(
@@ -440,9 +308,10 @@ export async function runStream(
   const flushMs = options.flushEveryMs ?? 250;
   const flushRows = options.flushEveryRows ?? 5_000;
   const freqs = options.barFreqs ?? ["1m"];
-  const graceMs = options.graceMs ?? 2_000;
   const now = options.now ?? Date.now;
   const source = options.source ?? `stream:${venue}`;
+  const backoffMs = options.repairBackoffMs ?? 1_000;
+  const backoffMaxMs = options.repairBackoffMaxMs ?? 30_000;
   if (!(flushMs > 0) || !(Number.isInteger(flushRows) && flushRows >= 1)) {
     throw new RangeError(
       `Cannot run the stream: flushEveryMs must be > 0 and flushEveryRows an integer >= 1, ` +
@@ -453,52 +322,138 @@ export async function runStream(
     throw new RangeError("Cannot run the stream: give at least one symbol");
   }
 
+  let inserted = 0, unchanged = 0, conflicts = 0, flushes = 0, barsWritten = 0, gaps = 0;
+  let quarantined = 0, repaired = 0;
+  let lastFlushMs = 0;
+  let buffered = 0;
+  const pendingQuarantine: PendingQuarantine[] = [];
+  const pendingHoles: PendingHole[] = [];
+
+  const quarantineNow = (q: PendingQuarantine) => {
+    if (
+      quarantine(db, {
+        source,
+        locator: q.locator,
+        raw: q.raw,
+        reason: q.reason,
+        runId: options.runId,
+        venue,
+        symbol: q.symbol,
+      })
+    ) quarantined++;
+    try {
+      options.onQuarantine?.({ symbol: q.symbol, reason: q.reason });
+    } catch {
+      // a faulty listener must not stop the stream
+    }
+  };
+
+  // Start: no stored row may break a bar build. Rows an older version stored unchecked from
+  // the bars still to be (re)built onward, or dated in the future, go to quarantine; their ids
+  // become holes, so the REST repair fetches the venue's trade.
+  const launchTs = venueLaunchMs(venue) ?? Date.UTC(2009, 0, 3);
+  withTransaction(db, () => {
+    const t = now();
+    for (const symbol of options.symbols) {
+      let fromTs = Infinity;
+      for (const f of freqs) {
+        fromTs = Math.min(fromTs, lastBarTs(db, venue, symbol, f, STREAM_BAR_SOURCE) ?? -Infinity);
+      }
+      if (freqs.length === 0) fromTs = -Infinity;
+      const bad = unfitStoredTrades(db, venue, symbol, {
+        fromTs,
+        futureTs: t + PURGE_FUTURE_MS,
+        launchTs,
+      });
+      if (bad.ts.length === 0) continue;
+      const g = gateTrades(bad, { now: t, futureToleranceMs: PURGE_FUTURE_MS, jump: false });
+      const reasons = new Map(g.rejected.map((r) => [r.index, r.reason]));
+      const ids: number[] = [];
+      for (let i = 0; i < bad.ts.length; i++) {
+        const id = Number(bad.tradeId[i]);
+        ids.push(id);
+        quarantineNow({
+          symbol,
+          locator: `${symbol} trade ${id} (stored)`,
+          raw: rowJson(bad, i),
+          reason: reasons.get(i) ?? "no bar can be built from this stored trade",
+        });
+      }
+      deleteTradesById(db, venue, symbol, ids);
+      for (const id of ids) {
+        recordStreamHole(db, {
+          venue,
+          symbol,
+          fromId: id,
+          toId: id,
+          reason: `stored trade refused by the row rules: ${reasons.get(ids.indexOf(id)) ?? ""}`,
+          runId: options.runId,
+          at: t,
+        });
+      }
+    }
+  });
+
+  const bars = new LiveBars(db, {
+    venue,
+    symbols: options.symbols,
+    freqs,
+    ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+    runId: options.runId,
+    onBuildError: (e) =>
+      quarantineNow({
+        symbol: e.symbol,
+        locator: `${e.symbol} ${e.freq} bars ${new Date(e.from).toISOString()}..${
+          new Date(e.to).toISOString()
+        }`,
+        raw: JSON.stringify(e),
+        reason: `bar build failed: ${e.message}`,
+      }),
+  });
+
   const states = new Map<string, SymbolState>();
   const lastIds = storedLastIds(db, venue, options.symbols);
-  const firstTs = db.prepare(
-    "SELECT min(ts) AS a, max(ts) AS b FROM trades WHERE venue = ? AND symbol = ?",
-  );
-  const lastBar = db.prepare(
-    "SELECT max(ts) AS t FROM bars WHERE venue = ? AND symbol = ? AND freq = ? AND source = ?",
-  );
+  const spanOf = (h: StreamHole) => {
+    const to = h.toTs ?? Infinity;
+    return { fromTs: h.fromTs ?? to, toTs: to };
+  };
+  const loadHoles = (st: SymbolState) => {
+    st.holes = listStreamHoles(db, venue, st.symbol);
+    bars.setHoles(st.symbol, st.holes.map(spanOf));
+    const open = new Set<number>();
+    for (const h of st.holes) {
+      if (h.status !== "open") continue;
+      open.add(h.fromId);
+      if (!st.dueAt.has(h.fromId)) st.dueAt.set(h.fromId, -Infinity);
+    }
+    for (const k of [...st.dueAt.keys()]) if (!open.has(k)) st.dueAt.delete(k);
+  };
   for (const symbol of options.symbols) {
-    const span = firstTs.get(venue, symbol) as { a: number | null; b: number | null };
     const st: SymbolState = {
       symbol,
       batches: [],
       rows: 0,
-      maxTs: span.b ?? -Infinity,
       lastId: lastIds[symbol],
-      coverFrom: span.a ?? Infinity,
-      dirty: new Map(),
-      holes: [],
       active: false,
-      window: undefined,
-      closedTo: new Map(),
+      history: recentTradePrices(db, venue, symbol, JUMP_HISTORY),
+      suspects: undefined,
+      holes: [],
+      dueAt: new Map(),
     };
-    // Resume: rebuild from the last materialized bar (trades committed before a kill).
-    if (span.b !== null) {
-      for (const f of freqs) {
-        const r = lastBar.get(venue, symbol, f, STREAM_BAR_SOURCE) as { t: number | null };
-        const ms = freqMs(f);
-        st.dirty.set(f, r.t ?? Math.floor((span.a as number) / ms) * ms);
-      }
-    }
-    st.window = span.b === null ? new TradeWindow(-Infinity) : loadWindow(st);
+    loadHoles(st);
     states.set(symbol, st);
   }
 
-  let inserted = 0, unchanged = 0, conflicts = 0, flushes = 0, barsWritten = 0, gaps = 0;
-  let lastFlushMs = 0;
-  let buffered = 0;
-
   const onProblem = (p: StreamProblem) => {
-    if (p.kind === "gap" && p.symbol !== undefined) {
-      const st = states.get(p.symbol);
-      if (st) {
-        gaps++;
-        st.holes.push({ fromTs: st.maxTs, toTs: Infinity, toId: p.toId ?? Infinity });
-        if (st.holes.length > MAX_HOLES) st.holes.shift();
+    if (p.kind === "gap" && p.symbol !== undefined && states.has(p.symbol)) {
+      gaps++;
+      if (p.fromId !== undefined && p.toId !== undefined && p.fromId <= p.toId) {
+        pendingHoles.push({
+          symbol: p.symbol,
+          fromId: p.fromId,
+          toId: p.toId,
+          reason: p.message,
+        });
       }
     }
     options.onProblem?.(p);
@@ -506,114 +461,183 @@ export async function runStream(
 
   const stream = options.openStream({ lastIds, onProblem });
 
-  const isComplete = (st: SymbolState, start: number, end: number, ms: number): boolean => {
-    if (!(start > Math.floor(st.coverFrom / ms) * ms)) return false;
-    for (const h of st.holes) if (h.fromTs < end && h.toTs >= start) return false;
-    return true;
-  };
+  // Repairs run one at a time, outside the transaction; their result is written at the next
+  // flush. `closed` makes a repair that answers after the end a no-op.
+  let repairing = false;
+  let closed = false;
+  const repairDone: RepairOutcome[] = [];
 
-  /** The window of `st` from the open interval of its newest trade, read from the store. */
-  function loadWindow(st: SymbolState): TradeWindow {
-    let from = Infinity;
-    for (const f of freqs) {
-      const ms = freqMs(f);
-      from = Math.min(from, Math.floor(st.maxTs / ms) * ms);
-    }
-    const stored = readTradeColumns(db, venue, st.symbol, from, Infinity);
-    const w = new TradeWindow(from, Math.max(1024, stored.ts.length * 2));
-    w.add(stored);
-    return w;
-  }
-
-  /** Trades of `[a, b)` as stored: from the window when it holds them, else from the store. */
-  const finestMs = Math.min(...freqs.map((f) => freqMs(f)));
-  const closedTrades = (st: SymbolState, a: number, b: number): TradeColumns => {
-    const w = st.window;
-    if (w !== undefined && a >= w.from) return w.slice(venue, st.symbol, a, b);
-    return readTradeColumns(db, venue, st.symbol, a, b);
-  };
-
-  const materialize = (st: SymbolState, quiet: boolean, t: number) => {
-    for (const f of freqs) {
-      const from = st.dirty.get(f);
-      if (from === undefined) continue;
-      const ms = freqMs(f);
-      const lastBucket = Math.floor(st.maxTs / ms) * ms;
-      let closedEnd = lastBucket; // every interval before the newest trade's interval
-      if (quiet && t >= lastBucket + ms + graceMs) closedEnd = lastBucket + ms;
-      if (!(closedEnd > from)) continue;
-      const step = Math.max(ms, Math.floor(HOUR / ms) * ms);
-      for (let a = from; a < closedEnd; a += step) {
-        const b = Math.min(closedEnd, a + step);
-        const trades = closedTrades(st, a, b);
-        if (trades.ts.length === 0) continue;
-        const bars = tradesToBars(trades, f);
-        for (let i = 0; i < bars.ts.length; i++) {
-          const s = bars.ts[i] as number;
-          bars.complete[i] = isComplete(st, s, s + ms, ms) ? 1 : 0;
-        }
-        const w = writeBars(db, bars, {
-          source: STREAM_BAR_SOURCE,
-          runId: options.runId,
-          onConflict: "replace",
-          replaceSourcePrefix: "materialize:",
-        });
-        barsWritten += w.inserted + w.replaced;
+  const startRepair = () => {
+    const rest = options.repair;
+    if (rest === undefined || repairing || closed) return;
+    const t = now();
+    let pick: { st: SymbolState; hole: StreamHole } | undefined;
+    for (const st of states.values()) {
+      for (const h of st.holes) {
+        if (h.status !== "open") continue;
+        if ((st.dueAt.get(h.fromId) ?? -Infinity) > t) continue;
+        if (pick === undefined || h.fromId < pick.hole.fromId) pick = { st, hole: h };
       }
-      if (closedEnd > lastBucket) st.dirty.delete(f);
-      else st.dirty.set(f, closedEnd);
-      st.closedTo.set(f, closedEnd);
     }
-    // The window keeps what the finest frequency still has to materialize; coarser intervals
-    // (an hour of trades at thousands a second) are read back from the store when they close,
-    // once per interval, so memory stays at about one fine interval of trades per symbol.
-    let keep = Infinity;
-    for (const f of freqs) {
-      if (freqMs(f) !== finestMs) continue;
-      keep = Math.min(keep, st.dirty.get(f) ?? st.closedTo.get(f) ?? -Infinity);
+    if (pick === undefined) return;
+    const { hole } = pick;
+    repairing = true;
+    rest.fetchTrades({ symbol: hole.symbol, from: hole.fromId }).then(
+      (page) => repairDone.push({ ok: true, hole, page: page.trades }),
+      (e) => repairDone.push({ ok: false, hole, error: (e as Error).message }),
+    ).finally(() => (repairing = false));
+  };
+
+  /** Apply a finished repair inside the flush transaction. */
+  const applyRepair = (r: RepairOutcome, t: number) => {
+    const st = states.get(r.hole.symbol);
+    if (st === undefined) return;
+    const h = r.hole;
+    if (!st.holes.some((x) => x.fromId === h.fromId && x.status === "open")) return;
+    const attempts = h.attempts + 1;
+    const retryIn = Math.min(backoffMaxMs, backoffMs * 2 ** Math.min(attempts - 1, 30));
+    if (!r.ok) {
+      noteStreamHoleAttempt(db, venue, h.symbol, h.fromId, r.error, t);
+      st.dueAt.set(h.fromId, t + retryIn);
+      options.onProblem?.({
+        kind: "repair",
+        message: `REST repair of ${h.symbol} ids ${h.fromId}..${h.toId} failed: ${r.error}; ` +
+          `retrying in ${(retryIn / 1000).toFixed(1)} s`,
+        symbol: h.symbol,
+        fromId: h.fromId,
+        toId: h.toId,
+      });
+      loadHoles(st);
+      return;
     }
-    if (Number.isFinite(keep) && st.window !== undefined && keep > st.window.from) {
-      st.window.advance(keep);
+    const page = r.page;
+    // the page judged as a whole, primed with the stored prices before the hole: the trades
+    // after the hole in the same page let a real level shift be confirmed
+    const history = recentTradePrices(db, venue, h.symbol, JUMP_HISTORY, h.fromId);
+    const g = gateTrades(page, { now: t, jump: { history } });
+    const refused = new Map(g.rejected.map((x) => [x.index, x.reason]));
+    // rows of the hole in id order (a venue page is ascending; sort defensively)
+    const inHole: number[] = [];
+    for (let i = 0; i < page.ts.length; i++) {
+      const id = Number(page.tradeId[i]);
+      if (id >= h.fromId && id <= h.toId) inHole.push(i);
     }
+    inHole.sort((a, b) => Number(page.tradeId[a]) - Number(page.tradeId[b]));
+    if (inHole.length === 0 && !(page.ts.length > 0 && Number(page.tradeId[0]) > h.toId)) {
+      // nothing at or after the hole's first id yet: the venue may lag; try again later
+      noteStreamHoleAttempt(db, venue, h.symbol, h.fromId, "REST returned no trades", t);
+      st.dueAt.set(h.fromId, t + retryIn);
+      loadHoles(st);
+      return;
+    }
+    const firstId = inHole.length > 0 ? Number(page.tradeId[inHole[0]!]) : Infinity;
+    let next = firstId === Infinity ? h.toId + 1 : firstId;
+    const keep: number[] = [];
+    for (const i of inHole) {
+      const id = Number(page.tradeId[i]);
+      if (id === next) next++;
+      const reason = refused.get(i);
+      if (reason === undefined) keep.push(i);
+      else {
+        // the venue's own copy is refused too: quarantined, the id is settled
+        quarantineNow({
+          symbol: h.symbol,
+          locator: `${h.symbol} trade ${id} (REST repair)`,
+          raw: rowJson(page, i),
+          reason,
+        });
+      }
+    }
+    if (keep.length > 0) {
+      const rows = pickRows(page, keep);
+      const w = writeTrades(db, rows, {
+        source: `${source}:repair`,
+        runId: options.runId,
+        fetchedAt: t,
+      });
+      inserted += w.inserted;
+      unchanged += w.unchanged;
+      conflicts += w.conflicts.length;
+      repaired += w.inserted;
+      bars.repaired(h.symbol, rows);
+    }
+    const lostTo = firstId > h.fromId ? Math.min(firstId - 1, h.toId) : undefined;
+    const left = settleStreamHole(db, venue, h.symbol, h.fromId, {
+      nextFromId: next,
+      lostTo,
+      lostReason: `the venue's REST history has no trades ${h.fromId}..${lostTo} (it answered ` +
+        `from id ${firstId === Infinity ? Number(page.tradeId[0]) : firstId})`,
+      at: t,
+    });
+    if (left !== undefined) st.dueAt.set(left.fromId, -Infinity);
+    loadHoles(st);
+    bars.rebuild(h.symbol, h.fromTs ?? h.toTs ?? Infinity, h.toTs ?? Infinity);
   };
 
   const flush = () => {
     const t0 = performance.now();
     const t = now();
+    const done = repairDone.splice(0);
     withTransaction(db, () => {
       for (const st of states.values()) {
-        if (st.rows > 0) {
-          const all = concatTrades(venue, st.symbol, st.batches);
-          st.batches = [];
-          st.rows = 0;
-          const r = writeTrades(db, all, {
-            source,
-            ...(options.runId !== undefined ? { runId: options.runId } : {}),
-            fetchedAt: t,
-          });
-          inserted += r.inserted;
-          unchanged += r.unchanged;
-          conflicts += r.conflicts.length;
-          // every trade written with the values we hold: they extend the window as they are;
-          // otherwise (re-delivered, conflicting or string ids) the window is read back
-          if (r.inserted === all.ts.length && st.window !== undefined && numericIds(all)) {
-            st.window.add(all);
-          } else st.window = undefined;
+        if (st.rows === 0) continue;
+        const all = concatTrades(venue, st.symbol, st.batches);
+        st.batches = [];
+        st.rows = 0;
+        const r = writeTrades(db, all, {
+          source,
+          ...(options.runId !== undefined ? { runId: options.runId } : {}),
+          fetchedAt: t,
+        });
+        inserted += r.inserted;
+        unchanged += r.unchanged;
+        conflicts += r.conflicts.length;
+        bars.written(st.symbol, all, r.inserted === all.ts.length);
+      }
+      for (const q of pendingQuarantine.splice(0)) quarantineNow(q);
+      const touched = new Set<SymbolState>();
+      for (const h of pendingHoles.splice(0)) {
+        const st = states.get(h.symbol)!;
+        const rec = recordStreamHole(db, { venue, ...h, runId: options.runId, at: t });
+        st.dueAt.set(rec.fromId, -Infinity);
+        touched.add(st);
+      }
+      for (const st of states.values()) {
+        if (!touched.has(st) && !st.holes.some((h) => h.toTs === undefined)) continue;
+        const key = (h: StreamHole) => `${h.toId}:${h.fromTs}:${h.toTs}:${h.status}`;
+        const before = new Map(st.holes.map((h) => [h.fromId, key(h)]));
+        refreshStreamHoleTimes(db, venue, st.symbol);
+        loadHoles(st);
+        // bars already closed over a new (or newly bounded) hole are no longer complete
+        for (const h of st.holes) {
+          if (before.get(h.fromId) === key(h)) continue;
+          bars.rebuild(st.symbol, h.fromTs ?? h.toTs ?? Infinity, h.toTs ?? Infinity);
         }
-        if (freqs.length > 0) st.window ??= loadWindow(st);
-        materialize(st, !st.active, t);
+      }
+      for (const r of done) applyRepair(r, t);
+      for (const st of states.values()) {
+        barsWritten += bars.materialize(st.symbol, !st.active, t);
         st.active = false;
       }
     });
     buffered = 0;
     flushes++;
     lastFlushMs = performance.now() - t0;
+    startRepair();
     options.onProgress?.(progress());
   };
 
   const progress = (): StreamProgress => {
     const ids: Record<string, number> = {};
-    for (const st of states.values()) if (st.lastId !== undefined) ids[st.symbol] = st.lastId;
+    let openHoles = 0, missingIds = 0;
+    for (const st of states.values()) {
+      if (st.lastId !== undefined) ids[st.symbol] = st.lastId;
+      for (const h of st.holes) {
+        if (h.status !== "open") continue;
+        openHoles++;
+        missingIds += h.toId - h.fromId + 1;
+      }
+    }
     const connections = stream.stats?.connections ?? 0;
     return {
       inserted,
@@ -623,43 +647,71 @@ export async function runStream(
       lastIds: ids,
       reconnects: Math.max(0, connections - 1),
       gaps,
+      quarantined,
+      repaired,
+      openHoles,
+      missingIds,
       lastFlushMs,
     };
   };
 
-  const accept = (b: TradeColumns) => {
+  const accept = (b: RawBatch) => {
     const st = states.get(b.symbol);
     const n = b.ts.length;
     if (!st || n === 0) return;
-    let minTs = Infinity;
-    for (let i = 0; i < n; i++) {
-      const ts = b.ts[i] as number;
-      if (ts < minTs) minTs = ts;
-      if (ts > st.maxTs) st.maxTs = ts;
-    }
-    if (minTs < st.coverFrom) st.coverFrom = minTs;
     const last = Number(b.tradeId[n - 1]);
-    // the first trade past an open hole ends it
-    for (const h of st.holes) {
-      if (h.toTs !== Infinity) continue;
-      for (let i = 0; i < n; i++) {
-        if (Number(b.tradeId[i]) > h.toId) {
-          h.toTs = b.ts[i] as number;
-          break;
-        }
-      }
-    }
     st.lastId = st.lastId === undefined ? last : Math.max(st.lastId, last);
-    for (const f of freqs) {
-      const ms = freqMs(f);
-      const bucket = Math.floor(minTs / ms) * ms;
-      const d = st.dirty.get(f);
-      if (d === undefined || bucket < d) st.dirty.set(f, bucket);
+    // the trailing refusals of the previous batch lead this one, so that `confirm` trades in a
+    // row at a new level are accepted as a real move even when they arrive one per batch
+    const lead = st.suspects;
+    const input = lead === undefined ? b : concatTrades(b.venue, b.symbol, [lead, b]);
+    const off = lead === undefined ? 0 : lead.ts.length;
+    const g = gateTrades(input, { now: now(), jump: { history: st.history } });
+    let trailing = input.ts.length;
+    if (g.rejected.length === 0) {
+      st.batches.push(b);
+      st.rows += n;
+      buffered += n;
+      st.history = tail(st.history, b.price, JUMP_HISTORY);
+      st.suspects = undefined;
+    } else {
+      const refused = new Map(g.rejected.map((r) => [r.index, r.reason]));
+      const keep: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const reason = refused.get(i + off);
+        if (reason === undefined) {
+          keep.push(i);
+          continue;
+        }
+        const id = Number(b.tradeId[i]);
+        pendingQuarantine.push({
+          symbol: b.symbol,
+          locator: `${b.symbol} trade ${id}`,
+          raw: b.raw?.[i] ?? rowJson(b, i),
+          reason,
+        });
+        pendingHoles.push({
+          symbol: b.symbol,
+          fromId: id,
+          toId: id,
+          reason: `trade frame refused by the row rules: ${reason}`,
+        });
+      }
+      if (keep.length > 0) {
+        const acc = pickRows(b, keep);
+        st.batches.push(acc);
+        st.rows += acc.ts.length;
+        buffered += acc.ts.length;
+        st.history = tail(st.history, acc.price, JUMP_HISTORY);
+      }
+      while (trailing > 0 && refused.has(trailing - 1)) trailing--;
+      const sus: number[] = [];
+      for (let i = Math.max(trailing, input.ts.length - MAX_SUSPECTS); i < input.ts.length; i++) {
+        sus.push(i);
+      }
+      st.suspects = sus.length > 0 ? pickRows(input, sus) : undefined;
     }
-    st.batches.push(b);
-    st.rows += n;
     st.active = true;
-    buffered += n;
   };
 
   const iterator = stream[Symbol.asyncIterator]();
@@ -677,6 +729,7 @@ export async function runStream(
     tick = new Promise((resolve) => (timer = setTimeout(() => resolve("tick"), flushMs)));
   };
   try {
+    startRepair(); // holes left by an earlier run
     armTimer();
     let next = iterator.next();
     for (;;) {
@@ -687,7 +740,7 @@ export async function runStream(
         continue;
       }
       if (r.done) break;
-      accept(r.value);
+      accept(r.value as RawBatch);
       if (buffered >= flushRows) flush();
       next = iterator.next();
     }
@@ -697,6 +750,7 @@ export async function runStream(
     if (signal?.aborted) reason = "aborted";
     await (stopping ?? stream.stop());
   }
+  closed = true; // no new repair; finished ones are still written by the last flush
   flush();
   return { ...progress(), conflicts, reason };
 }

@@ -8,6 +8,7 @@ export * from "./decimals.ts";
 export * from "./decimal_sum.ts";
 export * from "./sort_bars.ts";
 export * from "./trades_to_bars.ts";
+export * from "./live_bars.ts";
 export * from "./resample_bars.ts";
 export * from "./choose_source.ts";
 export * from "./run.ts";

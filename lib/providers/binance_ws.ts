@@ -143,6 +143,21 @@ export interface StreamProblem {
   readonly raw?: string | undefined;
   readonly fromId?: number | undefined;
   readonly toId?: number | undefined;
+  /** `connection`: the URL the stream connects to. */
+  readonly url?: string | undefined;
+  /** `connection`: milliseconds until the next connection attempt. */
+  readonly retryInMs?: number | undefined;
+  /** `connection`: false when the connection failed before any message arrived. */
+  readonly everConnected?: boolean | undefined;
+}
+
+/**
+ * A batch the stream emits: the trades as columns, and beside them the raw text of the frame
+ * each trade came in (`undefined` for trades fetched over REST), so that a caller refusing a
+ * trade can quarantine exactly what the venue sent.
+ */
+export interface TradeBatch extends TradeColumns {
+  readonly raw: readonly (string | undefined)[];
 }
 
 /** Counters of a {@link BinanceTradeStream}. */
@@ -206,18 +221,27 @@ interface Row {
   readonly price: number;
   readonly qty: number;
   readonly side: number;
+  readonly raw: string | undefined;
 }
 
 /** Trades emitted and not yet handed out, in growable columns (no object per trade). */
 class OutColumns {
   n = 0;
   id: number[] = [];
+  raw: (string | undefined)[] = [];
   ts = new Float64Array(256);
   price = new Float64Array(256);
   qty = new Float64Array(256);
   side = new Int8Array(256);
 
-  push(id: number, ts: number, price: number, qty: number, side: number): void {
+  push(
+    id: number,
+    ts: number,
+    price: number,
+    qty: number,
+    side: number,
+    raw: string | undefined,
+  ): void {
     const k = this.n;
     if (k === this.ts.length) {
       const grow = <T extends Float64Array | Int8Array>(a: T, b: T): T => (b.set(a), b);
@@ -227,6 +251,7 @@ class OutColumns {
       this.side = grow(this.side, new Int8Array(2 * k));
     }
     this.id.push(id);
+    this.raw.push(raw);
     this.ts[k] = ts;
     this.price[k] = price;
     this.qty[k] = qty;
@@ -235,11 +260,12 @@ class OutColumns {
   }
 
   /** The buffered trades as a batch; the buffer is emptied. */
-  take(venue: string, symbol: string): TradeColumns {
+  take(venue: string, symbol: string): TradeBatch {
     const n = this.n;
-    const batch: TradeColumns = {
+    const batch: TradeBatch = {
       venue,
       symbol,
+      raw: this.raw,
       tradeId: this.id,
       ts: this.ts.slice(0, n),
       price: this.price.slice(0, n),
@@ -247,6 +273,7 @@ class OutColumns {
       side: this.side.slice(0, n),
     };
     this.id = [];
+    this.raw = [];
     this.n = 0;
     return batch;
   }
@@ -323,7 +350,7 @@ export class BinanceTradeStream implements TradeStream {
   #socket: WebSocket | undefined;
   #wakePump: (() => void) | undefined;
   #wakeScheduled = false;
-  #outbox: TradeColumns[] = [];
+  #outbox: TradeBatch[] = [];
   #wakeReader: (() => void) | undefined;
   #ended = false;
   #started: Promise<void> | undefined;
@@ -404,7 +431,7 @@ export class BinanceTradeStream implements TradeStream {
     await this.#started;
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<TradeColumns> {
+  async *[Symbol.asyncIterator](): AsyncIterator<TradeBatch> {
     this.start();
     for (;;) {
       const next = this.#outbox.shift();
@@ -475,6 +502,9 @@ export class BinanceTradeStream implements TradeStream {
       this.#report({
         kind: "connection",
         message: `${reason}; reconnecting in ${Math.round(delay)} ms`,
+        url: this.url,
+        retryInMs: delay,
+        everConnected: gotMessage,
       });
       await this.#sleep(delay, signal);
     }
@@ -554,7 +584,7 @@ export class BinanceTradeStream implements TradeStream {
       this.#report({ kind: "parse", message: `non-numeric price or qty`, symbol: d.s, raw });
       return;
     }
-    return this.#accept(d.s, st, d.id, d.T, price, qty, d.m ? -1 : 1);
+    return this.#accept(d.s, st, d.id, d.T, price, qty, d.m ? -1 : 1, raw);
   }
 
   /**
@@ -598,11 +628,12 @@ export class BinanceTradeStream implements TradeStream {
     price: number,
     qty: number,
     side: number,
+    raw: string,
   ): Promise<void> | undefined {
     if (st.last === undefined) st.last = id - 1;
     if (id === st.last + 1 && st.pending.size === 0) {
       // the hot path: the next id, nothing held
-      st.out.push(id, ts, price, qty, side);
+      st.out.push(id, ts, price, qty, side, raw);
       st.last = id;
       this.stats.emitted++;
       return;
@@ -613,20 +644,20 @@ export class BinanceTradeStream implements TradeStream {
     }
     if (id !== st.last + 1) {
       if (st.pending.size === 0) st.heldSince = this.#now();
-      st.pending.set(id, { id, ts, price, qty, side });
+      st.pending.set(id, { id, ts, price, qty, side, raw });
       if (
         st.pending.size > this.#window || this.#now() - st.heldSince >= this.#waitMs
       ) return this.#repair(symbol, st);
       return;
     }
     this.stats.reordered++;
-    this.#emit(st, { id, ts, price, qty, side });
+    this.#emit(st, { id, ts, price, qty, side, raw });
     this.#drain(st);
     return undefined;
   }
 
   #emit(st: SymbolState, row: Row): void {
-    st.out.push(row.id, row.ts, row.price, row.qty, row.side);
+    st.out.push(row.id, row.ts, row.price, row.qty, row.side, row.raw);
     st.last = row.id;
     this.stats.emitted++;
   }
@@ -656,7 +687,7 @@ export class BinanceTradeStream implements TradeStream {
       const from = (st.last as number) + 1;
       let rows: TradeColumns;
       try {
-        rows = (await this.#rest.fetchTrades({ symbol, from })).trades;
+        rows = (await this.#untilStopped(this.#rest.fetchTrades({ symbol, from }))).trades;
       } catch (e) {
         failures++;
         this.#report({
@@ -684,6 +715,7 @@ export class BinanceTradeStream implements TradeStream {
           price: rows.price[i] as number,
           qty: rows.qty[i] as number,
           side: rows.side[i] as number,
+          raw: undefined,
         });
         this.stats.repaired++;
         progressed = true;
@@ -704,6 +736,20 @@ export class BinanceTradeStream implements TradeStream {
     this.#drain(st);
   }
 
+  /**
+   * `p`, or a rejection as soon as `stop()` is called: a REST repair that hangs must not hold
+   * up a SIGTERM (the hole is then reported as a `gap`, which the caller keeps and retries).
+   */
+  #untilStopped<T>(p: Promise<T>): Promise<T> {
+    const signal = this.#stop.signal;
+    if (signal.aborted) return Promise.reject(new Error("the stream is stopping"));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new Error("the stream is stopping"));
+      signal.addEventListener("abort", onAbort, { once: true });
+      p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  }
+
   #flush(): void {
     let pushed = false;
     for (const [symbol, st] of this.#symbols) {
@@ -716,7 +762,7 @@ export class BinanceTradeStream implements TradeStream {
 }
 
 /** A running trade stream: batches of trades per symbol until `stop()`. */
-export interface TradeStream extends AsyncIterable<TradeColumns> {
+export interface TradeStream extends AsyncIterable<TradeBatch> {
   readonly venue: string;
   readonly stats: TradeStreamStats;
   stop(): Promise<void>;

@@ -466,3 +466,17 @@ export function noteStreamHoleAttempt(
      WHERE venue = ? AND symbol = ? AND from_id = ?`,
   ).run(at, error, venue, symbol, fromId);
 }
+
+/** Time of the first stored trade of a symbol in `[from, to)`, or undefined. */
+export function nextTradeTs(
+  db: DatabaseSync,
+  venue: string,
+  symbol: string,
+  from: number,
+  to: number,
+): number | undefined {
+  const r = db.prepare(
+    "SELECT min(ts) AS t FROM trades WHERE venue = ? AND symbol = ? AND ts >= ? AND ts < ?",
+  ).get(venue, symbol, from, to) as { t: number | null };
+  return r.t ?? undefined;
+}

@@ -94,6 +94,8 @@ export function windowScenario(seed: number): WindowScenario {
       stream.push(again);
     }
   }
+  let end = 0;
+  for (const t of tapes) end = Math.max(end, t.ts[t.ts.length - 1]! + 1);
   // sessions (restarts) at random cut points
   const sessions: WindowSession[] = [];
   let a = 0;
@@ -103,7 +105,9 @@ export function windowScenario(seed: number): WindowScenario {
     sessions.push({
       batches: stream.slice(a, b),
       flushEveryRows: int(1, 200),
-      now: u() < 0.3 ? 4_000_000_000_000 : 0,
+      // far future: quiet intervals close by the wall clock; else just after the last trade
+      // (a clock before the trades would make the row rules refuse them as future trades)
+      now: u() < 0.3 ? 4_000_000_000_000 : end,
     });
     a = b;
   }
