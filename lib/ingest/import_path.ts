@@ -12,7 +12,7 @@ import { withTransaction } from "../store/db.ts";
 import { writeBars } from "../store/bars.ts";
 import { refreshGaps } from "../store/gaps.ts";
 import { writeTrades } from "../store/trades.ts";
-import { quarantine } from "../store/quarantine.ts";
+import { quarantine, type QuarantineEntry } from "../store/quarantine.ts";
 import { finishRun, startRun } from "../store/runs.ts";
 import { upsertInstrument } from "../store/instruments.ts";
 import { BAR_FORMATS, detectFormat, type FormatName } from "./detect.ts";
@@ -27,11 +27,13 @@ import {
   symbolFromName,
   venueSymbol,
 } from "./naming.ts";
+import type { JumpOptions } from "./gates/jump.ts";
 import { validateBars } from "./validate_bars.ts";
 import { validateTrades } from "./validate_trades.ts";
 import { type ImportTarget, listImportTargets } from "./walk.ts";
 import type { Parsed, RefKind, RowProblem } from "./types.ts";
 import { noRowsReason } from "./text.ts";
+import { firstDataLine, preambleOf } from "./quarantine_release.ts";
 
 /** Overrides for what is otherwise inferred from each file. */
 export interface ImportOptions {
@@ -48,6 +50,17 @@ export interface ImportOptions {
    * reports rows read and rows that would be quarantined by validation. Default false.
    */
   readonly dryRun?: boolean | undefined;
+  /**
+   * The clock (UTC ms) of the not-in-the-future row rule: a bar may open at most one bar after
+   * it. Default `Date.now`.
+   */
+  readonly now?: (() => number) | undefined;
+  /**
+   * The jump rule of lib/ingest/gates/jump.ts (its defaults unless given); `false` turns it off,
+   * e.g. to compare a file row for row with another tool. Default on: a refused jump is in
+   * `quarantine`, where it can be inspected and released.
+   */
+  readonly jump?: JumpOptions | false | undefined;
 }
 
 /** Progress after each file. */
@@ -88,6 +101,16 @@ export interface FileReport {
   readonly flagOnly: number;
   /** Rows identical to an earlier row of the same file (dropped). */
   readonly duplicatesDropped: number;
+  /**
+   * Rows that repeat another row of the same time with fewer decimals (or missing a column the
+   * other has): the more precise row was kept, these were dropped.
+   */
+  readonly roundedDropped: number;
+  /**
+   * Stored bars that lacked a quote volume, trade count or vwap and were completed from this
+   * file's row with the same market values (not conflicts).
+   */
+  readonly completed: number;
   /** Rows refused (parse, validation and conflicts with the store). */
   readonly quarantined: number;
   /** Refused rows by reason, e.g. `{ "high < low": 2 }`. */
@@ -122,11 +145,12 @@ const BINANCE_ONLY: ReadonlySet<FormatName> = new Set([
 
 /**
  * Import files and directories (walked recursively, sorted) into the store. Each file is
- * parsed and validated first and then written in ONE transaction, together with the refreshed
+ * parsed and validated first (the row rules of lib/ingest/gates/rules.ts: refused rows go to
+ * `quarantine` with their raw text and reason, the rest of the file is kept) and then written in ONE transaction, together with the refreshed
  * `bar_gaps` rows of the series it wrote, so a file that fails leaves the store exactly as it
  * was; the import goes on with the next file and the failure is in the
  * report. Importing the same file twice changes nothing. One `ingest_runs` row records the
- * whole call.
+ * whole call (`failed`, with the error, when the call itself throws).
  *
  * @example Import a freqtrade file twice
  * ```ts
@@ -134,8 +158,9 @@ const BINANCE_ONLY: ReadonlySet<FormatName> = new Set([
  * import { importPaths } from "@lib/ingest/import_path.ts";
  * import assert from "node:assert/strict";
  * const dir = Deno.makeTempDirSync();
- * Deno.writeTextFileSync(`${dir}/BTC_USDT-1h.json`,
- *   "[[0,1,2,0.5,1.5,10],[3600000,1.5,2,1,1.8,12],[7200000,1,0.5,2,1,1]]");
+ * const t = Date.UTC(2024, 0, 1), h = 3_600_000;
+ * Deno.writeTextFileSync(`${dir}/BTC_USDT-1h.json`, JSON.stringify(
+ *   [[t, 1, 2, 0.5, 1.5, 10], [t + h, 1.5, 2, 1, 1.8, 12], [t + 2 * h, 1, 0.5, 2, 1, 1]]));
  * const { db } = openStore(":memory:");
  * const r1 = await importPaths(db, [`${dir}/BTC_USDT-1h.json`], { venue: "binance" });
  * assert.equal(r1.files[0]?.inserted, 2);
@@ -170,7 +195,7 @@ export async function importPaths(
       });
     }
   } catch (e) {
-    if (!options.dryRun) finishRun(db, runId, "interrupted", { message: (e as Error).message });
+    if (!options.dryRun) finishRun(db, runId, "failed", { message: (e as Error).message });
     throw e;
   }
   const sum = (f: (r: FileReport) => number) => files.reduce((a, r) => a + f(r), 0);
@@ -211,6 +236,8 @@ function emptyReport(t: ImportTarget): FileReport {
     unchanged: 0,
     flagOnly: 0,
     duplicatesDropped: 0,
+    roundedDropped: 0,
+    completed: 0,
     quarantined: 0,
     quarantinedByReason: {},
   };
@@ -286,6 +313,9 @@ async function importTarget(
       kind: instrumentKind(venue, symbol),
     };
     const info = { ...base, format, venue, symbol, rowsRead: parsed.rowsRead };
+    // kept with each quarantined CSV row, so `deno task quarantine release` can parse it alone
+    const firstLine = firstDataLine(parsed);
+    const preamble = firstLine === undefined ? undefined : preambleOf(head, firstLine);
     if (parsed.kind === "bars") {
       const freq = freqHint ?? modalFreq(parsed.ts);
       if (freq === undefined) {
@@ -297,9 +327,9 @@ async function importTarget(
       return writeBarFile(db, t, { venue, symbol, freq }, parsed, instrument, options, runId, {
         ...info,
         freq,
-      });
+      }, preamble);
     }
-    return writeTradeFile(db, t, parsed, instrument, options, runId, info);
+    return writeTradeFile(db, t, parsed, instrument, options, runId, info, preamble);
   } catch (e) {
     if (e instanceof Skip) return { ...base, format, status: "skipped", message: e.message };
     return { ...base, format, status: "failed", message: `${t.path}: ${(e as Error).message}` };
@@ -341,17 +371,28 @@ function countReasons(problems: readonly RowProblem[], conflicts: number): Recor
   return out;
 }
 
+/** Where quarantined rows of a file came from and what they were read as (for release). */
+type QuarantineWhere = Pick<
+  QuarantineEntry,
+  "source" | "format" | "venue" | "symbol" | "freq" | "preamble"
+>;
+
+function whereOf(t: ImportTarget, info: FileReport, preamble: string | undefined): QuarantineWhere {
+  const { format, venue, symbol, freq } = info;
+  return { source: t.source, format, venue, symbol, freq, preamble };
+}
+
 /** Quarantine the rows the parser or validator refused, each with its `kind: detail`. */
 function quarantineProblems(
   db: DatabaseSync,
-  source: string,
+  where: QuarantineWhere,
   refKind: RefKind,
   problems: readonly RowProblem[],
   runId: number,
 ): void {
   for (const p of problems) {
     quarantine(db, {
-      source,
+      ...where,
       locator: locator(refKind, p.ref),
       raw: p.raw,
       reason: `${p.kind}: ${p.detail}`,
@@ -366,7 +407,7 @@ function quarantineProblems(
  */
 function quarantineConflicts<C extends { readonly index: number; readonly detail: string }>(
   db: DatabaseSync,
-  source: string,
+  where: QuarantineWhere,
   parsed: Parsed,
   rowOf: ArrayLike<number>,
   conflicts: readonly C[],
@@ -376,7 +417,7 @@ function quarantineConflicts<C extends { readonly index: number; readonly detail
   for (const c of conflicts) {
     const row = rowOf[c.index]!;
     quarantine(db, {
-      source,
+      ...where,
       locator: locator(parsed.refKind, parsed.ref[row]!),
       raw: parsed.raw(row),
       reason: reason(c),
@@ -396,9 +437,18 @@ function writeBarFile(
   options: ImportOptions,
   runId: number,
   info: FileReport,
+  preamble: string | undefined,
 ): FileReport {
-  const v = validateBars(parsed, key);
-  if (options.dryRun) return dryReport(info, v.problems, v.duplicatesDropped);
+  const v = validateBars(parsed, key, {
+    now: (options.now ?? Date.now)(),
+    ...(options.jump === undefined ? {} : { jump: options.jump }),
+  });
+  if (options.dryRun) {
+    return {
+      ...dryReport(info, v.problems, v.duplicatesDropped),
+      roundedDropped: v.roundedDropped,
+    };
+  }
   return withTransaction(db, () => {
     upsertInstrument(db, instrument, t.source);
     const w = writeBars(db, v.bars, {
@@ -406,12 +456,20 @@ function writeBarFile(
       runId,
       onConflict: options.replace ? "replace" : "keep",
     });
-    quarantineProblems(db, t.source, parsed.refKind, v.problems, runId);
+    quarantineProblems(db, whereOf(t, info, preamble), parsed.refKind, v.problems, runId);
     // bar_gaps must describe the bars as they are after this file, in the same transaction
     refreshGaps(db, key);
-    quarantineConflicts(db, t.source, parsed, v.rowOf, w.conflicts, runId, (c) => {
-      return `${CONFLICT_REASON} (stored source ${c.storedSource}): ${c.detail}`;
-    });
+    quarantineConflicts(
+      db,
+      whereOf(t, info, preamble),
+      parsed,
+      v.rowOf,
+      w.conflicts,
+      runId,
+      (c) => {
+        return `${CONFLICT_REASON} (stored source ${c.storedSource}): ${c.detail}`;
+      },
+    );
     return {
       ...info,
       inserted: w.inserted,
@@ -419,6 +477,8 @@ function writeBarFile(
       unchanged: w.unchanged,
       flagOnly: w.flagOnly,
       duplicatesDropped: v.duplicatesDropped,
+      roundedDropped: v.roundedDropped,
+      completed: w.completed,
       quarantined: v.problems.length + w.conflicts.length,
       quarantinedByReason: countReasons(v.problems, w.conflicts.length),
     };
@@ -446,16 +506,28 @@ function writeTradeFile(
   options: ImportOptions,
   runId: number,
   info: FileReport,
+  preamble: string | undefined,
 ): FileReport {
-  const v = validateTrades(parsed, instrument.venue, instrument.symbol);
+  const v = validateTrades(parsed, instrument.venue, instrument.symbol, {
+    now: (options.now ?? Date.now)(),
+    ...(options.jump === undefined ? {} : { jump: options.jump }),
+  });
   if (options.dryRun) return dryReport(info, v.problems, v.duplicatesDropped);
   return withTransaction(db, () => {
     upsertInstrument(db, instrument, t.source);
     const w = writeTrades(db, v.trades, { source: t.source, runId });
-    quarantineProblems(db, t.source, parsed.refKind, v.problems, runId);
-    quarantineConflicts(db, t.source, parsed, v.rowOf, w.conflicts, runId, (c) => {
-      return `${CONFLICT_REASON}: ${c.detail}`;
-    });
+    quarantineProblems(db, whereOf(t, info, preamble), parsed.refKind, v.problems, runId);
+    quarantineConflicts(
+      db,
+      whereOf(t, info, preamble),
+      parsed,
+      v.rowOf,
+      w.conflicts,
+      runId,
+      (c) => {
+        return `${CONFLICT_REASON}: ${c.detail}`;
+      },
+    );
     return {
       ...info,
       inserted: w.inserted,
@@ -478,11 +550,12 @@ function writeTradeFile(
  * const line = formatFileReport({
  *   path: "a.json", source: "file:a.json", status: "imported", message: undefined,
  *   format: "freqtrade_json", venue: "binance", symbol: "BTCUSDT", freq: "1h", rowsRead: 3,
- *   inserted: 2, replaced: 0, unchanged: 0, flagOnly: 0, duplicatesDropped: 0, quarantined: 1,
- *   quarantinedByReason: { "high < low": 1 },
+ *   inserted: 2, replaced: 0, unchanged: 0, flagOnly: 0, duplicatesDropped: 0, roundedDropped: 1,
+ *   completed: 0, quarantined: 1, quarantinedByReason: { "high < low": 1 },
  * });
  * assert.equal(line,
- *   "a.json: freqtrade_json binance BTCUSDT 1h rows=3 inserted=2 unchanged=0 quarantined=1 (high < low: 1)");
+ *   "a.json: freqtrade_json binance BTCUSDT 1h rows=3 inserted=2 unchanged=0 " +
+ *   "rounded-duplicates=1 (kept the more precise row) quarantined=1 (high < low: 1)");
  * ```
  */
 export function formatFileReport(r: FileReport): string {
@@ -492,8 +565,10 @@ export function formatFileReport(r: FileReport): string {
     `inserted=${r.inserted}${r.replaced ? ` replaced=${r.replaced}` : ""} unchanged=${r.unchanged}${
       r.flagOnly ? ` flag-only=${r.flagOnly}` : ""
     }` +
+    `${r.completed ? ` completed=${r.completed} (quote volume or trade count filled in)` : ""}` +
+    `${r.duplicatesDropped ? ` duplicates=${r.duplicatesDropped}` : ""}` +
     `${
-      r.duplicatesDropped ? ` duplicates=${r.duplicatesDropped}` : ""
+      r.roundedDropped ? ` rounded-duplicates=${r.roundedDropped} (kept the more precise row)` : ""
     } quarantined=${r.quarantined}` +
     (reasons ? ` (${reasons})` : "");
 }
