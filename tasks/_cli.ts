@@ -34,6 +34,7 @@ export function parseFlags<O extends Options>(
   usage: string,
   allowPositionals = false,
 ) {
+  taskFlags = Object.keys({ ...COMMON_OPTIONS, ...options });
   try {
     const parsed = parseArgs({
       args: [...args],
@@ -115,7 +116,7 @@ export async function runMain(main: (args: string[]) => Promise<number | void> |
       console.error(`error: ${err.message}`);
       Deno.exit(2);
     }
-    console.error(`error: ${err.message}`);
+    console.error(`error: ${flagNames(err.message, taskFlags)}`);
     if (Deno.env.get("CRYPTOLAB_DEBUG")) console.error(err.stack);
     Deno.exit(1);
   }
@@ -140,3 +141,45 @@ export function guardConsole(): void {
 }
 
 const GUARDED = Symbol.for("cryptolab.guardConsole");
+
+/** The flags of the task being run (set by {@link parseFlags}), for {@link flagNames}. */
+let taskFlags: readonly string[] = [];
+
+/**
+ * Rewrite the internal option names a library error uses into the flags the user typed:
+ * `options.factors` and `minObs` become `--factors` and `--min-obs`; a plain word that is also
+ * a flag (`window`, `until`, `from`) only where the message states a condition on it
+ * (`window must ...`, `until (2024-01-01) ...`, `window = 720`, `window is required`), so
+ * prose such as "rolling window" is left alone.
+ *
+ * @example
+ * ```ts
+ * import { flagNames } from "./_cli.ts";
+ * import assert from "node:assert/strict";
+ * const flags = ["window", "min-obs", "factors", "since", "until"];
+ * assert.equal(
+ *   flagNames("minObs must be an integer in [3, window = 10], got 11", flags),
+ *   "--min-obs must be an integer in [3, --window = 10], got 11",
+ * );
+ * assert.equal(flagNames("Pass the exact asset name in options.factors", flags),
+ *   "Pass the exact asset name in --factors");
+ * assert.equal(flagNames("until (5) must be after since (7)", flags),
+ *   "--until (5) must be after --since (7)");
+ * assert.equal(flagNames("a rolling window of bars; pass --window", flags),
+ *   "a rolling window of bars; pass --window");
+ * ```
+ */
+export function flagNames(message: string, flags: readonly string[]): string {
+  let out = message;
+  for (const flag of flags) {
+    const camel = flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const cli = `--${flag}`;
+    out = out.replace(new RegExp(`\\boptions\\.${camel}\\b`, "g"), cli);
+    if (camel !== flag) out = out.replace(new RegExp(`(?<![-\\w.])${camel}\\b`, "g"), cli);
+    out = out.replace(
+      new RegExp(`(?<![-\\w.])${camel}(?= must\\b| \\(| = |: must| is required)`, "g"),
+      cli,
+    );
+  }
+  return out;
+}

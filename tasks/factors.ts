@@ -12,6 +12,10 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { materializeFactors } from "@lib/research/factor_run.ts";
 import { readFactorRun } from "@lib/store/factors.ts";
+import type { DatabaseSync } from "node:sqlite";
+import { listSeries } from "@lib/store/bars.ts";
+import { resolveFactorAsset } from "@lib/research/factor_assets.ts";
+import { forTerminal } from "@lib/core/for_terminal.ts";
 import { type FactorFitSummary, summarizeFactorFits } from "@lib/research/factor_summary.ts";
 import { type Freq, parseFreq, PERIODS_PER_YEAR } from "@lib/core/freq.ts";
 import {
@@ -22,6 +26,7 @@ import {
   runMain,
   UsageError,
 } from "./_cli.ts";
+import { knownList } from "./_known.ts";
 
 const USAGE =
   `usage: deno task factors --venue V --freq F [--window N] [--min-obs N] [--factors BTC,ETH] [--db PATH]
@@ -112,6 +117,39 @@ function printTable(all: readonly FactorFitSummary[], freq: Freq): void {
   );
 }
 
+/**
+ * The venue must hold --freq bars and each --factors name must resolve to one of its symbols;
+ * otherwise a usage error that lists what the store holds.
+ */
+function checkNames(
+  db: DatabaseSync,
+  venue: string,
+  freq: Freq,
+  factors: readonly string[] | undefined,
+): void {
+  const series = listSeries(db, { freq });
+  const symbols = series.filter((s) => s.venue === venue).map((s) => s.symbol);
+  if (symbols.length === 0) {
+    const held = listSeries(db).map((s) => `${s.venue} ${s.freq}`);
+    throw new UsageError(
+      `--venue ${forTerminal(venue)} --freq ${freq}: no such bars in the store; it holds bars of ` +
+        `(venue freq): ${knownList(held)}`,
+    );
+  }
+  for (const name of factors ?? []) {
+    try {
+      resolveFactorAsset(symbols, name);
+    } catch (e) {
+      const why = (e as Error).message.replace("no asset of the panel is", "no stored symbol is")
+        .replace(/\.?\s*Pass the exact asset name.*$/s, "");
+      throw new UsageError(
+        `--factors: ${why.replace(/^Cannot resolve factor /, "cannot resolve ")}. Pass a base ` +
+          `name or one of the ${symbols.length} symbols of ${venue} ${freq}: ${knownList(symbols)}`,
+      );
+    }
+  }
+}
+
 function main(args: string[]): number {
   const { values } = parseFlags(args, {
     venue: { type: "string" },
@@ -138,6 +176,7 @@ function main(args: string[]): number {
   }
   const store = openTaskStore(values.db, { mustExist: true });
   try {
+    checkNames(store.db, values.venue, freq, factors);
     const r = materializeFactors(store.db, {
       venue: values.venue,
       freq,

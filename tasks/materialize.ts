@@ -7,7 +7,10 @@
  * @module
  */
 import { materializeBars } from "@lib/materialize/run.ts";
+import type { DatabaseSync } from "node:sqlite";
 import { warmBlocks } from "@lib/store/blocks.ts";
+import { listSeries } from "@lib/store/bars.ts";
+import { listTradeSeries } from "@lib/store/trades.ts";
 import { type Freq, parseFreq } from "@lib/core/freq.ts";
 import {
   openTaskStore,
@@ -17,6 +20,7 @@ import {
   runMain,
   UsageError,
 } from "./_cli.ts";
+import { requireKnown } from "./_known.ts";
 
 const USAGE =
   `usage: deno task materialize --freq <f|all> [--from <trades|f>] [--venue V] [--symbols A,B] [--db PATH]
@@ -47,6 +51,23 @@ function usageFreq(s: string): Freq {
   }
 }
 
+/**
+ * A --venue or --symbols the store does not hold is an error listing what it does hold (a typo
+ * would otherwise build nothing and exit 0).
+ */
+function checkNames(db: DatabaseSync, venue: string | undefined, symbols: string[] | undefined) {
+  if (venue === undefined && symbols === undefined) return;
+  const held = [...listTradeSeries(db), ...listSeries(db)];
+  if (venue !== undefined) {
+    requireKnown("--venue", [venue], held.map((s) => s.venue), "venues", "in the store");
+  }
+  if (symbols !== undefined) {
+    const of = held.filter((s) => venue === undefined || s.venue === venue).map((s) => s.symbol);
+    const where = venue === undefined ? "in the store" : `stored for venue ${venue}`;
+    requireKnown("--symbols", symbols, of, "symbols", where);
+  }
+}
+
 function main(args: string[]): number {
   const { values } = parseFlags(args, {
     freq: { type: "string" },
@@ -64,6 +85,7 @@ function main(args: string[]): number {
   const symbols = values.symbols?.split(",").map((s) => s.trim()).filter((s) => s !== "");
   const store = openTaskStore(values.db, { mustExist: true });
   try {
+    checkNames(store.db, values.venue, symbols);
     const r = materializeBars(store.db, {
       toFreq,
       fromFreq,
