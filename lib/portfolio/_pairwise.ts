@@ -2,9 +2,8 @@
  * Weighted moments over pairwise-complete rows, the kernel behind `sampleCovariance` (unit
  * weights) and `ewmaCovariance` (exponential weights). Internal: not re-exported from `mod.ts`.
  *
- * For every pair of columns (a, b) it uses the rows where both are finite, with row weights
- * `w[t]` (and `firstWeight[t]` in place of `w[t]` on the pair's first such row, which is how
- * pandas' `adjust=False` recursion weighs its starting value), and returns
+ * For every pair of columns (a, b) it uses the rows where both are finite, with weights that
+ * may depend on which rows those are (see {@link Weigh}), and returns
  * `sw = sum w`, `sw2 = sum w^2`, `nobs`, and `sxy = sum w (x - mx)(y - my)` with the weighted
  * means `mx`, `my` over those same rows (two passes, so no cancellation).
  *
@@ -75,13 +74,18 @@ function groupByMask(cols: readonly Float64Array[]): number[][] {
 }
 
 /**
- * Pairwise moments of sanitized columns (see {@link sanitize}). `weights` null means unit
- * weights; `firstWeight` null means the first row of a pair weighs `weights[t]` like the others.
+ * Fills `out[0..m)` with the weights of a pair (or block) whose finite rows are `rows[0..m)`
+ * (ascending). Only ratios matter: every moment is normalized by the weights' sum.
+ */
+export type Weigh = (rows: Int32Array, m: number, out: Float64Array) => void;
+
+/**
+ * Pairwise moments of sanitized columns (see {@link sanitize}). `weigh` null means unit
+ * weights.
  */
 export function pairwiseMoments(
   cols: readonly Float64Array[],
-  weights: Float64Array | null,
-  firstWeight: Float64Array | null,
+  weigh: Weigh | null,
 ): PairwiseMoments {
   const k = cols.length;
   const n = k > 0 ? cols[0]!.length : 0;
@@ -90,29 +94,27 @@ export function pairwiseMoments(
   const groups = groupByMask(cols);
   const groupOf = new Int32Array(k);
   groups.forEach((g, gi) => g.forEach((j) => (groupOf[j] = gi)));
+  const rows = new Int32Array(n);
+  const w = new Float64Array(n);
 
   for (const g of groups) {
     const ref = cols[g[0]!]!;
-    const rows: number[] = [];
-    for (let t = 0; t < n; t++) if (ref[t] === ref[t]) rows.push(t);
-    const m = rows.length;
-    const w = new Float64Array(m);
+    let m = 0;
+    for (let t = 0; t < n; t++) if (ref[t] === ref[t]) rows[m++] = t;
+    if (weigh === null) w.fill(1, 0, m);
+    else weigh(rows, m, w);
     let s = 0, s2 = 0;
     for (let i = 0; i < m; i++) {
-      const t = rows[i]!;
-      const wi = i === 0 && firstWeight !== null ? firstWeight[t]! : weights ? weights[t]! : 1;
-      w[i] = wi;
-      s += wi;
-      s2 += wi * wi;
+      s += w[i]!;
+      s2 += w[i]! * w[i]!;
     }
-    const root = w.map(Math.sqrt);
     const z = g.map((j) => {
       const c = cols[j]!;
       let sx = 0;
       for (let i = 0; i < m; i++) sx += w[i]! * c[rows[i]!]!;
       const mean = sx / s;
       const out = new Float64Array(m);
-      for (let i = 0; i < m; i++) out[i] = root[i]! * (c[rows[i]!]! - mean);
+      for (let i = 0; i < m; i++) out[i] = Math.sqrt(w[i]!) * (c[rows[i]!]! - mean);
       return out;
     });
     const gg = gram(z, 1);
@@ -132,36 +134,35 @@ export function pairwiseMoments(
     for (let b = a + 1; b < k; b++) {
       if (groupOf[a] === groupOf[b]) continue;
       const y = cols[b]!;
-      let s = 0, s2 = 0, sx = 0, sy = 0, cnt = 0, t0 = -1;
-      for (let t = 0; t < n; t++) {
-        const xv = x[t]!, yv = y[t]!;
-        if (xv !== xv || yv !== yv) continue;
-        let wt = 1;
-        if (t0 < 0) {
-          t0 = t;
-          if (firstWeight !== null) wt = firstWeight[t]!;
-          else if (weights !== null) wt = weights[t]!;
-        } else if (weights !== null) wt = weights[t]!;
-        s += wt;
-        s2 += wt * wt;
-        sx += wt * xv;
-        sy += wt * yv;
-        cnt++;
-      }
-      let p = 0;
-      if (cnt > 0) {
-        const mx = sx / s, my = sy / s;
-        if (weights === null) {
-          for (let t = t0; t < n; t++) {
-            const xv = x[t]!, yv = y[t]!;
-            if (xv === xv && yv === yv) p += (xv - mx) * (yv - my);
+      let m = 0;
+      for (let t = 0; t < n; t++) if (x[t] === x[t] && y[t] === y[t]) rows[m++] = t;
+      let s = 0, s2 = 0, p = 0;
+      if (m > 0) {
+        let sx = 0, sy = 0;
+        if (weigh === null) {
+          for (let i = 0; i < m; i++) {
+            sx += x[rows[i]!]!;
+            sy += y[rows[i]!]!;
+          }
+          s = s2 = m;
+          const mx = sx / s, my = sy / s;
+          for (let i = 0; i < m; i++) {
+            const t = rows[i]!;
+            p += (x[t]! - mx) * (y[t]! - my);
           }
         } else {
-          for (let t = t0; t < n; t++) {
-            const xv = x[t]!, yv = y[t]!;
-            if (xv !== xv || yv !== yv) continue;
-            const wt = t === t0 && firstWeight !== null ? firstWeight[t]! : weights[t]!;
-            p += wt * (xv - mx) * (yv - my);
+          weigh(rows, m, w);
+          for (let i = 0; i < m; i++) {
+            const t = rows[i]!, wt = w[i]!;
+            s += wt;
+            s2 += wt * wt;
+            sx += wt * x[t]!;
+            sy += wt * y[t]!;
+          }
+          const mx = sx / s, my = sy / s;
+          for (let i = 0; i < m; i++) {
+            const t = rows[i]!;
+            p += w[i]! * (x[t]! - mx) * (y[t]! - my);
           }
         }
       }
@@ -169,7 +170,7 @@ export function pairwiseMoments(
       sxy[c1] = sxy[c2] = p;
       sw[c1] = sw[c2] = s;
       sw2[c1] = sw2[c2] = s2;
-      nobs[c1] = nobs[c2] = cnt;
+      nobs[c1] = nobs[c2] = m;
     }
   }
   return { sxy, sw, sw2, nobs };

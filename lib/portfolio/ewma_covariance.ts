@@ -4,7 +4,7 @@
  * @module
  */
 import { checkColumns, toRows } from "./_linear.ts";
-import { pairwiseMoments, sanitize } from "./_pairwise.ts";
+import { pairwiseMoments, sanitize, type Weigh } from "./_pairwise.ts";
 import type { Matrix, ReturnColumns } from "./types.ts";
 
 /**
@@ -115,6 +115,46 @@ function resolve(options: EwmaCovarianceOptions): Resolved {
 }
 
 /**
+ * The weights pandas' recursion ends with, for a pair observed at `rows[0..m)`, scaled so the
+ * newest is about 1 (only ratios matter). `adjust: true`: `(1 - alpha)^(age)`, ages counted in
+ * rows, gaps included. `adjust: false`: the recursion renormalizes at each observation, so after
+ * a gap of g rows the older mass becomes `(1 - alpha)^g / ((1 - alpha)^g + alpha)` of what it
+ * was and the new row weighs `alpha / ((1 - alpha)^g + alpha)`; the first observation starts
+ * with weight 1. Without gaps this is `alpha (1 - alpha)^age`, and `(1 - alpha)^age` for the
+ * first.
+ */
+function weigher(p: Resolved): Weigh {
+  const f = 1 - p.alpha;
+  if (p.adjust) {
+    return (rows, m, out) => {
+      if (m === 0) return;
+      out[m - 1] = 1;
+      for (let i = m - 2; i >= 0; i--) {
+        const gap = rows[i + 1]! - rows[i]!;
+        out[i] = out[i + 1]! * (gap === 1 ? f : f ** gap);
+      }
+    };
+  }
+  return (rows, m, out) => {
+    // Walking back from the newest row: row i enters with alpha (the first with 1) and is
+    // divided, with everything older, by D_i = decay^gap + alpha; later rows multiply it by
+    // their decay^gap / D.
+    let scale = 1;
+    for (let i = m - 1; i >= 0; i--) {
+      if (i === 0) {
+        out[0] = scale;
+        break;
+      }
+      const gap = rows[i]! - rows[i - 1]!;
+      const decay = gap === 1 ? f : f ** gap;
+      const d = decay + p.alpha;
+      out[i] = (p.alpha / d) * scale;
+      scale *= decay / d;
+    }
+  };
+}
+
+/**
  * pandas' `ewmcov` recursion (pandas/_libs/window/aggregations.pyx, ignore_na=False) for one
  * pair, writing the value at each requested row into `out[k][cell]`.
  */
@@ -195,7 +235,10 @@ function recursion(
  * `(sum w)^2 / ((sum w)^2 - sum w^2)`. A missing return is skipped, never read as zero, and, as
  * pandas with `ignore_na=False`, the weights count absolute positions: a gap still ages the
  * older rows. A cell is NaN where pandas' is: fewer than `minPeriods` pairwise-complete rows,
- * or a single one with `bias: false`.
+ * or a single one with `bias: false`. One deliberate difference: when a pair's last common
+ * row is so old that pandas' running weight sums underflow to zero (about 1,000 half-lives
+ * before the end), pandas returns NaN; this returns the value those rows give (the matrix does
+ * not change after a pair's last observation), which is what pandas shows at that row.
  *
  * **Why.** Volatility clusters, so recent returns say more about next hour's risk than old
  * ones; the half-life sets how fast the estimate forgets (RiskMetrics 1996 used lambda 0.94 on
@@ -227,16 +270,7 @@ export function ewmaCovariance(returns: ReturnColumns, options: EwmaCovarianceOp
   const p = resolve(options);
   const [n, k] = checkColumns(returns, WHAT);
   const cols = sanitize(returns);
-  if (n === 0) return toRows(new Float64Array(k * k).fill(NaN), k);
-  const decay = 1 - p.alpha;
-  const w = new Float64Array(n);
-  for (let t = n - 1, f = 1; t >= 0; t--, f *= decay) w[t] = f;
-  let weights = w, firstWeight: Float64Array | null = null;
-  if (!p.adjust) {
-    weights = w.map((v) => v * p.alpha);
-    firstWeight = w;
-  }
-  const m = pairwiseMoments(cols, weights, firstWeight);
+  const m = pairwiseMoments(cols, weigher(p));
   const out = new Float64Array(k * k);
   for (let a = 0; a < k; a++) {
     for (let b = a; b < k; b++) {
@@ -244,19 +278,11 @@ export function ewmaCovariance(returns: ReturnColumns, options: EwmaCovarianceOp
       const nobs = m.nobs[c]!, sw = m.sw[c]!;
       let v = NaN;
       if (nobs >= p.minPeriods && nobs > 0) {
-        if (!(sw > 1e-290)) {
-          // The pair's rows are so old their weights underflowed: run pandas' recursion,
-          // which renormalizes at every row.
-          const tmp = [new Float64Array(1)];
-          recursion(cols[a]!, cols[b]!, p, [n - 1], tmp, 0, 0);
-          v = tmp[0]![0]!;
-        } else {
-          const cov = m.sxy[c]! / sw;
-          if (p.bias) v = cov;
-          else {
-            const num = sw * sw, den = num - m.sw2[c]!;
-            v = den > 0 ? (num / den) * cov : NaN;
-          }
+        const cov = m.sxy[c]! / sw;
+        if (p.bias) v = cov;
+        else {
+          const num = sw * sw, den = num - m.sw2[c]!;
+          v = den > 0 ? (num / den) * cov : NaN;
         }
       }
       out[c] = v;

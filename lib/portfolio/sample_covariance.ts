@@ -82,7 +82,7 @@ export function sampleCovariance(
     );
   }
   const [n, k] = checkColumns(returns, what);
-  const m = pairwiseMoments(sanitize(returns), null, null);
+  const m = pairwiseMoments(sanitize(returns), null);
   for (let a = 0; a < k; a++) {
     for (let b = a; b < k; b++) {
       const cnt = m.nobs[a * k + b]!;
