@@ -56,7 +56,7 @@ function main(args: string[]): number {
   try {
     freq = values.freq === undefined ? undefined : parseFreq(values.freq);
   } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
+    throw new UsageError(`--freq: ${(e as Error).message}\n\n${USAGE}`);
   }
   const store = openTaskStore(values.db, true);
   try {

@@ -164,7 +164,7 @@ function main(args: string[]): number {
   try {
     freq = parseFreq(values.freq);
   } catch (e) {
-    throw usage((e as Error).message);
+    throw usage(`--freq: ${(e as Error).message}`);
   }
   const window = positiveInt("window", values.window);
   const minObs = positiveInt("min-obs", values["min-obs"]);

@@ -63,7 +63,7 @@ async function main(args: string[]): Promise<number> {
   try {
     freq = values.freq === undefined ? undefined : parseFreq(values.freq);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(`--freq: ${(e as Error).message}`);
   }
   const dry = values["dry-run"] ?? false;
   // a dry run writes nothing, so it must not create or migrate the store file either

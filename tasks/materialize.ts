@@ -43,11 +43,11 @@ longer yields it. Bars built from trades are incomplete at both ends of the trad
   --symbols A,B  only these symbols (as the venue spells them)
   --db PATH      store file (default: $CRYPTOLAB_DB or data/cryptolab.db)`;
 
-function usageFreq(s: string): Freq {
+function usageFreq(flag: string, s: string): Freq {
   try {
     return parseFreq(s);
   } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
+    throw new UsageError(`${flag}: ${(e as Error).message}\n\n${USAGE}`);
   }
 }
 
@@ -76,12 +76,12 @@ function main(args: string[]): number {
     symbols: { type: "string" },
   }, USAGE);
   if (values.freq === undefined) throw new UsageError(`--freq is required\n\n${USAGE}`);
-  const toFreq = values.freq === "all" ? "all" : usageFreq(values.freq);
+  const toFreq = values.freq === "all" ? "all" : usageFreq("--freq", values.freq);
   const fromFreq = values.from === undefined
     ? undefined
     : values.from === "trades"
     ? "trades"
-    : usageFreq(values.from);
+    : usageFreq("--from", values.from);
   const symbols = values.symbols?.split(",").map((s) => s.trim()).filter((s) => s !== "");
   const store = openTaskStore(values.db, { mustExist: true });
   try {

@@ -103,7 +103,7 @@ async function main(args: string[]): Promise<number> {
   try {
     for (const s of symbols) resolveAsset(s);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(`--symbols: ${(e as Error).message}`);
   }
   const offering = venuesOffering("quotes") as string[];
   const venues = list(values.venues, config.quotes.join(","));

@@ -270,7 +270,7 @@ async function release(
   try {
     freq = values.freq === undefined ? undefined : parseFreq(values.freq);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(`--freq: ${(e as Error).message}`);
   }
   const wanted = byId ? ids(rest) : undefined;
   const rows = listQuarantine(db, { ...filter, ids: wanted });

@@ -140,6 +140,37 @@ Deno.test("factors: option errors name the flags (--min-obs, --window), not minO
   });
 });
 
+Deno.test("flag errors of import, materialize, quarantine and poll name the flag", async () => {
+  await withStore(async (db) => {
+    const cases: [string[], RegExp][] = [
+      [["import", "x.csv", "--freq", "7m", "--db", db], /error: --freq: Unknown frequency "7m"/],
+      [
+        ["materialize", "--freq", "all", "--from", "3m", "--db", db],
+        /error: --from: Unknown frequency "3m"/,
+      ],
+      [["materialize", "--freq", "2h", "--db", db], /error: --freq: Unknown frequency "2h"/],
+      [
+        ["factors", "--venue", "binance", "--freq", "1w", "--db", db],
+        /error: --freq: Unknown frequency "1w"/,
+      ],
+      [
+        ["quarantine", "release", "1", "--freq", "9m", "--db", db],
+        /error: --freq: Unknown frequency "9m"/,
+      ],
+      [["check-dataset", "--freq", "1y", "--db", db], /error: --freq: Unknown frequency "1y"/],
+      [
+        ["poll", "--symbols", "FOO", "--once", "--db", "data/never.db"],
+        /error: --symbols: Unknown symbol "FOO"/,
+      ],
+    ];
+    for (const [args, want] of cases) {
+      const r = await runDeno(["task", ...args]);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, want, args.join(" "));
+    }
+  });
+});
+
 Deno.test("flagNames: internal option names become the flags; prose is left alone", () => {
   const report = ["from", "to", "horizons", "pairs-top", "universe"];
   assert.equal(
