@@ -12,6 +12,7 @@ import {
   type MimeBundle,
 } from "./jupyter.ts";
 import { escapeHtml } from "../core/escape_html.ts";
+import { forTerminal } from "../core/for_terminal.ts";
 
 /** Options for {@link progress}. */
 export interface ProgressOptions {
@@ -48,7 +49,11 @@ function formatSeconds(s: number): string {
 function stderrWriter(): (line: string) => void {
   const tty = Deno.stderr.isTerminal();
   const enc = new TextEncoder();
-  return (line) => Deno.stderr.writeSync(enc.encode(tty ? `\r\x1b[2K${line}` : `${line}\n`));
+  return (text) => {
+    // a label may hold a symbol a venue chose: show its control characters, do not obey them
+    const line = forTerminal(text, { keepNewlines: false });
+    Deno.stderr.writeSync(enc.encode(tty ? `\r\x1b[2K${line}` : `${line}\n`));
+  };
 }
 
 let counter = 0;

@@ -1,0 +1,46 @@
+/**
+ * Control characters from file names and file contents never reach the terminal raw: an
+ * import of a file whose name and first line hold `\x1b[31m` (turn the terminal red) and `\x07`
+ * (bell) prints them as the escapes `\x1b[31m` and `\x07` (before: the ESC sequence was
+ * printed and obeyed).
+ */
+import assert from "node:assert/strict";
+import { forTerminal } from "@lib/core/for_terminal.ts";
+import { runDeno, type TaskOutput } from "../_shared/run_task.ts";
+
+/**
+ * No control character but tab and newline in what the task printed. `deno task` itself echoes
+ * its command line (`Task import deno run ... '<path>'`) with the arguments as given, before our
+ * code runs: that line is Deno's, not ours (`deno task -q` leaves it out), and is skipped here.
+ */
+function assertNoControls(out: TaskOutput): void {
+  // deno-lint-ignore no-control-regex
+  const raw = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+  const ours = out.stderr.split("\n").filter((l) => !l.startsWith("Task ")).join("\n");
+  assert.doesNotMatch(out.stdout, raw, JSON.stringify(out.stdout));
+  assert.doesNotMatch(ours, raw, JSON.stringify(ours));
+}
+
+Deno.test("import: a file name and a first line with ESC and BEL are shown as escapes", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "cryptolab-term-" });
+  try {
+    const name = `${dir}/\x1b[31mBTC\x07.csv`;
+    Deno.writeTextFileSync(name, "\x1b[31mhello\x07,world\n1,2\n");
+    const r = await runDeno(["task", "import", name, "--venue", "binance", "--db", `${dir}/t.db`]);
+    assert.equal(r.code, 1, r.stderr);
+    assertNoControls(r);
+    assert.match(r.stderr, /\\x1b\[31mBTC\\x07\.csv: line 1: unknown layout/);
+    assert.match(r.stderr, /"\\x1b\[31mhello\\x07,world"/);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("forTerminal: C0 and C1 controls and DEL become escapes; tab, newline and text stay", () => {
+  assert.equal(forTerminal("\x1b]0;pwned\x07"), "\\x1b]0;pwned\\x07");
+  assert.equal(forTerminal("a\x9b31mb\x7fc"), "a\\x9b31mb\\x7fc");
+  assert.equal(forTerminal("over\rwrite"), "over\\rwrite");
+  assert.equal(forTerminal("a\tb\nc"), "a\tb\nc");
+  assert.equal(forTerminal("a\nb", { keepNewlines: false }), "a\\nb");
+  assert.equal(forTerminal("BTC/USDT ₿ 比特币"), "BTC/USDT ₿ 比特币");
+});
