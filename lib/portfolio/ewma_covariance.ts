@@ -268,7 +268,7 @@ function recursion(
  */
 export function ewmaCovariance(returns: ReturnColumns, options: EwmaCovarianceOptions): Matrix {
   const p = resolve(options);
-  const [n, k] = checkColumns(returns, WHAT);
+  const k = checkColumns(returns, WHAT)[1];
   const cols = sanitize(returns);
   const m = pairwiseMoments(cols, weigher(p));
   const out = new Float64Array(k * k);

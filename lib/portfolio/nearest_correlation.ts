@@ -65,7 +65,7 @@ export interface NearestCorrelationResult {
  * The returned matrix is the last PSD iterate rescaled to a unit diagonal
  * (`D^(-1/2) X D^(-1/2)`), which keeps it PSD and makes the diagonal exactly 1; at convergence
  * it differs from Higham's unit-diagonal iterate by about `tol`. Input that is already a
- * correlation matrix comes back unchanged (to rounding) after one iteration.
+ * correlation matrix comes back unchanged (to rounding) after two iterations.
  *
  * Reference: N. J. Higham (2002), "Computing the nearest correlation matrix - a problem from
  * finance", IMA Journal of Numerical Analysis 22(3), 329-343; the tests use its 3 x 3 example
