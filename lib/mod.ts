@@ -31,4 +31,5 @@ export * from "./report/mod.ts";
 export * from "./display/mod.ts";
 export * from "./providers/mod.ts";
 export * from "./research/mod.ts";
+export * from "./portfolio/mod.ts";
 export * from "./pipeline/mod.ts";
