@@ -11,3 +11,4 @@ export * from "./agg_trades.ts";
 export * from "./payloads.ts";
 export * from "./ws_frames.ts";
 export * from "./ws_server.ts";
+export * from "./live_tape.ts";

@@ -21,6 +21,7 @@ import { findPayload, loadPayloadIndex } from "./payloads.ts";
 import { WsFrameStore } from "./ws_frames.ts";
 import { tickers24hAt, type UniverseSymbol, widenExchangeInfo } from "./universe.ts";
 import { WsReplayServer } from "./ws_server.ts";
+import type { LiveTape } from "./live_tape.ts";
 
 /** Options of {@link startFakeExchange}; every field has a default. */
 export interface FakeExchangeOptions {
@@ -49,6 +50,13 @@ export interface FakeExchangeOptions {
    * `exchangeInfo` (two symbols) is served as recorded.
    */
   readonly wholeMarket?: boolean | undefined;
+  /**
+   * A clock-driven tape (`live_tape.ts`): its symbols' WebSocket streams publish the tape live
+   * (a client that reconnects has missed what traded meanwhile) and `/api/v3/trades`,
+   * `historicalTrades` and `aggTrades` (and the `/fapi/v1/` twins) of its symbols serve the
+   * tape's history by `fromId`. Default: none (the capture is replayed).
+   */
+  readonly live?: LiveTape | undefined;
 }
 
 /** One recorded request (`method` is `WS` for a WebSocket connection). */
@@ -77,6 +85,11 @@ export interface FakeExchange {
   readonly faults: FaultController;
   /** Every request so far, in arrival order. */
   readonly requests: RecordedRequest[];
+  /**
+   * Cut every WebSocket connection (no close frame) and refuse new ones with HTTP 503 for
+   * `awayMs` (default 0): an outage, during which a live tape trades on.
+   */
+  cutWs(awayMs?: number): void;
   /** Change the WebSocket replay rate for connections opened from now on. */
   setWsRate(messagesPerSecond: number): void;
   /**
@@ -341,6 +354,10 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
       });
     }
     if (path === "/api/v3/klines" || path === "/fapi/v1/klines") return klines(path, p);
+    const tape = options.live?.restAnswer(path, p);
+    if (tape !== undefined) {
+      return new Response(tape, { headers: { "content-type": "application/json" } });
+    }
     if (path === "/api/v3/aggTrades" || path === "/fapi/v1/aggTrades") return aggTrades(path, p);
     const hit = findPayload(payloads, path, search);
     if (hit) {
@@ -478,6 +495,7 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
     faults,
     rate: () => wsRate,
     onConnection: (e) => requests.push({ method: "WS", ...e }),
+    live: options.live,
   });
   return new Promise((resolve) => {
     const server = Deno.serve({
@@ -494,6 +512,7 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
             if (!(w >= 0)) throw new RangeError(`Cannot set the foreign weight to ${w}: use >= 0`);
             foreignWeight = w;
           },
+          cutWs: (awayMs?: number) => ws.cut(awayMs),
           setWsRate: (r: number) => {
             if (!(r >= 0)) throw new RangeError(`Cannot set the WebSocket rate to ${r}: use >= 0`);
             wsRate = r;

@@ -2,11 +2,15 @@
  * The WebSocket side of the fake exchange: a minimal RFC 6455 server on raw TCP, so that a
  * connection can be cut without a close frame (Deno.upgradeWebSocket always sends one).
  * It replays real Binance combined-stream frames at a set rate, answers pings, and applies
- * the WebSocket faults (drop, duplicate, out of order).
+ * the WebSocket faults (drop, duplicate, out of order). With a {@link LiveTape} it publishes
+ * the tape's trades as the clock reaches them instead, from the moment a client connects (what
+ * happened while it was away is only in the tape's REST history), and {@link WsReplayServer.cut}
+ * cuts every connection and refuses new ones for a while: a real outage.
  *
  * @module
  */
 import type { FaultController, FaultRule } from "./faults.ts";
+import type { LiveTape } from "./live_tape.ts";
 import type { WsFrameStore } from "./ws_frames.ts";
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -28,6 +32,8 @@ export interface WsReplayOptions {
   /** Messages per second; 0 or Infinity sends as fast as the socket takes them. */
   readonly rate: () => number;
   readonly onConnection: (entry: WsConnectionLog) => void;
+  /** Publish this tape's trades live instead of replaying the capture (for its symbols). */
+  readonly live?: LiveTape | undefined;
 }
 
 interface ConnState {
@@ -164,6 +170,8 @@ export class WsReplayServer {
   readonly #conns = new Set<ConnState>();
   readonly #handlers = new Set<Promise<void>>();
   readonly #accepting: Promise<void>;
+  /** Connections before this time (performance.now) are refused with a 503. */
+  #awayUntil = -Infinity;
 
   private constructor(listener: Deno.Listener, opts: WsReplayOptions) {
     this.#listener = listener;
@@ -245,6 +253,17 @@ export class WsReplayServer {
       return;
     }
     state.streams = streams;
+    if (performance.now() < this.#awayUntil) {
+      const msg = "fake exchange: unavailable (outage)";
+      await this.#write(
+        state,
+        encoder.encode(
+          `HTTP/1.1 503 Service Unavailable\r\ncontent-length: ${msg.length}\r\n` +
+            `connection: close\r\n\r\n${msg}`,
+        ),
+      );
+      return;
+    }
     const digest = await crypto.subtle.digest("SHA-1", encoder.encode(key + GUID));
     const accept = btoa(String.fromCharCode(...new Uint8Array(digest)));
     await this.#write(
@@ -261,9 +280,27 @@ export class WsReplayServer {
       time: Date.now(),
       faults: rules.map((r) => r.kind),
     });
-    const frames = this.#opts.frames.frames(market, streams);
     const reader = this.#readLoop(state, rest);
-    await this.#sendLoop(state, frames, rules);
+    const live = this.#opts.live;
+    const wanted = streams.map((s) => {
+      const [sym = "", kind = ""] = s.split("@");
+      return { symbol: sym.toUpperCase(), kind };
+    });
+    if (
+      live !== undefined &&
+      wanted.every((w) =>
+        live.symbols.includes(w.symbol) && (w.kind === "trade" || w.kind === "aggTrade")
+      )
+    ) {
+      await this.#liveLoop(
+        state,
+        live,
+        wanted as { symbol: string; kind: "trade" | "aggTrade" }[],
+        rules,
+      );
+    } else {
+      await this.#sendLoop(state, this.#opts.frames.frames(market, streams), rules);
+    }
     await reader;
   }
 
@@ -398,6 +435,52 @@ export class WsReplayServer {
       if (!paced) await sleep(0, state.stop.signal);
     }
     if (dropAfter >= 0 && !state.closed) {
+      await state.writing;
+      this.#shut(state); // TCP close with no close frame: the client sees 1006
+    }
+  }
+
+  /**
+   * Cut every open connection at the TCP level (no close frame: the client sees 1006) and
+   * answer new connection attempts with HTTP 503 for `awayMs`: an outage of that length.
+   */
+  cut(awayMs = 0): void {
+    this.#awayUntil = performance.now() + awayMs;
+    for (const s of this.#conns) this.#shut(s);
+  }
+
+  /**
+   * Publish the tape's trades of `wanted` as the clock reaches them, from the head at connect
+   * time, every 10 ms, in time order across symbols. `ws_drop` cuts after `afterMessages`.
+   */
+  async #liveLoop(
+    state: ConnState,
+    tape: LiveTape,
+    wanted: readonly { symbol: string; kind: "trade" | "aggTrade" }[],
+    rules: readonly FaultRule[],
+  ): Promise<void> {
+    const drop = rules.find((r) => r.kind === "ws_drop");
+    const limit = drop === undefined ? Infinity : drop.afterMessages ?? 10;
+    const next = wanted.map((w) => tape.published(w.symbol));
+    let sent = 0;
+    while (!state.closed && sent < limit) {
+      const due = wanted.map((w) => tape.published(w.symbol));
+      const items: { T: number; text: string }[] = [];
+      for (let j = 0; j < wanted.length; j++) {
+        const w = wanted[j]!;
+        for (let k = next[j]!; k < due[j]! && sent + items.length < limit; k++) {
+          items.push({ T: tape.trade(w.symbol, k).T, text: tape.frame(w.symbol, k, w.kind) });
+          next[j] = k + 1;
+        }
+      }
+      if (items.length > 0) {
+        items.sort((a, b) => a.T - b.T);
+        await this.#write(state, concat(items.map((x) => frame(0x1, encoder.encode(x.text)))));
+        sent += items.length;
+      }
+      if (sent < limit) await sleep(10, state.stop.signal);
+    }
+    if (sent >= limit && !state.closed) {
       await state.writing;
       this.#shut(state); // TCP close with no close frame: the client sees 1006
     }

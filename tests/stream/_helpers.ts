@@ -35,6 +35,11 @@ export interface StatusLine {
   readonly inserted: number;
   readonly lastIds: Record<string, number>;
   readonly rssMb: number;
+  /** `holes=`, `missing=`, `repaired=`, `quarantined=` of the line (0 when absent). */
+  readonly holes: number;
+  readonly missing: number;
+  readonly repaired: number;
+  readonly quarantined: number;
 }
 
 const STATUS_RE = /^stream: (\d+) trades \(\d+\/s\) (.*?) reconnects=.* rss=([\d.]+)MB$/;
@@ -48,11 +53,16 @@ export function parseStatus(line: string): StatusLine | undefined {
     const k = part.indexOf("#");
     if (k > 0) lastIds[part.slice(0, k)] = Number(part.slice(k + 1));
   }
+  const field = (name: string) => Number(new RegExp(` ${name}=(\\d+)`).exec(line)?.[1] ?? 0);
   return {
     at: performance.now(),
     inserted: Number(m[1]),
     lastIds,
     rssMb: Number(m[3]),
+    holes: field("holes"),
+    missing: field("missing"),
+    repaired: field("repaired"),
+    quarantined: field("quarantined"),
   };
 }
 
@@ -77,17 +87,34 @@ export function spawnStreamTask(
   denoFlags: readonly string[] = [],
 ): TaskProcess {
   const root = new URL("../../", import.meta.url).pathname;
+  return spawnDeno([
+    "run",
+    `--allow-read=${root},${dir}`,
+    `--allow-write=${dir}`,
+    "--allow-env",
+    "--allow-net=127.0.0.1",
+    ...denoFlags,
+    "tasks/stream.ts",
+    ...args,
+  ], env);
+}
+
+/**
+ * Start `deno task stream ARGS` exactly as a user does, from the repository root (deno.json's
+ * launcher grants write on the store's folder and net on the hosts of the CRYPTOLAB_*_URL
+ * overrides: the local exchange); SIGINT and SIGTERM are forwarded to the task.
+ */
+export function spawnStreamTaskAsUser(
+  args: readonly string[],
+  env: Record<string, string>,
+): TaskProcess {
+  return spawnDeno(["task", "--quiet", "stream", ...args], env);
+}
+
+function spawnDeno(denoArgs: readonly string[], env: Record<string, string>): TaskProcess {
+  const root = new URL("../../", import.meta.url).pathname;
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      `--allow-read=${root},${dir}`,
-      `--allow-write=${dir}`,
-      "--allow-env",
-      "--allow-net=127.0.0.1",
-      ...denoFlags,
-      "tasks/stream.ts",
-      ...args,
-    ],
+    args: [...denoArgs],
     cwd: root,
     env: { NO_COLOR: "1", ...env },
     stdout: "null",

@@ -1,0 +1,239 @@
+/**
+ * A clock-driven trade tape: the exchange keeps trading whether a client listens or not.
+ *
+ * The replay mode of the fake exchange sends its frames from the first one on every
+ * connection, so a client that reconnects receives what it missed over the WebSocket and never
+ * sees a real outage gap. Production is different: the venue trades on while the client is
+ * away, a new connection starts at the trades of that moment, and what happened in between
+ * exists only in the venue's REST history. The tape models that. Trade `k` of a symbol (k = 0,
+ * 1, ...) has id `startId + k` and time `t0 + floor(k * 1000 / rate)`, and is published once
+ * the clock reaches its time; every trade is a pure function of `k`, so the WebSocket server
+ * (frames of the trades published while a connection is open) and the REST routes (`trades`,
+ * `historicalTrades`, `aggTrades` by `fromId`, any published id, also while no client is
+ * connected) agree exactly. Prices, quantities and sides are the real ones given (the 2024-08-08
+ * capture in the tests), walked forward then backward (0, 1, ..., n-1, n-2, ...) so the price
+ * path never jumps at a wrap.
+ *
+ * Bad frames: {@link LiveTape.corruptFrame} makes the WebSocket frame of one id carry a wrong
+ * field (price 0, a price 100x off, quantity 0, a year-2100 time) while REST keeps serving the
+ * genuine trade, as when a venue's stream glitches. {@link LiveTape.forget} drops ids from the
+ * REST history (a venue's retention limit).
+ *
+ * @module
+ */
+
+/** One real trade row the tape cycles: price and quantity as text, buyer-maker flag. */
+export interface TapeRow {
+  readonly p: string;
+  readonly q: string;
+  readonly m: boolean;
+}
+
+/** Options of {@link LiveTape}. */
+export interface LiveTapeOptions {
+  /** Rows per symbol (upper case), e.g. the real capture's `BTCUSDT` trades. */
+  readonly rows: Readonly<Record<string, readonly TapeRow[]>>;
+  /** Trades per second per symbol. Default 200. */
+  readonly rate?: number;
+  /** First id per symbol. Default 1,000,000 for every symbol. */
+  readonly startIds?: Readonly<Record<string, number>>;
+  /** Clock, UTC ms. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** One trade of the tape. */
+export interface TapeTrade {
+  readonly id: number;
+  readonly T: number;
+  readonly p: string;
+  readonly q: string;
+  readonly m: boolean;
+}
+
+/** A field of one frame to replace on the WebSocket only. */
+export interface FrameCorruption {
+  readonly p?: string;
+  readonly q?: string;
+  readonly T?: number;
+}
+
+interface SymbolTape {
+  readonly rows: readonly TapeRow[];
+  readonly startId: number;
+  /** Ids below this are no longer served over REST. */
+  forgotten: number;
+}
+
+/**
+ * The tape. Build it, hand it to `startFakeExchange({ live })`, and clients see a market that
+ * trades on in real time.
+ *
+ * @example Trades are published by the clock, REST serves any published id
+ * ```ts
+ * import { LiveTape } from "./live_tape.ts";
+ * import assert from "node:assert/strict";
+ * let t = 1_700_000_000_000;
+ * const tape = new LiveTape({
+ *   rows: { BTCUSDT: [{ p: "100", q: "1", m: false }, { p: "101", q: "2", m: true }] },
+ *   rate: 10, now: () => t,
+ * });
+ * assert.equal(tape.published("BTCUSDT"), 1); // trade 0 at t0
+ * t += 1_000;
+ * assert.equal(tape.published("BTCUSDT"), 11);
+ * assert.deepEqual(tape.trade("BTCUSDT", 1), { id: 1_000_001, T: tape.t0 + 100, p: "101", q: "2", m: true });
+ * assert.deepEqual(tape.restTrades("BTCUSDT", 1_000_009, 5).map((x) => x.id), [1_000_009, 1_000_010]);
+ * ```
+ */
+export class LiveTape {
+  /** Time of trade 0 of every symbol. */
+  readonly t0: number;
+  readonly rate: number;
+  readonly #now: () => number;
+  readonly #symbols = new Map<string, SymbolTape>();
+  readonly #corrupt = new Map<string, FrameCorruption>();
+
+  constructor(options: LiveTapeOptions) {
+    this.#now = options.now ?? Date.now;
+    this.t0 = this.#now();
+    this.rate = options.rate ?? 200;
+    if (!(this.rate > 0 && this.rate <= 100_000)) {
+      throw new RangeError(
+        `Cannot start a live tape: rate must be in (0, 100000], got ${this.rate}`,
+      );
+    }
+    for (const [symbol, rows] of Object.entries(options.rows)) {
+      if (rows.length === 0) {
+        throw new RangeError(`Cannot start a live tape: no rows for ${symbol}`);
+      }
+      const startId = options.startIds?.[symbol] ?? 1_000_000;
+      this.#symbols.set(symbol, { rows, startId, forgotten: startId });
+    }
+  }
+
+  /** Symbols of the tape. */
+  get symbols(): string[] {
+    return [...this.#symbols.keys()];
+  }
+
+  #tape(symbol: string): SymbolTape {
+    const s = this.#symbols.get(symbol);
+    if (s === undefined) throw new RangeError(`The live tape has no symbol ${symbol}`);
+    return s;
+  }
+
+  /** Number of trades of `symbol` published by time `at` (default now). */
+  published(symbol: string, at: number = this.#now()): number {
+    this.#tape(symbol);
+    return at < this.t0 ? 0 : Math.floor(((at - this.t0) * this.rate) / 1000) + 1;
+  }
+
+  /** Id of the newest published trade of `symbol` (startId - 1 when none). */
+  headId(symbol: string, at?: number): number {
+    return this.#tape(symbol).startId + this.published(symbol, at) - 1;
+  }
+
+  /** First id of `symbol`. */
+  startId(symbol: string): number {
+    return this.#tape(symbol).startId;
+  }
+
+  /** Trade `k` of `symbol` (genuine values, whether published yet or not). */
+  trade(symbol: string, k: number): TapeTrade {
+    const s = this.#tape(symbol);
+    const n = s.rows.length;
+    const period = Math.max(1, 2 * n - 2);
+    let j = k % period;
+    if (j >= n) j = period - j;
+    const r = s.rows[j]!;
+    return {
+      id: s.startId + k,
+      T: this.t0 + Math.floor((k * 1000) / this.rate),
+      p: r.p,
+      q: r.q,
+      m: r.m,
+    };
+  }
+
+  /** Make the WebSocket frame of `id` carry `fields` instead of the genuine ones (REST unchanged). */
+  corruptFrame(symbol: string, id: number, fields: FrameCorruption): void {
+    this.#tape(symbol);
+    this.#corrupt.set(`${symbol}:${id}`, fields);
+  }
+
+  /** Drop ids below `id` from the REST history of `symbol`. */
+  forget(symbol: string, id: number): void {
+    const s = this.#tape(symbol);
+    s.forgotten = Math.max(s.forgotten, id);
+  }
+
+  /** The combined-stream frame of trade `k` (`trade` or `aggTrade` event), corruption applied. */
+  frame(symbol: string, k: number, kind: "trade" | "aggTrade"): string {
+    const t = this.trade(symbol, k);
+    const c = this.#corrupt.get(`${symbol}:${t.id}`);
+    const p = c?.p ?? t.p, q = c?.q ?? t.q, T = c?.T ?? t.T;
+    const s = symbol.toLowerCase();
+    return kind === "trade"
+      ? `{"stream":"${s}@trade","data":{"e":"trade","E":${T},"s":"${symbol}","t":${t.id},` +
+        `"p":"${p}","q":"${q}","T":${T},"m":${t.m},"M":true}}`
+      : `{"stream":"${s}@aggTrade","data":{"e":"aggTrade","E":${T},"s":"${symbol}","a":${t.id},` +
+        `"p":"${p}","q":"${q}","f":${t.id},"l":${t.id},"T":${T},"m":${t.m},"M":true}}`;
+  }
+
+  /** Published trades of `symbol` with id >= `fromId` (from the oldest kept), at most `limit`. */
+  restTrades(symbol: string, fromId: number, limit: number): TapeTrade[] {
+    const s = this.#tape(symbol);
+    const head = this.headId(symbol);
+    const from = Math.max(fromId, s.forgotten);
+    const out: TapeTrade[] = [];
+    for (let id = from; id <= head && out.length < limit; id++) {
+      out.push(this.trade(symbol, id - s.startId));
+    }
+    return out;
+  }
+
+  /**
+   * The Binance REST answer for `path` (`/api/v3/trades`, `/api/v3/historicalTrades`,
+   * `/api/v3/aggTrades` and their `/fapi/v1/` twins) when it asks for a symbol of the tape, as
+   * JSON text; undefined for anything else.
+   */
+  restAnswer(path: string, params: URLSearchParams): string | undefined {
+    const symbol = params.get("symbol") ?? "";
+    if (!this.#symbols.has(symbol)) return undefined;
+    const spot = path.startsWith("/api/v3/");
+    const name = path.slice(path.lastIndexOf("/") + 1);
+    if (!["trades", "historicalTrades", "aggTrades"].includes(name)) return undefined;
+    const limit = Math.min(1000, Math.max(1, Number(params.get("limit") ?? 500) || 500));
+    const fromParam = params.get("fromId");
+    const fromId = fromParam === null || name === "trades"
+      ? this.headId(symbol) - limit + 1
+      : Number(fromParam);
+    const rows = this.restTrades(symbol, fromId, limit);
+    if (name === "aggTrades") {
+      return JSON.stringify(rows.map((t) => {
+        const r: Record<string, unknown> = {
+          a: t.id,
+          p: t.p,
+          q: t.q,
+          f: t.id,
+          l: t.id,
+          T: t.T,
+          m: t.m,
+        };
+        if (spot) r.M = true;
+        return r;
+      }));
+    }
+    return JSON.stringify(rows.map((t) => {
+      const r: Record<string, unknown> = {
+        id: t.id,
+        price: t.p,
+        qty: t.q,
+        quoteQty: String(Number(t.p) * Number(t.q)),
+        time: t.T,
+        isBuyerMaker: t.m,
+      };
+      if (spot) r.isBestMatch = true;
+      return r;
+    }));
+  }
+}
