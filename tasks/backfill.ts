@@ -169,9 +169,16 @@ async function main(args: string[]): Promise<number> {
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     console.error(
       `backfill ${r.status}: ${r.inserted} bars written, ${r.requests} requests, ` +
-        `${r.retries} retries, ${r.quarantined} payloads quarantined in ${secs} s (run ${r.runId})`,
+        `${r.retries} retries, ${r.quarantinedRows} rows and ${
+          r.quarantined - r.quarantinedRows
+        } payloads quarantined in ${secs} s (run ${r.runId})`,
     );
     for (const s of r.symbols) {
+      if (s.quarantined > 0) {
+        console.error(
+          `  ${s.symbol}: ${s.quarantined} rows refused by the row rules, see the quarantine table`,
+        );
+      }
       if (s.error !== undefined) {
         console.error(`  ${s.symbol}: ${s.error} (re-run to resume from the store)`);
       }

@@ -22,7 +22,9 @@
  * {@link BackfillOptions}.
  *
  * One `ingest_runs` row (task `backfill`) records each call: `ok` when every symbol finished,
- * `interrupted` when `signal` aborted it, `failed` when a symbol could not be completed.
+ * `interrupted` when `signal` aborted it, `failed` (with the reasons) when a symbol could not be
+ * completed; any other error of one symbol (a store write that throws) fails that symbol, and
+ * the next symbols are still fetched.
  * `bar_gaps` is refreshed for every series touched.
  *
  * @module
@@ -42,7 +44,10 @@ import {
 } from "../providers/types.ts";
 import { createRng } from "../stats/rng.ts";
 import { withTransaction } from "../store/db.ts";
-import { listSeries, writeBars } from "../store/bars.ts";
+import { listSeries, readBars, writeBars } from "../store/bars.ts";
+import type { BarColumns } from "../core/types.ts";
+import { gateBars } from "./gates/bar_gates.ts";
+import { BAR_JUMP_DEFAULTS } from "./gates/jump.ts";
 import { refreshGaps } from "../store/gaps.ts";
 import { quarantine } from "../store/quarantine.ts";
 import { finishRun, type RunStatus, startRun } from "../store/runs.ts";
@@ -106,6 +111,8 @@ export interface BackfillSymbolResult {
   readonly unchanged: number;
   /** Bars that disagreed with stored bars and were kept as stored. */
   readonly conflicts: number;
+  /** Rows refused by the row rules (each in `quarantine` with its reason). */
+  readonly quarantined: number;
   /** Why it failed (the error message), when it did. */
   readonly error?: string;
 }
@@ -116,7 +123,10 @@ export interface BackfillResult {
   readonly status: RunStatus;
   readonly symbols: readonly BackfillSymbolResult[];
   readonly inserted: number;
+  /** Rows and payloads sent to `quarantine` (`quarantinedRows` + payloads). */
   readonly quarantined: number;
+  /** Rows refused by the row rules. */
+  readonly quarantinedRows: number;
   /** Requests sent (retries included). */
   readonly requests: number;
   readonly retries: number;
@@ -170,11 +180,12 @@ function lastStoredTs(db: DatabaseSync, venue: string, symbol: string, freq: Fre
  *   },
  * };
  * const { db } = openStore(":memory:");
- * const opts = { source, symbols: ["X"], freq: "1h", since: 0, until: 4 * H } as const;
+ * const t0 = Date.UTC(2024, 0, 1);
+ * const opts = { source, symbols: ["X"], freq: "1h", since: t0, until: t0 + 4 * H } as const;
  * const r = await backfill(db, opts);
  * assert.equal(r.status, "ok");
  * assert.equal(r.inserted, 4);
- * assert.deepEqual([...readBars(db, { venue: "sim", symbol: "X", freq: "1h" }).ts], [0, H, 2 * H, 3 * H]);
+ * assert.deepEqual([...readBars(db, { venue: "sim", symbol: "X", freq: "1h" }).ts], [t0, t0 + H, t0 + 2 * H, t0 + 3 * H]);
  * calls = 0;
  * assert.equal((await backfill(db, opts)).inserted, 0);
  * assert.equal(calls, 0);
@@ -210,132 +221,252 @@ export async function backfill(
     until: new Date(until).toISOString(),
   });
 
-  // where each symbol resumes, and the job's estimated size
-  const starts = symbols.map((symbol) => {
-    const last = lastStoredTs(db, venue, symbol, freq);
-    const from = Math.ceil(options.since / step) * step;
-    return last === undefined ? from : Math.max(from, last + step);
-  });
-  let total = 0;
-  for (const s of starts) total += Math.max(0, Math.ceil((until - s) / step));
-
   let done = 0;
   let requests = 0;
   let retries = 0;
   let quarantined = 0;
+  let quarantinedRows = 0;
   let inserted = 0;
-  const results: BackfillSymbolResult[] = [];
-  let interrupted = false;
-
-  const fetchPage = (symbol: string, startTime: number): Promise<CandlePage> =>
-    breaker.call(() =>
-      withRetry(() => {
-        requests++;
-        const req = options.limit === undefined
-          ? { symbol, freq, startTime, endTime: until - 1 }
-          : { symbol, freq, startTime, endTime: until - 1, limit: options.limit };
-        return source.fetchCandles(req);
-      }, {
-        ...retryPolicy(options),
-        jitter,
-        sleep,
-        now,
-        onRetry: (e) => {
-          retries++;
-          options.onRetry?.(e);
-        },
-      })
-    );
-
-  for (let k = 0; k < symbols.length; k++) {
-    const symbol = symbols[k]!;
-    const startTs = starts[k]!;
-    const key = { venue, symbol, freq };
-    let pages = 0, ins = 0, unchanged = 0, conflicts = 0;
-    let status: RunStatus = "ok";
-    let error: string | undefined;
-    let cursor: number | undefined = startTs;
-    options.onProgress?.({ symbol, done, total, requests });
-    while (cursor !== undefined && cursor < until) {
-      if (options.signal?.aborted) {
-        status = "interrupted";
-        break;
-      }
-      let page: CandlePage;
-      try {
-        page = await fetchPage(symbol, cursor);
-      } catch (e) {
-        status = "failed";
-        error = e instanceof Error ? e.message : String(e);
-        if (e instanceof ProviderError && e.kind === "parse") {
-          if (
-            quarantine(db, {
-              source: srcTag,
-              locator: e.url,
-              raw: e.detail.raw ?? "",
-              reason: `${e.message}; page not stored, the next run asks for it again`,
-              runId,
-            })
-          ) quarantined++;
-        }
-        break;
-      }
-      // keep only bars of this request's window, in order: [cursor, until)
-      const b = page.bars;
-      let lo = 0;
-      while (lo < b.ts.length && b.ts[lo]! < cursor) lo++;
-      let hi = lo;
-      while (hi < b.ts.length && b.ts[hi]! < until) hi++;
-      const bars = lo === 0 && hi === b.ts.length ? { ...b, venue } : {
-        ...b,
-        venue,
-        ts: b.ts.subarray(lo, hi),
-        open: b.open.subarray(lo, hi),
-        high: b.high.subarray(lo, hi),
-        low: b.low.subarray(lo, hi),
-        close: b.close.subarray(lo, hi),
-        volume: b.volume.subarray(lo, hi),
-        quoteVolume: b.quoteVolume.subarray(lo, hi),
-        tradeCount: b.tradeCount.subarray(lo, hi),
-        vwap: b.vwap.subarray(lo, hi),
-        complete: b.complete.subarray(lo, hi),
-      };
-      const w = withTransaction(db, () => writeBars(db, bars, { source: srcTag, runId }));
-      pages++;
-      ins += w.inserted;
-      unchanged += w.unchanged;
-      conflicts += w.conflicts.length;
-      inserted += w.inserted;
-      done += bars.ts.length;
-      options.onProgress?.({ symbol, done, total, requests });
-      const next: number | undefined = page.nextStartTime;
-      // a source that does not move forward would loop forever: treat it as exhausted
-      cursor = next !== undefined && next > cursor ? next : undefined;
-    }
-    if (pages > 0) withTransaction(db, () => refreshGaps(db, key));
-    const r: BackfillSymbolResult = error === undefined
-      ? { symbol, status, startTs, pages, inserted: ins, unchanged, conflicts }
-      : { symbol, status, startTs, pages, inserted: ins, unchanged, conflicts, error };
-    results.push(r);
-    if (status === "interrupted") {
-      interrupted = true;
-      break;
-    }
+  try {
+    return await runSymbols();
+  } catch (e) {
+    // an error no symbol could absorb: the run must not stay `running`
+    finishRun(db, runId, "failed", {
+      rowsWritten: inserted,
+      rowsQuarantined: quarantined,
+      message: e instanceof Error ? e.message : String(e),
+    });
+    throw e;
   }
-  const status: RunStatus = interrupted
-    ? "interrupted"
-    : results.some((r) => r.status === "failed")
-    ? "failed"
-    : "ok";
-  const failed = results.filter((r) => r.status === "failed");
-  finishRun(db, runId, status, {
-    rowsWritten: inserted,
-    rowsQuarantined: quarantined,
-    message: failed.length === 0
-      ? `${inserted} bars written, ${requests} requests, ${retries} retries`
-      : failed.map((r) => `${r.symbol}: ${r.error}`).join("; "),
+
+  async function runSymbols(): Promise<BackfillResult> {
+    // where each symbol resumes, and the job's estimated size
+    const starts = symbols.map((symbol) => {
+      const last = lastStoredTs(db, venue, symbol, freq);
+      const from = Math.ceil(options.since / step) * step;
+      return last === undefined ? from : Math.max(from, last + step);
+    });
+    let total = 0;
+    for (const s of starts) total += Math.max(0, Math.ceil((until - s) / step));
+
+    const results: BackfillSymbolResult[] = [];
+    let interrupted = false;
+
+    const fetchPage = (symbol: string, startTime: number): Promise<CandlePage> =>
+      breaker.call(() =>
+        withRetry(() => {
+          requests++;
+          const req = options.limit === undefined
+            ? { symbol, freq, startTime, endTime: until - 1 }
+            : { symbol, freq, startTime, endTime: until - 1, limit: options.limit };
+          return source.fetchCandles(req);
+        }, {
+          ...retryPolicy(options),
+          jitter,
+          sleep,
+          now,
+          onRetry: (e) => {
+            retries++;
+            options.onRetry?.(e);
+          },
+        })
+      );
+
+    for (let k = 0; k < symbols.length; k++) {
+      const symbol = symbols[k]!;
+      const startTs = starts[k]!;
+      const key = { venue, symbol, freq };
+      let pages = 0, ins = 0, unchanged = 0, conflicts = 0, refused = 0;
+      let status: RunStatus = "ok";
+      let error: string | undefined;
+      let cursor: number | undefined = startTs;
+      options.onProgress?.({ symbol, done, total, requests });
+      while (cursor !== undefined && cursor < until) {
+        if (options.signal?.aborted) {
+          status = "interrupted";
+          break;
+        }
+        let page: CandlePage;
+        try {
+          page = await fetchPage(symbol, cursor);
+        } catch (e) {
+          status = "failed";
+          error = e instanceof Error ? e.message : String(e);
+          if (e instanceof ProviderError && e.kind === "parse") {
+            if (
+              quarantine(db, {
+                source: srcTag,
+                locator: e.url,
+                raw: e.detail.raw ?? "",
+                reason: `${e.message}; page not stored, the next run asks for it again`,
+                runId,
+              })
+            ) quarantined++;
+          }
+          break;
+        }
+        let w: ReturnType<typeof writeBars>;
+        let kept: BarColumns;
+        const pageCursor: number = cursor;
+        try {
+          // gate the whole page row by row, then keep the accepted bars of [cursor, until)
+          const g = gateBars({ ...page.bars, venue }, {
+            now: now(),
+            jump: { history: storedCloses(db, key, pageCursor, step) },
+          });
+          kept = inWindow(g.accepted, pageCursor, until);
+          w = withTransaction(db, () => {
+            for (const r of g.rejected) {
+              if (
+                quarantine(db, {
+                  source: srcTag,
+                  locator: `${symbol} ${freq} ${rowTime(page.bars.ts[r.index]!)} (page from ${
+                    new Date(pageCursor).toISOString()
+                  })`,
+                  raw: rowJson(page.bars, r.index),
+                  reason: r.reason,
+                  runId,
+                })
+              ) refused++;
+            }
+            return writeBars(db, kept, { source: srcTag, runId });
+          });
+        } catch (e) {
+          status = "failed";
+          error = `cannot store the page from ${new Date(pageCursor).toISOString()}: ${
+            e instanceof Error ? e.message : String(e)
+          }`;
+          break;
+        }
+        pages++;
+        ins += w.inserted;
+        unchanged += w.unchanged;
+        conflicts += w.conflicts.length;
+        inserted += w.inserted;
+        done += kept.ts.length;
+        options.onProgress?.({ symbol, done, total, requests });
+        cursor = nextCursor(page, pageCursor, until, step);
+      }
+      quarantinedRows += refused;
+      quarantined += refused;
+      if (pages > 0) withTransaction(db, () => refreshGaps(db, key));
+      const counts = { pages, inserted: ins, unchanged, conflicts, quarantined: refused };
+      const r: BackfillSymbolResult = error === undefined
+        ? { symbol, status, startTs, ...counts }
+        : { symbol, status, startTs, ...counts, error };
+      results.push(r);
+      if (status === "interrupted") {
+        interrupted = true;
+        break;
+      }
+    }
+    const status: RunStatus = interrupted
+      ? "interrupted"
+      : results.some((r) => r.status === "failed")
+      ? "failed"
+      : "ok";
+    const failed = results.filter((r) => r.status === "failed");
+    finishRun(db, runId, status, {
+      rowsWritten: inserted,
+      rowsQuarantined: quarantined,
+      message: failed.length === 0
+        ? `${inserted} bars written, ${quarantinedRows} rows quarantined, ${requests} requests, ` +
+          `${retries} retries`
+        : failed.map((r) => `${r.symbol}: ${r.error}`).join("; "),
+    });
+    return {
+      runId,
+      status,
+      symbols: results,
+      inserted,
+      quarantined,
+      quarantinedRows,
+      requests,
+      retries,
+    };
+  }
+}
+
+/**
+ * The closes stored just before `from` (up to one jump window and one more), oldest first, so
+ * the jump rule judges a page from its first bar.
+ */
+function storedCloses(
+  db: DatabaseSync,
+  key: { venue: string; symbol: string; freq: Freq },
+  from: number,
+  step: number,
+): Float64Array {
+  const span = (BAR_JUMP_DEFAULTS.window + 1) * step;
+  return readBars(db, key, { from: from - span, to: from }).close;
+}
+
+/** The bars of `b` (sorted) with open time in `[from, until)`. */
+function inWindow(b: BarColumns, from: number, until: number): BarColumns {
+  let lo = 0;
+  while (lo < b.ts.length && b.ts[lo]! < from) lo++;
+  let hi = lo;
+  while (hi < b.ts.length && b.ts[hi]! < until) hi++;
+  if (lo === 0 && hi === b.ts.length) return b;
+  return {
+    ...b,
+    ts: b.ts.subarray(lo, hi),
+    open: b.open.subarray(lo, hi),
+    high: b.high.subarray(lo, hi),
+    low: b.low.subarray(lo, hi),
+    close: b.close.subarray(lo, hi),
+    volume: b.volume.subarray(lo, hi),
+    quoteVolume: b.quoteVolume.subarray(lo, hi),
+    tradeCount: b.tradeCount.subarray(lo, hi),
+    vwap: b.vwap.subarray(lo, hi),
+    complete: b.complete.subarray(lo, hi),
+  };
+}
+
+/**
+ * Where the next page starts: the source's `nextStartTime`, but never beyond one bar after the
+ * last row of this page that lies in `[cursor, until)`. A source computes its next start from
+ * the page's last row; when that row is garbage (a bar dated 2100), following it would skip
+ * the rest of the range. Undefined when the source says the range is exhausted or does not move
+ * forward (that would loop forever).
+ */
+function nextCursor(
+  page: CandlePage,
+  cursor: number,
+  until: number,
+  step: number,
+): number | undefined {
+  const next = page.nextStartTime;
+  if (next === undefined) return undefined;
+  let last = -Infinity;
+  const ts = page.bars.ts;
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i]!;
+    if (t >= cursor && t < until && t > last) last = t;
+  }
+  const bound = last === -Infinity ? next : Math.min(next, Math.floor(last / step) * step + step);
+  return bound > cursor ? bound : undefined;
+}
+
+/** A row's time for a quarantine locator: ISO when it is a valid time, else the number. */
+function rowTime(ts: number): string {
+  const d = new Date(ts);
+  return Number.isNaN(d.getTime()) ? String(ts) : d.toISOString();
+}
+
+/** One bar as JSON text, as the venue's page gave it (non-finite numbers spelled out). */
+function rowJson(b: BarColumns, i: number): string {
+  const v = (x: number) => (Number.isFinite(x) ? x : String(x));
+  return JSON.stringify({
+    ts: v(b.ts[i]!),
+    open: v(b.open[i]!),
+    high: v(b.high[i]!),
+    low: v(b.low[i]!),
+    close: v(b.close[i]!),
+    volume: v(b.volume[i]!),
+    quoteVolume: v(b.quoteVolume[i]!),
+    tradeCount: v(b.tradeCount[i]!),
   });
-  return { runId, status, symbols: results, inserted, quarantined, requests, retries };
 }
 
 /** What {@link candlesFromChain} gives: spread it into {@link BackfillOptions}. */

@@ -1,10 +1,12 @@
 /**
- * Row checks for parsed bars before they reach the store.
+ * Row checks for parsed bars before they reach the store: the bar gate of
+ * lib/ingest/gates/bar_gates.ts (the one set of row rules) applied to a parsed file.
  *
  * @module
  */
-import { allocBars, type BarColumns, type SeriesKey } from "../core/types.ts";
-import { freqMs } from "../core/freq.ts";
+import type { BarColumns, SeriesKey } from "../core/types.ts";
+import { gateBars } from "./gates/bar_gates.ts";
+import type { JumpOptions } from "./gates/jump.ts";
 import type { ParsedBars, RowProblem } from "./types.ts";
 
 /** Clean bars and what was refused on the way. */
@@ -20,143 +22,98 @@ export interface ValidatedBars {
    * (one row of each all-identical group is kept).
    */
   readonly duplicatesDropped: number;
+  /**
+   * Rows dropped because another row with the same timestamp says the same with more decimals
+   * (or with a column this row lacks): the more precise row is kept.
+   */
+  readonly roundedDropped: number;
 }
 
-const PRICE_COLS = ["open", "high", "low", "close"] as const;
+/** Options of {@link validateBars}. */
+export interface ValidateBarsOptions {
+  /** The current time (UTC ms) for the not-in-the-future rule. Default `Date.now()`. */
+  readonly now?: number;
+  /** The jump rule (lib/ingest/gates/jump.ts defaults); `false` turns it off. */
+  readonly jump?: JumpOptions | false;
+}
 
 /**
- * Check every parsed bar and return the good ones sorted by time. A row is refused when its
- * timestamp is unreadable or off the bar grid of `key.freq`, a price is NaN or not positive,
- * high < low, open or close lies outside [low, high], or the volume is NaN or negative.
+ * Check every parsed bar with the row rules (lib/ingest/gates/rules.ts) and return the good
+ * ones sorted by time: a row is refused when its timestamp is unreadable, off the bar grid of
+ * `key.freq`, before the venue existed or 2009-01-03, or later than now plus one bar; a price
+ * is not a finite positive number; high < low; open or close lies outside [low, high]; a
+ * volume is not finite or is negative; or its close jumps by more than 20 robust sigmas from
+ * the previous accepted close.
  *
  * Several otherwise valid rows with one timestamp: when they are all identical, one is kept
- * and the others are dropped silently (counted in `duplicatesDropped`); when any two differ,
- * EVERY row of the group is refused ("duplicate timestamp with different values: none of the N
- * rows kept"). Keeping the first would let the file's row order decide which price survives,
- * and nothing in the file says which one is right.
+ * and the others are dropped (counted in `duplicatesDropped`); when they differ only by the
+ * rounding of their source (`2523.079494` vs `2523.08`) or by a column one of them lacks, the
+ * most precise row is kept (the others counted in `roundedDropped`); when two disagree beyond
+ * that, EVERY row of the group is refused ("duplicate timestamp with different values: none of
+ * the N rows kept"). Keeping the first would let the file's row order decide which price
+ * survives, and nothing in the file says which one is right.
  *
  * Cost: O(n) checks plus an O(n log n) sort when the file is not already ascending.
  *
- * @example A high below the low is refused
+ * @example A high below the low is refused, a rounded repeat gives way to the precise row
  * ```ts
  * import { validateBars } from "@lib/ingest/validate_bars.ts";
  * import { parseFreqtradeJson } from "@lib/ingest/formats/freqtrade_json.ts";
  * import assert from "node:assert/strict";
- * const p = parseFreqtradeJson("[[7200000,1,2,1,2,5],[3600000,1,1,2,1,5],[0,1,2,1,2,5],[0,1,2,1,2,5]]");
- * const v = validateBars(p, { venue: "binance", symbol: "X", freq: "1h" });
- * assert.deepEqual([...v.bars.ts], [0, 7200000]);
+ * const t = Date.UTC(2024, 0, 1), h = 3600000;
+ * const p = parseFreqtradeJson(JSON.stringify([
+ *   [t + 2 * h, 1, 2, 1, 2, 5.26], [t + h, 1, 1, 2, 1, 5], [t, 1, 2, 1, 2, 5], [t, 1, 2, 1, 2, 5],
+ *   [t + 2 * h, 1, 2, 1, 2, 5.3],
+ * ]));
+ * const v = validateBars(p, { venue: "binance", symbol: "X", freq: "1h" }, { now: t + 3 * h });
+ * assert.deepEqual([...v.bars.ts], [t, t + 2 * h]);
+ * assert.equal(v.bars.volume[1], 5.26);
  * assert.equal(v.problems[0]?.kind, "high < low");
  * assert.equal(v.duplicatesDropped, 1);
+ * assert.equal(v.roundedDropped, 1);
  * ```
  */
-export function validateBars(p: ParsedBars, key: SeriesKey): ValidatedBars {
-  const step = freqMs(key.freq);
+export function validateBars(
+  p: ParsedBars,
+  key: SeriesKey,
+  options: ValidateBarsOptions = {},
+): ValidatedBars {
+  const n = p.n;
+  const nan = () => new Float64Array(n).fill(NaN);
+  const bars: BarColumns = {
+    venue: key.venue,
+    symbol: key.symbol,
+    freq: key.freq,
+    ts: p.ts.subarray(0, n),
+    open: p.open.subarray(0, n),
+    high: p.high.subarray(0, n),
+    low: p.low.subarray(0, n),
+    close: p.close.subarray(0, n),
+    volume: p.volume.subarray(0, n),
+    quoteVolume: p.quoteVolume.subarray(0, n),
+    tradeCount: p.tradeCount.subarray(0, n),
+    vwap: nan(),
+    complete: new Uint8Array(n).fill(1),
+  };
+  const g = gateBars(bars, {
+    now: options.now ?? Date.now(),
+    rowName: (i) => `${p.refKind} ${p.ref[i]}`,
+    ...(options.jump === undefined ? {} : { jump: options.jump }),
+  });
   const problems: RowProblem[] = [...p.problems];
-  const good = new Int32Array(p.n);
-  let m = 0;
-  const cols = { open: p.open, high: p.high, low: p.low, close: p.close };
-  const refuse = (i: number, kind: string, detail: string) =>
-    problems.push({ ref: p.ref[i]!, raw: p.raw(i), kind, detail });
-  rows: for (let i = 0; i < p.n; i++) {
-    const ts = p.ts[i]!;
-    if (!Number.isFinite(ts)) {
-      refuse(i, "bad timestamp", "the time could not be read");
-      continue;
-    }
-    for (const c of PRICE_COLS) {
-      const v = cols[c][i]!;
-      if (Number.isNaN(v)) {
-        refuse(i, "price is not a number", `${c} is not a number`);
-        continue rows;
-      }
-      if (v <= 0) {
-        refuse(i, "non-positive price", `${c} ${v} <= 0`);
-        continue rows;
-      }
-    }
-    const o = p.open[i]!, h = p.high[i]!, l = p.low[i]!, c = p.close[i]!, v = p.volume[i]!;
-    if (h < l) refuse(i, "high < low", `high ${h} < low ${l}`);
-    else if (o < l || o > h) refuse(i, "open outside [low, high]", `open ${o} not in [${l}, ${h}]`);
-    else if (c < l || c > h) {
-      refuse(i, "close outside [low, high]", `close ${c} not in [${l}, ${h}]`);
-    } else if (Number.isNaN(v)) refuse(i, "volume is not a number", "volume is not a number");
-    else if (v < 0) refuse(i, "negative volume", `volume ${v} < 0`);
-    else if (ts % step !== 0) {
-      refuse(
-        i,
-        `timestamp off the ${key.freq} grid`,
-        `${new Date(ts).toISOString()} is not a multiple of ${key.freq}`,
-      );
-    } else good[m++] = i;
-  }
-  let order = good.subarray(0, m);
-  let ascending = true;
-  for (let k = 1; k < m && ascending; k++) ascending = p.ts[order[k]!]! > p.ts[order[k - 1]!]!;
-  if (!ascending) order = order.slice().sort((a, b) => p.ts[a]! - p.ts[b]! || a - b);
-
-  const keep = new Int32Array(m);
-  let kept = 0, duplicatesDropped = 0;
-  for (let k = 0; k < m;) {
-    const first = order[k]!;
-    let end = k + 1;
-    while (end < m && p.ts[order[end]!] === p.ts[first]) end++;
-    if (end === k + 1) {
-      keep[kept++] = first;
-      k = end;
-      continue;
-    }
-    // a group of rows sharing one timestamp, in file order (the sort is stable on index)
-    let diff = "";
-    for (let g = k + 1; g < end && diff === ""; g++) {
-      const d = differences(p, first, order[g]!);
-      if (d !== "") diff = `line/row ${p.ref[first]} vs ${p.ref[order[g]!]}: ${d}`;
-    }
-    if (diff === "") {
-      keep[kept++] = first;
-      duplicatesDropped += end - k - 1;
-    } else {
-      const refs = Array.from(order.subarray(k, end), (i) => p.ref[i]!).join(", ");
-      for (let g = k; g < end; g++) {
-        refuse(
-          order[g]!,
-          "duplicate timestamp with different values",
-          `none of the ${end - k} rows kept: line/row ${refs} share the time ` +
-            `${new Date(p.ts[first]!).toISOString()}; ${diff}`,
-        );
-      }
-    }
-    k = end;
+  for (const r of g.rejected) {
+    problems.push({
+      ref: p.ref[r.index]!,
+      raw: p.raw(r.index),
+      kind: r.kind,
+      detail: r.reason.slice(r.kind.length + 2),
+    });
   }
   problems.sort((a, b) => a.ref - b.ref);
-  const bars = allocBars(key, kept);
-  for (let k = 0; k < kept; k++) {
-    const i = keep[k]!;
-    bars.ts[k] = p.ts[i]!;
-    bars.open[k] = p.open[i]!;
-    bars.high[k] = p.high[i]!;
-    bars.low[k] = p.low[i]!;
-    bars.close[k] = p.close[i]!;
-    bars.volume[k] = p.volume[i]!;
-    bars.quoteVolume[k] = p.quoteVolume[i]!;
-    bars.tradeCount[k] = p.tradeCount[i]!;
+  let duplicatesDropped = 0, roundedDropped = 0;
+  for (const d of g.dropped) {
+    if (d.kind === "identical") duplicatesDropped++;
+    else roundedDropped++;
   }
-  return { bars, rowOf: keep.slice(0, kept), problems, duplicatesDropped };
-}
-
-function differences(p: ParsedBars, a: number, b: number): string {
-  const out: string[] = [];
-  const cols = [
-    ["open", p.open],
-    ["high", p.high],
-    ["low", p.low],
-    ["close", p.close],
-    ["volume", p.volume],
-    ["quote_volume", p.quoteVolume],
-    ["trade_count", p.tradeCount],
-  ] as const;
-  for (const [name, col] of cols) {
-    const x = col[a]!, y = col[b]!;
-    if (!(x === y || (Number.isNaN(x) && Number.isNaN(y)))) out.push(`${name} ${x} vs ${y}`);
-  }
-  return out.join(", ");
+  return { bars: g.accepted, rowOf: g.acceptedIndex, problems, duplicatesDropped, roundedDropped };
 }

@@ -52,6 +52,13 @@ export interface WriteBarsResult {
   readonly flagOnly: number;
   /** Stored bars whose market values differ and were kept (`onConflict: "keep"`). */
   readonly conflicts: readonly BarConflict[];
+  /**
+   * Stored bars that lacked a quote volume, trade count or vwap (NULL) and got it from an
+   * incoming bar whose other values are the same (`onConflict: "keep"` only). An incoming bar
+   * that lacks a column the stored bar has is not a conflict either: it says less, not
+   * something else, and the stored bar is kept.
+   */
+  readonly completed: number;
 }
 
 const num = (x: number): SQLInputValue => (Number.isNaN(x) ? null : x);
@@ -79,8 +86,10 @@ const insertSql = (rows: number) =>
 /**
  * Insert a batch of bars. Rows equal to what is stored are left alone, so writing the same
  * batch twice changes nothing; rows that differ from the stored bar are reported as conflicts
- * (or overwritten with `onConflict: "replace"`). `ts` must be strictly increasing. Call inside a
- * transaction for speed and atomicity.
+ * (or overwritten with `onConflict: "replace"`). `ts` must be strictly increasing, and every
+ * value finite (optional columns may be NaN, never infinite): a batch that breaks this throws
+ * before anything is written, the last line behind the row rules of lib/ingest/gates/rules.ts.
+ * Call inside a transaction for speed and atomicity.
  *
  * Cost: one query for the keys already stored in the batch's time range, then multi-row
  * inserts for new keys and one compare per existing key.
@@ -106,6 +115,7 @@ export function writeBars(
 ): WriteBarsResult {
   const { venue, symbol, freq } = bars;
   const n = bars.ts.length;
+  assertFinite(bars);
   for (let i = 1; i < n; i++) {
     if (!(bars.ts[i]! > bars.ts[i - 1]!)) {
       throw new RangeError(
@@ -114,7 +124,9 @@ export function writeBars(
       );
     }
   }
-  if (n === 0) return { inserted: 0, replaced: 0, unchanged: 0, flagOnly: 0, conflicts: [] };
+  if (n === 0) {
+    return { inserted: 0, replaced: 0, unchanged: 0, flagOnly: 0, conflicts: [], completed: 0 };
+  }
   // One read of the batch's time span: stored rows are compared in memory, so re-writing
   // unchanged bars (a re-import) costs one query, not one lookup per row.
   const existing = new Map<number, unknown[]>();
@@ -147,7 +159,8 @@ export function writeBars(
     runId,
   ];
 
-  let inserted = 0, replaced = 0, unchanged = 0, flagOnly = 0;
+  let inserted = 0, replaced = 0, unchanged = 0, flagOnly = 0, completed = 0;
+  const keepMode = options.onConflict !== "replace";
   const conflicts: BarConflict[] = [];
   const bulk = db.prepare(insertSql(INSERT_CHUNK));
   const single = db.prepare(insertSql(1));
@@ -185,23 +198,37 @@ export function writeBars(
     ];
     const stored = existing.get(ts)!.slice(1);
     const diffs: string[] = [];
+    const fills: number[] = [];
     // market columns first; the `complete` flag (last of COLS) is judged separately
     for (let c = 0; c < COLS.length - 1; c++) {
       const a = back(stored[c]), b = vals[c]!;
-      if (!(a === b || (Number.isNaN(a) && Number.isNaN(b)))) {
-        diffs.push(`${COLS[c]} ${a} (stored) vs ${b} (new)`);
+      if (a === b || (Number.isNaN(a) && Number.isNaN(b))) continue;
+      if (keepMode && c >= OPTIONAL_FROM) {
+        // an optional column one side lacks: the new bar completes the stored one, or says less
+        if (Number.isNaN(a)) {
+          fills.push(c);
+          continue;
+        }
+        if (Number.isNaN(b)) continue;
       }
+      diffs.push(`${COLS[c]} ${a} (stored) vs ${b} (new)`);
     }
     const flagDiffers = back(stored[COLS.length - 1]) !== vals[COLS.length - 1];
     const replaceable = options.onConflict === "replace" &&
       (options.replaceSourcePrefix === undefined ||
         String(stored[9]).startsWith(options.replaceSourcePrefix));
-    if (diffs.length === 0 && !flagDiffers) {
+    if (diffs.length === 0 && fills.length === 0 && !flagDiffers) {
       unchanged++;
     } else if (replaceable) {
       const p = rowParams(i);
       update.run(...p.slice(4, 15), venue, symbol, freq, ts);
       replaced++;
+    } else if (diffs.length === 0 && fills.length > 0) {
+      db.prepare(
+        `UPDATE bars SET ${fills.map((c) => `${COLS[c]} = ?`).join(", ")}
+         WHERE venue = ? AND symbol = ? AND freq = ? AND ts = ?`,
+      ).run(...fills.map((c) => vals[c]!), venue, symbol, freq, ts);
+      completed++;
     } else if (diffs.length === 0) {
       flagOnly++;
     } else {
@@ -210,7 +237,33 @@ export function writeBars(
   }
   for (let r = 0; r < pendingRows; r++) single.run(...pending.slice(r * 15, r * 15 + 15));
   inserted += pendingRows;
-  return { inserted, replaced, unchanged, flagOnly, conflicts };
+  return { inserted, replaced, unchanged, flagOnly, conflicts, completed };
+}
+
+/** Index in COLS of the first optional column (quote_volume, trade_count, vwap). */
+const OPTIONAL_FROM = 5;
+
+/** Throw when a bar holds a value the store must never hold (infinite, or NaN where required). */
+function assertFinite(bars: BarColumns): void {
+  const required = ["ts", "open", "high", "low", "close", "volume"] as const;
+  const optional = ["quoteVolume", "tradeCount", "vwap"] as const;
+  for (let i = 0; i < bars.ts.length; i++) {
+    for (const c of required) {
+      const v = bars[c][i]!;
+      if (!Number.isFinite(v)) throw nonFinite(bars, i, c, v);
+    }
+    for (const c of optional) {
+      const v = bars[c][i]!;
+      if (v === Infinity || v === -Infinity) throw nonFinite(bars, i, c, v);
+    }
+  }
+}
+
+function nonFinite(bars: BarColumns, i: number, column: string, v: number): RangeError {
+  return new RangeError(
+    `Cannot write bars for ${bars.venue}:${bars.symbol} ${bars.freq}: row ${i} has ${column} ${v}; ` +
+      "the store holds finite numbers only. Gate rows with gateBars (lib/ingest/gates) first.",
+  );
 }
 
 /** A time window `[from, to)` in UTC epoch ms; either end may be omitted. */

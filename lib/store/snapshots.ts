@@ -80,6 +80,15 @@ export function writeSpotSnapshots(
   );
   let n = 0;
   for (const q of quotes) {
+    // the last line behind the row rules (lib/ingest/gates/rules.ts): no Inf or NaN is stored
+    for (const [name, v] of [["ts", q.ts], ["price", q.price], ["bid", q.bid], ["ask", q.ask]]) {
+      if (v !== undefined && !Number.isFinite(v)) {
+        throw new RangeError(
+          `Cannot write a spot snapshot of ${q.venue}:${q.symbol}: ${name} ${v} is not finite. ` +
+            "Gate quotes with gateQuotes (lib/ingest/gates) first.",
+        );
+      }
+    }
     const r = stmt.run(
       q.venue,
       q.symbol,

@@ -80,6 +80,18 @@ export function writeTrades(
   t: TradeColumns,
   options: WriteTradesOptions,
 ): WriteTradesResult {
+  // the last line behind the row rules (lib/ingest/gates/rules.ts): no Inf or NaN is stored
+  for (let i = 0; i < t.ts.length; i++) {
+    for (const c of ["ts", "price", "qty"] as const) {
+      const v = t[c][i]!;
+      if (!Number.isFinite(v)) {
+        throw new RangeError(
+          `Cannot write trades for ${t.venue}:${t.symbol}: trade ${t.tradeId[i]} has ${c} ${v}; ` +
+            "the store holds finite numbers only. Gate rows with gateTrades (lib/ingest/gates) first.",
+        );
+      }
+    }
+  }
   if (db.isTransaction) return writeInTransaction(db, t, options);
   db.exec("BEGIN IMMEDIATE");
   try {

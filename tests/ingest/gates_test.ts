@@ -47,7 +47,9 @@ realDataTest(
         `${Math.round(b.ts.length / ms * 1000).toLocaleString("en")} rows/s`,
     );
     assert.deepEqual(g.rejected.map((r) => isoAt(b, r.index)), BTC_REFUSED);
-    for (const r of g.rejected) assert.match(r.reason, /^\|log return\| [\d.]+ > 20 x sigma /);
+    for (const r of g.rejected) {
+      assert.match(r.reason, /^price jump: \|log return\| [\d.]+ > 20 x sigma /);
+    }
     assert.ok(g.rejected.length / b.ts.length < 1e-4, "false-positive rate under 0.01%");
     assert.equal(g.accepted.ts.length, b.ts.length - BTC_REFUSED.length);
     // every hour of 2020-03-12 and 2020-03-13 (BTC -39% close to close) is kept
@@ -74,9 +76,10 @@ realDataTest("jump sigma matches scipy's MAD on real BTC/USDT 1h", () => {
     const first = g.rejected[0]!;
     assert.equal(first.index, e.firstIndex, `k ${k}: first refused bar`);
     assert.equal(b.ts[first.index], e.firstTs);
-    const m = /^\|log return\| ([\d.]+) > \d+ x sigma ([\d.]+) over the previous 48 bars/.exec(
-      first.reason,
-    );
+    const m =
+      /^price jump: \|log return\| ([\d.]+) > \d+ x sigma ([\d.]+) over the previous 48 bars/.exec(
+        first.reason,
+      );
     assert.ok(m, first.reason);
     // the reason prints 3 decimals / 3 significant digits: compare at that precision
     assert.equal(Number(m[1]), Number(e.firstAbsReturn.toFixed(3)));
@@ -97,7 +100,9 @@ realDataTest("bar gate on all 33 real Binance 1h pairs refuses under 0.01% of ba
     const g = gateBars(b, { now: NOW });
     bars += b.ts.length;
     refused += g.rejected.length;
-    for (const r of g.rejected) assert.match(r.reason, /^\|log return\|/, `${f}: ${r.reason}`);
+    for (const r of g.rejected) {
+      assert.match(r.reason, /^price jump: \|log return\|/, `${f}: ${r.reason}`);
+    }
   }
   console.log(`refused ${refused} of ${bars} real bars (${(100 * refused / bars).toFixed(4)}%)`);
   assert.equal(bars, 950_336);
@@ -119,13 +124,13 @@ realDataTest(
     const got = new Map(g.rejected.map((r) => [r.index, r.reason]));
     assert.match(
       got.get(spike)!,
-      /^\|log return\| 4\.6\d* > 20 x sigma [\d.]+ over the previous 48 bars \(price/,
+      /^price jump: \|log return\| 4\.6\d* > 20 x sigma [\d.]+ over the previous 48 bars \(price/,
     );
-    assert.equal(got.get(zero), "close 0 <= 0");
-    assert.equal(got.get(flipped), `impossible candle: high ${lo} < low ${hi}`);
+    assert.equal(got.get(zero), "non-positive price: close 0 <= 0");
+    assert.equal(got.get(flipped), `high < low: high ${lo} < low ${hi}`);
     assert.match(
       got.get(future)!,
-      /^time 2031-01-01T00:00:00.000Z is in the future: after now 2026-01-01T00:00:00.000Z \+ 3600000 ms/,
+      /^timestamp in the future: time 2031-01-01T00:00:00.000Z is after now 2026-01-01T00:00:00.000Z \+ 3600000 ms/,
     );
     // nothing else: the bars after the spike are compared with the last accepted close, not 100x
     assert.deepEqual(
@@ -146,10 +151,10 @@ realDataTest("a lasting level shift in real bars is accepted after 3 bars agree"
   assert.deepEqual(g.rejected.map((r) => isoAt(b, r.index)), BTC_REFUSED);
 });
 
-Deno.test("bar gate: pre-launch, off-grid, out-of-order, NaN and negative volume", () => {
-  const b = allocBars({ venue: "binance", symbol: "BTCUSDT", freq: "1h" }, 6);
+Deno.test("bar gate: pre-launch, off-grid, out of order, duplicates, NaN, Infinity and negative volume", () => {
+  const b = allocBars({ venue: "binance", symbol: "BTCUSDT", freq: "1h" }, 9);
   const t0 = Date.UTC(2024, 0, 1);
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 9; i++) {
     b.ts[i] = t0 + i * H;
     b.open[i] = b.low[i] = b.close[i] = 100;
     b.high[i] = 101;
@@ -157,27 +162,39 @@ Deno.test("bar gate: pre-launch, off-grid, out-of-order, NaN and negative volume
   }
   b.ts[1] = Date.UTC(2017, 6, 13);
   b.ts[2] = t0 + 2 * H + 1;
-  b.ts[3] = t0;
+  b.ts[3] = t0; // the same time as row 0 and the same values: dropped, not refused
   b.high[4] = NaN;
   b.volume[5] = -2;
+  b.high[6] = Infinity;
+  b.ts[7] = t0 + 8 * H; // the same time as row 8 with another close: both refused
+  b.close[7] = 100.5;
   const g = gateBars(b, { now: t0 + 10 * H });
-  assert.deepEqual(g.rejected, [
-    {
-      index: 1,
-      reason: "time 2017-07-13T00:00:00.000Z is before binance existed (launched 2017-07-14)",
-    },
-    {
-      index: 2,
-      reason: "time 2024-01-01T02:00:00.001Z is off the 1h grid (not a multiple of 3600000 ms)",
-    },
-    {
-      index: 3,
-      reason: "time 2024-01-01T00:00:00.000Z is not after the previous accepted bar " +
-        "2024-01-01T00:00:00.000Z",
-    },
-    { index: 4, reason: "high is not a number" },
-    { index: 5, reason: "volume -2 < 0" },
+  assert.deepEqual(g.rejected.map((r) => [r.index, r.reason]), [
+    [
+      1,
+      "timestamp before the venue existed: time 2017-07-13T00:00:00.000Z is before binance " +
+      "existed (launched 2017-07-14)",
+    ],
+    [
+      2,
+      "timestamp off the bar grid: time 2024-01-01T02:00:00.001Z is not a multiple of the bar " +
+      "length 3600000 ms",
+    ],
+    [4, "price is not a finite number: high NaN is not a finite number"],
+    [5, "negative volume: volume -2 < 0"],
+    [6, "price is not a finite number: high Infinity is not a finite number"],
+    [
+      7,
+      "duplicate timestamp with different values: none of the 2 rows kept: row 7, row 8 share " +
+      "the time 2024-01-01T08:00:00.000Z; row 7 vs row 8: close 100.5 vs 100",
+    ],
+    [
+      8,
+      "duplicate timestamp with different values: none of the 2 rows kept: row 7, row 8 share " +
+      "the time 2024-01-01T08:00:00.000Z; row 7 vs row 8: close 100.5 vs 100",
+    ],
   ]);
+  assert.deepEqual(g.dropped, [{ index: 3, keptIndex: 0, kind: "identical" }]);
   assert.deepEqual([...g.accepted.ts], [t0]);
   assert.throws(
     () => gateBars(b, { now: t0, jump: { window: 2 } }),
@@ -222,15 +239,19 @@ realDataTest("trade gate on real Binance futures trades: none refused, corruptio
   const [spike, nan, qty, early, late] = g.rejected.map((r) => r.reason);
   assert.match(
     spike!,
-    /^\|log return\| 4\.6\d* > 20 x sigma [\d.e-]+ over the previous 100 trades/,
+    /^price jump: \|log return\| 4\.6\d* > 20 x sigma [\d.e-]+ over the previous 100 trades/,
   );
-  assert.equal(nan, "price is not a number");
-  assert.equal(qty, "qty -1 <= 0");
+  assert.equal(nan, "price is not a finite number: price NaN is not a finite number");
+  assert.equal(qty, "non-positive quantity: quantity -1 <= 0");
   assert.equal(
     early,
-    "time 2019-01-01T00:00:00.000Z is before binance_futures existed (launched 2019-09-08)",
+    "timestamp before the venue existed: time 2019-01-01T00:00:00.000Z is before " +
+      "binance_futures existed (launched 2019-09-08)",
   );
-  assert.match(late!, /is in the future: after now 2026-01-01T00:00:00.000Z \+ 5000 ms tolerance/);
+  assert.match(
+    late!,
+    /^timestamp in the future: .* is after now 2026-01-01T00:00:00.000Z \+ 5000 ms tolerance/,
+  );
   assert.deepEqual(g.accepted.tradeId, t.tradeId.filter((_, i) => i % 1000 !== 0 || i < 5000));
 });
 
@@ -261,7 +282,7 @@ realDataTest(
     assert.equal(g.rejected[0]!.index, 3);
     assert.match(
       g.rejected[0]!.reason,
-      /^bitstamp price [\d.]+ deviates 9\.\d\d% from the median [\d.]+ of 4 venues \(tolerance 2\.00%\)$/,
+      /^off the cross-venue median: bitstamp price [\d.]+ deviates 9\.\d\d% from the median [\d.]+ of 4 venues \(tolerance 2\.00%\)$/,
     );
 
     const s = gateQuotes([
@@ -273,10 +294,10 @@ realDataTest(
     assert.deepEqual(s.accepted.map((q) => q.venue), ["binance"]);
     assert.match(
       s.rejected[0]!.reason,
-      /^kraken quote is stale: .* is 600000 ms old, max age 120000 ms$/,
+      /^stale quote: kraken quote .* is 600000 ms old, max age 120000 ms$/,
     );
-    assert.match(s.rejected[1]!.reason, /^coinbase quote time .* is in the future/);
-    assert.equal(s.rejected[2]!.reason, "bitstamp price -1 <= 0");
+    assert.match(s.rejected[1]!.reason, /^timestamp in the future: coinbase time .* is after now/);
+    assert.equal(s.rejected[2]!.reason, "non-positive price: bitstamp price -1 <= 0");
   },
 );
 

@@ -15,7 +15,9 @@ import { realDataTest, realPath } from "../_shared/real_data.ts";
 import { tempStore } from "../_shared/tmp_store.ts";
 
 const H = 3_600_000;
-const candle = (i: number) => `[${i * H},1,2,0.5,1.5,10]`;
+/** 2024-01-01T00:00Z: hour i of the test files is T0 + i hours. */
+const T0 = Date.UTC(2024, 0, 1);
+const candle = (i: number) => `[${T0 + i * H},1,2,0.5,1.5,10]`;
 
 Deno.test("import records the gaps of each series it writes, and refreshes them", async () => {
   const s = tempStore();
@@ -28,7 +30,7 @@ Deno.test("import records the gaps of each series it writes, and refreshes them"
     await importPaths(s.db, [a]);
     const key = { venue: "binance", symbol: "BTCUSDT", freq: "1h" } as const;
     assert.deepEqual(
-      listGaps(s.db, key).map((g) => [g.startTs / H, g.endTs / H, g.missing]),
+      listGaps(s.db, key).map((g) => [(g.startTs - T0) / H, (g.endTs - T0) / H, g.missing]),
       [[2, 4, 2], [6, 9, 3]],
     );
     // another file fills the first gap: the recorded gaps follow
@@ -36,14 +38,14 @@ Deno.test("import records the gaps of each series it writes, and refreshes them"
     Deno.mkdirSync(`${s.dir}/more/binance`, { recursive: true });
     Deno.writeTextFileSync(b, `[${[2, 3].map(candle)}]`);
     await importPaths(s.db, [b]);
-    assert.deepEqual(listGaps(s.db, key).map((g) => [g.startTs / H, g.missing]), [[6, 3]]);
+    assert.deepEqual(listGaps(s.db, key).map((g) => [(g.startTs - T0) / H, g.missing]), [[6, 3]]);
     // a file that fails to parse leaves bars and gaps as they were
     const bad = `${s.dir}/bad/binance/BTC_USDT-1h.json`;
     Deno.mkdirSync(`${s.dir}/bad/binance`, { recursive: true });
-    Deno.writeTextFileSync(bad, `[${candle(7)},\n[${8 * H},1,2`);
+    Deno.writeTextFileSync(bad, `[${candle(7)},\n[${T0 + 8 * H},1,2`);
     const r = await importPaths(s.db, [bad]);
     assert.equal(r.failed, 1);
-    assert.deepEqual(listGaps(s.db, key).map((g) => [g.startTs / H, g.missing]), [[6, 3]]);
+    assert.deepEqual(listGaps(s.db, key).map((g) => [(g.startTs - T0) / H, g.missing]), [[6, 3]]);
   } finally {
     s.cleanup();
   }

@@ -39,9 +39,13 @@ Deno.test("importing the same files twice changes nothing", async () => {
     write(
       dir,
       "BTC_USDT-1h.json",
-      `[[0,1,2,0.5,1.5,10],[${H},1.5,2,1,1.8,12],[${2 * H},1,0.5,2,1,1]]`,
+      `[[${T0},1,2,0.5,1.5,10],[${T0 + H},1.5,2,1,1.8,12],[${T0 + 2 * H},1,0.5,2,1,1]]`,
     );
-    write(dir, "kraken/XBTUSD_60.csv", `0,1,2,0.5,1.5,10,3\n${H},1.5,2,1,1.8,12,4\n`);
+    write(
+      dir,
+      "kraken/XBTUSD_60.csv",
+      `${T0 / 1000},1,2,0.5,1.5,10,3\n${T0 / 1000 + 3600},1.5,2,1,1.8,12,4\n`,
+    );
     write(dir, "kraken/kraken_trades_BCHEUR.csv", "1672531436,90.54,1.1\n1672531436,90.54,1.1\n");
     const r1 = await importPaths(s.db, [`${s.dir}/in`]);
     assert.equal(r1.failed, 0);
@@ -75,9 +79,9 @@ Deno.test("a file that cannot be parsed leaves the store as it was; the others s
   const s = tempStore();
   try {
     const dir = `${s.dir}/binance`;
-    write(dir, "ETH_USDT-1h.json", `[[0,1,2,0.5,1.5,10]]`);
+    write(dir, "ETH_USDT-1h.json", `[[${T0},1,2,0.5,1.5,10]]`);
     const before = snapshot(s.db);
-    const bad = write(dir, "BTC_USDT-1h.json", `[[0,1,2,0.5,1.5,10],\n[${H},1.5,2,1,1.8`);
+    const bad = write(dir, "BTC_USDT-1h.json", `[[${T0},1,2,0.5,1.5,10],\n[${T0 + H},1.5,2,1,1.8`);
     const r = await importPaths(s.db, [bad]);
     assert.equal(r.failed, 1);
     assert.match(r.files[0]!.message!, /BTC_USDT-1h\.json: line 2: invalid JSON/);
@@ -104,18 +108,18 @@ Deno.test("bad rows are quarantined with reasons and counted per file", async ()
       `${s.dir}/binance`,
       "BTC_USDT-1h.json",
       JSON.stringify([
-        [0, 1, 2, 0.5, 1.5, 10], // good
-        [H, 1, 2, 0.5, 1.5, 10], // a group of three with one time whose values differ:
-        [H, 1, 2, 0.5, 1.5, 10], //   every row is quarantined, the first one too
-        [H, 1, 2, 0.5, 1.6, 10],
-        [2 * H + 5, 1, 2, 0.5, 1.5, 10], // off the grid
-        [3 * H, 0, 2, 0.5, 1.5, 10], // non-positive price
-        [4 * H, 3, 2, 0.5, 1.5, 10], // open above high
-        [5 * H, 1, 2, 0.5, 2.5, 10], // close above high
-        [6 * H, 1, 2, 0.5, 1.5, -1], // negative volume
-        [7 * H, 1, 2, 0.5, "x", 1], // not a number
-        [8 * H, 1, 2, 0.5, 1.5, 10], // identical duplicates: one kept, the other dropped and
-        [8 * H, 1, 2, 0.5, 1.5, 10], //   counted
+        [T0, 1, 2, 0.5, 1.5, 10], // good
+        [T0 + H, 1, 2, 0.5, 1.5, 10], // a group of three with one time whose values differ:
+        [T0 + H, 1, 2, 0.5, 1.5, 10], //   every row is quarantined, the first one too
+        [T0 + H, 1, 2, 0.5, 1.6, 10],
+        [T0 + 2 * H + 5, 1, 2, 0.5, 1.5, 10], // off the grid
+        [T0 + 3 * H, 0, 2, 0.5, 1.5, 10], // non-positive price
+        [T0 + 4 * H, 3, 2, 0.5, 1.5, 10], // open above high
+        [T0 + 5 * H, 1, 2, 0.5, 2.5, 10], // close above high
+        [T0 + 6 * H, 1, 2, 0.5, 1.5, -1], // negative volume
+        [T0 + 7 * H, 1, 2, 0.5, "x", 1], // not a number
+        [T0 + 8 * H, 1, 2, 0.5, 1.5, 10], // identical duplicates: one kept, the other dropped and
+        [T0 + 8 * H, 1, 2, 0.5, 1.5, 10], //   counted
       ]),
     );
     const r = await importPaths(s.db, [f]);
@@ -124,29 +128,29 @@ Deno.test("bad rows are quarantined with reasons and counted per file", async ()
     assert.equal(fr.inserted, 2);
     assert.deepEqual(
       s.db.prepare("SELECT ts FROM bars ORDER BY ts").all().map((x) => x.ts),
-      [0, 8 * H],
+      [T0, T0 + 8 * H],
     );
     assert.equal(fr.duplicatesDropped, 1);
     assert.deepEqual(fr.quarantinedByReason, {
       "duplicate timestamp with different values": 3,
-      "timestamp off the 1h grid": 1,
+      "timestamp off the bar grid": 1,
       "non-positive price": 1,
       "open outside [low, high]": 1,
       "close outside [low, high]": 1,
       "negative volume": 1,
-      "price is not a number": 1,
+      "price is not a finite number": 1,
     });
     const q = s.db.prepare("SELECT source, locator, raw, reason FROM quarantine ORDER BY id").all();
     assert.equal(q.length, 9);
     const dup = "duplicate timestamp with different values: none of the 3 rows kept: " +
-      "line/row 2, 3, 4 share the time 1970-01-01T01:00:00.000Z; " +
-      "line/row 2 vs 4: close 1.5 vs 1.6";
+      "row 2, row 3, row 4 share the time 2020-12-30T01:00:00.000Z; " +
+      "row 2 vs row 4: close 1.5 vs 1.6";
     assert.deepEqual(
       q.slice(0, 3).map((x) => ({ ...x })),
       [2, 3, 4].map((row) => ({
         source: "file:BTC_USDT-1h.json",
         locator: `row ${row}`,
-        raw: row === 4 ? `[${H},1,2,0.5,1.6,10]` : `[${H},1,2,0.5,1.5,10]`,
+        raw: row === 4 ? `[${T0 + H},1,2,0.5,1.6,10]` : `[${T0 + H},1,2,0.5,1.5,10]`,
         reason: dup,
       })),
     );
@@ -167,21 +171,28 @@ Deno.test("a bar stored with other values is quarantined naming its source, or r
       `${s.dir}/b`,
       "Binance_BTCUSDT_1h.csv",
       "https://www.CryptoDataDownload.com\nunix,date,symbol,open,high,low,close,Volume BTC,Volume USDT,tradecount\n" +
-        `${T0 + H},2020-12-30 01:00:00,BTC/USDT,1,2,0.5,1.5,10,15,3\n` +
+        `${T0 + H},2020-12-30 01:00:00,BTC/USDT,1,2,0.5,1.6,10,15,3\n` +
         `${T0 / 1000}.0,2020-12-30 12-AM,BTC/USDT,1,2,0.5,1.5,10,15,NULL\n`,
     );
     await importPaths(s.db, [a]);
     const r = await importPaths(s.db, [b]);
     const fr = r.files[0]!;
     assert.equal(fr.format, "cdd_csv");
-    assert.deepEqual(fr.quarantinedByReason, { "conflicts with stored row": 2 });
+    // line 4 says what the stored bar says and adds its quote volume: a completion
+    assert.equal(fr.completed, 1);
+    assert.deepEqual(fr.quarantinedByReason, { "conflicts with stored row": 1 });
+    assert.equal(
+      s.db.prepare("SELECT quote_volume FROM bars WHERE ts = ?").get(T0)?.quote_volume,
+      15,
+    );
     const reason = String(
       s.db.prepare("SELECT reason FROM quarantine WHERE locator = 'line 3'").get()?.reason,
     );
     assert.match(reason, /stored source file:BTC_USDT-1h\.json/);
-    assert.match(reason, /trade_count NaN \(stored\) vs 3 \(new\)/);
+    assert.match(reason, /close 1\.5 \(stored\) vs 1\.6 \(new\)/);
     const r2 = await importPaths(s.db, [b], { replace: true });
-    assert.equal(r2.files[0]!.replaced, 2);
+    assert.equal(r2.files[0]!.replaced, 1);
+    assert.equal(r2.files[0]!.unchanged, 1);
     assert.equal(
       s.db.prepare("SELECT trade_count FROM bars WHERE ts = ?").get(T0 + H)?.trade_count,
       3,
@@ -198,7 +209,7 @@ Deno.test("skips, unsupported frequencies and missing venue or symbol", async ()
     write(d, "README.md", "# hi");
     write(d, "PROVENANCE.md", "# hi");
     write(d, "MANIFEST.tsv", "dest\n");
-    write(d, "kraken/XBTUSD_720.csv", "0,1,2,0.5,1.5,10,3\n");
+    write(d, "kraken/XBTUSD_720.csv", `${T0 / 1000},1,2,0.5,1.5,10,3\n`);
     write(d, "binance/BTC_USDT-8h-funding_rate.json", "[[0,0.0001,0,0,0,0]]");
     write(d, "binance/BTC_USDT_USDT-8h-mark.json", "[[0,1,2,0.5,1.5,0]]");
     write(d, "api_payloads/binance/trades.json", "[]");

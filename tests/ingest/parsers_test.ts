@@ -62,12 +62,15 @@ Deno.test("freqtrade JSON: truncated file is an error naming the line", () => {
 });
 
 Deno.test("freqtrade JSON: a non-numeric price is quarantined, not fatal", () => {
-  const p = parseFreqtradeJson('[[0,1,2,0.5,1.5,10],[3600000,"abc",2,0.5,1.5,10],[7200000,1]]');
+  const t = Date.UTC(2024, 0, 1);
+  const p = parseFreqtradeJson(
+    `[[${t},1,2,0.5,1.5,10],[${t + 3600000},"abc",2,0.5,1.5,10],[${t + 7200000},1]]`,
+  );
   assert.equal(p.problems.length, 1); // the short row
   assert.equal(p.problems[0]!.kind, "malformed row");
   const v = validateBars(p, { venue: "binance", symbol: "X", freq: "1h" });
   assert.deepEqual(v.problems.map((x) => [x.ref, x.kind]), [
-    [2, "price is not a number"],
+    [2, "price is not a finite number"],
     [3, "malformed row"],
   ]);
   assert.equal(v.bars.ts.length, 1);
@@ -195,7 +198,7 @@ Deno.test("Binance data-dump aggTrades and trades CSV, with and without header",
   assert.deepEqual([t.tradeId[0], t.qty[0], t.ts[0], t.side[0]], [15373518, 23, 1570752011620, -1]);
   const bad = parseBinanceTradesCsv("15373518,abc,23.0,0.03,1570752011620,True,True\n");
   const v = validateTrades(bad, "binance", "XRPETH");
-  assert.equal(v.problems[0]!.kind, "price is not a number");
+  assert.equal(v.problems[0]!.kind, "price is not a finite number");
 });
 
 realDataTest("Binance REST trades and aggTrades JSON (real captures)", () => {

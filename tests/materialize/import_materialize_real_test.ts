@@ -32,7 +32,9 @@ async function importAll(
   db: DatabaseSync,
   files: readonly (readonly [path: string, venue: string, symbol: string, freq: string])[],
 ): Promise<void> {
-  const imp = await importPaths(db, files.map((f) => f[0]));
+  // compared bar for bar with the venue's own coarser bars: no jump rule (it refuses one Kraken
+  // minute of 2023-03, a real print, which the venue's own hour includes)
+  const imp = await importPaths(db, files.map((f) => f[0]), { jump: false });
   assert.deepEqual(
     imp.files.map((f) => [f.venue, f.symbol, f.freq, f.status]),
     files.map(([, venue, symbol, freq]) => [venue, symbol, freq, "imported"]),

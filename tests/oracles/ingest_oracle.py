@@ -106,7 +106,7 @@ def cdd_checks(path):
     """Rows whose unix and date columns disagree, and (after dropping those) the rows of every
     timestamp group whose values differ (all of them are refused), in a CryptoDataDownload
     file."""
-    df = pd.read_csv(os.path.join(REAL, path), skiprows=1, keep_default_na=False)
+    df = pd.read_csv(os.path.join(REAL, path), skiprows=1, keep_default_na=False, dtype=str)
     u = df.unix.astype("float64")
     unix_ms = np.where(u < 1e11, u * 1000, u)
     d = df.date.astype(str)
@@ -121,12 +121,84 @@ def cdd_checks(path):
     cols = ["open", "high", "low", "close", df.columns[7], df.columns[8], "tradecount"]
     clean = drop_conflicting_duplicates(ok, cols)
     identical_dropped = clean.duplicated(subset="ts", keep="first").sum()
+    rounded, conflicting = rounding_duplicates(ok, cols)
     return {
         "rows": int(len(df)),
         "unix_date_disagree": int(disagree.sum()),
         "duplicates_different_rows": int(len(ok) - len(clean)),
         "duplicates_identical": int(identical_dropped),
+        "duplicates_rounded_dropped": rounded,
+        "duplicates_conflicting_rows": conflicting,
     }
+
+
+def rounding_duplicates(ok, cols):
+    """Of the rows sharing a timestamp: how many are a rounded copy of a more precise row of
+    the group (the prices of a row are rounded to the most decimals any of them shows, every
+    other column on its own; a missing value is less precise than any; an exact half is not a
+    rounding), and how many rows are in groups where no row says it all best (refused).
+    Exact decimal arithmetic on the file's text (Python's decimal module)."""
+    from decimal import Decimal
+
+    def dec(s):
+        s = str(s).strip()
+        return None if s in ("", "NULL", "nan") else Decimal(s)
+
+    def places(x):
+        return max(0, -x.normalize().as_tuple().exponent)
+
+    prices = cols[:4]
+
+    def row_places(row, c):
+        if c in prices:
+            vals = [dec(row[k]) for k in prices if dec(row[k]) is not None]
+            return max(places(v) for v in vals)
+        return places(dec(row[c]))
+
+    def compare(a, b):
+        winner = "same"
+        for c in cols:
+            x, y = dec(a[c]), dec(b[c])
+            if x is None and y is None or (x is not None and y is not None and x == y):
+                continue
+            if y is None:
+                r = "a"
+            elif x is None:
+                r = "b"
+            else:
+                da, db = row_places(a, c), row_places(b, c)
+                if da == db:
+                    return "different"
+                precise, rounded, d = (x, y, db) if da > db else (y, x, da)
+                if not abs(precise - rounded) < Decimal(5) * Decimal(10) ** (-d - 1):
+                    return "different"
+                r = "a" if da > db else "b"
+            if winner == "same":
+                winner = r
+            elif winner != r:
+                return "different"
+        return winner
+
+    rounded = conflicting = 0
+    for _, g in ok.groupby("ts", sort=False):
+        if len(g) < 2:
+            continue
+        rows = g.to_dict("records")
+        best, drops, bad = rows[0], 0, False
+        for r in rows[1:]:
+            rel = compare(best, r)
+            if rel == "different":
+                bad = True
+                break
+            if rel == "b":
+                best = r
+            if rel in ("a", "b"):
+                drops += 1
+        if bad:
+            conflicting += len(rows)
+        else:
+            rounded += drops
+    return rounded, conflicting
 
 
 def gaps(path, step_ms):

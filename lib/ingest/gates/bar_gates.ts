@@ -1,109 +1,218 @@
 /**
- * Quality gate for a batch of bars before it is written.
+ * Quality gate for a batch of bars before it is written: the row rules of
+ * lib/ingest/gates/rules.ts, then order, duplicates and the jump rule.
  *
  * @module
  */
 import { allocBars, type BarColumns } from "../../core/types.ts";
 import { freqMs } from "../../core/freq.ts";
 import { BAR_JUMP_DEFAULTS, type JumpOptions, markJumps } from "./jump.ts";
-import { venueLaunchMs } from "./venue_launch.ts";
-import type { GateRejection, GateResult } from "./types.ts";
+import { morePrecise } from "./rounding.ts";
+import {
+  barRule,
+  iso,
+  REASONS,
+  reasonText,
+  RULE_DEFAULTS,
+  type RuleProblem,
+  timeContext,
+  timeRule,
+} from "./rules.ts";
+import type { GateDrop, GateRejection, GateResult } from "./types.ts";
+
+export { iso } from "./rules.ts";
 
 /** Options of {@link gateBars}. */
 export interface BarGateOptions {
   /** The current time, UTC epoch ms (injected: gates never read the clock). */
   readonly now: number;
   /**
-   * How far past `now` a bar's open time may be, in ms. Default: one bar length (the bar that
-   * is forming now opens at most one bar before `now`; a clock skew of up to one bar passes).
+   * How far past `now` a bar's open time may be, in ms. Default: one bar length
+   * (`RULE_DEFAULTS.barFutureBars`): the bar forming now opens at most one bar before `now`, and
+   * a clock skew of up to one bar passes.
    */
   readonly futureToleranceMs?: number;
-  /** Earliest plausible bar time; default the venue's launch date ({@link venueLaunchMs}). */
+  /** Earliest plausible bar time; default the venue's launch date (lib/ingest/gates/venue_launch.ts). */
   readonly launchMs?: number;
   /** The jump rule (defaults {@link BAR_JUMP_DEFAULTS}); `false` turns it off. */
   readonly jump?: JumpOptions | false;
+  /** How reasons name input row `i` (default `row i`); importers pass the file's line. */
+  readonly rowName?: (i: number) => string;
 }
 
-const PRICE_NAMES = ["open", "high", "low", "close"] as const;
+/** What {@link gateBars} returns: a {@link GateResult} plus where each kept bar came from. */
+export interface BarGateResult extends GateResult<BarColumns> {
+  /** Input index of each accepted bar (accepted bars are sorted by time). */
+  readonly acceptedIndex: Int32Array;
+  /** Rows left out because another row with the same time says the same (or says it better). */
+  readonly dropped: readonly GateDrop[];
+}
+
+const COMPARED = [
+  "open",
+  "high",
+  "low",
+  "close",
+  "volume",
+  "quoteVolume",
+  "tradeCount",
+  "vwap",
+] as const;
+/** Columns of COMPARED a source rounds to one number of decimals per row: the prices. */
+const ROUNDED_TOGETHER = [[0, 1, 2, 3]] as const;
+const COLUMN_NAMES = [
+  "open",
+  "high",
+  "low",
+  "close",
+  "volume",
+  "quote_volume",
+  "trade_count",
+  "vwap",
+] as const;
 
 /**
- * Split a batch of bars into the ones fit to store and the ones to quarantine. In order, a bar
- * is refused when: a price is NaN or <= 0; high < low; open or close lies outside [low, high];
- * volume is NaN or negative; its time is not finite, later than `now + futureToleranceMs`,
- * before the venue's launch, off the grid of `bars.freq`, or not after the previous accepted
- * bar; its close jumps from the previous accepted close by more than `k` robust sigmas
- * (see lib/ingest/gates/jump.ts). Each refused bar gets the first reason that applies.
+ * Split a batch of bars into the ones fit to store (sorted by time, one per time) and the ones
+ * to quarantine. Each row is first judged alone by `barRule` (lib/ingest/gates/rules.ts: finite
+ * positive prices, high >= max(open, close), low <= min(open, close), finite non-negative
+ * volumes, a time on the grid of `bars.freq`, not before the venue existed or 2009-01-03, not
+ * after `now + futureToleranceMs`). The rows that pass are sorted by time; rows sharing a time
+ * are kept once when they are identical or differ only by rounding (the more precise row is
+ * kept, the other is listed in `dropped`), and refused all together when they disagree (nothing
+ * says which is right). Last, a close that jumps from the previous accepted close by more than
+ * `k` robust sigmas is refused (lib/ingest/gates/jump.ts). Each refused row gets the first
+ * reason that applies.
  *
- * Cost: O(n * W log W) for the jump rule, O(n) for the rest; pure, no I/O.
+ * Cost: O(n log n) for the sort (O(n) when already sorted), O(n * W) for the jump rule; pure.
  *
- * @example A zero close and a bar from the future are refused
+ * @example A zero close and a bar from the future are refused; a shuffled page is sorted
  * ```ts
  * import { gateBars } from "@lib/ingest/gates/bar_gates.ts";
  * import { allocBars } from "@lib/core/types.ts";
  * import assert from "node:assert/strict";
- * const b = allocBars({ venue: "binance", symbol: "BTCUSDT", freq: "1h" }, 3);
+ * const b = allocBars({ venue: "binance", symbol: "BTCUSDT", freq: "1h" }, 4);
  * const h = 3_600_000, t0 = Date.UTC(2024, 0, 1);
- * for (let i = 0; i < 3; i++) {
- *   b.ts[i] = t0 + i * h;
+ * for (let i = 0; i < 4; i++) {
+ *   b.ts[i] = t0 + (3 - i) * h;
  *   b.open[i] = b.low[i] = b.close[i] = 100;
  *   b.high[i] = 101;
  *   b.volume[i] = 5;
  * }
  * b.close[1] = 0;
  * b.ts[2] = t0 + 50 * h;
- * const g = gateBars(b, { now: t0 + 3 * h });
- * assert.equal(g.accepted.ts.length, 1);
+ * const g = gateBars(b, { now: t0 + 4 * h });
+ * assert.deepEqual([...g.accepted.ts], [t0, t0 + 3 * h]);
+ * assert.deepEqual([...g.acceptedIndex], [3, 0]);
  * assert.deepEqual(g.rejected.map((r) => r.index), [1, 2]);
- * assert.equal(g.rejected[0]!.reason, "close 0 <= 0");
- * assert.match(g.rejected[1]!.reason, /in the future/);
+ * assert.equal(g.rejected[0]!.reason, "non-positive price: close 0 <= 0");
+ * assert.equal(g.rejected[1]!.kind, "timestamp in the future");
  * ```
  */
-export function gateBars(bars: BarColumns, opts: BarGateOptions): GateResult<BarColumns> {
+export function gateBars(bars: BarColumns, opts: BarGateOptions): BarGateResult {
   const n = bars.ts.length;
   const step = freqMs(bars.freq);
-  const tolerance = opts.futureToleranceMs ?? step;
-  const launch = opts.launchMs ?? venueLaunchMs(bars.venue);
-  const reasons: (string | undefined)[] = new Array(n).fill(undefined);
-  const cols = { open: bars.open, high: bars.high, low: bars.low, close: bars.close };
-  let lastTs = -Infinity;
-  rows: for (let i = 0; i < n; i++) {
-    for (const name of PRICE_NAMES) {
-      const v = cols[name][i]!;
-      if (Number.isNaN(v)) {
-        reasons[i] = `${name} is not a number`;
-        continue rows;
-      }
-      if (v <= 0) {
-        reasons[i] = `${name} ${v} <= 0`;
-        continue rows;
+  const ctx = timeContext(
+    bars.venue,
+    opts.now,
+    opts.futureToleranceMs ?? step * RULE_DEFAULTS.barFutureBars,
+    opts.launchMs,
+  );
+  const name = opts.rowName ?? ((i: number) => `row ${i}`);
+  const problems: (RuleProblem | undefined)[] = new Array(n).fill(undefined);
+  const good: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = barRule(
+      {
+        ts: bars.ts[i]!,
+        open: bars.open[i]!,
+        high: bars.high[i]!,
+        low: bars.low[i]!,
+        close: bars.close[i]!,
+        volume: bars.volume[i]!,
+        quoteVolume: bars.quoteVolume[i]!,
+        tradeCount: bars.tradeCount[i]!,
+      },
+      step,
+      ctx,
+    );
+    if (p === undefined) good.push(i);
+    else problems[i] = p;
+  }
+  let ascending = true;
+  for (let k = 1; k < good.length && ascending; k++) {
+    ascending = bars.ts[good[k]!]! > bars.ts[good[k - 1]!]!;
+  }
+  if (!ascending) good.sort((a, b) => bars.ts[a]! - bars.ts[b]! || a - b);
+
+  const keep: number[] = [];
+  const dropped: GateDrop[] = [];
+  const values = (i: number) => COMPARED.map((c) => bars[c][i]!);
+  for (let k = 0; k < good.length;) {
+    const first = good[k]!;
+    let end = k + 1;
+    while (end < good.length && bars.ts[good[end]!] === bars.ts[first]) end++;
+    if (end === k + 1) {
+      keep.push(first);
+      k = end;
+      continue;
+    }
+    // rows sharing one time, in input order (the sort is stable on index)
+    let best = first;
+    const drops: GateDrop[] = [];
+    let conflict = "";
+    for (let g = k + 1; g < end && conflict === ""; g++) {
+      const r = good[g]!;
+      const rel = morePrecise(values(best), values(r), ROUNDED_TOGETHER);
+      if (rel === "same") drops.push({ index: r, keptIndex: best, kind: "identical" });
+      else if (rel === "a") drops.push({ index: r, keptIndex: best, kind: "rounded" });
+      else if (rel === "b") {
+        drops.push({ index: best, keptIndex: r, kind: "rounded" });
+        best = r;
+      } else conflict = `${name(best)} vs ${name(r)}: ${differences(bars, best, r)}`;
+    }
+    if (conflict === "") {
+      keep.push(best);
+      for (const d of drops) dropped.push({ ...d, keptIndex: best });
+    } else {
+      const names = good.slice(k, end).map(name).join(", ");
+      for (let g = k; g < end; g++) {
+        problems[good[g]!] = {
+          kind: REASONS.duplicateTs,
+          detail: `none of the ${end - k} rows kept: ${names} share the time ` +
+            `${iso(bars.ts[first]!)}; ${conflict}`,
+        };
       }
     }
-    const o = bars.open[i]!, h = bars.high[i]!, l = bars.low[i]!, c = bars.close[i]!;
-    const v = bars.volume[i]!, ts = bars.ts[i]!;
-    if (h < l) reasons[i] = `impossible candle: high ${h} < low ${l}`;
-    else if (o < l || o > h) reasons[i] = `impossible candle: open ${o} not in [${l}, ${h}]`;
-    else if (c < l || c > h) reasons[i] = `impossible candle: close ${c} not in [${l}, ${h}]`;
-    else if (Number.isNaN(v)) reasons[i] = "volume is not a number";
-    else if (v < 0) reasons[i] = `volume ${v} < 0`;
-    else {
-      const t = timeProblem(ts, opts.now, tolerance, launch, bars.venue);
-      if (t !== undefined) reasons[i] = t;
-      else if (ts % step !== 0) {
-        reasons[i] = `time ${iso(ts)} is off the ${bars.freq} grid (not a multiple of ${step} ms)`;
-      } else if (ts <= lastTs) {
-        reasons[i] = `time ${iso(ts)} is not after the previous accepted bar ${iso(lastTs)}`;
-      } else lastTs = ts;
+    k = end;
+  }
+  if (opts.jump !== false && keep.length > 0) {
+    const close = Float64Array.from(keep, (i) => bars.close[i]!);
+    const ts = Float64Array.from(keep, (i) => bars.ts[i]!);
+    const jumps: (string | undefined)[] = new Array(keep.length).fill(undefined);
+    markJumps(close, jumps, opts.jump ?? {}, "bars", BAR_JUMP_DEFAULTS, ts);
+    for (let j = 0; j < keep.length; j++) {
+      if (jumps[j] !== undefined) problems[keep[j]!] = { kind: REASONS.jump, detail: jumps[j]! };
     }
   }
-  if (opts.jump !== false) {
-    markJumps(bars.close, reasons, opts.jump ?? {}, "bars", BAR_JUMP_DEFAULTS, bars.ts);
+  const kept = keep.filter((i) => problems[i] === undefined);
+  const rejected: GateRejection[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = problems[i];
+    if (p !== undefined) rejected.push({ index: i, kind: p.kind, reason: reasonText(p) });
   }
-  return split(bars, reasons);
+  dropped.sort((a, b) => a.index - b.index);
+  return {
+    accepted: pick(bars, kept),
+    acceptedIndex: Int32Array.from(kept),
+    rejected,
+    dropped,
+  };
 }
 
 /**
- * Why a timestamp is impossible (not finite, in the future, before the venue existed), or
- * undefined when it is plausible. Shared by the bar and trade gates.
+ * Why a timestamp is impossible (not finite, in the future, before the venue existed or before
+ * 2009-01-03) as reason text, or undefined when it is plausible. A shorthand for
+ * `timeRule` of lib/ingest/gates/rules.ts.
  *
  * @example A trade time before the venue launched
  * ```ts
@@ -111,7 +220,7 @@ export function gateBars(bars: BarColumns, opts: BarGateOptions): GateResult<Bar
  * import assert from "node:assert/strict";
  * const launch = Date.UTC(2013, 8, 10);
  * assert.equal(timeProblem(launch, Date.UTC(2024, 0, 1), 0, launch, "kraken"), undefined);
- * assert.match(timeProblem(0, Date.UTC(2024, 0, 1), 0, launch, "kraken")!, /before kraken existed/);
+ * assert.match(timeProblem(Date.UTC(2012, 0, 1), Date.UTC(2024, 0, 1), 0, launch, "kraken")!, /before kraken existed/);
  * ```
  */
 export function timeProblem(
@@ -121,43 +230,25 @@ export function timeProblem(
   launchMs: number | undefined,
   venue: string,
 ): string | undefined {
-  if (!Number.isFinite(ts)) return `time ${ts} is not a valid epoch-ms timestamp`;
-  if (ts > now + toleranceMs) {
-    return `time ${iso(ts)} is in the future: after now ${iso(now)} + ${toleranceMs} ms tolerance`;
-  }
-  if (launchMs !== undefined && ts < launchMs) {
-    return `time ${iso(ts)} is before ${venue} existed (launched ${iso(launchMs).slice(0, 10)})`;
-  }
-  return undefined;
+  const p = timeRule(ts, { now, toleranceMs, launchMs, venue });
+  return p === undefined ? undefined : reasonText(p);
 }
 
-/**
- * ISO-8601 text of an epoch-ms time, or the number itself when it is out of Date's range.
- *
- * @example
- * ```ts
- * import { iso } from "@lib/ingest/gates/bar_gates.ts";
- * import assert from "node:assert/strict";
- * assert.equal(iso(0), "1970-01-01T00:00:00.000Z");
- * assert.equal(iso(1e300), "1e+300");
- * ```
- */
-export function iso(ts: number): string {
-  const d = new Date(ts);
-  return Number.isNaN(d.getTime()) ? String(ts) : d.toISOString();
+function differences(bars: BarColumns, a: number, b: number): string {
+  const out: string[] = [];
+  COMPARED.forEach((c, k) => {
+    const x = bars[c][a]!, y = bars[c][b]!;
+    if (!(x === y || (Number.isNaN(x) && Number.isNaN(y)))) {
+      out.push(`${COLUMN_NAMES[k]} ${x} vs ${y}`);
+    }
+  });
+  return out.join(", ");
 }
 
-function split(bars: BarColumns, reasons: (string | undefined)[]): GateResult<BarColumns> {
-  const rejected: GateRejection[] = [];
-  for (let i = 0; i < reasons.length; i++) {
-    const r = reasons[i];
-    if (r !== undefined) rejected.push({ index: i, reason: r });
-  }
-  const m = reasons.length - rejected.length;
-  const out = allocBars(bars, m);
-  let j = 0;
-  for (let i = 0; i < reasons.length; i++) {
-    if (reasons[i] !== undefined) continue;
+function pick(bars: BarColumns, rows: readonly number[]): BarColumns {
+  const out = allocBars(bars, rows.length);
+  for (let j = 0; j < rows.length; j++) {
+    const i = rows[j]!;
     out.ts[j] = bars.ts[i]!;
     out.open[j] = bars.open[i]!;
     out.high[j] = bars.high[i]!;
@@ -168,7 +259,6 @@ function split(bars: BarColumns, reasons: (string | undefined)[]): GateResult<Ba
     out.tradeCount[j] = bars.tradeCount[i]!;
     out.vwap[j] = bars.vwap[i]!;
     out.complete[j] = bars.complete[i]!;
-    j++;
   }
-  return { accepted: out, rejected };
+  return out;
 }

@@ -1,7 +1,9 @@
 /**
  * Quality gates run before anything is written: pure functions that split an incoming batch
  * of bars, trades or quotes into accepted rows and refused rows with a reason each, so a task
- * can store the first and quarantine the second (lib/store/quarantine.ts) and go on.
+ * can store the first and quarantine the second (lib/store/quarantine.ts) and go on. The row
+ * rules and their reason kinds are one module, lib/ingest/gates/rules.ts, used by every write
+ * path (import, backfill, stream, poll).
  *
  * @example Gate a batch of bars
  * ```ts
@@ -18,8 +20,10 @@
  * @module
  */
 export * from "./types.ts";
+export * from "./rules.ts";
+export * from "./rounding.ts";
 export * from "./venue_launch.ts";
 export * from "./jump.ts";
-export { type BarGateOptions, gateBars } from "./bar_gates.ts";
+export { type BarGateOptions, type BarGateResult, gateBars } from "./bar_gates.ts";
 export * from "./trade_gates.ts";
 export * from "./quote_gates.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import type { SpotQuote } from "../../providers/types.ts";
-import { iso } from "./bar_gates.ts";
+import { quoteRule, REASONS, reasonText, type RuleProblem, timeContext } from "./rules.ts";
 import type { GateRejection, GateResult } from "./types.ts";
 
 /** Options of {@link gateQuotes}. */
@@ -28,8 +28,10 @@ export interface QuoteGateOptions {
  * Split quotes of one asset (e.g. BTCUSDT on Binance, XBTUSD on Kraken, BTC-USD on Coinbase,
  * all fetched in one poll, hence at about the same time) into accepted and refused ones.
  *
- * First, each quote alone: a price NaN or <= 0, a bid or ask given but NaN or <= 0, a time
- * later than `now + futureToleranceMs`, or older than `now - maxAgeMs` (stale) is refused.
+ * First, each quote alone, by the row rules of lib/ingest/gates/rules.ts (`quoteRule`): a price
+ * not finite or <= 0, a bid or ask given but not finite or <= 0, a 24h volume given but not
+ * finite or negative, a time later than `now + futureToleranceMs`, before the venue existed or
+ * 2009-01-03, or older than `now - maxAgeMs` (stale) is refused.
  * Then the survivors are compared across venues (one quote per venue: when a venue appears
  * twice only its newest quote is used for the median):
  * - 3 or more venues: the median of their prices is the reference; a quote farther than
@@ -53,7 +55,7 @@ export interface QuoteGateOptions {
  * const g = gateQuotes([q("binance", 42000), q("kraken", 42010), q("coinbase", 46200)], { now });
  * assert.deepEqual(g.accepted.map((x) => x.venue), ["binance", "kraken"]);
  * assert.equal(g.rejected[0]!.index, 2);
- * assert.match(g.rejected[0]!.reason, /deviates 9\.97% from the median 42010 of 3 venues/);
+ * assert.match(g.rejected[0]!.reason, /^off the cross-venue median: coinbase price 46200 deviates 9\.97% from the median 42010 of 3 venues/);
  * ```
  */
 export function gateQuotes(
@@ -67,7 +69,9 @@ export function gateQuotes(
   if (!(maxAge > 0)) {
     throw new RangeError(`Cannot gate quotes: maxAgeMs must be > 0, got ${maxAge}`);
   }
-  const reasons: (string | undefined)[] = quotes.map((q) => single(q, opts.now, maxAge, skew));
+  const reasons: (RuleProblem | undefined)[] = quotes.map((q) =>
+    quoteRule(q, timeContext(q.venue, opts.now, skew), maxAge)
+  );
 
   const newest = new Map<string, number>(); // venue -> index of its newest surviving quote
   quotes.forEach((q, i) => {
@@ -84,8 +88,11 @@ export function gateQuotes(
       if (reasons[i] !== undefined) return;
       const dev = Math.abs(q.price / med - 1);
       if (dev > tol) {
-        reasons[i] = `${q.venue} price ${q.price} deviates ${pct(dev)} from the median ${med} ` +
-          `of ${venues.length} venues (tolerance ${pct(tol)})`;
+        reasons[i] = {
+          kind: REASONS.offMedian,
+          detail: `${q.venue} price ${q.price} deviates ${pct(dev)} from the median ${med} ` +
+            `of ${venues.length} venues (tolerance ${pct(tol)})`,
+        };
       }
     });
   } else if (venues.length === 2) {
@@ -94,8 +101,11 @@ export function gateQuotes(
     if (diff > tol) {
       quotes.forEach((_q, i) => {
         if (reasons[i] !== undefined) return;
-        reasons[i] = `venues disagree: ${a.venue} ${a.price} vs ${b.venue} ${b.price} differ by ` +
-          `${pct(diff)} (tolerance ${pct(tol)}); a third venue is needed to tell which is wrong`;
+        reasons[i] = {
+          kind: REASONS.venuesDisagree,
+          detail: `${a.venue} ${a.price} vs ${b.venue} ${b.price} differ by ${pct(diff)} ` +
+            `(tolerance ${pct(tol)}); a third venue is needed to tell which is wrong`,
+        };
       });
     }
   }
@@ -104,29 +114,9 @@ export function gateQuotes(
   quotes.forEach((q, i) => {
     const r = reasons[i];
     if (r === undefined) accepted.push(q);
-    else rejected.push({ index: i, reason: r });
+    else rejected.push({ index: i, kind: r.kind, reason: reasonText(r) });
   });
   return { accepted, rejected };
-}
-
-function single(q: SpotQuote, now: number, maxAge: number, skew: number): string | undefined {
-  if (Number.isNaN(q.price)) return `${q.venue} price is not a number`;
-  if (q.price <= 0) return `${q.venue} price ${q.price} <= 0`;
-  for (const [name, v] of [["bid", q.bid], ["ask", q.ask]] as const) {
-    if (v === undefined) continue;
-    if (Number.isNaN(v)) return `${q.venue} ${name} is not a number`;
-    if (v <= 0) return `${q.venue} ${name} ${v} <= 0`;
-  }
-  if (!Number.isFinite(q.ts)) return `${q.venue} quote time ${q.ts} is not a valid timestamp`;
-  if (q.ts > now + skew) {
-    return `${q.venue} quote time ${iso(q.ts)} is in the future: after now ${
-      iso(now)
-    } + ${skew} ms`;
-  }
-  if (now - q.ts > maxAge) {
-    return `${q.venue} quote is stale: ${iso(q.ts)} is ${now - q.ts} ms old, max age ${maxAge} ms`;
-  }
-  return undefined;
 }
 
 function pct(x: number): string {

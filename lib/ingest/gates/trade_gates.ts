@@ -5,15 +5,21 @@
  */
 import type { TradeColumns } from "../../core/types.ts";
 import { type JumpOptions, markJumps, TRADE_JUMP_DEFAULTS } from "./jump.ts";
-import { venueLaunchMs } from "./venue_launch.ts";
-import { timeProblem } from "./bar_gates.ts";
+import {
+  REASONS,
+  reasonText,
+  RULE_DEFAULTS,
+  type RuleProblem,
+  timeContext,
+  tradeRule,
+} from "./rules.ts";
 import type { GateRejection, GateResult } from "./types.ts";
 
 /** Options of {@link gateTrades}. */
 export interface TradeGateOptions {
   /** The current time, UTC epoch ms (injected). */
   readonly now: number;
-  /** How far past `now` a trade time may be, in ms (clock skew). Default 5,000. */
+  /** How far past `now` a trade time may be, in ms (clock skew). Default `RULE_DEFAULTS.tradeFutureToleranceMs` (5,000). */
   readonly futureToleranceMs?: number;
   /** Earliest plausible trade time; default the venue's launch date. */
   readonly launchMs?: number;
@@ -23,9 +29,9 @@ export interface TradeGateOptions {
 
 /**
  * Split a batch of trades (in execution order) into the ones fit to store and the ones to
- * quarantine. A trade is refused when its price or quantity is NaN or <= 0, its time is not
- * finite, in the future (beyond `now + futureToleranceMs`) or before the venue's launch, or its
- * price jumps from the previous accepted trade by more than `k` robust sigmas of recent
+ * quarantine. A trade is refused when it breaks a row rule of lib/ingest/gates/rules.ts (price
+ * or quantity not finite or <= 0, time not finite, in the future beyond
+ * `now + futureToleranceMs`, before the venue's launch or before 2009-01-03), or its price jumps from the previous accepted trade by more than `k` robust sigmas of recent
  * trade-to-trade returns (lib/ingest/gates/jump.ts).
  *
  * Cost: O(n * W log W); pure, no I/O.
@@ -41,7 +47,9 @@ export interface TradeGateOptions {
  *   qty: Float64Array.of(0.1, 0), side: Int8Array.of(1, -1),
  * }, { now: t0 + 1000 });
  * assert.deepEqual(g.accepted.tradeId, [1]);
- * assert.deepEqual(g.rejected, [{ index: 1, reason: "qty 0 <= 0" }]);
+ * assert.deepEqual(g.rejected, [
+ *   { index: 1, kind: "non-positive quantity", reason: "non-positive quantity: quantity 0 <= 0" },
+ * ]);
  * ```
  */
 export function gateTrades(
@@ -49,26 +57,34 @@ export function gateTrades(
   opts: TradeGateOptions,
 ): GateResult<TradeColumns> {
   const n = trades.ts.length;
-  const tolerance = opts.futureToleranceMs ?? 5_000;
-  const launch = opts.launchMs ?? venueLaunchMs(trades.venue);
-  const reasons: (string | undefined)[] = new Array(n).fill(undefined);
+  const ctx = timeContext(
+    trades.venue,
+    opts.now,
+    opts.futureToleranceMs ?? RULE_DEFAULTS.tradeFutureToleranceMs,
+    opts.launchMs,
+  );
+  const problems: (RuleProblem | undefined)[] = new Array(n);
+  const reasons: (string | undefined)[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const p = trades.price[i]!, q = trades.qty[i]!;
-    if (Number.isNaN(p)) reasons[i] = "price is not a number";
-    else if (p <= 0) reasons[i] = `price ${p} <= 0`;
-    else if (Number.isNaN(q)) reasons[i] = "qty is not a number";
-    else if (q <= 0) reasons[i] = `qty ${q} <= 0`;
-    else reasons[i] = timeProblem(trades.ts[i]!, opts.now, tolerance, launch, trades.venue);
+    const p = tradeRule(trades.ts[i]!, trades.price[i]!, trades.qty[i]!, ctx);
+    problems[i] = p;
+    reasons[i] = p === undefined ? undefined : reasonText(p);
   }
   if (opts.jump !== false) {
     markJumps(trades.price, reasons, opts.jump ?? {}, "trades", TRADE_JUMP_DEFAULTS, trades.ts);
+    for (let i = 0; i < n; i++) {
+      if (reasons[i] !== undefined && problems[i] === undefined) {
+        problems[i] = { kind: REASONS.jump, detail: reasons[i]! };
+        reasons[i] = reasonText(problems[i]!);
+      }
+    }
   }
   const rejected: GateRejection[] = [];
   const keep: number[] = [];
   for (let i = 0; i < n; i++) {
     const r = reasons[i];
     if (r === undefined) keep.push(i);
-    else rejected.push({ index: i, reason: r });
+    else rejected.push({ index: i, kind: problems[i]!.kind, reason: r });
   }
   const pick = <T extends Float64Array | Int8Array>(a: T): T => {
     const out = new (a.constructor as new (n: number) => T)(keep.length);
