@@ -175,9 +175,9 @@ export function flagNames(message: string, flags: readonly string[]): string {
     const camel = flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const cli = `--${flag}`;
     out = out.replace(new RegExp(`\\boptions\\.${camel}\\b`, "g"), cli);
-    if (camel !== flag) out = out.replace(new RegExp(`(?<![-\\w.])${camel}\\b`, "g"), cli);
+    if (camel !== flag) out = out.replace(new RegExp(`(?<![-\\w./])${camel}\\b`, "g"), cli);
     out = out.replace(
-      new RegExp(`(?<![-\\w.])${camel}(?= must\\b| \\(| = |: must| is required)`, "g"),
+      new RegExp(`(?<![-\\w./])${camel}(?= must\\b| \\(| = |: must| is required)`, "g"),
       cli,
     );
   }

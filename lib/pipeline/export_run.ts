@@ -227,14 +227,14 @@ function columnOf(table: DataTable, j: number): ExportColumn {
   const raw = table.rows.map((r) => r[j] ?? null);
   const nums = raw.every((v) => v === null || typeof v === "number");
   const ints = nums && raw.every((v) => v === null || Number.isSafeInteger(v));
-  const want: Record<ColumnFormat, ExportColumn["type"]> = {
-    text: "string",
-    integer: "int",
-    number: "float",
-    percent: "float",
-    datetime: "timestamp",
-  };
-  let type = want[c.format];
+  const f: ColumnFormat = c.format;
+  let type: ExportColumn["type"] = f === "text"
+    ? "string"
+    : f === "integer"
+    ? "int"
+    : f === "number" || f === "percent"
+    ? "float"
+    : "timestamp"; // datetime and date formats hold epoch ms
   if (type !== "string" && !nums) type = "string";
   if ((type === "int" || type === "timestamp") && !ints) type = "float";
   if (type === "int" && raw.some((v) => v === null)) type = "float";

@@ -118,6 +118,22 @@ export interface FigureBlock {
   readonly svg: string;
   /** The numbers behind the figure in tabular form (e.g. one row per asset). */
   readonly data: DataTable;
+  /** The same numbers as a tidy table beside the layout (`svg`); see {@link TidyTable}. */
+  readonly tidy: TidyTable;
+}
+
+/**
+ * A figure's data as tidy records for other tools: one object per observation keyed by column
+ * key, times as ISO 8601 UTC, undefined numbers as null. In `report.json` each figure carries
+ * one, so pandas (`pd.DataFrame(fig["tidy"]["rows"])`), polars or DuckDB rebuild the chart's
+ * data without reading the SVG.
+ */
+export interface TidyTable {
+  readonly columns: readonly {
+    readonly name: string;
+    readonly type: "string" | "number" | "timestamp";
+  }[];
+  readonly rows: readonly Readonly<Record<string, string | number | null>>[];
 }
 
 /** A remark the reader should see, e.g. a caveat about the data. */

@@ -58,6 +58,13 @@ export const BlockSchema = z.discriminatedUnion("type", [
     caption: z.string(),
     svg: z.string().describe("deterministic Observable Plot markup (<svg> or <figure>)"),
     data: DataTableSchema.describe("the numbers behind the figure"),
+    tidy: z.strictObject({
+      columns: z.array(z.strictObject({
+        name: z.string(),
+        type: z.enum(["string", "number", "timestamp"]),
+      })),
+      rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
+    }).describe("the figure's data as tidy records: one per observation, times ISO 8601 UTC"),
   }),
   z.strictObject({
     type: z.literal("note"),

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { DataTable, FigureBlock } from "../model.ts";
+import type { DataTable, FigureBlock, TidyTable } from "../model.ts";
 
 /** Identity and size of a figure; each chart states its own defaults. */
 export interface FigureOptions {
@@ -19,6 +19,53 @@ export interface FigureOptions {
 
 /** Default figure width in px: fits the report's text column. */
 export const DEFAULT_WIDTH = 760;
+
+/**
+ * `data` as tidy records (see {@link TidyTable}): text columns as strings, datetime and date
+ * columns (epoch ms) as ISO 8601 UTC, other numbers as numbers, non-finite as null.
+ *
+ * @example
+ * ```ts
+ * import { tidyTable } from "@lib/report/charts/figure.ts";
+ * import assert from "node:assert/strict";
+ * const t = tidyTable({
+ *   columns: [{ key: "ts", label: "Time", format: "datetime", digits: 0 },
+ *     { key: "asset", label: "Asset", format: "text", digits: 0 },
+ *     { key: "r", label: "Return", format: "percent", digits: 1 }],
+ *   rows: [[0, "BTC", 0.05], [3_600_000, "ETH", NaN]],
+ * });
+ * assert.deepEqual(t.rows, [
+ *   { ts: "1970-01-01T00:00:00.000Z", asset: "BTC", r: 0.05 },
+ *   { ts: "1970-01-01T01:00:00.000Z", asset: "ETH", r: null },
+ * ]);
+ * ```
+ */
+export function tidyTable(data: DataTable): TidyTable {
+  const kinds = data.columns.map((c) =>
+    c.format === "text"
+      ? "string" as const
+      : (c.format as string) === "datetime" || (c.format as string) === "date"
+      ? "timestamp" as const
+      : "number" as const
+  );
+  return {
+    columns: data.columns.map((c, j) => ({ name: c.key, type: kinds[j]! })),
+    rows: data.rows.map((row) => {
+      const o: Record<string, string | number | null> = {};
+      data.columns.forEach((c, j) => {
+        const v = row[j] ?? null;
+        o[c.key] = typeof v !== "number"
+          ? v
+          : !Number.isFinite(v)
+          ? null
+          : kinds[j] === "timestamp"
+          ? new Date(v).toISOString()
+          : v;
+      });
+      return o;
+    }),
+  };
+}
 
 /**
  * The {@link FigureBlock} of a chart: `options.title` and `options.caption` when given, else the
@@ -49,5 +96,6 @@ export function figureBlock(
     caption: options.caption ?? defaults.caption,
     svg,
     data,
+    tidy: tidyTable(data),
   };
 }
