@@ -158,6 +158,8 @@ type RawBatch = TradeColumns & { readonly raw?: readonly (string | undefined)[] 
 const JUMP_HISTORY = 256;
 /** Refused trades carried into the next batch's gate, so a level shift can be confirmed. */
 const MAX_SUSPECTS = 4;
+/** Frames that are not trade frames quarantined per run, at most. */
+const MAX_PARSE_QUARANTINE = 1_000;
 /** Future tolerance when purging stored trades at start (clock skew of an older run). */
 const PURGE_FUTURE_MS = 60_000;
 
@@ -190,7 +192,7 @@ interface SymbolState {
   suspects: TradeColumns | undefined;
   /** Holes as stored (open and lost). */
   holes: StreamHole[];
-  /** Per open hole (by first id): earliest time of its next repair attempt. */
+  /** Per open hole (by first id): `performance.now()` of its next repair attempt. */
   readonly dueAt: Map<number, number>;
 }
 
@@ -328,6 +330,7 @@ export async function runStream(
   let buffered = 0;
   const pendingQuarantine: PendingQuarantine[] = [];
   const pendingHoles: PendingHole[] = [];
+  let parseQuarantined = 0;
 
   const quarantineNow = (q: PendingQuarantine) => {
     if (
@@ -338,7 +341,7 @@ export async function runStream(
         reason: q.reason,
         runId: options.runId,
         venue,
-        symbol: q.symbol,
+        symbol: q.symbol === "" ? undefined : q.symbol,
       })
     ) quarantined++;
     try {
@@ -456,6 +459,17 @@ export async function runStream(
         });
       }
     }
+    // a frame that is not a trade frame: its raw text to quarantine (bounded per run: a venue
+    // sending garbage must not fill the store)
+    if (p.kind === "parse" && p.raw !== undefined && parseQuarantined < MAX_PARSE_QUARANTINE) {
+      parseQuarantined++;
+      pendingQuarantine.push({
+        symbol: p.symbol ?? "",
+        locator: `frame ${parseQuarantined} of run ${options.runId ?? "-"}`,
+        raw: p.raw,
+        reason: p.message,
+      });
+    }
     options.onProblem?.(p);
   };
 
@@ -470,12 +484,12 @@ export async function runStream(
   const startRepair = () => {
     const rest = options.repair;
     if (rest === undefined || repairing || closed) return;
-    const t = now();
+    const mono = performance.now(); // backoff runs on the monotonic clock, not the data clock
     let pick: { st: SymbolState; hole: StreamHole } | undefined;
     for (const st of states.values()) {
       for (const h of st.holes) {
         if (h.status !== "open") continue;
-        if ((st.dueAt.get(h.fromId) ?? -Infinity) > t) continue;
+        if ((st.dueAt.get(h.fromId) ?? -Infinity) > mono) continue;
         if (pick === undefined || h.fromId < pick.hole.fromId) pick = { st, hole: h };
       }
     }
@@ -498,7 +512,7 @@ export async function runStream(
     const retryIn = Math.min(backoffMaxMs, backoffMs * 2 ** Math.min(attempts - 1, 30));
     if (!r.ok) {
       noteStreamHoleAttempt(db, venue, h.symbol, h.fromId, r.error, t);
-      st.dueAt.set(h.fromId, t + retryIn);
+      st.dueAt.set(h.fromId, performance.now() + retryIn);
       options.onProblem?.({
         kind: "repair",
         message: `REST repair of ${h.symbol} ids ${h.fromId}..${h.toId} failed: ${r.error}; ` +
@@ -526,7 +540,7 @@ export async function runStream(
     if (inHole.length === 0 && !(page.ts.length > 0 && Number(page.tradeId[0]) > h.toId)) {
       // nothing at or after the hole's first id yet: the venue may lag; try again later
       noteStreamHoleAttempt(db, venue, h.symbol, h.fromId, "REST returned no trades", t);
-      st.dueAt.set(h.fromId, t + retryIn);
+      st.dueAt.set(h.fromId, performance.now() + retryIn);
       loadHoles(st);
       return;
     }
