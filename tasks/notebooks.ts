@@ -6,14 +6,16 @@
  * cell throws, an executed notebook holds an error output, or a code cell that calls `display`
  * produced no output. Exit 2 when Jupyter is not installed or a flag is wrong.
  *
- * The notebooks read `CRYPTOLAB_DB`, which this task points at a fresh temporary store unless
- * `--db` is given, so a test run never touches the user's store.
+ * The notebooks open the store named by `CRYPTOLAB_NOTEBOOK_DB` (lib/store/notebook_store.ts),
+ * which this task points at a fresh temporary store unless `--db` is given, so a test run never
+ * touches the user's store.
  *
  * @module
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { NOTEBOOK_DB_ENV } from "@lib/store/notebook_store.ts";
 import { parseFlags, runMain, UsageError } from "./_cli.ts";
 
 const USAGE = `usage: deno task notebooks [--db PATH] [--timeout SECONDS] [notebook...]
@@ -35,6 +37,22 @@ export const INSTALL_HINT = "jupyter (nbconvert) was not found on PATH. Install 
 
 /** The repository root: the folder above `tasks/`. */
 export const REPO_ROOT: string = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * The environment Jupyter needs to run the repository's kernel, from `base` (the caller's
+ * environment): `JUPYTER_PATH` starts with `notebooks/` (where `kernels/cryptolab-deno/` is), and
+ * `PATH` starts with the folder of the Deno binary running this code, because the kernelspec runs
+ * `deno`: under `npx deno@...` no `deno` is on PATH, and `Deno.execPath()` is the real binary
+ * (in node_modules/deno/ or node_modules/@deno/<platform>/), not npm's shim.
+ */
+export function kernelEnv(base: Readonly<Record<string, string>>): Record<string, string> {
+  return {
+    ...base,
+    PATH: [dirname(Deno.execPath()), base.PATH ?? ""].filter(Boolean).join(delimiter),
+    JUPYTER_PATH: [join(REPO_ROOT, "notebooks"), base.JUPYTER_PATH ?? ""].filter(Boolean)
+      .join(delimiter),
+  };
+}
 
 /** One problem found in an executed notebook. */
 export interface NotebookProblem {
@@ -136,15 +154,7 @@ async function main(args: string[]): Promise<number> {
     throw new UsageError(`--timeout must be a whole number of seconds > 0, got ${values.timeout}`);
   }
 
-  // The kernelspec runs `deno`: put the real binary that runs this task first on PATH (under
-  // `npx deno@...` it lives in node_modules/@deno/<platform>/ and execPath() points there).
-  const env: Record<string, string> = {
-    ...Deno.env.toObject(),
-    PATH: [dirname(Deno.execPath()), Deno.env.get("PATH") ?? ""].filter(Boolean).join(delimiter),
-    JUPYTER_PATH: [join(REPO_ROOT, "notebooks"), Deno.env.get("JUPYTER_PATH") ?? ""]
-      .filter(Boolean).join(delimiter),
-    NO_COLOR: "1",
-  };
+  const env: Record<string, string> = { ...kernelEnv(Deno.env.toObject()), NO_COLOR: "1" };
   if (!(await hasJupyter(env))) {
     console.error(INSTALL_HINT);
     return 2;
@@ -157,15 +167,15 @@ async function main(args: string[]): Promise<number> {
 
   let tempDir: string | undefined;
   if (values.db !== undefined && values.db !== "") {
-    env.CRYPTOLAB_DB = resolve(values.db);
+    env[NOTEBOOK_DB_ENV] = resolve(values.db);
   } else {
     tempDir = await Deno.makeTempDir({ prefix: "cryptolab-notebooks-" });
-    env.CRYPTOLAB_DB = join(tempDir, "cryptolab.db");
+    env[NOTEBOOK_DB_ENV] = join(tempDir, "cryptolab.db");
   }
   const outDir = join(REPO_ROOT, "notebooks", ".executed");
   let failed = 0;
   try {
-    console.error(`store for this run: ${env.CRYPTOLAB_DB}${tempDir ? " (temporary)" : ""}`);
+    console.error(`store for this run: ${env[NOTEBOOK_DB_ENV]}${tempDir ? " (temporary)" : ""}`);
     for (const nb of notebooks) {
       const name = basename(nb);
       const t0 = performance.now();

@@ -5,6 +5,7 @@
  * @module
  */
 export * from "./db.ts";
+export * from "./notebook_store.ts";
 export * from "./migrations.ts";
 export * from "./bars.ts";
 export * from "./bars_span.ts";
