@@ -22,8 +22,10 @@ export interface EwmaCovarianceOptions {
   readonly alpha?: number;
   /**
    * true: weights `(1 - alpha)^age` normalized by their sum (pandas' default); false: the
-   * recursion `S_t = (1 - alpha) S_{t-1} + alpha * new`, where the first observation keeps
-   * weight `(1 - alpha)^age` and later ones `alpha (1 - alpha)^age`.
+   * recursion `S_t = (1 - alpha) S_{t-1} + alpha * new`, so without gaps the first observation
+   * keeps weight `(1 - alpha)^age` and later ones `alpha (1 - alpha)^age`. Ages count rows, gaps
+   * included (pandas `ignore_na=False`); with `false`, pandas also renormalizes the weights at
+   * each observation after a gap, and so does this.
    * @default true
    */
   readonly adjust?: boolean;
