@@ -9,8 +9,9 @@
  * ```
  *
  * Cycles start on multiples of the interval. A venue that fails is logged and served from its
- * last good quote (marked stale); a refused quote goes to `quarantine`. SIGINT or SIGTERM: the
- * cycle in flight is committed, the run is closed, exit 0.
+ * last good quote (marked stale: from memory, or from the store when the process is fresh, so
+ * `--once` falls back too); a refused quote goes to `quarantine`. `--once` exits 1 when every
+ * venue failed. SIGINT or SIGTERM: the cycle in flight is committed, the run is closed, exit 0.
  *
  * Every venue is still asked each cycle (the cross-venue gate compares them), but each venue's
  * requests go through its rate limiter, its retries (bounded to half the interval) and its
@@ -59,7 +60,7 @@ interval (cycles start on multiples of it).
   --dex-query LIST  Dexscreener searches (default SOL/USDC); an empty value turns DEX polling off
   --min-liquidity N DEX liquidity floor in USD (default 50000)
   --min-volume N    DEX 24h volume floor in USD (default 10000)
-  --once            run one cycle now and exit
+  --once            run one cycle now and exit (exit 1 when every venue failed)
   --db PATH         store file (default data/cryptolab.db or $CRYPTOLAB_DB)
   --providers PATH  providers config JSON: venues, retry and circuit-breaker settings (default
                     $CRYPTOLAB_PROVIDERS, else config/providers.json if present, else built-in)
@@ -144,6 +145,7 @@ async function main(args: string[]): Promise<number> {
     quoteSources: guardedQuoteSources(quoteChain, bound),
     symbols,
     lkg: createLastKnownGood<SpotQuote>({ maxAgeMs, now }),
+    lastGoodMaxAgeMs: maxAgeMs,
     gates: { tolerance, maxAgeMs: 2 * intervalMs },
     dex: queries.length === 0 ? undefined : {
       source: guardedDexSource(chainFromConfig("dex", config, chainOpts), bound),
@@ -184,8 +186,21 @@ async function main(args: string[]): Promise<number> {
     return [s, fn] as const;
   });
   try {
-    if (values.once) report(await pollOnce(store.db, { ...options, runId }));
-    else {await runPoll(store.db, {
+    if (values.once) {
+      const r = await pollOnce(store.db, { ...options, runId });
+      report(r);
+      if (r.allFailed) {
+        const message = `every venue failed (${r.venuesFailed.join(", ")}); nothing fresh ` +
+          `was written` + (r.spotStale + r.dexStale > 0 ? ", only stale last-known-good rows" : "");
+        finishRun(store.db, runId, "failed", {
+          rowsWritten: totals.written,
+          rowsQuarantined: totals.quarantined,
+          message,
+        });
+        console.error(`poll: ${message}`);
+        return 1;
+      }
+    } else {await runPoll(store.db, {
         ...options,
         runId,
         intervalMs,

@@ -5,8 +5,10 @@
  * One cycle ({@link pollOnce}):
  * 1. each quote source is asked for its venue's symbols of the polled assets
  *    ({@link ASSET_SYMBOLS} maps an asset to each venue's symbol). A venue that fails is logged;
- *    its last good quotes (a {@link LastKnownGood} cache, within its maximum age) are written
- *    at the cycle time with `stale = 1`, and a payload that did not parse is quarantined;
+ *    its last good quotes are written at the cycle time with `stale = 1` and a source naming
+ *    the quote's time and age: from the {@link LastKnownGood} cache of this process, else from
+ *    the store (the newest quote stored fresh, fetched at most `lastGoodMaxAgeMs` ago, so a
+ *    fresh `poll --once` falls back too); a payload that did not parse is quarantined;
  * 2. the fresh quotes are grouped per asset and gated across venues (`gateQuotes`): accepted
  *    ones are written and become the last known good, refused ones go to `quarantine` with
  *    the quote as JSON and the reason;
@@ -30,6 +32,8 @@ import {
   writeDexSnapshots,
   writeSpotSnapshots,
 } from "../store/snapshots.ts";
+import { lastGoodQuote } from "../store/last_good_quotes.ts";
+import { DEFAULT_CHAIN_CONFIG } from "../providers/chain_config.ts";
 import type { LastKnownGood } from "../providers/last_known_good.ts";
 import {
   type DexPair,
@@ -66,6 +70,11 @@ export interface PollOptions {
   readonly symbolMap?: SymbolMap;
   /** Last good quote per `venue:symbol`. */
   readonly lkg: LastKnownGood<SpotQuote>;
+  /**
+   * Oldest last good quote read back from the store when `lkg` has none (a fresh process),
+   * ms. Default `DEFAULT_CHAIN_CONFIG.lkgMaxAgeMs` (5 minutes).
+   */
+  readonly lastGoodMaxAgeMs?: number;
   /** Cross-venue gate options (its `now` is the clock). */
   readonly gates?: Omit<QuoteGateOptions, "now">;
   readonly dex?: DexPollOptions | undefined;
@@ -88,6 +97,12 @@ export interface PollResult {
   readonly dropped: number;
   /** One line per failed request. */
   readonly errors: string[];
+  /** Venues asked this cycle (quote venues with a symbol to poll, and the DEX source). */
+  readonly venuesAsked: readonly string[];
+  /** Those that failed. */
+  readonly venuesFailed: readonly string[];
+  /** Every venue asked failed (nothing fresh was written); false when none was asked. */
+  readonly allFailed: boolean;
 }
 
 interface QuarantineItem {
@@ -187,14 +202,20 @@ export async function pollOnce(db: DatabaseSync, opts: PollOptions): Promise<Pol
     }
   }
   const stale: { quote: SpotQuote; from: string }[] = [];
+  const lastGoodMaxAgeMs = opts.lastGoodMaxAgeMs ?? DEFAULT_CHAIN_CONFIG.lkgMaxAgeMs;
   for (const f of fetched) {
     if (f.ok) continue;
     for (const symbol of f.symbols) {
-      const hit = opts.lkg.get(`${f.src.id}:${symbol}`);
+      // this process's cache first; a fresh process (poll --once) reads the store
+      const mem = opts.lkg.get(`${f.src.id}:${symbol}`);
+      const hit = mem !== undefined ? { value: mem.value, ageMs: mem.ageMs, where: "" } : (() => {
+        const s = lastGoodQuote(db, f.src.id, symbol, { now: ts, maxAgeMs: lastGoodMaxAgeMs });
+        return s && { value: s.quote, ageMs: s.ageMs, where: " from the store" };
+      })();
       if (hit === undefined) continue;
       stale.push({
         quote: { ...hit.value, ts },
-        from: `${f.src.id}:last-known-good (quote of ${
+        from: `${f.src.id}:last-known-good${hit.where} (quote of ${
           new Date(hit.value.ts).toISOString()
         }, age ${hit.ageMs} ms)`,
       });
@@ -206,6 +227,7 @@ export async function pollOnce(db: DatabaseSync, opts: PollOptions): Promise<Pol
   const dexStale: DexPair[] = [];
   let churn: ReturnType<typeof universeChurn> | undefined;
   const dex = opts.dex;
+  let dexOk: boolean | undefined; // undefined: not asked
   if (dex !== undefined && dex.queries.length > 0) {
     const chains = new Set(dex.chains);
     const previous = new Set(
@@ -221,6 +243,7 @@ export async function pollOnce(db: DatabaseSync, opts: PollOptions): Promise<Pol
         failed(`${dex.source.id} search ${JSON.stringify(q)} failed`, e, `poll:${dex.source.id}`);
       }
     }
+    dexOk = ok;
     if (ok) {
       const found = discoverUniverse(candidates, dex.rules);
       churn = universeChurn(previous, found, dex.rules);
@@ -296,6 +319,17 @@ export async function pollOnce(db: DatabaseSync, opts: PollOptions): Promise<Pol
     });
     return { spotWritten, spotStale, nq, dexWritten, dexStaleN };
   });
+  const venuesAsked: string[] = [];
+  const venuesFailed: string[] = [];
+  for (const f of fetched) {
+    if (f.symbols.length === 0) continue;
+    venuesAsked.push(f.src.id);
+    if (!f.ok) venuesFailed.push(f.src.id);
+  }
+  if (dex !== undefined && dexOk !== undefined) {
+    venuesAsked.push(dex.source.id);
+    if (!dexOk) venuesFailed.push(dex.source.id);
+  }
   // Only committed values become last known good.
   for (const q of accepted) opts.lkg.put(`${q.venue}:${q.symbol}`, q, q.venue);
   if (dex?.lkg !== undefined) {
@@ -313,6 +347,9 @@ export async function pollOnce(db: DatabaseSync, opts: PollOptions): Promise<Pol
     added: churn?.added.length ?? 0,
     dropped: churn?.dropped.length ?? 0,
     errors,
+    venuesAsked,
+    venuesFailed,
+    allFailed: venuesAsked.length > 0 && venuesFailed.length === venuesAsked.length,
   };
 }
 
