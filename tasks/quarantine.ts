@@ -36,7 +36,8 @@ commands:
   summary              counts by reason and by source (file or endpoint), and releases so far
   export               the selected rows as CSV (default) or JSON: --format csv|json,
                        --out PATH (default stdout; the format follows a .json/.csv name)
-  release <id>...      read each row again with its file's parser and the row rules of import
+  release <id>...      read each row again with its file's parser (a bar backfill refused: its
+                       values) and the row rules of import
   release --reason R   (or --source S, or both: every row that matches) and store it if it
                        passes; a row that still fails stays, with the reason. Rows released
                        leave quarantine and are recorded in quarantine_releases.

@@ -49,7 +49,7 @@ import type { BarColumns } from "../core/types.ts";
 import { gateBars } from "./gates/bar_gates.ts";
 import { BAR_JUMP_DEFAULTS } from "./gates/jump.ts";
 import { refreshGaps } from "../store/gaps.ts";
-import { quarantine } from "../store/quarantine.ts";
+import { BAR_JSON_FORMAT, quarantine } from "../store/quarantine.ts";
 import { finishRun, type RunStatus, startRun } from "../store/runs.ts";
 
 /** Progress after each committed page (or when a symbol starts or ends). */
@@ -300,6 +300,9 @@ export async function backfill(
                 raw: e.detail.raw ?? "",
                 reason: `${e.message}; page not stored, the next run asks for it again`,
                 runId,
+                venue,
+                symbol,
+                freq,
               })
             ) quarantined++;
           }
@@ -326,6 +329,11 @@ export async function backfill(
                   raw: rowJson(page.bars, r.index),
                   reason: r.reason,
                   runId,
+                  // so `deno task quarantine` can filter it and `release` can judge it again
+                  format: BAR_JSON_FORMAT,
+                  venue,
+                  symbol,
+                  freq,
                 })
               ) refused++;
             }
@@ -455,6 +463,7 @@ function rowTime(ts: number): string {
 }
 
 /** One bar as JSON text, as the venue's page gave it (non-finite numbers spelled out). */
+/** The raw text of a refused provider bar: its values as JSON ({@link BAR_JSON_FORMAT}). */
 function rowJson(b: BarColumns, i: number): string {
   const v = (x: number) => (Number.isFinite(x) ? x : String(x));
   return JSON.stringify({

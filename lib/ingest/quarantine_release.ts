@@ -21,14 +21,15 @@ import { readTrades, writeTrades } from "../store/trades.ts";
 import { refreshGaps } from "../store/gaps.ts";
 import { finishRun, startRun } from "../store/runs.ts";
 import { upsertInstrument } from "../store/instruments.ts";
-import { type QuarantinedRow, recordRelease } from "../store/quarantine.ts";
+import { BAR_JSON_FORMAT, type QuarantinedRow, recordRelease } from "../store/quarantine.ts";
 import type { FormatName } from "./detect.ts";
 import { parseBytes } from "./parse.ts";
 import { instrumentKind, splitSymbol } from "./naming.ts";
 import { validateBars } from "./validate_bars.ts";
 import { validateTrades } from "./validate_trades.ts";
 import { splitLines } from "./text.ts";
-import type { Parsed, ParsedBars, ParsedTrades } from "./types.ts";
+import { barColumns, type Parsed, type ParsedBars, type ParsedTrades } from "./types.ts";
+import { finishBars } from "./build.ts";
 
 /** Options for {@link releaseQuarantined}. */
 export interface ReleaseOptions {
@@ -145,9 +146,10 @@ export function firstDataLine(p: Parsed): number | undefined {
  *   import had read it with these settings.
  * - Forced: the row's source is `released-by-hand:<source> <locator>`.
  *
- * Rows that were not quarantined by `import` (provider payloads of backfill, poll and stream,
- * or rows stored before schema v5, which have no format) cannot be parsed again here: re-fetch
- * them with the task that fetched them, or re-import the file.
+ * Bars that backfill refused are kept as JSON of their values ({@link BAR_JSON_FORMAT}) and are
+ * judged again the same way. Rows with no format (whole provider payloads that could not be
+ * parsed, poll and stream rows, rows stored before schema v5) cannot be read again here:
+ * re-fetch them with the task that fetched them, or re-import the file.
  *
  * @example A row refused under the wrong frequency passes once the frequency is right
  * ```ts
@@ -219,6 +221,21 @@ async function releaseOne(
         `before quarantine kept it): re-import the file, or re-fetch with the task that fetched it`,
     );
   }
+  if (row.format === BAR_JSON_FORMAT) {
+    const f = options.freq ?? row.freq;
+    const venue = options.venue ?? row.venue, symbol = options.symbol ?? row.symbol;
+    if (venue === undefined || symbol === undefined || f === undefined) {
+      return kept(row.id, "no venue, symbol or frequency recorded: pass --venue --symbol --freq");
+    }
+    let parsed: ParsedBars;
+    try {
+      parsed = parseBarJson(row.raw);
+    } catch (e) {
+      return kept(row.id, `cannot be parsed: ${(e as Error).message}`);
+    }
+    const key = { venue, symbol, freq: parseFreq(f) };
+    return releaseBar(db, row, parsed, key, options, (options.now ?? Date.now)(), runId);
+  }
   if (!TEXT_FORMATS.has(row.format)) {
     return kept(row.id, `a ${row.format} row cannot be read on its own: re-import the file`);
   }
@@ -242,6 +259,24 @@ async function releaseOne(
     return releaseBar(db, row, parsed, { venue, symbol, freq: parseFreq(f) }, options, now, runId);
   }
   return releaseTrade(db, row, parsed, venue, symbol, options, now, runId);
+}
+
+/** A provider bar quarantined as JSON ({@link BAR_JSON_FORMAT}) as a one-row parse result. */
+function parseBarJson(raw: string): ParsedBars {
+  const o = JSON.parse(raw) as Record<string, unknown>;
+  if (o === null || typeof o !== "object" || Array.isArray(o)) throw new Error("not a JSON object");
+  const n = (k: string) => (o[k] === undefined || o[k] === null ? NaN : Number(o[k]));
+  const c = barColumns(1);
+  c.ts[0] = n("ts");
+  c.open[0] = n("open");
+  c.high[0] = n("high");
+  c.low[0] = n("low");
+  c.close[0] = n("close");
+  c.volume[0] = n("volume");
+  c.quoteVolume[0] = n("quoteVolume");
+  c.tradeCount[0] = n("tradeCount");
+  c.ref[0] = 1;
+  return finishBars(c, 1, { refKind: "row", raw: () => raw, problems: [], rowsRead: 1 });
 }
 
 function firstProblem(problems: readonly { kind: string; detail: string }[]): string {

@@ -5,6 +5,13 @@
  */
 import type { DatabaseSync, SQLInputValue, SQLOutputValue } from "node:sqlite";
 
+/**
+ * The `format` of a refused provider bar whose raw text is its values as JSON
+ * (`{"ts":...,"open":...,"high":...,"low":...,"close":...,"volume":...,"quoteVolume":...,
+ * "tradeCount":...}`, non-finite values as strings), as backfill writes it.
+ */
+export const BAR_JSON_FORMAT = "bar_json";
+
 /** One refused row or payload. */
 export interface QuarantineEntry {
   /** Where it came from: `file:Binance_BTCUSDT_1h.csv`, `binance:/api/v3/klines`. */
