@@ -118,6 +118,14 @@ async function main(args: string[]): Promise<number> {
 
   let symbols: string[];
   const top = /^top:(\d+)$/.exec(values.symbols.trim());
+  if (top === null && /^top:/i.test(values.symbols.trim())) {
+    throw new UsageError(
+      `--symbols top:N needs a whole number N >= 1, got "${values.symbols.trim()}" (e.g. top:20)`,
+    );
+  }
+  if (top !== null && Number(top[1]) < 1) {
+    throw new UsageError(`--symbols top:N needs N >= 1, got "${values.symbols.trim()}"`);
+  }
   if (top !== null) {
     if (venue !== "binance" && venue !== "binance_futures") {
       throw new UsageError(`--symbols top:N needs a Binance venue, got --venue ${venue}`);

@@ -33,6 +33,9 @@
 import { summarizeDataset } from "@lib/store/dataset_summary.ts";
 import { parseFreq } from "@lib/core/freq.ts";
 import { openTaskStore, parseFlags, runMain, UsageError } from "./_cli.ts";
+import { requireKnown } from "./_known.ts";
+import { listSeries } from "@lib/store/bars.ts";
+import { listTradeSeries } from "@lib/store/trades.ts";
 
 const USAGE = `usage: deno task check-dataset [--json] [--venue V] [--freq F] [--db PATH]
 
@@ -60,6 +63,11 @@ function main(args: string[]): number {
   }
   const store = openTaskStore(values.db, true);
   try {
+    if (values.venue !== undefined) {
+      // a typo would otherwise list nothing and look like an empty store
+      const held = [...listSeries(store.db), ...listTradeSeries(store.db)].map((x) => x.venue);
+      requireKnown("--venue", [values.venue], held, "venues", "in the store");
+    }
     const sum = summarizeDataset(store.db, { venue: values.venue, freq });
     const series = sum.series.map((s) => ({
       venue: s.venue,

@@ -140,6 +140,42 @@ Deno.test("factors: option errors name the flags (--min-obs, --window), not minO
   });
 });
 
+Deno.test("check-dataset --venue and backfill --symbols top:N refuse what cannot be meant", async () => {
+  await withStore(async (db) => {
+    const c = await runDeno(["task", "check-dataset", "--venue", "binanse", "--db", db]);
+    assert.equal(c.code, 2, c.stderr);
+    assert.match(c.stderr, /--venue: binanse is not in the store; known venues \(1\): binance/);
+    for (const bad of ["top:x", "top:0"]) {
+      const b = await runDeno([
+        "task",
+        "backfill",
+        "--venue",
+        "binance",
+        "--symbols",
+        bad,
+        "--freq",
+        "1h",
+        "--since",
+        "2024-01-01",
+        "--db",
+        "data/never.db",
+      ]);
+      assert.equal(b.code, 2, b.stderr);
+      assert.match(b.stderr, /--symbols top:N needs/);
+    }
+    assert.ok(!(await exists("data/never.db")), "a refused backfill creates no store");
+  });
+});
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(new URL(`../../${path}`, import.meta.url));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 Deno.test("flag errors of import, materialize, quarantine and poll name the flag", async () => {
   await withStore(async (db) => {
     const cases: [string[], RegExp][] = [
