@@ -27,6 +27,8 @@ export * from "./validate_bars.ts";
 export * from "./validate_trades.ts";
 export * from "./walk.ts";
 export * from "./import_path.ts";
+export * from "./quarantine_release.ts";
+export * from "./quarantine_export.ts";
 export { parseFreqtradeJson } from "./formats/freqtrade_json.ts";
 export { parseBinanceKlineCsv } from "./formats/binance_kline_csv.ts";
 export { parseCddCsv } from "./formats/cdd_csv.ts";
