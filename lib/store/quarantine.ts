@@ -37,7 +37,9 @@ export interface QuarantineEntry {
 
 /**
  * Record a refused row. The same source, locator and reason are recorded once, so re-running an
- * import does not duplicate quarantine rows. Returns true when a new row was written.
+ * import does not duplicate quarantine rows; a row the user released by hand (`release --force`:
+ * same source, locator and raw text in `quarantine_releases`) is not quarantined again, since
+ * that decision was made. Returns true when a new row was written.
  *
  * @example
  * ```ts
@@ -55,7 +57,9 @@ export function quarantine(db: DatabaseSync, e: QuarantineEntry): boolean {
   const r = db.prepare(
     `INSERT INTO quarantine
        (source, locator, raw, reason, at, run_id, format, venue, symbol, freq, preamble)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11
+     WHERE NOT EXISTS (SELECT 1 FROM quarantine_releases
+                       WHERE mode = 'forced' AND source = ?1 AND locator = ?2 AND raw = ?3)
      ON CONFLICT (source, locator, reason) DO NOTHING`,
   ).run(
     e.source,

@@ -113,6 +113,14 @@ Deno.test("high < low stays quarantined unless forced; forced rows say so in the
       source: "released-by-hand:file:BTC_USDT-1h.json row 2",
     });
     assert.equal(listReleases(s.db)[0]?.mode, "forced");
+    // re-importing the file refuses the row again but does not quarantine it again
+    const again = await importPaths(s.db, [path], {});
+    assert.equal(again.files[0]?.quarantined, 1);
+    assert.equal(listQuarantine(s.db).length, 0);
+    assert.equal(
+      s.db.prepare("SELECT source FROM bars WHERE ts = ?").get(t + H)?.source,
+      "released-by-hand:file:BTC_USDT-1h.json row 2",
+    );
     // the gap the refused bar left is closed
     const gaps = s.db.prepare("SELECT count(*) AS n FROM bar_gaps").get();
     assert.equal(Number(gaps?.n), 0);
