@@ -144,7 +144,13 @@ export function markJumps(
       continue;
     }
     const r = Math.log(p / ref);
-    const sigma = runLen > 0 ? lastSigma : robustSigma(ring, scratch, minSigma);
+    // sigma is never below minSigma: a return within k * minSigma passes without the two
+    // medians (almost every trade; the stream gates tens of thousands a second)
+    const sigma = Math.abs(r) <= k * minSigma
+      ? minSigma
+      : runLen > 0
+      ? lastSigma
+      : robustSigma(ring, scratch, minSigma);
     if (Math.abs(r) <= k * sigma) {
       push(r);
       ref = p;
