@@ -19,4 +19,5 @@ export * from "./instruments.ts";
 export * from "./provider_health.ts";
 export * from "./snapshots.ts";
 export * from "./stream_writes.ts";
+export * from "./last_good_quotes.ts";
 export * from "./factors.ts";
