@@ -20,11 +20,13 @@ import type { ReturnColumns } from "./types.ts";
  * target is the scaled identity, like {@link ledoitWolf}'s.
  *
  * **Which formula.** Chen et al.'s Eq. 23 has `(1 - 2/N)` factors that scikit-learn omits (they
- * matter little for large N); this follows scikit-learn. Debian ships scikit-learn 1.2.1, and
- * its `oas` is what the tests compare with. scikit-learn 1.3 rewrote the code (PR #23867: the
- * same quantities, `alpha = mean(S**2)`, `mu = trace(S) / N`, `num = alpha + mu**2`,
- * `den = (n_samples + 1) * (alpha - mu**2 / N)`), so the two versions agree to rounding; the
- * paper's Eq. 23 with its 2/N terms does not, and is not what this computes.
+ * matter little for large N); this follows scikit-learn. Debian ships scikit-learn 1.2.1, and its
+ * `oas` is what the tests compare with. Later releases restructured that code and its comments
+ * (PR #23867, scikit-learn 1.3) but, read side by side, still compute the same expression
+ * (`alpha = mean(S**2)`, `mu = trace(S) / N`, `num = alpha + mu**2`,
+ * `den = (n_samples + 1) * (alpha - mu**2 / N)`, `shrinkage = min(num / den, 1)`), so they should
+ * agree to rounding; only 1.2.1 was run. The paper's Eq. 23 with its 2/N terms gives other values
+ * and is not what this computes.
  *
  * **Missing returns.** Rows where any asset is missing are dropped (listwise deletion), as in
  * {@link ledoitWolf}; `nobs` says how many rows were used.
