@@ -158,10 +158,14 @@ type RawBatch = TradeColumns & { readonly raw?: readonly (string | undefined)[] 
 const JUMP_HISTORY = 256;
 /** Refused trades carried into the next batch's gate, so a level shift can be confirmed. */
 const MAX_SUSPECTS = 4;
+/**
+ * How far past this machine's clock a trade time may be: a venue's clock and ours differ by
+ * seconds on a machine without NTP, and refusing every trade for that would turn the whole
+ * stream into holes. A year-2100 time is still refused.
+ */
+const FUTURE_TOLERANCE_MS = 60_000;
 /** Frames that are not trade frames quarantined per run, at most. */
 const MAX_PARSE_QUARANTINE = 1_000;
-/** Future tolerance when purging stored trades at start (clock skew of an older run). */
-const PURGE_FUTURE_MS = 60_000;
 
 interface PendingQuarantine {
   readonly symbol: string;
@@ -365,11 +369,11 @@ export async function runStream(
       if (freqs.length === 0) fromTs = -Infinity;
       const bad = unfitStoredTrades(db, venue, symbol, {
         fromTs,
-        futureTs: t + PURGE_FUTURE_MS,
+        futureTs: t + FUTURE_TOLERANCE_MS,
         launchTs,
       });
       if (bad.ts.length === 0) continue;
-      const g = gateTrades(bad, { now: t, futureToleranceMs: PURGE_FUTURE_MS, jump: false });
+      const g = gateTrades(bad, { now: t, futureToleranceMs: FUTURE_TOLERANCE_MS, jump: false });
       const reasons = new Map(g.rejected.map((r) => [r.index, r.reason]));
       const ids: number[] = [];
       for (let i = 0; i < bad.ts.length; i++) {
@@ -528,7 +532,11 @@ export async function runStream(
     // the page judged as a whole, primed with the stored prices before the hole: the trades
     // after the hole in the same page let a real level shift be confirmed
     const history = recentTradePrices(db, venue, h.symbol, JUMP_HISTORY, h.fromId);
-    const g = gateTrades(page, { now: t, jump: { history } });
+    const g = gateTrades(page, {
+      now: t,
+      futureToleranceMs: FUTURE_TOLERANCE_MS,
+      jump: { history },
+    });
     const refused = new Map(g.rejected.map((x) => [x.index, x.reason]));
     // rows of the hole in id order (a venue page is ascending; sort defensively)
     const inHole: number[] = [];
@@ -680,7 +688,11 @@ export async function runStream(
     const lead = st.suspects;
     const input = lead === undefined ? b : concatTrades(b.venue, b.symbol, [lead, b]);
     const off = lead === undefined ? 0 : lead.ts.length;
-    const g = gateTrades(input, { now: now(), jump: { history: st.history } });
+    const g = gateTrades(input, {
+      now: now(),
+      futureToleranceMs: FUTURE_TOLERANCE_MS,
+      jump: { history: st.history },
+    });
     let trailing = input.ts.length;
     if (g.rejected.length === 0) {
       st.batches.push(b);

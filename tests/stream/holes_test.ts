@@ -218,3 +218,78 @@ Deno.test("live bars: a stored trade no bar can hold is reported, not thrown", (
     store.cleanup();
   }
 });
+
+Deno.test("stream gate: a real level shift arriving one trade per batch is accepted after `confirm` trades; the first ones come back over REST", async () => {
+  const store = tempStore();
+  try {
+    // 150 trades around 100, then the market moves 10% and stays: ids 151..160 at ~110
+    const n = 160;
+    const ids = range(1, n);
+    const tape: TradeColumns = {
+      venue: "binance",
+      symbol: SYMBOL,
+      tradeId: ids,
+      ts: Float64Array.from(ids, (i) => T0 + 1_000 * i),
+      price: Float64Array.from(ids, (i) => (i <= 150 ? 100 : 110) + (i % 3) * 0.01),
+      qty: Float64Array.from(ids, () => 1),
+      side: Int8Array.from(ids, () => 1),
+    };
+    const one = (i: number): TradeColumns => ({
+      ...tape,
+      tradeId: [i],
+      ts: tape.ts.slice(i - 1, i),
+      price: tape.price.slice(i - 1, i),
+      qty: tape.qty.slice(i - 1, i),
+      side: tape.side.slice(i - 1, i),
+    });
+    const rest: TradeSource = {
+      id: "tape",
+      fetchTrades(req): Promise<TradePage> {
+        const from = Number(req.from);
+        const page = range(from, Math.min(n, from + 9));
+        return Promise.resolve({
+          trades: {
+            ...tape,
+            tradeId: page,
+            ts: Float64Array.from(page, (i) => tape.ts[i - 1]!),
+            price: Float64Array.from(page, (i) => tape.price[i - 1]!),
+            qty: Float64Array.from(page, () => 1),
+            side: Int8Array.from(page, () => 1),
+          },
+          next: undefined,
+        });
+      },
+    };
+    const r = await runStream(store.db, {
+      ...common,
+      now: () => T0 + 1_000 * (n + 1),
+      repair: rest,
+      openStream: () => ({
+        venue: "binance",
+        stop: () => Promise.resolve(),
+        async *[Symbol.asyncIterator]() {
+          yield tapeSlice(tape, 0, 150); // the calm market in one batch
+          for (let i = 151; i <= n; i++) yield one(i); // the move, one trade per batch
+          await new Promise((r) => setTimeout(r, 300));
+        },
+      }),
+    });
+    // the first two trades at the new level were refused until the third confirmed the move
+    assert.equal(r.quarantined, 2);
+    assert.deepEqual(listStreamHoles(store.db, "binance"), []);
+    assert.deepEqual(readTrades(store.db, "binance", SYMBOL).tradeId, ids);
+  } finally {
+    store.cleanup();
+  }
+});
+
+function tapeSlice(t: TradeColumns, a: number, b: number): TradeColumns {
+  return {
+    ...t,
+    tradeId: t.tradeId.slice(a, b),
+    ts: t.ts.slice(a, b),
+    price: t.price.slice(a, b),
+    qty: t.qty.slice(a, b),
+    side: t.side.slice(a, b),
+  };
+}
