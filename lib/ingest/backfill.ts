@@ -323,9 +323,8 @@ export async function backfill(
               if (
                 quarantine(db, {
                   source: srcTag,
-                  locator: `${symbol} ${freq} ${rowTime(page.bars.ts[r.index]!)} (page from ${
-                    new Date(pageCursor).toISOString()
-                  })`,
+                  locator: `${symbol} ${freq} ${rowTime(page.bars.ts[r.index]!)} (row ${r.index} ` +
+                    `of the page from ${new Date(pageCursor).toISOString()})`,
                   raw: rowJson(page.bars, r.index),
                   reason: r.reason,
                   runId,

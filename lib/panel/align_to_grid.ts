@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { GRID_DEFAULTS } from "../core/grid_size.ts";
 
 /** A regular time grid: `length` points `start, start + stepMs, ...` (UTC epoch ms). */
 export interface TimeGrid {
@@ -32,15 +33,21 @@ export function alignToGrid(
   ts: Float64Array,
   values: Float64Array,
   grid: TimeGrid,
-  out: Float64Array = new Float64Array(grid.length),
+  out?: Float64Array,
 ): Float64Array {
   const { start, stepMs, length } = grid;
+  if (length > GRID_DEFAULTS.maxPoints) {
+    throw new RangeError(
+      `Cannot align to grid: ${length} points, more than the limit of ${GRID_DEFAULTS.maxPoints} ` +
+        "(lib/core/grid_size.ts); a bar far outside the real data usually causes this",
+    );
+  }
   if (ts.length !== values.length) {
     throw new RangeError(
       `Cannot align to grid: ts has ${ts.length} points but values has ${values.length}`,
     );
   }
-  if (out.length !== length) {
+  if (out !== undefined && out.length !== length) {
     throw new RangeError(`Cannot align to grid: out has length ${out.length}, grid has ${length}`);
   }
   if (!(stepMs > 0) || !Number.isInteger(length) || length < 0) {
@@ -48,6 +55,7 @@ export function alignToGrid(
       `Cannot align to grid: stepMs must be > 0 and length an integer >= 0, got ${stepMs}, ${length}`,
     );
   }
+  out ??= new Float64Array(length);
   out.fill(NaN);
   const n = ts.length;
   if (n === 0) return out;

@@ -13,6 +13,7 @@
 import { DataFrame } from "danfojs-node";
 import type { Freq } from "../core/freq.ts";
 import { freqMs } from "../core/freq.ts";
+import { gridPoints } from "../core/grid_size.ts";
 import { alignToGrid } from "./align_to_grid.ts";
 import { fromColumns } from "./from_columns.ts";
 import type { Panel, PanelField } from "./types.ts";
@@ -110,7 +111,7 @@ export function panelFromDataFrame(df: DataFrame, options: FromDataFrameOptions)
   const grid = {
     start: n > 0 ? ts[0]! : 0,
     stepMs: step,
-    length: n > 0 ? Math.round((ts[n - 1]! - ts[0]!) / step) + 1 : 0,
+    length: n > 0 ? gridPoints(ts[0]!, ts[n - 1]!, step, "DataFrame panel") : 0,
   };
   const assets = (df.columns as string[]).map(String);
   const values = df.values as unknown as (number | null | undefined)[][];

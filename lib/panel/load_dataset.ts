@@ -6,6 +6,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { type Freq, freqMs } from "../core/freq.ts";
+import { gridPoints } from "../core/grid_size.ts";
 import type { BarColumns } from "../core/types.ts";
 import { listSeries, readBars } from "../store/bars.ts";
 import { fingerprintBarColumns } from "../store/fingerprint.ts";
@@ -167,7 +168,7 @@ export function loadDataset(db: DatabaseSync, spec: LoadDatasetSpec): Dataset {
     lo = Math.min(lo, b.ts[0]!);
     hi = Math.max(hi, b.ts[b.ts.length - 1]!);
   }
-  const grid = { start: lo, stepMs: step, length: Math.round((hi - lo) / step) + 1 };
+  const grid = { start: lo, stepMs: step, length: gridPoints(lo, hi, step, `${freq} dataset`) };
   const index = new Float64Array(grid.length);
   for (let t = 0; t < grid.length; t++) index[t] = lo + t * step;
   const field = (f: "open" | "high" | "low" | "close" | "volume") =>

@@ -5,6 +5,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { type Freq, freqMs } from "../core/freq.ts";
+import { gridPoints } from "../core/grid_size.ts";
 import { type OhlcvColumns, readSeriesBlocks, seriesSymbols } from "../store/blocks.ts";
 import { listSeries } from "../store/bars.ts";
 import { alignToGrid, type TimeGrid } from "./align_to_grid.ts";
@@ -118,7 +119,7 @@ function gridOf(cols: readonly OhlcvColumns[], freq: Freq): TimeGrid {
   }
   const stepMs = freqMs(freq);
   if (lo > hi) return { start: 0, stepMs, length: 0 };
-  return { start: lo, stepMs, length: Math.round((hi - lo) / stepMs) + 1 };
+  return { start: lo, stepMs, length: gridPoints(lo, hi, stepMs, `${freq} panel`) };
 }
 
 function resolveUniverse(db: DatabaseSync, spec: LoadPanelSpec): VenueSymbol[] {

@@ -10,6 +10,7 @@ import { DatabaseSync } from "node:sqlite";
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { LATEST_VERSION, MIGRATIONS } from "./migrations.ts";
+import { markInterruptedRuns } from "./runs.ts";
 
 /** The default store, relative to the working directory (the repository root for tasks). */
 export const DEFAULT_DB_PATH = "data/cryptolab.db";
@@ -121,6 +122,8 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   db.exec("PRAGMA foreign_keys = ON");
   try {
     const migration = migrate(db, path, existed && (options.backup ?? true));
+    // a run left `running` by a killed process is marked `interrupted` (lib/store/runs.ts)
+    markInterruptedRuns(db);
     return { db, path, migration, close: () => db.close() };
   } catch (e) {
     db.close();

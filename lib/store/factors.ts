@@ -10,6 +10,7 @@
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { type Freq, freqMs } from "../core/freq.ts";
+import { gridPoints } from "../core/grid_size.ts";
 import { withTransaction } from "./db.ts";
 import { returnArrays } from "./sql.ts";
 
@@ -401,7 +402,7 @@ export function readFactorRun(db: DatabaseSync, runId: string): StoredFactorRun 
   );
   const n = run.firstTs === null || run.lastTs === null
     ? 0
-    : Math.round((run.lastTs - run.firstTs) / freqMs(run.freq)) + 1;
+    : gridPoints(run.firstTs, run.lastTs, freqMs(run.freq), `factor run ${runKey}`);
   const step = freqMs(run.freq);
   const index = new Float64Array(n);
   for (let t = 0; t < n; t++) index[t] = run.firstTs! + t * step;

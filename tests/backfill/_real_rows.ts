@@ -7,6 +7,8 @@
 import assert from "node:assert/strict";
 import type { DatabaseSync } from "node:sqlite";
 import { readBars } from "@lib/store/bars.ts";
+import { allocBars } from "@lib/core/types.ts";
+import { gateBars } from "@lib/ingest/gates/bar_gates.ts";
 import { realPath } from "../_shared/real_data.ts";
 
 /** The fake exchange's default klines folder (freqtrade files of Binance spot, 2017-2022). */
@@ -17,15 +19,43 @@ export type Rows = readonly (readonly number[])[];
 
 const cache = new Map<string, Rows>();
 
-/** The real 1h rows of a Binance USDT symbol (`BTCUSDT` -> `BTC_USDT-1h.json`). Call only
- * inside a `realDataTest` body. */
-export function realHourlyRows(symbol: string): Rows {
+/** Every real 1h row of a Binance USDT symbol (`BTCUSDT` -> `BTC_USDT-1h.json`), as the fake
+ * exchange serves them. Call only inside a `realDataTest` body. */
+export function allRealHourlyRows(symbol: string): Rows {
   let rows = cache.get(symbol);
   if (rows === undefined) {
     const base = symbol.replace(/USDT$/, "");
     const file = realPath(OHLCV_DIR, `${base}_USDT-1h.json`);
     rows = JSON.parse(Deno.readTextFileSync(file)) as number[][];
     cache.set(symbol, rows);
+  }
+  return rows;
+}
+
+const gated = new Map<string, Rows>();
+
+/**
+ * The real 1h rows a backfill stores: every row but the few the row rules' jump rule refuses
+ * over the whole series (`gateBars`, lib/ingest/gates: 4 BTC/USDT hours, see
+ * tests/ingest/gates_test.ts BTC_REFUSED); those go to `quarantine`. Call only inside a
+ * `realDataTest` body.
+ */
+export function realHourlyRows(symbol: string): Rows {
+  let rows = gated.get(symbol);
+  if (rows === undefined) {
+    const all = allRealHourlyRows(symbol);
+    const b = allocBars({ venue: "binance", symbol, freq: "1h" }, all.length);
+    all.forEach((r, i) => {
+      b.ts[i] = r[0]!;
+      b.open[i] = r[1]!;
+      b.high[i] = r[2]!;
+      b.low[i] = r[3]!;
+      b.close[i] = r[4]!;
+      b.volume[i] = r[5]!;
+    });
+    const refused = new Set(gateBars(b, { now: Date.now() }).rejected.map((x) => x.index));
+    rows = all.filter((_, i) => !refused.has(i));
+    gated.set(symbol, rows);
   }
   return rows;
 }

@@ -28,6 +28,8 @@ export type FaultKind =
   /** Status 200 and a JSON array body of `bytes` bytes streamed in 64 KiB chunks, without a
    * Content-Length (chunked), or with one when `declareLength` is set. */
   | "oversize"
+  /** Status 200, the real body's text passed through `edit` (bad rows in a good page). */
+  | "edit_body"
   /** WebSocket: the TCP connection is cut, without a close frame, after `afterMessages`. */
   | "ws_drop"
   /** WebSocket: every `every`-th message is sent twice in a row. */
@@ -52,6 +54,11 @@ export interface FaultRule {
   /** `oversize`: body size in bytes (default 256 MiB) and whether to send Content-Length. */
   readonly bytes?: number | undefined;
   readonly declareLength?: boolean | undefined;
+  /**
+   * `edit_body`: rewrites the real body's text, e.g. one kline dated 2100 or with high < low
+   * (text, so `1e999` or `Infinity` can be written, which JSON.stringify cannot).
+   */
+  readonly edit?: ((body: string) => string) | undefined;
   /** `ws_drop`: messages delivered before the cut (default 10). */
   readonly afterMessages?: number | undefined;
   /** `ws_duplicate`, `ws_out_of_order`: period in messages (default 10). */

@@ -482,6 +482,12 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
         if (rule.kind === "wrong_types") {
           return json(res.status, corrupt(JSON.parse(text)));
         }
+        if (rule.kind === "edit_body" && rule.edit !== undefined) {
+          return new Response(rule.edit(text), {
+            status: res.status,
+            headers: { "content-type": "application/json" },
+          });
+        }
         return slowBody(text, rule, res.status);
       }
     }

@@ -1,0 +1,56 @@
+/**
+ * A size guard for regular time grids, so that no single timestamp can make a task allocate
+ * memory in proportion to it (one bar dated in the year 5138 once asked a report for a
+ * 27-million-hour grid and the process grew past 6 GB).
+ *
+ * @module
+ */
+
+/** The guard's default, stated once. */
+export const GRID_DEFAULTS = Object.freeze({
+  /**
+   * Most points a grid may have: 10,000,000, i.e. 19 years of 1-minute bars, 1,141 years of
+   * hours, 115 days of seconds. One Float64Array column of it is 80 MB; a panel holds five per
+   * asset.
+   */
+  maxPoints: 10_000_000,
+});
+
+/**
+ * Number of points of the grid `first, first + stepMs, ..., last` (both ends on the grid), or
+ * a RangeError naming `what`, the span and how to narrow it when it exceeds `maxPoints`.
+ *
+ * @example An hourly grid over a day, and one bar in the year 5138
+ * ```ts
+ * import { gridPoints } from "@lib/core/grid_size.ts";
+ * import assert from "node:assert/strict";
+ * const h = 3_600_000, t0 = Date.UTC(2024, 0, 1);
+ * assert.equal(gridPoints(t0, t0 + 23 * h, h, "panel"), 24);
+ * assert.throws(() => gridPoints(t0, Date.UTC(5138, 0, 1), h, "panel"), /panel grid: .* limit of 10000000 points/);
+ * ```
+ */
+export function gridPoints(
+  first: number,
+  last: number,
+  stepMs: number,
+  what: string,
+  maxPoints: number = GRID_DEFAULTS.maxPoints,
+): number {
+  if (!(stepMs > 0)) throw new RangeError(`Cannot build the ${what} grid: step ${stepMs} ms`);
+  if (last < first) return 0;
+  const n = Math.round((last - first) / stepMs) + 1;
+  if (!(n <= maxPoints)) {
+    throw new RangeError(
+      `Cannot build the ${what} grid: ${iso(first)} to ${iso(last)} every ${stepMs} ms is ${n} ` +
+        `points, more than the limit of ${maxPoints} points. A bar far outside the real data ` +
+        "(a wrong timestamp) usually causes this: find it with deno task check-dataset, or " +
+        "narrow the window (--from/--to).",
+    );
+  }
+  return n;
+}
+
+function iso(ts: number): string {
+  const d = new Date(ts);
+  return Number.isNaN(d.getTime()) ? String(ts) : d.toISOString();
+}
