@@ -195,7 +195,9 @@ export function nearestCorrelation(
   const out = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) {
-      out[i * k + j] = i === j ? 1 : x[i * k + j]! / Math.sqrt(x[i * k + i]! * x[j * k + j]!);
+      const d = x[i * k + i]! * x[j * k + j]!;
+      // a zero diagonal entry of a PSD matrix means a zero row: no correlation to rescale
+      out[i * k + j] = i === j ? 1 : d > 0 ? x[i * k + j]! / Math.sqrt(d) : 0;
     }
   }
   let distance = 0;
