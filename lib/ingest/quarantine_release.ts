@@ -305,6 +305,23 @@ function unstorableBar(p: ParsedBars, step: number): string | undefined {
   return undefined;
 }
 
+/** Why the store cannot hold this trade even by hand, or undefined. */
+function unstorableTrade(p: ParsedTrades): string | undefined {
+  const ts = p.ts[0]!, price = p.price[0]!, qty = p.qty[0]!;
+  if (!Number.isFinite(ts)) return "its time cannot be read";
+  if (!(Number.isFinite(price) && price > 0 && Number.isFinite(qty) && qty > 0)) {
+    return `price ${price} and quantity ${qty} must be finite and positive`;
+  }
+  return undefined;
+}
+
+/** What `--force` would do with a refused row, for the message of a row kept. */
+function forceHint(unstorable: string | undefined): string {
+  return unstorable === undefined
+    ? "--force accepts it as it is"
+    : `--force cannot store it either: ${unstorable}`;
+}
+
 function oneBar(key: SeriesKey, p: ParsedBars): BarColumns {
   const b = allocBars(key, 1);
   b.ts[0] = p.ts[0]!;
@@ -346,7 +363,8 @@ function releaseBar(
     bars = v.bars;
     mode = "passed";
   } else if (!force) {
-    return kept(row.id, `${firstProblem(v.problems)} (--force accepts it as it is)`);
+    const why = unstorableBar(p, step);
+    return kept(row.id, `${firstProblem(v.problems)} (${forceHint(why)})`);
   } else {
     const why = unstorableBar(p, step);
     if (why !== undefined) return kept(row.id, `--force cannot store it: ${why}`);
@@ -415,18 +433,11 @@ function releaseTrade(
   const force = options.force ?? false;
   let mode: "passed" | "forced";
   if (v.problems.length === 0 && v.trades.ts.length === 1) mode = "passed";
-  else if (!force) return kept(row.id, `${firstProblem(v.problems)} (--force accepts it as it is)`);
-  else {
-    const price = p.price[0]!, qty = p.qty[0]!;
-    if (!Number.isFinite(ts)) {
-      return kept(row.id, "--force cannot store it: its time cannot be read");
-    }
-    if (!(Number.isFinite(price) && price > 0 && Number.isFinite(qty) && qty > 0)) {
-      return kept(
-        row.id,
-        `--force cannot store it: price ${price} and quantity ${qty} must be finite and positive`,
-      );
-    }
+  else if (!force) {
+    return kept(row.id, `${firstProblem(v.problems)} (${forceHint(unstorableTrade(p))})`);
+  } else {
+    const why = unstorableTrade(p);
+    if (why !== undefined) return kept(row.id, `--force cannot store it: ${why}`);
     mode = "forced";
   }
   const trades = {

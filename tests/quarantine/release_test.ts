@@ -140,6 +140,8 @@ Deno.test("force cannot store what the store cannot hold: a non-positive price s
     );
     await importPaths(s.db, [path], {});
     const rows = listQuarantine(s.db);
+    const plain = await releaseQuarantined(s.db, rows);
+    assert.match(plain.outcomes[0]!.message, /--force cannot store it either: open -1/);
     const r = await releaseQuarantined(s.db, rows, { force: true });
     assert.equal(r.outcomes[0]?.status, "kept");
     assert.match(
