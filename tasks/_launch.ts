@@ -1,13 +1,17 @@
 /**
- * The launcher behind `deno task backfill|poll|stream`: it reads the task's flags, works out the
- * least privilege they need, and re-runs the task with exactly that:
+ * The launcher behind every `deno task` that opens a store: it reads the task's flags, works out
+ * the least privilege they need, and re-runs the task with exactly that:
  *
  * - `--allow-write` and `--allow-read` on the real folder of the store (`--db`, else
- *   `CRYPTOLAB_DB`, else `data/cryptolab.db`), plus read on the repository (config, code
- *   version) and on the `--providers` file;
+ *   `CRYPTOLAB_DB`, else `data/cryptolab.db`) and on the task's output (`--out` of report, export
+ *   and demo, with their defaults `reports/` and `exports/`; the file of `quarantine export
+ *   --out`); read on the repository (config, code version), on the `--providers` file and on
+ *   the files `import` is given;
  * - `--allow-net` on the hosts of the venues the task talks to: each venue's public host, or the
  *   host of its `CRYPTOLAB_<NAME>_URL` override (a mirror, or the local exchange of the tests);
- * - `--allow-env`, nothing else (no run, no sys, no ffi).
+ *   none for tasks that only work on the store;
+ * - `--allow-env`, plus `--allow-sys` and `--allow-run=git` for the tasks that record the code
+ *   version in a report (report, demo); nothing else.
  *
  * Symlinks are resolved before anything is granted: the task is handed the store's real path and
  * may write only in that real folder, so a symlink cannot make it write anywhere the launcher did
@@ -17,7 +21,7 @@
  *
  * The launcher itself runs with `--allow-read` (to resolve paths), `--allow-env=CRYPTOLAB_*` and
  * `--allow-run` on the Deno binary that runs it (`Deno.execPath()`, the real binary also under
- * `npx deno`), and spawns only that binary.
+ * `npx deno`), and spawns only that binary. `CRYPTOLAB_DEBUG=1` prints the command it runs.
  *
  * Usage (from deno.json): `deno run ... tasks/_launch.ts <task> [task flags...]`.
  *
@@ -47,7 +51,21 @@ export interface TaskProfile {
   readonly readFlags: readonly string[];
   /** Environment variables naming a file the task reads. */
   readonly readEnv: readonly string[];
+  /**
+   * A flag naming where the task writes besides the store, and the task's own default for it
+   * (mirrored from the task file; tests/launch checks they agree), or none when it only writes
+   * if the flag is given.
+   */
+  readonly writeFlag?: { readonly name: string; readonly default?: string };
+  /** Its positional arguments are files or folders it reads (import). */
+  readonly readsPositionals?: boolean;
+  /** Further permission flags the task needs, as its deno.json line gave them. */
+  readonly extra?: readonly string[];
 }
+
+const STORE_ONLY = { venues: [], readFlags: [], readEnv: [] } as const;
+/** report and demo record the code version (`git describe`) and the platform in the manifest. */
+const CODE_VERSION = ["--allow-sys", "--allow-run=git"] as const;
 
 /** The tasks the launcher runs. */
 export const TASK_PROFILES: Readonly<Record<string, TaskProfile>> = {
@@ -68,6 +86,30 @@ export const TASK_PROFILES: Readonly<Record<string, TaskProfile>> = {
     venues: ["BINANCE_WS", "BINANCE_FUTURES_WS", "BINANCE", "BINANCE_FUTURES"],
     readFlags: [],
     readEnv: [],
+  },
+  demo: {
+    file: "tasks/demo.ts",
+    venues: ["BINANCE"],
+    readFlags: [],
+    readEnv: ["CRYPTOLAB_PROVIDERS"],
+    writeFlag: { name: "out", default: "reports" },
+    extra: CODE_VERSION,
+  },
+  import: { file: "tasks/import.ts", ...STORE_ONLY, readsPositionals: true },
+  materialize: { file: "tasks/materialize.ts", ...STORE_ONLY },
+  "check-dataset": { file: "tasks/check_dataset.ts", ...STORE_ONLY },
+  factors: { file: "tasks/factors.ts", ...STORE_ONLY },
+  quarantine: { file: "tasks/quarantine.ts", ...STORE_ONLY, writeFlag: { name: "out" } },
+  export: {
+    file: "tasks/export.ts",
+    ...STORE_ONLY,
+    writeFlag: { name: "out", default: "exports" },
+  },
+  report: {
+    file: "tasks/report.ts",
+    ...STORE_ONLY,
+    writeFlag: { name: "out", default: "reports" },
+    extra: CODE_VERSION,
   },
 };
 
@@ -207,6 +249,7 @@ export function planLaunch(
     : `store: ${typed} is ${dbPath} (symlinks resolved); the task may write only in ${storeDir}`;
 
   const reads = new Set([realPathOf(root, realPath), storeDir]);
+  const writes = new Set([storeDir]);
   for (const f of profile.readFlags) {
     const v = flagValue(taskArgs, f);
     if (v !== undefined) reads.add(real(v.value));
@@ -214,6 +257,18 @@ export function planLaunch(
   for (const k of profile.readEnv) {
     const v = env(k);
     if (v !== undefined && v !== "") reads.add(real(v));
+  }
+  if (profile.readsPositionals) {
+    // every argument that is not a flag may be an input (a flag's value too: reading it is
+    // harmless, and a missing input then fails as "not found", not as a permission error)
+    for (const a of taskArgs) if (!a.startsWith("-")) reads.add(real(a));
+  }
+  if (profile.writeFlag !== undefined) {
+    const out = flagValue(taskArgs, profile.writeFlag.name)?.value ?? profile.writeFlag.default;
+    if (out !== undefined) {
+      reads.add(real(out));
+      writes.add(real(out));
+    }
   }
   const hosts = [...new Set(profile.venues.map((v) => hostOf(v, env)))];
 
@@ -226,9 +281,10 @@ export function planLaunch(
     args: [
       "run",
       `--allow-read=${[...reads].join(",")}`,
-      `--allow-write=${storeDir}`,
+      `--allow-write=${[...writes].join(",")}`,
       "--allow-env",
-      `--allow-net=${hosts.join(",")}`,
+      ...(hosts.length > 0 ? [`--allow-net=${hosts.join(",")}`] : []),
+      ...(profile.extra ?? []),
       join(root, profile.file),
       ...rest,
     ],

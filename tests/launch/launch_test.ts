@@ -9,7 +9,13 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { LaunchError, planLaunch, realPathOf, VENUE_DEFAULT_URLS } from "../../tasks/_launch.ts";
+import {
+  LaunchError,
+  planLaunch,
+  realPathOf,
+  TASK_PROFILES,
+  VENUE_DEFAULT_URLS,
+} from "../../tasks/_launch.ts";
 import { BINANCE_DEFAULT_URLS } from "@lib/providers/binance.ts";
 import { BINANCE_WS_DEFAULT_URLS } from "@lib/providers/binance_ws.ts";
 import { COINBASE_DEFAULT_URL } from "@lib/providers/coinbase.ts";
@@ -79,7 +85,53 @@ Deno.test("planLaunch: --db, CRYPTOLAB_DB, URL overrides and --providers set the
   assert.equal(flag(poll.args, "allow-read"), "/r,/srv,/r/conf/p.json");
   env.CRYPTOLAB_KRAKEN_URL = "not a url";
   assert.throws(() => planLaunch("poll", [], opts), /CRYPTOLAB_KRAKEN_URL is not a URL/);
-  assert.throws(() => planLaunch("import", [], opts), LaunchError);
+  assert.throws(() => planLaunch("nope", [], opts), /Unknown task "nope"/);
+});
+
+Deno.test("planLaunch: inputs, outputs and extra grants of the store tasks", () => {
+  const opts = { env: noEnv, realPath: (p: string) => p, cwd: "/r", root: "/r" };
+  const imp = planLaunch("import", ["in/a.csv", "--venue", "binance", "--db", "/s/x.db"], opts);
+  assert.equal(flag(imp.args, "allow-read"), "/r,/s,/r/in/a.csv,/r/binance,/s/x.db");
+  assert.equal(flag(imp.args, "allow-write"), "/s");
+  for (const a of [imp, planLaunch("materialize", ["--freq", "1h"], opts)]) {
+    assert.ok(!a.args.some((x) => /^--allow-(net|run|sys)/.test(x)), a.args.join(" "));
+  }
+  const report = planLaunch("report", ["--db", "/s/x.db"], opts);
+  assert.equal(flag(report.args, "allow-write"), "/s,/r/reports");
+  assert.ok(report.args.includes("--allow-run=git") && report.args.includes("--allow-sys"));
+  const out = planLaunch("export", ["--out", "/o/e", "--db", "/s/x.db"], opts);
+  assert.equal(flag(out.args, "allow-write"), "/s,/o/e");
+  const q = planLaunch("quarantine", ["export", "--out", "q.csv", "--db", "/s/x.db"], opts);
+  assert.equal(flag(q.args, "allow-write"), "/s,/r/q.csv");
+  assert.equal(flag(planLaunch("quarantine", ["list"], opts).args, "allow-write"), "/r/data");
+  const demo = planLaunch("demo", ["--source", "sim"], opts);
+  assert.equal(flag(demo.args, "allow-net"), "api.binance.com");
+  assert.equal(flag(demo.args, "allow-write"), "/r/data,/r/reports");
+});
+
+Deno.test("the launcher's --out defaults are the tasks' own", () => {
+  for (const [task, p] of Object.entries(TASK_PROFILES)) {
+    const d = p.writeFlag?.default;
+    if (d === undefined) continue;
+    const src = Deno.readTextFileSync(join(REPO_ROOT, p.file));
+    assert.ok(src.includes(`values.${p.writeFlag!.name} ?? "${d}"`), `${task}: default ${d}`);
+  }
+});
+
+Deno.test("every deno.json task that opens a store runs through the launcher", () => {
+  const config = JSON.parse(Deno.readTextFileSync(join(REPO_ROOT, "deno.json")));
+  for (const [name, line] of Object.entries(config.tasks as Record<string, string>)) {
+    const file = line.match(/(tasks\/[a-z_]+\.ts)/)?.[1];
+    if (file === undefined || file === "tasks/_launch.ts") {
+      if (file !== undefined) {
+        assert.ok(TASK_PROFILES[name], `${name} has a launcher profile`);
+        assert.match(line, new RegExp(`_launch\\.ts ${name}$`));
+      }
+      continue;
+    }
+    const src = Deno.readTextFileSync(join(REPO_ROOT, file));
+    assert.ok(!src.includes("openTaskStore"), `${name} opens a store: run it through the launcher`);
+  }
 });
 
 Deno.test("planLaunch: symlinks are resolved; one that leads out of data/ is refused", () => {
