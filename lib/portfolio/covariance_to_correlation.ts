@@ -64,7 +64,9 @@ export function covarianceToCorrelation(
 
 /**
  * Rebuild a covariance matrix from a correlation matrix and volatilities:
- * `S_ij = C_ij sigma_i sigma_j`. Cost: O(N^2).
+ * `S_ij = C_ij sigma_i sigma_j`, the inverse of {@link covarianceToCorrelation} (same
+ * reference). Use it after `nearestCorrelation`, or to combine a long-window correlation with
+ * short-window (e.g. EWMA) volatilities. Cost: O(N^2).
  *
  * @example Annualize hourly volatilities first if you want an annual covariance
  * ```ts
