@@ -219,8 +219,8 @@ export function recompose(vectors: Float64Array, d: Float64Array, k: number): Fl
 }
 
 /**
- * `C = scale * A'B` for two sets of columns of one length, flat row-major (rows follow `a`).
- * Cost: O(|a| |b| T).
+ * `C = scale * A'B` for two sets of columns of one length, flat row-major (rows follow `a`),
+ * blocked two by four like {@link gram}. Cost: O(|a| |b| T).
  */
 export function crossProduct(
   a: readonly Float64Array[],
@@ -230,30 +230,46 @@ export function crossProduct(
   const ka = a.length, kb = b.length;
   const n = ka > 0 ? a[0]!.length : 0;
   const out = new Float64Array(ka * kb);
-  for (let i = 0; i < ka; i++) {
-    const x = a[i]!;
+  const one = (x: Float64Array, i: number, j: number) => {
+    const y = b[j]!;
+    let s = 0;
+    for (let t = 0; t < n; t++) s += x[t]! * y[t]!;
+    out[i * kb + j] = s * scale;
+  };
+  let i = 0;
+  for (; i + 1 < ka; i += 2) {
+    const x0 = a[i]!, x1 = a[i + 1]!;
     let j = 0;
     for (; j + 3 < kb; j += 4) {
       const y0 = b[j]!, y1 = b[j + 1]!, y2 = b[j + 2]!, y3 = b[j + 3]!;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
       for (let t = 0; t < n; t++) {
-        const v = x[t]!;
-        s0 += v * y0[t]!;
-        s1 += v * y1[t]!;
-        s2 += v * y2[t]!;
-        s3 += v * y3[t]!;
+        const u = x0[t]!, v = x1[t]!;
+        const p0 = y0[t]!, p1 = y1[t]!, p2 = y2[t]!, p3 = y3[t]!;
+        s00 += u * p0;
+        s01 += u * p1;
+        s02 += u * p2;
+        s03 += u * p3;
+        s10 += v * p0;
+        s11 += v * p1;
+        s12 += v * p2;
+        s13 += v * p3;
       }
-      out[i * kb + j] = s0 * scale;
-      out[i * kb + j + 1] = s1 * scale;
-      out[i * kb + j + 2] = s2 * scale;
-      out[i * kb + j + 3] = s3 * scale;
+      const r0 = i * kb + j, r1 = r0 + kb;
+      out[r0] = s00 * scale;
+      out[r0 + 1] = s01 * scale;
+      out[r0 + 2] = s02 * scale;
+      out[r0 + 3] = s03 * scale;
+      out[r1] = s10 * scale;
+      out[r1 + 1] = s11 * scale;
+      out[r1 + 2] = s12 * scale;
+      out[r1 + 3] = s13 * scale;
     }
     for (; j < kb; j++) {
-      const y = b[j]!;
-      let s = 0;
-      for (let t = 0; t < n; t++) s += x[t]! * y[t]!;
-      out[i * kb + j] = s * scale;
+      one(x0, i, j);
+      one(x1, i + 1, j);
     }
   }
+  for (; i < ka; i++) for (let j = 0; j < kb; j++) one(a[i]!, i, j);
   return out;
 }

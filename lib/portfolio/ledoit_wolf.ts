@@ -31,7 +31,10 @@ export interface ShrinkageOptions {
  * piles into them). Shrinking towards the identity pulls the eigenvalues together and is always
  * positive definite when `s > 0`. The constant-correlation target
  * (`ledoitWolfConstantCorrelation`) usually suits equities and crypto better because assets are
- * positively correlated; this one is the common default and scikit-learn's.
+ * positively correlated; this one is the common default and scikit-learn's. On simulated
+ * one-factor returns with correlation 0.6 and volatilities from 1% to 4%, 30 rows of 40 assets,
+ * it was even slightly further from the truth than the sample matrix, while the
+ * constant-correlation estimator was 19% closer (tests/portfolio/recovery_test.ts).
  *
  * **Missing returns.** The formula needs every asset at every row, so rows where any asset is
  * missing are dropped (listwise deletion) and `nobs` says how many rows were used; pick the
