@@ -27,9 +27,11 @@ const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 const CONTROLS_AND_LF = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
 
 /**
- * Show control characters as visible escapes (`\x1b`, `\x07`, `\r`) so nothing in `text` can
- * drive the terminal; tab and (by default) line feed are kept. Printable text, including any
- * non-ASCII letter, is unchanged.
+ * Show control characters as visible escapes (`\x1b`, `\x07`, `\r`; DEL and the C1 controls as
+ * `\u007f`, `\u009b`) so nothing in `text` can drive the terminal; tab and (by default) line
+ * feed are kept. Printable text, including any non-ASCII letter, is unchanged. JSON text stays
+ * valid JSON with the same value (JSON.stringify already escapes C0; the C1 form is a JSON
+ * escape).
  *
  * Why escapes rather than deletion: a user looking at a quarantined row wants to see that it
  * held an ESC byte, and a deleted byte would make two different rows print the same.
@@ -44,6 +46,8 @@ const CONTROLS_AND_LF = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
  * assert.equal(forTerminal("a\tb\nc\r"), "a\tb\nc\\r");
  * assert.equal(forTerminal("two\nlines", { keepNewlines: false }), "two\\nlines");
  * assert.equal(forTerminal("Ünïcödé €"), "Ünïcödé €");
+ * const json = JSON.stringify({ symbol: "X\x7f\x9b\x1b[31m" });
+ * assert.deepEqual(JSON.parse(forTerminal(json)), { symbol: "X\x7f\x9b\x1b[31m" });
  * ```
  */
 export function forTerminal(text: string, options: ForTerminalOptions = {}): string {
@@ -57,5 +61,9 @@ export function forTerminal(text: string, options: ForTerminalOptions = {}): str
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r" };
 
 function escapeControl(c: string): string {
-  return NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  const code = c.charCodeAt(0);
+  const hex = code.toString(16).padStart(2, "0");
+  // DEL and C1 as \u00XX: JSON.stringify leaves them raw (it escapes only C0), and \u00XX is
+  // a valid JSON escape, so JSON printed through forTerminal stays JSON that reads back the same
+  return NAMED[c] ?? (code < 0x20 ? `\\x${hex}` : `\\u00${hex}`);
 }

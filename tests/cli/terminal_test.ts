@@ -6,6 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { forTerminal } from "@lib/core/for_terminal.ts";
+import { allocBars } from "@lib/core/types.ts";
+import { openStore, withTransaction } from "@lib/store/db.ts";
+import { writeBars } from "@lib/store/bars.ts";
 import { runDeno, type TaskOutput } from "../_shared/run_task.ts";
 
 /**
@@ -36,9 +39,36 @@ Deno.test("import: a file name and a first line with ESC and BEL are shown as es
   }
 });
 
+Deno.test("check-dataset --json stays valid JSON with the same symbol when it holds DEL, C1 and ESC", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "cryptolab-term-" });
+  try {
+    const symbol = "BTC\x7f\x9b\x1b[31mUSDT";
+    const s = openStore(`${dir}/t.db`);
+    const b = allocBars({ venue: "binance", symbol, freq: "1h" }, 1);
+    b.ts[0] = Date.UTC(2024, 0, 1);
+    b.open[0] =
+      b.high[0] =
+      b.low[0] =
+      b.close[0] =
+        1;
+    b.volume[0] = 1;
+    withTransaction(s.db, () => writeBars(s.db, b, { source: "test" }));
+    s.close();
+    const r = await runDeno(["task", "check-dataset", "--json", "--db", `${dir}/t.db`]);
+    assert.equal(r.code, 0, r.stderr);
+    assertNoControls(r);
+    assert.equal(JSON.parse(r.stdout).series[0].symbol, symbol);
+    const text = await runDeno(["task", "check-dataset", "--db", `${dir}/t.db`]);
+    assertNoControls(text);
+    assert.match(text.stdout, /BTC\\u007f\\u009b\\x1b\[31mUSDT/);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("forTerminal: C0 and C1 controls and DEL become escapes; tab, newline and text stay", () => {
   assert.equal(forTerminal("\x1b]0;pwned\x07"), "\\x1b]0;pwned\\x07");
-  assert.equal(forTerminal("a\x9b31mb\x7fc"), "a\\x9b31mb\\x7fc");
+  assert.equal(forTerminal("a\x9b31mb\x7fc"), "a\\u009b31mb\\u007fc");
   assert.equal(forTerminal("over\rwrite"), "over\\rwrite");
   assert.equal(forTerminal("a\tb\nc"), "a\tb\nc");
   assert.equal(forTerminal("a\nb", { keepNewlines: false }), "a\\nb");
