@@ -54,7 +54,7 @@ export interface PanelTableOptions {
  * const t = tableFromPanel(panel, "close", { last: 2 });
  * assert.deepEqual(t.columns, ["time", "BTC", "ETH"]);
  * assert.equal(t.rowCount, 2);
- * assert.ok(t.text.includes("1970-01-01 01:00    2  NaN"));
+ * assert.ok(t.text.includes("1970-01-01T01:00Z    2  NaN"));
  * ```
  */
 export function tableFromPanel(
@@ -92,7 +92,7 @@ export function tableFromPanel(
   }
   const where = [panel.venue, panel.freq, field].filter((s) => s !== undefined).join(" ");
   const tableOptions: TableOptions = {
-    formats: { time: "time" },
+    formats: { time: "datetime" },
     labels: { time: "time (UTC)" },
     missing: options.missing ?? "NaN",
     maxRows: last,

@@ -9,26 +9,25 @@
  */
 import { DISPLAY, type Displayable, type MimeBundle } from "./jupyter.ts";
 import { escapeHtml } from "../core/escape_html.ts";
+import type { ColumnFormat } from "../report/model.ts";
+import { formatValue } from "../report/format.ts";
 
 /**
- * How a column's values become text.
+ * How a column's values become text: the report's cell-format names (`formatValue` in
+ * `lib/report/format.ts`, one vocabulary for reports and notebooks), `"auto"`, or a function.
  *
- * - `"auto"` (default): integers as they are, other numbers to `digits` decimals (or 6
- *   significant digits when `digits` is not set), everything else with `String`;
- * - `"int"`: rounded to an integer;
+ * - `"auto"` (default): numbers as `"number"` (integers as they are, others to `digits`
+ *   decimals or 6 significant digits), dates as `"datetime"`, everything else with `String`;
+ * - `"integer"`: rounded to an integer;
+ * - `"number"`: `digits` decimals (6 significant digits when `digits` is not set);
  * - `"percent"`: the value times 100 with `digits` decimals (default 2) and a `%`;
- * - `"time"`: UTC epoch milliseconds as `YYYY-MM-DD HH:MM` (with `:SS` or `:SS.mmm` when
- *   not zero), UTC;
- * - `"date"`: UTC epoch milliseconds as `YYYY-MM-DD`;
+ * - `"datetime"`: UTC epoch milliseconds as ISO 8601, `2024-01-02T03:04Z` (seconds shown when
+ *   not zero);
+ * - `"date"`: UTC epoch milliseconds as `2024-01-02`;
+ * - `"text"`: `String` of the value;
  * - a function of the raw value.
  */
-export type TableColumnFormat =
-  | "auto"
-  | "int"
-  | "percent"
-  | "time"
-  | "date"
-  | ((value: unknown) => string);
+export type TableColumnFormat = ColumnFormat | "auto" | ((value: unknown) => string);
 
 /** Options for {@link table}. Every option is optional; defaults are stated per option. */
 export interface TableOptions {
@@ -77,31 +76,6 @@ function isMissing(v: unknown): boolean {
   return v === null || v === undefined || (typeof v === "number" && Number.isNaN(v));
 }
 
-function groupThousands(s: string): string {
-  const m = /^(-?)(\d+)(.*)$/.exec(s);
-  if (m === null) return s;
-  return m[1]! + m[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + m[3]!;
-}
-
-function formatTime(ms: number, dateOnly: boolean): string {
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return String(ms);
-  const iso = d.toISOString(); // 2024-01-02T03:04:05.000Z
-  if (dateOnly) return iso.slice(0, 10);
-  const secs = iso.slice(17, 19), millis = iso.slice(20, 23);
-  const tail = millis !== "000" ? `:${secs}.${millis}` : secs !== "00" ? `:${secs}` : "";
-  return iso.slice(0, 10) + " " + iso.slice(11, 16) + tail;
-}
-
-function formatNumber(x: number, digits: number | undefined, thousands: boolean): string {
-  let s: string;
-  if (!Number.isFinite(x)) s = String(x);
-  else if (Number.isInteger(x) && Math.abs(x) < 1e21) s = String(x);
-  else if (digits !== undefined) s = x.toFixed(digits);
-  else s = String(Number(x.toPrecision(6)));
-  return thousands && !/e/i.test(s) ? groupThousands(s) : s;
-}
-
 function formatCell(
   v: unknown,
   fmt: TableColumnFormat,
@@ -109,24 +83,23 @@ function formatCell(
 ): string {
   if (isMissing(v)) return opts.missing ?? "";
   if (typeof fmt === "function") return fmt(v);
-  const thousands = opts.thousands ?? false;
-  const num = typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : undefined;
-  if (num !== undefined) {
-    switch (fmt) {
-      case "int":
-        return formatNumber(Math.round(num), undefined, thousands);
-      case "percent":
-        return (num * 100).toFixed(opts.digits ?? 2) + "%";
-      case "time":
-        return formatTime(num, false);
-      case "date":
-        return formatTime(num, true);
-      case "auto":
-        return formatNumber(num, opts.digits, thousands);
-    }
+  const numeric = typeof v === "number" || typeof v === "bigint";
+  const format: ColumnFormat | undefined = fmt !== "auto"
+    ? fmt
+    : numeric
+    ? "number"
+    : v instanceof Date
+    ? "datetime"
+    : undefined;
+  if (format === undefined || (!numeric && !(v instanceof Date) && format !== "text")) {
+    return String(v);
   }
-  if (v instanceof Date) return fmt === "date" ? formatTime(v.getTime(), true) : v.toISOString();
-  return String(v);
+  const value = typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
+  return formatValue(value, format, {
+    digits: opts.digits,
+    thousands: opts.thousands ?? false,
+    missing: opts.missing ?? "",
+  });
 }
 
 /** Cut a cell for the text form and keep it on one line. */
@@ -219,7 +192,7 @@ export function table(data: TableInput, options: TableOptions = {}): Table {
       const v = get(r, name);
       const fmt = options.formats?.[name] ?? "auto";
       if (!isMissing(v) && typeof v !== "number" && typeof v !== "bigint") numeric[c] = false;
-      if (fmt === "time" || fmt === "date") numeric[c] = false;
+      if (fmt === "datetime" || fmt === "date" || fmt === "text") numeric[c] = false;
       line.push(formatCell(v, fmt, options));
     }
     cells.push(line);

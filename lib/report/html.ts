@@ -29,7 +29,8 @@ const CSS = `
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--fg); background: #fff;
   font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-.page { max-width: 880px; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
+.page { margin: 0; padding: 1.5rem clamp(.75rem, 2.5vw, 2.5rem) 4rem; }
+p, .caption, .note, .subtitle, details > summary { max-width: 88ch; }
 header { border-bottom: 2px solid var(--fg); padding-bottom: 1rem; margin-bottom: 1.5rem; }
 h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 .3rem; }
 .subtitle { color: var(--muted); margin: 0 0 .8rem; font-size: 1.05rem; }
@@ -55,16 +56,26 @@ p { margin: .5rem 0 1rem; }
 .note { border-left: 4px solid var(--accent); background: var(--bg-soft); padding: .5rem .9rem;
   margin: 1rem 0; font-size: .95rem; }
 .note.warning { border-left-color: #c0392b; background: #fdf3f2; }
-.table-wrap { overflow-x: auto; margin: 0 0 1.25rem; }
-table { border-collapse: collapse; font-size: .88rem; width: 100%; }
-th, td { padding: .3rem .6rem; border-bottom: 1px solid var(--line); text-align: left;
+.table-wrap { overflow: auto; max-height: 75vh; margin: 0 0 1.25rem; border: 1px solid var(--line);
+  width: fit-content; max-width: 100%;
+  scrollbar-width: thin; scrollbar-color: #9aa6b2 #eef1f4; }
+.table-wrap::-webkit-scrollbar { width: 10px; height: 10px; background: #eef1f4; }
+.table-wrap::-webkit-scrollbar-thumb { background: #9aa6b2; border-radius: 5px; }
+.scroll-hint { color: var(--muted); font-size: .85rem; margin: 0 0 .3rem; }
+table { border-collapse: separate; border-spacing: 0; font-size: .88rem; }
+th, td { padding: .3rem .9rem; border-bottom: 1px solid var(--line); text-align: left;
   vertical-align: top; }
 th { background: var(--bg-soft); font-weight: 600; white-space: nowrap; }
+thead th { position: sticky; top: 0; z-index: 2; }
+th:first-child, td:first-child { position: sticky; left: 0; z-index: 1; background: #fff;
+  border-right: 1px solid var(--line); white-space: nowrap; }
+thead th:first-child { z-index: 3; background: var(--bg-soft); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:nth-child(even) td { background: #fafbfc; }
 .chart { margin: 0 0 1.5rem; }
 .chart .plot { overflow-x: auto; }
-.chart .plot svg { max-width: 100%; height: auto; }
+.chart .plot svg { max-width: 100%; min-width: 640px; height: auto; }
+.chart .plot figure > svg, .chart .plot figure > div svg { min-width: 0; }
 .chart figure { margin: 0; }
 details { margin: .4rem 0 0; font-size: .9rem; }
 summary { cursor: pointer; color: var(--accent); }
@@ -193,6 +204,9 @@ function renderBlock(b: Block): string {
   }
 }
 
+/** Tables wider than this many columns say they scroll sideways. */
+const WIDE_TABLE_COLUMNS = 8;
+
 function renderTable(t: DataTable): string {
   const num = t.columns.map((c) => c.format !== "text");
   const head = t.columns.map((c, i) => `<th${num[i] ? ' class="num"' : ""}>${esc(c.label)}</th>`);
@@ -204,7 +218,12 @@ function renderTable(t: DataTable): string {
     }).join("") +
     "</tr>"
   );
+  const wide = t.columns.length > WIDE_TABLE_COLUMNS
+    ? `<p class="scroll-hint">${t.columns.length} columns, ${t.rows.length} rows: scroll ` +
+      "sideways and down; the first column and the header stay in place.</p>"
+    : "";
   return [
+    wide,
     '<div class="table-wrap"><table>',
     `<thead><tr>${head.join("")}</tr></thead>`,
     `<tbody>\n${body.join("\n")}\n</tbody>`,

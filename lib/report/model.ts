@@ -31,9 +31,13 @@ export const SCHEMA_VERSION = "1" as const;
  * - `integer`: a count, shown without decimals;
  * - `number`: shown with `digits` decimals;
  * - `percent`: a fraction, shown multiplied by 100 with `digits` decimals and a `%` sign;
- * - `datetime`: UTC epoch milliseconds, shown as an ISO-8601 UTC time.
+ * - `datetime`: UTC epoch milliseconds, shown as an ISO-8601 UTC time (`2024-01-02T03:04Z`);
+ * - `date`: UTC epoch milliseconds, shown as an ISO-8601 date (`2024-01-02`).
+ *
+ * The same names format notebook tables (`lib/display/table.ts`): see `formatValue` in
+ * `format.ts`, the one place values become text.
  */
-export type ColumnFormat = "text" | "integer" | "number" | "percent" | "datetime";
+export type ColumnFormat = "text" | "integer" | "number" | "percent" | "datetime" | "date";
 
 /** One column of a {@link TableBlock} or figure data summary. */
 export interface Column {

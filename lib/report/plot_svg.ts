@@ -13,6 +13,7 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
+import { logTickFormat } from "./format.ts";
 import { parseHTML } from "linkedom";
 
 /** Plot options accepted by {@link renderPlot} (`document` is supplied by it). */
@@ -116,7 +117,9 @@ export function renderPlot(options: PlotOptions, figureId: string): string {
   console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
   let node: DomElement;
   try {
-    node = Plot.plot({ ...options, document } as Plot.PlotOptions) as unknown as DomElement;
+    node = Plot.plot(
+      { ...withLogTicks(options), document } as Plot.PlotOptions,
+    ) as unknown as DomElement;
   } finally {
     console.warn = warn;
   }
@@ -139,6 +142,23 @@ export function renderPlot(options: PlotOptions, figureId: string): string {
   }
   checkElements(all, figureId, renamed);
   return node.outerHTML;
+}
+
+/**
+ * Log-scale axes without a tick format get {@link logTickFormat} (plain numbers such as 0.2)
+ * instead of Plot's SI default (`200m`).
+ */
+function withLogTicks(options: PlotOptions): PlotOptions {
+  let out = options;
+  for (const key of ["x", "y", "fx", "fy"] as const) {
+    const scale = (options as Record<string, unknown>)[key] as
+      | { type?: unknown; tickFormat?: unknown; domain?: readonly unknown[] }
+      | undefined;
+    if (scale?.type === "log" && scale.tickFormat === undefined) {
+      out = { ...out, [key]: { ...scale, tickFormat: logTickFormat(scale.domain) } };
+    }
+  }
+  return out;
 }
 
 /**

@@ -21,7 +21,7 @@ const num = z.number().nullable().describe("a number; null means not defined (Na
 export const ColumnSchema = z.strictObject({
   key: z.string().min(1).describe("stable machine name, unique within the table"),
   label: z.string().describe("human column header"),
-  format: z.enum(["text", "integer", "number", "percent", "datetime"]).describe(
+  format: z.enum(["text", "integer", "number", "percent", "datetime", "date"]).describe(
     "display hint; values stay raw (a percent column holds fractions, datetime holds epoch ms)",
   ),
   digits: z.number().int().min(0).max(12).describe("decimals for number and percent columns"),

@@ -13,6 +13,8 @@ export interface PageCheck {
   readonly errors: string[];
   /** Every request the page tried to make to something other than its own file. */
   readonly requests: string[];
+  /** The value of `options.evaluate`, when given. */
+  readonly evaluated?: unknown;
 }
 
 /** The fields of DevTools protocol messages read here. */
@@ -28,13 +30,20 @@ interface Msg {
   id?: number;
   method?: string;
   params?: CdpParams;
-  result?: { data?: string };
+  result?: { data?: string; result?: { value?: unknown } };
   error?: { message: string };
 }
 
 export async function checkPage(
   fileUrl: string,
-  options: { screenshot?: string; width?: number } = {},
+  options: {
+    screenshot?: string;
+    width?: number;
+    /** Screenshots of page regions (CSS px from the top), e.g. to look at a long report. */
+    shots?: readonly { path: string; y: number; height: number }[];
+    /** Run in the page after load; its JSON result is returned as `evaluated`. */
+    evaluate?: string;
+  } = {},
 ): Promise<PageCheck> {
   const profile = Deno.makeTempDirSync({ prefix: "cryptolab-chromium-" });
   const child = new Deno.Command(CHROMIUM, {
@@ -135,8 +144,27 @@ export async function checkPage(
         Uint8Array.from(atob(shot.result?.data ?? ""), (c) => c.charCodeAt(0)),
       );
     }
+    for (const shot of options.shots ?? []) {
+      const r = await send("Page.captureScreenshot", {
+        format: "png",
+        captureBeyondViewport: true,
+        clip: { x: 0, y: shot.y, width: options.width ?? 1000, height: shot.height, scale: 1 },
+      });
+      Deno.writeFileSync(
+        shot.path,
+        Uint8Array.from(atob(r.result?.data ?? ""), (c) => c.charCodeAt(0)),
+      );
+    }
+    let evaluated: unknown;
+    if (options.evaluate !== undefined) {
+      const r = await send("Runtime.evaluate", {
+        expression: options.evaluate,
+        returnByValue: true,
+      });
+      evaluated = r.result?.result?.value;
+    }
     ws.close();
-    return { errors, requests };
+    return { errors, requests, ...(options.evaluate === undefined ? {} : { evaluated }) };
   } finally {
     child.kill("SIGTERM");
     await child.status;

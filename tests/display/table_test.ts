@@ -34,16 +34,16 @@ Deno.test("table formats numbers per column", () => {
       m: [NaN, null],
     },
     {
-      formats: { p: "percent", i: "int", ts: "time", d: "date", x: (v) => `~${v}` },
+      formats: { p: "percent", i: "integer", ts: "datetime", d: "date", x: (v) => `~${v}` },
       thousands: true,
       missing: "-",
     },
   );
   assert.deepEqual(t.text.split("\n"), [
-    "        n                    x        p      i  ts                   d           m",
-    "---------  -------------------  -------  -----  -------------------  ----------  -",
-    "1,234,567  ~0.3333333333333333    1.23%      3  2024-01-02 03:04     2024-01-02  -",
-    "        2                 ~2.5  -50.00%  1,000  2024-01-02 03:04:05  2024-12-31  -",
+    "        n                    x        p      i  ts                    d           m",
+    "---------  -------------------  -------  -----  --------------------  ----------  -",
+    "1,234,567  ~0.3333333333333333    1.23%      3  2024-01-02T03:04Z     2024-01-02  -",
+    "        2                 ~2.5  -50.00%  1,000  2024-01-02T03:04:05Z  2024-12-31  -",
   ]);
   const d = table({ x: [Math.PI, 1e-9, 12345.678] }, { digits: 2 });
   assert.deepEqual(d.text.split("\n").slice(2), ["    3.14", "    0.00", "12345.68"]);
@@ -129,11 +129,11 @@ Deno.test("tableFromPanel shows the last n times with gaps as NaN, escaped", () 
   assert.equal(t.rowCount, 3);
   assert.deepEqual(t.text.split("\n"), [
     "sim 1h close: last 3 of 30 times (UTC)",
-    "time (UTC)        BTC  <img src=x>",
-    "----------------  ---  -----------",
-    "2024-01-02 03:00  127         13.5",
-    "2024-01-02 04:00  128          NaN",
-    "2024-01-02 05:00  129         14.5",
+    "time (UTC)         BTC  <img src=x>",
+    "-----------------  ---  -----------",
+    "2024-01-02T03:00Z  127         13.5",
+    "2024-01-02T04:00Z  128          NaN",
+    "2024-01-02T05:00Z  129         14.5",
   ]);
   assert.ok(t.html.includes("&lt;img src=x&gt;"));
   assert.ok(!t.html.includes("<img"));
@@ -158,5 +158,5 @@ Deno.test("a Panel from lib/panel is accepted by tableFromPanel", async () => {
     close: [new Float64Array([1, 2])],
   });
   const t = tableFromPanel(p, "logReturns", { last: 1, digits: 4 });
-  assert.ok(t.text.endsWith("1970-01-01 01:00  0.6931"), t.text);
+  assert.ok(t.text.endsWith("1970-01-01T01:00Z  0.6931"), t.text);
 });

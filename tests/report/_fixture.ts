@@ -6,8 +6,14 @@ import {
   correlationHeatmapChart,
   coverageChart,
   cumulativeReturnsChart,
+  factorBetasChart,
+  icBarChart,
+  icDecayChart,
+  quantileBarChart,
+  rawVsResidualChart,
   rollingBetaChart,
   sharpeBarChart,
+  spreadZScoreChart,
 } from "@lib/report/charts/mod.ts";
 import { type ReportModel, SCHEMA_VERSION } from "@lib/report/model.ts";
 
@@ -50,7 +56,32 @@ export const CORR = [
   [-0.12, NaN, 0.05, 1],
 ];
 
+/** `n` smooth hand-made series named A00, A01, ...: more than a legend can hold. */
+export function many(n: number): { asset: string; values: Float64Array }[] {
+  return Array.from({ length: n }, (_, a) => ({
+    asset: `A${String(a).padStart(2, "0")}`,
+    values: Float64Array.from(
+      INDEX,
+      (_, i) => (i >= 30 && i < 33 ? NaN : 0.01 * (a - n / 2) * i / N + 0.05 * Math.sin(i / 4 + a)),
+    ),
+  }));
+}
+
+/** A symmetric correlation matrix of `n` assets with a block structure. */
+export function bigCorrelation(n: number): number[][] {
+  return Array.from(
+    { length: n },
+    (_, i) =>
+      Array.from(
+        { length: n },
+        (_, j) =>
+          i === j ? 1 : Math.round((0.2 + 0.5 * Number((i < n / 3) === (j < n / 3))) * 100) / 100,
+      ),
+  );
+}
+
 export function figures() {
+  const sig = ["momentum_24", XSS_SCRIPT];
   return {
     coverage: coverageChart({
       freqMs: H,
@@ -66,6 +97,67 @@ export function figures() {
     correlation: correlationHeatmapChart({ assets: [...ASSETS], matrix: CORR }),
     beta: rollingBetaChart({ index: INDEX, series: betas(), benchmark: "BTC", window: 12 }),
     sharpe: sharpeBarChart(ASSETS.map((asset, a) => ({ asset, sharpe: a === 1 ? NaN : 1.5 - a }))),
+    "factor-betas": factorBetasChart({
+      index: INDEX,
+      series: betas(),
+      factor: "BTC",
+      window: 12,
+      causal: true,
+    }),
+    "raw-vs-residual": rawVsResidualChart({
+      index: INDEX,
+      asset: XSS_ATTR,
+      raw: cumulative()[1]!.values,
+      residual: cumulative()[2]!.values,
+      factors: "BTC and ETH",
+    }),
+    "ic-bars": icBarChart(
+      sig.flatMap((signal, k) =>
+        [1, 24].map((horizon) => ({
+          signal,
+          horizon,
+          ic: k === 1 && horizon === 24 ? NaN : 0.02 - 0.03 * k + 0.001 * horizon,
+          tStat: 1.5 - k,
+        }))
+      ),
+    ),
+    "ic-decay": icDecayChart(
+      sig.flatMap((signal, k) =>
+        [1, 2, 4, 8, 24].map((horizon) => ({
+          signal,
+          horizon,
+          ic: 0.03 / (k + 1) - 0.001 * horizon,
+        }))
+      ),
+    ),
+    "quantile-returns": quantileBarChart(
+      sig.map((signal, k) => ({
+        signal,
+        means: [-0.002, -0.001, 0, 0.001, 0.002].map((m) => (k === 1 ? -m : m)),
+        longShortMean: k === 1 ? -0.004 : 0.004,
+        longShortTStat: k === 1 ? -2.5 : 2.5,
+      })),
+      24,
+    ),
+    "spread-zscore": spreadZScoreChart({
+      index: INDEX,
+      pair: `${XSS_SCRIPT} ~ BTC`,
+      z: Float64Array.from(
+        INDEX,
+        (_, i) => (i < 5 || (i >= 30 && i < 33) ? NaN : 2.5 * Math.sin(i / 5)),
+      ),
+      entry: 2,
+      exit: 0.5,
+      entries: [7],
+      exits: [15],
+      window: 24,
+    }),
+    "cumulative-many": cumulativeReturnsChart({ index: INDEX, series: many(30) }),
+    "beta-many": rollingBetaChart({ index: INDEX, series: many(30), benchmark: "BTC", window: 12 }),
+    "correlation-many": correlationHeatmapChart({
+      assets: many(30).map((s) => s.asset),
+      matrix: bigCorrelation(30),
+    }),
   };
 }
 

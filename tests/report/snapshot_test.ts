@@ -7,8 +7,11 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as Plot from "@observablehq/plot";
-import { renderPlot } from "@lib/report/plot_svg.ts";
-import { figures } from "./_fixture.ts";
+import { type PlotOptions, renderPlot } from "@lib/report/plot_svg.ts";
+import * as charts from "@lib/report/charts/mod.ts";
+import { toLongColumns } from "@lib/report/charts/series.ts";
+import { plot } from "@lib/display/figure.ts";
+import { figures, INDEX, many } from "./_fixture.ts";
 
 const DIR = new URL("./__snapshots__/", import.meta.url);
 const UPDATE = Deno.env.get("UPDATE_SNAPSHOTS") === "1";
@@ -57,4 +60,75 @@ Deno.test("Plot's counter ids are renamed after the figure and references still 
   for (const r of refs) assert.ok(ids.includes(r), r);
   // Plot's own counter has moved on, our ids have not.
   assert.equal(renderPlot(opts, "clipped"), svg);
+});
+
+Deno.test("every chart function of lib/report/charts has a snapshot", () => {
+  const ids = new Set(Object.values(figs).map((f) => f.id));
+  const chartFns = Object.keys(charts).filter((k) => /Chart$/.test(k)).sort();
+  // Each chart's default block id, as in the fixture (factor betas are named per factor).
+  const defaultId: Record<string, string> = {
+    correlationHeatmapChart: "correlation",
+    coverageChart: "coverage",
+    cumulativeReturnsChart: "cumulative-returns",
+    factorBetasChart: "factor-betas-btc",
+    icBarChart: "ic-bars",
+    icDecayChart: "ic-decay",
+    quantileBarChart: "quantile-returns",
+    rawVsResidualChart: "raw-vs-residual",
+    rollingBetaChart: "rolling-beta",
+    sharpeBarChart: "sharpe",
+    spreadZScoreChart: "spread-zscore",
+  };
+  assert.deepEqual(chartFns, Object.keys(defaultId).sort(), "a new chart needs a fixture entry");
+  for (const fn of chartFns) assert.ok(ids.has(defaultId[fn]!), `${fn} has no snapshot`);
+});
+
+const P_VALUE_PLOT: PlotOptions = {
+  width: 400,
+  height: 200,
+  y: { type: "log", label: "p-value (log scale)", domain: [0.01, 1] },
+  marks: [Plot.dot([{ t: 0, p: 0.2 }, { t: 1, p: 0.03 }], { x: "t", y: "p" })],
+};
+
+Deno.test("chart snapshot: p-value axis (log scale)", () => {
+  snapshot("p-value-axis", renderPlot(P_VALUE_PLOT, "p-values"));
+});
+
+Deno.test("a log axis reads 0.2, not 200m, in reports and in notebook figures", () => {
+  for (const svg of [renderPlot(P_VALUE_PLOT, "p-values"), plot(P_VALUE_PLOT).svg]) {
+    assert.match(svg, />0\.2</);
+    assert.match(svg, />0\.01</);
+    assert.doesNotMatch(svg, />\d+(\.\d+)?[mµ]</, "an SI prefix on a p-value axis");
+  }
+});
+
+Deno.test("more than 12 series: a summary band and 10 named lines, not a legend of every series", () => {
+  const fig = figs["cumulative-many"];
+  assert.match(fig.svg, /median of 30/);
+  assert.match(fig.svg, /10-90% of them/);
+  const named = many(30).map((s) => s.asset).filter((a) => fig.svg.includes(`>${a}<`));
+  assert.equal(named.length, 10, named.join(", "));
+  assert.equal(fig.data.rows.length, 30, "the data table still lists every series");
+  // Four series stay one line each, with a legend entry each.
+  assert.doesNotMatch(figs.cumulative.svg, /median of/);
+});
+
+Deno.test("a line breaks at a gap even when thinning skips the missing points", () => {
+  // 1,000 hourly values thinned to 500 points: the 1-bar gap at 501 falls between two kept
+  // points; a flat or straight segment across it would hide the gap.
+  const index = Float64Array.from({ length: 1000 }, (_, i) => i * 3_600_000);
+  const values = Float64Array.from(index, (_, i) => (i === 501 ? NaN : i));
+  const cols = toLongColumns(index, [{ asset: "A", values }], 500);
+  const at = cols.x.findIndex((d) => d.getTime() === 501 * 3_600_000);
+  assert.ok(at > 0, "the missing point is kept");
+  assert.ok(Number.isNaN(cols.y[at]!));
+  const svg = charts.cumulativeReturnsChart({ index, series: [{ asset: "A", values }] }).svg;
+  const path = /<path[^>]*d="(M[^"]*)"[^>]*stroke="#4e79a7"/.exec(svg)?.[1] ??
+    /d="(M[^"]*)"/.exec(svg.slice(svg.indexOf('aria-label="line"')))?.[1];
+  assert.ok(path !== undefined);
+  assert.equal((path.match(/M/g) ?? []).length, 2, "two line pieces, one each side of the gap");
+});
+
+Deno.test("the fixture's index is what the many-series charts were drawn on", () => {
+  assert.equal(INDEX.length, 48);
 });

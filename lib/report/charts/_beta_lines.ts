@@ -5,7 +5,7 @@
  */
 import { ASSET_COLUMN, column, type FigureBlock } from "../model.ts";
 import { figureBlock, type FigureOptions } from "./figure.ts";
-import { multiLineSvg } from "./multi_line.ts";
+import { MANY_SERIES_HIGHLIGHT, MAX_LEGEND_SERIES, multiLineSvg } from "./multi_line.ts";
 import { type NamedSeries, summaryRows } from "./series.ts";
 
 /**
@@ -17,7 +17,7 @@ export function betaLinesFigure(
   id: string,
   index: ArrayLike<number>,
   series: readonly NamedSeries[],
-  options: FigureOptions & { readonly maxPoints?: number },
+  options: FigureOptions & { readonly maxPoints?: number; readonly maxSeries?: number },
   yLabel: string,
   text: { readonly title: string; readonly caption: string },
 ): FigureBlock {
@@ -26,7 +26,13 @@ export function betaLinesFigure(
     emptyDomain: [0, 2],
     reference: { y: 1, dashed: true },
   });
-  return figureBlock(id, options, text, svg, {
+  const n = series.length;
+  const caption = n > (options.maxSeries ?? MAX_LEGEND_SERIES)
+    ? `${text.caption} With ${n} assets, the chart shows the median and the 10-90% band of ` +
+      `all ${n}, and the ${MANY_SERIES_HIGHLIGHT} highest and lowest by last value; the table ` +
+      `below lists every asset.`
+    : text.caption;
+  return figureBlock(id, options, { ...text, caption }, svg, {
     columns: [
       ASSET_COLUMN,
       column("last", "Last", "number", 3),

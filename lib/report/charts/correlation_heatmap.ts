@@ -58,7 +58,13 @@ export function correlationHeatmapChart(
       labels[k] = Number.isFinite(v) ? v.toFixed(2) : "–";
     }
   }
-  const cell = 34;
+  // Up to 20 assets each cell is big enough to print its value; beyond, cells shrink so the
+  // whole matrix fits a wide window (about 1,400 px), values stay in the data table, and the
+  // assets are ordered by their mean correlation with the others so blocks of co-moving
+  // assets show as blocks of color.
+  const big = n <= 20;
+  const cell = big ? 34 : Math.max(8, Math.floor(1400 / n));
+  const order = big ? [...input.assets] : byMeanCorrelation(input.assets, input.matrix);
   const marginLeft = labelMargin(input.assets);
   // Rotated by 45 degrees, a label needs about 0.7 of its length below the axis.
   const marginBottom = Math.round(0.7 * marginLeft) + 10, marginTop = 10;
@@ -69,8 +75,8 @@ export function correlationHeatmapChart(
     marginLeft,
     marginBottom,
     marginTop,
-    x: { domain: [...input.assets], label: null, tickRotate: -45 },
-    y: { domain: [...input.assets], label: null },
+    x: { domain: order, label: null, tickRotate: -45 },
+    y: { domain: order, label: null },
     // Quantized into 10 bands of 0.2: Plot draws a continuous legend on a canvas, which a
     // server-side DOM does not have (and which would inline a bitmap).
     color: {
@@ -82,14 +88,16 @@ export function correlationHeatmapChart(
       label: "Correlation",
     },
     marks: [
-      Plot.cell({ length: m }, { x: xs, y: ys, fill: vs, inset: 0.5 }),
-      Plot.text({ length: m }, {
-        x: xs,
-        y: ys,
-        text: labels,
-        fontSize: 9,
-        fill: Array.from(vs, (v) => (Math.abs(v) > 0.6 ? "white" : "black")),
-      }),
+      Plot.cell({ length: m }, { x: xs, y: ys, fill: vs, inset: big ? 0.5 : 0 }),
+      ...(big
+        ? [Plot.text({ length: m }, {
+          x: xs,
+          y: ys,
+          text: labels,
+          fontSize: 9,
+          fill: Array.from(vs, (v) => (Math.abs(v) > 0.6 ? "white" : "black")),
+        })]
+        : []),
     ],
   }, id);
   const columns: Column[] = [
@@ -103,9 +111,33 @@ export function correlationHeatmapChart(
     {
       title: "Correlation of returns",
       caption:
-        "Pearson correlation of one-period log returns over the bars where both assets have data.",
+        "Pearson correlation of one-period log returns over the bars where both assets have data." +
+        (big
+          ? ""
+          : ` With ${n} assets the values are in the table below, and the assets are ordered ` +
+            "by their mean correlation with the others (highest first)."),
     },
     svg,
     { columns, rows },
   );
+}
+
+/** Assets by their mean finite correlation with the others, highest first (ties: input order). */
+function byMeanCorrelation(
+  assets: readonly string[],
+  matrix: readonly ArrayLike<number>[],
+): string[] {
+  const mean = assets.map((_, i) => {
+    let sum = 0, count = 0;
+    for (let j = 0; j < assets.length; j++) {
+      const v = matrix[i]![j]!;
+      if (i !== j && Number.isFinite(v)) {
+        sum += v;
+        count++;
+      }
+    }
+    return count > 0 ? sum / count : -Infinity;
+  });
+  return assets.map((a, i) => ({ a, i })).sort((x, y) => mean[y.i]! - mean[x.i]! || x.i - y.i)
+    .map((x) => x.a);
 }

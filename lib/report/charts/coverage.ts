@@ -75,7 +75,7 @@ export function coverageChart(input: CoverageInput, options: FigureOptions = {})
   const spans = input.assets.filter((a) => a.bars > 0);
   const svg = renderPlot({
     width: options.width ?? DEFAULT_WIDTH,
-    height: Math.max(100, 18 * names.length + 60),
+    height: Math.max(100, (names.length > 40 ? 12 : 18) * names.length + 60),
     marginLeft: labelMargin(names),
     x: { type: "utc", label: null },
     y: { domain: names, label: null },

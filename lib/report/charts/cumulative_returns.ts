@@ -5,7 +5,7 @@
  */
 import { ASSET_COLUMN, column, type FigureBlock } from "../model.ts";
 import { figureBlock, type FigureOptions } from "./figure.ts";
-import { multiLineSvg } from "./multi_line.ts";
+import { MANY_SERIES_HIGHLIGHT, MAX_LEGEND_SERIES, multiLineSvg } from "./multi_line.ts";
 import { type NamedSeries, summaryRows } from "./series.ts";
 
 /** Input of {@link cumulativeReturnsChart}. */
@@ -35,7 +35,7 @@ export interface CumulativeReturnsInput {
  */
 export function cumulativeReturnsChart(
   input: CumulativeReturnsInput,
-  options: FigureOptions & { readonly maxPoints?: number } = {},
+  options: FigureOptions & { readonly maxPoints?: number; readonly maxSeries?: number } = {},
 ): FigureBlock {
   const id = options.id ?? "cumulative-returns";
   const svg = multiLineSvg(input.index, input.series, { ...options, id }, {
@@ -43,14 +43,23 @@ export function cumulativeReturnsChart(
     percent: true,
     emptyDomain: [-0.1, 0.1],
     reference: { y: 0, dashed: false },
+    growthLabel: "Growth of 1 (log scale)",
   });
+  const n = input.series.length;
+  const many = n > (options.maxSeries ?? MAX_LEGEND_SERIES)
+    ? ` With ${n} assets, the chart shows the growth of one unit (1 + cumulative return) on a ` +
+      `log scale: the median and the 10-90% band of all ${n}, and the ` +
+      `${MANY_SERIES_HIGHLIGHT} highest and lowest by final return; the table below lists ` +
+      `every asset.`
+    : "";
   return figureBlock(
     id,
     options,
     {
       title: "Cumulative returns",
       caption: "Growth of one unit held from the first bar, as a percentage; a break in a line " +
-        "is missing data, and the first bar after it carries the price move across the gap.",
+        "is missing data, and the first bar after it carries the price move across the gap." +
+        many,
     },
     svg,
     {

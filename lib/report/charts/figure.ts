@@ -13,12 +13,15 @@ export interface FigureOptions {
   readonly title?: string;
   /** Caption under the title. */
   readonly caption?: string;
-  /** Width in px. Default 760. */
+  /** Width in px. Default {@link DEFAULT_WIDTH}. */
   readonly width?: number;
 }
 
-/** Default figure width in px: fits the report's text column. */
-export const DEFAULT_WIDTH = 760;
+/**
+ * Default figure width in px: a wide window's content width. The page scales a figure down
+ * to its column (never below 640 px; narrower windows scroll it).
+ */
+export const DEFAULT_WIDTH = 1100;
 
 /**
  * `data` as tidy records (see {@link TidyTable}): text columns as strings, datetime and date

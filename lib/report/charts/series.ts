@@ -50,7 +50,9 @@ export interface LongColumns {
 /**
  * Flatten `series` on `index` into long-format columns, keeping at most about `maxPoints`
  * points per series (every k-th point, always including the last) so that the SVG stays small.
- * Throws when a series' length differs from the index.
+ * A missing value (NaN) between two kept points is kept too, at its own time, so the line
+ * still breaks at a gap instead of drawing a straight segment across it. Throws when a
+ * series' length differs from the index.
  *
  * @example Thin to every other point, keeping the last
  * ```ts
@@ -58,6 +60,15 @@ export interface LongColumns {
  * import assert from "node:assert/strict";
  * const cols = toLongColumns([0, 1, 2, 3, 4], [{ asset: "A", values: [1, 2, 3, 4, 5] }], 2);
  * assert.deepEqual([...cols.y], [1, 4, 5]);
+ * ```
+ *
+ * @example A gap that thinning would skip still breaks the line
+ * ```ts
+ * import { toLongColumns } from "@lib/report/charts/series.ts";
+ * import assert from "node:assert/strict";
+ * const cols = toLongColumns([0, 1, 2, 3, 4], [{ asset: "A", values: [1, NaN, 3, 4, 5] }], 2);
+ * assert.deepEqual([...cols.y], [1, NaN, 4, 5]);
+ * assert.deepEqual(cols.x.map((d) => d.getTime()), [0, 1, 3, 4]);
  * ```
  */
 export function toLongColumns(
@@ -73,25 +84,32 @@ export function toLongColumns(
   const picks: number[] = [];
   for (let i = 0; i < n; i += step) picks.push(i);
   if (n > 0 && picks[picks.length - 1] !== n - 1) picks.push(n - 1);
-  const m = picks.length * series.length;
-  const x: Date[] = new Array(m);
-  const y = new Float64Array(m);
-  const z: string[] = new Array(m);
-  let k = 0;
+  const x: Date[] = [];
+  const y: number[] = [];
+  const z: string[] = [];
   for (const s of series) {
     if (s.values.length !== n) {
       throw new RangeError(
         `Cannot chart series "${s.asset}": it has ${s.values.length} values for ${n} times`,
       );
     }
+    let prev = -1;
     for (const i of picks) {
-      x[k] = new Date(index[i]!);
-      y[k] = s.values[i]!;
-      z[k] = s.asset;
-      k++;
+      for (let j = prev + 1; j < i; j++) {
+        if (Number.isNaN(s.values[j]!)) {
+          x.push(new Date(index[j]!));
+          y.push(NaN);
+          z.push(s.asset);
+          break;
+        }
+      }
+      x.push(new Date(index[i]!));
+      y.push(s.values[i]!);
+      z.push(s.asset);
+      prev = i;
     }
   }
-  return { x, y, z };
+  return { x, y: Float64Array.from(y), z };
 }
 
 /**

@@ -37,7 +37,7 @@ export function sharpeBarChart(
   const order = [...defined].sort((a, b) => b.sharpe - a.sharpe || cmp(a.asset, b.asset));
   const svg = renderPlot({
     width: options.width ?? DEFAULT_WIDTH,
-    height: Math.max(120, 22 * order.length + 50),
+    height: Math.max(120, (order.length > 40 ? 12 : 22) * order.length + 50),
     marginLeft: labelMargin(order.map((r) => r.asset)),
     x: { grid: true, label: "Sharpe ratio (annualized, 365 days)" },
     y: { domain: order.map((r) => r.asset), label: null },
