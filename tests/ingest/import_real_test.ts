@@ -269,6 +269,22 @@ realDataTest(
         close(Number(row.q), want.sum_qty, `${path} qty`);
       }
 
+      // 2b. the CryptoDataDownload copy of Binance BTC/USDT 1h, imported after the freqtrade file
+      // (which has no quote volume): an hour with the same prices and volume completes the
+      // stored bar with its quote volume and trade count, and is not a conflict (issue 8 item 7)
+      const cddBtc = r.files.find((f) => f.path.endsWith("/Binance_BTCUSDT_1h.csv"))!;
+      assert.ok(cddBtc.completed > 2000, `completed ${cddBtc.completed}`);
+      const onlyOptional = db.prepare(
+        "SELECT reason FROM quarantine WHERE source LIKE '%Binance_BTCUSDT_1h.csv' AND reason LIKE 'conflicts%'",
+      ).all().map((x) => String(x.reason).replace(/^[^:]*\): /, ""))
+        .filter((d) => d.split(", ").every((c) => /^(quote_volume|trade_count|vwap) /.test(c)));
+      assert.deepEqual(onlyOptional, [], "no conflict is only a missing quote volume or count");
+      const completedBar = db.prepare(
+        `SELECT count(*) AS n FROM bars WHERE venue = 'binance' AND symbol = 'BTCUSDT' AND
+         freq = '1h' AND source LIKE '%BTC_USDT-1h.json' AND quote_volume IS NOT NULL`,
+      ).get();
+      assert.equal(completedBar?.n, cddBtc.completed);
+
       // 3. known bad rows are in quarantine with reasons
       const q = (like: string, reason: string) =>
         db.prepare("SELECT raw, reason FROM quarantine WHERE source LIKE ? AND reason LIKE ?")
