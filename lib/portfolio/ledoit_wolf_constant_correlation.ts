@@ -54,15 +54,17 @@ export interface ConstantCorrelationOptions {
  *
  * @param returns one column per asset, all of length T (NaN = missing: the row is dropped)
  *
- * @example Correlations are pulled towards their average, variances are kept
+ * @example Eight rows are too few to trust any single correlation: the target is taken whole
  * ```ts
  * import { ledoitWolfConstantCorrelation } from "@lib/portfolio/ledoit_wolf_constant_correlation.ts";
  * import assert from "node:assert/strict";
  * const x = [[1, 2, 3, 4, 2, 5, 1, 3], [2, 1, 4, 3, 3, 6, 0, 2], [1, 3, 2, 2, 1, 4, 2, 2]];
  * const r = ledoitWolfConstantCorrelation(x);
- * assert.equal(r.nobs, 8);
- * assert.ok(r.shrinkage > 0 && r.shrinkage <= 1);
- * // the diagonal is the sample variance (divided by T = 8): 1.734375 for the first asset
+ * // covCor.m (2004) in numpy, tests/oracles/risk_models.py's cov_cor_2004
+ * assert.equal(r.shrinkage, 1);
+ * assert.ok(Math.abs(r.averageCorrelation - 0.6298446225990166) < 1e-15);
+ * assert.ok(Math.abs(r.covariance[0]![1]! - 1.4329519403699047) < 1e-14);
+ * // the variances are kept (divided by T = 8): 1.734375 for the first asset
  * assert.ok(Math.abs(r.covariance[0]![0]! - 1.734375) < 1e-14);
  * ```
  */
