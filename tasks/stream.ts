@@ -56,6 +56,9 @@ function problemLine(p: StreamProblem): string {
       ? `stream: cannot connect to ${safe(p.url ?? "?")}: ${safe(what)}${retry}`
       : `stream: connection to ${safe(p.url ?? "?")} lost: ${safe(what)}${retry}`;
   }
+  if (p.kind === "gap") {
+    return `stream: gap: ${safe(p.message)}; kept in stream_holes and retried until REST fills it`;
+  }
   return `stream: ${p.kind}: ${safe(p.message)}`;
 }
 

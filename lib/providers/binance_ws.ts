@@ -7,7 +7,11 @@
  * hole that the window does not close (a reconnect, a lost frame) is filled over REST by id
  * (`rest.fetchTrades({symbol, from: last + 1})`, paged until the hole is closed) before the
  * frames after it are emitted. Binance `trade` ids and `aggTrade` ids are both contiguous per
- * symbol, so "no hole" is checkable. Pass a REST source of the same kind: `BinanceRest` with
+ * symbol, so "no hole" is checkable. A hole REST cannot fill within `repairAttempts` (or before
+ * `stop()`: a hanging repair never holds up a stop) is reported as a `gap` problem BEFORE the
+ * trades after it are emitted, so the caller can keep it and retry it (lib/ingest/stream.ts
+ * does). Each emitted batch ({@link TradeBatch}) carries the raw text of the frame behind each
+ * trade, for the caller's row rules to quarantine exactly what the venue sent. Pass a REST source of the same kind: `BinanceRest` with
  * `trades: "raw"` for `kind: "trade"`, `trades: "agg"` for `kind: "aggTrade"`.
  *
  * Hot path: each frame is `JSON.parse`d and checked by {@link fastTradeEvent} (exactly the
@@ -134,8 +138,9 @@ export function fastTradeEvent(
 export interface StreamProblem {
   /**
    * `parse`: a frame that is not a trade frame (raw text kept); `repair`: a REST gap repair
-   * failed; `gap`: a hole that could not be repaired (ids `fromId..toId` are missing);
-   * `connection`: the socket closed or went silent and a reconnect is scheduled.
+   * failed; `gap`: a hole that could not be repaired (ids `fromId..toId` are missing; reported
+   * before the trades after it are emitted); `connection`: the socket could not connect,
+   * closed or went silent, and a reconnect is scheduled (`url`, `retryInMs`, `everConnected`).
    */
   readonly kind: "parse" | "repair" | "gap" | "connection";
   readonly message: string;
