@@ -134,21 +134,26 @@ export class LaunchError extends Error {
   override name = "LaunchError";
 }
 
-/** The value of `--name V` or `--name=V` in `args`, and where it sits. */
+/**
+ * The value of `--name V` or `--name=V` in `args`, and where it sits: the last one, as the
+ * tasks' strict parseArgs takes the last of a repeated flag.
+ */
 function flagValue(
   args: readonly string[],
   name: string,
 ): { value: string; index: number; inline: boolean } | undefined {
+  let found: { value: string; index: number; inline: boolean } | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    if (a === "--") break; // the rest are positionals
     if (a === `--${name}` && i + 1 < args.length) {
-      return { value: args[i + 1]!, index: i, inline: false };
-    }
-    if (a.startsWith(`--${name}=`)) {
-      return { value: a.slice(name.length + 3), index: i, inline: true };
+      found = { value: args[i + 1]!, index: i, inline: false };
+      i++;
+    } else if (a.startsWith(`--${name}=`)) {
+      found = { value: a.slice(name.length + 3), index: i, inline: true };
     }
   }
-  return undefined;
+  return found;
 }
 
 /**
