@@ -276,6 +276,11 @@ export function planLaunch(
     }
   }
   const hosts = [...new Set(profile.venues.map((v) => hostOf(v, env)))];
+  const withComma = [...reads, ...writes].find((p) => p.includes(","));
+  if (withComma !== undefined) {
+    // Deno's --allow-read/--allow-write lists are comma-separated: such a path cannot be granted
+    throw new LaunchError(`Cannot grant access to "${withComma}": rename it without a comma`);
+  }
 
   const rest = [...taskArgs];
   if (dbFlag === undefined) rest.push("--db", dbPath);
