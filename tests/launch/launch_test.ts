@@ -86,7 +86,7 @@ Deno.test("planLaunch: --db, CRYPTOLAB_DB, URL overrides and --providers set the
   env.CRYPTOLAB_KRAKEN_URL = "not a url";
   assert.throws(() => planLaunch("poll", [], opts), /CRYPTOLAB_KRAKEN_URL is not a URL/);
   assert.throws(() => planLaunch("nope", [], opts), /Unknown task "nope"/);
-  assert.throws(() => planLaunch("poll", ["--db", "/a,b/x.db"], opts), /without a comma/);
+  assert.throws(() => planLaunch("materialize", ["--db", "/a,b/x.db"], opts), /without a comma/);
   // a repeated flag: the task keeps the last one, so the grant follows the last one
   const twice = planLaunch("materialize", ["--db", "/a/x.db", "--db", "/b/y.db"], opts);
   assert.equal(flag(twice.args, "allow-write"), "/b");
