@@ -355,6 +355,80 @@ CREATE TABLE stream_holes (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    // Issue 8: non-finite values never enter the store. Earlier versions stored `Infinity`
+    // (from a CSV) and `1e999` (from JSON) as Inf: such bars and trades move to `quarantine`
+    // (raw values as CSV text, the reason), and the gaps of the series they leave are
+    // recomputed (as lib/store/gaps.ts findGaps does). The bar_blocks triggers drop the
+    // cached blocks they fall in.
+    version: 7,
+    name: "non-finite rows out of the store",
+    sql: `
+CREATE TEMP TABLE m7_bad_series AS
+  SELECT DISTINCT venue, symbol, freq FROM bars
+  WHERE abs(open) > 1.7976931348623157e308 OR abs(high) > 1.7976931348623157e308
+     OR abs(low) > 1.7976931348623157e308 OR abs(close) > 1.7976931348623157e308
+     OR abs(volume) > 1.7976931348623157e308 OR abs(quote_volume) > 1.7976931348623157e308
+     OR abs(vwap) > 1.7976931348623157e308;
+
+INSERT INTO quarantine (source, locator, raw, reason, at, run_id)
+  SELECT source, 'bar ' || venue || ':' || symbol || ' ' || freq || ' ts=' || ts,
+    ts || ',' || open || ',' || high || ',' || low || ',' || close || ',' || volume || ',' ||
+      coalesce(quote_volume, '') || ',' || coalesce(trade_count, '') || ',' || coalesce(vwap, ''),
+    CASE WHEN abs(open) > 1.7976931348623157e308 OR abs(high) > 1.7976931348623157e308
+           OR abs(low) > 1.7976931348623157e308 OR abs(close) > 1.7976931348623157e308
+           OR abs(vwap) > 1.7976931348623157e308
+      THEN 'price is not a finite number' ELSE 'volume is not a finite number' END ||
+      ': a value of this bar is infinite (stored by an earlier version; moved out of the ' ||
+      'store by migration 7)',
+    CAST(strftime('%s', 'now') AS INTEGER) * 1000, run_id
+  FROM bars
+  WHERE abs(open) > 1.7976931348623157e308 OR abs(high) > 1.7976931348623157e308
+     OR abs(low) > 1.7976931348623157e308 OR abs(close) > 1.7976931348623157e308
+     OR abs(volume) > 1.7976931348623157e308 OR abs(quote_volume) > 1.7976931348623157e308
+     OR abs(vwap) > 1.7976931348623157e308
+  ON CONFLICT (source, locator, reason) DO NOTHING;
+
+DELETE FROM bars
+  WHERE abs(open) > 1.7976931348623157e308 OR abs(high) > 1.7976931348623157e308
+     OR abs(low) > 1.7976931348623157e308 OR abs(close) > 1.7976931348623157e308
+     OR abs(volume) > 1.7976931348623157e308 OR abs(quote_volume) > 1.7976931348623157e308
+     OR abs(vwap) > 1.7976931348623157e308;
+
+DELETE FROM bar_gaps
+  WHERE (venue, symbol, freq) IN (SELECT venue, symbol, freq FROM m7_bad_series);
+
+INSERT INTO bar_gaps (venue, symbol, freq, start_ts, end_ts, missing)
+  SELECT venue, symbol, freq, ts + ms, nxt, (nxt - ts + ms - 1) / ms - 1 FROM (
+    SELECT b.venue, b.symbol, b.freq, b.ts,
+      lead(b.ts) OVER (PARTITION BY b.venue, b.symbol, b.freq ORDER BY b.ts) AS nxt,
+      CASE b.freq WHEN '1s' THEN 1000 WHEN '1m' THEN 60000 WHEN '5m' THEN 300000
+        WHEN '15m' THEN 900000 WHEN '1h' THEN 3600000 WHEN '4h' THEN 14400000
+        ELSE 86400000 END AS ms
+    FROM bars b JOIN m7_bad_series s
+      ON b.venue = s.venue AND b.symbol = s.symbol AND b.freq = s.freq)
+  WHERE nxt - ts > ms;
+
+DROP TABLE m7_bad_series;
+
+INSERT INTO quarantine (source, locator, raw, reason, at, run_id)
+  SELECT source, 'trade ' || venue || ':' || symbol || ' id=' || trade_id,
+    trade_id || ',' || ts || ',' || price || ',' || qty || ',' || side,
+    CASE WHEN abs(qty) > 1.7976931348623157e308 AND abs(price) <= 1.7976931348623157e308
+      THEN 'quantity is not a finite number' ELSE 'price is not a finite number' END ||
+      ': a value of this trade is infinite (stored by an earlier version; moved out of the ' ||
+      'store by migration 7)',
+    CAST(strftime('%s', 'now') AS INTEGER) * 1000, run_id
+  FROM trades
+  WHERE abs(price) > 1.7976931348623157e308 OR abs(qty) > 1.7976931348623157e308
+     OR abs(ts) > 1.7976931348623157e308
+  ON CONFLICT (source, locator, reason) DO NOTHING;
+
+DELETE FROM trades
+  WHERE abs(price) > 1.7976931348623157e308 OR abs(qty) > 1.7976931348623157e308
+     OR abs(ts) > 1.7976931348623157e308;
+`,
+  },
 ];
 
 /** The newest schema version this code knows. */
