@@ -153,6 +153,16 @@ export function figures() {
       window: 24,
     }),
     "cumulative-many": cumulativeReturnsChart({ index: INDEX, series: many(30) }),
+    "cumulative-many-log": cumulativeReturnsChart({
+      index: INDEX,
+      series: many(30).map((s, a) => ({
+        asset: s.asset,
+        values: Float64Array.from(
+          s.values,
+          (v, i) => (Number.isNaN(v) ? NaN : Math.expm1((a - 12) * 0.004 * i)),
+        ),
+      })),
+    }),
     "beta-many": rollingBetaChart({ index: INDEX, series: many(30), benchmark: "BTC", window: 12 }),
     "correlation-many": correlationHeatmapChart({
       assets: many(30).map((s) => s.asset),

@@ -109,6 +109,10 @@ Deno.test("more than 12 series: a summary band and 10 named lines, not a legend 
   const named = many(30).map((s) => s.asset).filter((a) => fig.svg.includes(`>${a}<`));
   assert.equal(named.length, 10, named.join(", "));
   assert.equal(fig.data.rows.length, 30, "the data table still lists every series");
+  // Growth over a factor of 10 goes on a log axis, a narrower range stays linear.
+  assert.match(figs["cumulative-many-log"].svg, /Growth of 1 \(log scale\)/);
+  assert.match(figs["cumulative-many-log"].caption, /log scale/);
+  assert.doesNotMatch(fig.svg, /log scale/);
   // Four series stay one line each, with a legend entry each.
   assert.doesNotMatch(figs.cumulative.svg, /median of/);
 });

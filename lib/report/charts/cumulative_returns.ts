@@ -5,7 +5,12 @@
  */
 import { ASSET_COLUMN, column, type FigureBlock } from "../model.ts";
 import { figureBlock, type FigureOptions } from "./figure.ts";
-import { MANY_SERIES_HIGHLIGHT, MAX_LEGEND_SERIES, multiLineSvg } from "./multi_line.ts";
+import {
+  growthNeedsLog,
+  MANY_SERIES_HIGHLIGHT,
+  MAX_LEGEND_SERIES,
+  multiLineSvg,
+} from "./multi_line.ts";
 import { type NamedSeries, summaryRows } from "./series.ts";
 
 /** Input of {@link cumulativeReturnsChart}. */
@@ -47,10 +52,12 @@ export function cumulativeReturnsChart(
   });
   const n = input.series.length;
   const many = n > (options.maxSeries ?? MAX_LEGEND_SERIES)
-    ? ` With ${n} assets, the chart shows the growth of one unit (1 + cumulative return) on a ` +
-      `log scale: the median and the 10-90% band of all ${n}, and the ` +
-      `${MANY_SERIES_HIGHLIGHT} highest and lowest by final return; the table below lists ` +
-      `every asset.`
+    ? ` With ${n} assets, the chart shows ` +
+      (growthNeedsLog(input.series)
+        ? "the growth of one unit (1 + cumulative return) on a log scale: "
+        : "") +
+      `the median and the 10-90% band of all ${n}, and the ${MANY_SERIES_HIGHLIGHT} highest ` +
+      `and lowest by final return; the table below lists every asset.`
     : "";
   return figureBlock(
     id,

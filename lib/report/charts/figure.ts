@@ -21,7 +21,7 @@ export interface FigureOptions {
  * Default figure width in px: a wide window's content width. The page scales a figure down
  * to its column (never below 640 px; narrower windows scroll it).
  */
-export const DEFAULT_WIDTH = 1100;
+export const DEFAULT_WIDTH = 1280;
 
 /**
  * `data` as tidy records (see {@link TidyTable}): text columns as strings, datetime and date

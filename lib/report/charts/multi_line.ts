@@ -42,12 +42,38 @@ export interface MultiLineOptions {
   /** A horizontal grey reference line at this y value, dashed when `dashed` is true. */
   readonly reference: { readonly y: number; readonly dashed: boolean };
   /**
-   * When the series are summarized (more than `maxSeries`), draw `1 + y` on a log axis
-   * labelled `growthLabel`: cumulative returns of a broad universe span several orders of
-   * magnitude, and one coin's 6,000x would flatten every other line on a linear axis.
-   * Default: linear.
+   * When the series are summarized (more than `maxSeries`) and `1 + y` spans at least a
+   * factor of 10 (see {@link growthNeedsLog}), draw `1 + y` on a log axis labelled
+   * `growthLabel`: cumulative returns of a broad universe span several orders of magnitude,
+   * and one coin's 6,000x would flatten every other line on a linear axis. Default: linear.
    */
   readonly growthLabel?: string;
+}
+
+/**
+ * True when the growth `1 + v` of the finite values spans at least a factor of 10, so a log
+ * axis reads better than a linear one (a narrower range would get only one or two labelled
+ * ticks on a log axis).
+ *
+ * @example A 20x winner needs a log axis, a +/-30% range does not
+ * ```ts
+ * import { growthNeedsLog } from "@lib/report/charts/multi_line.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(growthNeedsLog([{ asset: "A", values: [0, 19] }, { asset: "B", values: [0, -0.3] }]), true);
+ * assert.equal(growthNeedsLog([{ asset: "A", values: [0, 0.3, NaN, -0.3] }]), false);
+ * ```
+ */
+export function growthNeedsLog(series: readonly NamedSeries[]): boolean {
+  let lo = Infinity, hi = -Infinity;
+  for (const s of series) {
+    for (let i = 0; i < s.values.length; i++) {
+      const g = 1 + s.values[i]!;
+      if (!(g > 0) || !Number.isFinite(g)) continue;
+      if (g < lo) lo = g;
+      if (g > hi) hi = g;
+    }
+  }
+  return hi / lo >= 10;
 }
 
 /**
@@ -138,7 +164,7 @@ function manySeriesSvg(
   options: MultiLineOptions,
 ): string {
   const n = index.length;
-  const log = options.growthLabel !== undefined;
+  const log = options.growthLabel !== undefined && growthNeedsLog(series);
   const tf = (v: number) => (log ? 1 + v : v);
   // Highlight the highest and lowest series by last value (ties: input order).
   const ranked = series

@@ -144,8 +144,9 @@ export function summarize(values: ArrayLike<number>): {
 }
 
 /**
- * Left margin in px that fits the longest of `labels` at Plot's 10px font (about 6px a
- * character), between 40 and 200 px; longer labels are cut by the chart edge.
+ * Left margin in px that fits the longest of `labels` at Plot's 10px font (about 7px a
+ * character: symbols are upper case), between 40 and 200 px; longer labels are cut by the
+ * chart edge.
  *
  * @example Short and long labels
  * ```ts
@@ -158,7 +159,7 @@ export function summarize(values: ArrayLike<number>): {
 export function labelMargin(labels: readonly string[]): number {
   let longest = 0;
   for (const l of labels) longest = Math.max(longest, l.length);
-  return Math.min(200, Math.max(40, Math.ceil(6 * longest + 14)));
+  return Math.min(200, Math.max(40, Math.ceil(7 * longest + 16)));
 }
 
 /** A statistic of {@link summarize}. */
