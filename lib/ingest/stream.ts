@@ -66,6 +66,11 @@ export interface IngestTradeStream extends AsyncIterable<TradeColumns> {
   stop(): Promise<void>;
   /** Counters; `connections` is used for the reconnect count when present. */
   readonly stats?: { readonly connections: number };
+  /**
+   * False while trades the venue already sent may still arrive (disconnected, frames held for a
+   * repair): intervals are then never closed by the wall clock. Absent means always true.
+   */
+  readonly caughtUp?: boolean;
 }
 
 /** Progress of {@link runStream}, reported after every flush. */
@@ -637,8 +642,11 @@ export async function runStream(
         }
       }
       for (const r of done) applyRepair(r, t);
+      // a quiet symbol's interval closes by the wall clock only while the stream is caught
+      // up: during an outage or a repair its trades may still come
+      const caughtUp = stream.caughtUp ?? true;
       for (const st of states.values()) {
-        barsWritten += bars.materialize(st.symbol, !st.active, t);
+        barsWritten += bars.materialize(st.symbol, !st.active && caughtUp, t);
         st.active = false;
       }
     });

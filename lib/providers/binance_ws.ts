@@ -359,6 +359,8 @@ export class BinanceTradeStream implements TradeStream {
   #wakeReader: (() => void) | undefined;
   #ended = false;
   #started: Promise<void> | undefined;
+  #connected = false;
+  #repairing = 0;
 
   constructor(options: TradeStreamOptions) {
     if (options.symbols.length === 0) {
@@ -406,6 +408,17 @@ export class BinanceTradeStream implements TradeStream {
         `Cannot open a Binance trade stream: reorderWindow must be an integer >= 1, got ${this.#window}`,
       );
     }
+  }
+
+  /**
+   * True when the stream has handed out everything the venue sent so far: the socket is open,
+   * no frame waits (received, held behind a hole, or not yet taken) and no REST repair runs.
+   * While it is false, trades of any recent interval may still arrive, so a reader must not
+   * close an interval as complete by the wall clock alone.
+   */
+  get caughtUp(): boolean {
+    return this.#connected && this.#repairing === 0 && this.#inbox.length === 0 &&
+      this.#outbox.length === 0 && !this.#hasHeld();
   }
 
   /** Connect (idempotent); iteration starts it too. */
@@ -465,6 +478,7 @@ export class BinanceTradeStream implements TradeStream {
           return resolve();
         }
         this.#socket = ws;
+        ws.addEventListener("open", () => (this.#connected = true));
         this.stats.connections++;
         // liveness: the check notices new messages by their count (no clock call per message)
         let lastAt = this.#now();
@@ -500,6 +514,7 @@ export class BinanceTradeStream implements TradeStream {
         if (signal.aborted) ws.close(1000, "client stop");
       });
       this.#socket = undefined;
+      this.#connected = false;
       if (signal.aborted) break;
       failures = gotMessage ? 0 : failures + 1;
       const delay = backoffDelay(failures, this.#rng.next(), this.#baseMs, this.#maxMs);
@@ -686,6 +701,15 @@ export class BinanceTradeStream implements TradeStream {
 
   /** Fill the hole before the lowest held id from REST, then emit everything contiguous. */
   async #repair(symbol: string, st: SymbolState): Promise<void> {
+    this.#repairing++;
+    try {
+      await this.#repairHole(symbol, st);
+    } finally {
+      this.#repairing--;
+    }
+  }
+
+  async #repairHole(symbol: string, st: SymbolState): Promise<void> {
     const target = Math.min(...st.pending.keys()); // first id after the hole
     let failures = 0;
     while ((st.last as number) + 1 < target) {
@@ -770,6 +794,8 @@ export class BinanceTradeStream implements TradeStream {
 export interface TradeStream extends AsyncIterable<TradeBatch> {
   readonly venue: string;
   readonly stats: TradeStreamStats;
+  /** Everything the venue sent so far was handed out (see `BinanceTradeStream.caughtUp`). */
+  readonly caughtUp: boolean;
   stop(): Promise<void>;
 }
 
