@@ -29,6 +29,8 @@
  */
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+// paths in its messages come from the command line and the file system: shown, not obeyed
+import { forTerminal } from "@lib/core/for_terminal.ts";
 
 /** Each venue's public base URL, by the `<NAME>` of its `CRYPTOLAB_<NAME>_URL` override. */
 export const VENUE_DEFAULT_URLS: Readonly<Record<string, string>> = {
@@ -312,12 +314,12 @@ async function main(): Promise<number> {
     plan = planLaunch(task ?? "", taskArgs);
   } catch (e) {
     if (!(e instanceof LaunchError)) throw e;
-    console.error(`error: ${e.message}`);
+    console.error(forTerminal(`error: ${e.message}`));
     return 2;
   }
-  if (plan.note !== undefined) console.error(plan.note);
+  if (plan.note !== undefined) console.error(forTerminal(plan.note));
   if (Deno.env.get("CRYPTOLAB_DEBUG")) {
-    console.error(`launch: ${Deno.execPath()} ${plan.args.join(" ")}`);
+    console.error(forTerminal(`launch: ${Deno.execPath()} ${plan.args.join(" ")}`));
   }
   const child = new Deno.Command(Deno.execPath(), { args: [...plan.args] }).spawn();
   // The task stops gracefully on SIGINT/SIGTERM: pass them on (a terminal's Ctrl-C reaches

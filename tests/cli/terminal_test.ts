@@ -66,6 +66,32 @@ Deno.test("check-dataset --json stays valid JSON with the same symbol when it ho
   }
 });
 
+Deno.test("the backfill launcher shows a --db path with ESC and BEL as escapes", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "cryptolab-term-" });
+  try {
+    const db = `${dir}/\x1b[31mstore\x07.db`;
+    const r = await runDeno([
+      "task",
+      "backfill",
+      "--venue",
+      "binance",
+      "--symbols",
+      "top:x",
+      "--freq",
+      "1h",
+      "--since",
+      "2024-01-01",
+      "--db",
+      db,
+    ], { CRYPTOLAB_DEBUG: "1" });
+    assert.equal(r.code, 2, r.stderr);
+    assertNoControls(r);
+    assert.match(r.stderr, /launch: .*\\x1b\[31mstore\\x07\.db/);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("forTerminal: C0 and C1 controls and DEL become escapes; tab, newline and text stay", () => {
   assert.equal(forTerminal("\x1b]0;pwned\x07"), "\\x1b]0;pwned\\x07");
   assert.equal(forTerminal("a\x9b31mb\x7fc"), "a\\u009b31mb\\u007fc");
