@@ -77,3 +77,13 @@ export function checkOhlc(
     );
   }
 }
+
+/** Throw unless bar `t` is inside the model's columns of `length` bars. */
+export function checkRow(t: number, length: number, what: string): void {
+  if (!(t >= 0 && t < length)) {
+    throw new RangeError(
+      `Cannot compute ${what} at bar ${t}: the model's columns cover bars 0..${length - 1}; ` +
+        `build it on the backtest's grid`,
+    );
+  }
+}
