@@ -205,7 +205,9 @@ function renderBlock(b: Block): string {
 }
 
 /** Tables wider than this many columns say they scroll sideways. */
-const WIDE_TABLE_COLUMNS = 8;
+const WIDE_TABLE_COLUMNS = 12;
+/** Tables longer than this many rows say they scroll down (the frame is 75% of the window). */
+const LONG_TABLE_ROWS = 25;
 
 function renderTable(t: DataTable): string {
   const num = t.columns.map((c) => c.format !== "text");
@@ -218,10 +220,13 @@ function renderTable(t: DataTable): string {
     }).join("") +
     "</tr>"
   );
-  const wide = t.columns.length > WIDE_TABLE_COLUMNS
-    ? `<p class="scroll-hint">${t.columns.length} columns, ${t.rows.length} rows: scroll ` +
-      "sideways and down; the first column and the header stay in place.</p>"
-    : "";
+  const ways = [
+    ...(t.columns.length > WIDE_TABLE_COLUMNS ? ["sideways"] : []),
+    ...(t.rows.length > LONG_TABLE_ROWS ? ["down"] : []),
+  ];
+  const wide = ways.length === 0 ? "" : `<p class="scroll-hint">${t.columns.length} columns, ` +
+    `${t.rows.length} rows: the table scrolls ${ways.join(" and ")}; its header and first ` +
+    "column stay in place.</p>";
   return [
     wide,
     '<div class="table-wrap"><table>',

@@ -131,7 +131,7 @@ export function performanceSection(panel: Panel): PerformanceSectionResult {
         `across gaps included. Returns: the ${w.span} log returns behind the volatility.`,
       columns: [
         ASSET_COLUMN,
-        column("returns", `${w.span} returns`, "integer"),
+        column("returns", `${w.span[0]!.toUpperCase()}${w.span.slice(1)} returns`, "integer"),
         column("ann_return", "Ann. return", "percent", 1),
         column("ann_volatility", "Ann. volatility", "percent", 1),
         column("sharpe", "Sharpe", "number", 2),
