@@ -32,7 +32,7 @@ import {
   writeDexSnapshots,
   writeSpotSnapshots,
 } from "../store/snapshots.ts";
-import { lastGoodQuote } from "../store/last_good_quotes.ts";
+import { lastGoodDexPair, lastGoodQuote } from "../store/last_good_quotes.ts";
 import { DEFAULT_CHAIN_CONFIG } from "../providers/chain_config.ts";
 import type { LastKnownGood } from "../providers/last_known_good.ts";
 import {
@@ -248,10 +248,15 @@ export async function pollOnce(db: DatabaseSync, opts: PollOptions): Promise<Pol
       const found = discoverUniverse(candidates, dex.rules);
       churn = universeChurn(previous, found, dex.rules);
       dexFresh = found.kept;
-    } else if (dex.lkg !== undefined) {
+    } else {
+      // the previous universe served stale: this process's cache, else the store (poll --once)
       for (const key of previous) {
-        const hit = dex.lkg.get(key);
-        if (hit !== undefined) dexStale.push(hit.value);
+        const hit = dex.lkg?.get(key)?.value ??
+          lastGoodDexPair(db, key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1), {
+            now: ts,
+            maxAgeMs: lastGoodMaxAgeMs,
+          })?.pair;
+        if (hit !== undefined) dexStale.push(hit);
       }
     }
   }

@@ -15,7 +15,11 @@ import { realDataTest } from "../_shared/real_data.ts";
 import { runDeno } from "../_shared/run_task.ts";
 import { startFakeExchange } from "../fake_exchange/mod.ts";
 
-const PATHS = { binance: "/api/v3/ticker/price", kraken: "/0/public/Ticker" } as const;
+const PATHS = {
+  binance: "/api/v3/ticker/price",
+  kraken: "/0/public/Ticker",
+  dexscreener: "/latest/dex/search",
+} as const;
 
 realDataTest(
   "poll --once: a fresh process serves a failed venue from the store's last good quote (stale); all failed exits 1",
@@ -28,30 +32,36 @@ realDataTest(
         "task",
         "--quiet",
         "poll",
-        ...["--once", "--venues", "binance,kraken", "--symbols", "BTC", "--dex-query", ""],
+        ...["--once", "--venues", "binance,kraken", "--symbols", "BTC"],
+        ...["--dex-chains", "bsc,base", "--dex-query", "USD1/USDC"],
         // the two captures are of different days: no cross-venue gate between them
         ...["--tolerance", "10"],
         ...["--db", db],
-      ], { CRYPTOLAB_BINANCE_URL: ex.url, CRYPTOLAB_KRAKEN_URL: ex.url });
+      ], {
+        CRYPTOLAB_BINANCE_URL: ex.url,
+        CRYPTOLAB_KRAKEN_URL: ex.url,
+        CRYPTOLAB_DEXSCREENER_URL: ex.url,
+      });
     try {
       const first = await poll();
       assert.equal(first.code, 0, first.stderr);
-      assert.match(first.stderr, /2 quotes, .*0 errors/);
+      assert.match(first.stderr, /2 quotes, 3 DEX pairs, .*0 errors/);
 
-      // a new process; Binance fails every request
+      // a new process; Binance and the DEX search fail every request
       ex.faults.add({ kind: "http_500", path: PATHS.binance });
+      ex.faults.add({ kind: "http_500", path: PATHS.dexscreener });
       const second = await poll();
       assert.equal(second.code, 0, second.stderr);
-      assert.match(second.stderr, /1 quotes \(\+1 stale\)/);
+      assert.match(second.stderr, /1 quotes \(\+1 stale\), 0 DEX pairs \(\+3 stale\)/);
 
       // a new process; every venue fails
       ex.faults.add({ kind: "http_500", path: PATHS.kraken });
       const third = await poll();
       assert.equal(third.code, 1, third.stderr);
-      assert.match(third.stderr, /0 quotes \(\+2 stale\)/);
+      assert.match(third.stderr, /0 quotes \(\+2 stale\), 0 DEX pairs \(\+3 stale\)/);
       assert.match(
         third.stderr,
-        /poll: every venue failed \(binance, kraken\); nothing fresh was written, only stale/,
+        /poll: every venue failed \(binance, kraken, dexscreener\); nothing fresh was written, only stale/,
       );
 
       const store = openStore(db, { readOnly: true });
