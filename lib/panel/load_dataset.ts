@@ -114,11 +114,11 @@ export function loadDataset(db: DatabaseSync, spec: LoadDatasetSpec): Dataset {
   if (stored.length === 0) {
     const venues = [...new Set(listSeries(db, { freq }).map((s) => s.venue))];
     throw new RangeError(
-      `Cannot load the dataset: the store has no ${freq} bars of venue "${venue}"` +
+      `Cannot load the dataset: venue "${venue}" has no ${freq} bars. ` +
         (venues.length > 0
-          ? `; venues with ${freq} bars: ${venues.join(", ")}`
-          : `; import or backfill bars first (deno task import / backfill), then materialize ` +
-            freq),
+          ? `Venues with ${freq} bars: ${venues.join(", ")}.`
+          : `The store has no ${freq} bars: import or backfill bars first (deno task import / ` +
+            `backfill), then materialize ${freq}.`),
     );
   }
   const info = new Map(stored.map((s) => [s.symbol, s]));

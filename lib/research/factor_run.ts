@@ -7,7 +7,6 @@ import { createHash } from "node:crypto";
 import type { DatabaseSync } from "node:sqlite";
 import type { Freq } from "../core/freq.ts";
 import { withTransaction } from "../store/db.ts";
-import { fingerprintBars } from "../store/fingerprint.ts";
 import {
   type FactorRowCounts,
   type FactorRunInfo,
@@ -15,8 +14,7 @@ import {
   writeFactorRun,
 } from "../store/factors.ts";
 import { finishRun, startRun } from "../store/runs.ts";
-import { loadPanel } from "../panel/load_panel.ts";
-import type { Panel } from "../panel/types.ts";
+import { loadDataset } from "../panel/load_dataset.ts";
 import {
   FACTOR_MODEL_VERSION,
   factorModel,
@@ -66,6 +64,7 @@ export interface MaterializeFactorsResult {
   readonly residualRows: number;
   /** Wall-clock milliseconds of each step. */
   readonly timings: {
+    /** 0: the rows are fingerprinted while they are read, in `loadMs`. */
     readonly fingerprintMs: number;
     readonly loadMs: number;
     readonly fitMs: number;
@@ -139,9 +138,9 @@ export function factorRunId(
  * Fit the factor model (`lib/research/factor_model.ts`) to every `freq` series of `venue` and
  * store it as one run in `factor_runs`, `factor_betas` and `residual_returns`.
  *
- * Steps: (1) in one transaction, fingerprint exactly the bars used
- * (`fingerprintBars({venue, freq, from, to})`) and load them as a panel, so both see the same
- * rows; (2) resolve the factors and derive the run id ({@link factorRunId}); (3) if a complete
+ * Steps: (1) in one transaction, read the bars used once with `loadDataset` (lib/panel): the
+ * panel and its fingerprint (the hash `fingerprintBars({venue, freq, from, to})` gives) come
+ * from the same rows; (2) resolve the factors and derive the run id ({@link factorRunId}); (3) if a complete
  * run with that id is stored, stop and return `status: "exists"` (nothing is fitted or
  * written); (4) otherwise fit, then write the run row and all its rows in one transaction,
  * recorded in `ingest_runs` as task `factors`. A crash or error during the write leaves no
@@ -190,23 +189,14 @@ export function materializeFactors(
     causal: options.causal,
   });
   const clock = () => performance.now();
-  // Warm the columnar block cache first (it commits on its own), so the transaction below only
-  // reads; it is IMMEDIATE so that no writer can slip between the fingerprint and the load.
-  progress(`loading ${venue} ${freq} bars`);
+  // One read: the panel is built from exactly the rows fingerprinted (loadDataset), inside a
+  // transaction so that no writer can slip in while they are read.
+  progress(`loading and fingerprinting ${venue} ${freq} bars`);
   let t0 = clock();
-  loadPanel(db, { venue, freq, from, to });
-  let loadMs = clock() - t0;
-  progress(`fingerprinting ${venue} ${freq} bars`);
-  let fingerprintMs = 0;
-  const { fingerprint, panel } = withTransaction(db, () => {
-    t0 = clock();
-    const fingerprint = fingerprintBars(db, { venue, freq, from, to });
-    fingerprintMs = clock() - t0;
-    t0 = clock();
-    const panel: Panel = loadPanel(db, { venue, freq, from, to });
-    loadMs += clock() - t0;
-    return { fingerprint, panel };
-  });
+  const dataset = withTransaction(db, () => loadDataset(db, { venue, freq, from, to }));
+  const loadMs = clock() - t0;
+  const fingerprintMs = 0; // part of loadMs: the rows are fingerprinted as they are read
+  const { fingerprint, panel } = dataset;
   const params: FactorRunParams = {
     venue,
     freq,

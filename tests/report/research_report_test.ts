@@ -240,7 +240,7 @@ Deno.test("buildResearchReport on the simulated market: same inputs and run id, 
     () => loadDataset(db, { venue: "sim", freq: "1h", symbols: ["NOPE"] }),
     /no 1h bars of sim NOPE/,
   );
-  assert.throws(() => loadDataset(db, { venue: "x", freq: "1h" }), /no 1h bars of venue "x"/);
+  assert.throws(() => loadDataset(db, { venue: "x", freq: "1h" }), /venue "x" has no 1h bars/);
 });
 
 Deno.test("cleanup", () => rmSync(tmp, { recursive: true }));
