@@ -40,3 +40,4 @@ export * from "./oas.ts";
 export * from "./ledoit_wolf_constant_correlation.ts";
 export * from "./nearest_correlation.ts";
 export * from "./covariance_to_correlation.ts";
+export * from "./optimize_portfolio.ts";
