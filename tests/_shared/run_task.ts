@@ -10,8 +10,10 @@ import { fileURLToPath } from "node:url";
 export const REPO_ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
 
 /**
- * The permissions `deno task demo` and `deno task report` grant in deno.json, without network:
- * tests that add a fake exchange append their own `--allow-net`.
+ * Broad permissions for running `tasks/demo.ts` or `tasks/report.ts` directly, without network
+ * (tests that add a fake exchange append their own `--allow-net`). `deno task demo|report` grant
+ * less: `tasks/_launch.ts` limits reads and writes to the store's folder and `--out`; a test
+ * that must run a task exactly as users do runs `deno task <name>` (see tests/store/upgrade_test.ts).
  */
 export const REPORT_TASK_PERMISSIONS: readonly string[] = [
   "--allow-read",
