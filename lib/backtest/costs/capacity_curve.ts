@@ -1,7 +1,7 @@
-/** What {@link capacityCurve} needs from one backtest run. */
+/** What {@link capacityCurve} needs from one backtest run (a `BacktestResult` fits). */
 export interface CapacityRun {
   /** Net simple return per bar (after every cost), NaN-free. */
-  readonly netReturns: ArrayLike<number>;
+  readonly net: ArrayLike<number>;
 }
 
 /** Options of {@link capacityCurve}. */
@@ -29,8 +29,9 @@ export interface CapacityCurve {
  * return against the capital deployed. With size-dependent costs (square-root impact, DEX
  * curves, participation caps) the costs grow faster than linearly in capital, so the curve
  * falls; where it crosses a hurdle is the strategy's capacity. `runBacktest` receives the
- * starting equity in quote currency and returns at least the per-bar net simple returns (wrap
- * the engine: `(c) => ({ netReturns: backtestWeights(..., { equity: c, costs }).net })`).
+ * starting equity in quote currency and returns at least the per-bar net simple returns `net`:
+ * the engine's result fits as it is, `(c) => backtestWeights(prices, targets,
+ * { initialEquity: c, costs })`.
  * Runs are sequential and independent. Sharpe uses no risk-free rate and 365-day years via
  * `periodsPerYear`. Cost: one backtest per capital.
  *
@@ -40,7 +41,7 @@ export interface CapacityCurve {
  * import assert from "node:assert/strict";
  * const gross = Array.from({ length: 200 }, (_, t) => 0.001 + (t % 2 ? 0.01 : -0.01));
  * const run = (capital: number) => ({
- *   netReturns: gross.map((r) => r - 0.0005 * Math.sqrt(capital / 1e6)),
+ *   net: gross.map((r) => r - 0.0005 * Math.sqrt(capital / 1e6)),
  * });
  * const curve = capacityCurve(run, [1e6, 4e6, 16e6], { periodsPerYear: 365 });
  * assert.ok(curve.netSharpe[0]! > curve.netSharpe[1]! && curve.netSharpe[1]! > curve.netSharpe[2]!);
@@ -79,7 +80,7 @@ export function capacityCurve(
     periodsPerYear: ppy,
   };
   capitals.forEach((capital, k) => {
-    const r = runBacktest(capital).netReturns;
+    const r = runBacktest(capital).net;
     const n = r.length;
     let sum = 0, logGrowth = 0;
     for (let t = 0; t < n; t++) {
