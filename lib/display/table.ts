@@ -95,8 +95,11 @@ function formatCell(
     return String(v);
   }
   const value = typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
+  // "auto" shows whole numbers as they are (a count or a sign is not 1.000); `digits` is for
+  // the others.
+  const whole = fmt === "auto" && typeof v === "number" && Number.isInteger(v);
   return formatValue(value, format, {
-    digits: opts.digits,
+    digits: whole ? undefined : opts.digits,
     thousands: opts.thousands ?? false,
     missing: opts.missing ?? "",
   });

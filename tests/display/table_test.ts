@@ -45,6 +45,11 @@ Deno.test("table formats numbers per column", () => {
     "1,234,567  ~0.3333333333333333    1.23%      3  2024-01-02T03:04Z     2024-01-02  -",
     "        2                 ~2.5  -50.00%  1,000  2024-01-02T03:04:05Z  2024-12-31  -",
   ]);
+  // "auto" keeps whole numbers whole whatever `digits` says (a sign is -1, not -1.000).
+  assert.deepEqual(
+    table({ s: [-1, 0, 1, 0.5] }, { digits: 3 }).text.split("\n").slice(2),
+    ["   -1", "    0", "    1", "0.500"],
+  );
   const d = table({ x: [Math.PI, 1e-9, 12345.678] }, { digits: 2 });
   assert.deepEqual(d.text.split("\n").slice(2), ["    3.14", "    0.00", "12345.68"]);
   const auto = table({ x: [Math.PI, 1e-9, 12345.678, Infinity] });
