@@ -149,8 +149,10 @@ async function main(args: string[]): Promise<number> {
       signal: stop.signal,
       runId,
       repair,
+      // one REST attempt inside the stream: a hole it cannot fill at once is kept and retried
+      // by runStream without holding up the trades of every other symbol
       openStream: ({ lastIds, onProblem }) =>
-        venue.openTradeStream({ symbols, kind, lastIds, onProblem }),
+        venue.openTradeStream({ symbols, kind, lastIds, onProblem, repairAttempts: 1 }),
       onProblem: (p) => console.error(problemLine(p)),
       onQuarantine: (q) =>
         console.error(

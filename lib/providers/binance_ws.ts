@@ -807,6 +807,8 @@ export interface TradeStreamSource {
     readonly kind?: "trade" | "aggTrade";
     readonly lastIds?: Readonly<Record<string, number>>;
     readonly onProblem?: (problem: StreamProblem) => void;
+    /** REST attempts per in-stream repair before a `gap` (see `TradeStreamOptions`). */
+    readonly repairAttempts?: number;
   }): TradeStream;
 }
 
@@ -845,6 +847,7 @@ export class BinanceVenue extends BinanceRest implements TradeStreamSource {
     readonly kind?: "trade" | "aggTrade";
     readonly lastIds?: Readonly<Record<string, number>>;
     readonly onProblem?: (problem: StreamProblem) => void;
+    readonly repairAttempts?: number;
   }): BinanceTradeStream {
     const kind = req.kind ?? "trade";
     const rest = new BinanceRest({
@@ -860,6 +863,7 @@ export class BinanceVenue extends BinanceRest implements TradeStreamSource {
       ...(this.#options.now !== undefined ? { now: this.#options.now } : {}),
       ...(req.lastIds !== undefined ? { lastIds: req.lastIds } : {}),
       ...(req.onProblem !== undefined ? { onProblem: req.onProblem } : {}),
+      ...(req.repairAttempts !== undefined ? { repairAttempts: req.repairAttempts } : {}),
     });
   }
 }
