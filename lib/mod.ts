@@ -32,4 +32,5 @@ export * from "./display/mod.ts";
 export * from "./providers/mod.ts";
 export * from "./research/mod.ts";
 export * from "./portfolio/mod.ts";
+export * from "./backtest/mod.ts";
 export * from "./pipeline/mod.ts";
