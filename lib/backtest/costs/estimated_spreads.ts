@@ -22,9 +22,9 @@ export interface EstimatedSpreadsOptions {
  * ({@link corwinSchultzSpread} or {@link abdiRanaldoSpread}), so it can price a trade filled
  * at bar `t`. Pass the result to {@link halfSpreadCost} as `spreads`, or as its `fallback`
  * behind quoted spreads. On liquid pairs and short bars both estimators read intrabar
- * volatility as spread and come out far above the quoted spread (tens of basis points for
- * ETH/USDT hourly bars whose book spread is about one); prefer stored quotes where there are
- * any. Cost: O(T * assets).
+ * volatility as spread and come out far above the quoted spread (about 38 bp on average for
+ * ETH/USDT hourly bars 2017-2022, whose book spread is under 1 bp); prefer stored quotes where
+ * there are any. Cost: O(T * assets).
  *
  * @example
  * ```ts
