@@ -27,6 +27,8 @@
  * @module
  */
 
+import { ADF_SIMD, type SimdBuffers, simdBuffers } from "./_adf_simd.ts";
+
 /** Deterministic terms of the ADF regression (statsmodels names). */
 export type AdfRegression = "c" | "ct" | "ctt" | "n";
 /** Lag-length selection rule (statsmodels names, lower case); `null` uses `maxlag` lags. */
@@ -53,8 +55,8 @@ export function adfDefaultMaxLag(n: number, regression: AdfRegression): number {
 }
 
 // Scratch buffers reused across calls (single-threaded): no allocation per series once warm.
-let dd = new Float64Array(0); // centred first differences
-let lv = new Float64Array(0); // residualised level over the current sample
+let dd: Float64Array = new Float64Array(0); // centred first differences
+let lv: Float64Array = new Float64Array(0); // residualised level over the current sample
 let q2 = new Float64Array(0); // orthonormal linear trend over the current sample
 let q3 = new Float64Array(0); // orthonormal quadratic trend
 let gram = new Float64Array(0); // (p + 2)^2 cross products, then the Cholesky factor
@@ -63,10 +65,19 @@ let colSum = new Float64Array(0);
 let perm = new Int32Array(0);
 let work = new Float64Array(0);
 
+// The differences and the level live in the SIMD kernel's memory when it is available.
+let simdBuf: SimdBuffers | null = null;
+
 function ensure(m: number, p: number): void {
   if (dd.length < m) {
-    dd = new Float64Array(m);
-    lv = new Float64Array(m);
+    if (ADF_SIMD !== null) {
+      simdBuf = simdBuffers(ADF_SIMD, m);
+      dd = simdBuf.dd;
+      lv = simdBuf.lv;
+    } else {
+      dd = new Float64Array(m);
+      lv = new Float64Array(m);
+    }
     q2 = new Float64Array(m);
     q3 = new Float64Array(m);
   }
@@ -117,8 +128,29 @@ function buildGram(x: ArrayLike<number>, p: number, ntrend: number): number {
   gram[0] = ll;
   // Difference family: c = 0 is y, c = j >= 1 is lag j; D_c[r] = dd[p - c + r]. One pass per
   // column gives its raw product with y (first row S[0][c]), its sum, its product with the
-  // level and its projections on the trend basis: O(nobs p) in all.
-  for (let c = 0; c <= p; c++) {
+  // level and its projections on the trend basis: O(nobs p) in all. Without trend terms
+  // (Engle-Granger's residuals, the hot path of a pair screen) and with a constant, eight
+  // columns share one WebAssembly SIMD pass (_adf_simd.ts), then four one TypeScript pass
+  // (firstRowsOf4): the same sums in the same order as one column at a time, so the same bits.
+  let c = 0;
+  if (ntrend <= 1 && ADF_SIMD !== null && simdBuf !== null) {
+    const sums = simdBuf.sums;
+    for (; c + 7 <= p; c += 8) {
+      ADF_SIMD.rows8(simdBuf.lvBase, p - c, p, nobs, ntrend, simdBuf.out);
+      for (let q = 0; q < 8; q++) {
+        storeColumn(c + q, sums[q]!, sums[8 + q]!, sums[16 + q]!, 0, 0, p, k, m);
+      }
+    }
+  }
+  if (ntrend <= 1) {
+    for (; c + 3 <= p; c += 4) {
+      firstRowsOf4(p - c, p, nobs, ntrend === 1);
+      for (let q = 0; q < 4; q++) {
+        storeColumn(c + q, blk[q]!, blk[4 + q]!, blk[8 + q]!, 0, 0, p, k, m);
+      }
+    }
+  }
+  for (; c <= p; c++) {
     const off = p - c;
     let s = 0, sum = 0, sl = 0, a2 = 0, a3 = 0;
     if (ntrend <= 1) {
@@ -138,19 +170,7 @@ function buildGram(x: ArrayLike<number>, p: number, ntrend: number): number {
         a3 += q3[r]! * v; // q3 is all zero for "ct"
       }
     }
-    colSum[c] = sum;
-    proj[c] = a2;
-    proj[k + c] = a3;
-    const b = fam(c, p);
-    gram[b] = sl;
-    gram[b * k] = sl;
-    // S[i+1][j+1] = S[i][j] + (row entering at the top) - (row leaving at the bottom).
-    setFamily(0, c, s, p, k);
-    for (let i = 0; i + c < p; i++) {
-      const j = i + c;
-      s += dd[p - 1 - i]! * dd[p - 1 - j]! - dd[m - 1 - i]! * dd[m - 1 - j]!;
-      setFamily(i + 1, j + 1, s, p, k);
-    }
+    storeColumn(c, s, sum, sl, a2, a3, p, k, m);
   }
   if (ntrend >= 1) {
     // C = S - s_i s_j / n (constant), minus the projections on the trend basis.
@@ -166,6 +186,122 @@ function buildGram(x: ArrayLike<number>, p: number, ntrend: number): number {
     }
   }
   return nobs;
+}
+
+/**
+ * Store column c's first-row product `s` with y, its sum, its product `sl` with the level and
+ * its trend projections, then fill its diagonal of the sliding-window block:
+ * S[i+1][j+1] = S[i][j] + (row entering at the top) - (row leaving at the bottom).
+ */
+function storeColumn(
+  c: number,
+  s: number,
+  sum: number,
+  sl: number,
+  a2: number,
+  a3: number,
+  p: number,
+  k: number,
+  m: number,
+): void {
+  colSum[c] = sum;
+  proj[c] = a2;
+  proj[k + c] = a3;
+  const b = fam(c, p);
+  gram[b] = sl;
+  gram[b * k] = sl;
+  setFamily(0, c, s, p, k);
+  for (let i = 0; i + c < p; i++) {
+    const j = i + c;
+    s += dd[p - 1 - i]! * dd[p - 1 - j]! - dd[m - 1 - i]! * dd[m - 1 - j]!;
+    setFamily(i + 1, j + 1, s, p, k);
+  }
+}
+
+// [s, sum, sl] of four adjacent columns, written by firstRowsOf4.
+const blk = new Float64Array(12);
+
+/**
+ * The single-column pass of buildGram for columns c..c+3 at once (off = p - c): one load of y,
+ * the level and one new difference per row instead of twelve, and twelve independent sums for
+ * the CPU to overlap. Column c + q reads dd[off - q + r], which is what column c + q - 1 read
+ * one row earlier, so the four values rotate through locals. Every sum adds the same products
+ * in the same row order as the single-column loop: bit-identical results, about 2x faster.
+ */
+function firstRowsOf4(off: number, p: number, nobs: number, withSum: boolean): void {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+  let u0 = 0, u1 = 0, u2 = 0, u3 = 0;
+  // Locals, not the module's rebindable buffers: V8 then keeps them in registers.
+  const d = dd, lvl0 = lv;
+  let w0 = d[off]!, w1 = d[off - 1]!, w2 = d[off - 2]!, w3 = d[off - 3]!;
+  const last = nobs - 1;
+  if (withSum) {
+    for (let r = 0; r < last; r++) {
+      const yv = d[p + r]!, lvl = lvl0[r]!;
+      s0 += yv * w0;
+      s1 += yv * w1;
+      s2 += yv * w2;
+      s3 += yv * w3;
+      u0 += w0;
+      u1 += w1;
+      u2 += w2;
+      u3 += w3;
+      l0 += lvl * w0;
+      l1 += lvl * w1;
+      l2 += lvl * w2;
+      l3 += lvl * w3;
+      w3 = w2;
+      w2 = w1;
+      w1 = w0;
+      w0 = d[off + r + 1]!;
+    }
+  } else {
+    for (let r = 0; r < last; r++) {
+      const yv = d[p + r]!, lvl = lvl0[r]!;
+      s0 += yv * w0;
+      s1 += yv * w1;
+      s2 += yv * w2;
+      s3 += yv * w3;
+      l0 += lvl * w0;
+      l1 += lvl * w1;
+      l2 += lvl * w2;
+      l3 += lvl * w3;
+      w3 = w2;
+      w2 = w1;
+      w1 = w0;
+      w0 = d[off + r + 1]!;
+    }
+  }
+  if (last >= 0) {
+    // The last row, without loading the row after it.
+    const yv = d[p + last]!, lvl = lvl0[last]!;
+    s0 += yv * w0;
+    s1 += yv * w1;
+    s2 += yv * w2;
+    s3 += yv * w3;
+    if (withSum) {
+      u0 += w0;
+      u1 += w1;
+      u2 += w2;
+      u3 += w3;
+    }
+    l0 += lvl * w0;
+    l1 += lvl * w1;
+    l2 += lvl * w2;
+    l3 += lvl * w3;
+  }
+  blk[0] = s0;
+  blk[1] = s1;
+  blk[2] = s2;
+  blk[3] = s3;
+  blk[4] = u0;
+  blk[5] = u1;
+  blk[6] = u2;
+  blk[7] = u3;
+  blk[8] = l0;
+  blk[9] = l1;
+  blk[10] = l2;
+  blk[11] = l3;
 }
 
 /** Matrix index of difference-family column c (0 = y, j = lag j) in [level, lag 1..p, y]. */

@@ -202,9 +202,13 @@ export function engleGranger(
     );
   }
   const n = count;
-  const yv = new Float64Array(n);
-  const xv = xs.map(() => new Float64Array(n));
-  for (let t = 0, r = 0; t < n0; t++) {
+  // Every row complete and typed already (a screening loop's compacted pair): read the inputs
+  // in place; nothing below writes to them.
+  const inPlace = n === n0 && y instanceof Float64Array &&
+    xs.every((c) => c instanceof Float64Array);
+  const yv = inPlace ? (y as Float64Array) : new Float64Array(n);
+  const xv = inPlace ? (xs as Float64Array[]) : xs.map(() => new Float64Array(n));
+  for (let t = 0, r = 0; !inPlace && t < n0; t++) {
     if (!ok[t]) continue;
     yv[r] = y[t]!;
     for (let j = 0; j < k; j++) xv[j]![r] = xs[j]![t]!;
@@ -243,8 +247,12 @@ export function engleGranger(
   }
   const nSeries = k + 1;
   const crit = trend === "n" ? [NaN, NaN, NaN] : mackinnoncrit(nSeries, trend, n - 1);
-  const residuals = new Float64Array(n0).fill(NaN);
-  for (let t = 0, r = 0; t < n0; t++) if (ok[t]) residuals[t] = fit.residuals[r++]!;
+  // Aligned with the input: the fit's own array when every row was used.
+  let residuals = fit.residuals;
+  if (n !== n0) {
+    residuals = new Float64Array(n0).fill(NaN);
+    for (let t = 0, r = 0; t < n0; t++) if (ok[t]) residuals[t] = fit.residuals[r++]!;
+  }
   const hedgeRatios = fit.coef;
   return {
     statistic,

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { leastSquares } from "./least_squares.ts";
 import type { Series } from "./types.ts";
 
 /** The result of {@link halfLife}. */
@@ -32,7 +31,7 @@ export interface HalfLifeResult {
 /**
  * Half-life of mean reversion of a spread (for example `log p1 - beta log p2`), in bars.
  *
- * Fits `ds_t = a + lambda s_{t-1} + e_t` by OLS (`leastSquares`, Householder QR) over every t
+ * Fits `ds_t = a + lambda s_{t-1} + e_t` by OLS (Householder QR, as `leastSquares`) over every t
  * where both `s_t` and `s_{t-1}` are finite (a NaN drops the one or two pairs that touch it), so
  * `phi = 1 + lambda` is the AR(1) coefficient of `s_t = a + phi s_{t-1} + e_t`. For an AR(1) a
  * deviation decays as `phi^h`, so it halves after exactly `h = ln(0.5) / ln(phi)` bars (for
@@ -74,9 +73,7 @@ export function halfLife(spread: Series): HalfLifeResult {
   }
   const nan = { halfLife: NaN, phi: NaN, lambda: NaN, intercept: NaN, tStat: NaN, nobs: m };
   if (m < 3) return nan;
-  const ones = new Float64Array(m).fill(1);
-  const lag = new Float64Array(m);
-  const diff = new Float64Array(m);
+  ensure(m);
   for (let t = 1, i = 0; t < n; t++) {
     const a = spread[t - 1]!, b = spread[t]!;
     if (Number.isFinite(a) && Number.isFinite(b)) {
@@ -85,14 +82,98 @@ export function halfLife(spread: Series): HalfLifeResult {
       i++;
     }
   }
-  const fit = leastSquares([ones, lag], diff);
-  if (fit === null) return nan;
-  const intercept = fit.coef[0]!;
-  const lambda = fit.coef[1]!;
-  const sigma2 = fit.ssr / (m - 2);
-  const tStat = lambda / Math.sqrt(sigma2 * fit.xtxInv[3]!);
+  if (!fitLine(m)) return nan;
+  const intercept = fit[0]!;
+  const lambda = fit[1]!;
+  const sigma2 = fit[2]! / (m - 2);
+  const tStat = lambda / Math.sqrt(sigma2 * fit[3]!);
   const phi = 1 + lambda;
   const absPhi = Math.abs(phi);
   const hl = absPhi >= 1 ? Infinity : absPhi === 0 ? 0 : Math.log(0.5) / Math.log(absPhi);
   return { halfLife: hl, phi, lambda, intercept, tStat, nobs: m };
+}
+
+// Scratch reused across calls (single-threaded): the regressor, the response, and the two
+// columns as the first Householder reflection leaves them.
+let lag = new Float64Array(0);
+let diff = new Float64Array(0);
+let lagR = new Float64Array(0);
+let diffR = new Float64Array(0);
+// [intercept, slope, ssr, (X'X)^-1 of the slope]
+const fit = new Float64Array(4);
+
+function ensure(m: number): void {
+  if (lag.length >= m) return;
+  lag = new Float64Array(m);
+  diff = new Float64Array(m);
+  lagR = new Float64Array(m);
+  diffR = new Float64Array(m);
+}
+
+/**
+ * `leastSquares([ones, lag], diff)` on the first m rows, operation for operation (the same
+ * Householder QR, the same sums in the same order, so the same bits), without its copies of
+ * the columns and with the reflections of the constant column written out: its entries are 1,
+ * so its norm is sqrt(m) and its products with the other columns are plain sums. Used by every
+ * pair of a `screenPairs` run, where the generic path cost a third of the time. Writes `fit`;
+ * false when the design is rank deficient (leastSquares' null).
+ */
+function fitLine(m: number): boolean {
+  // Column 0 (ones): scale 1, norm sqrt(m), alpha = -norm, v = [1 + norm, 1, 1, ...].
+  const norm0 = 1 * Math.sqrt(m);
+  const alpha0 = -norm0;
+  const v0 = 1 - alpha0;
+  let vn0 = v0 * v0;
+  for (let i = 1; i < m; i++) vn0 += 1;
+  let maxDiag = Math.abs(alpha0);
+  let dotL = v0 * lag[0]!, dotD = v0 * diff[0]!;
+  for (let i = 1; i < m; i++) {
+    dotL += lag[i]!;
+    dotD += diff[i]!;
+  }
+  const fL = (2 * dotL) / vn0, fD = (2 * dotD) / vn0;
+  lagR[0] = lag[0]! - fL * v0;
+  diffR[0] = diff[0]! - fD * v0;
+  let scale = 0;
+  for (let i = 1; i < m; i++) {
+    const l = lag[i]! - fL;
+    lagR[i] = l;
+    diffR[i] = diff[i]! - fD;
+    scale = Math.max(scale, Math.abs(l));
+  }
+  // Column 1 (the lag), rows 1..m-1.
+  if (scale === 0 || !Number.isFinite(scale)) return false;
+  let ss = 0;
+  for (let i = 1; i < m; i++) {
+    const v = lagR[i]! / scale;
+    ss += v * v;
+  }
+  const norm1 = scale * Math.sqrt(ss);
+  const alpha1 = lagR[1]! > 0 ? -norm1 : norm1;
+  const v1 = lagR[1]! - alpha1;
+  let vn1 = v1 * v1, dot = v1 * diffR[1]!;
+  for (let i = 2; i < m; i++) {
+    const l = lagR[i]!;
+    vn1 += l * l;
+    dot += l * diffR[i]!;
+  }
+  maxDiag = Math.max(maxDiag, Math.abs(alpha1));
+  let y1 = diffR[1]!;
+  if (vn1 !== 0) y1 = y1 - ((2 * dot) / vn1) * v1;
+  if (!(Math.abs(alpha0) > 1e-10 * maxDiag) || !(Math.abs(alpha1) > 1e-10 * maxDiag)) {
+    return false;
+  }
+  const slope = y1 / alpha1;
+  const intercept = (diffR[0]! - lagR[0]! * slope) / alpha0;
+  const rinv = 1 / alpha1;
+  let ssr = 0;
+  for (let i = 0; i < m; i++) {
+    const e = diff[i]! - (intercept + lag[i]! * slope);
+    ssr += e * e;
+  }
+  fit[0] = intercept;
+  fit[1] = slope;
+  fit[2] = ssr;
+  fit[3] = rinv * rinv;
+  return true;
 }

@@ -7,9 +7,21 @@ import type { Series } from "@lib/stats/types.ts";
 import { adf, type AdfAutolag } from "@lib/stats/adf.ts";
 import { benjaminiHochberg } from "@lib/stats/benjamini_hochberg.ts";
 import { benjaminiYekutieli } from "@lib/stats/benjamini_yekutieli.ts";
-import { engleGranger, STATIONARY_INPUT_P } from "@lib/stats/engle_granger.ts";
-import { halfLife } from "@lib/stats/half_life.ts";
-import { pearson } from "@lib/stats/pearson.ts";
+import { STATIONARY_INPUT_P } from "@lib/stats/engle_granger.ts";
+import {
+  F_CORR,
+  F_FAILED,
+  F_HALF_LIFE,
+  F_HEDGE,
+  F_INTERCEPT,
+  F_PVALUE,
+  F_STATISTIC,
+  F_USED_LAG,
+  FIELDS,
+  PairTester,
+  type PairTestList,
+} from "./_pair_tests.ts";
+import { runOnWorkers } from "./_pair_workers.ts";
 
 /** Options of {@link screenPairs}. */
 export interface ScreenPairsOptions {
@@ -42,7 +54,19 @@ export interface ScreenPairsOptions {
    * of choosing the better of two (`pValue` stays the kept direction's own p-value).
    */
   readonly bothDirections?: boolean;
+  /**
+   * Threads to test pairs on, the calling thread included: Web Workers share the pairs through
+   * shared memory and the call stays synchronous. Results are identical for any value. Default
+   * `navigator.hardwareConcurrency` (1 where it is unknown); universes of fewer than 200 tests
+   * always run on the calling thread (starting a Worker costs more), and so does everything
+   * when Workers are unavailable or the process may not read the Worker's module file
+   * (`--allow-read` narrower than the library): no error, only less speed.
+   */
+  readonly workers?: number;
 }
+
+/** Fewer tests than this run on the calling thread (a Worker takes ~0.1 s to start). */
+const MIN_PARALLEL_TESTS = 200;
 
 /** One screened pair. */
 export interface ScreenedPair {
@@ -118,8 +142,9 @@ export interface ScreenPairsResult {
  * (stablecoins, a pegged token), pairs of two of them are skipped and listed in
  * `stationaryAssets`; their pairs with integrated assets are tested as usual.
  *
- * Cost: O(P (n + maxlag^3)) for P pairs of n bars (one `engleGranger` each), plus O(P log P)
- * for the adjustment. References: Engle and Granger (1987); Benjamini and Hochberg (1995); for
+ * Cost: O(P (n maxlag + maxlag^3)) for P pairs of n bars (one `engleGranger` each, whose ADF
+ * lag search takes its cross-products in one pass per four lags), spread over `workers`
+ * threads, plus O(P log P) for the adjustment. References: Engle and Granger (1987); Benjamini and Hochberg (1995); for
  * the practice, Gatev, Goetzmann and Rouwenhorst, "Pairs Trading", RFS 19(3), 2006.
  *
  * @example A planted pair stands out among random walks
@@ -184,18 +209,14 @@ export function screenPairs(
     throw new RangeError(`${what}: maxPairs must be a non-negative integer, got ${maxPairs}`);
   }
   const both = options.bothDirections ?? false;
-  const egOptions = {
-    trend: options.trend ?? "c",
-    autolag: options.autolag === undefined ? "aic" : options.autolag,
-    ...(options.maxlag === undefined ? {} : { maxlag: options.maxlag }),
-  } as const;
 
-  // Once per asset: one-bar log returns on the grid, and whether the series looks stationary.
-  const returns = logPrices.map((p) => {
-    const r = new Float64Array(n).fill(NaN);
-    for (let t = 1; t < n; t++) r[t] = p[t]! - p[t - 1]!;
-    return r;
-  });
+  const workers = options.workers ?? (globalThis.navigator?.hardwareConcurrency ?? 1);
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new RangeError(`${what}: workers must be an integer >= 1, got ${workers}`);
+  }
+
+  // Once per asset: whether the series looks stationary, and which bars are finite (a bit set,
+  // so a pair's overlap is a popcount of an AND).
   const stationary = new Uint8Array(a);
   let judged = 0, stationaryCount = 0;
   for (let i = 0; i < a; i++) {
@@ -208,74 +229,98 @@ export function screenPairs(
   }
   // Every asset stationary: returns were passed. Let engleGranger refuse with its reason.
   const allStationary = judged >= 2 && stationaryCount === judged;
-
-  interface Test {
-    y: number;
-    x: number;
-    statistic: number;
-    pValue: number;
-    hedgeRatio: number;
-    intercept: number;
-    halfLife: number;
-    usedLag: number;
-  }
-  const tests: Test[] = [];
-  const pairOf: number[] = []; // test -> pair
-  const pairCorr: number[] = [], pairNobs: number[] = [];
-  let skipped = 0;
-  const yBuf = new Float64Array(n), xBuf = new Float64Array(n);
-  const runTest = (yi: number, xi: number, m: number): Test => {
-    const py = logPrices[yi]!, px = logPrices[xi]!;
-    for (let t = 0, k = 0; t < n; t++) {
-      const u = py[t]!, v = px[t]!;
-      if (Number.isFinite(u) && Number.isFinite(v)) {
-        yBuf[k] = u;
-        xBuf[k++] = v;
-      }
-    }
-    const refuse = allStationary && stationary[yi] === 1 && stationary[xi] === 1;
-    let r;
-    try {
-      r = engleGranger(yBuf.subarray(0, m), xBuf.subarray(0, m), {
-        ...egOptions,
-        allowStationaryInputs: !refuse,
-      });
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      throw new RangeError(`${what}: pair ${names[yi]} ~ ${names[xi]}: ${msg}`, { cause: e });
-    }
-    return {
-      y: yi,
-      x: xi,
-      statistic: r.statistic,
-      pValue: r.pValue,
-      hedgeRatio: r.hedgeRatio,
-      intercept: r.intercept,
-      halfLife: halfLife(r.residuals).halfLife,
-      usedLag: r.usedLag,
-    };
-  };
+  const words = (n + 31) >>> 5;
+  const finite = new Int32Array(a * words);
+  const prices = new Float64Array(a * n);
   for (let i = 0; i < a; i++) {
-    const pi = logPrices[i]!;
+    const p = logPrices[i]!;
+    for (let t = 0; t < n; t++) {
+      const v = p[t]!;
+      prices[i * n + t] = v;
+      if (Number.isFinite(v)) finite[i * words + (t >>> 5)]! |= 1 << (t & 31);
+    }
+  }
+
+  // The tests, in pair order (i < j), both directions when asked.
+  const ty: number[] = [], tx: number[] = [], tm: number[] = [], tr: number[] = [];
+  const tc: number[] = [];
+  const pairOf: number[] = []; // test -> pair
+  const pairNobs: number[] = [];
+  let skipped = 0;
+  for (let i = 0; i < a; i++) {
     for (let j = i + 1; j < a; j++) {
-      const pj = logPrices[j]!;
       let m = 0;
-      for (let t = 0; t < n; t++) if (Number.isFinite(pi[t]!) && Number.isFinite(pj[t]!)) m++;
+      for (let w = 0; w < words; w++) {
+        m += popcount(finite[i * words + w]! & finite[j * words + w]!);
+      }
       if (m < minOverlap || (!allStationary && stationary[i] === 1 && stationary[j] === 1)) {
         skipped++;
         continue;
       }
-      const pair = pairCorr.length;
-      pairCorr.push(pearson(returns[i]!, returns[j]!));
+      const pair = pairNobs.length;
       pairNobs.push(m);
-      tests.push(runTest(i, j, m));
-      pairOf.push(pair);
-      if (both) {
-        tests.push(runTest(j, i, m));
+      const refuse = allStationary && stationary[i] === 1 && stationary[j] === 1 ? 1 : 0;
+      for (const [y, x] of both ? [[i, j], [j, i]] : [[i, j]]) {
+        ty.push(y!);
+        tx.push(x!);
+        tm.push(m);
+        tr.push(refuse);
+        tc.push(y === i ? 1 : 0);
         pairOf.push(pair);
       }
     }
   }
+  const list: PairTestList = {
+    y: Int32Array.from(ty),
+    x: Int32Array.from(tx),
+    m: Int32Array.from(tm),
+    refuse: Uint8Array.from(tr),
+    corr: Uint8Array.from(tc),
+  };
+  // Engle-Granger's own defaults (statsmodels coint), spelled out for the Workers' message.
+  const testOptions = {
+    trend: options.trend ?? "c",
+    autolag: options.autolag === undefined ? "aic" : options.autolag,
+    ...(options.maxlag === undefined ? {} : { maxlag: options.maxlag }),
+  } as const;
+  const count = ty.length;
+  const rows = new Float64Array(count * FIELDS);
+  const parallel = count >= MIN_PARALLEL_TESTS &&
+    runOnWorkers(prices, a, n, testOptions, list, rows, Math.min(workers, count));
+  const tester = new PairTester(prices, a, n, testOptions);
+  if (!parallel) {
+    // In order, stopping at the first failure (as the parallel path reports it below).
+    for (let t = 0; t < count; t++) {
+      tester.run(list, t, rows);
+      if (rows[t * FIELDS + F_FAILED] === 1) break;
+    }
+  }
+  for (let t = 0; t < count; t++) {
+    if (rows[t * FIELDS + F_FAILED] !== 1) continue;
+    // The first failed test, in pair order: run it again here to throw its reason.
+    try {
+      tester.rethrow(list, t, rows);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new RangeError(
+        `${what}: pair ${names[list.y[t]!]} ~ ${names[list.x[t]!]}: ${msg}`,
+        { cause: e },
+      );
+    }
+  }
+  const field = (t: number, f: number) => rows[t * FIELDS + f]!;
+  interface Test {
+    y: number;
+    x: number;
+    pValue: number;
+  }
+  const tests: Test[] = Array.from({ length: count }, (_, t) => ({
+    y: list.y[t]!,
+    x: list.x[t]!,
+    pValue: field(t, F_PVALUE),
+  }));
+  const pairCorr: number[] = [];
+  for (let t = 0; t < count; t++) if (list.corr[t] === 1) pairCorr.push(field(t, F_CORR));
   // One hypothesis per pair. With both directions, the pair's p-value is the Bonferroni bound
   // 2 x min(p_yx, p_xy) (a valid p-value for "neither direction cointegrates"), so choosing the
   // stronger direction is paid for and the family stays the number of pairs.
@@ -310,15 +355,15 @@ export function screenPairs(
       x: names[t.x]!,
       yIndex: t.y,
       xIndex: t.x,
-      statistic: t.statistic,
+      statistic: field(k, F_STATISTIC),
       pValue: t.pValue,
       adjustedPValue: adjusted[k]!,
-      hedgeRatio: t.hedgeRatio,
-      intercept: t.intercept,
-      halfLife: t.halfLife,
+      hedgeRatio: field(k, F_HEDGE),
+      intercept: field(k, F_INTERCEPT),
+      halfLife: field(k, F_HALF_LIFE),
       returnCorrelation: pairCorr[pair]!,
       nobs: pairNobs[pair]!,
-      usedLag: t.usedLag,
+      usedLag: field(k, F_USED_LAG),
     });
   }
   const stationaryAssets = names.filter((_, i) => stationary[i] === 1);
@@ -344,4 +389,11 @@ function looksStationary(series: Series, minOverlap: number): boolean | null {
   }
   if (!(max > min)) return null;
   return adf(v, { regression: "c", autolag: "aic" }).pValue < STATIONARY_INPUT_P;
+}
+
+/** Set bits of a 32-bit word (SWAR popcount). */
+function popcount(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }

@@ -1,0 +1,68 @@
+(module
+  (memory (export "memory") 1)
+  ;; First-row sums of 8 adjacent difference columns c..c+7 (off = p - c), see _adf_core.ts.
+  ;; dd at byte 0, lv at byte lvBase; writes 24 f64 at outPtr: s0..s7, u0..u7, l0..l7.
+  (func (export "rows8") (param $lvBase i32) (param $off i32) (param $p i32) (param $nobs i32) (param $withSum i32) (param $out i32)
+    (local $r i32) (local $a i32) (local $ya i32) (local $la i32)
+    (local $y v128) (local $l v128)
+    (local $A v128) (local $B v128) (local $C v128) (local $D v128)
+    (local $sA v128) (local $sB v128) (local $sC v128) (local $sD v128)
+    (local $lA v128) (local $lB v128) (local $lC v128) (local $lD v128)
+    (local $uA v128) (local $uB v128) (local $uC v128) (local $uD v128)
+    ;; a = byte address of dd[off - 7 + r]; ya = dd[p + r]; la = lv[r]
+    (local.set $a (i32.shl (i32.sub (local.get $off) (i32.const 7)) (i32.const 3)))
+    (local.set $ya (i32.shl (local.get $p) (i32.const 3)))
+    (local.set $la (local.get $lvBase))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $r) (local.get $nobs)))
+        (local.set $y (f64x2.splat (f64.load (local.get $ya))))
+        (local.set $l (f64x2.splat (f64.load (local.get $la))))
+        (local.set $D (v128.load (local.get $a)))            ;; [dd[off-7+r], dd[off-6+r]] = cols c+7, c+6
+        (local.set $C (v128.load offset=16 (local.get $a)))  ;; cols c+5, c+4
+        (local.set $B (v128.load offset=32 (local.get $a)))  ;; cols c+3, c+2
+        (local.set $A (v128.load offset=48 (local.get $a)))  ;; cols c+1, c
+        (local.set $sA (f64x2.add (local.get $sA) (f64x2.mul (local.get $y) (local.get $A))))
+        (local.set $sB (f64x2.add (local.get $sB) (f64x2.mul (local.get $y) (local.get $B))))
+        (local.set $sC (f64x2.add (local.get $sC) (f64x2.mul (local.get $y) (local.get $C))))
+        (local.set $sD (f64x2.add (local.get $sD) (f64x2.mul (local.get $y) (local.get $D))))
+        (local.set $lA (f64x2.add (local.get $lA) (f64x2.mul (local.get $l) (local.get $A))))
+        (local.set $lB (f64x2.add (local.get $lB) (f64x2.mul (local.get $l) (local.get $B))))
+        (local.set $lC (f64x2.add (local.get $lC) (f64x2.mul (local.get $l) (local.get $C))))
+        (local.set $lD (f64x2.add (local.get $lD) (f64x2.mul (local.get $l) (local.get $D))))
+        (if (local.get $withSum) (then
+          (local.set $uA (f64x2.add (local.get $uA) (local.get $A)))
+          (local.set $uB (f64x2.add (local.get $uB) (local.get $B)))
+          (local.set $uC (f64x2.add (local.get $uC) (local.get $C)))
+          (local.set $uD (f64x2.add (local.get $uD) (local.get $D)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (local.set $ya (i32.add (local.get $ya) (i32.const 8)))
+        (local.set $la (i32.add (local.get $la) (i32.const 8)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows)))
+    ;; lane 1 of A is column c, lane 0 is c+1; and so on.
+    (f64.store offset=0  (local.get $out) (f64x2.extract_lane 1 (local.get $sA)))
+    (f64.store offset=8  (local.get $out) (f64x2.extract_lane 0 (local.get $sA)))
+    (f64.store offset=16 (local.get $out) (f64x2.extract_lane 1 (local.get $sB)))
+    (f64.store offset=24 (local.get $out) (f64x2.extract_lane 0 (local.get $sB)))
+    (f64.store offset=32 (local.get $out) (f64x2.extract_lane 1 (local.get $sC)))
+    (f64.store offset=40 (local.get $out) (f64x2.extract_lane 0 (local.get $sC)))
+    (f64.store offset=48 (local.get $out) (f64x2.extract_lane 1 (local.get $sD)))
+    (f64.store offset=56 (local.get $out) (f64x2.extract_lane 0 (local.get $sD)))
+    (f64.store offset=64 (local.get $out) (f64x2.extract_lane 1 (local.get $uA)))
+    (f64.store offset=72 (local.get $out) (f64x2.extract_lane 0 (local.get $uA)))
+    (f64.store offset=80 (local.get $out) (f64x2.extract_lane 1 (local.get $uB)))
+    (f64.store offset=88 (local.get $out) (f64x2.extract_lane 0 (local.get $uB)))
+    (f64.store offset=96 (local.get $out) (f64x2.extract_lane 1 (local.get $uC)))
+    (f64.store offset=104 (local.get $out) (f64x2.extract_lane 0 (local.get $uC)))
+    (f64.store offset=112 (local.get $out) (f64x2.extract_lane 1 (local.get $uD)))
+    (f64.store offset=120 (local.get $out) (f64x2.extract_lane 0 (local.get $uD)))
+    (f64.store offset=128 (local.get $out) (f64x2.extract_lane 1 (local.get $lA)))
+    (f64.store offset=136 (local.get $out) (f64x2.extract_lane 0 (local.get $lA)))
+    (f64.store offset=144 (local.get $out) (f64x2.extract_lane 1 (local.get $lB)))
+    (f64.store offset=152 (local.get $out) (f64x2.extract_lane 0 (local.get $lB)))
+    (f64.store offset=160 (local.get $out) (f64x2.extract_lane 1 (local.get $lC)))
+    (f64.store offset=168 (local.get $out) (f64x2.extract_lane 0 (local.get $lC)))
+    (f64.store offset=176 (local.get $out) (f64x2.extract_lane 1 (local.get $lD)))
+    (f64.store offset=184 (local.get $out) (f64x2.extract_lane 0 (local.get $lD))))
+)
