@@ -6,7 +6,7 @@ import { type Liquidity, type VenueFee, venueFee } from "./fee_schedule.ts";
 export interface FeeCostOptions {
   /**
    * The venue of every asset (one name), or one venue per asset column (mixed universes), as
-   * keys of {@link VENUE_FEES} or of `overrides`.
+   * keys of `VENUE_FEES` or of `overrides`.
    */
   readonly venue: string | readonly string[];
   /**
@@ -24,13 +24,21 @@ export interface FeeCostOptions {
   readonly name?: string;
 }
 
+/** The model {@link feeCost} returns. */
+export interface FeeCostModel extends CostModel {
+  /** The rate of each asset column when `venue` is one venue per asset; empty for one venue. */
+  readonly rates: Float64Array;
+  /** The rate of every asset when `venue` is one name; NaN when it is one venue per asset. */
+  readonly rate: number;
+}
+
 /**
  * Exchange trading fees: at each bar, asset `i` pays `rate_i * |traded_i|` (fraction of
  * equity), where `rate_i` is the maker or taker rate of its venue and `traded_i` the signed
  * weight change the engine executes. Fees are charged on the traded value at the fill, in the
  * quote currency, whatever the direction (the usual schedule of Binance, Kraken, Coinbase,
  * Bybit and OKX for fees paid in the quote currency). A negative rate is a maker rebate.
- * Rates come from {@link VENUE_FEES} (published default tier, with source and date) unless
+ * Rates come from `VENUE_FEES` (published default tier, with source and date) unless
  * overridden. Cost: O(assets) per bar.
  *
  * @example 0.5% of equity bought and 0.25% sold on Binance spot as a taker
@@ -43,7 +51,7 @@ export interface FeeCostOptions {
  * assert.deepEqual([...out], [0.005 * 0.001, 0.0025 * 0.001]);
  * ```
  */
-export function feeCost(options: FeeCostOptions): CostModel & { readonly rates: Float64Array } {
+export function feeCost(options: FeeCostOptions): FeeCostModel {
   const liquidity = options.liquidity ?? "taker";
   const venues = typeof options.venue === "string" ? undefined : options.venue;
   const single = typeof options.venue === "string"
@@ -55,6 +63,7 @@ export function feeCost(options: FeeCostOptions): CostModel & { readonly rates: 
   return {
     name: options.name ?? "fees",
     rates,
+    rate: single,
     cost(bar: CostBar, out: Float64Array): void {
       const traded = bar.traded;
       if (venues) checkBarWidth(traded.length, rates.length, "fees");

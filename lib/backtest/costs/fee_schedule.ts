@@ -21,10 +21,11 @@ export interface VenueFee {
 /**
  * Published default-tier (no VIP level, no volume, no fee-token discount) maker/taker rates.
  *
- * Recorded in 2025-06 from the venues' public fee pages named in `source`; fee schedules change
- * without notice and this machine has no network to re-check them, so read the page before
- * relying on a number, and pass your own rates (your VIP tier, a BNB discount, a rebate) to
- * {@link venueFee} or {@link feeCost}. `uniswap-v2` is the pool's LP fee, charged inside the
+ * The values are the default tiers the venues published as of `asOf` (2025-06), stated with
+ * the page that publishes each schedule (`source`). They could not be re-checked online when
+ * this table was written (no network) and schedules change without notice: read the page
+ * before relying on a number, and pass your own rates (your VIP tier, a BNB discount, a rebate)
+ * to {@link venueFee} or `feeCost`. `uniswap-v2` is the pool's LP fee, charged inside the
  * constant-product price ({@link dexPoolCost}); do not charge it again with {@link feeCost}.
  */
 export const VENUE_FEES: Readonly<Record<string, VenueFee>> = {

@@ -26,6 +26,8 @@ Deno.test("every venue states its tier, source page and date, and maker <= taker
   assert.equal(venueFee("binance-usdm", "maker"), 0.0002);
   assert.equal(venueFee("binance-usdm", "taker"), 0.0005);
   assert.equal(venueFee("kraken", "taker"), 0.004);
+  assert.equal(feeCost({ venue: "kraken" }).rate, 0.004);
+  assert.deepEqual([...feeCost({ venue: ["kraken", "binance"] }).rates], [0.004, 0.001]);
 });
 
 Deno.test("fees are rate * |traded| per asset, taker by default, maker when asked", () => {
