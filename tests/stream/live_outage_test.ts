@@ -74,6 +74,7 @@ async function setup(): Promise<Setup> {
   };
 }
 
+/** SIGTERM, then exit 0 within `maxMs` (it took 50 s behind a year-2100 trade before). */
 async function stop(task: TaskProcess, maxMs: number): Promise<string> {
   const t0 = performance.now();
   task.child.kill("SIGTERM");
@@ -210,7 +211,7 @@ realDataTest(
       s.ex.faults.clear(); // REST is back
       await task.waitFor((x) => x.at > seen.at && x.holes === 0 && x.repaired > 0, 60_000);
       await sleep(1_500); // let the next second close
-      const stderr = await stop(task, 5_000);
+      const stderr = await stop(task, 10_000);
       // why it could not connect: the error, the URL, the next retry
       assert.match(
         stderr,
@@ -236,14 +237,14 @@ realDataTest(
       s.ex.faults.add({ kind: "timeout", path: "/api/v3/historicalTrades" });
       s.ex.cutWs(1_000);
       await sleep(3_000); // reconnected; frames held behind the hole; the repair hangs
-      await stop(first, 5_000);
+      await stop(first, 10_000);
       const holes = openHoles(s.db);
       assert.ok(holes.length > 0, "the unrepaired range is kept in the store");
       s.ex.faults.clear();
       const second = s.start();
       await second.waitFor((x) => x.holes === 0 && x.repaired > 0, 60_000);
       await sleep(1_500);
-      await stop(second, 5_000);
+      await stop(second, 10_000);
       assert.deepEqual(openHoles(s.db), []);
       checkStore(s.db, s.tape);
     } finally {
@@ -272,7 +273,7 @@ realDataTest(
         60_000,
       );
       await sleep(1_500);
-      await stop(task, 5_000);
+      await stop(task, 10_000);
       const db = new DatabaseSync(`${ROOT}${s.db}`, { readOnly: true });
       try {
         const q = db.prepare(
@@ -314,7 +315,7 @@ realDataTest(
       const again = s.start();
       await again.waitFor((x) => x.holes === 0 && x.repaired >= 2, 60_000);
       await sleep(1_500);
-      await stop(again, 5_000);
+      await stop(again, 10_000);
       checkStore(s.db, s.tape);
       const db2 = new DatabaseSync(`${ROOT}${s.db}`, { readOnly: true });
       try {
