@@ -1,0 +1,162 @@
+"""Oracle for tests/backtest/backtest_engine_oracle_test.ts: an independent pandas/numpy
+re-implementation of cryptolab's backtest engine (lib/backtest/backtest_weights.ts), written from
+the rules, not from the TypeScript. Debian pandas 1.5.3, numpy 1.24.2.
+
+Where the engine works in weights (fractions of equity), this reference keeps DOLLARS: a cash
+balance and one position value per asset, marked to pandas-forward-filled closes (so a position
+across a missing candle keeps its value and jumps by the spanning return when the next candle
+arrives). At the close of each bar s (= the open of bar s + 1):
+  - the decision due is row s - lag of the target weights (NaN -> 0);
+  - an asset without a candle at s cannot trade: its order stays open until its next candle,
+    where the latest order is filled;
+  - an asset whose last candle is s (and s is not the last bar) is sold to 0 there;
+  - otherwise the position is traded to target * equity, equity being cash + positions before
+    the trade; the fee rate * |trade| is paid from cash;
+  - rebalance "every": every bar; {"every": k}: bars with s % k == 0; {"drift": x}: bars where
+    some asset with a candle at s has |value / equity - target| > x.
+The net return of bar u is (equity at u's close) / (equity at u - 1's close) - 1, the fee of the
+fill at the open of bar u included.
+
+Data: ../shared/data/real/ohlcv/binance_spot_2020-12_2021-07_nfi/1h/*.json (126 pairs, 5,493
+hourly bars; 22 pairs start late, every pair has missing candles), files in name order, closes on
+the COMPLETE hourly grid (NaN where a candle is missing). No pair ends early, so three are cut
+(close set to NaN from a bar on) and one gets an extra 10-bar gap:
+  DOGEUSDT ends at bar 3999, BTCSTUSDT at 2999, LUNAUSDT at 4999; SOLUSDT has no candles 2000..2009.
+Target: a momentum rank, each bar t: ratio = close[t] / close[t - 24] over the pairs where it is
+finite; with at least 20 of them, the 10 lowest get -0.05 and the 10 highest +0.05 (ranks by
+pandas rank(method="first"), ties to the lower column), everything else 0; fewer: all 0.
+Runs (fee 0.001 of traded value, initial equity 1e6):
+  lag1: lag 1, every bar; lag2: lag 2, every bar; every24: lag 1, every 24 bars; drift: lag 1,
+  drift threshold 0.02.
+Writes, per run, the net return of every bar, the turnover of every bar (sum |trade| / equity),
+the fee sum and the final equity.
+
+Run: /usr/bin/python3 tests/oracles/backtest_engine.py   (a few seconds), then deno fmt the json.
+"""
+import glob
+import json
+import os
+
+import numpy as np
+import pandas as pd
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REAL = os.environ.get("CRYPTOLAB_REAL_DATA") or os.path.join(HERE, "..", "..", "..", "shared", "data", "real")
+DIR = os.path.join(REAL, "ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h")
+HOUR = 3_600_000
+FEE = 0.001
+EQUITY0 = 1e6
+CUTS = {"DOGEUSDT": 3999, "BTCSTUSDT": 2999, "LUNAUSDT": 4999}
+GAP = ("SOLUSDT", 2000, 2010)
+
+
+def load_close():
+    closes = {}
+    for path in sorted(glob.glob(os.path.join(DIR, "*.json"))):
+        sym = os.path.basename(path).split("-")[0].replace("_", "")
+        with open(path) as f:
+            rows = json.load(f)
+        closes[sym] = pd.Series([r[4] for r in rows], index=[int(r[0]) for r in rows], dtype="float64")
+    first = min(s.index[0] for s in closes.values())
+    last = max(s.index[-1] for s in closes.values())
+    grid = np.arange(first, last + HOUR, HOUR)
+    close = pd.DataFrame({a: s.reindex(grid) for a, s in closes.items()})
+    for sym, end in CUTS.items():
+        close.loc[close.index[end + 1]:, sym] = np.nan
+    sym, a, b = GAP
+    close.iloc[a:b, close.columns.get_loc(sym)] = np.nan
+    return close
+
+
+def momentum_targets(close):
+    ratio = close / close.shift(24)
+    ranks = ratio.rank(axis=1, method="first")
+    count = ratio.notna().sum(axis=1)
+    w = pd.DataFrame(0.0, index=close.index, columns=close.columns)
+    w[ranks.le(10)] = -0.05
+    w[ranks.gt(count - 10, axis=0) & ranks.notna()] = 0.05
+    w[count < 20] = 0.0
+    return w
+
+
+def run(close, target, lag, rebalance):
+    T, N = close.shape
+    px = close.ffill().to_numpy()  # marking price: the last known close
+    has = close.notna().to_numpy()
+    last_bar = np.array([close[c].last_valid_index() for c in close.columns])
+    last_row = np.array([close.index.get_loc(x) for x in last_bar])
+    tgt = target.to_numpy()
+    cash = EQUITY0
+    value = np.zeros(N)
+    order = np.zeros(N)
+    pending = np.zeros(N, dtype=bool)
+    alive = np.ones(N, dtype=bool)
+    prev_equity = EQUITY0
+    net = np.zeros(T)
+    turnover = np.zeros(T)
+    fees = 0.0
+    for u in range(T):
+        s = u - 1
+        if s >= 0:
+            equity = cash + value.sum()
+            row = s - lag
+            due = np.nan_to_num(tgt[row]) if row >= 0 else np.zeros(N)
+            if rebalance == "every":
+                issue = True
+            elif "every" in rebalance:
+                issue = s % rebalance["every"] == 0
+            else:
+                live = has[s] & alive & (last_row > s)
+                dev = np.abs(value / equity - due)[live]
+                issue = dev.size > 0 and dev.max() > rebalance["drift"]
+            if issue:
+                order = np.where(alive, due, order)
+                pending = alive.copy()
+            trade = np.zeros(N)
+            ending = alive & has[s] & (last_row == s) & (s < T - 1)
+            trade[ending] = -value[ending]
+            pending[ending] = False
+            fill = alive & has[s] & pending & ~ending
+            trade[fill] = order[fill] * equity - value[fill]
+            pending[fill] = False
+            alive[ending] = False
+            fee = FEE * np.abs(trade).sum()
+            fees += fee / equity
+            turnover[u] = np.abs(trade).sum() / equity
+            value = value + trade
+            cash = cash - trade.sum() - fee
+        if u > 0:
+            step = px[u] / px[u - 1]
+            value = np.where(np.isfinite(step), value * step, value)
+        equity = cash + value.sum()
+        net[u] = equity / prev_equity - 1
+        prev_equity = equity
+    return {"net": net.tolist(), "turnover": turnover.tolist(), "feeSum": fees, "finalEquity": prev_equity}
+
+
+def main():
+    close = load_close()
+    target = momentum_targets(close)
+    runs = {
+        "lag1": run(close, target, 1, "every"),
+        "lag2": run(close, target, 2, "every"),
+        "every24": run(close, target, 1, {"every": 24}),
+        "drift": run(close, target, 1, {"drift": 0.02}),
+    }
+    out = {
+        "source": "tests/oracles/backtest_engine.py (pandas 1.5.3, numpy 1.24.2): dollar-based reference backtest",
+        "assets": list(close.columns),
+        "bars": int(close.shape[0]),
+        "fee": FEE,
+        "initialEquity": EQUITY0,
+        "cuts": CUTS,
+        "gap": list(GAP),
+        "targetChecksum": {"nonzero": int((target != 0).to_numpy().sum()), "sumAbs": float(target.abs().to_numpy().sum())},
+        "runs": runs,
+    }
+    with open(os.path.join(HERE, "backtest_engine.json"), "w") as f:
+        json.dump(out, f)
+
+
+if __name__ == "__main__":
+    main()
