@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { alignFunding } from "@lib/backtest/costs/align_funding.ts";
 import { fundingCost } from "@lib/backtest/costs/funding_cost.ts";
+import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
 import { realDataTest, realPath } from "../../_shared/real_data.ts";
 
 const H = 3_600_000;
@@ -137,4 +138,28 @@ Deno.test("alignFunding refuses duplicates, missing rates and an unsorted grid",
   // outside the grid: dropped
   assert.deepEqual([...alignFunding([0, H], [-1, 2 * H], [0.1, 0.2])], [0, 0]);
   assert.deepEqual([...alignFunding([0, H], [2 * H], [0.2], { end: 3 * H })], [0, 0.2]);
+});
+
+realDataTest("through the engine: a lagged long pays the rates from its first held bar on", () => {
+  const dir = ["funding_and_futures", "binance_usdm_2025_jilee1212"];
+  const candles = read(...dir, "BTC_USDT_USDT-1h-futures.json");
+  const { grid, times, rates } = btc();
+  const close = [Float64Array.from(candles, (r) => r[4]!)];
+  const res = backtestWeights({ close, index: grid }, [new Float64Array(grid.length).fill(1)], {
+    costs: [fundingCost({ rates: [alignFunding(grid, times, rates)] })],
+  });
+  const first = res.weights[0]!.findIndex((w) => w !== 0); // the lag decides when
+  assert.ok(first > 0);
+  let want = 0;
+  times.forEach((f, e) => {
+    if (f >= grid[first]!) want += rates[e]!; // held over every bar from `first` on
+  });
+  // held weight drifts with price, so each payment is weight * rate at its bar
+  let exact = 0;
+  const perBar = alignFunding(grid, times, rates);
+  for (let t = 0; t < grid.length; t++) exact += res.weights[0]![t]! * perBar[t]!;
+  const paid = res.costs.funding!.reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(paid - exact) < 1e-15, `${paid} vs ${exact}`);
+  assert.ok(Math.abs(paid - want) < 1e-12, `${paid} vs ${want} (weight 1 rebalanced every bar)`);
+  assert.ok(res.net.every((n, t) => Math.abs(n - (res.gross[t]! - res.totalCost[t]!)) < 1e-15));
 });
