@@ -95,3 +95,57 @@ realDataTest("the spread cost at bar t does not move when bars t and later chang
     }
   }
 });
+
+/** Binance spot @bookTicker frames of the 2024-08-08 capture: receive time (ms), bid, ask. */
+async function bookTicker(symbol: string) {
+  const path = realPath(
+    "ws_streams",
+    "binance_ws_capture_2024-08-08_hftbacktest",
+    "spot",
+    `${symbol}_20240808.gz`,
+  );
+  const stream = (await Deno.open(path)).readable.pipeThrough(new DecompressionStream("gzip"));
+  const text = await new Response(stream).text();
+  const ts: number[] = [], bid: number[] = [], ask: number[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.includes("@bookTicker")) continue;
+    const space = line.indexOf(" ");
+    const msg = JSON.parse(line.slice(space + 1)) as { data: { b: string; a: string } };
+    ts.push(Math.floor(Number(line.slice(0, space)) / 1e6)); // local receive time, ns -> ms
+    bid.push(Number(msg.data.b));
+    ask.push(Number(msg.data.a));
+  }
+  return { ts, bid, ask };
+}
+
+realDataTest("quoted spreads from real Binance bookTicker frames, as-of each second", async () => {
+  for (const symbol of ["btcusdt", "ethusdt"]) {
+    const q = await bookTicker(symbol);
+    assert.ok(q.ts.length > 1000, `${symbol}: ${q.ts.length} quotes`);
+    const first = Math.ceil(q.ts[0]! / 1000) * 1000, last = q.ts[q.ts.length - 1]!;
+    const grid: number[] = [];
+    for (let g = first; g <= last; g += 1000) grid.push(g);
+    const s = quotedSpreads(grid, q.ts, q.bid, q.ask);
+    // independent: scan for the last quote at or before each grid time
+    let known = 0;
+    grid.forEach((g, t) => {
+      let k = -1;
+      for (let j = 0; j < q.ts.length && q.ts[j]! <= g; j++) k = j;
+      const want = k < 0 || g - q.ts[k]! > 1000
+        ? NaN
+        : (q.ask[k]! - q.bid[k]!) / ((q.ask[k]! + q.bid[k]!) / 2);
+      if (Number.isNaN(want)) assert.ok(Number.isNaN(s[t]!), `${symbol} at ${t}`);
+      else {
+        known++;
+        assert.equal(s[t], want, `${symbol} at ${t}`);
+      }
+    });
+    assert.ok(known > 0.9 * grid.length, `${symbol}: ${known} of ${grid.length} seconds known`);
+    // the book of a major pair is a tick or two wide: its median spread is far under 1 bp (the
+    // OHLC estimators read tens of bp on hourly bars of the same pairs; see
+    // spread_estimators_test.ts)
+    const finite = [...s].filter(Number.isFinite).sort((a, b) => a - b);
+    const median = finite[Math.floor(finite.length / 2)]!;
+    assert.ok(median < 1e-5, `${symbol}: median ${median}`);
+  }
+});
