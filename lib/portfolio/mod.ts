@@ -41,3 +41,7 @@ export * from "./ledoit_wolf_constant_correlation.ts";
 export * from "./nearest_correlation.ts";
 export * from "./covariance_to_correlation.ts";
 export * from "./optimize_portfolio.ts";
+export * from "./inverse_volatility.ts";
+export * from "./equal_risk_contribution.ts";
+export * from "./hierarchical_risk_parity.ts";
+export * from "./volatility_target.ts";
