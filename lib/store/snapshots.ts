@@ -185,6 +185,21 @@ export function writeDexSnapshots(
   const ts = Math.round(options.ts);
   let n = 0;
   for (const p of pairs) {
+    // the last line behind the payload checks: no Inf or NaN is stored
+    const values = [
+      ["price_native", p.priceNative],
+      ["price_usd", p.priceUsd],
+      ["liquidity_usd", p.liquidityUsd],
+      ["volume_h24", p.volumeH24],
+    ] as const;
+    for (const [name, v] of values) {
+      if (v !== undefined && !Number.isFinite(v)) {
+        throw new RangeError(
+          `Cannot write a DEX snapshot of ${p.chainId}:${p.pairAddress}: ${name} ${v} is not ` +
+            "finite; the store holds finite numbers only.",
+        );
+      }
+    }
     const r = stmt.run(
       p.chainId,
       p.pairAddress,

@@ -15,7 +15,7 @@ import { validateBars } from "@lib/ingest/validate_bars.ts";
 import { parseFreqtradeJson } from "@lib/ingest/formats/freqtrade_json.ts";
 import { readBars, writeBars } from "@lib/store/bars.ts";
 import { writeTrades } from "@lib/store/trades.ts";
-import { writeSpotSnapshots } from "@lib/store/snapshots.ts";
+import { writeDexSnapshots, writeSpotSnapshots } from "@lib/store/snapshots.ts";
 import { allocBars } from "@lib/core/types.ts";
 import { openStore } from "@lib/store/db.ts";
 import { tempStore } from "../_shared/tmp_store.ts";
@@ -214,6 +214,26 @@ Deno.test("store writers refuse non-finite values, the last line behind the rule
       volume24h: undefined,
     };
     assert.throws(() => writeSpotSnapshots(db, [quote], { source: "t" }), /price Infinity/);
+    const pair = {
+      chainId: "solana",
+      dexId: "raydium",
+      pairAddress: "P",
+      baseSymbol: "SOL",
+      baseAddress: "S",
+      quoteSymbol: "USDC",
+      quoteAddress: "U",
+      priceNative: 1,
+      priceUsd: Infinity,
+      liquidityUsd: 1,
+      volumeH24: 1,
+      txnsH24Buys: 1,
+      txnsH24Sells: 1,
+      pairCreatedAt: undefined,
+    };
+    assert.throws(
+      () => writeDexSnapshots(db, [pair], { source: "t", ts: T0 }),
+      /price_usd Infinity is not finite/,
+    );
   } finally {
     close();
   }
