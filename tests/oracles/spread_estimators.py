@@ -2,14 +2,15 @@
 Abdi-Ranaldo (2017) spread estimators written independently in numpy/pandas (Debian numpy
 1.24.2, pandas 1.5.3), vectorized, on real Binance OHLC bars from ../shared/data/real.
 
-Corwin & Schultz (2012) eqs. (14), (18), with the overnight adjustment of section II.B as in
+Corwin & Schultz (2012) eqs. (14), (18), with the paper's overnight adjustment as in
 Corwin's SAS program (the adjusted high/low of the later day enter beta and gamma):
   gap   = max(0, C_{t-1} - H_t) + min(0, C_{t-1} - L_t);  H_t += gap; L_t += gap
   beta  = ln(H_{t-1}/L_{t-1})^2 + ln(H_t/L_t)^2
   gamma = ln(max(H_{t-1}, H_t) / min(L_{t-1}, L_t))^2
   alpha = (sqrt(2 beta) - sqrt(beta)) / (3 - 2 sqrt 2) - sqrt(gamma / (3 - 2 sqrt 2))
   S     = 2 (exp(alpha) - 1) / (1 + exp(alpha))
-Abdi & Ranaldo (2017) eq. (9), with eta = (ln H + ln L) / 2 and c = ln C:
+Abdi & Ranaldo (2017), S^2 = 4 E[(c_t - eta_t)(c_t - eta_{t+1})], with eta = (ln H + ln L) / 2
+and c = ln C:
   s2_t = 4 (c_{t-1} - eta_{t-1}) (c_{t-1} - eta_t)
 Causal rolling spread at row t: pandas .shift(1).rolling(window, min_periods).mean() of the
 two-bar values (so rows up to t-1 only). "zero": negative two-bar values set to 0 (CS) or

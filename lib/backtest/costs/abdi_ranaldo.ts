@@ -12,7 +12,7 @@ import { type NegativeSpreads, SPREAD_ESTIMATOR_WINDOW } from "./corwin_schultz.
  * of the close's distances to the mid-ranges of its own and the next bar estimates
  * `spread^2 / 4` (the volatility terms cancel in expectation). Abdi & Ranaldo (2017), "A Simple
  * Estimation of Bid-Ask Spreads from Daily Close, High, and Low Prices", Rev. Financial Studies
- * 30(12), 4437-4480, eq. (9): `S^2 = 4 E[(c_t - eta_t)(c_t - eta_{t+1})]`.
+ * 30(12), 4437-4480 (https://doi.org/10.1093/rfs/hhx084), the estimator `S^2 = 4 E[(c_t - eta_t)(c_t - eta_{t+1})]`.
  *
  * The values are squared spreads, negative ones included; {@link abdiRanaldoSpread} turns them
  * into spreads with either of the paper's rules. Cost: O(n).

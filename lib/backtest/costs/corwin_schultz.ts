@@ -20,8 +20,8 @@ const K = 3 - 2 * Math.SQRT2;
  * - `alpha = (sqrt(2 beta) - sqrt(beta)) / (3 - 2 sqrt 2) - sqrt(gamma / (3 - 2 sqrt 2))`
  * - `S     = 2 (e^alpha - 1) / (1 + e^alpha)`
  *
- * Before that, bar `t` is adjusted for the move between bars as in the paper (section II.B) and
- * in Corwin's own SAS program: when `L_t` is above the previous close `C_{t-1}`, both `H_t` and
+ * Before that, bar `t` is adjusted for the move between bars as in the paper (its adjustment for
+ * overnight returns) and in Corwin's own SAS program: when `L_t` is above the previous close `C_{t-1}`, both `H_t` and
  * `L_t` are lowered by `L_t - C_{t-1}`; when `H_t` is below `C_{t-1}`, both are raised by
  * `C_{t-1} - H_t`. The adjusted prices enter both `beta` and `gamma`, as in Corwin's program.
  * Bars with `H = L` are kept (Corwin's program replaces them with the previous range, a rule for

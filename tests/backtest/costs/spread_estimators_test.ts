@@ -1,9 +1,9 @@
 /**
  * Corwin-Schultz (2012) and Abdi-Ranaldo (2017) spread estimators.
  *
- * References: the papers' formulas (CS eqs. (14) and (18) with the overnight adjustment of
- * section II.B as in Corwin's SAS program; AR eq. (9)), worked by hand below with 30-digit
- * decimal arithmetic (Python `decimal`, the intermediate values are written out), and an
+ * References: the papers' formulas (CS eqs. (14) and (18) with the paper's overnight adjustment
+ * as in Corwin's SAS program; AR: S^2 = 4 E[(c_t - eta_t)(c_t - eta_{t+1})]), worked by hand
+ * below with 30-digit decimal arithmetic (Python `decimal`, the intermediate values are written out), and an
  * independent vectorized numpy/pandas implementation, tests/oracles/spread_estimators.py
  * (Debian numpy 1.24.2, pandas 1.5.3), on real Binance OHLC: BTC/USDT 1d and ETH/USDT 1h
  * (djienne, 2017-2022) and the small cap PERL/USDT 1h (MutugiD, 2022-2023).
@@ -36,8 +36,8 @@ Deno.test("Corwin-Schultz two-day spread equals the paper's formula worked by ha
 });
 
 Deno.test("Corwin-Schultz adjusts the later bar for the move since the previous close", () => {
-  // C_0 = 100 is below L_1 = 101.6: bar 1 is lowered by 1.6 to H = 101.0, L = 100 (section
-  // II.B). beta = ln(100.5/99.5)^2 + ln(101/100)^2, gamma = ln(101/99.5)^2, and
+  // C_0 = 100 is below L_1 = 101.6: bar 1 is lowered by 1.6 to H = 101.0, L = 100 (the
+  // overnight adjustment). beta = ln(100.5/99.5)^2 + ln(101/100)^2, gamma = ln(101/99.5)^2, and
   // S = -0.00206597616310984191054821414 (30-digit decimal): negative, kept as computed.
   const s = corwinSchultzTwoDay([100.5, 102.6], [99.5, 101.6], [100, 102]);
   assert.ok(Math.abs(s[1]! - -0.00206597616310984191054821414) < 1e-15, `${s[1]}`);
@@ -47,7 +47,7 @@ Deno.test("Corwin-Schultz adjusts the later bar for the move since the previous 
   assert.equal(m[1], same[1]);
 });
 
-Deno.test("Abdi-Ranaldo two-day squared spread equals eq. (9) worked by hand", () => {
+Deno.test("Abdi-Ranaldo two-day squared spread equals the paper's estimator worked by hand", () => {
   // c_0 = ln 101, eta_0 = (ln 101 + ln 100)/2, eta_1 = (ln 100.8 + ln 99.8)/2
   //   c_0 - eta_0 = 0.00497516542658404142410767877
   //   c_0 - eta_1 = 0.00696724736391618476864224031
