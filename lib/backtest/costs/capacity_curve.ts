@@ -47,6 +47,24 @@ export interface CapacityCurve {
  * assert.ok(curve.netSharpe[0]! > curve.netSharpe[1]! && curve.netSharpe[1]! > curve.netSharpe[2]!);
  * assert.ok(curve.netReturn[2]! < 0); // at $16m the 20 bp cost exceeds the 10 bp edge
  * ```
+ *
+ * @example With the engine and square-root impact: the result of `backtestWeights` is a run
+ * ```ts
+ * import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
+ * import { capacityCurve } from "@lib/backtest/costs/capacity_curve.ts";
+ * import { squareRootImpact } from "@lib/backtest/costs/square_root_impact.ts";
+ * import assert from "node:assert/strict";
+ * const T = 60;
+ * const close = [Float64Array.from({ length: T }, (_, t) => 100 * (1 + 0.01 * Math.sin(t)))];
+ * const target = [Float64Array.from({ length: T }, (_, t) => (Math.cos(t) > 0 ? 1 : -1))];
+ * const impact = squareRootImpact({ sigma: [new Float64Array(T).fill(0.01)], adv: [new Float64Array(T).fill(1e7)] });
+ * const curve = capacityCurve(
+ *   (capital) => backtestWeights({ close }, target, { initialEquity: capital, costs: [impact] }),
+ *   [1e4, 1e6],
+ *   { periodsPerYear: 8760 },
+ * );
+ * assert.ok(curve.netReturn[1]! < curve.netReturn[0]!);
+ * ```
  */
 export function capacityCurve(
   runBacktest: (capital: number) => CapacityRun,
