@@ -345,4 +345,34 @@ realDataTest(
   },
 );
 
+realDataTest(
+  "the import's jump rule refuses about 1 real bar in 10,000 and no real trade",
+  async () => {
+    const s = tempStore();
+    try {
+      const r = await importPaths(s.db, [realPath("ohlcv"), realPath("trades")], {
+        dryRun: true,
+      });
+      let bars = 0, barJumps = 0, trades = 0, tradeJumps = 0;
+      for (const f of r.files) {
+        if (f.status !== "imported") continue;
+        const j = f.quarantinedByReason["price jump"] ?? 0;
+        if (f.freq === undefined) {
+          trades += f.rowsRead;
+          tradeJumps += j;
+        } else {
+          bars += f.rowsRead;
+          barJumps += j;
+        }
+      }
+      console.log(`jump rule: ${barJumps} of ${bars} real bars, ${tradeJumps} of ${trades} trades`);
+      assert.ok(bars > 3_000_000);
+      assert.ok(barJumps / bars < 1.5e-4, `${barJumps} of ${bars}`);
+      assert.equal(tradeJumps, 0);
+    } finally {
+      s.cleanup();
+    }
+  },
+);
+
 if (!HAS_REAL_DATA) console.log("import_real_test: real data absent, tests ignored");
