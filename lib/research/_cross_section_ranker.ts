@@ -5,6 +5,7 @@
  * @module
  */
 import { sortPairs } from "../stats/_sort_pairs.ts";
+import { averageRanksOfSorted } from "../stats/average_ranks.ts";
 
 /**
  * Ranks one cross-section after another. Each call starts from the previous call's sorted order
@@ -78,15 +79,7 @@ export class CrossSectionRanker {
       }
     }
     if (!sorted) sortPairs(keys, seq, 0, n - 1);
-    let i = 0;
-    while (i < n) {
-      const v = keys[i]!;
-      let j = i + 1;
-      while (j < n && keys[j] === v) j++;
-      const r = (i + 1 + j) / 2;
-      for (let k = i; k < j; k++) out[seq[k]!] = r;
-      i = j;
-    }
+    averageRanksOfSorted(keys, seq, n, out);
     for (let k = 0; k < n; k++) prev[k] = ids[seq[k]!]!;
     this.#prevCount = n;
   }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { mean as meanFinite } from "../stats/mean.ts";
 
 /** The fields of a fit that {@link summarizeFactorFits} reads (an `AssetFactorFit`, or a stored run's series). */
 export interface FactorFitColumns {
@@ -32,18 +33,6 @@ export interface FactorFitSummary {
   readonly residualVol: number;
   /** Finite residual returns. */
   readonly residualBars: number;
-}
-
-function meanFinite(x: Float64Array): number {
-  let s = 0, n = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (Number.isFinite(v)) {
-      s += v;
-      n++;
-    }
-  }
-  return n > 0 ? s / n : NaN;
 }
 
 /**

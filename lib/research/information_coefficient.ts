@@ -7,6 +7,8 @@
 import type { Series } from "@lib/stats/types.ts";
 import { CrossSectionRanker } from "./_cross_section_ranker.ts";
 import { checkMinAssets, checkSamePanels } from "./_ic_validate.ts";
+import { correlationFromMoments } from "../stats/correlation_from_moments.ts";
+import { SIGNAL_DEFAULTS } from "./signal_defaults.ts";
 
 /** Options for {@link informationCoefficient}. */
 export interface InformationCoefficientOptions {
@@ -69,7 +71,7 @@ export function informationCoefficient(
       `Cannot compute ${what}: method must be "spearman" or "pearson", got ${String(method)}`,
     );
   }
-  const minAssets = options.minAssets ?? 5;
+  const minAssets = options.minAssets ?? SIGNAL_DEFAULTS.minAssets;
   checkMinAssets(minAssets, what);
   const T = checkSamePanels(signal, forward, what);
   const N = signal.length;
@@ -118,8 +120,5 @@ function pearsonComplete(xs: Float64Array, ys: Float64Array, n: number): number 
     syy += dy * dy;
     sxy += dx * dy;
   }
-  const d = Math.sqrt(sxx * syy);
-  if (!(d > 0)) return NaN;
-  const r = sxy / d;
-  return r > 1 ? 1 : r < -1 ? -1 : r;
+  return correlationFromMoments(sxx, syy, sxy);
 }

@@ -31,6 +31,7 @@ export * from "./ic_decay.ts";
 export * from "./quantile_labels.ts";
 export * from "./quantile_returns.ts";
 export * from "./turnover.ts";
+export { SIGNAL_DEFAULTS, type SignalDefaults } from "./signal_defaults.ts";
 export * from "./rolling_ic.ts";
 export * from "./signals/mod.ts";
 export * from "./factor_run.ts";

@@ -7,6 +7,7 @@ import type { Series } from "@lib/stats/types.ts";
 import { neweyWest, neweyWestDefaultLags } from "../stats/newey_west.ts";
 import { checkMinAssets, checkSamePanels } from "./_ic_validate.ts";
 import { quantileLabels } from "./quantile_labels.ts";
+import { SIGNAL_DEFAULTS } from "./signal_defaults.ts";
 
 /** Options for {@link quantileReturns}. */
 export interface QuantileReturnsOptions {
@@ -87,7 +88,7 @@ export function quantileReturns(
   options: QuantileReturnsOptions = {},
 ): QuantileReturnsResult {
   const what = "quantile returns";
-  const q = options.quantiles ?? 5;
+  const q = options.quantiles ?? SIGNAL_DEFAULTS.quantiles;
   if (!Number.isInteger(q) || q < 2) {
     throw new RangeError(`Cannot compute ${what}: quantiles must be an integer >= 2, got ${q}`);
   }

@@ -6,6 +6,8 @@
 import { rankInto } from "../stats/rank.ts";
 import { checkMinAssets } from "./_ic_validate.ts";
 import { quantileLabels } from "./quantile_labels.ts";
+import { correlationFromMoments } from "../stats/correlation_from_moments.ts";
+import { SIGNAL_DEFAULTS } from "./signal_defaults.ts";
 
 function checkPanel(signal: readonly Float64Array[], lag: number, what: string): number {
   if (signal.length === 0) {
@@ -61,7 +63,7 @@ export function rankAutocorrelation(
 ): Float64Array {
   const what = "rank autocorrelation";
   const T = checkPanel(signal, lag, what);
-  const minAssets = options.minAssets ?? 5;
+  const minAssets = options.minAssets ?? SIGNAL_DEFAULTS.minAssets;
   checkMinAssets(minAssets, what);
   const N = signal.length;
   const ranks = Array.from({ length: N }, () => new Float64Array(T).fill(NaN));
@@ -102,8 +104,7 @@ export function rankAutocorrelation(
         sxy += (x - mx) * (y - my);
       }
     }
-    const d = Math.sqrt(sxx * syy);
-    if (d > 0) out[t] = Math.max(-1, Math.min(1, sxy / d));
+    out[t] = correlationFromMoments(sxx, syy, sxy);
   }
   return out;
 }
@@ -148,7 +149,7 @@ export function turnover(
   const what = "turnover";
   const lag = options.lag ?? 1;
   const T = checkPanel(signal, lag, what);
-  const q = options.quantiles ?? 5;
+  const q = options.quantiles ?? SIGNAL_DEFAULTS.quantiles;
   if (!Number.isInteger(q) || q < 2) {
     throw new RangeError(`Cannot compute ${what}: quantiles must be an integer >= 2, got ${q}`);
   }

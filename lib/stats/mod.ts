@@ -48,9 +48,11 @@ export { sharpeRatio } from "./sharpe_ratio.ts";
 export { type MaxDrawdown, maxDrawdown } from "./max_drawdown.ts";
 export { cumulativeReturns } from "./cumulative_returns.ts";
 export { pearson } from "./pearson.ts";
+export { correlationFromMoments } from "./correlation_from_moments.ts";
 export { correlationMatrix, type CorrelationMatrixOptions } from "./correlation_matrix.ts";
 export { rollingBeta, type RollingBetaOptions } from "./rolling_beta.ts";
 export { rollingBetaCausal } from "./rolling_beta_causal.ts";
+export { rollingStat } from "./rolling_stat.ts";
 export {
   chiSquareCdf,
   fCdf,
@@ -114,4 +116,5 @@ export { zscore, type ZscoreOptions } from "./zscore.ts";
 export { neutralize, type NeutralizeOptions } from "./neutralize.ts";
 export { orthogonalize } from "./orthogonalize.ts";
 export { rank, rankInto } from "./rank.ts";
+export { averageRanksOfSorted } from "./average_ranks.ts";
 export { spearman, spearmanComplete, SpearmanScratch } from "./spearman.ts";

@@ -1,4 +1,5 @@
 import type { Series } from "./types.ts";
+import { correlationFromMoments } from "./correlation_from_moments.ts";
 
 /**
  * Pearson correlation of `x` and `y` over pairwise-complete observations (indices where both
@@ -41,8 +42,5 @@ export function pearson(x: Series, y: Series, minPeriods = 2): number {
       sxy += dx * dy;
     }
   }
-  const d = Math.sqrt(sxx * syy);
-  if (!(d > 0)) return NaN;
-  const r = sxy / d;
-  return r > 1 ? 1 : r < -1 ? -1 : r;
+  return correlationFromMoments(sxx, syy, sxy);
 }

@@ -6,6 +6,7 @@
  */
 import { sortPairs } from "./_sort_pairs.ts";
 import type { Series } from "./types.ts";
+import { averageRanksOfSorted } from "./average_ranks.ts";
 
 /**
  * Ranks of `x` from 1 (smallest) to the number of finite values, ties getting the average of
@@ -74,14 +75,5 @@ export function rankInto(
     order[i] = i;
   }
   sortPairs(keys, order, 0, n - 1);
-  let i = 0;
-  while (i < n) {
-    const v = keys[i]!;
-    let j = i + 1;
-    while (j < n && keys[j] === v) j++;
-    // positions i..j-1 (0-based) hold ranks i+1..j: their mean is (i + 1 + j) / 2
-    const r = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) out[order[k]!] = r;
-    i = j;
-  }
+  averageRanksOfSorted(keys, order, n, out);
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { rankInto } from "./rank.ts";
+import { correlationFromMoments } from "./correlation_from_moments.ts";
 import type { Series } from "./types.ts";
 
 /**
@@ -108,8 +109,5 @@ export function spearmanComplete(scratch: SpearmanScratch, n: number): number {
     syy += dy * dy;
     sxy += dx * dy;
   }
-  const d = Math.sqrt(sxx * syy);
-  if (!(d > 0)) return NaN;
-  const r = sxy / d;
-  return r > 1 ? 1 : r < -1 ? -1 : r;
+  return correlationFromMoments(sxx, syy, sxy);
 }

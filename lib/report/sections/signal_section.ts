@@ -9,6 +9,8 @@ import { forwardReturns } from "../../research/forward_returns.ts";
 import { icDecay, type IcDecayRow } from "../../research/ic_decay.ts";
 import { quantileReturns, type QuantileReturnsResult } from "../../research/quantile_returns.ts";
 import { rankAutocorrelation, turnover } from "../../research/turnover.ts";
+import { SIGNAL_DEFAULTS } from "../../research/signal_defaults.ts";
+import { mean as meanFinite } from "../../stats/mean.ts";
 import { namedMinObs, parseSignalName, type SignalDefinition } from "../../research/signals/mod.ts";
 import { type Block, column } from "../model.ts";
 import { icBarChart } from "../charts/ic_bars.ts";
@@ -20,22 +22,13 @@ import { quantileBarChart } from "../charts/quantile_bars.ts";
  * week, one-bar reversal, low volatility, volume surprise, Amihud illiquidity, BTC beta and
  * residual momentum, all with lookbacks that fit a month of hourly bars.
  */
-export const DEFAULT_REPORT_SIGNALS: readonly string[] = [
-  "momentum_24",
-  "momentum_168",
-  "reversal_1",
-  "low_vol_168",
-  "volume_surprise_24",
-  "amihud_168",
-  "beta_168",
-  "residual_momentum_168",
-];
+export const DEFAULT_REPORT_SIGNALS: readonly string[] = SIGNAL_DEFAULTS.signals;
 
 /** Forward-return horizons (bars) of the IC table by default: the next bar, 4 bars, 24 bars. */
-export const DEFAULT_SIGNAL_HORIZONS: readonly number[] = [1, 4, 24];
+export const DEFAULT_SIGNAL_HORIZONS: readonly number[] = SIGNAL_DEFAULTS.horizons;
 
 /** Horizons (bars) of the IC decay chart by default (the table's are always added). */
-export const DEFAULT_DECAY_HORIZONS: readonly number[] = [1, 2, 4, 8, 12, 24];
+export const DEFAULT_DECAY_HORIZONS: readonly number[] = SIGNAL_DEFAULTS.decayHorizons;
 
 /** Options of {@link signalSection}; every field is optional. */
 export interface SignalSectionOptions {
@@ -338,16 +331,4 @@ function validate(
     cells,
     error: null,
   };
-}
-
-function meanFinite(x: Float64Array): number {
-  let s = 0, n = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (Number.isFinite(v)) {
-      s += v;
-      n++;
-    }
-  }
-  return n > 0 ? s / n : NaN;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Series } from "@lib/stats/types.ts";
+import { rollingStat } from "@lib/stats/rolling_stat.ts";
 
 /** Options of {@link spreadZScore}. */
 export interface SpreadZScoreOptions {
@@ -41,10 +42,8 @@ export interface SpreadZScore {
  * skipped inside a window (which then needs `minObs` finite values) and give NaN at their bar.
  * A window whose values are all equal gives NaN (no scale), not Infinity.
  *
- * O(1) per step (Welford add/remove updates, re-anchored by an exact two-pass pass every
- * `window` steps so rounding never builds up past one window), O(n) in all. Reference:
- * B. P. Welford, "Note on a method for calculating corrected sums of squares and products",
- * Technometrics 4(3), 1962.
+ * O(1) per step, O(n) in all: the trailing mean and std are `rollingStat` (lib/stats), pandas'
+ * compensated rolling sums step for step.
  *
  * @example Causal z-score: bar t is not in its own baseline
  * ```ts
@@ -75,61 +74,18 @@ export function spreadZScore(spread: Series, options: SpreadZScoreOptions): Spre
   const mean = new Float64Array(n).fill(NaN);
   const std = new Float64Array(n).fill(NaN);
   const lag = causal ? 1 : 0;
-  // Welford state over the window [e - window + 1, e], with e = t - lag.
-  let cnt = 0, mu = 0, m2 = 0;
-  for (let e = 0; e < n; e++) {
-    const v = spread[e]!;
-    if (Number.isFinite(v)) {
-      cnt++;
-      const d = v - mu;
-      mu += d / cnt;
-      m2 += d * (v - mu);
-    }
-    const old = e - window;
-    if (old >= 0) {
-      const vo = spread[old]!;
-      if (Number.isFinite(vo)) {
-        cnt--;
-        if (cnt === 0) {
-          mu = 0;
-          m2 = 0;
-        } else {
-          const d = vo - mu;
-          mu -= d / cnt;
-          m2 -= d * (vo - mu);
-        }
-      }
-    }
-    if (e % window === window - 1) {
-      // Exact two-pass recomputation of the window ending at e.
-      let c = 0, s = 0;
-      for (let i = e - window + 1; i <= e; i++) {
-        const w = spread[i]!;
-        if (Number.isFinite(w)) {
-          c++;
-          s += w;
-        }
-      }
-      const mm = c > 0 ? s / c : 0;
-      let q = 0;
-      for (let i = e - window + 1; i <= e; i++) {
-        const w = spread[i]!;
-        if (Number.isFinite(w)) q += (w - mm) * (w - mm);
-      }
-      cnt = c;
-      mu = mm;
-      m2 = q;
-    }
-    const t = e + lag;
-    if (t >= n || cnt < minObs) continue;
-    const sd = Math.sqrt(Math.max(m2, 0) / (cnt - 1));
-    mean[t] = mu;
-    std[t] = sd;
+  // The window ending at e = t - lag: pandas' rolling mean and std (lib/stats rollingStat; a
+  // window of one repeated value has std exactly 0, not a rounding residue).
+  const x = spread instanceof Float64Array ? spread : Float64Array.from(spread);
+  const mu = rollingStat(x, window, minObs, "mean");
+  const sd = rollingStat(x, window, minObs, "std");
+  for (let t = lag; t < n; t++) {
+    const m = mu[t - lag]!, s = sd[t - lag]!;
+    if (Number.isNaN(m)) continue;
+    mean[t] = m;
+    std[t] = s;
     const st = spread[t]!;
-    // A window of equal values has no scale; rounding leaves m2 a few ulps above 0.
-    if (Number.isFinite(st) && sd > 1e-14 * Math.max(1, Math.abs(mu))) {
-      zScore[t] = (st - mu) / sd;
-    }
+    if (Number.isFinite(st) && s > 0) zScore[t] = (st - m) / s;
   }
   return { zScore, mean, std };
 }

@@ -4,7 +4,8 @@
  * @module
  */
 import type { Panel } from "../../panel/types.ts";
-import { checkLookback, resolveMinObs, rollingStat } from "./_rolling.ts";
+import { rollingStat } from "../../stats/rolling_stat.ts";
+import { checkLookback, resolveMinObs } from "./_rolling.ts";
 
 /** Options for {@link amihudIlliquidity}. */
 export interface AmihudOptions {

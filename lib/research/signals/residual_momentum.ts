@@ -7,7 +7,8 @@
 import type { Panel } from "../../panel/types.ts";
 import { rollingOls } from "../../stats/rolling_ols.ts";
 import { resolveFactorAsset } from "../factor_assets.ts";
-import { checkLookback, resolveMinObs, rollingStat } from "./_rolling.ts";
+import { rollingStat } from "../../stats/rolling_stat.ts";
+import { checkLookback, resolveMinObs } from "./_rolling.ts";
 
 /** Options for {@link residualMomentum}. */
 export interface ResidualMomentumOptions {
