@@ -144,7 +144,7 @@ function buildGram(x: ArrayLike<number>, p: number, ntrend: number): number {
   }
   if (ntrend <= 1) {
     for (; c + 3 <= p; c += 4) {
-      firstRowsOf4(p - c, p, nobs, ntrend === 1);
+      firstRowsOf4(p - c, p, nobs);
       for (let q = 0; q < 4; q++) {
         storeColumn(c + q, blk[q]!, blk[4 + q]!, blk[8 + q]!, 0, 0, p, k, m);
       }
@@ -228,49 +228,32 @@ const blk = new Float64Array(12);
  * one row earlier, so the four values rotate through locals. Every sum adds the same products
  * in the same row order as the single-column loop: bit-identical results, about 2x faster.
  */
-function firstRowsOf4(off: number, p: number, nobs: number, withSum: boolean): void {
+function firstRowsOf4(off: number, p: number, nobs: number): void {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0, l0 = 0, l1 = 0, l2 = 0, l3 = 0;
   let u0 = 0, u1 = 0, u2 = 0, u3 = 0;
   // Locals, not the module's rebindable buffers: V8 then keeps them in registers.
   const d = dd, lvl0 = lv;
   let w0 = d[off]!, w1 = d[off - 1]!, w2 = d[off - 2]!, w3 = d[off - 3]!;
   const last = nobs - 1;
-  if (withSum) {
-    for (let r = 0; r < last; r++) {
-      const yv = d[p + r]!, lvl = lvl0[r]!;
-      s0 += yv * w0;
-      s1 += yv * w1;
-      s2 += yv * w2;
-      s3 += yv * w3;
-      u0 += w0;
-      u1 += w1;
-      u2 += w2;
-      u3 += w3;
-      l0 += lvl * w0;
-      l1 += lvl * w1;
-      l2 += lvl * w2;
-      l3 += lvl * w3;
-      w3 = w2;
-      w2 = w1;
-      w1 = w0;
-      w0 = d[off + r + 1]!;
-    }
-  } else {
-    for (let r = 0; r < last; r++) {
-      const yv = d[p + r]!, lvl = lvl0[r]!;
-      s0 += yv * w0;
-      s1 += yv * w1;
-      s2 += yv * w2;
-      s3 += yv * w3;
-      l0 += lvl * w0;
-      l1 += lvl * w1;
-      l2 += lvl * w2;
-      l3 += lvl * w3;
-      w3 = w2;
-      w2 = w1;
-      w1 = w0;
-      w0 = d[off + r + 1]!;
-    }
+  // The sums u are needed with a constant only; computing them always keeps one loop.
+  for (let r = 0; r < last; r++) {
+    const yv = d[p + r]!, lvl = lvl0[r]!;
+    s0 += yv * w0;
+    s1 += yv * w1;
+    s2 += yv * w2;
+    s3 += yv * w3;
+    u0 += w0;
+    u1 += w1;
+    u2 += w2;
+    u3 += w3;
+    l0 += lvl * w0;
+    l1 += lvl * w1;
+    l2 += lvl * w2;
+    l3 += lvl * w3;
+    w3 = w2;
+    w2 = w1;
+    w1 = w0;
+    w0 = d[off + r + 1]!;
   }
   if (last >= 0) {
     // The last row, without loading the row after it.
@@ -279,12 +262,10 @@ function firstRowsOf4(off: number, p: number, nobs: number, withSum: boolean): v
     s1 += yv * w1;
     s2 += yv * w2;
     s3 += yv * w3;
-    if (withSum) {
-      u0 += w0;
-      u1 += w1;
-      u2 += w2;
-      u3 += w3;
-    }
+    u0 += w0;
+    u1 += w1;
+    u2 += w2;
+    u3 += w3;
     l0 += lvl * w0;
     l1 += lvl * w1;
     l2 += lvl * w2;

@@ -6,7 +6,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import type { ScreenPairsResult } from "@lib/research/pairs/screen_pairs.ts";
+import type { ScreenedPair, ScreenPairsResult } from "@lib/research/pairs/screen_pairs.ts";
 import { createRng } from "@lib/stats/rng.ts";
 
 /** `count` independent seeded random walks of `n` bars (some with gaps): a universe of any size. */
@@ -24,41 +24,9 @@ export function simulatedUniverse(
   return { series, names: series.map((_, i) => `W${i}`) };
 }
 
-/** SHA-256 over every output of a run, in order, numbers as their float64 bytes. */
-export function digest(r: ScreenPairsResult): string {
-  const h = createHash("sha256");
-  const f = new Float64Array(1);
-  const num = (v: number) => {
-    f[0] = v;
-    h.update(new Uint8Array(f.buffer));
-  };
-  h.update(
-    JSON.stringify([r.tested, r.skipped, r.stationaryAssets, r.rejectedAtAlpha, r.fdr, r.alpha]),
-  );
-  for (const p of r.pairs) {
-    h.update(`${p.y}|${p.x}|${p.yIndex}|${p.xIndex}|`);
-    for (
-      const v of [
-        p.statistic,
-        p.pValue,
-        p.adjustedPValue,
-        p.hedgeRatio,
-        p.intercept,
-        p.halfLife,
-        p.returnCorrelation,
-        p.nobs,
-        p.usedLag,
-      ]
-    ) num(v);
-  }
-  return h.digest("hex");
-}
-
-/** The first `k` pairs as plain rows, for a readable comparison when the digest differs. */
-export function head(r: ScreenPairsResult, k = 25): unknown[] {
-  return r.pairs.slice(0, k).map((p) => [
-    p.y,
-    p.x,
+/** The numeric outputs of a screened pair, in a fixed order. */
+function numbers(p: ScreenedPair): number[] {
+  return [
     p.statistic,
     p.pValue,
     p.adjustedPValue,
@@ -68,5 +36,27 @@ export function head(r: ScreenPairsResult, k = 25): unknown[] {
     p.returnCorrelation,
     p.nobs,
     p.usedLag,
-  ]);
+  ];
+}
+
+/** SHA-256 over every output of a run, in order, numbers as their float64 bytes. */
+export function digest(r: ScreenPairsResult): string {
+  const h = createHash("sha256");
+  const f = new Float64Array(1);
+  h.update(
+    JSON.stringify([r.tested, r.skipped, r.stationaryAssets, r.rejectedAtAlpha, r.fdr, r.alpha]),
+  );
+  for (const p of r.pairs) {
+    h.update(`${p.y}|${p.x}|${p.yIndex}|${p.xIndex}|`);
+    for (const v of numbers(p)) {
+      f[0] = v;
+      h.update(new Uint8Array(f.buffer));
+    }
+  }
+  return h.digest("hex");
+}
+
+/** The first `k` pairs as plain rows, for a readable comparison when the digest differs. */
+export function head(r: ScreenPairsResult, k = 25): unknown[] {
+  return r.pairs.slice(0, k).map((p) => [p.y, p.x, ...numbers(p)]);
 }
