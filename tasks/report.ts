@@ -26,6 +26,7 @@ import {
   DEFAULT_REPORT_SIGNALS,
   DEFAULT_SIGNAL_HORIZONS,
 } from "@lib/report/sections/signal_section.ts";
+import { DEFAULT_PAIRS_TOP } from "@lib/report/sections/pairs_section.ts";
 import { ReportInputError, runReport } from "@lib/pipeline/report_run.ts";
 import { isRunId } from "@lib/report/model.ts";
 import { writeReport } from "@lib/report/write.ts";
@@ -49,7 +50,7 @@ Options:
   --to DATE        end of the window, ISO date or time in UTC, exclusive (default: after the
                    last bar)
   --horizons LIST  forward-return horizons in bars (default ${DEFAULT_SIGNAL_HORIZONS.join(",")})
-  --pairs-top N    pairs listed in the pairs table (default 10)
+  --pairs-top N    pairs listed in the pairs table (default ${DEFAULT_PAIRS_TOP})
   --run-id ID      report folder name (default: report-<hash of dataset and parameters>)
   --out DIR        folder for reports (default reports)
   --db PATH        store (default: $CRYPTOLAB_DB or data/cryptolab.db)
@@ -125,7 +126,7 @@ runMain((args) => {
     : list("horizons", values.horizons).map((h) => posInt("horizons", h));
   if (new Set(horizons).size !== horizons.length) throw usage("--horizons lists a value twice");
   const pairsTop = values["pairs-top"] === undefined
-    ? 10
+    ? DEFAULT_PAIRS_TOP
     : posInt("pairs-top", values["pairs-top"]);
   const runId = values["run-id"];
   if (runId !== undefined && !isRunId(runId)) {

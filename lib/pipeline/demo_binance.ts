@@ -24,6 +24,7 @@ import { materializeBars } from "../materialize/run.ts";
 import type { GitInfo, ReportModel } from "../report/model.ts";
 import { buildDemoReport } from "../report/demo_report.ts";
 import { loadDemoDataset } from "./demo_run.ts";
+import { DEMO_DEFAULTS } from "./demo_fill.ts";
 
 const HOUR = 3_600_000;
 
@@ -71,11 +72,11 @@ export async function probeBinance(
 
 /** Options of {@link runBinanceDemo}; each has the default stated. */
 export interface BinanceDemoOptions extends BinanceContext {
-  /** Number of pairs: the top USDT pairs by 24-hour quote volume, BTCUSDT and ETHUSDT always in. Default 20. */
+  /** Number of pairs: the top USDT pairs by 24-hour quote volume, BTCUSDT and ETHUSDT always in. Default `DEMO_DEFAULTS.assets` (20). */
   readonly assets?: number;
-  /** Days of hourly bars up to the last complete hour of the exchange clock. Default 30. */
+  /** Days of hourly bars up to the last complete hour of the exchange clock. Default `DEMO_DEFAULTS.days` (30). */
   readonly days?: number;
-  /** Rolling-beta window in hours. Default 168. */
+  /** Rolling-beta window in hours. Default `DEMO_DEFAULTS.betaWindow` (168). */
   readonly betaWindow?: number;
   /** The exchange clock (UTC ms), from {@link probeBinance}. */
   readonly serverTime: number;
@@ -160,9 +161,9 @@ export async function runBinanceDemo(
   db: DatabaseSync,
   options: BinanceDemoOptions,
 ): Promise<BinanceDemoResult> {
-  const assets = options.assets ?? 20;
-  const days = options.days ?? 30;
-  const betaWindow = options.betaWindow ?? 168;
+  const assets = options.assets ?? DEMO_DEFAULTS.assets;
+  const days = options.days ?? DEMO_DEFAULTS.days;
+  const betaWindow = options.betaWindow ?? DEMO_DEFAULTS.betaWindow;
   if (!Number.isInteger(assets) || assets < 2) {
     throw new RangeError(
       `Cannot run the Binance demo: assets must be an integer >= 2, got ${assets}`,

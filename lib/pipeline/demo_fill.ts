@@ -12,9 +12,15 @@ import { resolveSimOptions } from "../sim/options.ts";
 import type { SimMarket } from "../sim/types.ts";
 import { listSeries } from "../store/bars.ts";
 import { materializeBars, type SeriesMaterialization } from "../materialize/run.ts";
+import { DEFAULT_BETA_WINDOW } from "../report/sections/correlation_section.ts";
 
 /** Default demo parameters; {@link fillDemoStore} uses `seed`, `assets` and `days`. */
-export const DEMO_DEFAULTS = { seed: 42, assets: 20, days: 30, betaWindow: 168 } as const;
+export const DEMO_DEFAULTS = {
+  seed: 42,
+  assets: 20,
+  days: 30,
+  betaWindow: DEFAULT_BETA_WINDOW,
+} as const;
 
 /** What data the demo puts in the store; each option has its default in {@link DEMO_DEFAULTS}. */
 export interface DemoStoreOptions {

@@ -9,12 +9,13 @@ import type { Dataset } from "../panel/dataset.ts";
 import type { GitInfo, ParamValue, ReportModel } from "./model.ts";
 import type { DataSectionOptions } from "./sections/data_section.ts";
 import { buildTearSheet, tearSheetRunId } from "./tear_sheet.ts";
+import { DEFAULT_BETA_WINDOW } from "./sections/correlation_section.ts";
 
 /** How the demo report describes its dataset. */
 export interface DemoReportParams {
   /** Benchmark for rolling beta (e.g. `BTCSIM`); must be a dataset symbol. */
   readonly benchmark: string;
-  /** Rolling-beta (and factor-model) window in bars. Default 168 (7 days of hourly bars). */
+  /** Rolling-beta (and factor-model) window in bars. Default `DEFAULT_BETA_WINDOW` (168). */
   readonly betaWindow?: number | undefined;
   /** Generator seed, or null when the data is not simulated. */
   readonly seed: number | null;
@@ -89,7 +90,7 @@ export function buildDemoReport(dataset: Dataset, p: DemoReportParams): ReportMo
         `(${dataset.symbols.join(", ")})`,
     );
   }
-  const betaWindow = p.betaWindow ?? 168;
+  const betaWindow = p.betaWindow ?? DEFAULT_BETA_WINDOW;
   const days = Math.round((dataset.to - dataset.from) / 86_400_000 * 10) / 10;
   return buildTearSheet(dataset, {
     title: "cryptolab demo report",

@@ -6,8 +6,10 @@
  */
 import type { Dataset } from "../panel/dataset.ts";
 import type { GitInfo, ParamValue, ReportModel } from "./model.ts";
-import { buildTearSheet, tearSheetRunId } from "./tear_sheet.ts";
+import { buildTearSheet, defaultFactorWindow, tearSheetRunId } from "./tear_sheet.ts";
 import { DEFAULT_REPORT_SIGNALS, DEFAULT_SIGNAL_HORIZONS } from "./sections/signal_section.ts";
+import { DEFAULT_BETA_WINDOW } from "./sections/correlation_section.ts";
+import { DEFAULT_PAIRS_TOP, DEFAULT_Z_WINDOW } from "./sections/pairs_section.ts";
 
 /** What {@link buildResearchReport} does with a dataset; every field has a default. */
 export interface ResearchReportParams {
@@ -15,16 +17,13 @@ export interface ResearchReportParams {
   readonly signals?: readonly string[] | undefined;
   /** Forward-return horizons in bars. Default `DEFAULT_SIGNAL_HORIZONS`. */
   readonly horizons?: readonly number[] | undefined;
-  /** Pairs listed in the pairs table. Default 10. */
+  /** Pairs listed in the pairs table. Default `DEFAULT_PAIRS_TOP` (10). */
   readonly pairsTop?: number | undefined;
-  /** Rolling-beta window in bars. Default 168. */
+  /** Rolling-beta window in bars. Default `DEFAULT_BETA_WINDOW` (168). */
   readonly betaWindow?: number | undefined;
-  /**
-   * Factor-model window in bars. Default 720 when the window holds at least 1,440 bars, else
-   * `betaWindow`.
-   */
+  /** Factor-model window in bars. Default `defaultFactorWindow` (720, or `betaWindow`). */
   readonly factorWindow?: number | undefined;
-  /** Spread z-score window in bars. Default 72. */
+  /** Spread z-score window in bars. Default `DEFAULT_Z_WINDOW` (72). */
   readonly zWindow?: number | undefined;
   /** Shown under the title. Default: `<freq> bars of venue <venue> from the store`. */
   readonly dataNote?: string | undefined;
@@ -91,11 +90,11 @@ export function buildResearchReport(
 ): ReportModel {
   const signals = p.signals ?? DEFAULT_REPORT_SIGNALS;
   const horizons = p.horizons ?? DEFAULT_SIGNAL_HORIZONS;
-  const pairsTop = p.pairsTop ?? 10;
-  const betaWindow = p.betaWindow ?? 168;
+  const pairsTop = p.pairsTop ?? DEFAULT_PAIRS_TOP;
+  const betaWindow = p.betaWindow ?? DEFAULT_BETA_WINDOW;
   const factorWindow = p.factorWindow ??
-    (dataset.panel.index.length >= 1440 ? 720 : betaWindow);
-  const zWindow = p.zWindow ?? 72;
+    defaultFactorWindow(dataset.panel.index.length, betaWindow);
+  const zWindow = p.zWindow ?? DEFAULT_Z_WINDOW;
   const params: Record<string, ParamValue> = {
     venue: dataset.venue,
     freq: dataset.freq,

@@ -12,7 +12,7 @@ import { buildManifest, sha256Hex } from "./manifest.ts";
 import { renderJson } from "./json.ts";
 import { dataSection, type DataSectionOptions } from "./sections/data_section.ts";
 import { performanceSection } from "./sections/performance_section.ts";
-import { correlationSection } from "./sections/correlation_section.ts";
+import { correlationSection, DEFAULT_BETA_WINDOW } from "./sections/correlation_section.ts";
 import { factorSection } from "./sections/factor_section.ts";
 import { DEFAULT_REPORT_SIGNALS, signalSection } from "./sections/signal_section.ts";
 import { pairsSection } from "./sections/pairs_section.ts";
@@ -48,12 +48,9 @@ export interface TearSheetOptions {
   readonly sections?: readonly TearSheetSection[] | undefined;
   /** Benchmark of the rolling beta (exact label or factor name). Default `BTC`. */
   readonly benchmark?: string | undefined;
-  /** Rolling-beta window in bars. Default 168. */
+  /** Rolling-beta window in bars. Default `DEFAULT_BETA_WINDOW` (168). */
   readonly betaWindow?: number | undefined;
-  /**
-   * Factor-model window in bars. Default 720 when the panel holds at least 1,440 bars, else
-   * `betaWindow` (a month of hourly bars needs a shorter window to have any fit).
-   */
+  /** Factor-model window in bars. Default {@link defaultFactorWindow}. */
   readonly factorWindow?: number | undefined;
   /** Signal names. Default `DEFAULT_REPORT_SIGNALS`. */
   readonly signals?: readonly string[] | undefined;
@@ -73,6 +70,23 @@ export interface TearSheetOptions {
   readonly projectDir?: string | undefined;
   /** Override the git state (tests). Default: read with git. */
   readonly git?: GitInfo | undefined;
+}
+
+/**
+ * The factor-model window of a report on `bars` bars: 720 (30 days of hourly bars) when there
+ * are at least twice that many, else `betaWindow` (a month of hourly bars needs a shorter
+ * window to have any fit).
+ *
+ * @example A month and a year of hourly bars
+ * ```ts
+ * import { defaultFactorWindow } from "@lib/report/tear_sheet.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(defaultFactorWindow(720, 168), 168);
+ * assert.equal(defaultFactorWindow(8760, 168), 720);
+ * ```
+ */
+export function defaultFactorWindow(bars: number, betaWindow: number): number {
+  return bars >= 1440 ? 720 : betaWindow;
 }
 
 /**
@@ -130,8 +144,8 @@ export function tearSheetRunId(
 export function buildTearSheet(dataset: Dataset, options: TearSheetOptions): ReportModel {
   const { panel, freq, venue } = dataset;
   const wanted = new Set(options.sections ?? TEAR_SHEET_SECTIONS);
-  const betaWindow = options.betaWindow ?? 168;
-  const factorWindow = options.factorWindow ?? (panel.index.length >= 1440 ? 720 : betaWindow);
+  const betaWindow = options.betaWindow ?? DEFAULT_BETA_WINDOW;
+  const factorWindow = options.factorWindow ?? defaultFactorWindow(panel.index.length, betaWindow);
   const signals = options.signals ?? DEFAULT_REPORT_SIGNALS;
   const sections: Section[] = [];
   const add = (id: TearSheetSection, title: string, blocks: () => Block[]) => {

@@ -12,6 +12,9 @@ import { correlationHeatmapChart } from "../charts/correlation_heatmap.ts";
 import { rollingBetaChart } from "../charts/rolling_beta.ts";
 import { barWords } from "./_bars.ts";
 
+/** Rolling-beta window in bars by default: 168 (7 days of hourly bars). */
+export const DEFAULT_BETA_WINDOW = 168;
+
 /** Options of {@link correlationSection}; every field is optional. */
 export interface CorrelationSectionOptions {
   /**
@@ -19,7 +22,7 @@ export interface CorrelationSectionOptions {
    * factor model does (`BTC` matches `BTCUSDT`, `BTCSIM`, ...). Default `BTC`.
    */
   readonly benchmark?: string;
-  /** Rolling-beta window in bars. Default 168 (7 days of hourly bars). */
+  /** Rolling-beta window in bars. Default {@link DEFAULT_BETA_WINDOW}. */
   readonly betaWindow?: number;
   /** Fewest pairs of returns a correlation needs. Default 24. */
   readonly minPeriods?: number;
@@ -58,7 +61,7 @@ export function correlationSection(
   panel: Panel,
   options: CorrelationSectionOptions = {},
 ): CorrelationSectionResult {
-  const betaWindow = options.betaWindow ?? 168;
+  const betaWindow = options.betaWindow ?? DEFAULT_BETA_WINDOW;
   const wanted = options.benchmark ?? "BTC";
   const w = barWords(panel.freq);
   const rets = panel.logReturns;

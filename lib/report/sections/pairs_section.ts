@@ -18,9 +18,15 @@ import {
 import { type Block, column } from "../model.ts";
 import { spreadZScoreChart } from "../charts/spread_zscore.ts";
 
+/** Pairs listed in the pairs table by default. */
+export const DEFAULT_PAIRS_TOP = 10;
+
+/** Rolling window (bars) of the spread z-score by default. */
+export const DEFAULT_Z_WINDOW = 72;
+
 /** Options of {@link pairsSection}; every field is optional. */
 export interface PairsSectionOptions {
-  /** Pairs listed, best raw p-value first. Default 10. */
+  /** Pairs listed, best raw p-value first. Default {@link DEFAULT_PAIRS_TOP}. */
   readonly top?: number;
   /** FDR adjustment across every pair tested: `bh` (default) or `by`. */
   readonly fdr?: "bh" | "by";
@@ -28,7 +34,7 @@ export interface PairsSectionOptions {
   readonly alpha?: number;
   /** Fewest bars where both assets have a close for a pair to be tested. Default 100. */
   readonly minOverlap?: number;
-  /** Rolling window of the spread z-score in bars. Default 72. */
+  /** Rolling window of the spread z-score in bars. Default {@link DEFAULT_Z_WINDOW}. */
   readonly zWindow?: number;
   /** Entry threshold of the z-score. Default 2. */
   readonly entry?: number;
@@ -105,11 +111,11 @@ export function pairsSection(
   panel: Panel,
   options: PairsSectionOptions = {},
 ): PairsSectionResult {
-  const top = options.top ?? 10;
+  const top = options.top ?? DEFAULT_PAIRS_TOP;
   const fdr = options.fdr ?? "bh";
   const alpha = options.alpha ?? 0.05;
   const minOverlap = options.minOverlap ?? 100;
-  const zWindow = options.zWindow ?? 72;
+  const zWindow = options.zWindow ?? DEFAULT_Z_WINDOW;
   const entry = options.entry ?? 2;
   const exit = options.exit ?? 0.5;
   const prefix = options.idPrefix ?? "pairs";
