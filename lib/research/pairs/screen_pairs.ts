@@ -56,14 +56,18 @@ export interface ScreenPairsOptions {
   readonly bothDirections?: boolean;
   /**
    * Threads to test pairs on, the calling thread included: Web Workers share the pairs through
-   * shared memory and the call stays synchronous. Results are identical for any value. Default
-   * `navigator.hardwareConcurrency` (1 where it is unknown); universes of fewer than 200 tests
-   * always run on the calling thread (starting a Worker costs more), and so does everything
-   * when Workers are unavailable or the process may not read the Worker's module file
-   * (`--allow-read` narrower than the library): no error, only less speed.
+   * shared memory and the call stays synchronous. Results are identical for any value.
+   * Default `navigator.hardwareConcurrency`, at most {@link MAX_DEFAULT_WORKERS} (1 where it
+   * is unknown). Universes of fewer than 200 tests always run on the calling thread (starting
+   * a Worker costs more), and so does everything when Workers are unavailable or the process
+   * may not read the Worker's module file (`--allow-read` narrower than the library): no
+   * error, only less speed.
    */
   readonly workers?: number;
 }
+
+/** The most threads `workers` defaults to (each Worker loads its own copy of the modules). */
+export const MAX_DEFAULT_WORKERS = 8;
 
 /** Fewer tests than this run on the calling thread (a Worker takes ~0.1 s to start). */
 const MIN_PARALLEL_TESTS = 200;
@@ -210,7 +214,8 @@ export function screenPairs(
   }
   const both = options.bothDirections ?? false;
 
-  const workers = options.workers ?? (globalThis.navigator?.hardwareConcurrency ?? 1);
+  const workers = options.workers ??
+    Math.min(MAX_DEFAULT_WORKERS, globalThis.navigator?.hardwareConcurrency ?? 1);
   if (!Number.isInteger(workers) || workers < 1) {
     throw new RangeError(`${what}: workers must be an integer >= 1, got ${workers}`);
   }
