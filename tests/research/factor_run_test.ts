@@ -299,8 +299,12 @@ realDataTest("deno task factors end to end: created, then exists with the same t
     }
 
     const unknown = await task(["--db", s.path, "--venue", "kraken", "--freq", "1h"]);
-    assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /venue "kraken" has no 1h bars/);
+    // a venue the store does not hold is a usage error listing what it holds (issue 8 item 6)
+    assert.equal(unknown.code, 2, unknown.stderr);
+    assert.match(
+      unknown.stderr,
+      /--venue kraken --freq 1h: no such bars in the store; .*binance 1h/,
+    );
     const badWindow = await task([...args.slice(0, 6), "--window", "2"]);
     assert.equal(badWindow.code, 1);
     assert.match(badWindow.stderr, /window must be an integer >= 3/);
