@@ -41,3 +41,21 @@ export function barWords(freq: Freq): BarWords {
   const perYear = String(Math.round(PERIODS_PER_YEAR[freq])).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return { ...UNIT[freq], perYear };
 }
+
+/**
+ * Names for report text: all of them up to `max`, else the first `max` and how many more
+ * (a note listing 121 symbols is not read; the tables list them all).
+ *
+ * @example
+ * ```ts
+ * import { nameList } from "@lib/report/sections/_bars.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(nameList(["A", "B"]), "A, B");
+ * assert.equal(nameList(["A", "B", "C", "D"], 2), "A, B and 2 more");
+ * ```
+ */
+export function nameList(names: readonly string[], max = 12): string {
+  return names.length <= max
+    ? names.join(", ")
+    : `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
+}

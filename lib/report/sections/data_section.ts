@@ -8,7 +8,8 @@ import type { Freq } from "../../core/freq.ts";
 import type { Dataset, SeriesProvenance } from "../../panel/dataset.ts";
 import { ASSET_COLUMN, type Block, type Cell, type Column, column } from "../model.ts";
 import { coverageChart } from "../charts/coverage.ts";
-import { barWords } from "./_bars.ts";
+import { barWords, nameList } from "./_bars.ts";
+import { formatValue } from "../format.ts";
 
 /** Options of {@link dataSection}; every field is optional. */
 export interface DataSectionOptions {
@@ -87,7 +88,7 @@ export function dataSection(dataset: Dataset, options: DataSectionOptions = {}):
     {
       type: "paragraph",
       text: `${series.length} assets of venue "${venue}", ${freq} bars from the store, ` +
-        `${gridBars} bars per asset on the full grid from ${isoMinute(from)} to ` +
+        `${n(gridBars)} bars per asset on the full grid from ${isoMinute(from)} to ` +
         `${isoMinute(to)}.` + (options.origin === undefined ? "" : ` ${options.origin}`) +
         ` A missing bar is a gap: NaN, never a zero return.`,
     },
@@ -121,7 +122,7 @@ export function dataSection(dataset: Dataset, options: DataSectionOptions = {}):
       type: "note",
       level: "info",
       text: `${dropped} stored series ha${dropped === 1 ? "s" : "ve"} no bar in the window ` +
-        `and ${dropped === 1 ? "is" : "are"} left out: ${dataset.dropped.join(", ")}.`,
+        `and ${dropped === 1 ? "is" : "are"} left out: ${nameList(dataset.dropped)}.`,
     });
   }
   blocks.push(
@@ -129,7 +130,7 @@ export function dataSection(dataset: Dataset, options: DataSectionOptions = {}):
       ? {
         type: "note",
         level: "warning",
-        text: `${gaps.length} gap${gaps.length === 1 ? "" : "s"} (${totalMissing} missing ` +
+        text: `${n(gaps.length)} gap${gaps.length === 1 ? "" : "s"} (${n(totalMissing)} missing ` +
           `${w.adjective} bar${totalMissing === 1 ? "" : "s"} in all). A gap is never a zero ` +
           `return: the price move across it is carried by the first bar after it in ` +
           `cumulative returns, drawdowns and annualized returns, and left out of volatility, ` +
@@ -138,6 +139,10 @@ export function dataSection(dataset: Dataset, options: DataSectionOptions = {}):
       : { type: "note", level: "info", text: `No ${w.adjective} bar is missing in the window.` },
   );
   return blocks;
+}
+
+function n(count: number): string {
+  return formatValue(count, "integer");
 }
 
 function isoMinute(ms: number): string {

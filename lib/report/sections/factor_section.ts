@@ -11,6 +11,7 @@ import { type FactorFitSummary, summarizeFactorFits } from "../../research/facto
 import { ASSET_COLUMN, type Block, column } from "../model.ts";
 import { factorBetasChart } from "../charts/factor_betas.ts";
 import { rawVsResidualChart } from "../charts/raw_vs_residual.ts";
+import { nameList } from "./_bars.ts";
 
 /** Options of {@link factorSection}; every field is optional. */
 export interface FactorSectionOptions {
@@ -178,7 +179,7 @@ export function factorSection(
       type: "note",
       level: "info",
       text: `${gappy.length} asset${gappy.length === 1 ? " has" : "s have"} ` +
-        `missing bars between their first and last bar: ${gappy.join(", ")}. A missing bar ` +
+        `missing bars between their first and last bar: ${nameList(gappy)}. A missing bar ` +
         `is left out of every window (never counted as a zero return), and the bar after it ` +
         `has no one-bar return, so these assets have fewer fitted and residual bars.`,
     });

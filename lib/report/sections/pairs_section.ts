@@ -17,6 +17,7 @@ import {
 } from "../../research/pairs/mod.ts";
 import { type Block, column } from "../model.ts";
 import { spreadZScoreChart } from "../charts/spread_zscore.ts";
+import { nameList } from "./_bars.ts";
 
 /** Pairs listed in the pairs table by default. */
 export const DEFAULT_PAIRS_TOP = 10;
@@ -158,7 +159,7 @@ export function pairsSection(
       type: "note",
       level: "info",
       text: `Stationary on their own (ADF p < 0.01 on the log price), so pairs of two of ` +
-        `them were skipped: ${screen.stationaryAssets.join(", ")}.`,
+        `them were skipped: ${nameList(screen.stationaryAssets)}.`,
     });
   }
   if (screen.pairs.length === 0) {
