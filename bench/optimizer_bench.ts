@@ -7,7 +7,8 @@
  *   turnover penalty of 2 bp per unit traded against current weights ("real126BenchProblem");
  *   `optimizePortfolio` solves it with its active-set method on the weights;
  * - the 50-asset long-short problem with a gross-exposure limit as well ("realMeanVarLongShort50"),
- *   which takes the quadprog path (auxiliary variables for |w| and |w - w0|).
+ *   which takes the general path: Goldfarb-Idnani's dual active-set method on the weights and
+ *   auxiliary variables for |w| and |w - w0|.
  *
  *   deno bench -A bench/optimizer_bench.ts
  *   /usr/bin/python3 bench/optimizer_peer.py   # side by side with cvxopt, ratios, objectives
@@ -63,10 +64,10 @@ Deno.bench({
 });
 
 Deno.bench({
-  name: "optimizePortfolio 50 assets long-short, gross limit + turnover penalty (quadprog)",
+  name: "optimizePortfolio 50 assets long-short, gross limit + turnover penalty (dual QP)",
   group: "optimizer",
-  warmup: 1,
-  n: 3,
+  warmup: 3,
+  n: 20,
   fn() {
     optimizePortfolio(gross);
   },

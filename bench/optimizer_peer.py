@@ -70,7 +70,7 @@ def main():
         ("real126BenchProblem",
          "optimizePortfolio 126 assets long-short beta-neutral, turnover penalty", 10),
         ("realMeanVarLongShort50",
-         "optimizePortfolio 50 assets long-short, gross limit + turnover penalty (quadprog)", 10),
+         "optimizePortfolio 50 assets long-short, gross limit + turnover penalty (dual QP)", 10),
     ):
         spec = cases[name]["spec"]
         n, args = cvxopt_problem(spec)
