@@ -393,6 +393,9 @@ export class LiveBars {
       if (from === undefined) continue;
       let closedEnd = lastBucket; // every interval before the newest trade's interval
       if (quiet && now >= lastBucket + ms + this.#graceMs) closedEnd = lastBucket + ms;
+      // an interval already closed (and written) that got late trades is rebuilt now, quiet or
+      // not: its stored bar must equal its stored trades
+      closedEnd = Math.max(closedEnd, st.closedTo.get(f) ?? -Infinity);
       if (!(closedEnd > from)) continue;
       written += this.#build(st, f, from, closedEnd);
       if (closedEnd > lastBucket) st.dirty.delete(f);

@@ -202,3 +202,35 @@ Deno.test("stream: options are checked", async () => {
     store.cleanup();
   }
 });
+
+Deno.test("stream: a bar closed by the wall clock that gets late trades is rebuilt even when the stream is not caught up", async () => {
+  const store = tempStore();
+  try {
+    let caughtUp = true;
+    await runStream(store.db, {
+      venue: "binance",
+      symbols: ["X"],
+      flushEveryMs: 10,
+      now: () => T0 + 3_600_000, // far past minute 0: a quiet flush closes it
+      openStream: () => ({
+        venue: "binance",
+        stop: () => Promise.resolve(),
+        get caughtUp() {
+          return caughtUp;
+        },
+        async *[Symbol.asyncIterator]() {
+          yield batch([1, 2], [10_000, 20_000]);
+          await new Promise((r) => setTimeout(r, 100)); // quiet flushes: minute 0 closes
+          caughtUp = false; // e.g. disconnected: no wall-clock close from here on
+          yield batch([3], [30_000]); // a late trade of minute 0
+        },
+      }),
+    });
+    const bars = readBars(store.db, { venue: "binance", symbol: "X", freq: "1m" });
+    assert.deepEqual([...bars.ts], [T0]);
+    assert.deepEqual([...bars.tradeCount], [3], "rebuilt with the late trade");
+    assert.deepEqual([...bars.close], [13]);
+  } finally {
+    store.cleanup();
+  }
+});
