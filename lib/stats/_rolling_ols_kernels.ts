@@ -9,7 +9,7 @@
  * @module
  */
 import { leastSquares } from "./least_squares.ts";
-import type { RollingOlsResult } from "./rolling_ols.ts";
+import type { RollingOlsResult } from "./types.ts";
 
 /** Relative Cholesky pivot below which the centered normal equations hand over to QR. */
 export const PIVOT_TOL = 1e-6;

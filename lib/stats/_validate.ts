@@ -3,8 +3,7 @@
  *
  * @module
  */
-import type { Series } from "./types.ts";
-import type { RollingBetaOptions } from "./rolling_beta.ts";
+import type { RollingBetaOptions, Series } from "./types.ts";
 
 /** Throw unless `ppy` is a positive finite number. */
 export function checkPeriods(ppy: number, what: string): void {

@@ -1,16 +1,8 @@
-import type { Series } from "./types.ts";
+import type { RollingBetaOptions, Series } from "./types.ts";
 import { checkRollingBeta } from "./_validate.ts";
 import { CONSTANT_TOL, DRIFT_TOL } from "./_rolling_ols_kernels.ts";
 
-/** Options for {@link rollingBeta} and `rollingBetaCausal`. */
-export interface RollingBetaOptions {
-  /**
-   * Minimum number of complete (both finite) pairs in a window for a value; fewer gives `NaN`.
-   * An integer in [2, window]. Default `window`, as pandas `rolling(window)` (whose
-   * `min_periods` defaults to the window): pass less to bridge small gaps.
-   */
-  readonly minObs?: number;
-}
+export type { RollingBetaOptions } from "./types.ts";
 
 /**
  * Rolling OLS slope of `y` on `x` (with intercept): `beta[t] = cov(x, y) / var(x)` over the

@@ -4,7 +4,9 @@
  * @module
  */
 import { rollingOlsAny, rollingOlsTwo } from "./_rolling_ols_kernels.ts";
-import type { Series } from "./types.ts";
+import type { RollingOlsResult, Series } from "./types.ts";
+
+export type { RollingOlsResult } from "./types.ts";
 
 /** Options for {@link rollingOls}. */
 export interface RollingOlsOptions {
@@ -23,23 +25,6 @@ export interface RollingOlsOptions {
    * before row t, and `residuals[t]` is out of sample. Default false.
    */
   readonly causal?: boolean;
-}
-
-/** What {@link rollingOls} returns: one entry per input row, NaN where there is no fit. */
-export interface RollingOlsResult {
-  /** Intercepts. */
-  readonly alpha: Float64Array;
-  /** Slopes, one array per regressor in `xs` order. */
-  readonly betas: Float64Array[];
-  /** Centered R² of each window's fit (statsmodels `rsquared`). */
-  readonly rSquared: Float64Array;
-  /**
-   * `y[t] - alpha[t] - sum_j betas[j][t] xs[j][t]`: the residual of row t under the entry-t fit
-   * (in sample by default, out of sample when `causal`). NaN when row t is incomplete.
-   */
-  readonly residuals: Float64Array;
-  /** Complete rows in the window behind entry t (0 for the first entry when `causal`). */
-  readonly nobs: Int32Array;
 }
 
 function toF64(s: Series): Float64Array {
