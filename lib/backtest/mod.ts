@@ -23,3 +23,7 @@ export * from "./types.ts";
 export * from "./backtest_weights.ts";
 export * from "./rank_first.ts";
 export * from "./costs/mod.ts";
+export * from "./walk_forward_splits.ts";
+export * from "./cpcv_splits.ts";
+export * from "./lookahead.ts";
+export * from "./lookahead_backtest.ts";
