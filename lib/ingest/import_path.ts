@@ -6,10 +6,10 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { readFileSync } from "node:fs";
-import { type Freq, FREQS } from "../core/freq.ts";
+import { type Freq, freqMs, FREQS } from "../core/freq.ts";
 import type { SeriesKey } from "../core/types.ts";
 import { withTransaction } from "../store/db.ts";
-import { writeBars } from "../store/bars.ts";
+import { readBars, writeBars } from "../store/bars.ts";
 import { refreshGaps } from "../store/gaps.ts";
 import { writeTrades } from "../store/trades.ts";
 import { quarantine, type QuarantineEntry } from "../store/quarantine.ts";
@@ -27,7 +27,8 @@ import {
   symbolFromName,
   venueSymbol,
 } from "./naming.ts";
-import type { JumpOptions } from "./gates/jump.ts";
+import { BAR_JUMP_DEFAULTS, type JumpOptions } from "./gates/jump.ts";
+import { GENESIS_MS } from "./gates/rules.ts";
 import { validateBars } from "./validate_bars.ts";
 import { validateTrades } from "./validate_trades.ts";
 import { type ImportTarget, listImportTargets } from "./walk.ts";
@@ -439,10 +440,14 @@ function writeBarFile(
   info: FileReport,
   preamble: string | undefined,
 ): FileReport {
-  const v = validateBars(parsed, key, {
-    now: (options.now ?? Date.now)(),
-    ...(options.jump === undefined ? {} : { jump: options.jump }),
-  });
+  const now = (options.now ?? Date.now)();
+  const jump = options.jump === false ? false : {
+    ...options.jump,
+    // judge the file's first rows against the closes stored before it (a monthly dump that
+    // continues a stored series), as backfill does; a dry run has no store to ask
+    ...(options.dryRun ? {} : { history: closesBefore(db, key, firstPlausibleTs(parsed, now)) }),
+  };
+  const v = validateBars(parsed, key, { now, jump });
   if (options.dryRun) {
     return {
       ...dryReport(info, v.problems, v.duplicatesDropped),
@@ -483,6 +488,23 @@ function writeBarFile(
       quarantinedByReason: countReasons(v.problems, w.conflicts.length),
     };
   });
+}
+
+/** The earliest parsed time that could be real (on or after 2009-01-03, not after now). */
+function firstPlausibleTs(parsed: Extract<Parsed, { kind: "bars" }>, now: number): number {
+  let first = Infinity;
+  for (let i = 0; i < parsed.n; i++) {
+    const t = parsed.ts[i]!;
+    if (t >= GENESIS_MS && t <= now && t < first) first = t;
+  }
+  return first;
+}
+
+/** Up to one jump window (plus one) of stored closes before `ts`, oldest first. */
+function closesBefore(db: DatabaseSync, key: SeriesKey, ts: number): Float64Array {
+  if (!Number.isFinite(ts)) return new Float64Array(0);
+  const span = (BAR_JUMP_DEFAULTS.window + 1) * freqMs(key.freq);
+  return readBars(db, key, { from: ts - span, to: ts }).close;
 }
 
 function dryReport(

@@ -141,6 +141,36 @@ Deno.test("import: a row repeated with rounded values keeps the precise row and 
   }
 });
 
+Deno.test("import: a file that continues a stored series is judged by the jump rule from its first row", async () => {
+  const s = tempStore();
+  try {
+    const wiggle = (i: number) => (100 * (1 + 0.002 * Math.sin(i))).toFixed(4);
+    const rows = (from: number, to: number, first?: string) =>
+      Array.from({ length: to - from }, (_, k) => {
+        const i = from + k;
+        const c = k === 0 && first !== undefined ? first : wiggle(i);
+        return `[${T0 + i * H},${c},${c},${c},${c},1]`;
+      });
+    // January in the store, then February's file starts with a 100x print
+    const jan = write(`${s.dir}/jan/binance`, "BTC_USDT-1h.json", `[${rows(0, 60)}]`);
+    const feb = write(`${s.dir}/feb/binance`, "BTC_USDT-1h.json", `[${rows(60, 70, "10000")}]`);
+    await importPaths(s.db, [jan]);
+    const r = await importPaths(s.db, [feb]);
+    assert.deepEqual(r.files[0]!.quarantinedByReason, { [REASONS.jump]: 1 });
+    assert.equal(r.files[0]!.inserted, 9);
+    // alone, the same file has no history: its first rows cannot be judged
+    const fresh = tempStore();
+    try {
+      const r2 = await importPaths(fresh.db, [feb]);
+      assert.equal(r2.files[0]!.quarantined, 0);
+    } finally {
+      fresh.cleanup();
+    }
+  } finally {
+    s.cleanup();
+  }
+});
+
 Deno.test("one set of reasons: import, the bar gate and the trade and quote gates name a refusal alike", () => {
   const p = parseFreqtradeJson(`[[${T0},1,2,0.5,1.5,10],[${T0 + H},0,2,0.5,1.5,10]]`);
   const v = validateBars(p, { venue: "binance", symbol: "X", freq: "1h" }, { now: T0 + 5 * H });
