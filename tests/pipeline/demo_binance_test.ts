@@ -10,7 +10,6 @@ import { loadHealth, saveHealth } from "@lib/store/provider_health.ts";
 import { DEFAULT_CHAIN_CONFIG } from "@lib/providers/chain_config.ts";
 import { runBinanceDemo } from "@lib/pipeline/demo_binance.ts";
 
-const H = 3_600_000;
 const NOW = Date.UTC(2024, 0, 5);
 const GIT = { commit: "unknown", dirty: null } as const;
 
