@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Freq } from "../../core/freq.ts";
+import { type Freq, freqMs } from "../../core/freq.ts";
 import type { Dataset, SeriesProvenance } from "../../panel/dataset.ts";
 import { ASSET_COLUMN, type Block, type Cell, type Column, column } from "../model.ts";
 import { coverageChart } from "../charts/coverage.ts";
@@ -53,9 +53,7 @@ export interface DataSectionOptions {
 export function dataSection(dataset: Dataset, options: DataSectionOptions = {}): Block[] {
   const { venue, freq, from, to, series } = dataset;
   const w = barWords(freq);
-  const step = dataset.panel.index.length > 1
-    ? dataset.panel.index[1]! - dataset.panel.index[0]!
-    : Math.max(1, to - from);
+  const step = freqMs(freq);
   const gridBars = Math.max(1, Math.round((to - from) / step));
   const gaps = series.flatMap((s) => s.gaps.map((g) => ({ asset: s.symbol, ...g })));
   const totalMissing = series.reduce((t, s) => t + s.missing, 0);

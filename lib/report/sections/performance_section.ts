@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { PERIODS_PER_YEAR } from "../../core/freq.ts";
+import { freqMs, PERIODS_PER_YEAR } from "../../core/freq.ts";
 import type { Panel } from "../../panel/types.ts";
 import { closeSpan, spanningLogReturns } from "../../panel/spanning_log_returns.ts";
 import {
@@ -104,9 +104,7 @@ export function performanceSection(panel: Panel): PerformanceSectionResult {
     asset,
     values: cumulativeReturns(spanning[i]!), // NaN where the close is missing: the line breaks
   }));
-  const days =
-    (panel.index.length * (panel.index.length > 1 ? panel.index[1]! - panel.index[0]! : 0)) /
-    86_400_000;
+  const days = panel.index.length * freqMs(panel.freq) / 86_400_000;
   const blocks: Block[] = [
     ...(days < 365
       ? [{
