@@ -45,3 +45,4 @@ export * from "./inverse_volatility.ts";
 export * from "./equal_risk_contribution.ts";
 export * from "./hierarchical_risk_parity.ts";
 export * from "./volatility_target.ts";
+export * from "./factor_betas.ts";
