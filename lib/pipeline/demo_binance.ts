@@ -3,9 +3,10 @@
  * store and build the same report as on the simulated market. `deno task demo` probes first
  * ({@link probeBinance}) and falls back to the simulated market when the probe fails.
  *
- * The backfill goes through the same guarded chain as `deno task backfill`: the candle
- * provider of `chainFromConfig("candles", ...)` behind the venue's rate limiter, with the
- * breaker persisted in `provider_health` and the retry settings of the providers config.
+ * The backfill goes through the same guarded chain as `deno task backfill`:
+ * `candlesFromChain(chainFromConfig("candles", ...), "binance")`, the provider behind the
+ * venue's rate limiter, with the breaker persisted in `provider_health` and the retry settings
+ * of the providers config.
  *
  * @module
  */
@@ -19,7 +20,12 @@ import {
   DEFAULT_CHAIN_CONFIG,
 } from "../providers/chain_config.ts";
 import { providerHealthStore } from "../store/provider_health.ts";
-import { backfill, type BackfillProgress, topBinanceSymbols } from "../ingest/backfill.ts";
+import {
+  backfill,
+  type BackfillProgress,
+  candlesFromChain,
+  topBinanceSymbols,
+} from "../ingest/backfill.ts";
 import { materializeBars } from "../materialize/run.ts";
 import type { GitInfo, ReportModel } from "../report/model.ts";
 import { buildDemoReport } from "../report/demo_report.ts";
@@ -193,13 +199,9 @@ export async function runBinanceDemo(
     sleep,
   });
   const result = await backfill(db, {
-    source: chain.providers.binance!,
-    breaker: chain.breakers.binance!,
-    maxAttempts: config.retry.maxAttempts,
-    baseDelayMs: config.retry.baseDelayMs,
+    ...candlesFromChain(chain, "binance"),
     sleep,
     ...(options.onRetry === undefined ? {} : { onRetry: options.onRetry }),
-    venue: "binance",
     symbols: chosen,
     freq: "1h",
     since: from,
