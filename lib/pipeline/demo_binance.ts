@@ -18,6 +18,7 @@ import {
   type ChainConfig,
   chainFromConfig,
   DEFAULT_CHAIN_CONFIG,
+  venueGate,
 } from "../providers/chain_config.ts";
 import { providerHealthStore } from "../store/provider_health.ts";
 import {
@@ -182,22 +183,24 @@ export async function runBinanceDemo(
   const ctx = ctxFields(options);
   const t0 = performance.now();
   progress(`choosing the top ${assets} USDT pairs by 24-hour quote volume`);
-  const top = await topBinanceSymbols(assets + 2, ctx);
-  const chosen = ["BTCUSDT", "ETHUSDT", ...top.filter((s) => s !== "BTCUSDT" && s !== "ETHUSDT")]
-    .slice(0, assets);
-  const to = Math.floor(options.serverTime / HOUR) * HOUR; // bars opening before `to` are closed
-  const from = to - days * 24 * HOUR;
-  const t1 = performance.now();
-  progress(`backfilling ${chosen.length} pairs, ${days} days of 1h bars`);
   const config = options.config ?? DEFAULT_CHAIN_CONFIG;
   const sleep = options.sleep ??
     ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  // One rate limiter for the universe requests and the backfill, as in `deno task backfill`.
   const chain = chainFromConfig("candles", { ...config, candles: ["binance"] }, {
     ctx,
     health: providerHealthStore(db),
     now: Date.now,
     sleep,
   });
+  const gate = venueGate("binance", chain.pool);
+  const top = await topBinanceSymbols(assets + 2, gate === undefined ? ctx : { ...ctx, gate });
+  const chosen = ["BTCUSDT", "ETHUSDT", ...top.filter((s) => s !== "BTCUSDT" && s !== "ETHUSDT")]
+    .slice(0, assets);
+  const to = Math.floor(options.serverTime / HOUR) * HOUR; // bars opening before `to` are closed
+  const from = to - days * 24 * HOUR;
+  const t1 = performance.now();
+  progress(`backfilling ${chosen.length} pairs, ${days} days of 1h bars`);
   const result = await backfill(db, {
     ...candlesFromChain(chain, "binance"),
     sleep,
