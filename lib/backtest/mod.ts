@@ -27,3 +27,5 @@ export * from "./walk_forward_splits.ts";
 export * from "./cpcv_splits.ts";
 export * from "./lookahead.ts";
 export * from "./lookahead_backtest.ts";
+export * from "./walk_forward.ts";
+export * from "./cpcv.ts";
