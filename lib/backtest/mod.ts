@@ -29,3 +29,4 @@ export * from "./lookahead.ts";
 export * from "./lookahead_backtest.ts";
 export * from "./walk_forward.ts";
 export * from "./cpcv.ts";
+export * from "./strategies/mod.ts";
