@@ -141,6 +141,16 @@ function buildGram(x: ArrayLike<number>, p: number, ntrend: number): number {
         storeColumn(c + q, sums[q]!, sums[8 + q]!, sums[16 + q]!, 0, 0, p, k, m);
       }
     }
+    if (c <= p && p >= 7) {
+      // The last 1-7 columns: one more block ending at column p; the columns it recomputes
+      // come out the same (same sums, same order) and are not stored again.
+      const c0 = p - 7;
+      ADF_SIMD.rows8(simdBuf.lvBase, p - c0, p, nobs, ntrend, simdBuf.out);
+      for (; c <= p; c++) {
+        const q = c - c0;
+        storeColumn(c, sums[q]!, sums[8 + q]!, sums[16 + q]!, 0, 0, p, k, m);
+      }
+    }
   }
   if (ntrend <= 1) {
     for (; c + 3 <= p; c += 4) {
