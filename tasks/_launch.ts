@@ -160,11 +160,15 @@ function flagValue(
 
 /**
  * The real path of `path`, which may not exist yet: its deepest existing ancestor is resolved
- * (symlinks and all) and the rest appended. `realPath` is injectable for tests.
+ * (symlinks and all) and the rest appended. A dangling symlink on the way (`data/s.db ->
+ * /elsewhere/z.db`, `z.db` not created yet) is followed to its target, where SQLite would
+ * create the file. `realPath` and `linkTarget` are injectable for tests.
  */
 export function realPathOf(
   path: string,
   realPath: (p: string) => string = Deno.realPathSync,
+  linkTarget: (p: string) => string | undefined = danglingLinkTarget,
+  depth = 0,
 ): string {
   const abs = resolve(path);
   const rest: string[] = [];
@@ -174,11 +178,25 @@ export function realPathOf(
       return join(realPath(cur), ...rest.reverse());
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
+      const target = depth < 40 ? linkTarget(cur) : undefined;
+      if (target !== undefined) {
+        const to = realPathOf(resolve(dirname(cur), target), realPath, linkTarget, depth + 1);
+        return join(to, ...rest.reverse());
+      }
       const parent = dirname(cur);
       if (parent === cur) return abs;
       rest.push(cur.slice(parent.length).replace(/^[/\\]+/, ""));
       cur = parent;
     }
+  }
+}
+
+/** The target of `path` when it is a symlink (one whose target does not exist), else undefined. */
+function danglingLinkTarget(path: string): string | undefined {
+  try {
+    return Deno.lstatSync(path).isSymlink ? Deno.readLinkSync(path) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -172,6 +172,32 @@ Deno.test("planLaunch: symlinks are resolved; one that leads out of data/ is ref
   }
 });
 
+Deno.test("planLaunch: a dangling symlink in data/ is followed to where SQLite would create the store", () => {
+  // data/s.db -> <elsewhere>/z.db, z.db not created yet: opening data/s.db creates z.db
+  // outside data/, so the launcher must see where the link points, not stop at data/
+  const root = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "cryptolab-launch-" }));
+  const elsewhere = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "cryptolab-elsewhere-" }));
+  try {
+    mkdirSync(join(root, "data"), { recursive: true });
+    symlinkSync(join(elsewhere, "z.db"), join(root, "data", "s.db"));
+    symlinkSync("../gone/w.db", join(root, "data", "rel.db"));
+    const opts = { env: noEnv, cwd: root, root };
+    assert.throws(
+      () => planLaunch("backfill", ["--db", "data/s.db"], opts),
+      (e: Error) =>
+        e instanceof LaunchError && e.message.includes(`--db ${join(elsewhere, "z.db")}`),
+    );
+    assert.throws(
+      () => planLaunch("import", ["--db", "data/rel.db"], opts),
+      (e: Error) => e instanceof LaunchError && e.message.includes(join(root, "gone", "w.db")),
+    );
+    assert.equal(realPathOf(join(root, "data", "s.db", "..", "x")), join(root, "data", "x"));
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+    Deno.removeSync(elsewhere, { recursive: true });
+  }
+});
+
 Deno.test("realPathOf resolves the deepest existing folder of a path that does not exist yet", () => {
   const dir = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "cryptolab-launch-" }));
   try {
