@@ -63,7 +63,13 @@ export interface ParamSearchOptions<D extends BacktestInput, P> {
    * @default "fast"
    */
   readonly mode?: "fast" | "strict";
-  /** Bars of each test period checked for lookahead in `fast` mode (0: none). @default 3 */
+  /**
+   * Bars of each test period at which `fast` mode checks the chosen set for lookahead (0:
+   * none): 1 is the period's last bar, the cut that compares every row up to it (a strategy
+   * that reads k bars ahead anywhere fails there); k > 1 spreads k cuts evenly over the period.
+   * Each cut costs one strategy call. For a dense proof run {@link checkLookahead} itself.
+   * @default 1
+   */
   readonly lookaheadBars?: number;
 }
 
@@ -71,7 +77,7 @@ export interface ParamSearchOptions<D extends BacktestInput, P> {
 export const PARAM_SEARCH_DEFAULTS = {
   objective: sharpeObjective,
   mode: "fast" as "fast" | "strict",
-  lookaheadBars: 3,
+  lookaheadBars: 1,
 } as const;
 
 /**
@@ -237,9 +243,11 @@ export function checkChosen<D extends BacktestInput, P>(
   bars: readonly number[],
 ): LookaheadResult {
   const o = runs.options;
+  // a cut at the last bar is the full data and proves nothing: the bar before it instead
+  const sample = [...new Set(bars.map((t) => Math.max(0, Math.min(t, runs.bars - 2))))];
   const res = checkLookahead((d: D) => o.strategy(o.paramGrid[j]!, d), o.data, {
     full: runs.targets(j),
-    sample: bars,
+    sample,
   });
   if (!res.passed) {
     const v: LookaheadViolation = res.violations[0]!;

@@ -323,3 +323,31 @@ export function checkLookahead<D, R = unknown>(
     passed: count === 0,
   };
 }
+
+/**
+ * One sentence for a report: what was checked and what, if anything, changed.
+ *
+ * @example A passing and a failing check
+ * ```ts
+ * import { checkLookahead, describeLookahead } from "@lib/backtest/lookahead.ts";
+ * import assert from "node:assert/strict";
+ * const close = [Float64Array.of(1, 2, 3, 4)];
+ * assert.equal(
+ *   describeLookahead(checkLookahead((d: { close: Float64Array[] }) => d.close, { close })),
+ *   "Lookahead check passed: at each of 4 bars (every bar), the output on data cut there equals the full-data output at every earlier row and asset.",
+ * );
+ * const ahead = (d: { close: Float64Array[] }) => d.close.map((c) => c.map((_, t) => c[t + 1] ?? NaN));
+ * assert.match(describeLookahead(checkLookahead(ahead, { close })), /^Lookahead check FAILED at 3 of 4 bars/);
+ * ```
+ */
+export function describeLookahead(result: LookaheadResult): string {
+  if (result.checkedBars === 0) return "Lookahead check: no bar was checked.";
+  if (result.passed) {
+    return `Lookahead check passed: at each of ${result.checkedBars} bars (${result.sample}), ` +
+      `the output on data cut there equals the full-data output at every earlier row and asset.`;
+  }
+  const v = result.violations[0]!;
+  return `Lookahead check FAILED at ${result.violatingBars.length} of ${result.checkedBars} ` +
+    `bars (${result.sample}; ${result.violationCount} values changed): first, row ${v.row} of ` +
+    `${v.asset} was ${v.before} with data up to bar ${v.t} and ${v.after} with all the data.`;
+}
