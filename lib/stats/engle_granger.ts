@@ -226,15 +226,8 @@ export function engleGranger(
         `combination of the others and the trend terms)`,
     );
   }
-  let tss = 0;
-  if (trend === "n") {
-    for (let i = 0; i < n; i++) tss += yv[i]! * yv[i]!;
-  } else {
-    let m = 0;
-    for (let i = 0; i < n; i++) m += yv[i]!;
-    m /= n;
-    for (let i = 0; i < n; i++) tss += (yv[i]! - m) * (yv[i]! - m);
-  }
+  // Centred total sum of squares of y (fitPair has it already, summed the same way).
+  const tss = fit.tss ?? totalSumOfSquares(yv, trend === "n");
   const rsquared = 1 - fit.ssr / tss;
 
   // Step 2: ADF without deterministic terms on the residuals.
@@ -268,11 +261,28 @@ export function engleGranger(
   };
 }
 
+/** Sum of squares of y about its mean (about 0 when `raw`). */
+function totalSumOfSquares(y: Float64Array, raw: boolean): number {
+  const n = y.length;
+  let tss = 0;
+  if (raw) {
+    for (let i = 0; i < n; i++) tss += y[i]! * y[i]!;
+    return tss;
+  }
+  let m = 0;
+  for (let i = 0; i < n; i++) m += y[i]!;
+  m /= n;
+  for (let i = 0; i < n; i++) tss += (y[i]! - m) * (y[i]! - m);
+  return tss;
+}
+
 interface CointFit {
   coef: Float64Array;
   intercept: number;
   residuals: Float64Array;
   ssr: number;
+  /** Centred sum of squares of y, when the fit computed it on the way. */
+  tss?: number;
 }
 
 /**
@@ -288,11 +298,12 @@ function fitPair(y: Float64Array, x: Float64Array): CointFit | null {
   }
   my /= n;
   mx /= n;
-  let sxx = 0, sxy = 0;
+  let sxx = 0, sxy = 0, syy = 0;
   for (let i = 0; i < n; i++) {
-    const dx = x[i]! - mx;
+    const dx = x[i]! - mx, dy = y[i]! - my;
     sxx += dx * dx;
-    sxy += dx * (y[i]! - my);
+    sxy += dx * dy;
+    syy += dy * dy;
   }
   if (!(sxx > 0)) return null;
   const b = sxy / sxx;
@@ -303,7 +314,7 @@ function fitPair(y: Float64Array, x: Float64Array): CointFit | null {
     residuals[i] = e;
     ssr += e * e;
   }
-  return { coef: Float64Array.of(b), intercept: my - b * mx, residuals, ssr };
+  return { coef: Float64Array.of(b), intercept: my - b * mx, residuals, ssr, tss: syy };
 }
 
 /** The general case by Householder QR, columns in statsmodels' order [x..., 1, t, t^2]. */

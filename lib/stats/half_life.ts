@@ -67,21 +67,18 @@ export interface HalfLifeResult {
  */
 export function halfLife(spread: Series): HalfLifeResult {
   const n = spread.length;
+  ensure(n);
   let m = 0;
   for (let t = 1; t < n; t++) {
-    if (Number.isFinite(spread[t]!) && Number.isFinite(spread[t - 1]!)) m++;
+    const a = spread[t - 1]!, b = spread[t]!;
+    if (Number.isFinite(a) && Number.isFinite(b)) {
+      lag[m] = a;
+      diff[m] = b - a;
+      m++;
+    }
   }
   const nan = { halfLife: NaN, phi: NaN, lambda: NaN, intercept: NaN, tStat: NaN, nobs: m };
   if (m < 3) return nan;
-  ensure(m);
-  for (let t = 1, i = 0; t < n; t++) {
-    const a = spread[t - 1]!, b = spread[t]!;
-    if (Number.isFinite(a) && Number.isFinite(b)) {
-      lag[i] = a;
-      diff[i] = b - a;
-      i++;
-    }
-  }
   if (!fitLine(m)) return nan;
   const intercept = fit[0]!;
   const lambda = fit[1]!;
