@@ -43,9 +43,9 @@ type Columns = readonly ArrayLike<number>[];
 
 interface Normalized {
   readonly kind: "prices" | "returns";
-  readonly returns: Float64Array[];
-  /** 1 where the asset has a bar (it can trade at that close). */
-  readonly exists: Uint8Array[];
+  readonly cols: Columns;
+  /** Last existing bar per asset, -1 for an asset without data. */
+  readonly lastBar: Int32Array;
   readonly index: Float64Array;
   readonly assets: readonly string[];
   readonly bars: number;
@@ -53,6 +53,107 @@ interface Normalized {
 
 function isColumns(x: BacktestInput): x is Columns {
   return Array.isArray(x);
+}
+
+/**
+ * Bars per block. The engine walks bars in time order while inputs and outputs are columns
+ * per asset; a block of bars is turned time-major in buffers that stay in cache (32 bars x
+ * 126 assets is 32 KiB), so every column is read and written once, in order, and no
+ * multi-megabyte scratch is allocated (fresh pages cost a fault per 4 KiB on first touch).
+ */
+const BLOCK = 32;
+
+/**
+ * Bars `t0..t1-1` of one price column into time-major simple returns at
+ * `rows[(t - base) * n + a]` (0 at the asset's first bar: it exists and can trade there but
+ * earns nothing; NaN where no bar), carrying the last close across blocks. Returns the bar of
+ * an invalid price, or -1.
+ */
+function priceBlock(
+  c: ArrayLike<number>,
+  a: number,
+  n: number,
+  t0: number,
+  t1: number,
+  base: number,
+  rows: Float64Array,
+  lastClose: Float64Array,
+): number {
+  let last = lastClose[a]!;
+  for (let t = t0; t < t1; t++) {
+    const x = c[t]!;
+    const i = (t - base) * n + a;
+    if (x !== x) {
+      rows[i] = NaN;
+      continue;
+    }
+    if (!(x > 0) || x === Infinity) return t;
+    rows[i] = last === last ? x / last - 1 : 0;
+    last = x;
+  }
+  lastClose[a] = last;
+  return -1;
+}
+
+/** {@link priceBlock} for a column of simple returns. */
+function returnBlock(
+  c: ArrayLike<number>,
+  a: number,
+  n: number,
+  t0: number,
+  t1: number,
+  base: number,
+  rows: Float64Array,
+): number {
+  for (let t = t0; t < t1; t++) {
+    const x = c[t]!;
+    rows[(t - base) * n + a] = x;
+    if (x === x && (!(x >= -1) || x === Infinity)) return t;
+  }
+  return -1;
+}
+
+/** Rows `d0..d1-1` of one target column at `rows[(d - base) * n + a]`, NaN and d < 0 -> 0. */
+function targetBlock(
+  c: ArrayLike<number>,
+  a: number,
+  n: number,
+  d0: number,
+  d1: number,
+  base: number,
+  rows: Float64Array,
+): void {
+  for (let d = d0; d < d1; d++) {
+    const w = d >= 0 ? c[d]! : 0;
+    rows[(d - base) * n + a] = w === w ? w : 0;
+  }
+}
+
+/** Bars `t0..t1-1` of time-major `rows[(t - t0) * n + a]` into column `c` of asset `a`. */
+function columnBlock(
+  rows: Float64Array,
+  c: Float64Array,
+  a: number,
+  n: number,
+  t0: number,
+  t1: number,
+): void {
+  for (let t = t0; t < t1; t++) c[t] = rows[(t - t0) * n + a]!;
+}
+
+/** The last bar of a column with a number, or -1. */
+function lastNumber(c: ArrayLike<number>): number {
+  for (let t = c.length - 1; t >= 0; t--) if (c[t]! === c[t]!) return t;
+  return -1;
+}
+
+/** The first infinite value of a column, or -1. */
+function firstInfinite(c: ArrayLike<number>): number {
+  for (let t = 0; t < c.length; t++) {
+    const x = c[t]!;
+    if (x === Infinity || x === -Infinity) return t;
+  }
+  return -1;
 }
 
 function normalizeInput(input: BacktestInput): Normalized {
@@ -100,52 +201,12 @@ function normalizeInput(input: BacktestInput): Normalized {
       `Cannot run backtestWeights: ${labels.length} asset labels for ${n} columns`,
     );
   }
-  const returns: Float64Array[] = new Array(n);
-  const exists: Uint8Array[] = new Array(n);
-  for (let a = 0; a < n; a++) {
-    const c = cols[a]!;
-    const r = new Float64Array(bars);
-    const e = new Uint8Array(bars);
-    if (kind === "prices") {
-      let last = NaN;
-      for (let t = 0; t < bars; t++) {
-        const p = c[t]!;
-        if (p !== p) {
-          r[t] = NaN;
-          continue;
-        }
-        if (!(p > 0) || p === Infinity) {
-          throw new RangeError(
-            `Cannot run backtestWeights: close of asset ${labels?.[a] ?? a} at bar ${t} is ` +
-              `${p}; prices must be positive and finite (NaN for a missing bar)`,
-          );
-        }
-        e[t] = 1;
-        r[t] = p / last - 1; // NaN at the asset's first bar
-        last = p;
-      }
-    } else {
-      for (let t = 0; t < bars; t++) {
-        const x = c[t]!;
-        r[t] = x;
-        if (x !== x) continue;
-        if (!(x >= -1) || x === Infinity) {
-          throw new RangeError(
-            `Cannot run backtestWeights: return of asset ${labels?.[a] ?? a} at bar ${t} is ` +
-              `${x}; simple returns must be finite and >= -1 (NaN for a missing bar)`,
-          );
-        }
-        e[t] = 1;
-      }
-    }
-    returns[a] = r;
-    exists[a] = e;
-  }
+  const lastBar = Int32Array.from(cols, lastNumber);
   const idx = index === undefined
     ? Float64Array.from({ length: bars }, (_, t) => t)
     : Float64Array.from(index);
   const assets = labels ?? Array.from({ length: n }, (_, a) => String(a));
-  return { kind, returns, exists, index: idx, assets, bars };
+  return { kind, cols, lastBar, index: idx, assets, bars };
 }
 
 function checkRebalance(r: Rebalance): void {
@@ -259,8 +320,8 @@ export function backtestWeights(
   options: BacktestOptions = {},
 ): BacktestResult {
   const data = normalizeInput(input);
-  const { returns: R, exists: E, index, assets, bars: T } = data;
-  const N = R.length;
+  const { lastBar, index, assets, bars: T } = data;
+  const N = lastBar.length;
   const lag = options.lag ?? BACKTEST_DEFAULTS.lag;
   if (!Number.isInteger(lag) || lag < 0) {
     throw new RangeError(
@@ -295,7 +356,6 @@ export function backtestWeights(
         `${N} assets; give one column per asset, in input order`,
     );
   }
-  const W: ArrayLike<number>[] = new Array(N);
   for (let a = 0; a < N; a++) {
     const col = targetWeights[a]!;
     if (col.length !== T) {
@@ -304,27 +364,12 @@ export function backtestWeights(
           `values for ${T} bars`,
       );
     }
-    for (let t = 0; t < T; t++) {
-      const w = col[t]!;
-      if (w === Infinity || w === -Infinity) {
-        throw new RangeError(
-          `Cannot run backtestWeights: target weight of ${assets[a]} at bar ${t} is ${w}; ` +
-            `weights must be finite (NaN means flat)`,
-        );
-      }
-    }
-    W[a] = col;
-  }
-
-  // last existing bar per asset (-1: no data at all)
-  const lastBar = new Int32Array(N).fill(-1);
-  for (let a = 0; a < N; a++) {
-    const e = E[a]!;
-    for (let t = T - 1; t >= 0; t--) {
-      if (e[t]) {
-        lastBar[a] = t;
-        break;
-      }
+    const bad = firstInfinite(col);
+    if (bad >= 0) {
+      throw new RangeError(
+        `Cannot run backtestWeights: target weight of ${assets[a]} at bar ${bad} is ` +
+          `${col[bad]}; weights must be finite (NaN means flat)`,
+      );
     }
   }
 
@@ -335,181 +380,123 @@ export function backtestWeights(
   const tradedCols = Array.from({ length: N }, () => new Float64Array(T));
   const costSeries = models.map(() => new Float64Array(T));
   const costByAsset = models.map(() => new Float64Array(N));
-  const contribGross = new Float64Array(N), contribTurnover = new Float64Array(N);
   const limiters = models.map(fillLimit).filter((f): f is FillLimit => f !== undefined);
-
-  const drifted = new Float64Array(N); // weights before the fill, fraction of equity
-  const order = new Float64Array(N); // open order's target weight
-  const pending = new Uint8Array(N); // 1 while an order is open
-  const forced = new Uint8Array(N); // 1 at the fill that closes an ended asset
-  const desired = new Float64Array(N);
-  const traded = new Float64Array(N);
-  const held = new Float64Array(N);
-  const capBuf = new Float64Array(N);
   const costBuf = new Float64Array(N);
-  const bar: { t: number; ts: number; traded: Float64Array; held: Float64Array; equity: number } = {
-    t: 0,
-    ts: 0,
-    traded,
-    held,
-    equity: initialEquity,
-  };
-  const costBar = bar as CostBar;
-
   const everyK = typeof rebalance === "object" && "every" in rebalance ? rebalance.every : 0;
   const offset = typeof rebalance === "object" && "every" in rebalance ? rebalance.offset ?? 0 : 0;
   const threshold = typeof rebalance === "object" && "driftThreshold" in rebalance
     ? rebalance.driftThreshold
     : -1;
 
+  const ended: EndedAsset[] = [];
+  const book = new Book(N, T, lastBar, (a, d) => {
+    const last = lastBar[a]!;
+    ended.push({
+      asset: assets[a]!,
+      column: a,
+      lastBar: last,
+      lastTs: index[last]!,
+      closedWeight: d,
+    });
+  });
+  // block buffers, time-major: returns of bars t0-1..t1-1, decision rows due at the fills
+  // opening bars t0..t1-1, and the held and traded weights of bars t0..t1-1
+  const RB = new Float64Array((BLOCK + 1) * N).fill(NaN);
+  const WB = new Float64Array(BLOCK * N);
+  const lastClose = new Float64Array(N).fill(NaN);
+  const prices = data.kind === "prices";
+  const bar: { t: number; ts: number; traded: Float64Array; held: Float64Array; equity: number } = {
+    t: 0,
+    ts: 0,
+    traded: book.traded,
+    held: book.held,
+    equity: initialEquity,
+  };
+  const costBar = bar as CostBar;
   let eq = initialEquity;
   let ruinBar = -1;
-  let cappedFills = 0;
-  const ended: EndedAsset[] = [];
 
-  for (let t = 0; t < T; t++) {
-    if (ruinBar >= 0) {
-      equity[t] = eq;
-      continue;
-    }
-    // 1. the fill at the close of bar s = t - 1 (the open of bar t)
-    const s = t - 1;
-    let turn = 0;
-    if (s >= 0) {
-      const row = s - lag; // decision row due at this fill
-      let issue = false;
-      if (everyK > 0) issue = (((s - offset) % everyK) + everyK) % everyK === 0;
-      else if (threshold >= 0) {
-        let maxDev = 0;
-        for (let a = 0; a < N; a++) {
-          if (!E[a]![s] || s >= lastBar[a]!) continue;
-          const w = row >= 0 ? W[a]![row]! : 0;
-          const dev = Math.abs(drifted[a]! - (w === w ? w : 0));
-          if (dev > maxDev) maxDev = dev;
-        }
-        issue = maxDev > threshold;
-      } else issue = true;
-      let any = false;
-      for (let a = 0; a < N; a++) {
-        desired[a] = 0;
-        forced[a] = 0;
-        const last = lastBar[a]!;
-        if (s > last) continue; // ended (already closed) or no data at all
-        if (issue) {
-          const w = row >= 0 ? W[a]![row]! : 0;
-          order[a] = w === w ? w : 0;
-          pending[a] = 1;
-        }
-        if (!E[a]![s]) continue; // no bar: the order waits
-        if (s === last && last < T - 1) {
-          // data ends here: close at this last price
-          forced[a] = 1;
-          desired[a] = -drifted[a]!;
-          pending[a] = 0;
-          ended.push({
-            asset: assets[a]!,
-            column: a,
-            lastBar: last,
-            lastTs: index[last]!,
-            closedWeight: drifted[a]!,
-          });
-          any = true;
-          continue;
-        }
-        if (pending[a]) {
-          desired[a] = order[a]! - drifted[a]!;
-          pending[a] = 0;
-          any = true;
-        }
-      }
-      if (any && limiters.length > 0) {
-        traded.set(desired);
-        for (const lim of limiters) {
-          lim.capTrade(t, eq, traded, capBuf);
-          traded.set(capBuf);
-        }
-        for (let a = 0; a < N; a++) {
-          if (forced[a]) traded[a] = desired[a]!;
-          else if (traded[a] !== desired[a]) {
-            pending[a] = 1; // the rest of the order stays open
-            cappedFills++;
-          }
-        }
-      } else traded.set(desired);
-      for (let a = 0; a < N; a++) {
-        const x = traded[a]!;
-        held[a] = drifted[a]! + x;
-        if (x !== 0) {
-          const ax = Math.abs(x);
-          turn += ax;
-          contribTurnover[a] = contribTurnover[a]! + ax;
-          tradedCols[a]![t] = x;
-        }
-      }
-    } else {
-      traded.fill(0);
-      held.fill(0);
-    }
-    // 2. costs of that fill and of holding over bar t
-    let cost = 0;
-    if (models.length > 0) {
-      bar.t = t;
-      bar.ts = index[t]!;
-      bar.equity = eq;
-      for (let m = 0; m < models.length; m++) {
-        costBuf.fill(0);
-        models[m]!.cost(costBar, costBuf);
-        const byAsset = costByAsset[m]!;
-        let c = 0;
-        for (let a = 0; a < N; a++) {
-          const x = costBuf[a]!;
-          c += x;
-          byAsset[a] = byAsset[a]! + x;
-        }
-        if (!Number.isFinite(c)) {
-          throw new RangeError(
-            `Cannot run backtestWeights: cost model "${names[m]}" returned a non-finite cost ` +
-              `(${c}) at bar ${t}; check its inputs cover the backtest's grid`,
-          );
-        }
-        costSeries[m]![t] = c;
-        cost += c;
-      }
-    }
-    // 3. the return of bar t on the weights held over it, then drift
-    let g = 0, ge = 0, ne = 0;
+  for (let t0 = 0; t0 < T; t0 += BLOCK) {
+    const t1 = Math.min(T, t0 + BLOCK);
+    // load the block: row 0 of RB keeps bar t0 - 1 (the fill opening bar t0 reads it)
+    RB.copyWithin(0, BLOCK * N, (BLOCK + 1) * N);
     for (let a = 0; a < N; a++) {
-      const h = held[a]!;
-      weights[a]![t] = h;
-      if (h === 0) {
-        drifted[a] = 0;
+      const c = data.cols[a]!;
+      const bad = prices
+        ? priceBlock(c, a, N, t0, t1, t0 - 1, RB, lastClose)
+        : returnBlock(c, a, N, t0, t1, t0 - 1, RB);
+      if (bad >= 0) {
+        throw new RangeError(
+          `Cannot run backtestWeights: ${prices ? "close" : "return"} of asset ${assets[a]} at ` +
+            `bar ${bad} is ${c[bad]}; ` +
+            (prices
+              ? "prices must be positive and finite (NaN for a missing bar)"
+              : "simple returns must be finite and >= -1 (NaN for a missing bar)"),
+        );
+      }
+      targetBlock(targetWeights[a]!, a, N, t0 - 1 - lag, t1 - 1 - lag, t0 - 1 - lag, WB);
+    }
+    book.startBlock(t0, RB, WB);
+    for (let t = t0; t < t1; t++) {
+      if (ruinBar >= 0) {
+        equity[t] = eq;
+        book.flat(t);
         continue;
       }
-      ge += Math.abs(h);
-      ne += h;
-      if (E[a]![t]) {
-        const x = h * R[a]![t]!;
-        g += x;
-        contribGross[a] = contribGross[a]! + x;
-        drifted[a] = h + x;
-      } else drifted[a] = h;
+      // 1. the fill at the close of bar s = t - 1 (the open of bar t)
+      const s = t - 1;
+      let turn = 0;
+      if (s >= 0) {
+        let issue = true;
+        if (everyK > 0) issue = (((s - offset) % everyK) + everyK) % everyK === 0;
+        else if (threshold >= 0) issue = book.maxDrift(t) > threshold;
+        turn = limiters.length === 0
+          ? book.fill(t, issue)
+          : book.fillCapped(t, issue, limiters, eq);
+      } else book.flat(t);
+      // 2. costs of that fill and of holding over bar t
+      let cost = 0;
+      if (models.length > 0) {
+        bar.t = t;
+        bar.ts = index[t]!;
+        bar.equity = eq;
+        for (let m = 0; m < models.length; m++) {
+          costBuf.fill(0);
+          models[m]!.cost(costBar, costBuf);
+          const c = addInto(costBuf, costByAsset[m]!);
+          if (!Number.isFinite(c)) {
+            throw new RangeError(
+              `Cannot run backtestWeights: cost model "${names[m]}" returned a non-finite ` +
+                `cost (${c}) at bar ${t}; check its inputs cover the backtest's grid`,
+            );
+          }
+          costSeries[m]![t] = c;
+          cost += c;
+        }
+      }
+      // 3. the return of bar t on the weights held over it, then drift
+      book.earn(t);
+      const n = book.g - cost;
+      gross[t] = book.g;
+      totalCost[t] = cost;
+      net[t] = n;
+      turnover[t] = turn;
+      grossExp[t] = book.ge;
+      netExp[t] = book.ne;
+      eq = eq * (1 + n);
+      equity[t] = eq;
+      if (!(eq > 0)) {
+        ruinBar = t;
+        continue;
+      }
+      book.scale = 1 / (1 + n);
     }
-    const n = g - cost;
-    gross[t] = g;
-    totalCost[t] = cost;
-    net[t] = n;
-    turnover[t] = turn;
-    grossExp[t] = ge;
-    netExp[t] = ne;
-    eq = eq * (1 + n);
-    equity[t] = eq;
-    if (!(eq > 0)) {
-      ruinBar = t;
-      continue;
+    for (let a = 0; a < N; a++) {
+      columnBlock(book.HB, weights[a]!, a, N, t0, t1);
+      columnBlock(book.TB, tradedCols[a]!, a, N, t0, t1);
     }
-    const scale = 1 / (1 + n);
-    for (let a = 0; a < N; a++) drifted[a] = drifted[a]! * scale;
   }
+  const { contribGross, contribTurnover, cappedFills } = book;
 
   const costs: Record<string, Float64Array> = {};
   const costContrib: Record<string, Float64Array> = {};
@@ -574,7 +561,6 @@ export function backtestWeights(
     equity,
     weights,
     traded: tradedCols,
-    returns: R,
     contribution: {
       gross: contribGross,
       costs: costContrib,
@@ -597,6 +583,229 @@ export function backtestWeights(
       ruinBar,
     },
   };
+}
+
+/** `sum(x)`, and `x` added into `acc` element-wise. */
+function addInto(x: Float64Array, acc: Float64Array): number {
+  let c = 0;
+  for (let a = 0; a < x.length; a++) {
+    const v = x[a]!;
+    c += v;
+    acc[a] = acc[a]! + v;
+  }
+  return c;
+}
+
+/**
+ * The per-asset state of a run and the passes over the assets at one bar, on the current
+ * block's time-major buffers. Kept out of the bar loop so V8 optimizes each pass as a function
+ * called once per bar (a large loop nest compiled by on-stack replacement deoptimizes at every
+ * exit of an inner loop).
+ */
+class Book {
+  /** Weights before the fill are `drifted[a] * scale` (the last bar's 1 / (1 + net)). */
+  readonly drifted: Float64Array;
+  scale = 1;
+  /** The open order's target weight, and 1 while it is open. */
+  readonly order: Float64Array;
+  readonly pending: Uint8Array;
+  readonly traded: Float64Array;
+  readonly held: Float64Array;
+  readonly desired: Float64Array;
+  readonly forced: Uint8Array;
+  readonly capBuf: Float64Array;
+  readonly contribGross: Float64Array;
+  readonly contribTurnover: Float64Array;
+  /** Held and traded weights of the block's bars, time-major. */
+  readonly HB: Float64Array;
+  readonly TB: Float64Array;
+  /** The block's returns (bars t0 - 1 ..) and due targets (bars t0 ..), time-major. */
+  RB: Float64Array;
+  WB: Float64Array;
+  t0 = 0;
+  cappedFills = 0;
+  g = 0;
+  ge = 0;
+  ne = 0;
+
+  constructor(
+    readonly N: number,
+    readonly T: number,
+    readonly lastBar: Int32Array,
+    readonly onEnded: (a: number, closedWeight: number) => void,
+  ) {
+    this.drifted = new Float64Array(N);
+    this.order = new Float64Array(N);
+    this.pending = new Uint8Array(N);
+    this.traded = new Float64Array(N);
+    this.held = new Float64Array(N);
+    this.desired = new Float64Array(N);
+    this.forced = new Uint8Array(N);
+    this.capBuf = new Float64Array(N);
+    this.contribGross = new Float64Array(N);
+    this.contribTurnover = new Float64Array(N);
+    this.HB = new Float64Array(BLOCK * N);
+    this.TB = new Float64Array(BLOCK * N);
+    this.RB = this.WB = this.HB;
+  }
+
+  startBlock(t0: number, RB: Float64Array, WB: Float64Array): void {
+    this.t0 = t0;
+    this.RB = RB;
+    this.WB = WB;
+  }
+
+  /** Nothing traded or held over bar `t` (before the first fill, after ruin). */
+  flat(t: number): void {
+    const i = (t - this.t0) * this.N;
+    this.traded.fill(0);
+    this.held.fill(0);
+    this.TB.fill(0, i, i + this.N);
+    this.HB.fill(0, i, i + this.N);
+  }
+
+  /**
+   * Largest |drifted weight - due target| over the assets with a bar at the fill (the close of
+   * bar t - 1) whose data goes on.
+   */
+  maxDrift(t: number): number {
+    const { N, RB, WB, lastBar, drifted, scale } = this;
+    const s = t - 1, sI = (t - this.t0) * N, wI = (t - this.t0) * N;
+    let maxDev = 0;
+    for (let a = 0; a < N; a++) {
+      const r = RB[sI + a]!;
+      if (r !== r || s >= lastBar[a]!) continue; // no bar at s, or data ends there
+      const dev = Math.abs(drifted[a]! * scale - WB[wI + a]!);
+      if (dev > maxDev) maxDev = dev;
+    }
+    return maxDev;
+  }
+
+  /** The fill at the close of bar t - 1 (opening bar `t`), no fill limits; returns the turnover. */
+  fill(t: number, issue: boolean): number {
+    const { N, T, RB, WB, lastBar, drifted, scale, order, pending, traded, held } = this;
+    const { TB, contribTurnover } = this;
+    const s = t - 1, i = (t - this.t0) * N; // RB row of bar s = WB, TB row of bar t
+    let turn = 0;
+    for (let a = 0; a < N; a++) {
+      const d = drifted[a]! * scale;
+      const last = lastBar[a]!;
+      let x = 0;
+      if (s <= last) {
+        if (issue) {
+          order[a] = WB[i + a]!;
+          pending[a] = 1;
+        }
+        const rs = RB[i + a]!;
+        if (rs === rs) { // else no bar: the order waits
+          if (s === last && last < T - 1) {
+            x = -d; // data ends here: close at this last price
+            pending[a] = 0;
+            this.onEnded(a, d);
+          } else if (pending[a]) {
+            x = order[a]! - d;
+            pending[a] = 0;
+          }
+        }
+      }
+      traded[a] = x;
+      held[a] = d + x;
+      TB[i + a] = x;
+      if (x !== 0) {
+        const ax = Math.abs(x);
+        turn += ax;
+        contribTurnover[a] = contribTurnover[a]! + ax;
+      }
+    }
+    return turn;
+  }
+
+  /** {@link fill} with the fill limits of the cost models applied first. */
+  fillCapped(t: number, issue: boolean, limiters: readonly FillLimit[], equity: number): number {
+    const { N, T, RB, WB, lastBar, drifted, scale, order, pending, traded, held } = this;
+    const { desired, forced, capBuf, TB, contribTurnover } = this;
+    const s = t - 1, i = (t - this.t0) * N;
+    let any = false;
+    for (let a = 0; a < N; a++) {
+      const d = drifted[a]! * scale;
+      drifted[a] = d;
+      desired[a] = 0;
+      forced[a] = 0;
+      const last = lastBar[a]!;
+      if (s > last) continue; // ended (already closed) or no data at all
+      if (issue) {
+        order[a] = WB[i + a]!;
+        pending[a] = 1;
+      }
+      const rs = RB[i + a]!;
+      if (rs !== rs) continue; // no bar: the order waits
+      if (s === last && last < T - 1) {
+        forced[a] = 1; // data ends here: close at this last price, uncapped
+        desired[a] = -d;
+        pending[a] = 0;
+        this.onEnded(a, d);
+        any = true;
+      } else if (pending[a]) {
+        desired[a] = order[a]! - d;
+        pending[a] = 0;
+        any = true;
+      }
+    }
+    this.scale = 1;
+    traded.set(desired);
+    if (any) {
+      for (const lim of limiters) {
+        lim.capTrade(t, equity, traded, capBuf);
+        traded.set(capBuf);
+      }
+      for (let a = 0; a < N; a++) {
+        if (forced[a]) traded[a] = desired[a]!;
+        else if (traded[a] !== desired[a]) {
+          pending[a] = 1; // the rest of the order stays open
+          this.cappedFills++;
+        }
+      }
+    }
+    let turn = 0;
+    for (let a = 0; a < N; a++) {
+      const x = traded[a]!;
+      held[a] = drifted[a]! + x;
+      TB[i + a] = x;
+      if (x !== 0) {
+        const ax = Math.abs(x);
+        turn += ax;
+        contribTurnover[a] = contribTurnover[a]! + ax;
+      }
+    }
+    return turn;
+  }
+
+  /** Bar `t`'s gross return on the held weights (into g, ge, ne), and the unscaled drift. */
+  earn(t: number): void {
+    const { N, RB, held, HB, drifted, contribGross } = this;
+    const i = (t - this.t0) * N, rI = i + N; // HB row of bar t, RB row of bar t
+    let g = 0, ge = 0, ne = 0;
+    for (let a = 0; a < N; a++) {
+      const h = held[a]!;
+      HB[i + a] = h;
+      if (h === 0) {
+        drifted[a] = 0;
+        continue;
+      }
+      ge += Math.abs(h);
+      ne += h;
+      const r = RB[rI + a]!;
+      if (r === r) {
+        const x = h * r;
+        g += x;
+        contribGross[a] = contribGross[a]! + x;
+        drifted[a] = h + x;
+      } else drifted[a] = h;
+    }
+    this.g = g;
+    this.ge = ge;
+    this.ne = ne;
+  }
 }
 
 function isoOrBar(ts: number, input: BacktestInput): string {

@@ -149,8 +149,6 @@ export interface BacktestResult {
   readonly weights: readonly Float64Array[];
   /** Weight traded at the fill that opens bar `t`, per asset (`traded[a][t]`, signed). */
   readonly traded: readonly Float64Array[];
-  /** The simple return each asset earned at bar `t` (spanning gaps), NaN where no bar. */
-  readonly returns: readonly Float64Array[];
   readonly contribution: BacktestContribution;
   readonly metadata: BacktestMetadata;
 }
