@@ -22,6 +22,8 @@
  *
  * Import specifiers are read with TypeScript's own pre-processor (`ts.preProcessFile`): static
  * `import`, `import type`, `export ... from`, side-effect imports and dynamic `import("...")`;
+ * a Worker's module, `new URL("./w.ts", import.meta.url)`, is checked for layers too (not for
+ * cycles: it runs in its own isolate);
  * specifiers inside comments (JSDoc `@example` blocks) and strings are not imports and are
  * ignored. Relative specifiers and the `@lib/` import map alias are resolved; `npm:`, `node:`
  * and URL specifiers are outside the layering and skipped. Exit 0 when clean, 1 with one line
@@ -127,6 +129,37 @@ function isTypeOnly(text: string, pos: number): boolean {
   return m !== null && m[2] !== undefined;
 }
 
+/**
+ * Module URLs a file loads outside `import`: `new URL("<relative spec>", import.meta.url)` (how a
+ * `Worker` is given its module), read from the syntax tree so comments and other URLs are not
+ * taken for loads.
+ */
+function moduleUrls(
+  file: string,
+  text: string,
+): { fileName: string; pos: number; worker: true }[] {
+  if (!text.includes("import.meta.url")) return [];
+  const out: { fileName: string; pos: number; worker: true }[] = [];
+  const visit = (node: ts.Node): void => {
+    if (
+      ts.isNewExpression(node) && ts.isIdentifier(node.expression) &&
+      node.expression.text === "URL" && node.arguments?.length === 2
+    ) {
+      const [spec, base] = node.arguments;
+      if (
+        spec !== undefined && ts.isStringLiteralLike(spec) && base !== undefined &&
+        ts.isPropertyAccessExpression(base) && base.name.text === "url" &&
+        ts.isMetaProperty(base.expression) && /\.(ts|tsx|js|mjs)$/.test(spec.text)
+      ) {
+        out.push({ fileName: spec.text, pos: spec.getStart(), worker: true });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true));
+  return out;
+}
+
 /** Every import cycle among `files`: Tarjan's strongly connected components, one path each. */
 function findCycles(graph: Map<string, Set<string>>): string[][] {
   let index = 0;
@@ -225,7 +258,12 @@ export function checkLayers(libDir: string): LayerReport {
     if (from !== "(index)" && !RANK.has(from)) unknown.push(rel(file));
     const edges = new Set<string>();
     graph.set(file, edges);
-    for (const ref of ts.preProcessFile(text, true, true).importedFiles) {
+    // a Worker's module runs in its own isolate: checked for layers, not part of a cycle
+    const refs = [
+      ...ts.preProcessFile(text, true, true).importedFiles.map((r) => ({ ...r, worker: false })),
+      ...moduleUrls(file, text),
+    ];
+    for (const ref of refs) {
       const spec = ref.fileName;
       let target: string;
       if (spec.startsWith("@lib/")) target = join(lib, spec.slice("@lib/".length));
@@ -254,10 +292,12 @@ export function checkLayers(libDir: string): LayerReport {
       }
       imports++;
       const key = `${file}\0${target}`;
-      if (isTypeOnly(text, ref.pos)) {
-        if (!edges.has(target)) typeEdges.add(key);
-      } else typeEdges.delete(key);
-      edges.add(target);
+      if (!ref.worker) {
+        if (isTypeOnly(text, ref.pos)) {
+          if (!edges.has(target)) typeEdges.add(key);
+        } else typeEdges.delete(key);
+        edges.add(target);
+      }
       const to = layerOf(lib, target);
       if (from === "(index)" || to === from) continue;
       if (to === "(index)") {

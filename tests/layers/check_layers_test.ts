@@ -82,6 +82,29 @@ Deno.test("every kind of import is read; comments, JSDoc examples and strings ar
   }
 });
 
+Deno.test("a Worker's module URL (new URL(spec, import.meta.url)) is an import too", () => {
+  // lib/research/pairs loads its worker this way; a report loading a store module in a Worker
+  // climbs the layers as surely as an import does
+  const root = fixture({
+    "lib/store/db.ts": "export const x = 1;\n",
+    "lib/report/w.ts": "const a = 1;\n" +
+      'const w = new Worker(new URL("../store/db.ts", import.meta.url), { type: "module" });\n' +
+      '// new URL("../store/db.ts", import.meta.url) in a comment is not a load\n' +
+      'const data = new URL("../store/db.ts", "https://example.com/");\n' +
+      "export { a, data, w };\n",
+  });
+  try {
+    const r = checkLayers(`${root}/lib`);
+    assert.deepEqual(
+      r.violations.map((v) => [v.file, v.line, v.specifier, v.toLayer]),
+      [["lib/report/w.ts", 2, "../store/db.ts", "store"]],
+    );
+    assert.equal(r.cycles.length, 0, "a Worker's module is not part of an import cycle");
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
 Deno.test("STYLE's explicit bans: store -> providers, report -> store, lib -> tasks", () => {
   const root = fixture({
     "lib/providers/types.ts": "export interface Q { p: number }\n",
