@@ -12,6 +12,7 @@ import * as charts from "@lib/report/charts/mod.ts";
 import { toLongColumns } from "@lib/report/charts/series.ts";
 import { plot } from "@lib/display/figure.ts";
 import { figures, INDEX, many } from "./_fixture.ts";
+import { tearFigures } from "./_tear_fixture.ts";
 
 const DIR = new URL("./__snapshots__/", import.meta.url);
 const UPDATE = Deno.env.get("UPDATE_SNAPSHOTS") === "1";
@@ -26,13 +27,13 @@ function snapshot(name: string, actual: string) {
   assert.equal(actual + "\n", readFileSync(path, "utf8"), `${name} differs from ${path}`);
 }
 
-const figs = figures();
+const figs = { ...figures(), ...tearFigures() };
 for (const name of Object.keys(figs) as (keyof typeof figs)[]) {
   Deno.test(`chart snapshot: ${name}`, () => snapshot(name, figs[name].svg));
 }
 
 Deno.test("charts are identical when rendered again in the same process (no id counters)", () => {
-  const again = figures();
+  const again = { ...figures(), ...tearFigures() };
   for (const name of Object.keys(figs) as (keyof typeof figs)[]) {
     assert.equal(again[name].svg, figs[name].svg, name);
   }
@@ -78,6 +79,15 @@ Deno.test("every chart function of lib/report/charts has a snapshot", () => {
     rollingBetaChart: "rolling-beta",
     sharpeBarChart: "sharpe",
     spreadZScoreChart: "spread-zscore",
+    // tear-sheet charts (tests/report/_tear_fixture.ts)
+    calendarHeatmapChart: "calendar-heatmap",
+    capacityChart: "capacity",
+    histogramChart: "histogram",
+    qqPlotChart: "qq-plot",
+    quantileErrorBarChart: "quantile-error-bars",
+    timeSeriesChart: "time-series",
+    underwaterChart: "underwater",
+    valueBarChart: "value-bars",
   };
   assert.deepEqual(chartFns, Object.keys(defaultId).sort(), "a new chart needs a fixture entry");
   for (const fn of chartFns) assert.ok(ids.has(defaultId[fn]!), `${fn} has no snapshot`);
