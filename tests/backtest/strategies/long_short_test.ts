@@ -1,0 +1,139 @@
+/**
+ * longShort: weights worked out by hand (quantile buckets, the rank tie rule, net exposure,
+ * signal weighting, too few assets), refusals, and on real NFI bars a momentum long-short
+ * through the engine with fees, a perturbation test and the lookahead check.
+ */
+import assert from "node:assert/strict";
+import { checkLookahead } from "@lib/backtest/lookahead.ts";
+import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
+import { backtestStrategy } from "@lib/backtest/strategies/backtest_strategy.ts";
+import { longShort } from "@lib/backtest/strategies/long_short.ts";
+import { fromColumns } from "@lib/panel/from_columns.ts";
+import type { Panel } from "@lib/panel/types.ts";
+import { SIGNALS } from "@lib/research/signals/mod.ts";
+import { realDataTest } from "../../_shared/real_data.ts";
+import { nfiPanel } from "../../research/_nfi_panel.ts";
+import { assertChangedAfter, assertSameUpTo, perturbAfter } from "./_helpers.ts";
+
+// 5 assets x 3 bars; bar 2: a0 has no value, the other four tie
+const signal = [[1, 5, NaN], [2, 4, 1], [3, 3, 1], [4, 2, 1], [5, 1, 1]];
+const at = (w: Float64Array[], t: number) => w.map((c) => c[t]);
+
+Deno.test("longShort: top and bottom quantile, equal weights, ties to the lower column first", () => {
+  const { weights } = longShort(signal); // quantile 0.2: k = 1 of 5
+  assert.deepEqual(at(weights, 0), [-0.5, 0, 0, 0, 0.5]);
+  assert.deepEqual(at(weights, 1), [0.5, 0, 0, 0, -0.5]);
+  // four tied values rank a1 < a2 < a3 < a4 (column order): a1 short, a4 long (k = max(1, 0))
+  assert.deepEqual(at(weights, 2), [0, -0.5, 0, 0, 0.5]);
+  const two = longShort(signal, { quantile: 0.4 }).weights; // k = 2
+  assert.deepEqual(at(two, 0), [-0.25, -0.25, 0, 0.25, 0.25]);
+  // net 0.2 at gross 1: long side 0.6, short side 0.4
+  const tilted = longShort(signal, { quantile: 0.4, net: 0.2 }).weights;
+  assert.deepEqual(at(tilted, 0), [-0.2, -0.2, 0, 0.3, 0.3]);
+  // too few assets: flat
+  assert.deepEqual(at(longShort(signal, { minAssets: 5 }).weights, 2), [0, 0, 0, 0, 0]);
+});
+
+Deno.test("longShort: signal weighting is the demeaned signal, each side scaled to its exposure", () => {
+  const { weights } = longShort(signal, { weighting: "signal" });
+  // bar 0: 1..5, mean 3, demeaned -2..2, each side sums to 3 -> -2/3 * 0.5 ... 2/3 * 0.5
+  const want = [-1 / 3, -1 / 6, 0, 1 / 6, 1 / 3];
+  at(weights, 0).forEach((w, a) => assert.ok(Math.abs(w! - want[a]!) < 1e-15));
+  // bar 2: all equal, nothing above the mean: flat
+  assert.deepEqual(at(weights, 2), [0, 0, 0, 0, 0]);
+  const g2 = longShort(signal, { weighting: "signal", gross: 2, net: 1 }).weights;
+  // long side (2 + 1) / 2 = 1.5, short side 0.5
+  assert.ok(Math.abs(g2[4]![0]! - 1.5 * (2 / 3)) < 1e-15);
+  assert.ok(Math.abs(g2[0]![0]! + 0.5 * (2 / 3)) < 1e-15);
+});
+
+Deno.test("longShort: refusals name the option", () => {
+  assert.throws(() => longShort(signal, { quantile: 0.6 }), /quantile must be in \(0, 0.5\]/);
+  assert.throws(() => longShort(signal, { net: 2 }), /\|net\| <= gross/);
+  assert.throws(() => longShort(signal, { minAssets: 1 }), /minAssets must be an integer >= 2/);
+  assert.throws(() => longShort([[1, 2], [1]]), /column 1 has 1 values/);
+  assert.throws(() => longShort([]), /no asset columns/);
+});
+
+/** 12 NFI pairs over their first 1,200 hourly bars (late starters and gaps included). */
+function smallPanel(): Panel {
+  const p = nfiPanel();
+  const want = [
+    "BTCUSDT",
+    "ETHUSDT",
+    "ADAUSDT",
+    "DOGEUSDT",
+    "LUNAUSDT",
+    "SOLUSDT",
+    "XRPUSDT",
+    "LINKUSDT",
+    "DOTUSDT",
+    "ALICEUSDT",
+    "AAVEUSDT",
+    "ATOMUSDT",
+  ];
+  const cols = want.map((s) => p.assets.indexOf(s));
+  const T = 1200;
+  const pick = (f: readonly Float64Array[]) => cols.map((a) => f[a]!.slice(0, T));
+  return fromColumns({
+    freq: p.freq,
+    venue: p.venue,
+    assets: want,
+    index: p.index.slice(0, T),
+    open: pick(p.open),
+    high: pick(p.high),
+    low: pick(p.low),
+    close: pick(p.close),
+    volume: pick(p.volume),
+  });
+}
+
+const strategy = (panel: Panel) =>
+  longShort(SIGNALS.momentum_24.compute(panel), { quantile: 0.25 });
+
+realDataTest(
+  "a momentum long-short on NFI bars: gross 1, net 0, round trips per asset, fees",
+  () => {
+    const panel = smallPanel();
+    const targets = strategy(panel);
+    let rows = 0;
+    for (let t = 0; t < 1200; t++) {
+      const w = at(targets.weights, t) as number[];
+      const gross = w.reduce((a, x) => a + Math.abs(x), 0);
+      if (gross === 0) continue;
+      rows++;
+      assert.ok(Math.abs(gross - 1) < 1e-12 && Math.abs(w.reduce((a, x) => a + x, 0)) < 1e-12);
+    }
+    assert.ok(rows > 1000);
+    const fees = feeCost({ venue: "binance" });
+    const run = backtestStrategy(panel, targets, { costs: [fees] });
+    const { trades, summary } = run.tradeLog;
+    assert.ok(summary.count > 100);
+    assert.ok(trades.every((t) => t.legs.length === 1 && t.totalCost > 0));
+    const paid = run.backtest.costs.fees!.reduce(
+      (a, c, t) => a + c * (t === 0 ? 1e6 : run.backtest.equity[t - 1]!),
+      0,
+    );
+    assert.ok(Math.abs(paid - trades.reduce((a, t) => a + t.totalCost, 0)) < 1e-6 * paid);
+  },
+);
+
+realDataTest("momentum long-short: perturbing closes after t leaves weights at or before t", () => {
+  const panel = smallPanel();
+  const base = strategy(panel).weights;
+  for (const t of [300, 777]) {
+    const moved = strategy({ ...panel, close: perturbAfter(panel.close, t) }).weights;
+    assertSameUpTo(base, moved, t, "longShort(momentum_24)");
+    assertChangedAfter(base, moved, t);
+  }
+});
+
+realDataTest("momentum long-short passes the lookahead check on NFI bars", () => {
+  const panel = smallPanel();
+  const res = checkLookahead(strategy, panel, {
+    select: (r) => r.weights,
+    sample: { windows: 3, windowBars: 40, random: 60 },
+  });
+  assert.equal(res.passed, true, JSON.stringify(res.violations.slice(0, 3)));
+  assert.ok(res.checkedBars >= 170);
+});
