@@ -96,6 +96,29 @@ Deno.test("walkForward: a regime switch worked by hand", () => {
   assert.deepEqual(withFees.equity, direct.equity.slice(60));
 });
 
+Deno.test("walkForward takes returns as the engine does: same folds and net returns as prices", () => {
+  const { data, T } = regime();
+  const c = data.close[0]!;
+  const returns = [Float64Array.from(c, (x, t) => (t === 0 ? NaN : x / c[t - 1]! - 1))];
+  const splits = walkForwardSplits({ bars: T, trainBars: 60, testBars: 60 });
+  const strategy = (
+    w: number,
+    d: { index: Float64Array },
+  ) => [new Float64Array(d.index.length).fill(w)];
+  const fromPrices = walkForward({ data, strategy, paramGrid: [1, -1], splits });
+  const fromReturns = walkForward({
+    data: { returns, index: data.index },
+    strategy,
+    paramGrid: [1, -1],
+    splits,
+  });
+  assert.deepEqual(fromReturns.folds.map((f) => f.chosen), fromPrices.folds.map((f) => f.chosen));
+  for (let i = 0; i < fromPrices.net.length; i++) {
+    assert.ok(Math.abs(fromReturns.net[i]! - fromPrices.net[i]!) < 1e-15, `row ${i + 60}`);
+  }
+  assert.equal(fromReturns.backtest.metadata.input, "returns");
+});
+
 /** 8 NFI pairs over their first 900 hourly bars. */
 function smallPanel(): Panel {
   const p = nfiPanel();
