@@ -81,8 +81,8 @@ function combinations(n: number, k: number): number[][] {
  * other `N - k` groups, purged against every test group (`labelHorizon`) and embargoed after
  * each (`embargo`). Path `p` takes, for each group `g`, the test result of the `p`-th split that
  * tests `g`, so every (split, test group) pair is used by exactly one path and every path
- * covers every group once. With `testGroups: 1` the splits are AFML's purged k-fold
- * cross-validation (`PurgedKFold`, one path).
+ * covers every group once. With `testGroups: 1` the splits are purged k-fold
+ * cross-validation (AFML ch. 7, purged by `getTrainTimes`' rule; one path).
  *
  * @example N = 6, k = 2: 15 splits, 5 paths
  * ```ts
