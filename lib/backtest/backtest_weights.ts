@@ -113,7 +113,10 @@ function returnBlock(
   return -1;
 }
 
-/** Rows `d0..d1-1` of one target column at `rows[(d - base) * n + a]`, NaN and d < 0 -> 0. */
+/**
+ * Rows `d0..d1-1` of one target column at `rows[(d - base) * n + a]`, NaN and d < 0 -> 0.
+ * Returns the row of an infinite weight, or -1.
+ */
 function targetBlock(
   c: ArrayLike<number>,
   a: number,
@@ -122,11 +125,13 @@ function targetBlock(
   d1: number,
   base: number,
   rows: Float64Array,
-): void {
+): number {
   for (let d = d0; d < d1; d++) {
     const w = d >= 0 ? c[d]! : 0;
+    if (w === Infinity || w === -Infinity) return d;
     rows[(d - base) * n + a] = w === w ? w : 0;
   }
+  return -1;
 }
 
 /** Bars `t0..t1-1` of time-major `rows[(t - t0) * n + a]` into column `c` of asset `a`. */
@@ -144,15 +149,6 @@ function columnBlock(
 /** The last bar of a column with a number, or -1. */
 function lastNumber(c: ArrayLike<number>): number {
   for (let t = c.length - 1; t >= 0; t--) if (c[t]! === c[t]!) return t;
-  return -1;
-}
-
-/** The first infinite value of a column, or -1. */
-function firstInfinite(c: ArrayLike<number>): number {
-  for (let t = 0; t < c.length; t++) {
-    const x = c[t]!;
-    if (x === Infinity || x === -Infinity) return t;
-  }
   return -1;
 }
 
@@ -364,20 +360,15 @@ export function backtestWeights(
           `values for ${T} bars`,
       );
     }
-    const bad = firstInfinite(col);
-    if (bad >= 0) {
-      throw new RangeError(
-        `Cannot run backtestWeights: target weight of ${assets[a]} at bar ${bad} is ` +
-          `${col[bad]}; weights must be finite (NaN means flat)`,
-      );
-    }
   }
 
   const gross = new Float64Array(T), net = new Float64Array(T), totalCost = new Float64Array(T);
   const turnover = new Float64Array(T), grossExp = new Float64Array(T);
   const netExp = new Float64Array(T), equity = new Float64Array(T);
-  const weights = Array.from({ length: N }, () => new Float64Array(T));
-  const tradedCols = Array.from({ length: N }, () => new Float64Array(T));
+  // one allocation per output table, a column view per asset
+  const weightsBuf = new Float64Array(N * T), tradedBuf = new Float64Array(N * T);
+  const weights = Array.from({ length: N }, (_, a) => weightsBuf.subarray(a * T, a * T + T));
+  const tradedCols = Array.from({ length: N }, (_, a) => tradedBuf.subarray(a * T, a * T + T));
   const costSeries = models.map(() => new Float64Array(T));
   const costByAsset = models.map(() => new Float64Array(N));
   const limiters = models.map(fillLimit).filter((f): f is FillLimit => f !== undefined);
@@ -434,7 +425,21 @@ export function backtestWeights(
               : "simple returns must be finite and >= -1 (NaN for a missing bar)"),
         );
       }
-      targetBlock(targetWeights[a]!, a, N, t0 - 1 - lag, t1 - 1 - lag, t0 - 1 - lag, WB);
+      const badRow = targetBlock(
+        targetWeights[a]!,
+        a,
+        N,
+        t0 - 1 - lag,
+        t1 - 1 - lag,
+        t0 - 1 - lag,
+        WB,
+      );
+      if (badRow >= 0) {
+        throw new RangeError(
+          `Cannot run backtestWeights: target weight of ${assets[a]} at bar ${badRow} is ` +
+            `${targetWeights[a]![badRow]}; weights must be finite (NaN means flat)`,
+        );
+      }
     }
     book.startBlock(t0, RB, WB);
     for (let t = t0; t < t1; t++) {
@@ -450,19 +455,24 @@ export function backtestWeights(
         let issue = true;
         if (everyK > 0) issue = (((s - offset) % everyK) + everyK) % everyK === 0;
         else if (threshold >= 0) issue = book.maxDrift(t) > threshold;
-        turn = limiters.length === 0
-          ? book.fill(t, issue)
-          : book.fillCapped(t, issue, limiters, eq);
-      } else book.flat(t);
-      // 2. costs of that fill and of holding over bar t
+        if (limiters.length === 0) turn = book.fillAndEarn(t, issue);
+        else {
+          turn = book.fillCapped(t, issue, limiters, eq);
+          book.earn(t);
+        }
+      } else {
+        book.flat(t);
+        book.earn(t);
+      }
+      // 2. costs of that fill and of holding over bar t (the return pass does not need them:
+      // they change equity, so the drift's scale, which applies at the next fill)
       let cost = 0;
       if (models.length > 0) {
         bar.t = t;
         bar.ts = index[t]!;
         bar.equity = eq;
         for (let m = 0; m < models.length; m++) {
-          costBuf.fill(0);
-          models[m]!.cost(costBar, costBuf);
+          models[m]!.cost(costBar, costBuf); // costBuf is all 0 here (addInto resets it)
           const c = addInto(costBuf, costByAsset[m]!);
           if (!Number.isFinite(c)) {
             throw new RangeError(
@@ -474,8 +484,7 @@ export function backtestWeights(
           cost += c;
         }
       }
-      // 3. the return of bar t on the weights held over it, then drift
-      book.earn(t);
+      // 3. net of bar t (its gross return on the weights held over it came with the fill)
       const n = book.g - cost;
       gross[t] = book.g;
       totalCost[t] = cost;
@@ -585,13 +594,16 @@ export function backtestWeights(
   };
 }
 
-/** `sum(x)`, and `x` added into `acc` element-wise. */
+/** `sum(x)`, `x` added into `acc` element-wise, and `x` reset to 0. */
 function addInto(x: Float64Array, acc: Float64Array): number {
   let c = 0;
   for (let a = 0; a < x.length; a++) {
     const v = x[a]!;
-    c += v;
-    acc[a] = acc[a]! + v;
+    if (v !== 0) {
+      c += v;
+      acc[a] = acc[a]! + v;
+      x[a] = 0;
+    }
   }
   return c;
 }
@@ -681,12 +693,15 @@ class Book {
     return maxDev;
   }
 
-  /** The fill at the close of bar t - 1 (opening bar `t`), no fill limits; returns the turnover. */
-  fill(t: number, issue: boolean): number {
+  /**
+   * The fill at the close of bar t - 1 (opening bar `t`) without fill limits, and bar `t`'s
+   * return on the weights then held (as {@link earn}), in one pass; returns the turnover.
+   */
+  fillAndEarn(t: number, issue: boolean): number {
     const { N, T, RB, WB, lastBar, drifted, scale, order, pending, traded, held } = this;
-    const { TB, contribTurnover } = this;
-    const s = t - 1, i = (t - this.t0) * N; // RB row of bar s = WB, TB row of bar t
-    let turn = 0;
+    const { TB, HB, contribTurnover, contribGross } = this;
+    const s = t - 1, i = (t - this.t0) * N; // RB row of bar s = WB, TB, HB rows of bar t
+    let turn = 0, g = 0, ge = 0, ne = 0;
     for (let a = 0; a < N; a++) {
       const d = drifted[a]! * scale;
       const last = lastBar[a]!;
@@ -708,15 +723,33 @@ class Book {
           }
         }
       }
+      const h = d + x;
       traded[a] = x;
-      held[a] = d + x;
+      held[a] = h;
       TB[i + a] = x;
+      HB[i + a] = h;
       if (x !== 0) {
         const ax = Math.abs(x);
         turn += ax;
         contribTurnover[a] = contribTurnover[a]! + ax;
       }
+      if (h === 0) {
+        drifted[a] = 0;
+        continue;
+      }
+      ge += Math.abs(h);
+      ne += h;
+      const r = RB[i + N + a]!;
+      if (r === r) {
+        const y = h * r;
+        g += y;
+        contribGross[a] = contribGross[a]! + y;
+        drifted[a] = h + y;
+      } else drifted[a] = h;
     }
+    this.g = g;
+    this.ge = ge;
+    this.ne = ne;
     return turn;
   }
 

@@ -233,7 +233,7 @@ Deno.test("inputs are checked with messages that say what to fix", () => {
   assert.throws(() => backtestWeights({ close: [close(1, -2)] }, [close(1, 1)]), /positive/);
   assert.throws(() => backtestWeights([close(0, -1.5)], [close(1, 1)]), />= -1/);
   assert.throws(
-    () => backtestWeights({ close: [px] }, [close(1, Infinity)]),
+    () => backtestWeights({ close: [close(1, 2, 3)] }, [close(Infinity, 1, 1)]),
     /weights must be finite/,
   );
   assert.throws(
