@@ -159,7 +159,15 @@ export function truncateData<D>(data: D, end: number, bars: number = dataBars(da
     }
     return v;
   };
-  return cut(data, 2) as D;
+  const out = cut(data, 2) as D;
+  // data the cut cannot see into (a class instance) would be compared with itself and pass
+  if (dataBars(out) !== end) {
+    throw new TypeError(
+      `Cannot cut the data at ${end} bars: its series are not plain arrays or typed arrays in ` +
+        `a plain object (give a Panel, {close}, {returns} or an array of columns)`,
+    );
+  }
+  return out;
 }
 
 /** The truncation bars of a sample, ascending, and its description. */

@@ -177,6 +177,15 @@ Deno.test("truncateData cuts every series and column list, copies, keeps the res
   assert.deepEqual(c.assets, ["A", "B"]);
   assert.equal(c.other, d.other);
   assert.equal(c.close[0]!.buffer.byteLength, 16);
+  // data it cannot cut is refused, never compared with itself
+  class Held {
+    constructor(readonly index: Float64Array) {}
+  }
+  assert.throws(() => truncateData(new Held(Float64Array.of(1, 2, 3)), 2), /Cannot cut the data/);
+  assert.throws(
+    () => checkLookahead((d: Held) => [d.index], new Held(Float64Array.of(1, 2, 3))),
+    /Cannot cut the data at 1 bars/,
+  );
 });
 
 Deno.test("backtestWithLookahead: a leaky target is flagged in the result's warnings", () => {
