@@ -10,14 +10,17 @@
  * The universe is read from ../shared/data/real (or CRYPTOLAB_REAL_DATA) with lib/ingest's
  * freqtrade parser and placed on one hourly grid (NaN where a candle is missing). When
  * PAIRS_BENCH_OUT names a file, one screening run before the bench writes every pair's
- * p-value, statistic and hedge ratio there (the peer compares them with statsmodels); that run
- * also warms the JIT, which is why the bench itself runs few iterations (a run is ~10-60 s).
+ * p-value, statistic and hedge ratio there (the peer compares them with statsmodels), with the
+ * wall and CPU time of a one-thread run (CPU time is what load from other processes inflates
+ * least); that run also warms the JIT, which is why the bench itself runs few iterations.
+ * Two benches: one thread (`workers: 1`) and every core (the default).
  *
  * @module
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseFreqtradeJson } from "@lib/ingest/mod.ts";
+import process from "node:process";
 import { screenPairs } from "@lib/research/pairs/screen_pairs.ts";
 
 const HOUR = 3_600_000;
@@ -56,10 +59,16 @@ if (out) {
   const t0 = performance.now();
   const r = screenPairs(logPrices, names);
   const ms = performance.now() - t0;
+  const c0 = process.cpuUsage(), t1 = performance.now();
+  screenPairs(logPrices, names, { workers: 1 });
+  const cpu = process.cpuUsage(c0);
   writeFileSync(
     out,
     JSON.stringify({
       ms,
+      oneThreadMs: performance.now() - t1,
+      oneThreadCpuMs: (cpu.user + cpu.system) / 1000,
+      cores: navigator.hardwareConcurrency,
       tested: r.tested,
       rejectedAtAlpha: r.rejectedAtAlpha,
       pairs: r.pairs.map((p) => [p.y, p.x, p.pValue, p.statistic, p.hedgeRatio, p.adjustedPValue]),
@@ -67,14 +76,18 @@ if (out) {
   );
 }
 
-Deno.bench({
-  name: "screenPairs: Engle-Granger + BH, all 7,875 pairs of 126 NFI assets (log closes, 1h)",
-  group: "pairs",
-  baseline: true,
-  warmup: 1,
-  n: 1,
-  fn() {
-    const r = screenPairs(logPrices, names);
-    if (r.tested !== 7875) throw new Error(`expected 7,875 tests, got ${r.tested}`);
-  },
-});
+for (const workers of [1, undefined]) {
+  Deno.bench({
+    name: `screenPairs: Engle-Granger + BH, all 7,875 pairs of 126 NFI assets (log closes, 1h), ${
+      workers === 1 ? "one thread" : "every core"
+    }`,
+    group: "pairs",
+    baseline: workers === 1,
+    warmup: 1,
+    n: 3,
+    fn() {
+      const r = screenPairs(logPrices, names, workers === undefined ? {} : { workers });
+      if (r.tested !== 7875) throw new Error(`expected 7,875 tests, got ${r.tested}`);
+    },
+  });
+}

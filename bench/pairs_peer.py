@@ -2,7 +2,8 @@
 vs statsmodels 0.13.5 coint, on the same log closes in the same run.
 
 Deno side: `deno bench --json bench/pairs_bench.ts` with PAIRS_BENCH_OUT set, so it also dumps
-every pair's p-value; timed: screenPairs over all 7,875 pairs (Engle-Granger with AIC lag
+every pair's p-value and the CPU time of a one-thread run; timed on every core and on one
+thread: screenPairs over all 7,875 pairs (Engle-Granger with AIC lag
 search, BH adjustment, half-lives, return correlations).
 Python side, per pair (the same work): df[[y, x]].dropna(), coint(y, x, trend="c",
 autolag="aic"), OLS(y, add_constant(x)) for the hedge ratio and spread, the AR(1) half-life
@@ -43,10 +44,12 @@ SAMPLE = 75  # pairs statsmodels runs unless PAIRS_PEER_ALL=1
 
 def deno_side():
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    (avg_ms,) = deno_bench_ms("bench/pairs_bench.ts", {"PAIRS_BENCH_OUT": OUT}).values()
+    benches = deno_bench_ms("bench/pairs_bench.ts", {"PAIRS_BENCH_OUT": OUT})
+    one = next(v for k, v in benches.items() if k.endswith("one thread"))
+    every = next(v for k, v in benches.items() if k.endswith("every core"))
     with open(OUT) as f:
         dump = json.load(f)
-    return avg_ms, dump
+    return every, one, dump
 
 
 def load_log_closes():
@@ -75,7 +78,7 @@ def screen_pair(lp, rets, y, x):
 
 
 def main():
-    deno_ms, dump = deno_side()
+    deno_ms, one_ms, dump = deno_side()
     lp = load_log_closes()
     rets = lp.diff()
     names = list(lp.columns)
@@ -92,7 +95,9 @@ def main():
     dp = max(abs(ours[(y, x)][0] - r[0]) for (y, x), r in zip(chosen, results))
     db = max(abs(ours[(y, x)][2] - r[2]) for (y, x), r in zip(chosen, results))
     print("Engle-Granger screening, 126 NFI assets x up to 5,482 hourly log closes, 7,875 pairs")
-    print(f"  deno  screenPairs, all 7,875 pairs (bench avg)      {deno_ms / 1000:9.1f} s")
+    print(f"  deno  screenPairs, all 7,875 pairs, {dump['cores']} cores (bench avg) {deno_ms / 1000:7.2f} s")
+    print(f"        the same on one thread (bench avg)            {one_ms / 1000:9.2f} s"
+          f"  (one run: CPU {dump['oneThreadCpuMs'] / 1000:.2f} s, wall {dump['oneThreadMs'] / 1000:.2f} s)")
     print(f"        ({deno_ms / 7875:.2f} ms per pair; {dump['rejectedAtAlpha']} pairs with BH q <= 0.05)")
     if run_all:
         print(f"  statsmodels coint path, all 7,875 pairs (measured)  {py_all_ms / 1000:9.1f} s")
