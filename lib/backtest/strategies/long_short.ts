@@ -4,7 +4,26 @@
  * @module
  */
 import { rankFirst } from "../rank_first.ts";
+import { minVarianceSides } from "./_min_variance_sides.ts";
 import type { StrategyTargets } from "./types.ts";
+
+/** Minimum-variance weights within the buckets, instead of equal weights. */
+export interface LongShortOptimize {
+  /**
+   * Simple returns per asset column on the signal's grid (`returns[a][t]` = the return of bar t,
+   * known at its close; NaN = missing).
+   */
+  readonly returns: readonly ArrayLike<number>[];
+  /** Bars of returns (ending at t) behind the covariance at bar t. @default 168 */
+  readonly window?: number;
+  /**
+   * Fewest complete rows (every member has a return) in the window; fewer and the bar falls
+   * back to equal weights. @default half the window
+   */
+  readonly minRows?: number;
+  /** Largest size of one weight. @default no cap beyond the side's total */
+  readonly maxWeight?: number;
+}
 
 /** Options of {@link longShort}; defaults in {@link LONG_SHORT_DEFAULTS}. */
 export interface LongShortOptions {
@@ -28,6 +47,21 @@ export interface LongShortOptions {
   readonly net?: number;
   /** Fewer ranked assets than this at a bar: flat there. @default 2 */
   readonly minAssets?: number;
+  /**
+   * With `"equal"` weighting: weight the chosen longs and shorts to minimize the book's variance
+   * instead (`optimizePortfolio`, objective "minVariance", on the sample covariance of the last
+   * `window` bars of returns up to t with every member present; each side keeps its total and
+   * its sign). A bar without enough history, or without an optimal solution, keeps equal
+   * weights and is listed in `fallbackBars`. Cost: one small QP per bar.
+   * @default undefined (equal weights)
+   */
+  readonly optimize?: LongShortOptimize;
+}
+
+/** What {@link longShort} returns. */
+export interface LongShortTargets extends StrategyTargets {
+  /** With `optimize`: bars that kept equal weights (too little history, no optimal solution). */
+  readonly fallbackBars: Int32Array;
 }
 
 /** Defaults of {@link LongShortOptions}, stated once. */
@@ -37,6 +71,7 @@ export const LONG_SHORT_DEFAULTS = {
   gross: 1,
   net: 0,
   minAssets: 2,
+  optimizeWindow: 168,
 } as const;
 
 /**
@@ -49,8 +84,8 @@ export const LONG_SHORT_DEFAULTS = {
  * constant across assets (nothing above the mean) under `"signal"` is flat. The weights at bar
  * t use the signal at t only: as causal as the signal. O(T x N log N).
  *
- * Not built in: weights optimized with `optimizePortfolio` (lib/portfolio); pass the buckets'
- * members to it yourself (e.g. per-asset bounds `[0, max]` for longs and `[-max, 0]` for shorts).
+ * With `optimize`, the chosen longs and shorts are weighted by minimum variance
+ * (`optimizePortfolio` from lib/portfolio) on returns up to t, so still causal.
  *
  * @example Five ranked assets (one NaN), quantile 0.2: one long, one short
  * ```ts
@@ -66,7 +101,7 @@ export const LONG_SHORT_DEFAULTS = {
 export function longShort(
   signal: readonly ArrayLike<number>[],
   options: LongShortOptions = {},
-): StrategyTargets {
+): LongShortTargets {
   const d = LONG_SHORT_DEFAULTS;
   const q = options.quantile ?? d.quantile, weighting = options.weighting ?? d.weighting;
   const gross = options.gross ?? d.gross, net = options.net ?? d.net;
@@ -101,6 +136,39 @@ export function longShort(
       );
     }
   });
+  const opt = options.optimize;
+  let rets: Float64Array[] = [];
+  let window = 0, minRows = 0, cap = Infinity;
+  if (opt !== undefined) {
+    if (weighting !== "equal") {
+      throw new RangeError(
+        `Cannot compute ${what}: optimize weights the quantile buckets; use weighting "equal"`,
+      );
+    }
+    window = opt.window ?? d.optimizeWindow;
+    if (!Number.isInteger(window) || window < 2) {
+      throw new RangeError(
+        `Cannot compute ${what}: optimize.window must be an integer >= 2, got ${window}`,
+      );
+    }
+    minRows = opt.minRows ?? Math.ceil(window / 2);
+    if (!Number.isInteger(minRows) || minRows < 2 || minRows > window) {
+      throw new RangeError(
+        `Cannot compute ${what}: optimize.minRows must be an integer in [2, window=${window}], got ${minRows}`,
+      );
+    }
+    cap = opt.maxWeight ?? Infinity;
+    if (!(cap > 0)) {
+      throw new RangeError(`Cannot compute ${what}: optimize.maxWeight must be > 0, got ${cap}`);
+    }
+    if (opt.returns.length !== N || opt.returns.some((c) => c.length !== T)) {
+      throw new RangeError(
+        `Cannot compute ${what}: optimize.returns must have ${N} columns of ${T} values, like the signal`,
+      );
+    }
+    rets = opt.returns.map((c) => Float64Array.from(c));
+  }
+  const fallback: number[] = [];
   const longSide = (gross + net) / 2, shortSide = (gross - net) / 2;
   const weights = Array.from({ length: N }, () => new Float64Array(T));
   const row = new Float64Array(N), rank = new Float64Array(N);
@@ -118,10 +186,23 @@ export function longShort(
     if (weighting === "equal") {
       const k = Math.max(1, Math.floor(q * m));
       rankFirst(row, rank);
+      const cols: number[] = [], sides: number[] = [];
       for (let a = 0; a < N; a++) {
         const r = rank[a]!;
-        if (r > m - k) weights[a]![t] = longSide / k;
-        else if (r <= k) weights[a]![t] = -shortSide / k;
+        if (r > m - k) {
+          weights[a]![t] = longSide / k;
+          cols.push(a);
+          sides.push(1);
+        } else if (r <= k) {
+          weights[a]![t] = -shortSide / k;
+          cols.push(a);
+          sides.push(-1);
+        }
+      }
+      if (opt !== undefined) {
+        const w = minVarianceSides(rets, t, window, minRows, cols, sides, longSide, shortSide, cap);
+        if (w === undefined) fallback.push(t);
+        else cols.forEach((a, i) => weights[a]![t] = w[i]!);
       }
     } else {
       const mean = sum / m;
@@ -139,5 +220,5 @@ export function longShort(
       }
     }
   }
-  return { weights };
+  return { weights, fallbackBars: Int32Array.from(fallback) };
 }

@@ -55,8 +55,46 @@ Deno.test("longShort: refusals name the option", () => {
   assert.throws(() => longShort([]), /no asset columns/);
 });
 
-/** 12 NFI pairs over their first 1,200 hourly bars (late starters and gaps included). */
-function smallPanel(): Panel {
+Deno.test("longShort optimize: minimum variance within the buckets, by hand on orthogonal returns", () => {
+  // Walsh sequences: zero mean, mutually orthogonal, so the 8-bar sample covariance is diagonal
+  // with variances a^2 * 8 / 7. Minimum variance with a side's total fixed weights each member
+  // by 1 / variance: longs (a = 1%, 2%) -> 0.5 * [4/5, 1/5]; shorts (1%, 3%) -> -0.5 * [9/10, 1/10]
+  const w1 = [1, -1, 1, -1, 1, -1, 1, -1], w2 = [1, 1, -1, -1, 1, 1, -1, -1];
+  const w3 = [1, 1, 1, 1, -1, -1, -1, -1], w4 = [1, -1, -1, 1, 1, -1, -1, 1];
+  const returns = [
+    w1.map((x) => 0.01 * x),
+    w2.map((x) => 0.02 * x),
+    w1.map((x) => 0.05 * x),
+    w3.map((x) => 0.01 * x),
+    w4.map((x) => 0.03 * x),
+  ];
+  const nan = [NaN, NaN, NaN, NaN, NaN, NaN, NaN];
+  const sig = [5, 4, 3, 2, 1].map((v) => [...nan, v]);
+  const r = longShort(sig, { quantile: 0.4, optimize: { returns, window: 8 } });
+  const want = [0.4, 0.1, 0, -0.45, -0.05];
+  at(r.weights, 7).forEach((w, a) => assert.ok(Math.abs(w! - want[a]!) < 1e-9, `${a}: ${w}`));
+  assert.deepEqual([...r.fallbackBars], []);
+  // a cap of 0.3 binds the first long: 0.3 and 0.2
+  const capped = longShort(sig, {
+    quantile: 0.4,
+    optimize: { returns, window: 8, maxWeight: 0.3 },
+  });
+  assert.ok(Math.abs(capped.weights[0]![7]! - 0.3) < 1e-9);
+  assert.ok(Math.abs(capped.weights[1]![7]! - 0.2) < 1e-9);
+  // too little history (a missing return leaves 7 complete rows of the 8 required): equal weights
+  const gappy = returns.map((c) => [...c]);
+  gappy[4]![3] = NaN;
+  const fb = longShort(sig, { quantile: 0.4, optimize: { returns: gappy, window: 8, minRows: 8 } });
+  assert.deepEqual([...fb.fallbackBars], [7]);
+  assert.deepEqual(at(fb.weights, 7), [0.25, 0.25, 0, -0.25, -0.25]);
+  assert.throws(
+    () => longShort(sig, { weighting: "signal", optimize: { returns } }),
+    /use weighting "equal"/,
+  );
+});
+
+/** 12 NFI pairs over their first T hourly bars (late starters and gaps included). */
+function smallPanel(T = 1200): Panel {
   const p = nfiPanel();
   const want = [
     "BTCUSDT",
@@ -73,7 +111,6 @@ function smallPanel(): Panel {
     "ATOMUSDT",
   ];
   const cols = want.map((s) => p.assets.indexOf(s));
-  const T = 1200;
   const pick = (f: readonly Float64Array[]) => cols.map((a) => f[a]!.slice(0, T));
   return fromColumns({
     freq: p.freq,
@@ -90,6 +127,17 @@ function smallPanel(): Panel {
 
 const strategy = (panel: Panel) =>
   longShort(SIGNALS.momentum_24.compute(panel), { quantile: 0.25 });
+
+/** Close-to-close simple returns (NaN where either close is missing). */
+const simpleReturns = (close: readonly Float64Array[]) =>
+  close.map((c) => c.map((x, t) => t === 0 ? NaN : x / c[t - 1]! - 1));
+
+/** The same buckets weighted by minimum variance over the last 72 bars. */
+const optimized = (panel: Panel) =>
+  longShort(SIGNALS.momentum_24.compute(panel), {
+    quantile: 0.25,
+    optimize: { returns: simpleReturns(panel.close), window: 72 },
+  });
 
 realDataTest(
   "a momentum long-short on NFI bars: gross 1, net 0, round trips per asset, fees",
@@ -126,6 +174,37 @@ realDataTest("momentum long-short: perturbing closes after t leaves weights at o
     assertSameUpTo(base, moved, t, "longShort(momentum_24)");
     assertChangedAfter(base, moved, t);
   }
+});
+
+realDataTest("optimized momentum long-short: sides kept, causal, through the engine", () => {
+  const panel = smallPanel(400); // a QP per bar: a short panel
+  const r = optimized(panel);
+  const eq = strategy(panel);
+  let differ = 0;
+  for (let t = 0; t < 400; t++) {
+    const w = at(r.weights, t) as number[];
+    const long = w.filter((x) => x > 0).reduce((a, x) => a + x, 0);
+    const short = w.filter((x) => x < 0).reduce((a, x) => a + x, 0);
+    if (long === 0 && short === 0) continue;
+    assert.ok(Math.abs(long - 0.5) < 1e-9 && Math.abs(short + 0.5) < 1e-9, `bar ${t}`);
+    // members are the equal-weight buckets' members (a weight may be 0 at the optimum)
+    w.forEach((x, a) =>
+      assert.ok(
+        x === 0 || Math.sign(x) === Math.sign(eq.weights[a]![t]!),
+        `${t} ${a} ${x} ${eq.weights[a]![t]}`,
+      )
+    );
+    if (w.some((x, a) => Math.abs(x - eq.weights[a]![t]!) > 1e-6)) differ++;
+  }
+  assert.ok(differ > 300, `${differ} bars optimized`);
+  const bars = [100, 250, 399];
+  const res = checkLookahead(optimized, panel, { select: (x) => x.weights, sample: bars });
+  assert.equal(res.passed, true, JSON.stringify(res.violations.slice(0, 3)));
+  const moved = optimized({ ...panel, close: perturbAfter(panel.close, 200) }).weights;
+  assertSameUpTo(r.weights, moved, 200, "optimized longShort");
+  assertChangedAfter(r.weights, moved, 200);
+  const run = backtestStrategy(panel, r);
+  assert.ok(run.tradeLog.summary.count > 30);
 });
 
 realDataTest("momentum long-short passes the lookahead check on NFI bars", () => {
