@@ -15,8 +15,14 @@ import {
 } from "./lookahead.ts";
 import type { BacktestInput, BacktestOptions } from "./types.ts";
 
-/** Target weights `[asset][t]` from parameters and data; row `t` may use bars `0..t` only. */
-export type Strategy<D, P> = (params: P, data: D) => readonly ArrayLike<number>[];
+/**
+ * Target weights `[asset][t]` from parameters and data; row `t` may use bars `0..t` only. A
+ * built-in strategy's result (`{weights, ...}`, e.g. `maCrossover`) is taken as its `weights`.
+ */
+export type Strategy<D, P> = (
+  params: P,
+  data: D,
+) => readonly ArrayLike<number>[] | { readonly weights: readonly ArrayLike<number>[] };
 
 /** Context an objective is called with. */
 export interface ObjectiveContext {
@@ -142,10 +148,13 @@ export function argBest(scores: Float64Array): number {
 
 /** Check the grid and normalize the strategy's output to `bars` rows per asset. */
 export function checkTargets(
-  out: readonly ArrayLike<number>[],
+  result: ReturnType<Strategy<unknown, unknown>>,
   bars: number,
   what: string,
 ): readonly ArrayLike<number>[] {
+  const out = Array.isArray(result)
+    ? result as readonly ArrayLike<number>[]
+    : (result as { weights?: readonly ArrayLike<number>[] }).weights;
   if (!Array.isArray(out) || out.length === 0) {
     throw new TypeError(`${what}: the strategy must return target weights [asset][t]`);
   }
@@ -245,10 +254,14 @@ export function checkChosen<D extends BacktestInput, P>(
   const o = runs.options;
   // a cut at the last bar is the full data and proves nothing: the bar before it instead
   const sample = [...new Set(bars.map((t) => Math.max(0, Math.min(t, runs.bars - 2))))];
-  const res = checkLookahead((d: D) => o.strategy(o.paramGrid[j]!, d), o.data, {
-    full: runs.targets(j),
-    sample,
-  });
+  const res = checkLookahead(
+    (d: D) => checkTargets(o.strategy(o.paramGrid[j]!, d), dataBars(d), `Cannot run ${runs.what}`),
+    o.data,
+    {
+      full: runs.targets(j),
+      sample,
+    },
+  );
   if (!res.passed) {
     const v: LookaheadViolation = res.violations[0]!;
     throw new Error(

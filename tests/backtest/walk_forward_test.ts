@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
 import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
+import { maCrossover } from "@lib/backtest/strategies/ma_crossover.ts";
 import { cpcv } from "@lib/backtest/cpcv.ts";
 import { cpcvSplits } from "@lib/backtest/cpcv_splits.ts";
 import { rankFirst } from "@lib/backtest/rank_first.ts";
@@ -117,6 +118,31 @@ Deno.test("walkForward takes returns as the engine does: same folds and net retu
     assert.ok(Math.abs(fromReturns.net[i]! - fromPrices.net[i]!) < 1e-15, `row ${i + 60}`);
   }
   assert.equal(fromReturns.backtest.metadata.input, "returns");
+});
+
+realDataTest("walkForward runs a built-in strategy as it is (maCrossover's {weights, ...})", () => {
+  const close = nfiPanel().close[nfiPanel().assets.indexOf("BTCUSDT")]!.slice(0, 2000);
+  const data = { close: [close], index: nfiPanel().index.slice(0, 2000) };
+  const grid = paramGrid({ fast: [6, 24], slow: [48, 168] });
+  const res = walkForward({
+    data,
+    strategy: (p, d) => maCrossover(d.close[0]!, { ...p, short: true }),
+    paramGrid: grid,
+    splits: walkForwardSplits({ bars: 2000, trainBars: 500, folds: 5 }),
+    engineOptions: { costs: [feeCost({ venue: "binance" })] },
+  });
+  assert.equal(res.folds.length, 5);
+  assert.ok(res.folds.every((f) => f.chosen >= 0 && f.scores.every(Number.isFinite)));
+  assert.equal(res.lookahead.passed, true);
+  // it is the engine run on the chosen crossovers' weights, each on its test period
+  const stitched = new Float64Array(2000).fill(NaN);
+  for (const f of res.folds) {
+    const w = maCrossover(close, { ...grid[f.chosen]!, short: true }).weights[0]!;
+    stitched.set(w.subarray(f.test.first, f.test.last + 1), f.test.first);
+  }
+  const direct = backtestWeights(data, [stitched], { costs: [feeCost({ venue: "binance" })] });
+  assert.deepEqual(res.backtest.net, direct.net);
+  assert.ok(res.backtest.turnover.some((x) => x > 1)); // it traded, flips included
 });
 
 /** 8 NFI pairs over their first 900 hourly bars. */
