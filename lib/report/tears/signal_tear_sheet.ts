@@ -1,0 +1,640 @@
+/**
+ * The signal tear sheet for ANY signal (alphalens' `create_full_tear_sheet`): a researcher's
+ * own signal as a function of the panel, a panel-shaped array or a long table from a file goes
+ * through everything the built-in signals get, plus a long-short backtest with costs.
+ *
+ * @module
+ */
+import type { Panel } from "../../panel/types.ts";
+import { freqMs } from "../../core/freq.ts";
+import type { CostModel } from "../../backtest/cost_model.ts";
+import { feeCost } from "../../backtest/costs/fee_cost.ts";
+import { backtestWeights } from "../../backtest/backtest_weights.ts";
+import { backtestWithLookahead } from "../../backtest/lookahead_backtest.ts";
+import type { LookaheadResult } from "../../backtest/lookahead.ts";
+import type { BacktestResult, Rebalance } from "../../backtest/types.ts";
+import { forwardReturns } from "../../research/forward_returns.ts";
+import { informationCoefficient } from "../../research/information_coefficient.ts";
+import { icDecay, type IcDecayRow } from "../../research/ic_decay.ts";
+import { quantileReturns, type QuantileReturnsResult } from "../../research/quantile_returns.ts";
+import { quantileLabels } from "../../research/quantile_labels.ts";
+import { rankAutocorrelation, turnover } from "../../research/turnover.ts";
+import { rollingIc } from "../../research/rolling_ic.ts";
+import { SIGNAL_DEFAULTS } from "../../research/signal_defaults.ts";
+import { resolveFactorAsset } from "../../research/factor_assets.ts";
+import {
+  type AlignedSignal,
+  alignSignal,
+  type LongSignal,
+  type SignalInput,
+} from "../../research/signal_input.ts";
+import { type Block, column, type Section } from "../model.ts";
+import { timeSeriesChart } from "../charts/time_series.ts";
+import { histogramChart } from "../charts/histogram.ts";
+import { qqPlotChart } from "../charts/qq_plot.ts";
+import { calendarHeatmapChart } from "../charts/calendar_heatmap.ts";
+import { icDecayChart } from "../charts/ic_decay.ts";
+import { quantileErrorBarChart } from "../charts/quantile_error_bars.ts";
+import { cumulativeReturnsChart } from "../charts/cumulative_returns.ts";
+import { type StrategyTearSheet, strategyTearSheet } from "./strategy_tear_sheet.ts";
+
+/** Options of {@link signalTearSheet}; defaults in {@link SIGNAL_TEAR_SHEET_DEFAULTS}. */
+export interface SignalTearSheetOptions {
+  /** Name of the signal in titles. @default "signal" (or the table's source) */
+  readonly name?: string;
+  /** Forward-return horizons (bars) of the IC table; the first is charted. @default [1, 4, 24] */
+  readonly horizons?: readonly number[];
+  /** Horizons of the decay chart (the table's are added). @default [1, 2, 4, 8, 12, 24] */
+  readonly decayHorizons?: readonly number[];
+  /** Quantile buckets. @default 5 */
+  readonly quantiles?: number;
+  /** Fewest assets with a value at a bar for an IC. @default 5 */
+  readonly minAssets?: number;
+  /** Window of the rolling mean IC, in bars. @default 30 days of bars */
+  readonly icWindow?: number;
+  /**
+   * Cost models of the long-short backtest. @default one `feeCost({ venue: "binance" })`
+   * (Binance's published spot taker fee, 0.1%)
+   */
+  readonly costs?: readonly CostModel[];
+  /** Execution lag of the long-short backtest in bars. @default 1 */
+  readonly lag?: number;
+  /** Rebalancing of the long-short backtest. @default "every-bar" */
+  readonly rebalance?: Rebalance;
+  /** Benchmark of the long-short tear sheet (exact asset or factor name). @default "BTC" */
+  readonly benchmark?: string;
+  /** Prefix of every section and block id. @default "signal" */
+  readonly idPrefix?: string;
+}
+
+/** The defaults of {@link SignalTearSheetOptions}, stated once. */
+export const SIGNAL_TEAR_SHEET_DEFAULTS = {
+  horizons: SIGNAL_DEFAULTS.horizons,
+  decayHorizons: SIGNAL_DEFAULTS.decayHorizons,
+  quantiles: SIGNAL_DEFAULTS.quantiles,
+  minAssets: SIGNAL_DEFAULTS.minAssets,
+  icWindowDays: 30,
+  feeVenue: "binance",
+  lag: 1,
+  benchmark: "BTC",
+  idPrefix: "signal",
+} as const;
+
+/** What {@link signalTearSheet} returns: the sections and the numbers behind them. */
+export interface SignalTearSheet {
+  readonly sections: Section[];
+  /** The signal on the panel's grid, `signal[a][t]`. */
+  readonly signal: Float64Array[];
+  /** How a long table was put on the grid; null for a function or an array. */
+  readonly alignment: AlignedSignal | null;
+  /** Rank IC per bar at the first horizon. */
+  readonly ic: Float64Array;
+  /** IC summary at each horizon of the table and the decay chart, ascending. */
+  readonly decay: IcDecayRow[];
+  /** Quantile returns at the first horizon. */
+  readonly quantileReturns: QuantileReturnsResult;
+  /** Top-minus-bottom-quantile portfolio through the backtest engine, with costs. */
+  readonly longShort: {
+    readonly result: BacktestResult;
+    /** The lookahead check of the weights (null when the signal is given as values). */
+    readonly lookahead: LookaheadResult | null;
+    readonly tearSheet: StrategyTearSheet;
+  };
+}
+
+/**
+ * Weights of the top-minus-bottom quantile portfolio of a signal: at each bar with at least
+ * `max(minAssets, quantiles)` finite values, the assets of the top bucket (pandas `qcut`
+ * buckets, `quantileLabels`) get `+0.5 / count` each and those of the bottom bucket
+ * `-0.5 / count`: dollar neutral, gross exposure 1; other bars and assets 0. Row t uses the
+ * signal's row t only, so the weights are as causal as the signal. O(T N log N).
+ *
+ * @example Four assets in two buckets
+ * ```ts
+ * import { longShortQuantileWeights } from "@lib/report/tears/signal_tear_sheet.ts";
+ * import assert from "node:assert/strict";
+ * const w = longShortQuantileWeights([[1], [2], [3], [4]], 2, 2);
+ * assert.deepEqual(w.map((c) => c[0]), [-0.25, -0.25, 0.25, 0.25]);
+ * ```
+ */
+export function longShortQuantileWeights(
+  signal: readonly ArrayLike<number>[],
+  quantiles: number,
+  minAssets: number,
+): Float64Array[] {
+  const N = signal.length, T = N > 0 ? signal[0]!.length : 0;
+  const w = signal.map(() => new Float64Array(T));
+  const xs = new Float64Array(N), idx = new Int32Array(N), labels = new Int32Array(N);
+  const scratch = new Float64Array(N);
+  const need = Math.max(minAssets, quantiles);
+  for (let t = 0; t < T; t++) {
+    let n = 0;
+    for (let a = 0; a < N; a++) {
+      const v = signal[a]![t]!;
+      if (v - v === 0) {
+        xs[n] = v;
+        idx[n++] = a;
+      }
+    }
+    if (n < need) continue;
+    quantileLabels(xs, n, quantiles, labels, scratch);
+    let top = 0, bottom = 0;
+    for (let i = 0; i < n; i++) {
+      if (labels[i] === quantiles - 1) top++;
+      else if (labels[i] === 0) bottom++;
+    }
+    if (top === 0 || bottom === 0) continue;
+    for (let i = 0; i < n; i++) {
+      if (labels[i] === quantiles - 1) w[idx[i]!]![t] = 0.5 / top;
+      else if (labels[i] === 0) w[idx[i]!]![t] = -0.5 / bottom;
+    }
+  }
+  return w;
+}
+
+function isLong(s: SignalInput): s is LongSignal {
+  return typeof s === "object" && s !== null && !Array.isArray(s) && "ts" in s;
+}
+
+function toColumns(cols: readonly ArrayLike<number>[], panel: Panel, what: string): Float64Array[] {
+  const N = panel.assets.length, T = panel.index.length;
+  if (cols.length !== N) {
+    throw new RangeError(
+      `Cannot build the signal tear sheet: ${what} has ${cols.length} asset columns for the ` +
+        `panel's ${N} assets (${panel.assets.slice(0, 5).join(", ")}${N > 5 ? ", ..." : ""}); ` +
+        `give one column per panel asset, in panel order`,
+    );
+  }
+  return cols.map((c, a) => {
+    if (c.length !== T) {
+      throw new RangeError(
+        `Cannot build the signal tear sheet: ${what} column ${a} (${panel.assets[a]}) has ` +
+          `${c.length} values for the panel's ${T} bars`,
+      );
+    }
+    return Float64Array.from(c);
+  });
+}
+
+/**
+ * The full tear sheet of any signal on a panel, in one call (alphalens'
+ * `create_full_tear_sheet`): the signal is a function of the panel (its row t must use bars up
+ * to t only: the long-short weights are checked for lookahead on a sample of bars), a
+ * panel-shaped array `signal[a][t]`, or a long (timestamp, asset, value) table from a CSV or
+ * Parquet file (`parseSignalCsv`, `readSignalFile` in `lib/pipeline`), put on the grid with
+ * `alignSignal`. Sections: how the signal was read; the rank IC series and its rolling mean,
+ * the IC summary at each horizon (`icDecay`: mean, std, IR, hit rate, naive and Newey-West
+ * t), the IC histogram and normal Q-Q plot, the monthly mean IC heatmap; IC decay over
+ * horizons; demeaned mean forward return by quantile with standard-error bars, cumulative
+ * returns by quantile (1-bar forward returns); top and bottom quantile turnover and rank
+ * autocorrelation; and the top-minus-bottom quantile portfolio (`longShortQuantileWeights`)
+ * through `backtestWeights` with costs (default: Binance taker fees) and lag 1, shown as a
+ * strategy tear sheet against BTC. Cost: O(horizons x T x N log N) plus the backtest.
+ *
+ * @example A function signal on eight assets
+ * ```ts
+ * import { fromColumns } from "@lib/panel/from_columns.ts";
+ * import { signalTearSheet } from "@lib/report/tears/signal_tear_sheet.ts";
+ * import assert from "node:assert/strict";
+ * const n = 24 * 40, h = 3_600_000;
+ * const assets = ["BTCUSDT", "ETHUSDT", "A1", "A2", "A3", "A4", "A5", "A6"];
+ * const close = assets.map((_, k) => Float64Array.from({ length: n }, (_, i) => 100 * Math.exp(0.01 * Math.sin(i / (3 + k)) + 0.0001 * k * i)));
+ * const panel = fromColumns({ venue: "sim", freq: "1h", assets, index: Float64Array.from({ length: n }, (_, i) => i * h), close });
+ * const momentum = (p: typeof panel) => p.close.map((c) => Float64Array.from(c, (x, t) => (t >= 24 ? Math.log(x / c[t - 24]!) : NaN)));
+ * const sheet = signalTearSheet(panel, momentum, { horizons: [1, 4] });
+ * assert.equal(sheet.longShort.lookahead?.passed, true);
+ * assert.ok(sheet.sections.length >= 5);
+ * ```
+ */
+export function signalTearSheet(
+  panel: Panel,
+  input: SignalInput,
+  options: SignalTearSheetOptions = {},
+): SignalTearSheet {
+  const D = SIGNAL_TEAR_SHEET_DEFAULTS;
+  const horizons = options.horizons ?? D.horizons;
+  if (horizons.length === 0) {
+    throw new RangeError("Cannot build the signal tear sheet: pass at least one horizon");
+  }
+  for (const h of [...horizons, ...(options.decayHorizons ?? [])]) {
+    if (!Number.isInteger(h) || h < 1) {
+      throw new RangeError(
+        `Cannot build the signal tear sheet: horizons must be integers >= 1 bar, got ${h}`,
+      );
+    }
+  }
+  const q = options.quantiles ?? D.quantiles;
+  const minAssets = options.minAssets ?? D.minAssets;
+  const p = options.idPrefix ?? D.idPrefix;
+  const barMs = freqMs(panel.freq);
+  const T = panel.index.length, N = panel.assets.length;
+  if (N < Math.max(minAssets, q)) {
+    throw new RangeError(
+      `Cannot build the signal tear sheet: a cross-sectional signal needs at least ` +
+        `${
+          Math.max(minAssets, q)
+        } assets (minAssets ${minAssets}, ${q} quantiles), the panel has ` +
+        `${N}; add assets to the universe`,
+    );
+  }
+  let signal: Float64Array[];
+  let alignment: AlignedSignal | null = null;
+  let fn: ((panel: Panel) => readonly ArrayLike<number>[]) | null = null;
+  let kind: string;
+  if (typeof input === "function") {
+    fn = input;
+    signal = toColumns(input(panel), panel, "the signal function's output");
+    kind = "computed by a function of the panel";
+  } else if (isLong(input)) {
+    alignment = alignSignal(input, panel);
+    signal = alignment.signal;
+    kind = `read from ${input.source ?? "a table"} (timestamp, asset, value rows)`;
+  } else {
+    signal = toColumns(input, panel, "the signal array");
+    kind = "given as values on the panel's grid";
+  }
+  const name = options.name ??
+    (isLong(input) && input.source !== undefined ? input.source : "signal");
+
+  // input section
+  let cells = 0;
+  for (const s of signal) for (let t = 0; t < T; t++) if (Number.isFinite(s[t]!)) cells++;
+  const inputBlocks: Block[] = [{
+    type: "paragraph",
+    text: `${name}: ${kind}; ${cells.toLocaleString("en-US")} asset-bars with a value out of ` +
+      `${(T * N).toLocaleString("en-US")} (${N} assets x ${T} ${panel.freq} bars). A value ` +
+      `dated t is read as known at bar t's close: it is scored against the forward log return ` +
+      `from bar t's close to bar t + h's close, and traded at the earliest at the next bar's ` +
+      `close (lag ${options.lag ?? D.lag}).`,
+  }];
+  if (alignment !== null) {
+    const unknown = Object.entries(alignment.unknownAssets);
+    inputBlocks.push({
+      type: "table",
+      id: `${p}-alignment`,
+      title: "How the file was put on the panel's grid",
+      caption: "Rows placed on a bar of the panel, rows of assets the panel does not hold and " +
+        "rows whose time is not a bar open time (both dropped), rows without a value.",
+      columns: [
+        column("matched", "Rows placed", "integer"),
+        column("unknown_assets", "Rows of other assets", "integer"),
+        column("off_grid", "Rows off the bar grid", "integer"),
+        column("missing", "Rows without a value", "integer"),
+      ],
+      rows: [[
+        alignment.matched,
+        unknown.reduce((s, [, c]) => s + c, 0),
+        alignment.offGrid,
+        alignment.missingValues,
+      ]],
+    });
+    if (unknown.length > 0) {
+      const shown = unknown.slice(0, 12).map(([a, c]) => `${a} (${c})`).join(", ");
+      inputBlocks.push({
+        type: "note",
+        level: "warning",
+        text: `Rows of ${unknown.length} assets not in the panel were dropped: ${shown}` +
+          (unknown.length > 12 ? ` and ${unknown.length - 12} more` : "") + ".",
+      });
+    }
+    if (alignment.matched === 0) {
+      inputBlocks.push({
+        type: "note",
+        level: "warning",
+        text: "No row of the file fell on a bar of the panel: check the time column (bar open " +
+          "times, UTC) and the asset names.",
+      });
+    }
+  }
+  if (cells === 0) {
+    inputBlocks.push({
+      type: "note",
+      level: "warning",
+      text: "The signal has no value on this panel: every chart below is empty.",
+    });
+  }
+  const sections: Section[] = [{ id: `${p}-input`, title: `Signal: ${name}`, blocks: inputBlocks }];
+
+  // IC
+  const h0 = horizons[0]!;
+  const fwd0 = forwardReturns(panel.logReturns, h0);
+  const { ic } = informationCoefficient(signal, fwd0, { minAssets });
+  const allH = [...new Set([...horizons, ...(options.decayHorizons ?? D.decayHorizons)])].sort((
+    a,
+    b,
+  ) => a - b);
+  const decay = icDecay(signal, panel.logReturns, allH, { minAssets });
+  const icWindow = options.icWindow ?? Math.max(2, Math.round(D.icWindowDays * 86_400_000 / barMs));
+  const roll = rollingIc(ic, icWindow, { minPeriods: Math.max(1, Math.floor(icWindow / 2)) });
+  sections.push({
+    id: `${p}-ic`,
+    title: "Information coefficient",
+    blocks: [
+      {
+        type: "table",
+        id: `${p}-ic-summary`,
+        title: "Information coefficient by horizon",
+        caption: "Spearman rank IC per bar between the signal and the h-bar forward log return " +
+          `across assets (at least ${minAssets}); mean, std (ddof 1), IR = mean / std, hit rate ` +
+          "= share of bars with IC > 0, naive t and Newey-West t (lags >= h - 1, the overlap of " +
+          "h-bar returns) with its two-sided p-value, n = bars with an IC.",
+        columns: [
+          column("horizon", "h (bars)", "integer"),
+          column("mean_ic", "Mean IC", "number", 4),
+          column("std_ic", "Std IC", "number", 4),
+          column("ir", "IR", "number", 3),
+          column("hit_rate", "Hit rate", "percent", 1),
+          column("t", "t", "number", 2),
+          column("t_nw", "t NW", "number", 2),
+          column("p_nw", "p NW", "number", 4),
+          column("n", "n", "integer"),
+        ],
+        rows: decay.filter((r) => horizons.includes(r.horizon)).map((r) => [
+          r.horizon,
+          r.mean,
+          r.std,
+          r.ir,
+          r.hitRate,
+          r.tStat,
+          r.tStatNeweyWest,
+          r.pValueNeweyWest,
+          r.n,
+        ]),
+      },
+      timeSeriesChart(panel.index, [
+        { asset: `IC (${h0}-bar)`, values: ic },
+        { asset: `rolling mean (${icWindow} bars)`, values: roll },
+      ], {
+        id: `${p}-ic-series`,
+        title: `Rank IC per bar (${h0}-bar forward returns)`,
+        caption: `The IC at each bar (thinned for drawing) and its rolling mean over ` +
+          `${icWindow} bars (at least half of them with an IC).`,
+        yLabel: "Rank IC",
+      }),
+      histogramChart(ic, {
+        id: `${p}-ic-histogram`,
+        title: "Distribution of the IC",
+        caption: "Histogram of the per-bar rank IC with a normal curve of the same mean and " +
+          "standard deviation.",
+        xLabel: "Rank IC",
+        percent: false,
+        bins: 40,
+      }),
+      qqPlotChart(ic, {
+        id: `${p}-ic-qq`,
+        title: "IC against a normal distribution (Q-Q)",
+        yLabel: "Rank IC quantile",
+      }),
+      calendarHeatmapChart(monthlyMean(ic, panel.index), {
+        id: `${p}-ic-monthly`,
+        title: "Monthly mean IC",
+        caption: "Mean of the per-bar rank IC over each UTC calendar month; the last column is " +
+          "the year's mean.",
+        valueLabel: "Mean IC",
+        percent: false,
+      }),
+    ],
+  });
+  sections.push({
+    id: `${p}-decay`,
+    title: "IC decay",
+    blocks: [icDecayChart(decay.map((r) => ({ signal: name, horizon: r.horizon, ic: r.mean })), {
+      id: `${p}-ic-decay`,
+    })],
+  });
+
+  // quantiles
+  const qr = quantileReturns(signal, fwd0, { quantiles: q, horizon: h0 });
+  const demeaned = demeanedQuantiles(signal, fwd0, qr, q);
+  const fwd1 = h0 === 1 ? fwd0 : forwardReturns(panel.logReturns, 1);
+  const q1 = h0 === 1 ? qr : quantileReturns(signal, fwd1, { quantiles: q, horizon: 1 });
+  sections.push({
+    id: `${p}-quantiles`,
+    title: "Returns by quantile",
+    blocks: [
+      quantileErrorBarChart(demeaned, h0, { id: `${p}-quantile-returns` }),
+      cumulativeReturnsChart({
+        index: panel.index,
+        series: q1.cumulativeByQuantile.map((c, k) => ({
+          asset: `Q${k + 1}`,
+          values: Float64Array.from(c, Math.expm1),
+        })),
+      }, {
+        id: `${p}-quantile-cumulative`,
+        title: "Cumulative returns by quantile",
+        caption: "Growth of an equal-weight portfolio of each quantile bucket, rebalanced every " +
+          "bar on the 1-bar forward log return, before costs (Q1 lowest signal).",
+      }),
+      {
+        type: "table",
+        id: `${p}-long-short-spread`,
+        title: "Top minus bottom quantile",
+        caption: `Mean over bars of the top minus the bottom bucket's mean ${h0}-bar forward ` +
+          "log return, with naive and Newey-West t-stats; bars bucketed; bars where tied values " +
+          "made bucket edges coincide.",
+        columns: [
+          column("mean", "Mean spread", "percent", 4),
+          column("t", "t", "number", 2),
+          column("t_nw", "t NW", "number", 2),
+          column("bars", "Bars", "integer"),
+          column("tied", "Tied edges", "integer"),
+        ],
+        rows: [[
+          qr.longShortMean,
+          qr.longShortTStat,
+          qr.longShortTStatNeweyWest,
+          qr.nTimestamps,
+          qr.nTiedEdges,
+        ]],
+      },
+    ],
+  });
+
+  // turnover
+  const topTurn = turnover(signal, {
+    quantiles: q,
+    quantile: q,
+    minAssets: Math.max(q, minAssets),
+  });
+  const botTurn = turnover(signal, {
+    quantiles: q,
+    quantile: 1,
+    minAssets: Math.max(q, minAssets),
+  });
+  const rac = rankAutocorrelation(signal, 1, { minAssets });
+  sections.push({
+    id: `${p}-turnover`,
+    title: "Turnover",
+    blocks: [
+      timeSeriesChart(panel.index, [
+        { asset: `top quantile (Q${q})`, values: topTurn },
+        { asset: "bottom quantile (Q1)", values: botTurn },
+      ], {
+        id: `${p}-turnover-series`,
+        title: "Quantile turnover",
+        caption: "Share of the assets in the bucket at each bar that were not in it the bar " +
+          "before (alphalens quantile_turnover).",
+        yLabel: "Turnover",
+        percent: true,
+      }),
+      {
+        type: "table",
+        id: `${p}-turnover-summary`,
+        title: "Turnover and rank autocorrelation",
+        caption: "Means over bars: top and bottom bucket turnover, and the Spearman correlation " +
+          "of the signal's cross-sectional ranks at t and t - 1 (1 = the ranking never changes).",
+        columns: [
+          column("top", `Q${q} turnover`, "percent", 1),
+          column("bottom", "Q1 turnover", "percent", 1),
+          column("rank_autocorr", "Rank autocorrelation", "number", 3),
+        ],
+        rows: [[meanFinite(topTurn), meanFinite(botTurn), meanFinite(rac)]],
+      },
+    ],
+  });
+
+  // the long-short portfolio through the engine
+  const costs = options.costs ?? [feeCost({ venue: D.feeVenue })];
+  const btOptions = {
+    lag: options.lag ?? D.lag,
+    costs,
+    ...(options.rebalance === undefined ? {} : { rebalance: options.rebalance }),
+  };
+  let result: BacktestResult, lookahead: LookaheadResult | null = null;
+  if (fn !== null) {
+    const f = fn;
+    const checked = backtestWithLookahead(
+      panel,
+      (d: Panel) => longShortQuantileWeights(f(d), q, minAssets),
+      btOptions,
+    );
+    result = checked.result;
+    lookahead = checked.lookahead;
+  } else {
+    result = backtestWeights(panel, longShortQuantileWeights(signal, q, minAssets), btOptions);
+  }
+  let bench: Float64Array | undefined, bname = options.benchmark ?? D.benchmark;
+  try {
+    bname = resolveFactorAsset(panel.assets, bname);
+    const c = panel.close[panel.assets.indexOf(bname)]!;
+    bench = simpleReturns(c);
+  } catch {
+    bench = undefined;
+  }
+  const lsSheet = strategyTearSheet(result, {
+    barMs,
+    ...(bench === undefined ? {} : { benchmark: bench, benchmarkName: bname }),
+    ...(lookahead === null ? {} : { lookahead }),
+    name: `Long-short ${name}`,
+    idPrefix: `${p}-long-short`,
+  });
+  const lsIntro: Block = {
+    type: "paragraph",
+    text: `The top-minus-bottom quantile portfolio of ${name}: at each bar, +50% of equity ` +
+      `spread equally over the top quantile (Q${q}) and -50% over the bottom one (Q1), run ` +
+      `through the backtest engine with lag ${btOptions.lag} and costs ` +
+      `${costs.map((c) => c.name).join(", ") || "none"}.` +
+      (lookahead === null
+        ? " The signal was given as values, not as a function, so its lookahead cannot be " +
+          "checked here: make sure each value dated t uses data up to bar t only."
+        : ""),
+  };
+  const [first, ...rest] = lsSheet.sections;
+  sections.push({ ...first!, blocks: [lsIntro, ...first!.blocks] }, ...rest);
+  return {
+    sections,
+    signal,
+    alignment,
+    ic,
+    decay,
+    quantileReturns: qr,
+    longShort: { result, lookahead, tearSheet: lsSheet },
+  };
+}
+
+function simpleReturns(c: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(c.length).fill(NaN);
+  let last = NaN;
+  for (let t = 0; t < c.length; t++) {
+    const x = c[t]!;
+    if (!Number.isFinite(x)) continue;
+    if (Number.isFinite(last)) out[t] = x / last - 1;
+    last = x;
+  }
+  return out;
+}
+
+function meanFinite(x: ArrayLike<number>): number {
+  let s = 0, n = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isFinite(x[i]!)) {
+      s += x[i]!;
+      n++;
+    }
+  }
+  return n > 0 ? s / n : NaN;
+}
+
+/** Mean of the finite values per UTC month, as heatmap rows (the year's mean as total). */
+function monthlyMean(x: ArrayLike<number>, index: ArrayLike<number>) {
+  const byYear = new Map<number, { s: number[]; n: number[]; ys: number; yn: number }>();
+  for (let t = 0; t < x.length; t++) {
+    const v = x[t]!;
+    const d = new Date(index[t]!);
+    const y = d.getUTCFullYear();
+    let e = byYear.get(y);
+    if (e === undefined) {
+      e = { s: new Array(12).fill(0), n: new Array(12).fill(0), ys: 0, yn: 0 };
+      byYear.set(y, e);
+    }
+    if (!Number.isFinite(v)) continue;
+    const m = d.getUTCMonth();
+    e.s[m] = e.s[m]! + v;
+    e.n[m] = e.n[m]! + 1;
+    e.ys += v;
+    e.yn++;
+  }
+  return [...byYear.entries()].sort((a, b) => a[0] - b[0]).map(([year, e]) => ({
+    year,
+    months: e.s.map((s, m) => (e.n[m]! > 0 ? s / e.n[m]! : NaN)),
+    total: e.yn > 0 ? e.ys / e.yn : NaN,
+  }));
+}
+
+/**
+ * Per bucket: the mean over bars of (bucket mean forward return - mean forward return of all
+ * bucketed assets at the bar), its standard error (std ddof 1 / sqrt(bars)) and the bars.
+ */
+function demeanedQuantiles(
+  signal: readonly Float64Array[],
+  forward: readonly Float64Array[],
+  qr: QuantileReturnsResult,
+  q: number,
+) {
+  const T = qr.longShort.length, N = signal.length;
+  const all = new Float64Array(T).fill(NaN);
+  for (let t = 0; t < T; t++) {
+    if (!Number.isFinite(qr.longShort[t]!)) continue;
+    let s = 0, n = 0;
+    for (let a = 0; a < N; a++) {
+      const x = signal[a]![t]!, y = forward[a]![t]!;
+      if (x - x === 0 && y - y === 0) {
+        s += y;
+        n++;
+      }
+    }
+    all[t] = n > 0 ? s / n : NaN;
+  }
+  return Array.from({ length: q }, (_, k) => {
+    const d: number[] = [];
+    const r = qr.returnsByQuantile[k]!;
+    for (let t = 0; t < T; t++) {
+      const v = r[t]! - all[t]!;
+      if (Number.isFinite(v)) d.push(v);
+    }
+    const n = d.length;
+    const m = n > 0 ? d.reduce((a, b) => a + b, 0) / n : NaN;
+    const sd = n > 1 ? Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1)) : NaN;
+    return { quantile: k + 1, mean: m, stdError: sd / Math.sqrt(n), n };
+  });
+}
