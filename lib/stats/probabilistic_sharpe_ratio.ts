@@ -18,7 +18,9 @@ export function checkSharpeEstimate(e: SharpeEstimate, what: string, needN = tru
     throw new RangeError(`Cannot compute ${what}: sharpe must be finite, got ${e.sharpe}`);
   }
   if (needN && (!(e.n > 1) || !Number.isFinite(e.n))) {
-    throw new RangeError(`Cannot compute ${what}: n (the number of returns) must be a finite number > 1, got ${e.n}`);
+    throw new RangeError(
+      `Cannot compute ${what}: n (the number of returns) must be a finite number > 1, got ${e.n}`,
+    );
   }
   if (!Number.isFinite(e.skewness) || !(e.kurtosis >= 1)) {
     throw new RangeError(
