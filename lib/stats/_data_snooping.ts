@@ -1,0 +1,158 @@
+/**
+ * Shared core of the data-snooping tests (internal: not re-exported from `mod.ts`): performance
+ * differentials against a benchmark, their bootstrap means over given resample indices, and
+ * Hansen's (2005) bootstrap standard errors.
+ *
+ * @module
+ */
+import { optimalBlockLength } from "./optimal_block_length.ts";
+import { type BootstrapIndices, stationaryBootstrap } from "./stationary_bootstrap.ts";
+import type { Series } from "./types.ts";
+
+/** Options shared by `realityCheck`, `superiorPredictiveAbility` and `stepM`. */
+export interface DataSnoopingOptions {
+  /**
+   * Stationary-bootstrap resample indices (replications x n, see `stationaryBootstrap`) to use
+   * instead of drawing them: the same indices give the same p-values bit for bit.
+   */
+  readonly indices?: BootstrapIndices;
+  /**
+   * Mean block length of the stationary bootstrap; by default the Politis-White length
+   * (`optimalBlockLength(d).stationary`) of the differential series d of the trial with the
+   * highest mean.
+   */
+  readonly blockLength?: number;
+  /**
+   * Number of bootstrap resamples.
+   * @default {1000}
+   */
+  readonly replications?: number;
+  /**
+   * Seed of the resamples.
+   * @default {0}
+   */
+  readonly seed?: number;
+}
+
+/** Default options of the data-snooping tests. */
+export const DATA_SNOOPING_DEFAULTS = { replications: 1000, seed: 0 } as const;
+
+/** Differentials, their means, bootstrap means and standard errors. */
+export interface SnoopingCore {
+  /** Rows n and trials K. */
+  readonly n: number;
+  readonly k: number;
+  /** Mean differential of each trial, d-bar_k = mean(r_k - benchmark). */
+  readonly means: Float64Array;
+  /** Bootstrap means, replication-major: `boot[b * k + j]`. */
+  readonly boot: Float64Array;
+  /** Hansen's omega_k: `sqrt(n / B sum_b (boot_bk - means_k)^2)`. */
+  readonly omega: Float64Array;
+  readonly replications: number;
+  readonly blockLength: number;
+}
+
+/** Compute the shared core; `what` names the caller in errors. */
+export function snoopingCore(
+  trials: readonly Series[],
+  benchmark: Series,
+  options: DataSnoopingOptions,
+  what: string,
+): SnoopingCore {
+  const K = trials.length, n = benchmark.length;
+  if (K < 1) throw new RangeError(`Cannot compute ${what}: need at least 1 trial, got 0`);
+  if (n < 2) throw new RangeError(`Cannot compute ${what}: need at least 2 rows, got ${n}`);
+  const stride = n + 1;
+  const prefix = new Float64Array(K * stride);
+  const means = new Float64Array(K);
+  for (let j = 0; j < K; j++) {
+    const r = trials[j]!;
+    if (r.length !== n) {
+      throw new RangeError(
+        `Cannot compute ${what}: trial ${j} has ${r.length} rows, the benchmark ${n}; align them on one time grid`,
+      );
+    }
+    let s = 0;
+    const o = j * stride;
+    for (let t = 0; t < n; t++) {
+      const d = r[t]! - benchmark[t]!;
+      if (!Number.isFinite(d)) {
+        throw new RangeError(
+          `Cannot compute ${what}: trial ${j} or the benchmark is not finite at row ${t}; every return must be finite (a flat position is 0)`,
+        );
+      }
+      s += d;
+      prefix[o + t + 1] = s;
+    }
+    let m = s / n, c = 0;
+    for (let t = 0; t < n; t++) c += r[t]! - benchmark[t]! - m;
+    m += c / n;
+    means[j] = m;
+  }
+
+  let idx = options.indices;
+  if (idx) {
+    if (idx.n !== n) {
+      throw new RangeError(
+        `Cannot compute ${what}: the given indices resample ${idx.n} rows, the series have ${n}`,
+      );
+    }
+  } else {
+    let blockLength = options.blockLength;
+    if (blockLength === undefined) {
+      let best = 0;
+      for (let j = 1; j < K; j++) if (means[j]! > means[best]!) best = j;
+      const d = new Float64Array(n);
+      const r = trials[best]!;
+      for (let t = 0; t < n; t++) d[t] = r[t]! - benchmark[t]!;
+      blockLength = n >= 16 ? optimalBlockLength(d).stationary : 1;
+    }
+    idx = stationaryBootstrap(n, {
+      blockLength,
+      replications: options.replications ?? DATA_SNOOPING_DEFAULTS.replications,
+      seed: options.seed ?? DATA_SNOOPING_DEFAULTS.seed,
+    });
+  }
+
+  // A resample is a sequence of runs of consecutive rows; the sum of a run is a difference of
+  // prefix sums, so a replication costs O(K runs) instead of O(K n).
+  const B = idx.replications, ind = idx.indices;
+  const boot = new Float64Array(B * K);
+  const starts = new Int32Array(n), ends = new Int32Array(n);
+  for (let b = 0; b < B; b++) {
+    const o = b * n;
+    let runs = 0, s = ind[o]!, prev = s;
+    if (!(s >= 0 && s < n)) {
+      throw new RangeError(`Cannot compute ${what}: index ${s} outside [0, ${n})`);
+    }
+    for (let t = 1; t < n; t++) {
+      const i = ind[o + t]!;
+      if (i !== prev + 1) {
+        if (!(i >= 0 && i < n)) {
+          throw new RangeError(`Cannot compute ${what}: index ${i} outside [0, ${n})`);
+        }
+        starts[runs] = s;
+        ends[runs++] = prev + 1;
+        s = i;
+      }
+      prev = i;
+    }
+    starts[runs] = s;
+    ends[runs++] = prev + 1;
+    for (let j = 0; j < K; j++) {
+      const p = j * stride;
+      let sum = 0;
+      for (let q = 0; q < runs; q++) sum += prefix[p + ends[q]!]! - prefix[p + starts[q]!]!;
+      boot[b * K + j] = sum / n;
+    }
+  }
+  const omega = new Float64Array(K);
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < K; j++) {
+      const d = boot[b * K + j]! - means[j]!;
+      omega[j] = omega[j]! + d * d;
+    }
+  }
+  for (let j = 0; j < K; j++) omega[j] = Math.sqrt((n * omega[j]!) / B);
+  return { n, k: K, means, boot, omega, replications: B, blockLength: idx.blockLength };
+}
