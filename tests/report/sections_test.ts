@@ -235,6 +235,29 @@ Deno.test("degenerate universes give notes: no BTC, no ETH, fewer than 5 assets,
   assert.ok(notes(short.blocks).some((n) => /No asset has a factor fit/.test(n.text)));
 });
 
+Deno.test("a universe whose prices never move gives a pairs note, not an exception", () => {
+  // a store of stale or pegged prices (three assets at 100.5 every bar): screenPairs, like
+  // statsmodels coint on perfectly collinear series, gives p = 0 and hedge ratio 1, and the
+  // best pair's spread cannot be fitted on a constant x; deno task report used to stop with
+  // "Cannot compute a hedge ratio: x is constant over the bars where both exist"
+  const n = 300;
+  const flat = fromColumns({
+    venue: "sim",
+    freq: "1h",
+    assets: ["A", "B", "C"],
+    index: Float64Array.from({ length: n }, (_, i) => i * 3_600_000),
+    close: [0, 1, 2].map(() => new Float64Array(n).fill(100.5)),
+  });
+  const p = pairsSection(flat);
+  assert.equal(p.best, null);
+  assert.ok(
+    notes(p.blocks).some((x) => /spread of A ~ B cannot be drawn.*constant/s.test(x.text)),
+    notes(p.blocks).map((x) => x.text).join("\n"),
+  );
+  assert.ok(p.blocks.some((b) => b.type === "table" && b.id === "pairs-screen"));
+  assert.ok(!p.blocks.some((b) => b.type === "figure"));
+});
+
 Deno.test("an asset with a gap keeps the sections working and is named", () => {
   const panel = walkPanel(["BTCUSDT", "ETHUSDT", "A", "B", "C", "D"], 400, 8, 3);
   const f = factorSection(panel, { window: 48 });

@@ -225,10 +225,24 @@ export function pairsSection(
   });
   const b = screen.pairs[0]!;
   const label = `${b.y} ~ ${b.x}`;
-  const hedge = hedgeRatio(logPrices[b.yIndex]!, logPrices[b.xIndex]!, {
-    method: "ols",
-    logPrices: true,
-  });
+  let hedge: StaticHedgeRatio;
+  try {
+    hedge = hedgeRatio(logPrices[b.yIndex]!, logPrices[b.xIndex]!, {
+      method: "ols",
+      logPrices: true,
+    });
+  } catch (e) {
+    // prices that never move (stale or pegged) pass the screen with p = 0, as statsmodels
+    // coint does for perfectly collinear series, but leave no spread to fit
+    if (!(e instanceof RangeError)) throw e;
+    blocks.push({
+      type: "note",
+      level: "warning",
+      text: `The spread of ${label} cannot be drawn: ${e.message} (a price that never ` +
+        `moves in this window, e.g. a stale or pegged asset; its p-value says nothing).`,
+    });
+    return { blocks, screen, best: null };
+  }
   const z = spreadZScore(hedge.spread, { window: zWindow, causal: true });
   const trades = zScoreSignals(z.zScore, { entry, exit });
   blocks.push(
