@@ -12,7 +12,7 @@ Written independently of the TypeScript code, from the rules stated in its docs:
     forward-filled over missing bars.
   - Pairs: y = log ETH, x = log BTC, rows where both exist; rolling(W) cov / var and means over
     those rows give the OLS slope and intercept of the window ending at t, shifted one bar (the
-    fit at t uses t-W..t-1); spread = y - alpha - beta x; z = (s - s.rolling(Z).mean().shift(1))
+    fit at t uses t-W..t-1; min_periods = hedgeMinObs, and zMinObs for the z-score); spread = y - alpha - beta x; z = (s - s.rolling(Z).mean().shift(1))
     / s.rolling(Z).std().shift(1); the band rule of Gatev et al. (2006) as a plain loop; legs
     w_y = p / (1 + |b|), w_x = -p b / (1 + |b|) with b the ratio of the entry bar.
 Writes change points and samples to strategies.json. Run with /usr/bin/python3 from
@@ -97,15 +97,18 @@ def bands(z, entry, exit_, stop):
     return pos
 
 
-def pairs(df, W, Z, entry, exit_, stop):
+def pairs(df, W, Z, entry, exit_, stop, wmin=None, zmin=None):
+    wmin, zmin = wmin or W, zmin or Z
     y, x = np.log(df["ETH"]), np.log(df["BTC"])
     both = y.notna() & x.notna()
     ym, xm = y.where(both), x.where(both)
-    beta = ym.rolling(W).cov(xm) / xm.rolling(W).var()
-    alpha = ym.rolling(W).mean() - beta * xm.rolling(W).mean()
+    beta = ym.rolling(W, min_periods=wmin).cov(xm) / xm.rolling(W, min_periods=wmin).var()
+    alpha = ym.rolling(W, min_periods=wmin).mean() - beta * xm.rolling(W, min_periods=wmin).mean()
     beta, alpha = beta.shift(1), alpha.shift(1)
     spread = y - alpha - beta * x
-    z = (spread - spread.rolling(Z).mean().shift(1)) / spread.rolling(Z).std().shift(1)
+    mu = spread.rolling(Z, min_periods=zmin).mean().shift(1)
+    sd = spread.rolling(Z, min_periods=zmin).std().shift(1)
+    z = (spread - mu) / sd
     pos = bands(z.to_numpy(), entry, exit_, stop)
     wy, wx = np.zeros(len(pos)), np.zeros(len(pos))
     b, prev = np.nan, 0
@@ -120,7 +123,8 @@ def pairs(df, W, Z, entry, exit_, stop):
     idx = list(range(0, len(pos), SAMPLE))
     entries = [t for t in range(len(pos)) if pos[t] != 0 and (t == 0 or pos[t - 1] == 0)]
     return {
-        "options": {"hedgeWindow": W, "zWindow": Z, "entry": entry, "exit": exit_, "stop": stop},
+        "options": {"hedgeWindow": W, "zWindow": Z, "entry": entry, "exit": exit_, "stop": stop,
+                    "hedgeMinObs": wmin, "zMinObs": zmin},
         "positionChanges": changes(pos),
         "entryWeights": [[t, float(wy[t]), float(wx[t])] for t in entries],
         "sampleRows": idx,
@@ -147,7 +151,11 @@ def main():
         "bars": int(len(grid)),
         "missing": {a: int(df[a].isna().sum()) for a in ["BTC", "ETH"]},
         "ma": ma,
-        "pairs": [pairs(df, 720, 168, 2.0, 0.5, 4.0), pairs(df, 240, 72, 1.5, 0.0, 3.0)],
+        "pairs": [
+            pairs(df, 720, 168, 2.0, 0.5, 4.0),
+            pairs(df, 240, 72, 1.5, 0.0, 3.0),
+            pairs(df, 720, 168, 2.0, 0.5, 4.0, wmin=648, zmin=150),
+        ],
     }
     with open(os.path.join(HERE, "strategies.json"), "w") as f:
         json.dump(out, f)

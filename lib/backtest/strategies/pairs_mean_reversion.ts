@@ -30,10 +30,19 @@ export interface PairsMeanReversionOptions {
   readonly hedge?: "rolling-ols" | "kalman";
   /** Bars of the rolling OLS window. @default 720 (30 days of hourly bars) */
   readonly hedgeWindow?: number;
+  /**
+   * Fewest bars with both legs present in the OLS window for a ratio (fewer: NaN, no trade).
+   * The default, the whole window, makes one missing candle blank the next `hedgeWindow` bars;
+   * a smaller value (say 90% of the window) trades through isolated gaps.
+   * @default hedgeWindow
+   */
+  readonly hedgeMinObs?: number;
   /** Options of the Kalman filter (delta, observationVariance, ...). @default {} (Chan's) */
   readonly kalman?: KalmanHedgeOptions;
   /** Bars of the spread's causal rolling z-score (window ending at t - 1). @default 168 */
   readonly zWindow?: number;
+  /** Fewest finite spread values in the z-score window (as `hedgeMinObs`). @default zWindow */
+  readonly zMinObs?: number;
   /** Enter when |z| reaches this. @default 2 */
   readonly entry?: number;
   /** Exit when z is back within this of 0. @default 0.5 */
@@ -165,7 +174,11 @@ export function pairsMeanReversion(
   let spread: Float64Array;
   const hedgeRatio = new Float64Array(n).fill(NaN);
   if (hedge === "rolling-ols") {
-    const fit = rollingOls(ly, [lx], { window: W, causal: true });
+    const fit = rollingOls(ly, [lx], {
+      window: W,
+      causal: true,
+      minObs: options.hedgeMinObs ?? W,
+    });
     spread = fit.residuals;
     hedgeRatio.set(fit.betas[0]!);
   } else {
@@ -176,7 +189,10 @@ export function pairsMeanReversion(
       if (spread[t] === spread[t]) hedgeRatio[t] = t === 0 ? b0 : k.betas[t - 1]!;
     }
   }
-  const zScore = spreadZScore(spread, { window: zWindow }).zScore;
+  const zScore = spreadZScore(spread, {
+    window: zWindow,
+    minObs: options.zMinObs ?? zWindow,
+  }).zScore;
   const sig = zScoreSignals(zScore, {
     entry: options.entry ?? d.entry,
     exit: options.exit ?? d.exit,

@@ -14,7 +14,15 @@ import { realDataTest } from "../../_shared/real_data.ts";
 import { btcEth } from "./_helpers.ts";
 
 interface PairsRun {
-  options: { hedgeWindow: number; zWindow: number; entry: number; exit: number; stop: number };
+  options: {
+    hedgeWindow: number;
+    zWindow: number;
+    entry: number;
+    exit: number;
+    stop: number;
+    hedgeMinObs: number;
+    zMinObs: number;
+  };
   positionChanges: [number, number][];
   entryWeights: [number, number, number][];
   sampleRows: number[];
