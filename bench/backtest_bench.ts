@@ -109,6 +109,8 @@ if (out) {
   save("net", [res.net]);
   save("turnover", [res.turnover]);
   save("costs", res.metadata.costNames.map((k) => res.costs[k]!));
+  save("weights", res.weights);
+  save("traded", res.traded);
   writeFileSync(join(out, "shape.json"), JSON.stringify({ assets: N, bars: T }));
 }
 
@@ -116,7 +118,7 @@ Deno.bench({
   name: "backtestWeights 126 x 5,493, fees + spread + impact (capped) + funding",
   group: "backtest",
   warmup: 3,
-  n: 20,
+  n: 30,
   fn() {
     run();
   },
@@ -126,7 +128,7 @@ Deno.bench({
   name: "backtestWeights 126 x 5,493, fees only",
   group: "backtest",
   warmup: 3,
-  n: 20,
+  n: 30,
   fn() {
     backtestWeights(p, target, { costs: [costs[0]!], initialEquity: 1e7 });
   },

@@ -362,23 +362,10 @@ export function backtestWeights(
     }
   }
 
-  const gross = new Float64Array(T), net = new Float64Array(T), totalCost = new Float64Array(T);
-  const turnover = new Float64Array(T), grossExp = new Float64Array(T);
-  const netExp = new Float64Array(T), equity = new Float64Array(T);
   // one allocation per output table, a column view per asset
   const weightsBuf = new Float64Array(N * T), tradedBuf = new Float64Array(N * T);
   const weights = Array.from({ length: N }, (_, a) => weightsBuf.subarray(a * T, a * T + T));
   const tradedCols = Array.from({ length: N }, (_, a) => tradedBuf.subarray(a * T, a * T + T));
-  const costSeries = models.map(() => new Float64Array(T));
-  const costByAsset = models.map(() => new Float64Array(N));
-  const limiters = models.map(fillLimit).filter((f): f is FillLimit => f !== undefined);
-  const costBuf = new Float64Array(N);
-  const everyK = typeof rebalance === "object" && "every" in rebalance ? rebalance.every : 0;
-  const offset = typeof rebalance === "object" && "every" in rebalance ? rebalance.offset ?? 0 : 0;
-  const threshold = typeof rebalance === "object" && "driftThreshold" in rebalance
-    ? rebalance.driftThreshold
-    : -1;
-
   const ended: EndedAsset[] = [];
   const book = new Book(N, T, lastBar, (a, d) => {
     const last = lastBar[a]!;
@@ -390,121 +377,41 @@ export function backtestWeights(
       closedWeight: d,
     });
   });
-  // block buffers, time-major: returns of bars t0-1..t1-1, decision rows due at the fills
-  // opening bars t0..t1-1, and the held and traded weights of bars t0..t1-1
+  const bars = new BarLoop(book, models, index, lag, rebalance, initialEquity);
+  // block buffers, time-major: returns of bars t0-1..t1-1 and the decision rows due at the
+  // fills opening bars t0..t1-1 (the book holds the block's held and traded weights)
   const RB = new Float64Array((BLOCK + 1) * N).fill(NaN);
   const WB = new Float64Array(BLOCK * N);
   const lastClose = new Float64Array(N).fill(NaN);
   const prices = data.kind === "prices";
-  const bar: { t: number; ts: number; traded: Float64Array; held: Float64Array; equity: number } = {
-    t: 0,
-    ts: 0,
-    traded: book.traded,
-    held: book.held,
-    equity: initialEquity,
-  };
-  const costBar = bar as CostBar;
-  let eq = initialEquity;
-  let ruinBar = -1;
-
   for (let t0 = 0; t0 < T; t0 += BLOCK) {
     const t1 = Math.min(T, t0 + BLOCK);
-    // load the block: row 0 of RB keeps bar t0 - 1 (the fill opening bar t0 reads it)
+    // row 0 of RB keeps bar t0 - 1 (the fill opening bar t0 reads it)
     RB.copyWithin(0, BLOCK * N, (BLOCK + 1) * N);
-    for (let a = 0; a < N; a++) {
-      const c = data.cols[a]!;
-      const bad = prices
-        ? priceBlock(c, a, N, t0, t1, t0 - 1, RB, lastClose)
-        : returnBlock(c, a, N, t0, t1, t0 - 1, RB);
-      if (bad >= 0) {
+    const bad = loadBlock(data.cols, targetWeights, prices, lag, t0, t1, RB, WB, lastClose);
+    if (bad >= 0) {
+      const a = bad % N, t = Math.floor(bad / N);
+      if (bad < N * T) {
         throw new RangeError(
           `Cannot run backtestWeights: ${prices ? "close" : "return"} of asset ${assets[a]} at ` +
-            `bar ${bad} is ${c[bad]}; ` +
+            `bar ${t} is ${data.cols[a]![t]}; ` +
             (prices
               ? "prices must be positive and finite (NaN for a missing bar)"
               : "simple returns must be finite and >= -1 (NaN for a missing bar)"),
         );
       }
-      const badRow = targetBlock(
-        targetWeights[a]!,
-        a,
-        N,
-        t0 - 1 - lag,
-        t1 - 1 - lag,
-        t0 - 1 - lag,
-        WB,
+      const row = Math.floor((bad - N * T) / N);
+      throw new RangeError(
+        `Cannot run backtestWeights: target weight of ${assets[a]} at bar ${row} is ` +
+          `${targetWeights[a]![row]}; weights must be finite (NaN means flat)`,
       );
-      if (badRow >= 0) {
-        throw new RangeError(
-          `Cannot run backtestWeights: target weight of ${assets[a]} at bar ${badRow} is ` +
-            `${targetWeights[a]![badRow]}; weights must be finite (NaN means flat)`,
-        );
-      }
     }
     book.startBlock(t0, RB, WB);
-    for (let t = t0; t < t1; t++) {
-      if (ruinBar >= 0) {
-        equity[t] = eq;
-        book.flat(t);
-        continue;
-      }
-      // 1. the fill at the close of bar s = t - 1 (the open of bar t)
-      const s = t - 1;
-      let turn = 0;
-      if (s >= 0) {
-        let issue = true;
-        if (everyK > 0) issue = (((s - offset) % everyK) + everyK) % everyK === 0;
-        else if (threshold >= 0) issue = book.maxDrift(t) > threshold;
-        if (limiters.length === 0) turn = book.fillAndEarn(t, issue);
-        else {
-          turn = book.fillCapped(t, issue, limiters, eq);
-          book.earn(t);
-        }
-      } else {
-        book.flat(t);
-        book.earn(t);
-      }
-      // 2. costs of that fill and of holding over bar t (the return pass does not need them:
-      // they change equity, so the drift's scale, which applies at the next fill)
-      let cost = 0;
-      if (models.length > 0) {
-        bar.t = t;
-        bar.ts = index[t]!;
-        bar.equity = eq;
-        for (let m = 0; m < models.length; m++) {
-          models[m]!.cost(costBar, costBuf); // costBuf is all 0 here (addInto resets it)
-          const c = addInto(costBuf, costByAsset[m]!);
-          if (!Number.isFinite(c)) {
-            throw new RangeError(
-              `Cannot run backtestWeights: cost model "${names[m]}" returned a non-finite ` +
-                `cost (${c}) at bar ${t}; check its inputs cover the backtest's grid`,
-            );
-          }
-          costSeries[m]![t] = c;
-          cost += c;
-        }
-      }
-      // 3. net of bar t (its gross return on the weights held over it came with the fill)
-      const n = book.g - cost;
-      gross[t] = book.g;
-      totalCost[t] = cost;
-      net[t] = n;
-      turnover[t] = turn;
-      grossExp[t] = book.ge;
-      netExp[t] = book.ne;
-      eq = eq * (1 + n);
-      equity[t] = eq;
-      if (!(eq > 0)) {
-        ruinBar = t;
-        continue;
-      }
-      book.scale = 1 / (1 + n);
-    }
-    for (let a = 0; a < N; a++) {
-      columnBlock(book.HB, weights[a]!, a, N, t0, t1);
-      columnBlock(book.TB, tradedCols[a]!, a, N, t0, t1);
-    }
+    for (let t = t0; t < t1; t++) bars.step(t);
+    flushBlock(book, weights, tradedCols, t0, t1);
   }
+  const { gross, net, totalCost, turnover, grossExp, netExp, equity, ruinBar } = bars;
+  const { costSeries, costByAsset } = bars;
   const { contribGross, contribTurnover, cappedFills } = book;
 
   const costs: Record<string, Float64Array> = {};
@@ -592,6 +499,166 @@ export function backtestWeights(
       ruinBar,
     },
   };
+}
+
+/**
+ * Loads bars `t0..t1-1` of every asset into the block buffers (see {@link priceBlock},
+ * {@link targetBlock}). Returns -1, or where a value was invalid: `t * N + a` for a price or
+ * return, `N * T + row * N + a` for a target weight.
+ */
+function loadBlock(
+  cols: Columns,
+  targets: readonly ArrayLike<number>[],
+  prices: boolean,
+  lag: number,
+  t0: number,
+  t1: number,
+  RB: Float64Array,
+  WB: Float64Array,
+  lastClose: Float64Array,
+): number {
+  const N = cols.length, T = cols[0]!.length;
+  for (let a = 0; a < N; a++) {
+    const c = cols[a]!;
+    const bad = prices
+      ? priceBlock(c, a, N, t0, t1, t0 - 1, RB, lastClose)
+      : returnBlock(c, a, N, t0, t1, t0 - 1, RB);
+    if (bad >= 0) return bad * N + a;
+    const row = targetBlock(targets[a]!, a, N, t0 - 1 - lag, t1 - 1 - lag, t0 - 1 - lag, WB);
+    if (row >= 0) return N * T + row * N + a;
+  }
+  return -1;
+}
+
+/** The block's held and traded weights into the output columns. */
+function flushBlock(
+  book: Book,
+  weights: Float64Array[],
+  traded: Float64Array[],
+  t0: number,
+  t1: number,
+): void {
+  const N = book.N;
+  for (let a = 0; a < N; a++) {
+    columnBlock(book.HB, weights[a]!, a, N, t0, t1);
+    columnBlock(book.TB, traded[a]!, a, N, t0, t1);
+  }
+}
+
+/**
+ * One bar at a time: the fill, the cost models, the return, the equity. Its `step` is called
+ * once per bar, so V8 optimizes it as a function rather than as a loop nest inside a long one.
+ */
+class BarLoop {
+  readonly gross: Float64Array;
+  readonly net: Float64Array;
+  readonly totalCost: Float64Array;
+  readonly turnover: Float64Array;
+  readonly grossExp: Float64Array;
+  readonly netExp: Float64Array;
+  readonly equity: Float64Array;
+  readonly costSeries: Float64Array[];
+  readonly costByAsset: Float64Array[];
+  readonly limiters: FillLimit[];
+  readonly costBuf: Float64Array;
+  readonly names: string[];
+  readonly everyK: number;
+  readonly offset: number;
+  readonly threshold: number;
+  readonly bar: { t: number; ts: number; traded: Float64Array; held: Float64Array; equity: number };
+  eq: number;
+  ruinBar = -1;
+
+  constructor(
+    readonly book: Book,
+    readonly models: readonly CostModel[],
+    readonly index: Float64Array,
+    readonly lag: number,
+    rebalance: Rebalance,
+    initialEquity: number,
+  ) {
+    const { N, T } = book;
+    this.gross = new Float64Array(T);
+    this.net = new Float64Array(T);
+    this.totalCost = new Float64Array(T);
+    this.turnover = new Float64Array(T);
+    this.grossExp = new Float64Array(T);
+    this.netExp = new Float64Array(T);
+    this.equity = new Float64Array(T);
+    this.costSeries = models.map(() => new Float64Array(T));
+    this.costByAsset = models.map(() => new Float64Array(N));
+    this.limiters = models.map(fillLimit).filter((f): f is FillLimit => f !== undefined);
+    this.costBuf = new Float64Array(N);
+    this.names = models.map((m) => m.name);
+    const every = typeof rebalance === "object" && "every" in rebalance;
+    this.everyK = every ? rebalance.every : 0;
+    this.offset = every ? rebalance.offset ?? 0 : 0;
+    this.threshold = typeof rebalance === "object" && "driftThreshold" in rebalance
+      ? rebalance.driftThreshold
+      : -1;
+    this.eq = initialEquity;
+    this.bar = { t: 0, ts: 0, traded: book.traded, held: book.held, equity: initialEquity };
+  }
+
+  step(t: number): void {
+    const { book, models } = this;
+    if (this.ruinBar >= 0) {
+      this.equity[t] = this.eq;
+      book.flat(t);
+      return;
+    }
+    // 1. the fill at the close of bar s = t - 1 (the open of bar t), and bar t's return
+    const s = t - 1;
+    let turn = 0;
+    if (s >= 0) {
+      let issue = true;
+      if (this.everyK > 0) {
+        issue = (((s - this.offset) % this.everyK) + this.everyK) % this.everyK === 0;
+      } else if (this.threshold >= 0) issue = book.maxDrift(t) > this.threshold;
+      if (this.limiters.length === 0) turn = book.fillAndEarn(t, issue);
+      else {
+        turn = book.fillCapped(t, issue, this.limiters, this.eq);
+        book.earn(t);
+      }
+    } else {
+      book.flat(t);
+      book.earn(t);
+    }
+    // 2. costs of that fill and of holding over bar t (the return did not need them: they
+    // change equity, so the drift's scale, which applies at the next fill)
+    let cost = 0;
+    if (models.length > 0) {
+      const bar = this.bar;
+      bar.t = t;
+      bar.ts = this.index[t]!;
+      bar.equity = this.eq;
+      for (let m = 0; m < models.length; m++) {
+        models[m]!.cost(bar as CostBar, this.costBuf); // all 0 here (addInto resets it)
+        const c = addInto(this.costBuf, this.costByAsset[m]!);
+        if (!Number.isFinite(c)) {
+          throw new RangeError(
+            `Cannot run backtestWeights: cost model "${this.names[m]}" returned a non-finite ` +
+              `cost (${c}) at bar ${t}; check its inputs cover the backtest's grid`,
+          );
+        }
+        this.costSeries[m]![t] = c;
+        cost += c;
+      }
+    }
+    // 3. net and equity
+    const n = book.g - cost;
+    this.gross[t] = book.g;
+    this.totalCost[t] = cost;
+    this.net[t] = n;
+    this.turnover[t] = turn;
+    this.grossExp[t] = book.ge;
+    this.netExp[t] = book.ne;
+    const eq = this.eq * (1 + n);
+    this.eq = eq;
+    this.equity[t] = eq;
+    if (!(eq > 0)) this.ruinBar = t;
+    else book.scale = 1 / (1 + n);
+  }
 }
 
 /** `sum(x)`, `x` added into `acc` element-wise, and `x` reset to 0. */
