@@ -47,6 +47,39 @@ Deno.test("longShort: signal weighting is the demeaned signal, each side scaled 
   assert.ok(Math.abs(g2[0]![0]! + 0.5 * (2 / 3)) < 1e-15);
 });
 
+Deno.test("longShort through the engine: flips close and open trades, P&L in units by hand", () => {
+  // a0 long / a2 short from bar 0's decision (filled at bar 1's close), both flipped by bar 2's
+  // decision (filled at bar 3's close); $500k = 50,000 a0 at 10 and 100,000 a2 at 5
+  const sig = [[3, 3, 1, 1, 1], [2, 2, 2, 2, 2], [1, 1, 3, 3, 3]];
+  const targets = longShort(sig, { quantile: 0.34 });
+  assert.deepEqual(at(targets.weights, 0), [0.5, 0, -0.5]);
+  assert.deepEqual(at(targets.weights, 2), [-0.5, 0, 0.5]);
+  const prices = {
+    close: [
+      Float64Array.of(10, 10, 11, 12, 12),
+      Float64Array.of(7, 7, 7, 7, 7),
+      Float64Array.of(5, 5, 5, 4, 4),
+    ],
+  };
+  // no rebalancing between the fills: each fill is a whole position
+  const run = backtestStrategy(prices, targets, { rebalance: { driftThreshold: 0.4 } });
+  const { trades, summary } = run.tradeLog;
+  const closed = trades.filter((t) => !t.open);
+  assert.deepEqual(closed.map((t) => [t.legs[0]!.column, t.side, t.entryBar, t.exitBar]), [
+    [0, "long", 1, 3],
+    [2, "short", 1, 3],
+  ]);
+  assert.ok(Math.abs(closed[0]!.grossPnl - 50_000 * (12 - 10)) < 1e-6);
+  assert.ok(Math.abs(closed[1]!.grossPnl - 100_000 * (5 - 4)) < 1e-6);
+  const open = trades.filter((t) => t.open);
+  assert.deepEqual(open.map((t) => [t.legs[0]!.column, t.side, t.entryBar]), [[0, "short", 3], [
+    2,
+    "long",
+    3,
+  ]]);
+  assert.deepEqual([summary.count, summary.openCount, summary.hitRate], [2, 2, 1]);
+});
+
 Deno.test("longShort: refusals name the option", () => {
   assert.throws(() => longShort(signal, { quantile: 0.6 }), /quantile must be in \(0, 0.5\]/);
   assert.throws(() => longShort(signal, { net: 2 }), /\|net\| <= gross/);

@@ -55,6 +55,23 @@ Deno.test("volatilityBreakout: an exit bar does not enter the other side; a gap 
   assert.ok(Number.isNaN(rg.atr[3]!));
 });
 
+Deno.test("volatilityBreakout through the engine: the trade's fills by hand", () => {
+  // long decided at bar 5 (12 > 11.5), filled at bar 6's close (13); out decided at bar 8
+  // (9 < 11.5), filled at bar 9's close (9)
+  // (a fill at the last bar's close would open no row: one more bar so the trade closes)
+  const b = bars([10, 10, 10, 10, 10, 12, 13, 12, 9, 9, 9]);
+  const targets = volatilityBreakout(b, small);
+  assert.deepEqual([...targets.weights[0]!], [0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0]);
+  const run = backtestStrategy({ close: [Float64Array.from(b.close)] }, targets);
+  assert.equal(run.tradeLog.trades.length, 1);
+  const t = run.tradeLog.trades[0]!;
+  assert.deepEqual([t.entryBar, t.exitBar, t.barsHeld, t.open], [6, 9, 3, false]);
+  assert.deepEqual([t.legs[0]!.entryPrice, t.legs[0]!.exitPrice], [13, 9]);
+  assert.ok(Math.abs(t.returnOnEntry - (9 / 13 - 1)) < 1e-12);
+  assert.ok(Math.abs(t.grossPnl - 1e6 * (9 / 13 - 1)) < 1e-6);
+  assert.equal(run.tradeLog.summary.losses, 1);
+});
+
 Deno.test("volatilityBreakout: refusals name the option", () => {
   const b = bars([1, 2, 3]);
   assert.throws(
