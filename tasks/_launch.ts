@@ -110,6 +110,7 @@ export const TASK_PROFILES: Readonly<Record<string, TaskProfile>> = {
   report: {
     file: "tasks/report.ts",
     ...STORE_ONLY,
+    readFlags: ["signal-file"],
     writeFlag: { name: "out", default: "reports" },
     extra: CODE_VERSION,
   },

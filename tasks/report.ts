@@ -1,6 +1,6 @@
 /**
  * `deno task report [--signals A,B] [--universe S1,S2|all] [--venue V] [--freq 1h]
- * [--from DATE] [--to DATE] [--horizons 1,4,24] [--pairs-top N] [--run-id ID] [--out DIR]
+ * [--from DATE] [--to DATE] [--horizons 1,4,24] [--pairs-top N] [--signal-file PATH] [--run-id ID] [--out DIR]
  * [--db PATH]`
  *
  * Builds the research report (data coverage, returns and risk, correlation and beta, factor
@@ -28,6 +28,7 @@ import {
 } from "@lib/report/sections/signal_section.ts";
 import { DEFAULT_PAIRS_TOP } from "@lib/report/sections/pairs_section.ts";
 import { ReportInputError, runReport } from "@lib/pipeline/report_run.ts";
+import { readSignalFile, type SignalFile } from "@lib/pipeline/signal_file.ts";
 import { isRunId } from "@lib/report/model.ts";
 import { writeReport } from "@lib/report/write.ts";
 
@@ -51,6 +52,11 @@ Options:
                    last bar)
   --horizons LIST  forward-return horizons in bars (default ${DEFAULT_SIGNAL_HORIZONS.join(",")})
   --pairs-top N    pairs listed in the pairs table (default ${DEFAULT_PAIRS_TOP})
+  --signal-file PATH
+                   instead of the research report, the signal tear sheet of your own signal:
+                   a CSV or Parquet file of (ts, asset, value) rows, ts = the bar's open time
+                   (ISO 8601 UTC or epoch ms); IC, decay, quantile returns, turnover and the
+                   long-short quantile portfolio backtested with Binance taker fees, lag 1
   --run-id ID      report folder name (default: report-<hash of dataset and parameters>)
   --out DIR        folder for reports (default reports)
   --db PATH        store (default: $CRYPTOLAB_DB or data/cryptolab.db)
@@ -87,7 +93,7 @@ function posInt(name: string, v: string): number {
   return n;
 }
 
-runMain((args) => {
+runMain(async (args) => {
   const { values } = parseFlags(args, {
     signals: { type: "string" },
     universe: { type: "string" },
@@ -97,6 +103,7 @@ runMain((args) => {
     to: { type: "string" },
     horizons: { type: "string" },
     "pairs-top": { type: "string" },
+    "signal-file": { type: "string" },
     "run-id": { type: "string" },
     out: { type: "string" },
   }, USAGE);
@@ -143,6 +150,19 @@ runMain((args) => {
   }
   const out = values.out ?? "reports";
   const t0 = performance.now();
+  const signalPath = values["signal-file"];
+  if (signalPath !== undefined && values.signals !== undefined) {
+    throw usage("--signals and --signal-file exclude each other: a report is on one or the other");
+  }
+  let signalFile: SignalFile | undefined;
+  if (signalPath !== undefined) {
+    progressLine(`reading ${signalPath}`);
+    try {
+      signalFile = await readSignalFile(signalPath);
+    } catch (e) {
+      throw usage(`--signal-file: ${(e as Error).message}`);
+    }
+  }
 
   const store = openTaskStore(values.db, true);
   try {
@@ -163,6 +183,10 @@ runMain((args) => {
         horizons,
         pairsTop,
         runId,
+        signal: signalFile === undefined ? undefined : {
+          input: signalFile.signal,
+          source: { path: signalFile.path, sha256: signalFile.sha256 },
+        },
       }).model;
     } catch (e) {
       if (!(e instanceof ReportInputError)) throw e;

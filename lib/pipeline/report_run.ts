@@ -12,6 +12,8 @@ import type { Dataset } from "../panel/dataset.ts";
 import { loadDataset } from "../panel/load_dataset.ts";
 import type { GitInfo, ReportModel } from "../report/model.ts";
 import { buildResearchReport, type ResearchReportParams } from "../report/research_report.ts";
+import type { SignalInput } from "../research/signal_input.ts";
+import { buildSignalReport, type SignalTearSheetOptions } from "../report/tears/mod.ts";
 
 /**
  * A report request the store cannot satisfy (no bars at that frequency, several venues and
@@ -39,6 +41,15 @@ export interface ReportRunOptions extends ResearchReportParams {
   /** Window end, UTC ms (exclusive). Default: one bar after the last bar. */
   readonly to?: number | undefined;
   readonly git?: GitInfo | undefined;
+  /**
+   * Report on this signal instead (`deno task report --signal-file`): the signal tear sheet of
+   * `buildSignalReport` on the same dataset, the file's path and SHA-256 in the manifest.
+   */
+  readonly signal?: {
+    readonly input: SignalInput;
+    readonly source?: { readonly path: string; readonly sha256: string };
+    readonly options?: SignalTearSheetOptions;
+  } | undefined;
 }
 
 /** What {@link runReport} built. */
@@ -112,5 +123,17 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
     from: options.from,
     to: options.to,
   });
-  return { model: buildResearchReport(dataset, options), dataset };
+  if (options.signal === undefined) {
+    return { model: buildResearchReport(dataset, options), dataset };
+  }
+  const { input, source } = options.signal;
+  const model = buildSignalReport(dataset, input, {
+    ...options.signal.options,
+    ...(options.horizons === undefined ? {} : { horizons: options.horizons }),
+    signalSource: source,
+    runId: options.runId,
+    projectDir: options.projectDir,
+    git: options.git,
+  });
+  return { model, dataset };
 }

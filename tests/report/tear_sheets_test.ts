@@ -265,7 +265,7 @@ Deno.test("signal tear sheet: a function, an array and a CSV of the same values 
   assert.equal(byArray.longShort.lookahead, null);
   assert.deepEqual(byCsv.alignment!.unknownAssets, { NOTINPANEL: 1 });
   assert.equal(byCsv.alignment!.offGrid, 1);
-  assert.equal(table(byCsv.sections, "signal-alignment").rows[0]![1], 1);
+  assert.equal(table(byCsv.sections, "signal-sheet-alignment").rows[0]![1], 1);
   // the long-short book is dollar neutral with gross 1 wherever it holds anything
   const w = longShortQuantileWeights(values, 5, 5);
   for (let t = 0; t < T; t++) {
@@ -282,12 +282,12 @@ Deno.test("signal tear sheet: a function, an array and a CSV of the same values 
   const ids = byFn.sections.map((s) => s.id);
   for (
     const id of [
-      "signal-input",
-      "signal-ic",
-      "signal-decay",
-      "signal-quantiles",
-      "signal-turnover",
-      "signal-long-short-summary",
+      "signal-sheet-input",
+      "signal-sheet-ic",
+      "signal-sheet-decay",
+      "signal-sheet-quantiles",
+      "signal-sheet-turnover",
+      "signal-sheet-long-short-summary",
     ]
   ) {
     assert.ok(ids.includes(id), id);

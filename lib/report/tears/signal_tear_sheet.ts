@@ -63,7 +63,7 @@ export interface SignalTearSheetOptions {
   readonly rebalance?: Rebalance;
   /** Benchmark of the long-short tear sheet (exact asset or factor name). @default "BTC" */
   readonly benchmark?: string;
-  /** Prefix of every section and block id. @default "signal" */
+  /** Prefix of every section and block id. @default "signal-sheet" */
   readonly idPrefix?: string;
 }
 
@@ -77,7 +77,7 @@ export const SIGNAL_TEAR_SHEET_DEFAULTS = {
   feeVenue: "binance",
   lag: 1,
   benchmark: "BTC",
-  idPrefix: "signal",
+  idPrefix: "signal-sheet",
 } as const;
 
 /** What {@link signalTearSheet} returns: the sections and the numbers behind them. */

@@ -1,0 +1,162 @@
+/**
+ * `deno task report --signal-file PATH` end to end, as users run it (`deno task`, so with the
+ * permissions of deno.json and tasks/_launch.ts): a researcher's own signal in a CSV file and
+ * the same values in a Parquet file, on real Binance hourly bars imported into a temporary
+ * store, give the signal tear sheet with the file's SHA-256 in the manifest and the IC the
+ * library computes on the same dataset.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { openStore } from "@lib/store/db.ts";
+import { importPaths } from "@lib/ingest/import_path.ts";
+import { loadDataset } from "@lib/panel/load_dataset.ts";
+import { tableToParquet } from "@lib/core/export/parquet.ts";
+import { sha256Hex } from "@lib/report/manifest.ts";
+import { ReportSchema } from "@lib/report/schema.ts";
+import { verifyReport } from "@lib/report/verify.ts";
+import { signalTearSheet } from "@lib/report/tears/signal_tear_sheet.ts";
+import { realDataTest, realPath } from "../_shared/real_data.ts";
+import { runDeno } from "../_shared/run_task.ts";
+
+const NFI = realPath("ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h");
+const BASES = ["BTC", "ETH", "ADA", "DOT", "LINK", "LTC", "EOS", "ETC"];
+const FROM = "2021-01-01", TO = "2021-03-01";
+
+realDataTest(
+  "deno task report --signal-file: CSV and Parquet signal files on real bars",
+  async () => {
+    const tmp = await Deno.makeTempDir({ prefix: "cryptolab-signal-file-" });
+    try {
+      const db = join(tmp, "store", "real.db");
+      await Deno.mkdir(join(tmp, "store"));
+      const store = openStore(db);
+      let dataset;
+      try {
+        const r = await importPaths(store.db, BASES.map((b) => join(NFI, `${b}_USDT-1h.json`)), {
+          venue: "binance",
+          freq: "1h",
+        });
+        assert.ok(r.files.every((f) => f.status === "imported"));
+        dataset = loadDataset(store.db, {
+          venue: "binance",
+          freq: "1h",
+          symbols: undefined,
+          from: Date.parse(FROM),
+          to: Date.parse(TO),
+        });
+      } finally {
+        store.close();
+      }
+      // the researcher's signal: 24-bar momentum, written in long format outside the store's folder
+      const { panel } = dataset;
+      const signal = panel.close.map((c) =>
+        Float64Array.from(c, (x, t) => (t >= 24 ? Math.log(x / c[t - 24]!) : NaN))
+      );
+      const ts: number[] = [], asset: string[] = [], value: number[] = [];
+      const lines = ["ts,asset,value"];
+      panel.assets.forEach((a, k) => {
+        for (let t = 0; t < panel.index.length; t++) {
+          const v = signal[k]![t]!;
+          ts.push(panel.index[t]!);
+          asset.push(a);
+          value.push(v);
+          lines.push(
+            `${new Date(panel.index[t]!).toISOString()},${a},${Number.isFinite(v) ? v : ""}`,
+          );
+        }
+      });
+      await Deno.mkdir(join(tmp, "signals"));
+      const csvPath = join(tmp, "signals", "momentum.csv");
+      const pqPath = join(tmp, "signals", "momentum.parquet");
+      await Deno.writeTextFile(csvPath, lines.join("\n") + "\n");
+      await Deno.writeFile(
+        pqPath,
+        tableToParquet({
+          name: "signal",
+          columns: [
+            { name: "ts", type: "timestamp", values: ts },
+            { name: "asset", type: "string", values: asset },
+            { name: "value", type: "float", values: value },
+          ],
+          metadata: {},
+        }),
+      );
+      const expected = signalTearSheet(panel, signal, { horizons: [1, 4, 24] });
+      const icRows = expected.decay.filter((r) => [1, 4, 24].includes(r.horizon)).map((
+        r,
+      ) => [r.horizon, r.mean]);
+
+      for (const path of [csvPath, pqPath]) {
+        const out = await runDeno([
+          "task",
+          "report",
+          "--db",
+          db,
+          "--out",
+          join(tmp, "out"),
+          "--from",
+          FROM,
+          "--to",
+          TO,
+          "--signal-file",
+          path,
+        ]);
+        assert.equal(out.code, 0, out.stderr);
+        const html = out.stdout.trim().split("\n")[0]!;
+        const dir = html.replace(/\/report\.html$/, "");
+        assert.deepEqual(verifyReport(dir).problems, []);
+        const m = ReportSchema.parse(JSON.parse(readFileSync(join(dir, "report.json"), "utf8")));
+        assert.equal(m.manifest.params.signalSha256, sha256Hex(await Deno.readFile(path)));
+        assert.match(m.runId, /^signal-[0-9a-f]{12}$/);
+        const ids = m.sections.map((s) => s.id);
+        for (
+          const id of [
+            "data",
+            "signal-sheet-input",
+            "signal-sheet-ic",
+            "signal-sheet-quantiles",
+            "signal-sheet-long-short-returns",
+          ]
+        ) {
+          assert.ok(ids.includes(id), `${id} in ${ids.join(",")}`);
+        }
+        const ic = m.sections.flatMap((s) => s.blocks).find((b) =>
+          b.type === "table" && b.id === "signal-sheet-ic-summary"
+        );
+        assert.ok(ic !== undefined && ic.type === "table");
+        assert.deepEqual(ic.rows.map((r) => [r[0], r[1]]), icRows, path);
+        const align = m.sections.flatMap((s) => s.blocks).find((b) =>
+          b.type === "table" && b.id === "signal-sheet-alignment"
+        );
+        assert.ok(align !== undefined && align.type === "table");
+        assert.equal(align.rows[0]![0], panel.assets.length * panel.index.length); // every row placed
+      }
+
+      const missing = await runDeno([
+        "task",
+        "report",
+        "--db",
+        db,
+        "--signal-file",
+        join(tmp, "nope.csv"),
+      ]);
+      assert.equal(missing.code, 2, missing.stderr);
+      assert.match(missing.stderr, /--signal-file: Cannot read the signal file .*nope\.csv/);
+      const both = await runDeno([
+        "task",
+        "report",
+        "--db",
+        db,
+        "--signals",
+        "momentum_24",
+        "--signal-file",
+        csvPath,
+      ]);
+      assert.equal(both.code, 2);
+      assert.match(both.stderr, /--signals and --signal-file exclude each other/);
+    } finally {
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+);
