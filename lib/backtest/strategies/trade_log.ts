@@ -31,6 +31,7 @@ export const TRADE_LOG_RULES: readonly string[] = [
   "Fill time and price are the engine's: the weights held over bar u were filled at the close of bar u - 1, so entryBar / exitBar are the bars at whose close the opening / closing fill happened and the prices are those closes (for any lag: the lag only moves which decision is filled there).",
   "P&L: each bar the trade is held adds held weight times the asset's simple return of the bar (a return spanning a gap arrives at the first bar after it), as a fraction of the equity at the bar's start (grossReturn) and times that equity in quote currency (grossPnl).",
   "Costs: each cost model is replayed per bar and asset with the engine's traded and held weights; a bar's cost goes to the trade open over the bar, or to the trade its fill closes; at a flip the traded weight's cost is split between the closing and the opening trade in proportion to the weight closed and the weight opened.",
+  "A leg built or unwound over several fills (an order limited by a participation cap, or resized) keeps the price of its opening fill as its entry price and of its closing fill as its exit price; its P&L counts every bar held, so every fill is in it.",
   "A trade still held over the last bar is open: its exit prices are the legs' last closes (marks) and it is counted but left out of the summary statistics.",
 ];
 

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
 import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
+import { squareRootImpact } from "@lib/backtest/costs/square_root_impact.ts";
 import { buildTradeLog } from "@lib/backtest/strategies/trade_log.ts";
 
 const F = Float64Array;
@@ -156,6 +157,34 @@ Deno.test("an asset whose data ends is closed at its last close", () => {
   assert.equal(trades[0]!.exitBar, 3);
   assert.equal(trades[0]!.legs[0]!.exitPrice, 105);
   near(trades[0]!.returnOnEntry, 0.05);
+});
+
+Deno.test("a fill limited by a participation cap: one trade over several fills, every cost in it", () => {
+  // $100k traded per bar, cap 10%: at most $10k (1% of $1m) per fill, so a 3% target takes 3 fills
+  const T = 10;
+  const prices = close1(100, 100, 101, 102, 103, 104, 105, 106, 107, 108);
+  const impact = squareRootImpact({
+    sigma: [new Float64Array(T).fill(0.01)],
+    adv: [new Float64Array(T).fill(1e5)],
+  });
+  const fees = feeCost({ venue: "binance" });
+  const costs = [fees, impact];
+  const res = backtestWeights(prices, [F.of(0.03, 0.03, 0.03, 0.03, 0, 0, 0, 0, 0, 0)], { costs });
+  assert.ok(res.metadata.warnings.some((w) => /participation cap/.test(w)));
+  const { trades } = buildTradeLog(res, prices, { costs });
+  assert.equal(trades.length, 1);
+  const t = trades[0]!;
+  assert.equal(t.entryBar, 1);
+  assert.equal(t.legs[0]!.entryPrice, 100); // the first partial fill's close
+  assert.ok(Math.abs(t.legs[0]!.entryWeight - 0.01) < 1e-12);
+  // the whole run's costs and P&L are this trade's
+  const start = (u: number) => (u === 0 ? 1e6 : res.equity[u - 1]!);
+  for (const name of ["fees", "impact"]) {
+    const paid = res.costs[name]!.reduce((a, c, u) => a + c * start(u), 0);
+    near(t.costs[name]!, paid, 1e-12);
+  }
+  near(t.netPnl, res.equity[T - 1]! - 1e6, 1e-12);
+  assert.equal(t.open, false);
 });
 
 Deno.test("refusals: costs not passed, other models, wrong prices, bad groups", () => {
