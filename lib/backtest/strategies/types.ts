@@ -28,7 +28,10 @@ export interface TradeLeg {
   readonly column: number;
   /** Weight held right after the opening fill of this leg (signed fraction of equity). */
   readonly entryWeight: number;
-  /** Close of the bar whose close filled the leg's opening order (the engine's fill price). */
+  /**
+   * Close of the bar whose close filled the leg's opening order (the engine's fill price); NaN
+   * for a leg of a group that was never held during the trade (its order still waiting).
+   */
   readonly entryPrice: number;
   /**
    * Close of the bar whose close filled the leg's closing order; for a trade still open at the
@@ -49,7 +52,10 @@ export interface Trade {
   readonly side: "long" | "short";
   /** The bar at whose close the opening fill happened (grid row). */
   readonly entryBar: number;
-  /** Open time of `entryBar` (UTC ms, or the bar number without an index). */
+  /**
+   * Open time of `entryBar` (UTC ms, or the bar number without an index); the fill itself was at
+   * that bar's close, the open time of the next bar.
+   */
   readonly entryTs: number;
   /** The bar at whose close the closing fill happened; the last bar for a trade still open. */
   readonly exitBar: number;
