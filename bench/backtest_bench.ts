@@ -12,11 +12,12 @@
  *
  * With CRYPTOLAB_BENCH_OUT set, also writes the inputs and the per-bar results to that folder
  * (raw little-endian float64, asset-major) so the peer runs on the same inputs and reports the
- * largest difference.
+ * largest difference, and the process's CPU time per run of the all-costs case (cpu.json).
  *
  * @module
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import process from "node:process";
 import { join } from "node:path";
 import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
 import { estimatedSpreads } from "@lib/backtest/costs/estimated_spreads.ts";
@@ -112,6 +113,16 @@ if (out) {
   save("weights", res.weights);
   save("traded", res.traded);
   writeFileSync(join(out, "shape.json"), JSON.stringify({ assets: N, bars: T }));
+  // the process's own CPU time per run (user + system, GC and compiler threads included): on
+  // a machine shared with other jobs, wall time also measures them
+  for (let i = 0; i < 5; i++) run();
+  const runs = 20, c0 = process.cpuUsage();
+  for (let i = 0; i < runs; i++) run();
+  const c = process.cpuUsage(c0);
+  writeFileSync(
+    join(out, "cpu.json"),
+    JSON.stringify({ msPerRun: (c.user + c.system) / 1000 / runs }),
+  );
 }
 
 Deno.bench({

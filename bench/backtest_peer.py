@@ -114,10 +114,14 @@ def main():
     spread, sigma, adv = read("spread", sh), read("sigma", sh), read("adv", sh)
     funding = np.repeat(read("funding", (1, sh[1])), sh[0], axis=1)
     samples = []
+    c0 = time.process_time()
     for _ in range(5):
         t0 = time.perf_counter()
         net, turnover, costs, held, traded = backtest(close, target, spread, sigma, adv, funding)
         samples.append((time.perf_counter() - t0) * 1000)
+    py_cpu = (time.process_time() - c0) * 1000 / 5
+    with open(os.path.join(OUT, "cpu.json")) as f:
+        deno_cpu = json.load(f)["msPerRun"]
     samples.sort()
     py_min, py_med = samples[0], samples[len(samples) // 2]
     mine_net = read("net", (1, sh[1]))[:, 0]
@@ -137,6 +141,7 @@ def main():
     print(f"{'':30} {'deno ms':>16} {'python ms':>17} {'ratio':>13}")
     print(f"{'backtestWeights vs numpy loop':30} {d['min']:7.1f} ({d['avg']:6.1f}) "
           f"{py_min:8.1f} ({py_med:6.1f}) {py_min / d['min']:5.1f}x ({py_med / d['avg']:4.1f}x)")
+    print(f"{'CPU time of the process per run':30} {deno_cpu:16.1f} {py_cpu:17.1f} {py_cpu / deno_cpu:12.1f}x")
     print(f"max |diff|: net (relative to max(1, |net|)) {d_net:.2e}, turnover {d_turn:.2e}, "
           f"costs {d_cost:.2e}, weights {d_w:.2e}, traded {d_x:.2e}")
     print(f"(deno, fees only: min {deno[fees_only]['min']:.1f} ms, mean {deno[fees_only]['avg']:.1f} ms; "

@@ -618,7 +618,6 @@ class BarLoop {
       if (this.limiters.length === 0) turn = book.fillAndEarn(t, issue);
       else {
         turn = book.fillCapped(t, issue, this.limiters, this.eq);
-        book.earn(t);
       }
     } else {
       book.flat(t);
@@ -666,12 +665,10 @@ function addInto(x: Float64Array, acc: Float64Array): number {
   let c = 0;
   for (let a = 0; a < x.length; a++) {
     const v = x[a]!;
-    if (v !== 0) {
-      c += v;
-      acc[a] = acc[a]! + v;
-      x[a] = 0;
-    }
+    c += v;
+    acc[a] = acc[a]! + v;
   }
+  x.fill(0);
   return c;
 }
 
@@ -820,7 +817,7 @@ class Book {
     return turn;
   }
 
-  /** {@link fill} with the fill limits of the cost models applied first. */
+  /** {@link fillAndEarn} with the fill limits of the cost models applied first. */
   fillCapped(t: number, issue: boolean, limiters: readonly FillLimit[], equity: number): number {
     const { N, T, RB, WB, lastBar, drifted, scale, order, pending, traded, held } = this;
     const { desired, forced, capBuf, TB, contribTurnover } = this;
@@ -877,6 +874,7 @@ class Book {
         contribTurnover[a] = contribTurnover[a]! + ax;
       }
     }
+    this.earn(t);
     return turn;
   }
 
