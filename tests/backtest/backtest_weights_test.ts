@@ -271,3 +271,27 @@ Deno.test("lag k equals lag 1 on targets shifted by k - 1 rows (across the engin
     assert.deepEqual([...a.weights[2]!], [...b.weights[2]!]);
   }
 });
+
+Deno.test("every result states its rules and is deterministic", () => {
+  const a = close(10, 11, NaN, 12, 13), b = close(5, 5.5, 5.2, NaN, NaN);
+  const w = [close(0.5, -0.5, 0.2, 0.1, 0.3), close(0.4, 0.3, -0.2, 0.1, 0)];
+  const opts = { costs: [feeCost({ venue: "binance" })] };
+  const r1 = backtestWeights({ close: [a, b] }, w, opts);
+  const r2 = backtestWeights({ close: [a, b] }, w, opts);
+  assert.deepEqual(r1, r2);
+  const rules = r1.metadata.rules.join("\n");
+  for (
+    const needle of [
+      "filled at the close of bar t + lag", // fill time and price
+      "never a zero return", // gaps
+      "An order waits for a bar",
+      "data ends before the backtest's last bar", // end of data
+      "weights drift with prices",
+      "paid from cash at the fill", // fees
+      "break ties by asset column order", // rankings
+      "This run: lag 1",
+      "Rebalancing: a new order to the target weights is issued at every bar's close.",
+    ]
+  ) assert.ok(rules.includes(needle), needle);
+  assert.equal(r1.metadata.endedEarly[0]!.asset, "1");
+});
