@@ -32,6 +32,7 @@ export * from "./quantile_labels.ts";
 export * from "./quantile_returns.ts";
 export * from "./turnover.ts";
 export { SIGNAL_DEFAULTS, type SignalDefaults } from "./signal_defaults.ts";
+export { finiteCrossSection } from "./finite_cross_section.ts";
 export * from "./rolling_ic.ts";
 export * from "./signals/mod.ts";
 export * from "./factor_run.ts";

@@ -7,6 +7,7 @@ import { rankInto } from "../stats/rank.ts";
 import { checkMinAssets } from "./_ic_validate.ts";
 import { quantileLabels } from "./quantile_labels.ts";
 import { correlationFromMoments } from "../stats/correlation_from_moments.ts";
+import { finiteCrossSection } from "./finite_cross_section.ts";
 import { SIGNAL_DEFAULTS } from "./signal_defaults.ts";
 
 function checkPanel(signal: readonly Float64Array[], lag: number, what: string): number {
@@ -70,14 +71,7 @@ export function rankAutocorrelation(
   const values = new Float64Array(N), r = new Float64Array(N), keys = new Float64Array(N);
   const order = new Int32Array(N), where = new Int32Array(N);
   for (let t = 0; t < T; t++) {
-    let m = 0;
-    for (let a = 0; a < N; a++) {
-      const v = signal[a]![t]!;
-      if (v - v === 0) {
-        values[m] = v;
-        where[m++] = a;
-      }
-    }
+    const m = finiteCrossSection(signal, t, values, where);
     rankInto(values, m, r, keys, order);
     for (let i = 0; i < m; i++) ranks[where[i]!]![t] = r[i]!;
   }
@@ -168,14 +162,7 @@ export function turnover(
   const xs = new Float64Array(N), scratch = new Float64Array(N);
   const idx = new Int32Array(N), labels = new Int32Array(N);
   for (let t = 0; t < T; t++) {
-    let n = 0;
-    for (let a = 0; a < N; a++) {
-      const v = signal[a]![t]!;
-      if (v - v === 0) {
-        xs[n] = v;
-        idx[n++] = a;
-      }
-    }
+    const n = finiteCrossSection(signal, t, xs, idx);
     if (n < minAssets) continue;
     quantileLabels(xs, n, q, labels, scratch);
     for (let i = 0; i < n; i++) {
