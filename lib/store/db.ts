@@ -103,7 +103,11 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 10_000)}`);
   if (readOnly) {
     const version = currentVersion(db);
-    if (version >= LATEST_VERSION || inMemory) {
+    if (version > LATEST_VERSION) {
+      db.close();
+      throw newerStoreError(path, version);
+    }
+    if (version === LATEST_VERSION || inMemory) {
       return {
         db,
         path,
@@ -158,18 +162,20 @@ function currentVersion(db: DatabaseSync): number {
   return Number(row?.v ?? 0);
 }
 
+function newerStoreError(path: string, version: number): Error {
+  return new Error(
+    `Store "${path}" has schema version ${version}, newer than this code (${LATEST_VERSION}). ` +
+      `Update cryptolab (git pull) or open another file with --db.`,
+  );
+}
+
 function migrate(db: DatabaseSync, path: string, backup: boolean): MigrationReport {
   db.exec(
     `CREATE TABLE IF NOT EXISTS schema_migrations (
        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
   );
   const from = currentVersion(db);
-  if (from > LATEST_VERSION) {
-    throw new Error(
-      `Store "${path}" has schema version ${from}, newer than this code (${LATEST_VERSION}). ` +
-        `Update cryptolab (git pull) or open another file with --db.`,
-    );
-  }
+  if (from > LATEST_VERSION) throw newerStoreError(path, from);
   let backupPath: string | undefined;
   const pending = MIGRATIONS.filter((m) => m.version > from);
   if (pending.length > 0 && backup) {

@@ -67,6 +67,11 @@ Deno.test("a store newer than the code is refused with advice", () => {
   s.db.prepare("INSERT INTO schema_migrations VALUES (?, 'future', 0)").run(LATEST_VERSION + 1);
   s.close();
   assert.throws(() => openStore(s.path), /newer than this code.*Update cryptolab/);
+  // read-only tasks (report, check-dataset) refuse it too: its tables may mean something else
+  assert.throws(
+    () => openStore(s.path, { readOnly: true }),
+    /newer than this code.*Update cryptolab/,
+  );
   s.cleanup();
 });
 
