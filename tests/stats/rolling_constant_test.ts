@@ -11,6 +11,8 @@ import { rollingOls } from "@lib/stats/rolling_ols.ts";
 import { rollingBeta } from "@lib/stats/rolling_beta.ts";
 import { rollingBetaCausal } from "@lib/stats/rolling_beta_causal.ts";
 import { ols } from "@lib/stats/ols.ts";
+import { rollingStat } from "@lib/stats/rolling_stat.ts";
+import { spreadZScore } from "@lib/research/pairs/spread.ts";
 import { realDataTest, realPath } from "../_shared/real_data.ts";
 import { near } from "./_regression_data.ts";
 
@@ -153,3 +155,24 @@ realDataTest(
     }
   },
 );
+
+Deno.test("rollingStat and spreadZScore: eight equal values after moving ones have std exactly 0, no z", () => {
+  // x1: seven moves, then eight zero returns (rows 7..14), then a move.
+  const x = Float64Array.from(x1);
+  const sd = rollingStat(x, 8, 8, "std");
+  assert.equal(sd[14], 0);
+  assert.ok(sd[13]! > 0 && sd[15]! > 0);
+  assert.equal(rollingStat(x, 8, 8, "mean")[14], 0);
+  // A spread stuck at one level: no scale, so no z-score (NaN) and a std of exactly 0. Before,
+  // spreadZScore rolled Welford moments and left a residue: at level 0 a std of 2e-10 and a
+  // finite z of 1e-9, at level 1.7 a std of 1e-9 and a z of -4e-7.
+  for (const level of [0, 1.7, 0.013, 0.25]) {
+    const spread = x.map((v, i) => (i >= 7 && i <= 14 ? level : level + v));
+    const causal = spreadZScore(spread, { window: 8 });
+    assert.equal(causal.std[15], 0, `level ${level}`);
+    assert.ok(Number.isNaN(causal.zScore[15]!), `level ${level}: z ${causal.zScore[15]}`);
+    const now = spreadZScore(spread, { window: 8, causal: false });
+    assert.equal(now.std[14], 0, `level ${level}`);
+    assert.ok(Number.isNaN(now.zScore[14]!) && Number.isFinite(now.zScore[15]!));
+  }
+});
