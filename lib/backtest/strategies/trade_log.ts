@@ -69,7 +69,8 @@ function groupsOf(n: number, given: readonly (readonly number[])[] | undefined):
     out.push([...g]);
   }
   for (let a = 0; a < n; a++) if (!seen[a]) out.push([a]);
-  return out;
+  // by first column, so trades bucketed by entry bar come out in (entry bar, column) order
+  return out.sort((p, q) => p[0]! - q[0]!);
 }
 
 /** Per model, per asset, per bar cost (`[m][a * T + t]`), replayed and checked. */
@@ -129,7 +130,7 @@ interface OpenTrade {
   entryBar: number;
   grossReturn: number;
   grossPnl: number;
-  costs: Float64Array;
+  costs: number[];
   costReturn: number;
   entryNotional: number;
 }
@@ -259,7 +260,7 @@ export function buildTradeLog(
       entryBar: u - 1,
       grossReturn: 0,
       grossPnl: 0,
-      costs: new Float64Array(M),
+      costs: new Array<number>(M).fill(0),
       costReturn: 0,
       entryNotional: notional * eqStart(u),
     };
@@ -342,8 +343,14 @@ export function buildTradeLog(
     }
   }
 
-  trades.sort((p, q) => p.entryBar - q.entryBar || p.legs[0]!.column - q.legs[0]!.column);
-  return { trades, summary: summarizeTrades(trades), rules: TRADE_LOG_RULES };
+  // each group's trades are in entry order and groups in column order: a stable counting sort
+  // by entry bar gives (entry bar, first column) order in O(trades + T)
+  const counts = new Int32Array(T + 1);
+  for (const t of trades) counts[t.entryBar + 1]!++;
+  for (let u = 0; u < T; u++) counts[u + 1] = counts[u + 1]! + counts[u]!;
+  const sorted: Trade[] = new Array(trades.length);
+  for (const t of trades) sorted[counts[t.entryBar]!++] = t;
+  return { trades: sorted, summary: summarizeTrades(sorted), rules: TRADE_LOG_RULES };
 }
 
 /**
