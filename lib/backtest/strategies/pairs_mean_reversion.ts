@@ -163,6 +163,19 @@ export function pairsMeanReversion(
     );
   }
   checkWindow(what, "hedgeWindow", W, 3);
+  checkWindow(what, "zWindow", zWindow, 2);
+  const hedgeMinObs = options.hedgeMinObs ?? W, zMinObs = options.zMinObs ?? zWindow;
+  if (!Number.isInteger(hedgeMinObs) || hedgeMinObs < 2 || hedgeMinObs > W) {
+    throw new RangeError(
+      `Cannot compute ${what}: hedgeMinObs must be an integer in [2, hedgeWindow=${W}], got ` +
+        `${hedgeMinObs}`,
+    );
+  }
+  if (!Number.isInteger(zMinObs) || zMinObs < 2 || zMinObs > zWindow) {
+    throw new RangeError(
+      `Cannot compute ${what}: zMinObs must be an integer in [2, zWindow=${zWindow}], got ${zMinObs}`,
+    );
+  }
   checkWeight(what, "gross", gross);
   const n = prices.y.length;
   if (prices.x.length !== n) {
@@ -177,7 +190,7 @@ export function pairsMeanReversion(
     const fit = rollingOls(ly, [lx], {
       window: W,
       causal: true,
-      minObs: options.hedgeMinObs ?? W,
+      minObs: hedgeMinObs,
     });
     spread = fit.residuals;
     hedgeRatio.set(fit.betas[0]!);
@@ -191,7 +204,7 @@ export function pairsMeanReversion(
   }
   const zScore = spreadZScore(spread, {
     window: zWindow,
-    minObs: options.zMinObs ?? zWindow,
+    minObs: zMinObs,
   }).zScore;
   const sig = zScoreSignals(zScore, {
     entry: options.entry ?? d.entry,

@@ -132,6 +132,11 @@ Deno.test("pairsMeanReversion: refusals name the option", () => {
   assert.throws(() => pairsMeanReversion({ y: p.y, x: p.x.slice(1) }), /align them first/);
   assert.throws(() => pairsMeanReversion({ y: [1, -2, 3], x: [1, 2, 3] }), /y at bar 1 is -2/);
   assert.throws(() => pairsMeanReversion(p, { exit: 3 }), /exit must be a number below entry/);
+  assert.throws(
+    () => pairsMeanReversion(p, { hedgeWindow: 20, hedgeMinObs: 30 }),
+    /hedgeMinObs must be an integer in \[2, hedgeWindow=20\], got 30/,
+  );
+  assert.throws(() => pairsMeanReversion(p, { zMinObs: 1 }), /zMinObs must be an integer/);
 });
 
 Deno.test("pairsMeanReversion is causal: perturbing either leg after t changes nothing at or before t", () => {
