@@ -180,18 +180,32 @@ export function factorTables(stored: StoredFactorRun): [ExportTable, ExportTable
  * The cross-sectional rank IC of each signal at each horizon, per bar (`ts`, `signal`,
  * `horizon`, `ic`, `n_assets`): `informationCoefficient(signal, forwardReturns(logReturns, h))`,
  * the series the report's mean-IC tables summarize. Bars without an IC (too few assets, the
- * end of the window) are left out. O(S H T N log N).
+ * end of the window) are left out, and so is a signal the universe cannot feed (`beta_24`
+ * without BTC), with the reason pushed to `notes`. O(S H T N log N).
  */
 export function icSeriesTable(
   dataset: Dataset,
   signals: readonly string[],
   horizons: readonly number[],
+  notes: string[] = [],
 ): ExportTable {
   const p = dataset.panel;
   const ts: number[] = [], sig: string[] = [], hor: number[] = [], ic: number[] = [];
   const n: number[] = [];
   for (const name of signals) {
-    const values = parseSignalName(name).compute(p);
+    const def = parseSignalName(name);
+    let values: Float64Array[];
+    try {
+      values = def.compute(p);
+    } catch (e) {
+      // as the report's signal section: a signal this universe cannot feed (beta_24 without
+      // BTC) is left out with the reason, not the end of the export
+      notes.push(
+        `${name} could not be computed on this universe: ${(e as Error).message} (left out ` +
+          "of ic_series)",
+      );
+      continue;
+    }
     for (const h of horizons) {
       const r = informationCoefficient(values, forwardReturns(p.logReturns, h));
       for (let t = 0; t < p.index.length; t++) {
@@ -333,6 +347,7 @@ export function exportResults(db: DatabaseSync, options: ExportOptions): ExportR
       dataset,
       options.signals ?? DEFAULT_REPORT_SIGNALS,
       options.horizons ?? DEFAULT_SIGNAL_HORIZONS,
+      notes,
     ),
   );
   tables.push(...reportTables(model));

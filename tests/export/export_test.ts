@@ -16,7 +16,9 @@ import {
   tableToParquet,
   tableToTidyJson,
 } from "@lib/core/export/mod.ts";
-import { panelTable } from "@lib/pipeline/export_run.ts";
+import { exportResults, panelTable } from "@lib/pipeline/export_run.ts";
+import { allocBars } from "@lib/core/types.ts";
+import { writeBars } from "@lib/store/bars.ts";
 import { loadDataset } from "@lib/panel/load_dataset.ts";
 import { materializeFactors } from "@lib/research/factor_run.ts";
 import { simulateMarket, writeSimMarket } from "@lib/sim/mod.ts";
@@ -179,6 +181,45 @@ Deno.test("deno task export: every table in three formats, fingerprinted, readab
     assert.deepEqual(pd.asset, back.rows.map((r) => r.asset));
   } finally {
     Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("exportResults on a universe without BTC leaves out the signals that need it, with a note", () => {
+  // deno task export stopped with 'Cannot resolve factor "BTC" ... options.factors' on any
+  // store without BTC (the default signals include residual_momentum_168), while deno task report on the
+  // same store gave a note
+  const { db, close } = openStore(":memory:");
+  try {
+    const n = 400;
+    ["AAAUSDT", "BBBUSDT", "CCCUSDT", "DDDUSDT", "EEEUSDT"].forEach((symbol, k) => {
+      const b = allocBars({ venue: "binance", symbol, freq: "1h" }, n);
+      let state = 7 + k, price = 100;
+      for (let i = 0; i < n; i++) {
+        state = (state * 48271) % 2147483647;
+        const open = price;
+        price *= Math.exp(0.01 * (state / 2147483647 - 0.5));
+        b.ts[i] = Date.UTC(2024, 0, 1) + i * 3_600_000;
+        b.open[i] = open;
+        b.close[i] = price;
+        b.high[i] = Math.max(open, price);
+        b.low[i] = Math.min(open, price);
+        b.volume[i] = 1;
+      }
+      writeBars(db, b, { source: "test" });
+    });
+    const r = exportResults(db, { freq: "1h" });
+    const ic = r.tables.find((t) => t.name === "ic_series")!;
+    const signals = new Set(Array.from(ic.columns.find((c) => c.name === "signal")!.values));
+    assert.ok(signals.has("momentum_24"), [...signals].join(","));
+    assert.ok(!signals.has("residual_momentum_168"), [...signals].join(","));
+    assert.ok(
+      r.notes.some((x) =>
+        /residual_momentum_168 could not be computed.*"BTC".*left out of ic_series/s.test(x)
+      ),
+      r.notes.join("\n"),
+    );
+  } finally {
+    close();
   }
 });
 
