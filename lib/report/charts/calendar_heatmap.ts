@@ -67,7 +67,7 @@ export function calendarHeatmapChart(
       extent = Math.max(extent, Math.abs(m));
     });
   }
-  if (!(extent > 0)) extent = percent ? 0.01 : 0.01;
+  if (!(extent > 0)) extent = 0.01;
   const years = rows.map((r) => String(r.year));
   const svg = renderPlot({
     width: options.width ?? DEFAULT_WIDTH,
@@ -81,11 +81,17 @@ export function calendarHeatmapChart(
       scheme: "rdbu",
       domain: [-extent, extent],
       label,
-      ...(percent ? { percent: true } : {}),
     },
     marks: [
       Plot.cell({ length: v.length }, { x, y, fill: v }),
-      Plot.text({ length: v.length }, { x, y, text, fill: "#222", fontSize: 10 }),
+      Plot.text({ length: v.length }, {
+        x,
+        y,
+        text,
+        // white on the saturated ends of the scale, dark on the pale middle
+        fill: v.map((m) => (Math.abs(m) > 0.55 * extent ? "#fff" : "#222")),
+        fontSize: 10,
+      }),
     ],
   }, id);
   const fmt = percent ? "percent" : "number";

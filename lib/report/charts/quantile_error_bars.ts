@@ -53,7 +53,7 @@ export function quantileErrorBarChart(
       grid: true,
       percent: true,
       label: `Demeaned ${horizon}-bar forward return (%)`,
-      ...(ok.length === 0 ? { domain: [-0.001, 0.001] } : {}),
+      ...(ok.length === 0 ? { domain: [-0.1, 0.1] } : {}), // percent units (data x 100)
     },
     marks: [
       Plot.barY({ length: ok.length }, {

@@ -61,7 +61,8 @@ export function underwaterChart(
       percent: true,
       grid: true,
       label: "Drawdown (%)",
-      domain: [Math.min(min, -0.01), 0],
+      // with percent: true Plot scales the data by 100 first, so the domain is in percent
+      domain: [Math.min(min, -0.0001) * 100, 0],
     },
     marks: [
       Plot.areaY({ length: cols.y.length }, {

@@ -53,7 +53,8 @@ export function valueBarChart(
       grid: true,
       label: yLabel + (percent ? " (%)" : ""),
       ...(percent ? { percent: true } : {}),
-      ...(shown.length === 0 ? { domain: [-0.01, 0.01] } : {}),
+      // Plot's percent option scales the data by 100 first: the domain is in shown units
+      ...(shown.length === 0 ? { domain: percent ? [-1, 1] : [-0.01, 0.01] } : {}),
     },
     marks: [
       Plot.barY({ length: shown.length }, {
