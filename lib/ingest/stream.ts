@@ -49,6 +49,7 @@ import {
 } from "../store/stream_writes.ts";
 import { writeTrades } from "../store/trades.ts";
 import type { StreamProblem } from "../providers/binance_ws.ts";
+import { backoffDelay } from "../providers/retry.ts";
 import type { TradeSource } from "../providers/types.ts";
 import { gateTrades } from "./gates/mod.ts";
 import { venueLaunchMs } from "./gates/venue_launch.ts";
@@ -518,7 +519,8 @@ export async function runStream(
     const h = r.hole;
     if (!st.holes.some((x) => x.fromId === h.fromId && x.status === "open")) return;
     const attempts = h.attempts + 1;
-    const retryIn = Math.min(backoffMaxMs, backoffMs * 2 ** Math.min(attempts - 1, 30));
+    // the one backoff of lib/providers/retry.ts, without jitter (one repair runs at a time)
+    const retryIn = backoffDelay(attempts - 1, 1, backoffMs, backoffMaxMs);
     if (!r.ok) {
       noteStreamHoleAttempt(db, venue, h.symbol, h.fromId, r.error, t);
       st.dueAt.set(h.fromId, performance.now() + retryIn);
