@@ -62,8 +62,8 @@ export function snoopingCore(
   const K = trials.length, n = benchmark.length;
   if (K < 1) throw new RangeError(`Cannot compute ${what}: need at least 1 trial, got 0`);
   if (n < 2) throw new RangeError(`Cannot compute ${what}: need at least 2 rows, got ${n}`);
-  const stride = n + 1;
-  const prefix = new Float64Array(K * stride);
+  // time-major prefix sums: prefix[t * K + j] = sum of trial j's differentials over rows < t
+  const prefix = new Float64Array((n + 1) * K);
   const means = new Float64Array(K);
   for (let j = 0; j < K; j++) {
     const r = trials[j]!;
@@ -73,7 +73,6 @@ export function snoopingCore(
       );
     }
     let s = 0;
-    const o = j * stride;
     for (let t = 0; t < n; t++) {
       const d = r[t]! - benchmark[t]!;
       if (!Number.isFinite(d)) {
@@ -82,7 +81,7 @@ export function snoopingCore(
         );
       }
       s += d;
-      prefix[o + t + 1] = s;
+      prefix[(t + 1) * K + j] = s;
     }
     let m = s / n, c = 0;
     for (let t = 0; t < n; t++) c += r[t]! - benchmark[t]! - m;
@@ -114,37 +113,41 @@ export function snoopingCore(
     });
   }
 
-  // A resample is a sequence of runs of consecutive rows; the sum of a run is a difference of
-  // prefix sums, so a replication costs O(K runs) instead of O(K n).
+  // A resample is a sequence of runs of consecutive rows; a run's sum is a difference of two
+  // prefix-sum rows. Summing the runs' +1 / -1 coefficients per prefix row first, then adding
+  // each row with a nonzero coefficient (K contiguous values) once, costs O(n + K rows) per
+  // replication with rows <= min(n + 1, 2 runs), about 2 n / blockLength.
   const B = idx.replications, ind = idx.indices;
   const boot = new Float64Array(B * K);
-  const starts = new Int32Array(n), ends = new Int32Array(n);
+  const coef = new Int32Array(n + 1), rows = new Int32Array(n + 1), acc = new Float64Array(K);
   for (let b = 0; b < B; b++) {
     const o = b * n;
-    let runs = 0, s = ind[o]!, prev = s;
-    if (!(s >= 0 && s < n)) {
-      throw new RangeError(`Cannot compute ${what}: index ${s} outside [0, ${n})`);
+    let prev = ind[o]!;
+    if (!(prev >= 0 && prev < n)) {
+      throw new RangeError(`Cannot compute ${what}: index ${prev} outside [0, ${n})`);
     }
+    coef[prev]!--;
     for (let t = 1; t < n; t++) {
       const i = ind[o + t]!;
       if (i !== prev + 1) {
         if (!(i >= 0 && i < n)) {
           throw new RangeError(`Cannot compute ${what}: index ${i} outside [0, ${n})`);
         }
-        starts[runs] = s;
-        ends[runs++] = prev + 1;
-        s = i;
+        coef[prev + 1]!++;
+        coef[i]!--;
       }
       prev = i;
     }
-    starts[runs] = s;
-    ends[runs++] = prev + 1;
-    for (let j = 0; j < K; j++) {
-      const p = j * stride;
-      let sum = 0;
-      for (let q = 0; q < runs; q++) sum += prefix[p + ends[q]!]! - prefix[p + starts[q]!]!;
-      boot[b * K + j] = sum / n;
+    coef[prev + 1]!++;
+    let nr = 0;
+    for (let t = 0; t <= n; t++) if (coef[t] !== 0) rows[nr++] = t;
+    acc.fill(0);
+    for (let r = 0; r < nr; r++) {
+      const t = rows[r]!, c = coef[t]!, base = t * K;
+      coef[t] = 0;
+      for (let j = 0; j < K; j++) acc[j] = acc[j]! + c * prefix[base + j]!;
     }
+    for (let j = 0; j < K; j++) boot[b * K + j] = acc[j]! / n;
   }
   const omega = new Float64Array(K);
   for (let b = 0; b < B; b++) {

@@ -15,6 +15,11 @@
  *   {@link maxDrawdown}, {@link cumulativeReturns}.
  * - Co-movement: {@link pearson}, {@link correlationMatrix}, {@link rollingBeta},
  *   {@link rollingBetaCausal}.
+ * - Overfitting: {@link probabilisticSharpeRatio}, {@link minimumTrackRecordLength},
+ *   {@link deflatedSharpeRatio}, {@link effectiveNumberOfTrials}, {@link loSharpeRatio},
+ *   {@link probabilityOfBacktestOverfitting}, {@link stationaryBootstrap},
+ *   {@link optimalBlockLength}, {@link performanceIntervals}, {@link realityCheck},
+ *   {@link superiorPredictiveAbility}, {@link stepM}.
  *
  * @example Per-asset report numbers from hourly log returns
  * ```ts
@@ -118,3 +123,68 @@ export { orthogonalize } from "./orthogonalize.ts";
 export { rank, rankInto } from "./rank.ts";
 export { averageRanksOfSorted } from "./average_ranks.ts";
 export { spearman, spearmanComplete, SpearmanScratch } from "./spearman.ts";
+// Overfitting statistics: Sharpe inference, PBO, block bootstrap, data-snooping tests.
+export { type SharpeMoments, sharpeMoments } from "./sharpe_moments.ts";
+export { perPeriodSharpe, perPeriodSharpeVariance } from "./sharpe_annualization.ts";
+export { probabilisticSharpeRatio, type SharpeEstimate } from "./probabilistic_sharpe_ratio.ts";
+export {
+  MIN_TRL_DEFAULTS,
+  minimumTrackRecordLength,
+  type MinimumTrackRecordLengthOptions,
+} from "./minimum_track_record_length.ts";
+export { expectedMaxSharpe } from "./expected_max_sharpe.ts";
+export {
+  type DeflatedSharpeRatio,
+  deflatedSharpeRatio,
+  type DeflatedSharpeTrials,
+} from "./deflated_sharpe_ratio.ts";
+export {
+  type EffectiveNumberOfTrials,
+  effectiveNumberOfTrials,
+} from "./effective_number_of_trials.ts";
+export {
+  LJUNG_BOX_DEFAULTS,
+  ljungBox,
+  type LjungBoxOptions,
+  type LjungBoxResult,
+} from "./ljung_box.ts";
+export {
+  LO_SHARPE_DEFAULTS,
+  type LoSharpeRatio,
+  loSharpeRatio,
+  type LoSharpeRatioOptions,
+} from "./lo_sharpe_ratio.ts";
+export {
+  PBO_DEFAULTS,
+  type PboOptions,
+  type PboResult,
+  probabilityOfBacktestOverfitting,
+} from "./probability_of_backtest_overfitting.ts";
+export {
+  BLOCK_BOOTSTRAP_DEFAULTS,
+  type BlockBootstrapOptions,
+  type BootstrapIndices,
+  stationaryBootstrap,
+} from "./stationary_bootstrap.ts";
+export { circularBlockBootstrap } from "./circular_block_bootstrap.ts";
+export {
+  OPTIMAL_BLOCK_LENGTH_DEFAULTS,
+  type OptimalBlockLength,
+  optimalBlockLength,
+  type OptimalBlockLengthOptions,
+} from "./optimal_block_length.ts";
+export {
+  BOOTSTRAP_INTERVAL_DEFAULTS,
+  bootstrapConfidenceInterval,
+  type BootstrapInterval,
+  type BootstrapIntervalOptions,
+} from "./bootstrap_confidence_interval.ts";
+export {
+  meanIcInterval,
+  type PerformanceIntervals,
+  performanceIntervals,
+} from "./performance_intervals.ts";
+export { DATA_SNOOPING_DEFAULTS, type DataSnoopingOptions } from "./_data_snooping.ts";
+export { realityCheck, type RealityCheckResult } from "./reality_check.ts";
+export { type SpaResult, superiorPredictiveAbility } from "./superior_predictive_ability.ts";
+export { STEP_M_DEFAULTS, stepM, type StepMOptions, type StepMResult } from "./step_m.ts";

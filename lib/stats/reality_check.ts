@@ -27,8 +27,8 @@ export interface RealityCheckResult {
  * `V*_b > V`. Not studentized, as in White's paper: a noisy irrelevant trial can hide a good one;
  * `superiorPredictiveAbility` fixes that. Rows must be finite and aligned.
  * Reference: White (2000), "A Reality Check for Data Snooping", Econometrica 68(5), 1097-1126.
- * Cost: O(K n) plus O(B K runs) with runs the number of runs of consecutive rows per resample
- * (about n / blockLength).
+ * Cost: O(K n) for prefix sums, then O(n + K rows) per resample, rows being the prefix rows
+ * that start or end a run of consecutive resampled rows (about 2 n / blockLength, at most n + 1).
  *
  * @example One trial with a real edge among noise
  * ```ts
