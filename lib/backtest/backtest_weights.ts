@@ -820,7 +820,7 @@ class Book {
   /** {@link fillAndEarn} with the fill limits of the cost models applied first. */
   fillCapped(t: number, issue: boolean, limiters: readonly FillLimit[], equity: number): number {
     const { N, T, RB, WB, lastBar, drifted, scale, order, pending, traded, held } = this;
-    const { desired, forced, capBuf, TB, contribTurnover } = this;
+    const { desired, forced, capBuf, TB, HB, contribTurnover, contribGross } = this;
     const s = t - 1, i = (t - this.t0) * N;
     let any = false;
     for (let a = 0; a < N; a++) {
@@ -848,33 +848,48 @@ class Book {
         any = true;
       }
     }
-    this.scale = 1;
-    traded.set(desired);
     if (any) {
-      for (const lim of limiters) {
-        lim.capTrade(t, equity, traded, capBuf);
+      limiters[0]!.capTrade(t, equity, desired, traded);
+      for (let k = 1; k < limiters.length; k++) {
+        limiters[k]!.capTrade(t, equity, traded, capBuf);
         traded.set(capBuf);
       }
-      for (let a = 0; a < N; a++) {
-        if (forced[a]) traded[a] = desired[a]!;
-        else if (traded[a] !== desired[a]) {
-          pending[a] = 1; // the rest of the order stays open
-          this.cappedFills++;
-        }
-      }
-    }
-    let turn = 0;
+    } else traded.fill(0);
+    // the fill as capped, then bar t's return (as earn)
+    let turn = 0, g = 0, ge = 0, ne = 0;
     for (let a = 0; a < N; a++) {
-      const x = traded[a]!;
-      held[a] = drifted[a]! + x;
+      let x = traded[a]!;
+      if (forced[a]) x = traded[a] = desired[a]!;
+      else if (x !== desired[a]) {
+        pending[a] = 1; // the rest of the order stays open
+        this.cappedFills++;
+      }
+      const h = drifted[a]! + x;
+      held[a] = h;
       TB[i + a] = x;
+      HB[i + a] = h;
       if (x !== 0) {
         const ax = Math.abs(x);
         turn += ax;
         contribTurnover[a] = contribTurnover[a]! + ax;
       }
+      if (h === 0) {
+        drifted[a] = 0;
+        continue;
+      }
+      ge += Math.abs(h);
+      ne += h;
+      const r = RB[i + N + a]!;
+      if (r === r) {
+        const y = h * r;
+        g += y;
+        contribGross[a] = contribGross[a]! + y;
+        drifted[a] = h + y;
+      } else drifted[a] = h;
     }
-    this.earn(t);
+    this.g = g;
+    this.ge = ge;
+    this.ne = ne;
     return turn;
   }
 

@@ -295,3 +295,30 @@ Deno.test("every result states its rules and is deterministic", () => {
   ) assert.ok(rules.includes(needle), needle);
   assert.equal(r1.metadata.endedEarly[0]!.asset, "1");
 });
+
+Deno.test("the close of an asset whose data ends is not limited by a participation cap", () => {
+  // a cap of 0.3 per fill: A is built up 0.3 at a time, then closed in full at its last close
+  const capped: CostModel & {
+    capTrade(t: number, e: number, d: ArrayLike<number>, out: Float64Array): Float64Array;
+  } = {
+    name: "cap",
+    cost() {},
+    capTrade(_t, _e, d, out) {
+      for (let i = 0; i < d.length; i++) out[i] = Math.max(-0.3, Math.min(0.3, d[i]!));
+      return out;
+    },
+  };
+  const a = close(1, 1, 1, 1, 1, NaN, NaN), b = close(1, 1, 1, 1, 1, 1, 1);
+  const res = backtestWeights({ close: [a, b] }, [flat(1, 7), flat(0, 7)], { costs: [capped] });
+  assert.deepEqual([...res.weights[0]!].map((x) => Math.round(x * 10) / 10), [
+    0,
+    0,
+    0.3,
+    0.6,
+    0.9,
+    0,
+    0,
+  ]);
+  near(res.traded[0]![5]!, -0.9, 1e-15);
+  near(res.metadata.endedEarly[0]!.closedWeight, 0.9, 1e-15);
+});
