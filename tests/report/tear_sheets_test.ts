@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
 import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
 import { capacityCurve } from "@lib/backtest/costs/capacity_curve.ts";
+import { buildTradeLog } from "@lib/backtest/strategies/trade_log.ts";
 import { checkLookahead } from "@lib/backtest/lookahead.ts";
 import { performanceSummary } from "@lib/backtest/metrics/mod.ts";
 import { fromColumns } from "@lib/panel/from_columns.ts";
@@ -26,12 +27,7 @@ import {
 import { renderHtml } from "@lib/report/html.ts";
 import { renderJson } from "@lib/report/json.ts";
 import { ReportSchema } from "@lib/report/schema.ts";
-import {
-  longShortQuantileWeights,
-  signalTearSheet,
-  strategyTearSheet,
-  type TradeLogInput,
-} from "@lib/report/tears/mod.ts";
+import { signalTearSheet, strategyTearSheet, type TradeLogInput } from "@lib/report/tears/mod.ts";
 import { XSS_ATTR, XSS_SCRIPT } from "./_fixture.ts";
 
 const H = 3_600_000;
@@ -184,6 +180,14 @@ Deno.test("strategy tear sheet: numbers are the metrics', the page renders byte-
     checks.blocks.some((b) => b.type === "paragraph" && /Lookahead check PASSED/.test(b.text)),
   );
 
+  // the trade log of lib/backtest/strategies goes in as it is
+  const log = buildTradeLog(result, panel, { costs });
+  const withLog = strategyTearSheet(result, { barMs: H, tradeLog: log });
+  const logRow = table(withLog.sections, "strategy-trades-summary").rows[0]!;
+  assert.equal(logRow[0], log.summary.count);
+  assert.ok(log.summary.count > 10);
+  assert.equal(logRow[2], log.summary.hitRate);
+
   const m = model(sheet.sections);
   checkModel(m);
   const json = renderJson(m), html = renderHtml(m);
@@ -267,15 +271,12 @@ Deno.test("signal tear sheet: a function, an array and a CSV of the same values 
   assert.equal(byCsv.alignment!.offGrid, 1);
   assert.equal(table(byCsv.sections, "signal-sheet-alignment").rows[0]![1], 1);
   // the long-short book is dollar neutral with gross 1 wherever it holds anything
-  const w = longShortQuantileWeights(values, 5, 5);
+  const r = byFn.longShort.result;
   for (let t = 0; t < T; t++) {
-    let net = 0, gross = 0;
-    for (const c of w) {
-      net += c[t]!;
-      gross += Math.abs(c[t]!);
-    }
-    assert.ok(Math.abs(net) < 1e-12 && (gross === 0 || Math.abs(gross - 1) < 1e-12), `bar ${t}`);
+    const net = r.netExposure[t]!, gross = r.grossExposure[t]!;
+    assert.ok(Math.abs(net) < 1e-9 && (gross === 0 || Math.abs(gross - 1) < 1e-9), `bar ${t}`);
   }
+  assert.ok(r.grossExposure.some((g) => g > 0.99));
   // costs were paid, by the default fee model
   assert.deepEqual(byFn.longShort.result.metadata.costNames, ["fees"]);
   assert.ok(byFn.longShort.result.totalCost.reduce((a, b) => a + b, 0) > 0);

@@ -13,11 +13,11 @@ import { backtestWeights } from "../../backtest/backtest_weights.ts";
 import { backtestWithLookahead } from "../../backtest/lookahead_backtest.ts";
 import type { LookaheadResult } from "../../backtest/lookahead.ts";
 import type { BacktestResult, Rebalance } from "../../backtest/types.ts";
+import { longShort } from "../../backtest/strategies/long_short.ts";
 import { forwardReturns } from "../../research/forward_returns.ts";
 import { informationCoefficient } from "../../research/information_coefficient.ts";
 import { icDecay, type IcDecayRow } from "../../research/ic_decay.ts";
 import { quantileReturns, type QuantileReturnsResult } from "../../research/quantile_returns.ts";
-import { quantileLabels } from "../../research/quantile_labels.ts";
 import { rankAutocorrelation, turnover } from "../../research/turnover.ts";
 import { rollingIc } from "../../research/rolling_ic.ts";
 import { SIGNAL_DEFAULTS } from "../../research/signal_defaults.ts";
@@ -102,56 +102,6 @@ export interface SignalTearSheet {
   };
 }
 
-/**
- * Weights of the top-minus-bottom quantile portfolio of a signal: at each bar with at least
- * `max(minAssets, quantiles)` finite values, the assets of the top bucket (pandas `qcut`
- * buckets, `quantileLabels`) get `+0.5 / count` each and those of the bottom bucket
- * `-0.5 / count`: dollar neutral, gross exposure 1; other bars and assets 0. Row t uses the
- * signal's row t only, so the weights are as causal as the signal. O(T N log N).
- *
- * @example Four assets in two buckets
- * ```ts
- * import { longShortQuantileWeights } from "@lib/report/tears/signal_tear_sheet.ts";
- * import assert from "node:assert/strict";
- * const w = longShortQuantileWeights([[1], [2], [3], [4]], 2, 2);
- * assert.deepEqual(w.map((c) => c[0]), [-0.25, -0.25, 0.25, 0.25]);
- * ```
- */
-export function longShortQuantileWeights(
-  signal: readonly ArrayLike<number>[],
-  quantiles: number,
-  minAssets: number,
-): Float64Array[] {
-  const N = signal.length, T = N > 0 ? signal[0]!.length : 0;
-  const w = signal.map(() => new Float64Array(T));
-  const xs = new Float64Array(N), idx = new Int32Array(N), labels = new Int32Array(N);
-  const scratch = new Float64Array(N);
-  const need = Math.max(minAssets, quantiles);
-  for (let t = 0; t < T; t++) {
-    let n = 0;
-    for (let a = 0; a < N; a++) {
-      const v = signal[a]![t]!;
-      if (v - v === 0) {
-        xs[n] = v;
-        idx[n++] = a;
-      }
-    }
-    if (n < need) continue;
-    quantileLabels(xs, n, quantiles, labels, scratch);
-    let top = 0, bottom = 0;
-    for (let i = 0; i < n; i++) {
-      if (labels[i] === quantiles - 1) top++;
-      else if (labels[i] === 0) bottom++;
-    }
-    if (top === 0 || bottom === 0) continue;
-    for (let i = 0; i < n; i++) {
-      if (labels[i] === quantiles - 1) w[idx[i]!]![t] = 0.5 / top;
-      else if (labels[i] === 0) w[idx[i]!]![t] = -0.5 / bottom;
-    }
-  }
-  return w;
-}
-
 function isLong(s: SignalInput): s is LongSignal {
   return typeof s === "object" && s !== null && !Array.isArray(s) && "ts" in s;
 }
@@ -187,8 +137,9 @@ function toColumns(cols: readonly ArrayLike<number>[], panel: Panel, what: strin
  * t), the IC histogram and normal Q-Q plot, the monthly mean IC heatmap; IC decay over
  * horizons; demeaned mean forward return by quantile with standard-error bars, cumulative
  * returns by quantile (1-bar forward returns); top and bottom quantile turnover and rank
- * autocorrelation; and the top-minus-bottom quantile portfolio (`longShortQuantileWeights`)
- * through `backtestWeights` with costs (default: Binance taker fees) and lag 1, shown as a
+ * autocorrelation; and the top-minus-bottom quantile portfolio (`longShort` of
+ * `lib/backtest/strategies`: the top and bottom 1/quantiles of the ranked assets, equal weights,
+ * gross 1, net 0) through `backtestWeights` with costs (default: Binance taker fees) and lag 1, shown as a
  * strategy tear sheet against BTC. Cost: O(horizons x T x N log N) plus the backtest.
  *
  * @example A function signal on eight assets
@@ -500,18 +451,17 @@ export function signalTearSheet(
     costs,
     ...(options.rebalance === undefined ? {} : { rebalance: options.rebalance }),
   };
+  // the strategies' long-short builder: top and bottom 1/q of the ranked assets, equal weights
+  const book = (x: readonly ArrayLike<number>[]) =>
+    longShort(x, { quantile: 1 / q, minAssets: Math.max(minAssets, q) }).weights;
   let result: BacktestResult, lookahead: LookaheadResult | null = null;
   if (fn !== null) {
     const f = fn;
-    const checked = backtestWithLookahead(
-      panel,
-      (d: Panel) => longShortQuantileWeights(f(d), q, minAssets),
-      btOptions,
-    );
+    const checked = backtestWithLookahead(panel, (d: Panel) => book(f(d)), btOptions);
     result = checked.result;
     lookahead = checked.lookahead;
   } else {
-    result = backtestWeights(panel, longShortQuantileWeights(signal, q, minAssets), btOptions);
+    result = backtestWeights(panel, book(signal), btOptions);
   }
   let bench: Float64Array | undefined, bname = options.benchmark ?? D.benchmark;
   try {
@@ -530,8 +480,11 @@ export function signalTearSheet(
   });
   const lsIntro: Block = {
     type: "paragraph",
-    text: `The top-minus-bottom quantile portfolio of ${name}: at each bar, +50% of equity ` +
-      `spread equally over the top quantile (Q${q}) and -50% over the bottom one (Q1), run ` +
+    text: `The top-minus-bottom quantile portfolio of ${name} (longShort): at each bar with at ` +
+      `least ${
+        Math.max(minAssets, q)
+      } values, the assets ranked in the top 1/${q} (at least one) ` +
+      `hold +50% of equity in equal weights and those in the bottom 1/${q} -50%, run ` +
       `through the backtest engine with lag ${btOptions.lag} and costs ` +
       `${costs.map((c) => c.name).join(", ") || "none"}.` +
       (lookahead === null
