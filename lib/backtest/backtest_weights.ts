@@ -1,4 +1,5 @@
 import type { CostBar, CostModel } from "./cost_model.ts";
+import { recordBacktestTrial } from "./ledger.ts";
 import type {
   BacktestInput,
   BacktestOptions,
@@ -56,10 +57,11 @@ function isColumns(x: BacktestInput): x is Columns {
 }
 
 /**
- * Bars per block. The engine walks bars in time order while inputs and outputs are columns
- * per asset; a block of bars is turned time-major in buffers that stay in cache (32 bars x
- * 126 assets is 32 KiB), so every column is read and written once, in order, and no
- * multi-megabyte scratch is allocated (fresh pages cost a fault per 4 KiB on first touch).
+ * Bars per block. The engine walks bars in time order while inputs are columns per asset; the
+ * returns and targets of a block of bars are turned time-major in buffers that stay in cache
+ * (32 bars x 126 assets is 32 KiB), so every input column is read once, in order, and no
+ * multi-megabyte scratch is allocated (fresh pages cost a fault per 4 KiB on first touch). The
+ * weights and traded tables are written in place, only where not 0.
  */
 const BLOCK = 32;
 
@@ -132,18 +134,6 @@ function targetBlock(
     rows[(d - base) * n + a] = w === w ? w : 0;
   }
   return -1;
-}
-
-/** Bars `t0..t1-1` of time-major `rows[(t - t0) * n + a]` into column `c` of asset `a`. */
-function columnBlock(
-  rows: Float64Array,
-  c: Float64Array,
-  a: number,
-  n: number,
-  t0: number,
-  t1: number,
-): void {
-  for (let t = t0; t < t1; t++) c[t] = rows[(t - t0) * n + a]!;
 }
 
 /** The last bar of a column with a number, or -1. */
@@ -363,11 +353,11 @@ export function backtestWeights(
   }
 
   // one allocation per output table, a column view per asset
-  const weightsBuf = new Float64Array(N * T), tradedBuf = new Float64Array(N * T);
-  const weights = Array.from({ length: N }, (_, a) => weightsBuf.subarray(a * T, a * T + T));
-  const tradedCols = Array.from({ length: N }, (_, a) => tradedBuf.subarray(a * T, a * T + T));
+  // written in place where not 0 (a portfolio holds and trades few of its assets at a bar)
+  const weights = Array.from({ length: N }, () => new Float64Array(T));
+  const tradedCols = Array.from({ length: N }, () => new Float64Array(T));
   const ended: EndedAsset[] = [];
-  const book = new Book(N, T, lastBar, (a, d) => {
+  const book = new Book(N, T, lastBar, weights, tradedCols, (a, d) => {
     const last = lastBar[a]!;
     ended.push({
       asset: assets[a]!,
@@ -379,7 +369,7 @@ export function backtestWeights(
   });
   const bars = new BarLoop(book, models, index, lag, rebalance, initialEquity);
   // block buffers, time-major: returns of bars t0-1..t1-1 and the decision rows due at the
-  // fills opening bars t0..t1-1 (the book holds the block's held and traded weights)
+  // fills opening bars t0..t1-1
   const RB = new Float64Array((BLOCK + 1) * N).fill(NaN);
   const WB = new Float64Array(BLOCK * N);
   const lastClose = new Float64Array(N).fill(NaN);
@@ -408,7 +398,6 @@ export function backtestWeights(
     }
     book.startBlock(t0, RB, WB);
     for (let t = t0; t < t1; t++) bars.step(t);
-    flushBlock(book, weights, tradedCols, t0, t1);
   }
   const { gross, net, totalCost, turnover, grossExp, netExp, equity, ruinBar } = bars;
   const { costSeries, costByAsset } = bars;
@@ -464,7 +453,7 @@ export function backtestWeights(
     }.`,
   ];
 
-  return {
+  const result: BacktestResult = {
     index,
     assets,
     gross,
@@ -499,6 +488,10 @@ export function backtestWeights(
       ruinBar,
     },
   };
+  if (options.ledger !== undefined) {
+    recordBacktestTrial(options.ledger, options.trial, input, targetWeights, options, result);
+  }
+  return result;
 }
 
 /**
@@ -528,21 +521,6 @@ function loadBlock(
     if (row >= 0) return N * T + row * N + a;
   }
   return -1;
-}
-
-/** The block's held and traded weights into the output columns. */
-function flushBlock(
-  book: Book,
-  weights: Float64Array[],
-  traded: Float64Array[],
-  t0: number,
-  t1: number,
-): void {
-  const N = book.N;
-  for (let a = 0; a < N; a++) {
-    columnBlock(book.HB, weights[a]!, a, N, t0, t1);
-    columnBlock(book.TB, traded[a]!, a, N, t0, t1);
-  }
 }
 
 /**
@@ -692,9 +670,6 @@ class Book {
   readonly capBuf: Float64Array;
   readonly contribGross: Float64Array;
   readonly contribTurnover: Float64Array;
-  /** Held and traded weights of the block's bars, time-major. */
-  readonly HB: Float64Array;
-  readonly TB: Float64Array;
   /** The block's returns (bars t0 - 1 ..) and due targets (bars t0 ..), time-major. */
   RB: Float64Array;
   WB: Float64Array;
@@ -708,6 +683,8 @@ class Book {
     readonly N: number,
     readonly T: number,
     readonly lastBar: Int32Array,
+    readonly weights: Float64Array[],
+    readonly tradedCols: Float64Array[],
     readonly onEnded: (a: number, closedWeight: number) => void,
   ) {
     this.drifted = new Float64Array(N);
@@ -720,9 +697,7 @@ class Book {
     this.capBuf = new Float64Array(N);
     this.contribGross = new Float64Array(N);
     this.contribTurnover = new Float64Array(N);
-    this.HB = new Float64Array(BLOCK * N);
-    this.TB = new Float64Array(BLOCK * N);
-    this.RB = this.WB = this.HB;
+    this.RB = this.WB = this.drifted;
   }
 
   startBlock(t0: number, RB: Float64Array, WB: Float64Array): void {
@@ -736,8 +711,6 @@ class Book {
     const i = (t - this.t0) * this.N;
     this.traded.fill(0);
     this.held.fill(0);
-    this.TB.fill(0, i, i + this.N);
-    this.HB.fill(0, i, i + this.N);
   }
 
   /**
@@ -763,8 +736,8 @@ class Book {
    */
   fillAndEarn(t: number, issue: boolean): number {
     const { N, T, RB, WB, lastBar, drifted, scale, order, pending, traded, held } = this;
-    const { TB, HB, contribTurnover, contribGross } = this;
-    const s = t - 1, i = (t - this.t0) * N; // RB row of bar s = WB, TB, HB rows of bar t
+    const { weights, tradedCols, contribTurnover, contribGross } = this;
+    const s = t - 1, i = (t - this.t0) * N; // RB row of bar s = WB row of bar t
     let turn = 0, g = 0, ge = 0, ne = 0;
     for (let a = 0; a < N; a++) {
       const d = drifted[a]! * scale;
@@ -790,17 +763,17 @@ class Book {
       const h = d + x;
       traded[a] = x;
       held[a] = h;
-      TB[i + a] = x;
-      HB[i + a] = h;
       if (x !== 0) {
         const ax = Math.abs(x);
         turn += ax;
         contribTurnover[a] = contribTurnover[a]! + ax;
+        tradedCols[a]![t] = x;
       }
       if (h === 0) {
         drifted[a] = 0;
         continue;
       }
+      weights[a]![t] = h;
       ge += Math.abs(h);
       ne += h;
       const r = RB[i + N + a]!;
@@ -820,7 +793,7 @@ class Book {
   /** {@link fillAndEarn} with the fill limits of the cost models applied first. */
   fillCapped(t: number, issue: boolean, limiters: readonly FillLimit[], equity: number): number {
     const { N, T, RB, WB, lastBar, drifted, scale, order, pending, traded, held } = this;
-    const { desired, forced, capBuf, TB, HB, contribTurnover, contribGross } = this;
+    const { desired, forced, capBuf, weights, tradedCols, contribTurnover, contribGross } = this;
     const s = t - 1, i = (t - this.t0) * N;
     let any = false;
     for (let a = 0; a < N; a++) {
@@ -866,17 +839,17 @@ class Book {
       }
       const h = drifted[a]! + x;
       held[a] = h;
-      TB[i + a] = x;
-      HB[i + a] = h;
       if (x !== 0) {
         const ax = Math.abs(x);
         turn += ax;
         contribTurnover[a] = contribTurnover[a]! + ax;
+        tradedCols[a]![t] = x;
       }
       if (h === 0) {
         drifted[a] = 0;
         continue;
       }
+      weights[a]![t] = h;
       ge += Math.abs(h);
       ne += h;
       const r = RB[i + N + a]!;
@@ -895,16 +868,16 @@ class Book {
 
   /** Bar `t`'s gross return on the held weights (into g, ge, ne), and the unscaled drift. */
   earn(t: number): void {
-    const { N, RB, held, HB, drifted, contribGross } = this;
-    const i = (t - this.t0) * N, rI = i + N; // HB row of bar t, RB row of bar t
+    const { N, RB, held, weights, drifted, contribGross } = this;
+    const rI = (t - this.t0 + 1) * N; // RB row of bar t
     let g = 0, ge = 0, ne = 0;
     for (let a = 0; a < N; a++) {
       const h = held[a]!;
-      HB[i + a] = h;
       if (h === 0) {
         drifted[a] = 0;
         continue;
       }
+      weights[a]![t] = h;
       ge += Math.abs(h);
       ne += h;
       const r = RB[rI + a]!;
