@@ -3,7 +3,7 @@
  * the least privilege they need, and re-runs the task with exactly that:
  *
  * - `--allow-write` and `--allow-read` on the real folder of the store (`--db`, else
- *   `CRYPTOLAB_DB`, else `data/cryptolab.db`) and on the task's output (`--out` of report, export
+ *   `CRYPTOLAB_DB`, else `data/cryptolab.db`) and on the task's output (`--out` of report, backtest, walkforward, export
  *   and demo, with their defaults `reports/` and `exports/`; the file of `quarantine export
  *   --out`); read on the repository (config, code version), on the `--providers` file and on
  *   the files `import` is given;
@@ -11,7 +11,7 @@
  *   host of its `CRYPTOLAB_<NAME>_URL` override (a mirror, or the local exchange of the tests);
  *   none for tasks that only work on the store;
  * - `--allow-env`, plus `--allow-sys` and `--allow-run=git` for the tasks that record the code
- *   version in a report (report, demo); nothing else.
+ *   version in a report (report, backtest, walkforward, demo); nothing else.
  *
  * Symlinks are resolved before anything is granted: the task is handed the store's real path and
  * may write only in that real folder, so a symlink cannot make it write anywhere the launcher did
@@ -111,6 +111,20 @@ export const TASK_PROFILES: Readonly<Record<string, TaskProfile>> = {
     file: "tasks/report.ts",
     ...STORE_ONLY,
     readFlags: ["signal-file"],
+    writeFlag: { name: "out", default: "reports" },
+    extra: CODE_VERSION,
+  },
+  backtest: {
+    file: "tasks/backtest.ts",
+    ...STORE_ONLY,
+    readFlags: ["signal-file", "config"],
+    writeFlag: { name: "out", default: "reports" },
+    extra: CODE_VERSION,
+  },
+  walkforward: {
+    file: "tasks/walkforward.ts",
+    ...STORE_ONLY,
+    readFlags: ["signal-file", "config"],
     writeFlag: { name: "out", default: "reports" },
     extra: CODE_VERSION,
   },
@@ -286,8 +300,12 @@ export function planLaunch(
   }
   if (profile.readsPositionals) {
     // every argument that is not a flag may be an input (a flag's value too: reading it is
-    // harmless, and a missing input then fails as "not found", not as a permission error)
-    for (const a of taskArgs) if (!a.startsWith("-")) reads.add(real(a));
+    // harmless, and a missing input then fails as "not found", not as a permission error);
+    // the --db value is no input: its folder is granted above
+    const dbValue = dbFlag !== undefined && !dbFlag.inline ? dbFlag.index + 1 : -1;
+    taskArgs.forEach((a, i) => {
+      if (!a.startsWith("-") && i !== dbValue) reads.add(real(a));
+    });
   }
   if (profile.writeFlag !== undefined) {
     const out = flagValue(taskArgs, profile.writeFlag.name)?.value ?? profile.writeFlag.default;

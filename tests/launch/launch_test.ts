@@ -87,6 +87,11 @@ Deno.test("planLaunch: --db, CRYPTOLAB_DB, URL overrides and --providers set the
   assert.throws(() => planLaunch("poll", [], opts), /CRYPTOLAB_KRAKEN_URL is not a URL/);
   assert.throws(() => planLaunch("nope", [], opts), /Unknown task "nope"/);
   assert.throws(() => planLaunch("materialize", ["--db", "/a,b/x.db"], opts), /without a comma/);
+  // only the store's folder is granted, so a comma in the store's file name is fine, for
+  // import too (its inputs are read; the --db value is not an input)
+  const comma = planLaunch("import", ["in.csv", "--db", "/a/x,y.db"], opts);
+  assert.equal(flag(comma.args, "allow-write"), "/a");
+  assert.equal(flag(comma.args, "allow-read"), "/r,/a,/r/in.csv");
   // a repeated flag: the task keeps the last one, so the grant follows the last one
   const twice = planLaunch("materialize", ["--db", "/a/x.db", "--db", "/b/y.db"], opts);
   assert.equal(flag(twice.args, "allow-write"), "/b");
@@ -96,7 +101,7 @@ Deno.test("planLaunch: --db, CRYPTOLAB_DB, URL overrides and --providers set the
 Deno.test("planLaunch: inputs, outputs and extra grants of the store tasks", () => {
   const opts = { env: noEnv, realPath: (p: string) => p, cwd: "/r", root: "/r" };
   const imp = planLaunch("import", ["in/a.csv", "--venue", "binance", "--db", "/s/x.db"], opts);
-  assert.equal(flag(imp.args, "allow-read"), "/r,/s,/r/in/a.csv,/r/binance,/s/x.db");
+  assert.equal(flag(imp.args, "allow-read"), "/r,/s,/r/in/a.csv,/r/binance");
   assert.equal(flag(imp.args, "allow-write"), "/s");
   for (const a of [imp, planLaunch("materialize", ["--freq", "1h"], opts)]) {
     assert.ok(!a.args.some((x) => /^--allow-(net|run|sys)/.test(x)), a.args.join(" "));
