@@ -489,7 +489,7 @@ export function backtestWeights(
     },
   };
   if (options.ledger !== undefined) {
-    recordBacktestTrial(options.ledger, options.trial, input, targetWeights, options, result);
+    recordBacktestTrial(options.ledger, options.trial, input, targetWeights, result);
   }
   return result;
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import type { CostModel } from "./cost_model.ts";
+import type { TrialLedger, TrialSpec } from "../research/ledger.ts";
 
 /**
  * Close prices per asset on one time grid: a {@link Panel} from `lib/panel` fits, as does any
@@ -67,6 +68,13 @@ export interface BacktestOptions {
    * participation caps see). @default 1_000_000
    */
   readonly initialEquity?: number;
+  /**
+   * The trial ledger to append this run to (`openLedger` of lib/research/ledger.ts): one trial
+   * of kind `returns` with the per-bar `net` series, recorded after the run. @default none
+   */
+  readonly ledger?: TrialLedger | undefined;
+  /** Names the trial when `ledger` is given: its family, params, source, dataset, freq. */
+  readonly trial?: TrialSpec | undefined;
 }
 
 /** An asset whose data ends before the backtest's last bar. */

@@ -428,6 +428,110 @@ DELETE FROM trades
   WHERE abs(price) > 1.7976931348623157e308 OR abs(qty) > 1.7976931348623157e308
      OR abs(ts) > 1.7976931348623157e308;
 `,
+  },  {
+    // Issue 10: the trial ledger (lib/store/trials.ts). Every evaluation of a signal or strategy
+    // is appended: families (a hypothesis name and its generation), trials (parameters, code
+    // and dataset hashes, the per-period series as little-endian float64 and its summary) and
+    // family closures (closing is an appended event, never an update). Triggers refuse UPDATE
+    // and DELETE; every row carries the global `seq` of one hash chain over the three tables
+    // (`hash` = SHA-256 of its canonical content and `prev_hash`), which verifyLedger checks.
+    version: 8,
+    name: "trial ledger",
+    sql: `
+CREATE TABLE trial_families (
+  family_id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL UNIQUE,
+  name TEXT NOT NULL CHECK (length(name) > 0),
+  generation INTEGER NOT NULL CHECK (generation >= 1),
+  created_at INTEGER NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  UNIQUE (name, generation)
+);
+
+CREATE TABLE trial_family_closures (
+  family_id INTEGER PRIMARY KEY REFERENCES trial_families (family_id),
+  seq INTEGER NOT NULL UNIQUE,
+  closed_at INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+
+CREATE TABLE trials (
+  trial_id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL UNIQUE,
+  family_id INTEGER NOT NULL REFERENCES trial_families (family_id),
+  recorded_at INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('returns', 'ic')),
+  origin TEXT NOT NULL,
+  params TEXT NOT NULL,
+  git_commit TEXT NOT NULL,
+  source_sha256 TEXT,
+  dataset TEXT NOT NULL,
+  freq TEXT NOT NULL,
+  series BLOB NOT NULL,
+  n INTEGER NOT NULL,
+  mean REAL,
+  std REAL,
+  sharpe REAL,
+  skewness REAL,
+  kurtosis REAL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX trials_by_family ON trials (family_id, trial_id);
+
+CREATE VIEW trial_ledger_chain AS
+  SELECT seq, 'trial_families' AS tbl, family_id AS id, prev_hash, hash FROM trial_families
+  UNION ALL
+  SELECT seq, 'trial_family_closures', family_id, prev_hash, hash FROM trial_family_closures
+  UNION ALL
+  SELECT seq, 'trials', trial_id, prev_hash, hash FROM trials;
+
+CREATE TRIGGER trial_families_no_update BEFORE UPDATE ON trial_families
+BEGIN SELECT RAISE(ABORT, 'trial_families is append-only (the trial ledger): rows cannot be changed; close a family with deno task trials close'); END;
+CREATE TRIGGER trial_families_no_delete BEFORE DELETE ON trial_families
+BEGIN SELECT RAISE(ABORT, 'trial_families is append-only (the trial ledger): rows cannot be deleted'); END;
+CREATE TRIGGER trial_families_chain BEFORE INSERT ON trial_families
+WHEN NEW.seq IS NOT max(
+    coalesce((SELECT max(seq) FROM trial_families), 0),
+    coalesce((SELECT max(seq) FROM trial_family_closures), 0),
+    coalesce((SELECT max(seq) FROM trials), 0)) + 1
+  OR NEW.prev_hash IS NOT coalesce(
+    (SELECT hash FROM trial_ledger_chain WHERE seq = NEW.seq - 1),
+    '0000000000000000000000000000000000000000000000000000000000000000')
+BEGIN SELECT RAISE(ABORT, 'trial_families: a ledger row must extend the hash chain (seq = last seq + 1, prev_hash = the last row''s hash); append through lib/store/trials.ts'); END;
+CREATE TRIGGER trial_family_closures_no_update BEFORE UPDATE ON trial_family_closures
+BEGIN SELECT RAISE(ABORT, 'trial_family_closures is append-only (the trial ledger): rows cannot be changed; close a family with deno task trials close'); END;
+CREATE TRIGGER trial_family_closures_no_delete BEFORE DELETE ON trial_family_closures
+BEGIN SELECT RAISE(ABORT, 'trial_family_closures is append-only (the trial ledger): rows cannot be deleted'); END;
+CREATE TRIGGER trial_family_closures_chain BEFORE INSERT ON trial_family_closures
+WHEN NEW.seq IS NOT max(
+    coalesce((SELECT max(seq) FROM trial_families), 0),
+    coalesce((SELECT max(seq) FROM trial_family_closures), 0),
+    coalesce((SELECT max(seq) FROM trials), 0)) + 1
+  OR NEW.prev_hash IS NOT coalesce(
+    (SELECT hash FROM trial_ledger_chain WHERE seq = NEW.seq - 1),
+    '0000000000000000000000000000000000000000000000000000000000000000')
+BEGIN SELECT RAISE(ABORT, 'trial_family_closures: a ledger row must extend the hash chain (seq = last seq + 1, prev_hash = the last row''s hash); append through lib/store/trials.ts'); END;
+CREATE TRIGGER trials_no_update BEFORE UPDATE ON trials
+BEGIN SELECT RAISE(ABORT, 'trials is append-only (the trial ledger): rows cannot be changed; close a family with deno task trials close'); END;
+CREATE TRIGGER trials_no_delete BEFORE DELETE ON trials
+BEGIN SELECT RAISE(ABORT, 'trials is append-only (the trial ledger): rows cannot be deleted'); END;
+CREATE TRIGGER trials_chain BEFORE INSERT ON trials
+WHEN NEW.seq IS NOT max(
+    coalesce((SELECT max(seq) FROM trial_families), 0),
+    coalesce((SELECT max(seq) FROM trial_family_closures), 0),
+    coalesce((SELECT max(seq) FROM trials), 0)) + 1
+  OR NEW.prev_hash IS NOT coalesce(
+    (SELECT hash FROM trial_ledger_chain WHERE seq = NEW.seq - 1),
+    '0000000000000000000000000000000000000000000000000000000000000000')
+BEGIN SELECT RAISE(ABORT, 'trials: a ledger row must extend the hash chain (seq = last seq + 1, prev_hash = the last row''s hash); append through lib/store/trials.ts'); END;
+CREATE TRIGGER trials_family_open BEFORE INSERT ON trials
+WHEN EXISTS (SELECT 1 FROM trial_family_closures WHERE family_id = NEW.family_id)
+BEGIN SELECT RAISE(ABORT, 'trials: the family is closed; later trials go to its next generation'); END;
+`,
   },
 ];
 
