@@ -141,10 +141,18 @@ export function loadDataset(db: DatabaseSync, spec: LoadDatasetSpec): Dataset {
   const from = spec.from ?? Math.min(...candidates.map((s) => info.get(s)!.firstTs));
   const to = spec.to ?? Math.max(...candidates.map((s) => info.get(s)!.lastTs)) + step;
   if (!(to > from)) {
+    // name the flag the user typed (deno task report/export --from/--to), and the stored end
+    const iso = (t: number) => new Date(t).toISOString();
     throw new RangeError(
-      `Cannot load the dataset: the window must end after it starts, got ${
-        new Date(from).toISOString()
-      } to ${new Date(to).toISOString()}`,
+      "Cannot load the dataset: " +
+        (spec.to === undefined
+          ? `--from ${iso(from)} is after the last stored ${freq} bar (${iso(to - step)}); ` +
+            "pick an earlier --from"
+          : spec.from === undefined
+          ? `--to ${iso(to)} is not after the first stored ${freq} bar (${iso(from)}); ` +
+            "pick a later --to"
+          : `the window must end after it starts (--to after --from), got ${iso(from)} to ` +
+            iso(to)),
     );
   }
   const read = candidates.map((symbol) => readBars(db, { venue, symbol, freq }, { from, to }));

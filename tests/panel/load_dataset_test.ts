@@ -75,6 +75,15 @@ Deno.test("loadDataset: a requested symbol without bars in the window is an erro
       () => loadDataset(s.db, { venue: "v", freq: "1h", symbols: ["AAA", "AAA"] }),
       /AAA is listed twice/,
     );
+    // a window outside the stored bars names the flag typed (deno task report/export --from)
+    assert.throws(
+      () => loadDataset(s.db, { venue: "v", freq: "1h", from: 100 * H }),
+      /--from 1970-01-05T04:00:00\.000Z is after the last stored 1h bar \(1970-01-01T21:00/,
+    );
+    assert.throws(
+      () => loadDataset(s.db, { venue: "v", freq: "1h", to: 0 }),
+      /--to 1970-01-01T00:00:00\.000Z is not after the first stored 1h bar/,
+    );
     assert.throws(
       () => loadDataset(s.db, { venue: "w", freq: "1h" }),
       /venue "w" has no 1h bars\. Venues with 1h bars: v/,
