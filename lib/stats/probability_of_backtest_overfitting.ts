@@ -25,6 +25,13 @@ export interface PboOptions {
    * @default {20}
    */
   readonly histogramBins?: number;
+  /**
+   * Memory (bytes) the split loop may use for the sums over every subset of each half of the
+   * blocks, which make a split cost O(N) instead of O(N S); 0 forces block-by-block sums (the
+   * same results up to rounding).
+   * @default {67108864}
+   */
+  readonly subsetSumsBytes?: number;
 }
 
 /** Default options of {@link probabilityOfBacktestOverfitting}. */
@@ -33,6 +40,7 @@ export const PBO_DEFAULTS = {
   maxCombinations: 12_870,
   seed: 0,
   histogramBins: 20,
+  subsetSumsBytes: 64 * 1024 * 1024,
 } as const;
 
 /** What {@link probabilityOfBacktestOverfitting} returns. */
@@ -100,7 +108,9 @@ function binomial(n: number, k: number): number {
  * Reference: Bailey, Borwein, Lopez de Prado and Zhu (2017), "The Probability of Backtest
  * Overfitting", J. of Computational Finance 20(4), https://ssrn.com/abstract=2326253.
  * Cost: O(T N) to build per-block sums and sums of squares (centred per trial), then
- * O(N S) per split, so O(T N + C(S, S/2) N S) in all; memory O(N S + splits).
+ * O(N) per split when the sums over every subset of each half of the blocks fit in 64 MB
+ * (`subsetSumsBytes`; 2^(S/2) N values x 4, S = 16 and 1,000 trials: 8 MB), else O(N S) per split;
+ * memory O(N S + 2^(S/2) N + splits).
  *
  * @example A maximally overfit family: PBO = 1
  * ```ts
@@ -239,41 +249,53 @@ export function probabilityOfBacktestOverfitting(
   const selected = new Int32Array(nSplits);
   const isSr = new Float64Array(nSplits), oosSr = new Float64Array(nSplits);
   const oos = new Float64Array(N);
-  const accA = new Float64Array(N), accQ = new Float64Array(N);
+  const accA = new Float64Array(N), accQ = new Float64Array(N), zeros = new Float64Array(N);
+  // Subset sums of each half of the blocks (2^(S/2) subsets x N trials x 4 arrays), when they
+  // fit in `subsetSumsBytes`; otherwise the in-sample blocks are added one by one.
+  const subsets = 1 << half;
+  const useSubsets = 4 * 8 * subsets * N <=
+    (options.subsetSumsBytes ?? PBO_DEFAULTS.subsetSumsBytes);
+  const subA = useSubsets ? subsetSums(bsT, 0, half, N) : undefined;
+  const subB = useSubsets ? subsetSums(bsT, half, half, N) : undefined;
+  const subQA = useSubsets ? subsetSums(bqT, 0, half, N) : undefined;
+  const subQB = useSubsets ? subsetSums(bqT, half, half, N) : undefined;
+  const ctx: SplitContext = {
+    N,
+    rows,
+    tot,
+    totq,
+    shifts,
+    oos,
+    logits,
+    selected,
+    isSr,
+    oosSr,
+  };
   for (let k = 0; k < nSplits; k++) {
     const base = k * half;
-    // block-major sums: each in-sample block adds one contiguous row of N values
-    accA.set(bsT.subarray(splitBlocks[base]! * N, splitBlocks[base]! * N + N));
-    accQ.set(bqT.subarray(splitBlocks[base]! * N, splitBlocks[base]! * N + N));
-    for (let i = 1; i < half; i++) {
-      const o = splitBlocks[base + i]! * N;
-      for (let n = 0; n < N; n++) {
-        accA[n] = accA[n]! + bsT[o + n]!;
-        accQ[n] = accQ[n]! + bqT[o + n]!;
+    if (subA && subB && subQA && subQB) {
+      // meet in the middle: the in-sample set is (its blocks < S/2) + (its blocks >= S/2), each
+      // half's sums precomputed for every subset, so a split costs one add per trial
+      let mA = 0, mB = 0;
+      for (let i = 0; i < half; i++) {
+        const b = splitBlocks[base + i]!;
+        if (b < half) mA |= 1 << b;
+        else mB |= 1 << (b - half);
       }
-    }
-    let best = -1, bestSr = -Infinity;
-    for (let n = 0; n < N; n++) {
-      const a = accA[n]!, q = accQ[n]!;
-      const inSr = sharpeFromSums(a, q, rows, shifts[n]!);
-      oos[n] = sharpeFromSums(tot[n]! - a, totq[n]! - q, rows, shifts[n]!);
-      if (best < 0 || inSr > bestSr) {
-        best = n;
-        bestSr = inSr;
+      evaluateSplit(ctx, k, subA, mA * N, subB, mB * N, subQA, subQB);
+    } else {
+      // block-major sums: each in-sample block adds one contiguous row of N values
+      accA.set(bsT.subarray(splitBlocks[base]! * N, splitBlocks[base]! * N + N));
+      accQ.set(bqT.subarray(splitBlocks[base]! * N, splitBlocks[base]! * N + N));
+      for (let i = 1; i < half; i++) {
+        const o = splitBlocks[base + i]! * N;
+        for (let n = 0; n < N; n++) {
+          accA[n] = accA[n]! + bsT[o + n]!;
+          accQ[n] = accQ[n]! + bqT[o + n]!;
+        }
       }
+      evaluateSplit(ctx, k, accA, 0, zeros, 0, accQ, zeros);
     }
-    const target = oos[best]!;
-    let below = 0, ties = 0;
-    for (let n = 0; n < N; n++) {
-      const v = oos[n]!;
-      if (v < target) below++;
-      else if (v === target && n !== best) ties++;
-    }
-    const w = (1 + below + ties / 2) / (N + 1);
-    logits[k] = Math.log(w / (1 - w));
-    selected[k] = best;
-    isSr[k] = bestSr;
-    oosSr[k] = target;
   }
 
   let overfit = 0, loss = 0;
@@ -301,11 +323,79 @@ export function probabilityOfBacktestOverfitting(
   };
 }
 
-/** Sharpe ratio of `rows` returns from their sum `a` and sum of squares `q` about `c`. */
-function sharpeFromSums(a: number, q: number, rows: number, c: number): number {
-  const mc = a / rows;
-  const v = (q - a * mc) / (rows - 1);
-  return v > 0 ? (mc + c) / Math.sqrt(v) : -Infinity;
+/** Arrays shared by every split's evaluation. */
+interface SplitContext {
+  readonly N: number;
+  readonly rows: number;
+  readonly tot: Float64Array;
+  readonly totq: Float64Array;
+  readonly shifts: Float64Array;
+  readonly oos: Float64Array;
+  readonly logits: Float64Array;
+  readonly selected: Int32Array;
+  readonly isSr: Float64Array;
+  readonly oosSr: Float64Array;
+}
+
+/**
+ * Evaluate split k whose in-sample sums are `a1[o1 + n] + a2[o2 + n]` and sums of squares
+ * `q1[o1 + n] + q2[o2 + n]`: select the best in-sample trial (lowest index on ties) and store its
+ * logit, Sharpe ratios and index.
+ */
+function evaluateSplit(
+  ctx: SplitContext,
+  k: number,
+  a1: Float64Array,
+  o1: number,
+  a2: Float64Array,
+  o2: number,
+  q1: Float64Array,
+  q2: Float64Array,
+): void {
+  const { N, rows, tot, totq, shifts, oos } = ctx;
+  const r1 = 1 / (rows - 1);
+  let best = -1, bestSr = -Infinity;
+  for (let n = 0; n < N; n++) {
+    const a = a1[o1 + n]! + a2[o2 + n]!, q = q1[o1 + n]! + q2[o2 + n]!;
+    const c = shifts[n]!;
+    const mi = a / rows, vi = (q - a * mi) * r1;
+    const inSr = vi > 0 ? (mi + c) / Math.sqrt(vi) : -Infinity;
+    const oa = tot[n]! - a, oq = totq[n]! - q;
+    const mo = oa / rows, vo = (oq - oa * mo) * r1;
+    oos[n] = vo > 0 ? (mo + c) / Math.sqrt(vo) : -Infinity;
+    if (best < 0 || inSr > bestSr) {
+      best = n;
+      bestSr = inSr;
+    }
+  }
+  const target = oos[best]!;
+  let below = 0, ties = 0;
+  for (let n = 0; n < N; n++) {
+    const v = oos[n]!;
+    if (v < target) below++;
+    else if (v === target) ties++;
+  }
+  const w = (1 + below + (ties - 1) / 2) / (N + 1);
+  ctx.logits[k] = Math.log(w / (1 - w));
+  ctx.selected[k] = best;
+  ctx.isSr[k] = bestSr;
+  ctx.oosSr[k] = target;
+}
+
+/** Sums over every subset of blocks [from, from + count) of block-major sums: `out[mask * N + n]`. */
+function subsetSums(
+  blockMajor: Float64Array,
+  from: number,
+  count: number,
+  N: number,
+): Float64Array {
+  const out = new Float64Array((1 << count) * N);
+  for (let mask = 1; mask < 1 << count; mask++) {
+    const low = 31 - Math.clz32(mask & -mask); // lowest set bit
+    const rest = (mask & (mask - 1)) * N, o = mask * N, src = (from + low) * N;
+    for (let n = 0; n < N; n++) out[o + n] = out[rest + n]! + blockMajor[src + n]!;
+  }
+  return out;
 }
 
 function degradation(x: Float64Array, y: Float64Array) {
