@@ -40,7 +40,7 @@ the same data and parameters writes nothing.
   --venue V        the universe: every --freq series of this venue (required)
   --freq F         bar frequency: 1s 1m 5m 15m 1h 4h 1d (required)
   --window N       bars per rolling window (default 720)
-  --min-obs N      complete rows a window needs for a fit (default window / 2, rounded up)
+  --min-obs N      complete rows a window needs for a fit (default window / 2, rounded up, at least 3)
   --factors A,B    the factors, BTC first: base names (BTC -> BTCUSDT, BTC/USDT, ...) or
                    exact symbols (default BTC,ETH)
   --db PATH        store file (default: $CRYPTOLAB_DB or data/cryptolab.db)`;

@@ -20,7 +20,7 @@ export interface FactorModelOptions {
   readonly window?: number | undefined;
   /**
    * Complete rows (asset and every factor of the fit finite) a window needs for a fit; fewer
-   * gives NaN. An integer in [3, window]. Default `ceil(window / 2)`: a short exchange outage
+   * gives NaN. An integer in [3, window]. Default `max(3, ceil(window / 2))`: a short exchange outage
    * does not blank a whole window of betas, while a newly listed asset gets betas only after
    * half a window of history.
    */
@@ -122,7 +122,8 @@ export function resolveFactorModelOptions(
       `Cannot fit the factor model: window must be an integer >= 3, got ${window}`,
     );
   }
-  const minObs = options.minObs ?? Math.ceil(window / 2);
+  // at least 3 (two points fit any line), so the smallest windows work with the default
+  const minObs = options.minObs ?? Math.max(3, Math.ceil(window / 2));
   if (!(Number.isInteger(minObs) && minObs >= 3 && minObs <= window)) {
     throw new RangeError(
       `Cannot fit the factor model: minObs must be an integer in [3, window = ${window}], ` +

@@ -33,7 +33,7 @@ export interface MaterializeFactorsOptions {
   readonly freq: Freq;
   /** Rolling window in bars. Default 720. */
   readonly window?: number | undefined;
-  /** Complete rows a window needs. Default `ceil(window / 2)` (see `factorModel`). */
+  /** Complete rows a window needs. Default `max(3, ceil(window / 2))` (see `factorModel`). */
   readonly minObs?: number | undefined;
   /** Factor names or exact asset labels, BTC first. Default `["BTC", "ETH"]`. */
   readonly factors?: readonly string[] | undefined;

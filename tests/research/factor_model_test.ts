@@ -367,6 +367,10 @@ Deno.test("factor names resolve to panel assets; bad options are refused", () =>
   assert.throws(() => factorModel(panel, { factors: ["BTC", "BTCUSDT"] }), /both factors/);
   assert.throws(() => factorModel(panel, { factors: ["SOL"] }), /Cannot resolve factor "SOL"/);
   assert.deepEqual(resolveFactorModelOptions({ window: 73 }).minObs, 37);
+  // the smallest windows allowed work with the default (ceil(3 / 2) = 2 was refused as minObs)
+  assert.equal(resolveFactorModelOptions({ window: 3 }).minObs, 3);
+  assert.equal(resolveFactorModelOptions({ window: 4 }).minObs, 3);
+  assert.equal(resolveFactorModelOptions({ window: 5 }).minObs, 3);
 });
 
 Deno.test("one factor: every asset on BTC alone, betaEth NaN throughout", () => {
