@@ -65,6 +65,7 @@ const OFFLINE_TASKS: readonly TaskCase[] = [
   { task: "factors", args: () => ["--venue", "binance", "--freq", "1h", "--window", "48"] },
   { task: "check-dataset", args: () => ["--json"] },
   { task: "quarantine", args: () => ["summary"] },
+  { task: "trials", args: () => ["list"] },
   { task: "export", args: (dir) => ["--formats", "csv", "--out", join(dir, "exports")] },
   { task: "report", args: (dir) => ["--out", join(dir, "reports"), "--run-id", "upgrade"] },
   {
