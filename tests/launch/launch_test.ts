@@ -109,6 +109,20 @@ Deno.test("planLaunch: inputs, outputs and extra grants of the store tasks", () 
   const report = planLaunch("report", ["--db", "/s/x.db"], opts);
   assert.equal(flag(report.args, "allow-write"), "/s,/r/reports");
   assert.ok(report.args.includes("--allow-run=git") && report.args.includes("--allow-sys"));
+  // backtest and walkforward read their --config and --signal-file, write --out
+  for (const task of ["backtest", "walkforward"]) {
+    const p = planLaunch(task, [
+      "--db",
+      "/s/x.db",
+      "--config",
+      "c.json",
+      "--signal-file",
+      "/f/s.csv",
+    ], opts);
+    assert.equal(flag(p.args, "allow-write"), "/s,/r/reports", task);
+    assert.equal(flag(p.args, "allow-read"), "/r,/s,/f/s.csv,/r/c.json,/r/reports", task);
+    assert.ok(p.args.includes("--allow-run=git") && p.args.includes("--allow-sys"), task);
+  }
   const out = planLaunch("export", ["--out", "/o/e", "--db", "/s/x.db"], opts);
   assert.equal(flag(out.args, "allow-write"), "/s,/o/e");
   const q = planLaunch("quarantine", ["export", "--out", "q.csv", "--db", "/s/x.db"], opts);

@@ -1,0 +1,344 @@
+/**
+ * A strategy backtest on bars already in the store, end to end: load the dataset, compute the
+ * strategy's targets, prove them free of lookahead on a sample of bars, run them through the
+ * engine with costs, log the trades, and build the report (data coverage, the strategy and its
+ * costs, the strategy tear sheet). `deno task backtest` is a thin shell around
+ * {@link runBacktest}.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import { freqMs } from "../core/freq.ts";
+import type { Dataset } from "../panel/dataset.ts";
+import type { Panel } from "../panel/types.ts";
+import { subsetPanel } from "../panel/subset_panel.ts";
+import { alignSignal, type LongSignal } from "../research/signal_input.ts";
+import { resolveFactorAsset } from "../research/factor_assets.ts";
+import { backtestWeights } from "../backtest/backtest_weights.ts";
+import { backtestWithLookahead } from "../backtest/lookahead_backtest.ts";
+import { describeLookahead, type LookaheadResult } from "../backtest/lookahead.ts";
+import { buildTradeLog } from "../backtest/strategies/trade_log.ts";
+import type { StrategyTargets, TradeLog } from "../backtest/strategies/types.ts";
+import type { BacktestResult } from "../backtest/types.ts";
+import { type CapacityCurve, capacityCurve } from "../backtest/costs/capacity_curve.ts";
+import { periodsPerYear } from "../backtest/metrics/periods_per_year.ts";
+import { buildManifest } from "../report/manifest.ts";
+import {
+  type Block,
+  column,
+  type GitInfo,
+  type ParamValue,
+  type ReportModel,
+  SCHEMA_VERSION,
+  type Section,
+} from "../report/model.ts";
+import { dataSection } from "../report/sections/data_section.ts";
+import { tearSheetRunId } from "../report/tear_sheet.ts";
+import { strategyTearSheet } from "../report/tears/strategy_tear_sheet.ts";
+import { buildCosts, type BuiltCosts, type CostSpec } from "./cost_spec.ts";
+import { loadRunDataset, type RunDatasetOptions } from "./run_dataset.ts";
+import { type ResolvedStrategy, resolveStrategy, type StrategySpec } from "./strategy_spec.ts";
+
+/** Default execution lag of the tasks, in bars: fill at the close of the bar after the decision. */
+export const DEFAULT_TASK_LAG = 1;
+
+/** Starting capitals of the capacity curve (with impact), quote currency. */
+export const CAPACITY_CAPITALS: readonly number[] = [1e4, 1e5, 1e6, 1e7, 1e8];
+
+/** A researcher's own signal values for `long-short` (`--signal-file`). */
+export interface SignalValues {
+  readonly input: LongSignal;
+  readonly source: { readonly path: string; readonly sha256: string };
+}
+
+/** What a backtest or walk-forward runs: dataset, strategy, costs, lag. */
+export interface StrategyRunOptions extends RunDatasetOptions {
+  readonly strategy: StrategySpec;
+  /** `long-short` on these values instead of a library signal. */
+  readonly signalValues?: SignalValues | undefined;
+  readonly costs?: CostSpec | undefined;
+  /** Execution lag in bars; 0 must be asked for and is flagged everywhere. @default 1 */
+  readonly lag?: number | undefined;
+  /** Run id. @default a prefix and a hash of the dataset fingerprint and parameters */
+  readonly runId?: string | undefined;
+  /** Folder with `deno.lock` and the git checkout. @default the current directory */
+  readonly projectDir?: string | undefined;
+  /** Override the git state (tests). @default read with git */
+  readonly git?: GitInfo | undefined;
+}
+
+/** Everything a strategy run shares before the engine runs: see {@link prepareStrategyRun}. */
+export interface PreparedRun {
+  readonly dataset: Dataset;
+  readonly strategy: ResolvedStrategy;
+  /** The dataset's panel cut to the traded assets. */
+  readonly traded: Panel;
+  readonly costs: BuiltCosts;
+  readonly lag: number;
+  readonly barMs: number;
+  /** BTC's simple returns on the grid (NaN = no bar), or undefined without BTC. */
+  readonly benchmark: Float64Array | undefined;
+  readonly benchmarkName: string;
+  /** Parameters for the manifest (strategy, its parameters, costs, lag, signal file). */
+  readonly params: Record<string, ParamValue>;
+  /** Paragraphs and tables on the strategy, its costs and the lag, for the report. */
+  readonly setupBlocks: Block[];
+}
+
+/**
+ * Load the dataset, resolve the strategy and its costs, and describe them: the shared first
+ * half of {@link runBacktest} and `runWalkForward`. Throws `ReportInputError` (dataset),
+ * `StrategySpecError` or `CostSpecError` (the request) with a message naming what to change.
+ */
+export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions): PreparedRun {
+  const lag = options.lag ?? DEFAULT_TASK_LAG;
+  if (!Number.isInteger(lag) || lag < 0) {
+    throw new RangeError(`the lag must be an integer >= 0 bars, got ${lag}`);
+  }
+  const dataset = loadRunDataset(db, options);
+  const { panel } = dataset;
+  let values: Float64Array[] | undefined;
+  const blocks: Block[] = [];
+  if (options.signalValues !== undefined) {
+    const aligned = alignSignal(options.signalValues.input, panel);
+    values = aligned.signal;
+    const unknown = Object.keys(aligned.unknownAssets);
+    blocks.push({
+      type: "paragraph",
+      text: `Signal file ${options.signalValues.source.path} (SHA-256 ` +
+        `${options.signalValues.source.sha256.slice(0, 16)}...): ${aligned.matched} values ` +
+        `placed on the grid, ${aligned.offGrid} off the bar grid, ` +
+        `${unknown.length === 0 ? "no" : unknown.length} unknown assets` +
+        `${unknown.length === 0 ? "" : ` (${unknown.slice(0, 10).join(", ")})`}. A value dated t ` +
+        "is read as known at bar t's close. Values given as a file cannot be checked for " +
+        "lookahead: make sure each uses data up to its bar only.",
+    });
+  }
+  const strategy = resolveStrategy(options.strategy, dataset.symbols, values);
+  const traded = strategy.strategy === "long-short"
+    ? panel
+    : subsetPanel(panel, { assets: strategy.assets });
+  const costs = buildCosts(options.costs ?? {}, traded, db);
+  const barMs = freqMs(dataset.freq);
+  let benchmark: Float64Array | undefined, benchmarkName = "BTC";
+  try {
+    benchmarkName = resolveFactorAsset(panel.assets, "BTC");
+    benchmark = simpleReturns(panel.close[panel.assets.indexOf(benchmarkName)]!);
+  } catch {
+    benchmark = undefined;
+  }
+  const params: Record<string, ParamValue> = {
+    venue: dataset.venue,
+    freq: dataset.freq,
+    universe: dataset.symbols.join(","),
+    from: dataset.from,
+    to: dataset.to,
+    strategy: strategy.strategy,
+    assets: strategy.strategy === "long-short" ? null : strategy.assets.join(","),
+    signal: options.signalValues !== undefined ? null : options.strategy.signal ?? null,
+    signalFile: options.signalValues?.source.path ?? null,
+    signalSha256: options.signalValues?.source.sha256 ?? null,
+    lag,
+    lagZero: lag === 0,
+    fees: costs.resolved.fees,
+    liquidity: costs.resolved.liquidity,
+    spread: costs.resolved.spread,
+    impact: costs.resolved.impact,
+    funding: costs.resolved.funding,
+  };
+  for (const [k, v] of Object.entries(strategy.params)) params[`param.${k}`] = v;
+  blocks.unshift(
+    {
+      type: "paragraph",
+      text: `${strategy.label}, on ${dataset.freq} bars of ${dataset.venue}, executed with a lag ` +
+        `of ${lag} bar${lag === 1 ? "" : "s"}: the targets decided at bar t's close are filled ` +
+        `at the close of bar t + ${lag}.`,
+    },
+    {
+      type: "table",
+      id: "strategy-params",
+      title: "Strategy parameters",
+      caption: "Every parameter after defaults (the library's defaults where none was given).",
+      columns: [column("param", "Parameter", "text"), column("value", "Value", "text")],
+      rows: Object.entries(strategy.params).map(([k, v]) => [k, String(v)]),
+    },
+    {
+      type: "paragraph",
+      text: `Costs: ${costs.notes.length === 0 ? "none" : costs.notes.join("; ")}. Funding: ` +
+        "not charged (no funding history in the store; spot positions pay none).",
+    },
+  );
+  if (lag === 0) {
+    blocks.unshift({
+      type: "note",
+      level: "warning",
+      text: "Lag 0 was asked for: orders fill at the close of the bar whose data decided them, " +
+        "which cannot be done live. These results overstate what the strategy can earn.",
+    });
+  }
+  return {
+    dataset,
+    strategy,
+    traded,
+    costs,
+    lag,
+    barMs,
+    benchmark,
+    benchmarkName,
+    params,
+    setupBlocks: blocks,
+  };
+}
+
+/** What {@link runBacktest} built. */
+export interface BacktestRun {
+  readonly model: ReportModel;
+  readonly dataset: Dataset;
+  readonly targets: StrategyTargets;
+  readonly backtest: BacktestResult;
+  readonly tradeLog: TradeLog;
+  /** The lookahead check on a sample of bars, or null for values from a signal file. */
+  readonly lookahead: LookaheadResult | null;
+  /** Net performance against capital, with impact on; else null. */
+  readonly capacity: CapacityCurve | null;
+}
+
+/**
+ * Backtest a strategy (see `StrategySpec`) on bars in the store and build its report: the
+ * data coverage, the strategy with its parameters and costs, and the strategy tear sheet
+ * (`strategyTearSheet`: metrics beside BTC, equity, drawdowns, calendar returns, rolling
+ * risk, exposure, turnover, costs by model, capacity with impact on, the trade log summary
+ * and the lookahead check). The targets are checked for lookahead on a sample of bars
+ * (`backtestWithLookahead`: two 10-bar windows and 20 random bars); a failure is a warning in
+ * the report, not an error. The manifest records the dataset fingerprint and every parameter
+ * after defaults; the same inputs and run id give the same bytes.
+ *
+ * @example A moving-average crossover on a small store
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { writeBars } from "@lib/store/bars.ts";
+ * import { allocBars } from "@lib/core/types.ts";
+ * import { runBacktest } from "@lib/pipeline/backtest_run.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const n = 24 * 20;
+ * const b = allocBars({ venue: "binance", symbol: "BTCUSDT", freq: "1h" }, n);
+ * for (let i = 0; i < n; i++) {
+ *   b.ts[i] = i * 3_600_000;
+ *   b.open[i] = b.high[i] = b.low[i] = b.close[i] = 100 * Math.exp(0.05 * Math.sin(i / 30));
+ *   b.volume[i] = 10;
+ * }
+ * writeBars(db, b, { source: "doc" });
+ * const r = runBacktest(db, { freq: "1h", strategy: { strategy: "ma-crossover", assets: ["BTCUSDT"],
+ *   params: { fast: 5, slow: 20 } }, git: { commit: "unknown", dirty: null } });
+ * assert.equal(r.lookahead?.passed, true);
+ * assert.equal(r.backtest.metadata.lag, 1);
+ * assert.match(r.model.runId, /^backtest-[0-9a-f]{12}$/);
+ * ```
+ */
+export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): BacktestRun {
+  const prep = prepareStrategyRun(db, options);
+  const { dataset, strategy, traded, costs, lag, barMs } = prep;
+  const engine = { lag, costs: costs.models };
+  const targets = strategy.targets(traded);
+  let backtest: BacktestResult, lookahead: LookaheadResult | null = null;
+  if (options.signalValues === undefined) {
+    const checked = backtestWithLookahead(
+      traded,
+      (d: Panel) => strategy.targets(d).weights,
+      engine,
+    );
+    backtest = checked.result;
+    lookahead = checked.lookahead;
+  } else {
+    backtest = backtestWeights(traded, targets.weights, engine);
+  }
+  const tradeLog = buildTradeLog(backtest, traded, {
+    costs: costs.models,
+    ...(targets.groups === undefined ? {} : { groups: targets.groups }),
+  });
+  const capacity = costs.resolved.impact
+    ? capacityCurve(
+      (capital) => backtestWeights(traded, targets.weights, { ...engine, initialEquity: capital }),
+      CAPACITY_CAPITALS,
+      { periodsPerYear: periodsPerYear(barMs) },
+    )
+    : null;
+  const sheet = strategyTearSheet(backtest, {
+    barMs,
+    ...(prep.benchmark === undefined
+      ? {}
+      : { benchmark: prep.benchmark, benchmarkName: prep.benchmarkName }),
+    tradeLog,
+    ...(capacity === null ? {} : { capacity }),
+    ...(lookahead === null ? {} : { lookahead }),
+    name: strategy.label,
+  });
+  const setup: Block[] = [...prep.setupBlocks];
+  setup.push({
+    type: "paragraph",
+    text: lookahead === null
+      ? "Lookahead: not checked (the targets come from values given as a file)."
+      : describeLookahead(lookahead),
+  });
+  const sections: Section[] = [
+    { id: "data", title: "Data coverage and gaps", blocks: dataSection(dataset) },
+    { id: "setup", title: "Strategy, costs and execution", blocks: setup },
+    ...sheet.sections,
+  ];
+  const model = strategyReportModel(dataset, prep, options, "backtest", sections, {
+    title: `cryptolab backtest: ${strategy.label}`,
+  });
+  return { model, dataset, targets, backtest, tradeLog, lookahead, capacity };
+}
+
+/** The report model of a strategy run: manifest, run id, title. */
+export function strategyReportModel(
+  dataset: Dataset,
+  prep: PreparedRun,
+  options: StrategyRunOptions,
+  prefix: string,
+  sections: Section[],
+  text: { readonly title: string },
+  extraParams: Readonly<Record<string, ParamValue>> = {},
+): ReportModel {
+  const manifest = buildManifest({
+    datasetFingerprint: dataset.fingerprint.sha256,
+    dataset: {
+      venue: dataset.venue,
+      freq: dataset.freq,
+      symbols: [...dataset.symbols],
+      from: dataset.from,
+      to: dataset.to,
+      rows: dataset.fingerprint.rows,
+    },
+    params: { ...prep.params, ...extraParams },
+    seed: null,
+    ...(options.projectDir === undefined ? {} : { projectDir: options.projectDir }),
+    ...(options.git === undefined ? {} : { git: options.git }),
+  });
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    runId: options.runId ?? tearSheetRunId(prefix, dataset.fingerprint.sha256, manifest.params),
+    title: text.title,
+    subtitle: `${dataset.symbols.length} assets, ${dataset.freq} bars, ` +
+      `${Math.round((dataset.to - dataset.from) / 86_400_000 * 10) / 10} days, lag ${prep.lag}` +
+      (prep.lag === 0 ? " (LAG 0: not tradable live)" : ""),
+    dataNote: `${dataset.freq} bars of venue ${dataset.venue} from the store`,
+    sections,
+    manifest,
+  };
+}
+
+/** Simple returns of a close column: NaN at a missing bar, and the next bar's return spans the gap. */
+function simpleReturns(c: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(c.length).fill(NaN);
+  let last = NaN;
+  for (let t = 0; t < c.length; t++) {
+    const x = c[t]!;
+    if (!Number.isFinite(x)) continue;
+    if (Number.isFinite(last)) out[t] = x / last - 1;
+    last = x;
+  }
+  return out;
+}

@@ -1,0 +1,174 @@
+/**
+ * The cost models of a backtest named by text (a task's flags or a JSON file): fees of a
+ * venue, half-spreads from stored quotes or estimated from OHLC bars, square-root impact, perp
+ * funding. Each is its own model in the result (`costs[name]`).
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { Panel } from "../panel/types.ts";
+import type { CostModel } from "../backtest/cost_model.ts";
+import { feeCost } from "../backtest/costs/fee_cost.ts";
+import { type Liquidity, VENUE_FEES } from "../backtest/costs/fee_schedule.ts";
+import { estimatedSpreads } from "../backtest/costs/estimated_spreads.ts";
+import { quotedSpreads } from "../backtest/costs/quoted_spreads.ts";
+import { halfSpreadCost } from "../backtest/costs/half_spread_cost.ts";
+import { impactInputs } from "../backtest/costs/impact_inputs.ts";
+import { squareRootImpact } from "../backtest/costs/square_root_impact.ts";
+import { readSpotSnapshots } from "../store/snapshots.ts";
+
+/** Where half-spreads come from. */
+export const SPREAD_SOURCES = ["none", "quotes", "corwin-schultz", "abdi-ranaldo"] as const;
+export type SpreadSource = typeof SPREAD_SOURCES[number];
+
+/** The costs of a backtest, as a task reads them; defaults in {@link COST_DEFAULTS}. */
+export interface CostSpec {
+  /** Fee schedule: a venue of `VENUE_FEES` (e.g. `binance`), or `none`. @default the dataset's venue */
+  readonly fees?: string | undefined;
+  /** Maker or taker fees. @default "taker" */
+  readonly liquidity?: Liquidity | undefined;
+  /**
+   * `quotes`: the stored spot quotes' spread (`spot_snapshots`), Corwin-Schultz estimates where
+   * there is no quote younger than one bar; `corwin-schultz` / `abdi-ranaldo`: estimated from
+   * OHLC bars only (both overstate the spread of liquid spot books several times); `none`.
+   * @default "none"
+   */
+  readonly spread?: SpreadSource | undefined;
+  /** Square-root market impact with its participation cap (limits the fill). @default false */
+  readonly impact?: boolean | undefined;
+  /** Perp funding from stored funding history. @default false */
+  readonly funding?: boolean | undefined;
+}
+
+/** Defaults of {@link CostSpec}, stated once. */
+export const COST_DEFAULTS = {
+  liquidity: "taker" as Liquidity,
+  spread: "none" as SpreadSource,
+  impact: false,
+  funding: false,
+} as const;
+
+/** A cost request the data cannot meet; the message says what to change. */
+export class CostSpecError extends RangeError {
+  override name = "CostSpecError";
+}
+
+/** What {@link buildCosts} returns. */
+export interface BuiltCosts {
+  readonly models: CostModel[];
+  /** The spec after defaults, for the manifest. */
+  readonly resolved: {
+    readonly fees: string;
+    readonly liquidity: Liquidity;
+    readonly spread: SpreadSource;
+    readonly impact: boolean;
+    readonly funding: boolean;
+  };
+  /** One sentence per model on what it charges (for the report). */
+  readonly notes: string[];
+}
+
+/**
+ * Build the cost models of `spec` for the traded columns of `panel` (its assets, in order).
+ * `db` is read for stored quotes (`spread: "quotes"`). Funding is refused: the store holds no
+ * funding history yet, and a perp strategy must not run as if funding were free.
+ *
+ * @example Binance taker fees on one asset
+ * ```ts
+ * import { buildCosts } from "@lib/pipeline/cost_spec.ts";
+ * import { fromColumns } from "@lib/panel/from_columns.ts";
+ * import assert from "node:assert/strict";
+ * const panel = fromColumns({ venue: "binance", freq: "1h", assets: ["BTCUSDT"],
+ *   index: Float64Array.of(0, 3_600_000), close: [Float64Array.of(1, 2)] });
+ * const c = buildCosts({}, panel, undefined);
+ * assert.deepEqual(c.models.map((m) => m.name), ["fees"]);
+ * assert.equal(c.resolved.fees, "binance");
+ * ```
+ */
+export function buildCosts(
+  spec: CostSpec,
+  panel: Panel,
+  db: DatabaseSync | undefined,
+): BuiltCosts {
+  const fees = spec.fees ?? panel.venue;
+  const liquidity = spec.liquidity ?? COST_DEFAULTS.liquidity;
+  const spread = spec.spread ?? COST_DEFAULTS.spread;
+  const impact = spec.impact ?? COST_DEFAULTS.impact;
+  const funding = spec.funding ?? COST_DEFAULTS.funding;
+  const models: CostModel[] = [];
+  const notes: string[] = [];
+  if (liquidity !== "taker" && liquidity !== "maker") {
+    throw new CostSpecError(`liquidity must be "taker" or "maker", got "${liquidity}"`);
+  }
+  if (fees !== "none") {
+    const schedule = VENUE_FEES[fees];
+    if (schedule === undefined) {
+      throw new CostSpecError(
+        `no fee schedule for venue "${fees}"; pass --fees with one of ` +
+          `${Object.keys(VENUE_FEES).join(", ")}, or --fees none`,
+      );
+    }
+    models.push(feeCost({ venue: fees, liquidity }));
+    notes.push(
+      `fees: ${fees} ${liquidity} ${(schedule[liquidity] * 1e4).toFixed(1)} bp of the traded ` +
+        `value (${schedule.tier}, ${schedule.source}, as of ${schedule.asOf})`,
+    );
+  }
+  if (!(SPREAD_SOURCES as readonly string[]).includes(spread)) {
+    throw new CostSpecError(
+      `spread must be one of ${SPREAD_SOURCES.join(", ")}, got "${spread}"`,
+    );
+  }
+  if (spread !== "none") {
+    const bars = { high: panel.high, low: panel.low, close: panel.close };
+    const estimator = spread === "abdi-ranaldo" ? "abdi-ranaldo" : "corwin-schultz";
+    const estimated = estimatedSpreads(bars, { estimator });
+    if (spread === "quotes") {
+      let quoted = 0;
+      const spreads = panel.assets.map((symbol) => {
+        const rows = db === undefined ? [] : readSpotSnapshots(db, { venue: panel.venue, symbol })
+          .filter((r) => r.bid !== null && r.ask !== null);
+        quoted += rows.length;
+        return quotedSpreads(
+          panel.index,
+          rows.map((r) => r.ts),
+          rows.map((r) => r.bid!),
+          rows.map((r) => r.ask!),
+        );
+      });
+      models.push(halfSpreadCost({ spreads, fallback: estimated }));
+      notes.push(
+        `spread: half the quoted spread of ${quoted} stored quotes, Corwin-Schultz estimates ` +
+          "from OHLC bars where no quote is younger than one bar, 20 bp where neither is known",
+      );
+    } else {
+      models.push(halfSpreadCost({ spreads: estimated }));
+      notes.push(
+        `spread: half the ${estimator} spread estimated from OHLC bars (causal rolling window), ` +
+          "20 bp in the warm-up; OHLC estimators overstate liquid spot spreads",
+      );
+    }
+  }
+  if (impact) {
+    const { sigma, adv } = impactInputs({ close: panel.close, volume: panel.volume });
+    // where the volatility is not known yet (warm-up, a gap), the liquidity is not either: the
+    // participation cap then fills nothing there instead of pricing a trade it cannot price
+    for (let a = 0; a < sigma.length; a++) {
+      const s = sigma[a]!, v = adv[a]!;
+      for (let t = 0; t < s.length; t++) if (!Number.isFinite(s[t]!)) v[t] = NaN;
+    }
+    models.push(squareRootImpact({ sigma, adv }));
+    notes.push(
+      "impact: k * sigma * sqrt(Q / ADV) of the traded value, k = 1, sigma and ADV over the " +
+        "720 bars before the trade (at least 360 present); a fill is capped at 10% of ADV (the " +
+        "rest waits), and nothing is filled where sigma or ADV is not known yet",
+    );
+  }
+  if (funding) {
+    throw new CostSpecError(
+      "the store holds no perp funding history, so funding cannot be charged; run without " +
+        "--funding (spot strategies pay none)",
+    );
+  }
+  return { models, resolved: { fees, liquidity, spread, impact, funding }, notes };
+}

@@ -1,0 +1,262 @@
+/**
+ * A walk-forward of a strategy on bars already in the store: train/test folds (rolling or
+ * expanding, purged, with an embargo), a parameter set chosen on each training window by net
+ * Sharpe and frozen for its test window, the out-of-sample results stitched, and a report of
+ * each fold's choice, in-sample vs out-of-sample Sharpe, the stitched equity and the strategy
+ * tear sheet of the stitched backtest. `deno task walkforward` is a thin shell around
+ * {@link runWalkForward}.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { Dataset } from "../panel/dataset.ts";
+import type { Panel } from "../panel/types.ts";
+import { paramGrid, walkForward, type WalkForwardResult } from "../backtest/walk_forward.ts";
+import {
+  PURGE_DEFAULTS,
+  WALK_FORWARD_SPLIT_DEFAULTS,
+  walkForwardSplits,
+} from "../backtest/walk_forward_splits.ts";
+import { describeLookahead } from "../backtest/lookahead.ts";
+import { type Block, column, type ReportModel, type Section } from "../report/model.ts";
+import { dataSection } from "../report/sections/data_section.ts";
+import { cumulativeReturnsChart } from "../report/charts/cumulative_returns.ts";
+import { strategyTearSheet } from "../report/tears/strategy_tear_sheet.ts";
+import {
+  prepareStrategyRun,
+  strategyReportModel,
+  type StrategyRunOptions,
+} from "./backtest_run.ts";
+import { resolveStrategy, type StrategyParam, StrategySpecError } from "./strategy_spec.ts";
+
+/** How the bars are cut into folds; defaults in {@link WALK_FORWARD_RUN_DEFAULTS}. */
+export interface FoldSpec {
+  /** `rolling` (fixed-length training windows) or `expanding` (anchored at the first bar). */
+  readonly window?: "rolling" | "expanding" | undefined;
+  /** Training bars before the first test period. @default a third of the bars */
+  readonly trainBars?: number | undefined;
+  /** Bars per test period (or give `folds`). */
+  readonly testBars?: number | undefined;
+  /** Number of test periods (used when `testBars` is not given). @default 5 */
+  readonly folds?: number | undefined;
+  /** Bars after a row its P&L depends on (purging). @default 0: a net return is its own bar's */
+  readonly labelHorizon?: number | undefined;
+  /** Training rows dropped after each test period's end. @default 0 */
+  readonly embargo?: number | undefined;
+}
+
+/** Defaults of {@link FoldSpec}, stated once. */
+export const WALK_FORWARD_RUN_DEFAULTS = {
+  window: WALK_FORWARD_SPLIT_DEFAULTS.window,
+  trainFraction: 1 / 3,
+  folds: 5,
+  labelHorizon: PURGE_DEFAULTS.labelHorizon,
+  embargo: PURGE_DEFAULTS.embargo,
+} as const;
+
+/** What {@link runWalkForward} takes: a strategy run, a parameter grid and the folds. */
+export interface WalkForwardRunOptions extends StrategyRunOptions {
+  /**
+   * Values to try per parameter (every combination is a candidate); parameters not in the grid
+   * keep `strategy.params` or the library default.
+   */
+  readonly grid: Readonly<Record<string, readonly StrategyParam[]>>;
+  readonly folds?: FoldSpec | undefined;
+}
+
+/** What {@link runWalkForward} built. */
+export interface WalkForwardRun {
+  readonly model: ReportModel;
+  readonly dataset: Dataset;
+  /** The candidate parameter sets, in grid order (each fold's `chosen` indexes them). */
+  readonly candidates: readonly Readonly<Record<string, StrategyParam>>[];
+  readonly result: WalkForwardResult<number>;
+}
+
+/**
+ * Walk a strategy forward over the store's bars: `walkForwardSplits` cuts the folds (purged,
+ * embargoed), `walkForward` scores every parameter set of the grid on each training window by
+ * annualized net Sharpe (costs and lag included), freezes the best for the test window, and
+ * stitches the out-of-sample net returns; the chosen sets are checked for lookahead at each
+ * test period's last bar (a violation stops the run). The report lists each fold's training
+ * and test rows, its choice, in-sample and out-of-sample Sharpe, charts the stitched
+ * out-of-sample equity, and adds the strategy tear sheet of the stitched backtest.
+ *
+ * @example Two fast windows of a crossover, three folds
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { writeBars } from "@lib/store/bars.ts";
+ * import { allocBars } from "@lib/core/types.ts";
+ * import { runWalkForward } from "@lib/pipeline/walkforward_run.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const n = 24 * 30;
+ * const b = allocBars({ venue: "binance", symbol: "BTCUSDT", freq: "1h" }, n);
+ * for (let i = 0; i < n; i++) {
+ *   b.ts[i] = i * 3_600_000;
+ *   b.open[i] = b.high[i] = b.low[i] = b.close[i] = 100 * Math.exp(0.05 * Math.sin(i / 30));
+ *   b.volume[i] = 10;
+ * }
+ * writeBars(db, b, { source: "doc" });
+ * const r = runWalkForward(db, { freq: "1h", strategy: { strategy: "ma-crossover", assets: ["BTCUSDT"],
+ *   params: { slow: 40 } }, grid: { fast: [5, 10] }, folds: { folds: 3 }, git: { commit: "unknown", dirty: null } });
+ * assert.equal(r.result.folds.length, 3);
+ * assert.equal(r.candidates.length, 2);
+ * assert.match(r.model.runId, /^walkforward-[0-9a-f]{12}$/);
+ * ```
+ */
+export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions): WalkForwardRun {
+  const prep = prepareStrategyRun(db, options);
+  const { dataset, traded, costs, lag, barMs } = prep;
+  const base = options.strategy.params ?? {};
+  const keys = Object.keys(options.grid);
+  if (keys.length === 0) {
+    throw new StrategySpecError(
+      "the parameter grid is empty: give at least one --grid key=v1,v2 (e.g. fast=10,20,50)",
+    );
+  }
+  for (const k of keys) {
+    if (options.grid[k]!.length === 0) {
+      throw new StrategySpecError(`the grid gives no value for ${k}`);
+    }
+  }
+  const candidates = paramGrid(options.grid as Record<string, readonly StrategyParam[]>)
+    .map((g) => ({ ...base, ...g }));
+  const universe = dataset.symbols;
+  // checked up front: a bad value in the grid fails before any backtest runs
+  const resolved = candidates.map((params) =>
+    resolveStrategy({ ...options.strategy, params }, universe)
+  );
+  const D = WALK_FORWARD_RUN_DEFAULTS;
+  const f = options.folds ?? {};
+  const bars = traded.index.length;
+  const window = f.window ?? D.window;
+  const trainBars = f.trainBars ?? Math.max(1, Math.floor(bars * D.trainFraction));
+  const labelHorizon = f.labelHorizon ?? D.labelHorizon;
+  const embargo = f.embargo ?? D.embargo;
+  const folds = f.testBars === undefined ? (f.folds ?? D.folds) : undefined;
+  const splits = walkForwardSplits({
+    bars,
+    trainBars,
+    window,
+    labelHorizon,
+    embargo,
+    ...(f.testBars === undefined ? { folds: folds! } : { testBars: f.testBars }),
+  });
+  const result = walkForward<Panel, number>({
+    data: traded,
+    strategy: (i, data) => resolved[i]!.targets(data).weights,
+    paramGrid: candidates.map((_, i) => i),
+    engineOptions: { lag, costs: costs.models },
+    splits,
+  });
+  const label = (i: number) =>
+    i < 0 ? "none (flat)" : keys.map((k) => `${k} ${candidates[i]![k]}`).join(", ");
+  const foldRows = result.folds.map((fo) => [
+    fo.fold + 1,
+    traded.index[fo.train.first]!,
+    traded.index[fo.train.last]!,
+    fo.train.rows,
+    traded.index[fo.test.first]!,
+    traded.index[fo.test.last]!,
+    label(fo.chosen),
+    fin(fo.inSampleSharpe),
+    fin(fo.outOfSampleSharpe),
+  ]);
+  const [o0] = result.outOfSampleRows;
+  const blocks: Block[] = [
+    {
+      type: "paragraph",
+      text: `${splits.length} ${window} folds: ${trainBars} training bars` +
+        (window === "expanding"
+          ? " before the first test period, growing from the first bar"
+          : "") +
+        `, ${
+          f.testBars === undefined ? `${folds} test periods` : `${f.testBars} bars per test period`
+        }` +
+        `; purging with a label horizon of ${labelHorizon} bars and an embargo of ${embargo} ` +
+        `bars (Lopez de Prado, AFML ch. 7). ${candidates.length} parameter sets ` +
+        `(${keys.map((k) => `${k} in {${options.grid[k]!.join(", ")}}`).join(", ")}) are scored ` +
+        "on each training window by annualized net Sharpe (after costs, with the lag); the best " +
+        "is frozen for the test window (ties go to the first in grid order).",
+    },
+    {
+      type: "table",
+      id: "walkforward-folds",
+      title: "Folds: each one's choice, in-sample vs out-of-sample Sharpe",
+      caption: "Training rows after purging; Sharpe annualized with 365-day years, net of costs.",
+      columns: [
+        column("fold", "Fold", "integer"),
+        column("train_from", "Train from", "datetime"),
+        column("train_to", "Train to", "datetime"),
+        column("train_rows", "Train rows", "integer"),
+        column("test_from", "Test from", "datetime"),
+        column("test_to", "Test to", "datetime"),
+        column("chosen", "Chosen parameters", "text"),
+        column("is_sharpe", "In-sample Sharpe", "number", 2),
+        column("oos_sharpe", "Out-of-sample Sharpe", "number", 2),
+      ],
+      rows: foldRows,
+    },
+    cumulativeReturnsChart({
+      index: result.index,
+      series: [
+        { asset: "Out-of-sample (stitched, net)", values: cumulative(result.net) },
+        ...(prep.benchmark === undefined ? [] : [{
+          asset: prep.benchmarkName,
+          values: cumulative(prep.benchmark.subarray(o0, o0 + result.net.length)),
+        }]),
+      ],
+    }, {
+      id: "walkforward-equity",
+      title: "Stitched out-of-sample equity",
+      caption: "Growth of one unit over the test periods only, each traded with its fold's " +
+        `choice. Out-of-sample Sharpe of the stitched returns: ${fin(result.sharpe)?.toFixed(2)}.`,
+    }),
+    { type: "paragraph", text: describeLookahead(result.lookahead) },
+  ];
+  const sheet = strategyTearSheet(result.backtest, {
+    barMs,
+    ...(prep.benchmark === undefined
+      ? {}
+      : { benchmark: prep.benchmark, benchmarkName: prep.benchmarkName }),
+    lookahead: result.lookahead,
+    name: `Walk-forward ${prep.strategy.strategy}`,
+  });
+  const sections: Section[] = [
+    { id: "data", title: "Data coverage and gaps", blocks: dataSection(dataset) },
+    { id: "setup", title: "Strategy, costs and execution", blocks: prep.setupBlocks },
+    { id: "walkforward", title: "Walk-forward", blocks },
+    ...sheet.sections,
+  ];
+  const model = strategyReportModel(dataset, prep, options, "walkforward", sections, {
+    title: `cryptolab walk-forward: ${prep.strategy.strategy}` +
+      (prep.strategy.strategy === "long-short" ? "" : ` ${prep.strategy.assets.join("/")}`),
+  }, {
+    // a parameter in the grid has no single value: each fold's choice is in the folds table
+    ...Object.fromEntries(keys.map((k) => [`param.${k}`, null])),
+    grid: keys.map((k) => `${k}=${options.grid[k]!.join(",")}`).join(";"),
+    window,
+    trainBars,
+    testBars: f.testBars ?? null,
+    folds: folds ?? null,
+    labelHorizon,
+    embargo,
+  });
+  return { model, dataset, candidates, result };
+}
+
+function fin(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+function cumulative(r: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(r.length);
+  let g = 1;
+  for (let t = 0; t < r.length; t++) {
+    const x = r[t]!;
+    if (Number.isFinite(x)) g *= 1 + x;
+    out[t] = g - 1;
+  }
+  return out;
+}

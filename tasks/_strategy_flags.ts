@@ -1,0 +1,336 @@
+/**
+ * The flags `deno task backtest` and `deno task walkforward` share: the dataset, the strategy
+ * and its parameters, the costs, the lag, the output; each may also come from a JSON file
+ * (`--config`), flags overriding it.
+ *
+ * @module
+ */
+import { type Freq, isFreq } from "@lib/core/freq.ts";
+import { isRunId } from "@lib/report/model.ts";
+import { COST_DEFAULTS, type CostSpec, SPREAD_SOURCES } from "@lib/pipeline/cost_spec.ts";
+import {
+  parseParam,
+  parseValue,
+  STRATEGY_NAMES,
+  type StrategyName,
+  type StrategyParam,
+  StrategySpecError,
+} from "@lib/pipeline/strategy_spec.ts";
+import { readSignalFile } from "@lib/pipeline/signal_file.ts";
+import type { StrategyRunOptions } from "@lib/pipeline/backtest_run.ts";
+import { UsageError } from "./_cli.ts";
+
+/** Flag definitions (node:util parseArgs) shared by both tasks. */
+export const STRATEGY_FLAGS = {
+  config: { type: "string" },
+  strategy: { type: "string" },
+  assets: { type: "string" },
+  signal: { type: "string" },
+  "signal-file": { type: "string" },
+  param: { type: "string", multiple: true },
+  fees: { type: "string" },
+  liquidity: { type: "string" },
+  spread: { type: "string" },
+  impact: { type: "boolean" },
+  funding: { type: "boolean" },
+  venue: { type: "string" },
+  freq: { type: "string" },
+  universe: { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  lag: { type: "string" },
+  "run-id": { type: "string" },
+  out: { type: "string" },
+} as const;
+
+/** Usage lines of {@link STRATEGY_FLAGS}. */
+export const STRATEGY_USAGE = `Strategy:
+  --strategy NAME  ${STRATEGY_NAMES.join(", ")}
+  --assets LIST    the traded asset (ma-crossover, vol-breakout) or Y,X (pairs; y is long when
+                   the spread is long); long-short trades the whole universe
+  --signal NAME    long-short: a library signal, e.g. momentum_24, reversal_1
+  --signal-file PATH
+                   long-short: your own signal, a CSV or Parquet file of (ts, asset, value)
+  --param K=V      a strategy parameter, repeatable (e.g. --param fast=20 --param slow=100;
+                   ma-crossover: fast, slow, kind, short, weight; vol-breakout: entryWindow,
+                   exitWindow, atrWindow, k, short, weight; pairs: hedge, hedgeWindow,
+                   hedgeMinObs, zWindow, zMinObs, entry, exit, stop, sizing, gross, hedgeUpdate;
+                   long-short: quantile, weighting, gross, net, minAssets)
+  --config FILE    a JSON file with any of: strategy, assets (list), signal, params (object),
+                   costs {fees, liquidity, spread, impact, funding}, venue, freq, universe
+                   (list), from, to, lag${""}; flags override it
+
+Costs:
+  --fees VENUE     fee schedule (binance, binance-usdm, kraken, coinbase, bybit, okx, ...) or
+                   none (default: the dataset's venue)
+  --liquidity L    taker or maker (default ${COST_DEFAULTS.liquidity})
+  --spread S       half-spread source: ${
+  SPREAD_SOURCES.join(", ")
+} (default ${COST_DEFAULTS.spread};
+                   quotes = stored spot quotes, Corwin-Schultz where none)
+  --impact         square-root market impact with a 10% participation cap, and the capacity
+                   curve (default off)
+  --funding        perp funding from stored funding history (refused: the store holds none yet)
+
+Data and execution:
+  --venue V        venue of the series (default: the only venue with --freq bars in the store)
+  --freq F         bar frequency (default 1h)
+  --universe LIST  comma-separated symbols or "all" (default all; long-short ranks over it)
+  --from DATE      first bar, ISO date or time in UTC, inclusive (default: the first bar)
+  --to DATE        end of the window, ISO date or time in UTC, exclusive (default: the end)
+  --lag N          execution lag in bars (default 1: decided at t's close, filled at t+1's
+                   close); 0 fills at the deciding bar's own close and is flagged in every output
+
+Output:
+  --run-id ID      report folder name (default: <task>-<hash of dataset and parameters>)
+  --out DIR        folder for reports (default reports)
+  --db PATH        store (default: $CRYPTOLAB_DB or data/cryptolab.db)
+  -h, --help       show this text`;
+
+type Values = { readonly [K in keyof typeof STRATEGY_FLAGS]?: unknown };
+
+/** What {@link strategyOptions} read: the run's options and the config file. */
+export interface StrategyFlags {
+  readonly run: StrategyRunOptions;
+  /** The JSON config file's content (for the walk-forward's own keys), or {}. */
+  readonly config: Record<string, unknown>;
+}
+
+function list(v: string, name: string, usage: (m: string) => UsageError): string[] {
+  const items = v.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (items.length === 0) throw usage(`--${name} must list at least one value, got "${v}"`);
+  return items;
+}
+
+/** An ISO date/time in UTC as ms, or a usage error. */
+export function parseDate(name: string, v: string, usage: (m: string) => UsageError): number {
+  const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$/.test(v);
+  const ms = ok ? Date.parse(/Z$|^\d{4}-\d{2}-\d{2}$/.test(v) ? v : `${v}Z`) : NaN;
+  if (!Number.isFinite(ms)) {
+    throw usage(
+      `--${name} must be an ISO date or time in UTC (2021-01-31, 2021-01-31T12:00), got "${v}"`,
+    );
+  }
+  return ms;
+}
+
+/** An integer >= min from text, or a usage error. */
+export function parseCount(
+  name: string,
+  v: string,
+  min: number,
+  usage: (m: string) => UsageError,
+): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min) {
+    throw usage(`--${name} must be an integer >= ${min}, got "${v}"`);
+  }
+  return n;
+}
+
+/** Read a JSON config file: an object, or a usage error naming the file. */
+export async function readConfig(
+  path: string | undefined,
+  usage: (m: string) => UsageError,
+): Promise<Record<string, unknown>> {
+  if (path === undefined) return {};
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    throw usage(`--config: cannot read ${path}: ${(e as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw usage(`--config: ${path} is not JSON: ${(e as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw usage(`--config: ${path} must hold a JSON object, e.g. {"strategy": "ma-crossover"}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function str(config: Record<string, unknown>, key: string, usage: (m: string) => UsageError) {
+  const v = config[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string" && typeof v !== "number") {
+    throw usage(`--config: "${key}" must be a string, got ${JSON.stringify(v)}`);
+  }
+  return String(v);
+}
+
+function strList(config: Record<string, unknown>, key: string, usage: (m: string) => UsageError) {
+  const v = config[key];
+  if (v === undefined) return undefined;
+  if (typeof v === "string") return list(v, key, usage).join(",");
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
+    throw usage(`--config: "${key}" must be a list of strings, got ${JSON.stringify(v)}`);
+  }
+  return v.join(",");
+}
+
+/**
+ * The run options from the flags (`values` of parseArgs with {@link STRATEGY_FLAGS}) over the
+ * `--config` file. Every error is a usage error naming the flag or key.
+ */
+export async function strategyOptions(
+  values: Values,
+  usage: (m: string) => UsageError,
+  allowedConfigKeys: readonly string[] = [],
+): Promise<StrategyFlags> {
+  const config = await readConfig(values.config as string | undefined, usage);
+  const known = [
+    "strategy",
+    "assets",
+    "signal",
+    "params",
+    "costs",
+    "venue",
+    "freq",
+    "universe",
+    "from",
+    "to",
+    "lag",
+    ...allowedConfigKeys,
+  ];
+  for (const k of Object.keys(config)) {
+    if (k === "signalFile") {
+      throw usage("--config: give the signal file as --signal-file PATH (it is granted read)");
+    }
+    if (!known.includes(k)) throw usage(`--config: unknown key "${k}"; keys: ${known.join(", ")}`);
+  }
+  const flag = (k: keyof typeof STRATEGY_FLAGS) => values[k] as string | undefined;
+  const strategyText = flag("strategy") ?? str(config, "strategy", usage);
+  if (strategyText === undefined) {
+    throw usage(`--strategy is required: one of ${STRATEGY_NAMES.join(", ")}`);
+  }
+  if (!(STRATEGY_NAMES as readonly string[]).includes(strategyText)) {
+    throw usage(`--strategy must be one of ${STRATEGY_NAMES.join(", ")}, got "${strategyText}"`);
+  }
+  const strategy = strategyText as StrategyName;
+  const assetsText = flag("assets") ?? strList(config, "assets", usage);
+  const params: Record<string, StrategyParam> = {};
+  const cp = config.params;
+  if (cp !== undefined) {
+    if (cp === null || typeof cp !== "object" || Array.isArray(cp)) {
+      throw usage(`--config: "params" must be an object, e.g. {"fast": 20}`);
+    }
+    for (const [k, v] of Object.entries(cp)) {
+      if (typeof v !== "number" && typeof v !== "string" && typeof v !== "boolean") {
+        throw usage(`--config: params.${k} must be a number, string or boolean`);
+      }
+      params[k] = typeof v === "string" ? parseValue(v) : v;
+    }
+  }
+  for (const p of (values.param as string[] | undefined) ?? []) {
+    try {
+      const [k, v] = parseParam(p);
+      params[k] = v;
+    } catch (e) {
+      if (e instanceof StrategySpecError) throw usage(`--param: ${e.message}`);
+      throw e;
+    }
+  }
+  const cc = (config.costs ?? {}) as Record<string, unknown>;
+  if (typeof cc !== "object" || cc === null || Array.isArray(cc)) {
+    throw usage(`--config: "costs" must be an object, e.g. {"fees": "binance"}`);
+  }
+  for (const k of Object.keys(cc)) {
+    if (!["fees", "liquidity", "spread", "impact", "funding"].includes(k)) {
+      throw usage(
+        `--config: unknown costs key "${k}"; keys: fees, liquidity, spread, impact, funding`,
+      );
+    }
+  }
+  const bool = (k: "impact" | "funding") => {
+    const f = values[k] as boolean | undefined;
+    if (f !== undefined) return f;
+    const v = cc[k];
+    if (v !== undefined && typeof v !== "boolean") {
+      throw usage(`--config: costs.${k} must be true or false`);
+    }
+    return v as boolean | undefined;
+  };
+  const liquidity = flag("liquidity") ?? str(cc, "liquidity", usage);
+  if (liquidity !== undefined && liquidity !== "taker" && liquidity !== "maker") {
+    throw usage(`--liquidity must be taker or maker, got "${liquidity}"`);
+  }
+  const spread = flag("spread") ?? str(cc, "spread", usage);
+  if (spread !== undefined && !(SPREAD_SOURCES as readonly string[]).includes(spread)) {
+    throw usage(`--spread must be one of ${SPREAD_SOURCES.join(", ")}, got "${spread}"`);
+  }
+  const costs: CostSpec = {
+    fees: flag("fees") ?? str(cc, "fees", usage),
+    liquidity: liquidity as "taker" | "maker" | undefined,
+    spread: spread as CostSpec["spread"],
+    impact: bool("impact"),
+    funding: bool("funding"),
+  };
+  const freqText = flag("freq") ?? str(config, "freq", usage) ?? "1h";
+  if (!isFreq(freqText)) {
+    throw usage(`--freq must be a bar frequency such as 1h, got "${freqText}"`);
+  }
+  const freq: Freq = freqText;
+  const fromText = flag("from") ?? str(config, "from", usage);
+  const toText = flag("to") ?? str(config, "to", usage);
+  const from = fromText === undefined ? undefined : parseDate("from", fromText, usage);
+  const to = toText === undefined ? undefined : parseDate("to", toText, usage);
+  if (from !== undefined && to !== undefined && !(to > from)) {
+    throw usage(`--to must be after --from, got ${fromText} .. ${toText}`);
+  }
+  const lagText = flag("lag") ?? str(config, "lag", usage);
+  const lag = lagText === undefined ? undefined : parseCount("lag", lagText, 0, usage);
+  const universeText = flag("universe") ?? strList(config, "universe", usage);
+  const symbols = universeText === undefined || universeText === "all"
+    ? undefined
+    : list(universeText, "universe", usage);
+  if (symbols !== undefined && new Set(symbols).size !== symbols.length) {
+    throw usage("--universe lists a symbol twice");
+  }
+  const runId = flag("run-id");
+  if (runId !== undefined && !isRunId(runId)) {
+    throw usage(
+      `--run-id "${runId}" is not a valid folder name: use 1-128 of A-Z a-z 0-9 . _ - ` +
+        `starting with a letter or digit`,
+    );
+  }
+  const signal = flag("signal") ?? str(config, "signal", usage);
+  const signalPath = flag("signal-file");
+  if (signal !== undefined && signalPath !== undefined) {
+    throw usage("--signal and --signal-file exclude each other");
+  }
+  if (strategy !== "long-short" && (signal !== undefined || signalPath !== undefined)) {
+    throw usage(`--signal and --signal-file are for --strategy long-short, not ${strategy}`);
+  }
+  let signalValues: StrategyRunOptions["signalValues"];
+  if (signalPath !== undefined) {
+    try {
+      const f = await readSignalFile(signalPath);
+      signalValues = { input: f.signal, source: { path: f.path, sha256: f.sha256 } };
+    } catch (e) {
+      throw usage(`--signal-file: ${(e as Error).message}`);
+    }
+  }
+  return {
+    run: {
+      freq,
+      venue: flag("venue") ?? str(config, "venue", usage),
+      symbols,
+      from,
+      to,
+      strategy: {
+        strategy,
+        assets: assetsText === undefined ? undefined : list(assetsText, "assets", usage),
+        signal,
+        params,
+      },
+      signalValues,
+      costs,
+      lag,
+      runId,
+    },
+    config,
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * `deno task walkforward --strategy NAME --grid K=V1,V2 [--grid ...] [--window rolling|expanding]
+ * [--train-bars N] [--test-bars N | --folds N] [--label-horizon N] [--embargo N]
+ * [strategy, cost, data and output flags of deno task backtest]`
+ *
+ * Walks a strategy forward on bars already in the store (`runWalkForward` of `lib/pipeline`):
+ * each fold chooses a parameter set of the grid on its training window by net Sharpe and
+ * freezes it for its test window; the report (folds with their choice, in-sample vs
+ * out-of-sample Sharpe, stitched out-of-sample equity, the tear sheet of the stitched
+ * backtest) is written to `<out>/<run-id>/`. Usage errors exit 2.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import {
+  openTaskStore,
+  parseFlags,
+  progressDone,
+  progressLine,
+  runMain,
+  UsageError,
+} from "./_cli.ts";
+import { parseCount, STRATEGY_FLAGS, STRATEGY_USAGE, strategyOptions } from "./_strategy_flags.ts";
+import { ReportInputError } from "@lib/pipeline/report_run.ts";
+import {
+  type FoldSpec,
+  runWalkForward,
+  WALK_FORWARD_RUN_DEFAULTS,
+} from "@lib/pipeline/walkforward_run.ts";
+import { parseValue, type StrategyParam, StrategySpecError } from "@lib/pipeline/strategy_spec.ts";
+import { CostSpecError } from "@lib/pipeline/cost_spec.ts";
+import { writeReport } from "@lib/report/write.ts";
+
+const D = WALK_FORWARD_RUN_DEFAULTS;
+const USAGE = `Usage: deno task walkforward --strategy NAME --grid K=V1,V2 [options]
+
+Walk a strategy forward on bars already in the store: on each fold, every parameter set of the
+grid is scored by net Sharpe on the training window (purged, embargoed) and the best is frozen
+for the test window; the out-of-sample results are stitched. Writes <out>/<run-id>/
+(report.html, report.json, manifest.json) with each fold's choice, in-sample vs out-of-sample
+Sharpe and the stitched out-of-sample equity.
+
+Example:
+  deno task walkforward --strategy ma-crossover --assets BTCUSDT --grid fast=12,24,48 \\
+    --grid slow=168,336 --folds 6
+
+Walk-forward:
+  --grid K=V1,V2   values to try for a strategy parameter, repeatable; every combination is a
+                   candidate (also "grid": {"fast": [12, 24]} in --config)
+  --window W       rolling or expanding training windows (default ${D.window})
+  --train-bars N   training bars before the first test period (default a third of the bars)
+  --test-bars N    bars per test period (or --folds)
+  --folds N        number of test periods (default ${D.folds})
+  --label-horizon N
+                   bars after a row its P&L depends on, for purging (default ${D.labelHorizon})
+  --embargo N      training rows dropped after each test period (default ${D.embargo})
+
+${STRATEGY_USAGE}`;
+
+function usage(message: string): UsageError {
+  return new UsageError(`${message}\n\n${USAGE}`);
+}
+
+const FLAGS = {
+  ...STRATEGY_FLAGS,
+  grid: { type: "string", multiple: true },
+  window: { type: "string" },
+  "train-bars": { type: "string" },
+  "test-bars": { type: "string" },
+  folds: { type: "string" },
+  "label-horizon": { type: "string" },
+  embargo: { type: "string" },
+} as const;
+
+runMain(async (args) => {
+  const { values } = parseFlags(args, FLAGS, USAGE);
+  const t0 = performance.now();
+  const out = values.out ?? "reports";
+  const { run, config } = await strategyOptions(values, usage, ["grid", "folds"]);
+  const grid: Record<string, StrategyParam[]> = {};
+  const cg = config.grid;
+  if (cg !== undefined) {
+    if (cg === null || typeof cg !== "object" || Array.isArray(cg)) {
+      throw usage(`--config: "grid" must be an object of lists, e.g. {"fast": [12, 24]}`);
+    }
+    for (const [k, v] of Object.entries(cg)) {
+      if (!Array.isArray(v) || v.length === 0) {
+        throw usage(`--config: grid.${k} must be a non-empty list`);
+      }
+      grid[k] = v.map((x) => (typeof x === "string" ? parseValue(x) : x as StrategyParam));
+    }
+  }
+  for (const g of values.grid ?? []) {
+    const eq = g.indexOf("=");
+    const vs = eq > 0
+      ? g.slice(eq + 1).split(",").map((s) => s.trim()).filter((s) => s !== "")
+      : [];
+    if (eq <= 0 || vs.length === 0) throw usage(`--grid must be key=v1,v2,..., got "${g}"`);
+    grid[g.slice(0, eq).trim()] = vs.map(parseValue);
+  }
+  if (Object.keys(grid).length === 0) {
+    throw usage("--grid is required: at least one parameter to choose, e.g. --grid fast=12,24,48");
+  }
+  const cf = (config.folds ?? {}) as Record<string, unknown>;
+  const num = (flag: string, key: string, min: number) => {
+    const v = (values as Record<string, unknown>)[flag] as string | undefined ??
+      (cf[key] === undefined ? undefined : String(cf[key]));
+    return v === undefined ? undefined : parseCount(flag, v, min, usage);
+  };
+  const window = values.window ?? (cf.window as string | undefined);
+  if (window !== undefined && window !== "rolling" && window !== "expanding") {
+    throw usage(`--window must be rolling or expanding, got "${window}"`);
+  }
+  const testBars = num("test-bars", "testBars", 1), folds = num("folds", "folds", 1);
+  if (testBars !== undefined && folds !== undefined) {
+    throw usage("--test-bars and --folds exclude each other: give one");
+  }
+  const foldSpec: FoldSpec = {
+    window: window as FoldSpec["window"],
+    trainBars: num("train-bars", "trainBars", 1),
+    testBars,
+    folds,
+    labelHorizon: num("label-horizon", "labelHorizon", 0),
+    embargo: num("embargo", "embargo", 0),
+  };
+  if (run.lag === 0) {
+    console.error(
+      "warning: --lag 0 fills orders at the close of the bar that decided them, which cannot " +
+        "be done live; the report flags it",
+    );
+  }
+  const store = openTaskStore(values.db, { readOnly: true, mustExist: true });
+  try {
+    progressLine(`store ${store.path}`);
+    const n = Object.values(grid).reduce((a, v) => a * v.length, 1);
+    progressLine(`walking ${run.strategy.strategy} forward over ${n} parameter sets`);
+    let r;
+    try {
+      r = runWalkForward(store.db, { ...run, grid, folds: foldSpec });
+    } catch (e) {
+      if (e instanceof ReportInputError) {
+        throw usage(e.flag === "universe" ? `--universe: ${e.message}` : e.message);
+      }
+      if (e instanceof StrategySpecError || e instanceof CostSpecError) throw usage(e.message);
+      if (e instanceof RangeError && /^Cannot make walk-forward splits/.test(e.message)) {
+        throw usage(e.message);
+      }
+      throw e;
+    }
+    const dir = join(out, r.model.runId);
+    progressLine(`writing ${dir}`);
+    const written = writeReport(dir, r.model);
+    progressDone();
+    console.error(
+      `done in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${r.result.folds.length} ` +
+        `folds; out-of-sample Sharpe ${r.result.sharpe.toFixed(2)}; dataset ` +
+        r.model.manifest.datasetFingerprint.slice(0, 12),
+    );
+    console.log(written.paths.html);
+    console.log(written.paths.json);
+    console.log(written.paths.manifest);
+  } finally {
+    store.close();
+  }
+});
