@@ -64,6 +64,11 @@ let proj = new Float64Array(0); // projections of the difference columns on q2, 
 let colSum = new Float64Array(0);
 let perm = new Int32Array(0);
 let work = new Float64Array(0);
+// Regression "n" only (see gramN): prefix sums of x[t] dd[t] and x[t]^2, and the first-row
+// products of the lag search.
+let preXD = new Float64Array(0);
+let preXX = new Float64Array(0);
+let row0 = new Float64Array(0);
 
 // The differences and the level live in the SIMD kernel's memory when it is available.
 let simdBuf: SimdBuffers | null = null;
@@ -80,6 +85,8 @@ function ensure(m: number, p: number): void {
     }
     q2 = new Float64Array(m);
     q3 = new Float64Array(m);
+    preXD = new Float64Array(m + 1);
+    preXX = new Float64Array(m + 1);
   }
   const k = p + 2;
   if (gram.length < k * k) {
@@ -88,6 +95,7 @@ function ensure(m: number, p: number): void {
     proj = new Float64Array(2 * k);
     colSum = new Float64Array(k);
     perm = new Int32Array(k);
+    row0 = new Float64Array(k);
   }
 }
 
@@ -295,6 +303,82 @@ function firstRowsOf4(off: number, p: number, nobs: number): void {
   blk[11] = l3;
 }
 
+/**
+ * Regression "n" (Engle-Granger's residuals, the hot path of a pair screen): prefix sums
+ * preXD[t] = sum_{s<t} x[s] dd[s] and preXX[t] = sum_{s<t} x[s]^2 over the whole series, from
+ * which every sample's level products follow (see gramN).
+ */
+function prefixesN(x: ArrayLike<number>, m: number): void {
+  let a = 0, b = 0;
+  preXD[0] = 0;
+  preXX[0] = 0;
+  for (let t = 0; t < m; t++) {
+    const v = x[t]!;
+    a += v * dd[t]!;
+    b += v * v;
+    preXD[t + 1] = a;
+    preXX[t + 1] = b;
+  }
+}
+
+/**
+ * row0[c] = sum_{t=p}^{m-1} dd[t] dd[t-c], c = 0..p: the products of y with each lag over the
+ * sample that p lags leave (the only O(n) work per lag), eight lags per SIMD pass.
+ */
+function firstRowN(p: number, m: number): void {
+  const nobs = m - p;
+  let c = 0;
+  if (ADF_SIMD !== null && simdBuf !== null && p >= 7) {
+    const sums = simdBuf.sums;
+    for (; c <= p; c += 8) {
+      const c0 = Math.min(c, p - 7); // the last block ends at column p
+      ADF_SIMD.dots8(p - c0, p, nobs, simdBuf.out);
+      for (let q = c - c0; q < 8; q++) row0[c0 + q] = sums[q]!;
+    }
+    return;
+  }
+  for (; c <= p; c++) {
+    let s = 0;
+    for (let t = p; t < m; t++) s += dd[t]! * dd[t - c]!;
+    row0[c] = s;
+  }
+}
+
+/**
+ * The cross-product matrix [level, lag 1..p, y] of regression "n" from the first row row0:
+ * the lag block by the sliding-window update of storeColumn, and the level column without
+ * another pass over the data. With x[t] = x[t-c] + dd[t-c] + ... + dd[t-1],
+ *   sum_t x[t] dd[t-c] = sum_t x[t-c] dd[t-c] + sum_{i=1..c} sum_t dd[t-i] dd[t-c]
+ *                      = (preXD[m-c] - preXD[p-c]) + sum_{i=1..c} S[i][c],
+ * where S[i][c] are lag-block entries already built, and sum_t x[t]^2 is a prefix difference.
+ * O(p^2) after row0, instead of a second O(n p) family of sums.
+ */
+function gramN(p: number, m: number): number {
+  const k = p + 2;
+  gram[0] = preXX[m]! - preXX[p]!;
+  for (let c = 0; c <= p; c++) storeColumn(c, row0[c]!, 0, 0, 0, 0, p, k, m);
+  for (let c = 0; c <= p; c++) {
+    const b = fam(c, p);
+    let l = preXD[m - c]! - preXD[p - c]!;
+    for (let i = 1; i <= c; i++) l += gram[i * k + b]!;
+    gram[b] = l;
+    gram[b * k] = l;
+  }
+  return m - p;
+}
+
+/**
+ * row0 of the sample of p2 <= p lags from row0 of p lags: the rows t = p2..p-1 added,
+ * O((p - p2) p2). The final fit of statsmodels' autolag uses this longer sample.
+ */
+function extendFirstRowN(p: number, p2: number): void {
+  for (let c = 0; c <= p2; c++) {
+    let s = row0[c]!;
+    for (let t = p - 1; t >= p2; t--) s += dd[t]! * dd[t - c]!;
+    row0[c] = s;
+  }
+}
+
 /** Matrix index of difference-family column c (0 = y, j = lag j) in [level, lag 1..p, y]. */
 function fam(c: number, p: number): number {
   return c === 0 ? p + 1 : c;
@@ -408,9 +492,17 @@ export function adfCore(
 
   let usedLag = maxlag;
   let icBest: number | null = null;
+  const fastN = ntrend === 0;
+  if (fastN) prefixesN(x, m);
   if (autolag !== null) {
     const p = maxlag;
-    const nobs = buildGram(x, p, ntrend);
+    let nobs: number;
+    if (fastN) {
+      firstRowN(p, m);
+      nobs = gramN(p, m);
+    } else {
+      nobs = buildGram(x, p, ntrend);
+    }
     const k = p + 2;
     for (let i = 0; i < k; i++) perm[i] = i;
     cholesky(k, k);
@@ -450,7 +542,14 @@ export function adfCore(
   // Final fit on the full sample that usedLag leaves, level ordered last so its t statistic is
   // z_level / sqrt(ssr / df).
   const p = usedLag;
-  const nobs = buildGram(x, p, ntrend);
+  let nobs: number;
+  if (fastN) {
+    if (autolag !== null) extendFirstRowN(maxlag, p);
+    else firstRowN(p, m);
+    nobs = gramN(p, m);
+  } else {
+    nobs = buildGram(x, p, ntrend);
+  }
   const k = p + 2;
   for (let i = 0; i < p; i++) perm[i] = i + 1;
   perm[p] = 0;

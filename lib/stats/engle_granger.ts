@@ -214,9 +214,39 @@ export function engleGranger(
     for (let j = 0; j < k; j++) xv[j]![r] = xs[j]![t]!;
     r++;
   }
-  const maxlag = resolveMaxLag(n, "n", options.maxlag, what);
+  const r = engleGrangerComplete(
+    yv,
+    xv,
+    trend,
+    autolag,
+    options.maxlag,
+    options.allowStationaryInputs ?? false,
+  );
+  if (n === n0) return r;
+  // Aligned with the input.
+  const residuals = new Float64Array(n0).fill(NaN);
+  for (let t = 0, q = 0; t < n0; t++) if (ok[t]) residuals[t] = r.residuals[q++]!;
+  return { ...r, residuals };
+}
 
-  if (!options.allowStationaryInputs) refuseStationary(yv, xv, what);
+/**
+ * {@link engleGranger} on rows that are all finite (internal: `screenPairs` calls it on a
+ * pair's common complete rows without the per-row checks): the same result, residuals on those
+ * rows.
+ */
+export function engleGrangerComplete(
+  yv: Float64Array,
+  xv: readonly Float64Array[],
+  trend: "c" | "ct" | "ctt" | "n",
+  autolag: AdfAutolag,
+  maxlagOption: number | undefined,
+  allowStationaryInputs: boolean,
+): EngleGrangerResult {
+  const what = "Engle-Granger";
+  const n = yv.length, k = xv.length;
+  const maxlag = resolveMaxLag(n, "n", maxlagOption, what);
+
+  if (!allowStationaryInputs) refuseStationary(yv, xv, what);
 
   // Step 1: the cointegrating regression.
   const fit = k === 1 && trend === "c" ? fitPair(yv, xv[0]!) : fitGeneral(yv, xv, trend);
@@ -240,12 +270,7 @@ export function engleGranger(
   }
   const nSeries = k + 1;
   const crit = trend === "n" ? [NaN, NaN, NaN] : mackinnoncrit(nSeries, trend, n - 1);
-  // Aligned with the input: the fit's own array when every row was used.
-  let residuals = fit.residuals;
-  if (n !== n0) {
-    residuals = new Float64Array(n0).fill(NaN);
-    for (let t = 0, r = 0; t < n0; t++) if (ok[t]) residuals[t] = fit.residuals[r++]!;
-  }
+  const residuals = fit.residuals;
   const hedgeRatios = fit.coef;
   return {
     statistic,

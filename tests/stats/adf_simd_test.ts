@@ -45,3 +45,26 @@ Deno.test("rows8 sums equal the scalar column loop bit for bit", () => {
     }
   }
 });
+
+Deno.test("dots8 (regression n) sums equal the scalar products to rounding, odd and even rows", () => {
+  assert.ok(ADF_SIMD !== null, "Deno 2.9 supports WebAssembly SIMD");
+  const rng = createRng(5);
+  const m = 998, p = 19;
+  const buf = simdBuffers(ADF_SIMD!, m);
+  for (let i = 0; i < m; i++) buf.dd[i] = 0.01 * rng.normal();
+  for (const nobs of [m - p, m - p - 1, 1]) {
+    for (const c of [0, 4, p - 7]) {
+      buf.sums.fill(NaN);
+      ADF_SIMD!.dots8(p - c, p, nobs, buf.out);
+      for (let q = 0; q < 8; q++) {
+        let s = 0, abs = 0;
+        for (let r = 0; r < nobs; r++) {
+          s += buf.dd[p + r]! * buf.dd[p - c - q + r]!;
+          abs += Math.abs(buf.dd[p + r]! * buf.dd[p - c - q + r]!);
+        }
+        const got = buf.sums[q]!;
+        assert.ok(Math.abs(got - s) <= 1e-14 * abs, `nobs ${nobs} column ${c + q}: ${got} vs ${s}`);
+      }
+    }
+  }
+});
