@@ -235,8 +235,20 @@ export function icSeriesTable(
   };
 }
 
+/**
+ * Column names of a report table for other tools: each key with characters outside
+ * `[A-Za-z0-9_]` as `_`; a positional key (`c0`, `c1`, ... of the correlation matrix, whose
+ * labels are the assets) takes its label instead, unless two names would then collide.
+ */
+function exportNames(table: DataTable): string[] {
+  const clean = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
+  const keys = table.columns.map((c) => clean(c.key));
+  const named = table.columns.map((c, j) => (/^c\d+$/.test(c.key) ? clean(c.label) : keys[j]!));
+  return new Set(named).size === named.length ? named : keys;
+}
+
 /** A report column's type: its format, unless a value says otherwise (then text). */
-function columnOf(table: DataTable, j: number): ExportColumn {
+function columnOf(table: DataTable, j: number, name: string): ExportColumn {
   const c = table.columns[j]!;
   const raw = table.rows.map((r) => r[j] ?? null);
   const nums = raw.every((v) => v === null || typeof v === "number");
@@ -252,7 +264,6 @@ function columnOf(table: DataTable, j: number): ExportColumn {
   if (type !== "string" && !nums) type = "string";
   if ((type === "int" || type === "timestamp") && !ints) type = "float";
   if (type === "int" && raw.some((v) => v === null)) type = "float";
-  const name = c.key.replace(/[^A-Za-z0-9_]/g, "_");
   if (type === "string") {
     return { name, type, values: raw.map((v) => (v === null ? null : String(v))) };
   }
@@ -277,6 +288,7 @@ export function reportTables(model: ReportModel): ExportTable[] {
       const data: DataTable = b.type === "table" ? b : b.data;
       if (data.columns.length === 0) continue;
       const name = `${b.type === "table" ? "report" : "figure"}_${b.id.replace(/-/g, "_")}`;
+      const names = exportNames(data);
       out.push({
         name,
         metadata: {
@@ -289,10 +301,10 @@ export function reportTables(model: ReportModel): ExportTable[] {
           "cryptolab.table": name,
           "cryptolab.description": `${b.title}: ${b.caption}`,
           "cryptolab.labels": JSON.stringify(
-            Object.fromEntries(data.columns.map((c) => [c.key, c.label])),
+            Object.fromEntries(data.columns.map((c, j) => [names[j]!, c.label])),
           ),
         },
-        columns: data.columns.map((_, j) => columnOf(data, j)),
+        columns: names.map((n, j) => columnOf(data, j, n)),
       });
     }
   }

@@ -16,7 +16,8 @@ import {
   tableToParquet,
   tableToTidyJson,
 } from "@lib/core/export/mod.ts";
-import { exportResults, panelTable } from "@lib/pipeline/export_run.ts";
+import { exportResults, panelTable, reportTables } from "@lib/pipeline/export_run.ts";
+import type { ReportModel } from "@lib/report/model.ts";
 import { allocBars } from "@lib/core/types.ts";
 import { writeBars } from "@lib/store/bars.ts";
 import { loadDataset } from "@lib/panel/load_dataset.ts";
@@ -221,6 +222,51 @@ Deno.test("exportResults on a universe without BTC leaves out the signals that n
   } finally {
     close();
   }
+});
+
+Deno.test("reportTables: a matrix figure's columns are named by their assets, not c0, c1", () => {
+  // the correlation figure keys its columns c0..cN (labels: the assets); pandas users got
+  // columns c0..c125 and had to decode cryptolab.labels to know which asset each one was
+  const model = {
+    runId: "r",
+    manifest: { datasetFingerprint: "ab".repeat(32), dataset: { rows: 4, venue: "v", freq: "1h" } },
+    sections: [{
+      id: "co-movement",
+      blocks: [{
+        type: "figure",
+        id: "correlation",
+        title: "Correlation of returns",
+        caption: "",
+        data: {
+          columns: [
+            { key: "asset", label: "Asset", format: "text" },
+            { key: "c0", label: "BTCUSDT", format: "number" },
+            { key: "c1", label: "ETH/USDT", format: "number" },
+          ],
+          rows: [["BTCUSDT", 1, 0.8], ["ETH/USDT", 0.8, 1]],
+        },
+      }, {
+        type: "table",
+        id: "twins",
+        title: "",
+        caption: "",
+        columns: [
+          { key: "c0", label: "A B", format: "number" },
+          { key: "c1", label: "A_B", format: "number" },
+        ],
+        rows: [[1, 2]],
+      }],
+    }],
+  } as unknown as ReportModel;
+  const [corr, twins] = reportTables(model);
+  assert.deepEqual(corr!.columns.map((c) => c.name), ["asset", "BTCUSDT", "ETH_USDT"]);
+  assert.deepEqual(JSON.parse(corr!.metadata["cryptolab.labels"]!), {
+    asset: "Asset",
+    BTCUSDT: "BTCUSDT",
+    ETH_USDT: "ETH/USDT",
+  });
+  // labels that would collide once made column names keep the keys
+  assert.deepEqual(twins!.columns.map((c) => c.name), ["c0", "c1"]);
 });
 
 Deno.test("deno task export: usage errors name the flag", async () => {
