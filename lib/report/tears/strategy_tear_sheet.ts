@@ -638,7 +638,9 @@ function lookaheadBlocks(prefix: string, l: LookaheadResult | undefined): Block[
   }
   const blocks: Block[] = [{
     type: "paragraph",
-    text: `Lookahead check ${l.passed ? "PASSED" : "FAILED"}: the targets were recomputed on ` +
+    text:
+      `Lookahead check ${l.passed ? "PASSED" : "FAILED"}: the targets (or the signal they are ` +
+      `built from row by row) were recomputed on ` +
       `the data cut at ${l.checkedBars} of ${l.bars} bars (${l.sample}) and every value at or ` +
       `before each cut compared with the full-data run (tolerance ${l.tolerance}); ` +
       (l.passed
