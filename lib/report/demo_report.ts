@@ -6,7 +6,8 @@
  * @module
  */
 import type { Dataset } from "../panel/dataset.ts";
-import type { GitInfo, ParamValue, ReportModel } from "./model.ts";
+import type { GitInfo, ParamValue, ReportModel, Section } from "./model.ts";
+import { portfolioSection } from "./sections/portfolio_section.ts";
 import type { DataSectionOptions } from "./sections/data_section.ts";
 import { buildTearSheet, tearSheetRunId } from "./tear_sheet.ts";
 import { DEFAULT_BETA_WINDOW } from "./sections/correlation_section.ts";
@@ -92,7 +93,7 @@ export function buildDemoReport(dataset: Dataset, p: DemoReportParams): ReportMo
   }
   const betaWindow = p.betaWindow ?? DEFAULT_BETA_WINDOW;
   const days = Math.round((dataset.to - dataset.from) / 86_400_000 * 10) / 10;
-  return buildTearSheet(dataset, {
+  const model = buildTearSheet(dataset, {
     title: "cryptolab demo report",
     subtitle: `${dataset.symbols.length} assets, ${dataset.freq} bars, ${days} days`,
     dataNote: p.dataNote,
@@ -107,4 +108,14 @@ export function buildDemoReport(dataset: Dataset, p: DemoReportParams): ReportMo
     projectDir: p.projectDir,
     git: p.git,
   });
+  // the portfolio and backtest section goes before the method
+  const portfolio: Section = {
+    id: "portfolio",
+    title: "Portfolio and backtest",
+    blocks: portfolioSection(dataset.panel).blocks,
+  };
+  const at = model.sections.findIndex((s) => s.id === "method");
+  const sections = [...model.sections];
+  sections.splice(at < 0 ? sections.length : at, 0, portfolio);
+  return { ...model, sections };
 }

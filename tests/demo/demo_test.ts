@@ -59,10 +59,21 @@ Deno.test("demo writes report.html, report.json and manifest.json and prints the
     "factors",
     "signals",
     "pairs",
+    "portfolio",
     "method",
   ]);
   const ids = parsed.data.sections.flatMap((s) => s.blocks.map((b) => "id" in b ? b.id : b.type));
-  for (const id of ["factor-summary", "signal-ic-summary", "pairs-screen", "pairs-spread"]) {
+  for (
+    const id of [
+      "factor-summary",
+      "signal-ic-summary",
+      "pairs-screen",
+      "pairs-spread",
+      "portfolio-long-short-equity",
+      "portfolio-long-short-costs",
+      "portfolio-allocation-summary",
+    ]
+  ) {
     assert.ok(ids.includes(id), `${id} missing: ${ids.join(", ")}`);
   }
 });
