@@ -7,6 +7,9 @@ import type { Series } from "@lib/stats/types.ts";
 import { forwardReturns } from "./forward_returns.ts";
 import { type IcSummary, icSummary } from "./ic_summary.ts";
 import { informationCoefficient } from "./information_coefficient.ts";
+import type { TrialLedger, TrialSpec } from "./ledger.ts";
+import { recordIcTrials } from "./ledger_ic.ts";
+import { SIGNAL_DEFAULTS } from "./signal_defaults.ts";
 
 /** Options for {@link icDecay}. */
 export interface IcDecayOptions {
@@ -14,6 +17,13 @@ export interface IcDecayOptions {
   readonly method?: "spearman" | "pearson";
   /** Fewest complete pairs per timestamp; default 5. */
   readonly minAssets?: number;
+  /**
+   * The trial ledger to append to (`openLedger` of ./ledger.ts): one trial of kind `ic` per
+   * horizon, its IC series recorded after the run. Default: none.
+   */
+  readonly ledger?: TrialLedger | undefined;
+  /** Names the trials when `ledger` is given: family, params, source, dataset, freq. */
+  readonly trial?: TrialSpec | undefined;
 }
 
 /** One row of {@link icDecay}: the IC summary at one horizon. */
@@ -54,9 +64,16 @@ export function icDecay(
   if (horizons.length === 0) {
     throw new RangeError("Cannot compute IC decay: pass at least one horizon");
   }
-  return horizons.map((h) => {
+  const { ledger, trial, ...icOptions } = options;
+  const runs = horizons.map((h) => {
     const forward = forwardReturns(logReturns, h);
-    const { ic } = informationCoefficient(signal, forward, options);
-    return { horizon: h, ...icSummary(ic, { horizon: h }) };
+    return { horizon: h, ic: informationCoefficient(signal, forward, icOptions).ic };
   });
+  if (ledger !== undefined) {
+    recordIcTrials(ledger, trial, signal, logReturns, runs, {
+      method: icOptions.method ?? "spearman",
+      minAssets: icOptions.minAssets ?? SIGNAL_DEFAULTS.minAssets,
+    });
+  }
+  return runs.map(({ horizon, ic }) => ({ horizon, ...icSummary(ic, { horizon }) }));
 }

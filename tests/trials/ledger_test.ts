@@ -18,6 +18,9 @@ import {
 import { openLedger, sourceSha256 } from "@lib/research/ledger.ts";
 import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
 import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
+import { icDecay } from "@lib/research/ic_decay.ts";
+import { informationCoefficient } from "@lib/research/information_coefficient.ts";
+import { forwardReturns } from "@lib/research/forward_returns.ts";
 
 const BASE: Omit<TrialInput, "params" | "series"> = {
   family: "momentum",
@@ -202,4 +205,39 @@ Deno.test("backtestWeights with a ledger records exactly one trial with its net 
 
 Deno.test("decodeSeries refuses a blob that is not float64", () => {
   assert.throws(() => decodeSeries(new Uint8Array(7)), /not a float64 array/);
+});
+
+Deno.test("icDecay with a ledger records one IC trial per horizon with its IC series", () => {
+  const { db, close } = openStore(":memory:");
+  const ledger = openLedger(db, { gitCommit: "abc" });
+  const T = 60, N = 8;
+  const r = Array.from(
+    { length: N },
+    (_, a) => Float64Array.from({ length: T }, (_, t) => Math.sin(a * 7.1 + t * 3.3) / 100),
+  );
+  const signal = r.map((x) => Float64Array.from(x, (_, t) => (x[t + 1] ?? NaN) + 0.001 * t));
+  const rows = icDecay(signal, r, [1, 4], {
+    ledger,
+    trial: { family: "peek", params: { name: "next" }, freq: "1h", dataset: "fp" },
+  });
+  const trials = readTrials(db, "peek");
+  assert.equal(trials.length, 2);
+  for (const [i, h] of [1, 4].entries()) {
+    const t = trials[i]!;
+    const { ic } = informationCoefficient(signal, forwardReturns(r, h));
+    assert.deepEqual([...t.series], [...ic]);
+    assert.equal(t.kind, "ic");
+    assert.equal(t.origin, "icDecay");
+    assert.deepEqual(JSON.parse(t.params), {
+      name: "next",
+      horizon: h,
+      method: "spearman",
+      minAssets: 5,
+    });
+    assert.ok(Math.abs(t.mean - rows[i]!.mean) < 1e-15);
+  }
+  // without a ledger nothing is recorded and the summaries are the same
+  assert.deepEqual(icDecay(signal, r, [1, 4]), rows);
+  assert.equal(db.prepare("SELECT count(*) AS n FROM trials").get()?.n, 2);
+  close();
 });
