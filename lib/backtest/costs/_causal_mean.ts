@@ -3,10 +3,14 @@
  *
  * @module
  */
+import { rollingStat } from "../../stats/rolling_stat.ts";
 
 /**
  * `out[t]` = mean of the finite `values[j]` for `j` in `[t - window, t - 1]` (rows before `t`
- * only), NaN when fewer than `minPeriods` are finite. O(n): a running sum and count.
+ * only), NaN when fewer than `minPeriods` are finite: lib/stats `rollingStat(values, window,
+ * minPeriods, "mean")` shifted one row (its Kahan-compensated running sum, so a long run of
+ * adds and drops does not drift, and a window of one repeated value gives that value exactly).
+ * Infinite values count as missing. O(n).
  */
 export function causalMean(
   values: ArrayLike<number>,
@@ -14,32 +18,14 @@ export function causalMean(
   minPeriods: number,
 ): Float64Array {
   const n = values.length;
-  const out = new Float64Array(n).fill(NaN);
-  let sum = 0;
-  let count = 0;
-  for (let t = 1; t < n; t++) {
-    const add = values[t - 1]!;
-    if (Number.isFinite(add)) {
-      sum += add;
-      count++;
-    }
-    const j = t - 1 - window;
-    if (j >= 0) {
-      const drop = values[j]!;
-      if (Number.isFinite(drop)) {
-        sum -= drop;
-        count--;
-      }
-    }
-    // re-add from scratch now and then so a long run of adds and drops cannot drift
-    if (t % 4096 === 0) {
-      sum = 0;
-      for (let k = Math.max(0, t - window); k < t; k++) {
-        const v = values[k]!;
-        if (Number.isFinite(v)) sum += v;
-      }
-    }
-    if (count >= minPeriods) out[t] = sum / count;
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  const x = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    const v = values[t]!;
+    x[t] = Number.isFinite(v) ? v : NaN;
   }
+  out[0] = NaN;
+  out.set(rollingStat(x, window, minPeriods, "mean").subarray(0, n - 1), 1);
   return out;
 }

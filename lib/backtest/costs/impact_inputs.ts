@@ -1,3 +1,4 @@
+import { rollingStat } from "../../stats/rolling_stat.ts";
 import { checkWindow } from "./_check.ts";
 
 /** Options of {@link impactInputs}. */
@@ -32,7 +33,9 @@ export interface ImpactInputs {
  * average traded value per bar ("ADV" on the bar's scale), both over the `window` bars before
  * `t`, so a trade at bar `t` is priced from bars up to `t - 1` only. A return is
  * `ln(c_u / c_{u-1})` and is missing across a missing close (never a zero). Missing bars are
- * skipped, not zero-filled. Cost: O(T * assets) with running sums.
+ * skipped, not zero-filled. Both use `rollingStat` of lib/stats (pandas' missing-value rules; a
+ * window of one repeated value, e.g. a run of zero returns after moves, has a std of exactly 0)
+ * shifted one bar. Cost: O(T * assets) with running sums.
  *
  * @example
  * ```ts
@@ -81,68 +84,28 @@ export function impactInputs(
         r[t] = Math.log(ct / c[t - 1]!);
       }
     }
-    sigma.push(causalStd(r, window, minPeriods));
-    adv.push(causalAverage(value, window, minPeriods));
+    sigma.push(causalStat(r, window, Math.min(Math.max(minPeriods, 2), window), "std"));
+    adv.push(causalStat(value, window, minPeriods, "mean"));
   });
   return { sigma, adv };
 }
 
-/** Mean of the finite values of rows `t - window .. t - 1`; exact sums, recomputed per step. */
-function causalAverage(x: Float64Array, window: number, minPeriods: number): Float64Array {
-  const n = x.length;
-  const out = new Float64Array(n).fill(NaN);
-  let sum = 0, count = 0;
-  for (let t = 1; t < n; t++) {
-    const add = x[t - 1]!;
-    if (!Number.isNaN(add)) {
-      sum += add;
-      count++;
-    }
-    const j = t - 1 - window;
-    if (j >= 0 && !Number.isNaN(x[j]!)) {
-      sum -= x[j]!;
-      count--;
-    }
-    if (count === 0) sum = 0;
-    if (count >= minPeriods) out[t] = Math.max(sum / count, 0);
-  }
-  return out;
-}
-
 /**
- * Sample std (ddof 1) of the finite values of rows `t - window .. t - 1`, with running sums of
- * `x - shift` (shift = first finite value) so small returns do not lose digits.
+ * `out[t]` = `rollingStat(x, window, minObs, stat)[t - 1]`: the statistic of rows
+ * `t - window .. t - 1` (bars before `t` only), NaN at row 0. The shared kernel gives a window
+ * of one repeated value (a run of zero returns) a std of exactly 0 and clips a mean of
+ * non-negative values at 0.
  */
-function causalStd(x: Float64Array, window: number, minPeriods: number): Float64Array {
+function causalStat(
+  x: Float64Array,
+  window: number,
+  minObs: number,
+  stat: "mean" | "std",
+): Float64Array {
   const n = x.length;
-  const out = new Float64Array(n).fill(NaN);
-  let shift = NaN;
-  for (const v of x) {
-    if (!Number.isNaN(v)) {
-      shift = v;
-      break;
-    }
-  }
-  let s1 = 0, s2 = 0, count = 0;
-  for (let t = 1; t < n; t++) {
-    const add = x[t - 1]!;
-    if (!Number.isNaN(add)) {
-      const d = add - shift;
-      s1 += d;
-      s2 += d * d;
-      count++;
-    }
-    const j = t - 1 - window;
-    if (j >= 0 && !Number.isNaN(x[j]!)) {
-      const d = x[j]! - shift;
-      s1 -= d;
-      s2 -= d * d;
-      count--;
-    }
-    if (count === 0) s1 = s2 = 0;
-    if (count >= Math.max(minPeriods, 2)) {
-      out[t] = Math.sqrt(Math.max((s2 - (s1 * s1) / count) / (count - 1), 0));
-    }
-  }
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  out[0] = NaN;
+  out.set(rollingStat(x, window, minObs, stat).subarray(0, n - 1), 1);
   return out;
 }

@@ -38,6 +38,11 @@ export function limitsFills(model: CostModel): model is CostModel & FillLimiter 
   return typeof (model as Partial<FillLimiter>).capTrade === "function";
 }
 
+/** Sigma and ADV can price a trade: sigma finite and >= 0, ADV finite and > 0. */
+function known(s: number, a: number): boolean {
+  return s >= 0 && a > 0 && s !== Infinity && a !== Infinity;
+}
+
 /** Defaults of {@link squareRootImpact}. */
 export const IMPACT_DEFAULTS = { k: 1, participationCap: 0.1 } as const;
 
@@ -55,9 +60,15 @@ export const IMPACT_DEFAULTS = { k: 1, participationCap: 0.1 } as const;
  * `participationCap * adv_i(t)`; the engine calls it before executing (use
  * {@link limitsFills} to detect such a model) and the impact is charged on what was filled.
  * If a larger trade reaches `cost` anyway (an engine that does not cap), it is charged in full
- * at the formula, never at the cap, so costs are not understated. A trade where `sigma` or
- * `adv` is unknown (warm-up) or `adv` is 0 cannot be priced and throws; the cap fills nothing
- * there.
+ * at the formula, never at the cap, so costs are not understated.
+ *
+ * Unknown liquidity: the cap fills nothing at a bar where `sigma` or `adv` is unknown (NaN: the
+ * warm-up of {@link impactInputs}, where ADV is known one bar before sigma; an asset whose data
+ * ended) or `adv` is 0, so the engine never opens a position it cannot price. A trade that
+ * reaches `cost` there anyway (the engine's uncapped end-of-data close, or an engine without
+ * the cap) is priced with the asset's latest row before `t` where both are known (causal);
+ * only an asset that never had both known throws, which the cap makes impossible in
+ * `backtestWeights`.
  *
  * References: R. Almgren, C. Thum, E. Hauptmann, H. Li, "Direct Estimation of Equity Market
  * Impact", Risk, 2005; B. Toth et al., "Anomalous Price Impact and the Critical Nature of
@@ -102,12 +113,19 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
       for (let i = 0; i < traded.length; i++) {
         const x = Math.abs(traded[i]!);
         if (x === 0) continue;
-        const s = sigma[i]![t]!, a = adv[i]![t]!;
-        if (!(s >= 0) || !(a > 0) || !(equity > 0) || !Number.isFinite(s + a + equity)) {
+        let u = t, s = sigma[i]![t]!, a = adv[i]![t]!;
+        while (!known(s, a) && u > 0) { // the latest row before t where both are known
+          u--;
+          s = sigma[i]![u]!;
+          a = adv[i]![u]!;
+        }
+        if (!known(s, a) || !(equity > 0) || !Number.isFinite(equity)) {
           throw new RangeError(
-            `Cannot price the impact of a trade of asset ${i} at bar ${t}: sigma=${s}, ` +
-              `adv=${a}, equity=${equity}; start trading after the window of impactInputs, or ` +
-              `let the engine cap fills with capTrade (it fills nothing where liquidity is unknown)`,
+            `Cannot price the impact of a trade of asset ${i} at bar ${t}: sigma=${
+              sigma[i]![t]
+            }, adv=${adv[i]![t]}, equity=${equity}, and no earlier bar knows both; start ` +
+              `trading after the window of impactInputs, or let the engine cap fills with ` +
+              `capTrade (it fills nothing where liquidity is unknown)`,
           );
         }
         out[i] = x * k * s * Math.sqrt((x * equity) / a);
@@ -115,7 +133,11 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
     },
     capTrade(t: number, equity: number, desired: ArrayLike<number>, out: Float64Array) {
       checkRow(t, bars, name);
-      for (let i = 0; i < adv.length; i++) advRow[i] = adv[i]![t]!;
+      // nothing can be filled where sigma or adv is unknown (capTrade fills 0 at a NaN adv)
+      for (let i = 0; i < adv.length; i++) {
+        const s = sigma[i]![t]!, a = adv[i]![t]!;
+        advRow[i] = known(s, a) ? a : NaN;
+      }
       return capTrade(desired, advRow, equity, cap, out);
     },
   };

@@ -13,6 +13,7 @@ import { impactInputs } from "@lib/backtest/costs/impact_inputs.ts";
 import { limitsFills, squareRootImpact } from "@lib/backtest/costs/square_root_impact.ts";
 import { capTrade } from "@lib/backtest/costs/cap_trade.ts";
 import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
+import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
 import { realDataTest, realPath } from "../../_shared/real_data.ts";
 
 const bar = (t: number, traded: number[], equity: number) => ({
@@ -47,9 +48,14 @@ Deno.test("the participation cap limits the fill, and an uncapped trade is charg
   const filled = m.capTrade(0, 1e6, [0.2], new Float64Array(1));
   assert.equal(filled[0], 0.05);
   assert.equal(m.capTrade(0, 1e6, [-0.01], new Float64Array(1))[0], -0.01);
-  // at bar 1 the ADV is unknown: nothing is filled, and pricing a trade there throws
+  // at bar 1 the ADV is unknown: nothing is filled; a trade priced there anyway (the engine's
+  // uncapped end-of-data close) uses the latest bar that knows both, bar 0
   assert.equal(m.capTrade(1, 1e6, [0.01], new Float64Array(1))[0], 0);
-  assert.throws(() => m.cost(bar(1, [0.01], 1e6), new Float64Array(1)), /sigma=0.01, adv=NaN/);
+  const late = new Float64Array(1);
+  m.cost(bar(1, [0.01], 1e6), late);
+  assert.equal(late[0], 0.01 * 0.01 * Math.sqrt(0.01 * 1e6 / 1e6));
+  const never = squareRootImpact({ sigma: [[NaN, 0.01]], adv: [[1e6, NaN]] });
+  assert.throws(() => never.cost(bar(1, [0.01], 1e6), new Float64Array(1)), /no earlier bar/);
   // an engine that ignores the cap pays the formula at 20% participation, not at the cap
   const out = new Float64Array(1);
   m.cost(bar(0, [0.2], 1e6), out);
@@ -131,4 +137,48 @@ realDataTest("impact at bar t does not move when bars t and later change", () =>
       );
     }
   }
+});
+
+Deno.test("the cap fills nothing where ADV is known but sigma is not yet (end of the warm-up)", () => {
+  // window 4, minPeriods 2: ADV (values from bar 0) is known from bar 2, sigma (log returns
+  // from bar 1) from bar 3; at bar 2 only ADV is known
+  const T = 12;
+  const close = [Float64Array.from({ length: T }, (_, t) => 100 + (t % 3))];
+  const volume = [new Float64Array(T).fill(1e4)];
+  const { sigma, adv } = impactInputs({ close, volume }, { window: 4, minPeriods: 2 });
+  assert.ok(adv[0]![2]! > 0 && Number.isNaN(sigma[0]![2]!) && sigma[0]![3]! > 0);
+  const impact = squareRootImpact({ sigma, adv });
+  assert.equal(impact.capTrade(2, 1e6, [0.01], new Float64Array(1))[0], 0);
+  assert.ok(impact.capTrade(3, 1e6, [1e-4], new Float64Array(1))[0]! > 0);
+  // in the engine: decision row 0 fills at bar 1's close (opening bar 2): nothing there, the
+  // order waits and the first fill opens bar 3; no throw
+  const res = backtestWeights({ close }, [new Float64Array(T).fill(1e-4)], { costs: [impact] });
+  assert.equal(res.traded[0]![2], 0);
+  assert.ok(res.traded[0]![3]! > 0);
+  assert.ok(res.totalCost.every((c) => Number.isFinite(c) && c >= 0));
+});
+
+Deno.test("impactInputs: a window of zero returns after moves has a volatility of exactly 0", () => {
+  // six moves, then a flat price: from bar 7 + 3 = 10 on the window holds only zero returns
+  // (running sums of squares left 1.3e-9 at bar 11 here before the shared rollingStat kernel)
+  const close = [
+    Float64Array.of(
+      100,
+      90.94,
+      94.19,
+      97.57,
+      106.05,
+      103.58,
+      103.98,
+      103.98,
+      103.98,
+      103.98,
+      103.98,
+      103.98,
+    ),
+  ];
+  const volume = [new Float64Array(12).fill(1)];
+  const { sigma } = impactInputs({ close, volume }, { window: 3, minPeriods: 2 });
+  assert.ok(sigma[0]![4]! > 0);
+  for (let t = 10; t < 12; t++) assert.equal(sigma[0]![t], 0, `bar ${t}`);
 });
