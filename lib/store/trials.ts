@@ -105,6 +105,16 @@ export interface StoredTrial extends TrialSummary {
   readonly hash: string;
 }
 
+/** What {@link appendTrial} returns: the stored trial, and whether it was already there. */
+export interface AppendedTrial extends StoredTrial {
+  /**
+   * True when the open generation already held the same evaluation (same origin, kind, params,
+   * dataset, frequency and series, e.g. a report run again): nothing was appended and the
+   * earlier row is returned, so repeating a run does not inflate the family's trial count.
+   */
+  readonly repeated: boolean;
+}
+
 /** A stored trial with its series. */
 export interface StoredTrialWithSeries extends StoredTrial {
   readonly series: Float64Array;
@@ -318,7 +328,9 @@ function checkName(name: string): void {
 
 /**
  * Append a trial to the open generation of `input.family` (creating generation 1, or the next
- * one after a closure), in one transaction. Returns the stored row.
+ * one after a closure), in one transaction. Returns the stored row. The same evaluation again
+ * (same origin, kind, params, dataset, frequency and series in the open generation; the code
+ * hash and time may differ) is not appended: the earlier row comes back with `repeated: true`.
  *
  * @example Two trials of one family
  * ```ts
@@ -335,7 +347,7 @@ function checkName(name: string): void {
  * assert.equal(verifyLedger(db).ok, true);
  * ```
  */
-export function appendTrial(db: DatabaseSync, input: TrialInput): StoredTrial {
+export function appendTrial(db: DatabaseSync, input: TrialInput): AppendedTrial {
   checkName(input.family);
   if (input.kind !== "returns" && input.kind !== "ic") {
     throw new RangeError(
@@ -373,6 +385,13 @@ export function appendTrial(db: DatabaseSync, input: TrialInput): StoredTrial {
       ).run(familyId, seq, input.family, generation, at, h.hash, hash);
       family = { familyId, generation };
     }
+    // the same evaluation again (a report re-run): not a new trial, so it is not counted twice
+    const same = db.prepare(
+      `SELECT ${TRIAL_COLUMNS} FROM trials t JOIN trial_families f USING (family_id)
+       WHERE t.family_id = ? AND t.kind = ? AND t.origin = ? AND t.params = ? AND t.dataset = ?
+         AND t.freq = ? AND t.series = ? ORDER BY t.trial_id LIMIT 1`,
+    ).get(family.familyId, input.kind, input.origin, params, input.dataset, input.freq, bytes);
+    if (same !== undefined) return { ...toTrial(same), repeated: true };
     const h = head(db);
     const seq = h.seq + 1;
     const idRow = db.prepare("SELECT coalesce(max(trial_id), 0) + 1 AS id FROM trials").get();
@@ -443,6 +462,7 @@ export function appendTrial(db: DatabaseSync, input: TrialInput): StoredTrial {
       dataset: input.dataset,
       freq: input.freq,
       hash,
+      repeated: false,
     };
   });
 }

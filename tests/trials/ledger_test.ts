@@ -241,3 +241,24 @@ Deno.test("icDecay with a ledger records one IC trial per horizon with its IC se
   assert.equal(db.prepare("SELECT count(*) AS n FROM trials").get()?.n, 2);
   close();
 });
+
+Deno.test("the same evaluation again is not a new trial (a report re-run)", () => {
+  const { db, close } = openStore(":memory:");
+  const a = appendTrial(db, { ...BASE, params: { k: 1 }, series: [0.01, 0.02, NaN] });
+  const b = appendTrial(db, {
+    ...BASE,
+    gitCommit: "other",
+    params: { k: 1 },
+    series: [0.01, 0.02, NaN],
+  });
+  assert.deepEqual([a.repeated, b.repeated, b.trialId], [false, true, a.trialId]);
+  const c = appendTrial(db, { ...BASE, params: { k: 1 }, series: [0.01, 0.03, NaN] });
+  assert.equal(c.repeated, false);
+  assert.equal(readTrials(db, "momentum").length, 2);
+  // after closing, the same evaluation counts in the new generation
+  closeTrialFamily(db, "momentum");
+  const d = appendTrial(db, { ...BASE, params: { k: 1 }, series: [0.01, 0.02, NaN] });
+  assert.deepEqual([d.repeated, d.label], [false, "momentum#2"]);
+  assert.equal(verifyLedger(db).ok, true);
+  close();
+});
