@@ -303,23 +303,9 @@ function firstRowsOf4(off: number, p: number, nobs: number): void {
   blk[11] = l3;
 }
 
-/**
- * Regression "n" (Engle-Granger's residuals, the hot path of a pair screen): prefix sums
- * preXD[t] = sum_{s<t} x[s] dd[s] and preXX[t] = sum_{s<t} x[s]^2 over the whole series, from
- * which every sample's level products follow (see gramN).
- */
-function prefixesN(x: ArrayLike<number>, m: number): void {
-  let a = 0, b = 0;
-  preXD[0] = 0;
-  preXX[0] = 0;
-  for (let t = 0; t < m; t++) {
-    const v = x[t]!;
-    a += v * dd[t]!;
-    b += v * v;
-    preXD[t + 1] = a;
-    preXX[t + 1] = b;
-  }
-}
+// Regression "n" (Engle-Granger's residuals, the hot path of a pair screen): adfCore fills
+// preXD[t] = sum_{s<t} x[s] dd[s] and preXX[t] = sum_{s<t} x[s]^2 with the differences; every
+// sample's level products follow from them (see gramN).
 
 /**
  * row0[c] = sum_{t=p}^{m-1} dd[t] dd[t-c], c = 0..p: the products of y with each lag over the
@@ -433,15 +419,17 @@ function trendBasis(n: number, ntrend: number): void {
  * diagonal mean a column is, to working precision, a combination of the others: refuse.
  */
 function cholesky(k: number, stride: number): void {
+  // Locals, not the module's rebindable buffers: V8 then keeps them in registers.
+  const w = work, g = gram, pm = perm;
   for (let i = 0; i < k; i++) {
-    const pi = perm[i]!;
+    const pi = pm[i]!, ri = i * k;
     for (let j = 0; j <= i; j++) {
-      const pj = perm[j]!;
-      let s = gram[pi * stride + pj]!;
-      for (let m = 0; m < j; m++) s -= work[i * k + m]! * work[j * k + m]!;
+      const pj = pm[j]!, rj = j * k;
+      let s = g[pi * stride + pj]!;
+      for (let m = 0; m < j; m++) s -= w[ri + m]! * w[rj + m]!;
       if (i === j) {
         if (i < k - 1) {
-          const orig = gram[pi * stride + pi]!;
+          const orig = g[pi * stride + pi]!;
           if (!(s > 1e-12 * orig)) {
             throw new RangeError(
               "Cannot compute ADF: the regressors are collinear (the series is constant, or " +
@@ -449,9 +437,9 @@ function cholesky(k: number, stride: number): void {
             );
           }
         }
-        work[i * k + i] = Math.sqrt(Math.max(s, 0));
+        w[ri + i] = Math.sqrt(Math.max(s, 0));
       } else {
-        work[i * k + j] = s / work[j * k + j]!;
+        w[ri + j] = s / w[rj + j]!;
       }
     }
   }
@@ -488,12 +476,27 @@ export function adfCore(
     for (let t = 0; t < m; t++) dmean += x[t + 1]! - x[t]!;
     dmean /= m;
   }
-  for (let t = 0; t < m; t++) dd[t] = x[t + 1]! - x[t]! - dmean;
+  const fastN = ntrend === 0;
+  if (fastN) {
+    // The differences and the prefix sums of gramN in one pass.
+    const d = dd, pxd = preXD, pxx = preXX;
+    let a = 0, b = 0;
+    pxd[0] = 0;
+    pxx[0] = 0;
+    for (let t = 0; t < m; t++) {
+      const v = x[t]!, dv = x[t + 1]! - v;
+      d[t] = dv;
+      a += v * dv;
+      b += v * v;
+      pxd[t + 1] = a;
+      pxx[t + 1] = b;
+    }
+  } else {
+    for (let t = 0; t < m; t++) dd[t] = x[t + 1]! - x[t]! - dmean;
+  }
 
   let usedLag = maxlag;
   let icBest: number | null = null;
-  const fastN = ntrend === 0;
-  if (fastN) prefixesN(x, m);
   if (autolag !== null) {
     const p = maxlag;
     let nobs: number;

@@ -232,7 +232,8 @@ export function engleGranger(
 /**
  * {@link engleGranger} on rows that are all finite (internal: `screenPairs` calls it on a
  * pair's common complete rows without the per-row checks): the same result, residuals on those
- * rows.
+ * rows, written into `scratch` when it is given and long enough (then they are only valid
+ * until its next use).
  */
 export function engleGrangerComplete(
   yv: Float64Array,
@@ -241,6 +242,7 @@ export function engleGrangerComplete(
   autolag: AdfAutolag,
   maxlagOption: number | undefined,
   allowStationaryInputs: boolean,
+  scratch?: Float64Array,
 ): EngleGrangerResult {
   const what = "Engle-Granger";
   const n = yv.length, k = xv.length;
@@ -249,7 +251,13 @@ export function engleGrangerComplete(
   if (!allowStationaryInputs) refuseStationary(yv, xv, what);
 
   // Step 1: the cointegrating regression.
-  const fit = k === 1 && trend === "c" ? fitPair(yv, xv[0]!) : fitGeneral(yv, xv, trend);
+  const fit = k === 1 && trend === "c"
+    ? fitPair(
+      yv,
+      xv[0]!,
+      scratch !== undefined && scratch.length >= n ? scratch.subarray(0, n) : undefined,
+    )
+    : fitGeneral(yv, xv, trend);
   if (fit === null) {
     throw new RangeError(
       `Cannot compute ${what}: the regressors are collinear (an x series is constant or a ` +
@@ -314,7 +322,7 @@ interface CointFit {
  * y on [1, x] (the pairs case) in closed form on centred data: as accurate as QR for one
  * regressor and several times faster than the general kernel.
  */
-function fitPair(y: Float64Array, x: Float64Array): CointFit | null {
+function fitPair(y: Float64Array, x: Float64Array, into?: Float64Array): CointFit | null {
   const n = y.length;
   let my = 0, mx = 0;
   for (let i = 0; i < n; i++) {
@@ -332,7 +340,7 @@ function fitPair(y: Float64Array, x: Float64Array): CointFit | null {
   }
   if (!(sxx > 0)) return null;
   const b = sxy / sxx;
-  const residuals = new Float64Array(n);
+  const residuals = into ?? new Float64Array(n);
   let ssr = 0;
   for (let i = 0; i < n; i++) {
     const e = y[i]! - my - b * (x[i]! - mx);

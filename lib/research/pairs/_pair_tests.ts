@@ -53,6 +53,8 @@ export class PairTester {
   readonly #n: number;
   readonly #yBuf: Float64Array;
   readonly #xBuf: Float64Array;
+  /** The residuals of the pair being tested. */
+  readonly #eBuf: Float64Array;
   readonly #options: PairTestOptions;
   readonly #first: Int32Array;
   readonly #last: Int32Array;
@@ -74,6 +76,7 @@ export class PairTester {
     this.#options = options;
     this.#yBuf = new Float64Array(n);
     this.#xBuf = new Float64Array(n);
+    this.#eBuf = new Float64Array(n);
     this.#first = new Int32Array(assets).fill(-1);
     this.#last = new Int32Array(assets).fill(-1);
     this.#gaps = [];
@@ -138,7 +141,15 @@ export class PairTester {
     }
     if (y.length !== m) throw new Error(`internal: pair rows ${y.length} != overlap ${m}`);
     const o = this.#options;
-    const r = engleGrangerComplete(y, [x], o.trend, o.autolag, o.maxlag, list.refuse[t] !== 1);
+    const r = engleGrangerComplete(
+      y,
+      [x],
+      o.trend,
+      o.autolag,
+      o.maxlag,
+      list.refuse[t] !== 1,
+      this.#eBuf,
+    );
     out[row + F_STATISTIC] = r.statistic;
     out[row + F_PVALUE] = r.pValue;
     out[row + F_HEDGE] = r.hedgeRatio;
@@ -227,23 +238,25 @@ export class PairTester {
 }
 
 /**
- * `halfLife(spread).halfLife` for a spread with no missing value, in two passes: the slope of
- * the regression of the change on [1, previous level] from centred moments (the same
- * least-squares solution as halfLife's QR, to rounding), NaN when the level is constant.
+ * `halfLife(spread).halfLife` for a spread with no missing value, in one pass: the slope of
+ * the regression of the change on [1, previous level] from its moments (the same least-squares
+ * solution as halfLife's QR, to rounding), NaN when the level is constant. The moments need no
+ * centring pass: Engle-Granger residuals have mean zero (up to e[m] / m over the first m).
  */
 export function halfLifeOfComplete(e: Float64Array): number {
   const m = e.length - 1;
   if (m < 3) return NaN;
-  let sl = 0;
-  for (let t = 0; t < m; t++) sl += e[t]!;
-  const ml = sl / m, md = (e[m]! - e[0]!) / m;
-  let sll = 0, sld = 0;
+  let sl = 0, sll = 0, sld = 0, prev = e[0]!;
   for (let t = 0; t < m; t++) {
-    const l = e[t]! - ml;
-    sll += l * l;
-    sld += l * (e[t + 1]! - e[t]! - md);
+    const next = e[t + 1]!;
+    sl += prev;
+    sll += prev * prev;
+    sld += prev * (next - prev);
+    prev = next;
   }
-  if (!(sll > 0)) return NaN;
-  const absPhi = Math.abs(1 + sld / sll);
+  const ml = sl / m, md = (e[m]! - e[0]!) / m;
+  const vll = sll - m * ml * ml, cld = sld - m * ml * md;
+  if (!(vll > 0)) return NaN;
+  const absPhi = Math.abs(1 + cld / vll);
   return absPhi >= 1 ? Infinity : absPhi === 0 ? 0 : Math.log(0.5) / Math.log(absPhi);
 }
