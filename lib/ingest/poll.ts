@@ -43,6 +43,7 @@ import {
   type SpotQuoteSource,
 } from "../providers/types.ts";
 import { gateQuotes, type QuoteGateOptions } from "./gates/quote_gates.ts";
+import { dexPairRule, reasonText } from "./gates/rules.ts";
 import { discoverUniverse, pairKey, universeChurn, type UniverseRules } from "./dex_universe.ts";
 import { ASSET_SYMBOLS, resolveAsset, type SymbolMap } from "../providers/symbols.ts";
 
@@ -237,7 +238,20 @@ export async function pollOnce(db: DatabaseSync, opts: PollOptions): Promise<Pol
     let ok = true;
     for (const q of dex.queries) {
       try {
-        for (const p of await dex.source.search(q)) if (chains.has(p.chainId)) candidates.push(p);
+        for (const p of await dex.source.search(q)) {
+          if (!chains.has(p.chainId)) continue;
+          // the row rules, as for spot quotes: a refused pair is quarantined, not written
+          const problem = dexPairRule(p);
+          if (problem === undefined) candidates.push(p);
+          else {
+            quarantined.push({
+              source: `poll:${dex.source.id}`,
+              locator: `${p.chainId}:${p.pairAddress}@${new Date(ts).toISOString()}`,
+              raw: JSON.stringify(p),
+              reason: reasonText(problem),
+            });
+          }
+        }
       } catch (e) {
         ok = false;
         failed(`${dex.source.id} search ${JSON.stringify(q)} failed`, e, `poll:${dex.source.id}`);

@@ -195,6 +195,37 @@ function volumeRule(name: string, v: number, optional: boolean): RuleProblem | u
   return undefined;
 }
 
+/**
+ * The rules for a DEX pair snapshot (poll's Dexscreener path): prices finite and positive
+ * (`priceNative`, and `priceUsd` when given), 24h volume and liquidity finite and not negative
+ * when given. Details name the pair (`chain:address`).
+ *
+ * @example
+ * ```ts
+ * import { dexPairRule } from "@lib/ingest/gates/rules.ts";
+ * import assert from "node:assert/strict";
+ * const p = { chainId: "solana", pairAddress: "x", priceNative: 150, priceUsd: 150, liquidityUsd: 1e6, volumeH24: undefined };
+ * assert.equal(dexPairRule(p), undefined);
+ * assert.equal(dexPairRule({ ...p, priceNative: 0 })!.detail, "solana:x priceNative 0 <= 0");
+ * ```
+ */
+export function dexPairRule(p: {
+  readonly chainId: string;
+  readonly pairAddress: string;
+  readonly priceNative: number;
+  readonly priceUsd: number | undefined;
+  readonly liquidityUsd: number | undefined;
+  readonly volumeH24: number | undefined;
+}): RuleProblem | undefined {
+  const r = priceRule("priceNative", p.priceNative) ??
+    (p.priceUsd === undefined ? undefined : priceRule("priceUsd", p.priceUsd)) ??
+    (p.volumeH24 === undefined ? undefined : volumeRule("volumeH24", p.volumeH24, false)) ??
+    (p.liquidityUsd === undefined ? undefined : volumeRule("liquidityUsd", p.liquidityUsd, false));
+  return r === undefined
+    ? undefined
+    : { kind: r.kind, detail: `${p.chainId}:${p.pairAddress} ${r.detail}` };
+}
+
 /** One bar's values, as the rules read them. */
 export interface BarRow {
   readonly ts: number;
