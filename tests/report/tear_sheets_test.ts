@@ -5,6 +5,7 @@
  * lookahead result printed, and the three ways to give a signal agreeing.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
 import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
 import { capacityCurve } from "@lib/backtest/costs/capacity_curve.ts";
@@ -27,7 +28,14 @@ import {
 import { renderHtml } from "@lib/report/html.ts";
 import { renderJson } from "@lib/report/json.ts";
 import { ReportSchema } from "@lib/report/schema.ts";
-import { signalTearSheet, strategyTearSheet, type TradeLogInput } from "@lib/report/tears/mod.ts";
+import { writeReport } from "@lib/report/write.ts";
+import { verifyReport } from "@lib/report/verify.ts";
+import {
+  buildStrategyReport,
+  signalTearSheet,
+  strategyTearSheet,
+  type TradeLogInput,
+} from "@lib/report/tears/mod.ts";
 import { XSS_ATTR, XSS_SCRIPT } from "./_fixture.ts";
 
 const H = 3_600_000;
@@ -334,4 +342,51 @@ Deno.test("signal tear sheet: input errors say what to do", () => {
   );
   assert.throws(() => parseSignalCsv("ts,asset,value\n"), /needs a header .* and at least one row/);
   assert.throws(() => parseSignalCsv("when,asset,value,other\n1,A,1,2\n"), /no time column/);
+});
+
+Deno.test("buildStrategyReport: written, verified, the same bytes twice; BTC is the benchmark", () => {
+  const n = 24 * 30;
+  const panel = panelOf(["BTCUSDT", "ETHUSDT", XSS_SCRIPT], n);
+  const series = panel.assets.map((symbol) => ({
+    symbol,
+    rows: n,
+    firstTs: panel.index[0]!,
+    lastTs: panel.index[n - 1]!,
+    incomplete: 0,
+    missing: 0,
+    gaps: [],
+  }));
+  const dataset = {
+    venue: "sim",
+    freq: "1h" as const,
+    symbols: panel.assets,
+    from: panel.index[0]!,
+    to: panel.index[n - 1]! + H,
+    panel,
+    series,
+    dropped: [],
+    fingerprint: { sha256: "a".repeat(64), rows: 3 * n },
+  };
+  const w = panel.close.map((c) =>
+    Float64Array.from(c, (x, t) => (t >= 6 && x > c[t - 6]! ? 0.3 : -0.3))
+  );
+  const result = backtestWeights(panel, w, { costs: [feeCost({ venue: "binance" })] });
+  const opts = { name: "flip", params: { lookback: 6 }, git: { commit: "unknown", dirty: null } };
+  const m = buildStrategyReport(dataset, result, opts);
+  assert.equal(m.manifest.params.benchmark, "BTCUSDT");
+  assert.equal(m.manifest.params.costs, "fees");
+  assert.equal(renderJson(buildStrategyReport(dataset, result, opts)), renderJson(m));
+  const dir = Deno.makeTempDirSync();
+  try {
+    writeReport(join(dir, m.runId), m);
+    assert.deepEqual(verifyReport(join(dir, m.runId)).problems, []);
+    const html = Deno.readTextFileSync(join(dir, m.runId, "report.html"));
+    assert.ok(!html.includes(XSS_SCRIPT));
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+  assert.throws(
+    () => buildStrategyReport(dataset, result, { benchmarkAsset: "SOL" }),
+    /no asset of the panel/,
+  );
 });
