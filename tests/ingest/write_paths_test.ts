@@ -24,7 +24,7 @@ const WRITE_PATHS: Record<string, { gates: readonly string[] } | { trusted: stri
   "lib/ingest/import_path.ts": { gates: ["validateBars(", "validateTrades("] },
   "lib/ingest/backfill.ts": { gates: ["gateBars("] },
   "lib/ingest/stream.ts": { gates: ["gateTrades("] },
-  "lib/ingest/poll.ts": { gates: ["gateQuotes("] },
+  "lib/ingest/poll.ts": { gates: ["gateQuotes(", "dexPairRule("] },
   "lib/ingest/quarantine_release.ts": { gates: ["validateBars(", "validateTrades("] },
   "lib/sim/write.ts": { trusted: "the seeded simulated market: our own generator, not venue data" },
   "lib/materialize/run.ts": { trusted: "bars built from stored rows, which passed the rules" },
