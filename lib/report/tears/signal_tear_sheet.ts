@@ -21,6 +21,7 @@ import { quantileReturns, type QuantileReturnsResult } from "../../research/quan
 import { rankAutocorrelation, turnover } from "../../research/turnover.ts";
 import { rollingIc } from "../../research/rolling_ic.ts";
 import { SIGNAL_DEFAULTS } from "../../research/signal_defaults.ts";
+import { mean as meanFinite } from "../../stats/mean.ts";
 import { resolveFactorAsset } from "../../research/factor_assets.ts";
 import {
   type AlignedSignal,
@@ -28,6 +29,7 @@ import {
   type LongSignal,
   type SignalInput,
 } from "../../research/signal_input.ts";
+import { type SectionsDisplay, sectionsDisplay } from "./sections_display.ts";
 import { type Block, column, type Section } from "../model.ts";
 import { timeSeriesChart } from "../charts/time_series.ts";
 import { histogramChart } from "../charts/histogram.ts";
@@ -80,8 +82,11 @@ export const SIGNAL_TEAR_SHEET_DEFAULTS = {
   idPrefix: "signal-sheet",
 } as const;
 
-/** What {@link signalTearSheet} returns: the sections and the numbers behind them. */
-export interface SignalTearSheet {
+/**
+ * What {@link signalTearSheet} returns: the sections and the numbers behind them; a notebook
+ * shows it with `await Deno.jupyter.display(sheet)`.
+ */
+export interface SignalTearSheet extends SectionsDisplay {
   readonly sections: Section[];
   /** The signal on the panel's grid, `signal[a][t]`. */
   readonly signal: Float64Array[];
@@ -515,6 +520,7 @@ export function signalTearSheet(
     decay,
     quantileReturns: qr,
     longShort: { result, lookahead, tearSheet: lsSheet },
+    ...sectionsDisplay(sections),
   };
 }
 
@@ -528,17 +534,6 @@ function simpleReturns(c: ArrayLike<number>): Float64Array {
     last = x;
   }
   return out;
-}
-
-function meanFinite(x: ArrayLike<number>): number {
-  let s = 0, n = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (Number.isFinite(x[i]!)) {
-      s += x[i]!;
-      n++;
-    }
-  }
-  return n > 0 ? s / n : NaN;
 }
 
 /** Mean of the finite values per UTC month, as heatmap rows (the year's mean as total). */
