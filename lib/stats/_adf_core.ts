@@ -18,6 +18,12 @@
  *    of the leading block, so SSR(l) = SSR(p) + sum_{i > l} z_i^2 and the t statistic of the
  *    last column of fit l is z_l / sqrt(SSR(l) / df) (z = the factor's last row).
  *
+ * 4. Without deterministic terms (regression "n": Engle-Granger's residuals) the level column
+ *    needs no pass of its own: x[t] = x[t-c] + dd[t-c] + ... + dd[t-1] turns each level-lag
+ *    product into a prefix difference plus lag-block entries (gramN), and the final fit's
+ *    longer sample extends the lag search's first row by its extra rows (extendFirstRowN), so
+ *    a series costs one family of p + 1 dot products (WebAssembly SIMD, eight per pass).
+ *
  * Total cost O(n maxlag + maxlag^3) per series instead of O(n maxlag^3). Normal equations
  * square the condition number, which is why the deterministic terms are removed exactly and the
  * differences centred before any product is formed; the real-data tests show agreement with

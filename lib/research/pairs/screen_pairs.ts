@@ -147,8 +147,10 @@ export interface ScreenPairsResult {
  * `stationaryAssets`; their pairs with integrated assets are tested as usual.
  *
  * Cost: O(P (n maxlag + maxlag^3)) for P pairs of n bars (one `engleGranger` each, whose ADF
- * lag search takes its cross-products in one pass per four lags), spread over `workers`
- * threads, plus O(P log P) for the adjustment. References: Engle and Granger (1987); Benjamini and Hochberg (1995); for
+ * lag search sums the products of the residual differences at each lag, eight lags per SIMD
+ * pass, and derives every other cross-product from them), spread over `workers` threads, plus
+ * O(P log P) for the adjustment. Results equal `engleGranger`, `halfLife` and `pearson` per
+ * pair to rounding (about 1e-13 relative), with the same lags. References: Engle and Granger (1987); Benjamini and Hochberg (1995); for
  * the practice, Gatev, Goetzmann and Rouwenhorst, "Pairs Trading", RFS 19(3), 2006.
  *
  * @example A planted pair stands out among random walks
