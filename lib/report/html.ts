@@ -176,7 +176,19 @@ function scopeText(m: Manifest): string {
   return `${d.symbols.length} assets, venue ${d.venue}, ${d.freq} bars, ${rows} rows${span}`;
 }
 
-function renderBlock(b: Block): string {
+/**
+ * One block as an HTML fragment, the way {@link renderHtml} shows it (every data string escaped,
+ * figure markup checked inert): for showing report sections outside a page, e.g. a tear sheet in
+ * a notebook.
+ *
+ * @example A note
+ * ```ts
+ * import { renderBlock } from "@lib/report/html.ts";
+ * import assert from "node:assert/strict";
+ * assert.match(renderBlock({ type: "note", level: "info", text: "<b>" }), /&lt;b&gt;/);
+ * ```
+ */
+export function renderBlock(b: Block): string {
   switch (b.type) {
     case "paragraph":
       return `<p>${esc(b.text)}</p>`;

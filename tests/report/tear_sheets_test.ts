@@ -32,6 +32,7 @@ import { writeReport } from "@lib/report/write.ts";
 import { verifyReport } from "@lib/report/verify.ts";
 import {
   buildStrategyReport,
+  JUPYTER_DISPLAY,
   signalTearSheet,
   strategyTearSheet,
   type TradeLogInput,
@@ -389,4 +390,18 @@ Deno.test("buildStrategyReport: written, verified, the same bytes twice; BTC is 
     () => buildStrategyReport(dataset, result, { benchmarkAsset: "SOL" }),
     /no asset of the panel/,
   );
+});
+
+Deno.test("a tear sheet displays itself in a notebook: every section, escaped", () => {
+  const panel = panelOf(ASSETS8, 24 * 12);
+  const values = panel.close.map((c) =>
+    Float64Array.from(c, (x, t) => (t >= 6 ? x / c[t - 6]! : NaN))
+  );
+  const sheet = signalTearSheet(panel, values, { horizons: [1] });
+  const bundle = sheet[JUPYTER_DISPLAY]();
+  for (const s of sheet.sections) assert.ok(bundle["text/html"].includes(`id="${s.id}"`), s.id);
+  assert.ok(!bundle["text/html"].includes(XSS_SCRIPT));
+  assert.equal(bundle["text/plain"].split("\n").length, sheet.sections.length);
+  const strat = strategyTearSheet(sheet.longShort.result, { barMs: H });
+  assert.match(strat[JUPYTER_DISPLAY]()["text/html"], /Underwater/);
 });

@@ -10,3 +10,4 @@ export * from "./strategy_tear_sheet.ts";
 export * from "./signal_tear_sheet.ts";
 export * from "./signal_report.ts";
 export * from "./strategy_report.ts";
+export * from "./sections_display.ts";

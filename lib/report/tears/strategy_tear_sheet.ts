@@ -16,6 +16,7 @@ import {
 } from "../../backtest/metrics/performance_summary.ts";
 import { periodsPerYear } from "../../backtest/metrics/periods_per_year.ts";
 import { rollingRisk } from "../../backtest/metrics/rolling.ts";
+import { type SectionsDisplay, sectionsDisplay } from "./sections_display.ts";
 import { type Block, type Cell, column, type Section } from "../model.ts";
 import { cumulativeReturnsChart } from "../charts/cumulative_returns.ts";
 import { underwaterChart } from "../charts/underwater.ts";
@@ -80,8 +81,11 @@ export interface StrategyTearSheetOptions {
   readonly idPrefix?: string;
 }
 
-/** What {@link strategyTearSheet} returns: the sections and the numbers behind them. */
-export interface StrategyTearSheet {
+/**
+ * What {@link strategyTearSheet} returns: the sections and the numbers behind them; a notebook
+ * shows it with `await Deno.jupyter.display(sheet)`.
+ */
+export interface StrategyTearSheet extends SectionsDisplay {
   readonly sections: Section[];
   /** Headline numbers of the net returns. */
   readonly summary: PerformanceSummary;
@@ -325,7 +329,7 @@ export function strategyTearSheet(
       },
     ],
   });
-  return { sections, summary, benchmarkSummary, topDrawdowns: top };
+  return { sections, summary, benchmarkSummary, topDrawdowns: top, ...sectionsDisplay(sections) };
 }
 
 function mean(x: ArrayLike<number>): number {
