@@ -258,7 +258,8 @@ export function signalTearSheet(
         type: "note",
         level: "warning",
         text: "No row of the file fell on a bar of the panel: check the time column (bar open " +
-          "times, UTC) and the asset names.",
+          "times in UTC, as ISO 8601 or epoch MILLISECONDS: epoch seconds land in 1970) and " +
+          "the asset names.",
       });
     }
   }
