@@ -31,6 +31,8 @@ import { ReportInputError, runReport } from "@lib/pipeline/report_run.ts";
 import { readSignalFile, type SignalFile } from "@lib/pipeline/signal_file.ts";
 import { isRunId } from "@lib/report/model.ts";
 import { writeReport } from "@lib/report/write.ts";
+import { openStore } from "@lib/store/db.ts";
+import { openLedger } from "@lib/research/ledger.ts";
 
 const USAGE = `Usage: deno task report [options]
 
@@ -165,6 +167,9 @@ runMain(async (args) => {
   }
 
   const store = openTaskStore(values.db, true);
+  // the data is read through a read-only connection; the trial ledger (every signal's IC
+  // series, lib/store/trials.ts) is appended through its own writing one
+  const ledgerStore = openStore(store.path, { mustExist: true });
   try {
     progressLine(`store ${store.path}`);
     progressLine(
@@ -183,6 +188,7 @@ runMain(async (args) => {
         horizons,
         pairsTop,
         runId,
+        ledger: openLedger(ledgerStore.db),
         signal: signalFile === undefined ? undefined : {
           input: signalFile.signal,
           source: { path: signalFile.path, sha256: signalFile.sha256 },
@@ -204,6 +210,7 @@ runMain(async (args) => {
     console.log(written.paths.json);
     console.log(written.paths.manifest);
   } finally {
+    ledgerStore.close();
     store.close();
   }
 });

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Dataset } from "../panel/dataset.ts";
+import type { TrialLedger } from "../research/ledger.ts";
 import type { GitInfo, ParamValue, ReportModel } from "./model.ts";
 import { buildTearSheet, defaultFactorWindow, tearSheetRunId } from "./tear_sheet.ts";
 import { DEFAULT_REPORT_SIGNALS, DEFAULT_SIGNAL_HORIZONS } from "./sections/signal_section.ts";
@@ -33,6 +34,11 @@ export interface ResearchReportParams {
   readonly projectDir?: string | undefined;
   /** Override the git state (tests). Default: read with git. */
   readonly git?: GitInfo | undefined;
+  /**
+   * Record every signal's IC series in this trial ledger (`openLedger` of lib/research). Not
+   * part of the parameters: the report is the same with or without it. Default: not recorded.
+   */
+  readonly ledger?: TrialLedger | undefined;
 }
 
 /**
@@ -121,5 +127,6 @@ export function buildResearchReport(
     dataNote: p.dataNote,
     projectDir: p.projectDir,
     git: p.git,
+    ledger: p.ledger,
   });
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Dataset } from "../panel/dataset.ts";
+import type { TrialLedger } from "../research/ledger.ts";
 import type { Block, GitInfo, ParamValue, ReportModel, Section } from "./model.ts";
 import { SCHEMA_VERSION } from "./model.ts";
 import { buildManifest, sha256Hex } from "./manifest.ts";
@@ -70,6 +71,8 @@ export interface TearSheetOptions {
   readonly projectDir?: string | undefined;
   /** Override the git state (tests). Default: read with git. */
   readonly git?: GitInfo | undefined;
+  /** Record the signal validation's IC series in this trial ledger. Default: not recorded. */
+  readonly ledger?: TrialLedger | undefined;
 }
 
 /**
@@ -167,6 +170,9 @@ export function buildTearSheet(dataset: Dataset, options: TearSheetOptions): Rep
     signalSection(panel, {
       signals,
       ...(options.horizons === undefined ? {} : { horizons: options.horizons }),
+      ...(options.ledger === undefined ? {} : {
+        record: { ledger: options.ledger, dataset: dataset.fingerprint.sha256, freq },
+      }),
     }).blocks);
   add("pairs", "Pairs", () =>
     pairsSection(panel, {

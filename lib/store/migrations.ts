@@ -482,13 +482,6 @@ CREATE TABLE trials (
 );
 CREATE INDEX trials_by_family ON trials (family_id, trial_id);
 
-CREATE VIEW trial_ledger_chain AS
-  SELECT seq, 'trial_families' AS tbl, family_id AS id, prev_hash, hash FROM trial_families
-  UNION ALL
-  SELECT seq, 'trial_family_closures', family_id, prev_hash, hash FROM trial_family_closures
-  UNION ALL
-  SELECT seq, 'trials', trial_id, prev_hash, hash FROM trials;
-
 CREATE TRIGGER trial_families_no_update BEFORE UPDATE ON trial_families
 BEGIN SELECT RAISE(ABORT, 'trial_families is append-only (the trial ledger): rows cannot be changed; close a family with deno task trials close'); END;
 CREATE TRIGGER trial_families_no_delete BEFORE DELETE ON trial_families
@@ -499,7 +492,9 @@ WHEN NEW.seq IS NOT max(
     coalesce((SELECT max(seq) FROM trial_family_closures), 0),
     coalesce((SELECT max(seq) FROM trials), 0)) + 1
   OR NEW.prev_hash IS NOT coalesce(
-    (SELECT hash FROM trial_ledger_chain WHERE seq = NEW.seq - 1),
+    (SELECT hash FROM trial_families WHERE seq = NEW.seq - 1
+     UNION ALL SELECT hash FROM trial_family_closures WHERE seq = NEW.seq - 1
+     UNION ALL SELECT hash FROM trials WHERE seq = NEW.seq - 1),
     '0000000000000000000000000000000000000000000000000000000000000000')
 BEGIN SELECT RAISE(ABORT, 'trial_families: a ledger row must extend the hash chain (seq = last seq + 1, prev_hash = the last row''s hash); append through lib/store/trials.ts'); END;
 CREATE TRIGGER trial_family_closures_no_update BEFORE UPDATE ON trial_family_closures
@@ -512,7 +507,9 @@ WHEN NEW.seq IS NOT max(
     coalesce((SELECT max(seq) FROM trial_family_closures), 0),
     coalesce((SELECT max(seq) FROM trials), 0)) + 1
   OR NEW.prev_hash IS NOT coalesce(
-    (SELECT hash FROM trial_ledger_chain WHERE seq = NEW.seq - 1),
+    (SELECT hash FROM trial_families WHERE seq = NEW.seq - 1
+     UNION ALL SELECT hash FROM trial_family_closures WHERE seq = NEW.seq - 1
+     UNION ALL SELECT hash FROM trials WHERE seq = NEW.seq - 1),
     '0000000000000000000000000000000000000000000000000000000000000000')
 BEGIN SELECT RAISE(ABORT, 'trial_family_closures: a ledger row must extend the hash chain (seq = last seq + 1, prev_hash = the last row''s hash); append through lib/store/trials.ts'); END;
 CREATE TRIGGER trials_no_update BEFORE UPDATE ON trials
@@ -525,7 +522,9 @@ WHEN NEW.seq IS NOT max(
     coalesce((SELECT max(seq) FROM trial_family_closures), 0),
     coalesce((SELECT max(seq) FROM trials), 0)) + 1
   OR NEW.prev_hash IS NOT coalesce(
-    (SELECT hash FROM trial_ledger_chain WHERE seq = NEW.seq - 1),
+    (SELECT hash FROM trial_families WHERE seq = NEW.seq - 1
+     UNION ALL SELECT hash FROM trial_family_closures WHERE seq = NEW.seq - 1
+     UNION ALL SELECT hash FROM trials WHERE seq = NEW.seq - 1),
     '0000000000000000000000000000000000000000000000000000000000000000')
 BEGIN SELECT RAISE(ABORT, 'trials: a ledger row must extend the hash chain (seq = last seq + 1, prev_hash = the last row''s hash); append through lib/store/trials.ts'); END;
 CREATE TRIGGER trials_family_open BEFORE INSERT ON trials

@@ -234,6 +234,11 @@ export function trialSummary(series: ArrayLike<number>): TrialSummary {
   return { n: m.n, mean, std, sharpe: m.sharpe, skewness: m.skewness, kurtosis: m.kurtosis };
 }
 
+/** Every ledger row's place in the chain (a subquery, not a view: the schema has none). */
+const CHAIN = `(SELECT seq, 'trial_families' AS tbl, family_id AS id, hash FROM trial_families
+  UNION ALL SELECT seq, 'trial_family_closures', family_id, hash FROM trial_family_closures
+  UNION ALL SELECT seq, 'trials', trial_id, hash FROM trials)`;
+
 const COLUMNS: Readonly<Record<string, readonly CanonicalColumn[]>> = {
   trial_families: [
     { name: "table", type: "text" },
@@ -293,12 +298,17 @@ function real(v: number): number | null {
 }
 
 function head(db: DatabaseSync): { seq: number; hash: string } {
-  const row = db.prepare(
-    "SELECT seq, hash FROM trial_ledger_chain ORDER BY seq DESC LIMIT 1",
-  ).get();
-  return row === undefined
-    ? { seq: 0, hash: LEDGER_GENESIS_HASH }
-    : { seq: Number(row.seq), hash: String(row.hash) };
+  // three index lookups (seq is UNIQUE in each table), not a scan of the chain
+  const last = Number(
+    db.prepare(
+      `SELECT max(coalesce((SELECT max(seq) FROM trial_families), 0),
+         coalesce((SELECT max(seq) FROM trial_family_closures), 0),
+         coalesce((SELECT max(seq) FROM trials), 0)) AS s`,
+    ).get()!.s,
+  );
+  if (last === 0) return { seq: 0, hash: LEDGER_GENESIS_HASH };
+  const row = db.prepare(`SELECT hash FROM ${CHAIN} WHERE seq = ?`).get(last);
+  return { seq: last, hash: String(row!.hash) };
 }
 
 function openFamily(
@@ -645,7 +655,7 @@ export function listTrialFamilies(db: DatabaseSync): TrialFamily[] {
  * ```
  */
 export function verifyLedger(db: DatabaseSync): LedgerVerification {
-  const seqs = db.prepare("SELECT seq, tbl, id FROM trial_ledger_chain ORDER BY seq").all();
+  const seqs = db.prepare(`SELECT seq, tbl, id FROM ${CHAIN} ORDER BY seq`).all();
   const fam = db.prepare("SELECT * FROM trial_families WHERE family_id = ?");
   const clo = db.prepare("SELECT * FROM trial_family_closures WHERE family_id = ?");
   const tri = db.prepare("SELECT * FROM trials WHERE trial_id = ?");

@@ -7,6 +7,7 @@
 import type { Panel } from "../../panel/types.ts";
 import { forwardReturns } from "../../research/forward_returns.ts";
 import { icDecay, type IcDecayRow } from "../../research/ic_decay.ts";
+import type { TrialLedger } from "../../research/ledger.ts";
 import { quantileReturns, type QuantileReturnsResult } from "../../research/quantile_returns.ts";
 import { rankAutocorrelation, turnover } from "../../research/turnover.ts";
 import { SIGNAL_DEFAULTS } from "../../research/signal_defaults.ts";
@@ -49,6 +50,16 @@ export interface SignalSectionOptions {
   readonly minAssets?: number;
   /** Prefix of the block ids. Default `signal`. */
   readonly idPrefix?: string;
+  /**
+   * Record each signal's IC series in the trial ledger (`icDecay`'s ledger option): family
+   * `signal:<family>`, params `{signal, lookback}` plus the horizon. Default: not recorded.
+   */
+  readonly record?: {
+    readonly ledger: TrialLedger;
+    /** The dataset fingerprint. */
+    readonly dataset: string;
+    readonly freq: string;
+  } | undefined;
 }
 
 /** The numbers behind one signal's rows of the section. */
@@ -148,7 +159,9 @@ export function signalSection(
     return { blocks, signals: [], horizons, quantileHorizon: qh };
   }
   const forwardQ = forwardReturns(panel.logReturns, qh);
-  const signals = defs.map((d) => validate(d, panel, allHorizons, forwardQ, q, qh, minAssets));
+  const signals = defs.map((d) =>
+    validate(d, panel, allHorizons, forwardQ, q, qh, minAssets, options.record)
+  );
 
   blocks.push({
     type: "paragraph",
@@ -301,6 +314,7 @@ function validate(
   q: number,
   qh: number,
   minAssets: number,
+  record?: SignalSectionOptions["record"],
 ): SignalValidation {
   let signal: Float64Array[];
   try {
@@ -322,7 +336,19 @@ function validate(
   return {
     name: def.name,
     description: def.description,
-    decay: icDecay(signal, panel.logReturns, horizons, { minAssets }),
+    decay: icDecay(signal, panel.logReturns, horizons, {
+      minAssets,
+      ...(record === undefined ? {} : {
+        ledger: record.ledger,
+        trial: {
+          family: `signal:${def.family}`,
+          params: { signal: def.name, lookback: def.lookback },
+          source: def.compute,
+          dataset: record.dataset,
+          freq: record.freq,
+        },
+      }),
+    }),
     quantiles: panel.assets.length >= q
       ? quantileReturns(signal, forwardQ, { quantiles: q, horizon: qh })
       : null,
