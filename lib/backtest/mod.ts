@@ -30,3 +30,4 @@ export * from "./lookahead_backtest.ts";
 export * from "./walk_forward.ts";
 export * from "./cpcv.ts";
 export * from "./strategies/mod.ts";
+export { recordBacktestTrial } from "./ledger.ts";

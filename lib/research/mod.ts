@@ -39,3 +39,5 @@ export * from "./factor_run.ts";
 export * from "./null_suite.ts";
 export * from "./null_suite_placebos.ts";
 export * from "./null_suite_sim.ts";
+export * from "./ledger.ts";
+export * from "./ledger_ic.ts";

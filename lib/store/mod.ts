@@ -21,3 +21,4 @@ export * from "./snapshots.ts";
 export * from "./stream_writes.ts";
 export * from "./last_good_quotes.ts";
 export * from "./factors.ts";
+export * from "./trials.ts";
