@@ -30,7 +30,7 @@ export const BACKTEST_RULES: readonly string[] = [
   "Execution: the decision of row t is filled at the close of bar t + lag at that close price, and the filled weights earn the returns of bars t + lag + 1 onwards; the weights held over bar u (result row u) were therefore set at the close of bar u - 1, and nothing is held over bar 0.",
   "An order waits for a bar: an asset with no bar at the fill's close keeps its weight (drifting), and its order is filled at the asset's next existing close, unless a newer order (a later rebalance) replaces it first.",
   "A position held across a missing bar is marked at its last known close (its value does not move) and earns the return spanning the gap when the next bar arrives.",
-  "An asset whose data ends before the backtest's last bar is closed at its last existing close (target forced to 0, not limited by a participation cap) and listed in metadata.endedEarly; later targets for it are ignored.",
+  "End of data is only known at the backtest's end: until the last bar, an asset without a bar is treated the same whether its data resumes later or not (its position keeps its last value, earns nothing and drifts with the portfolio; its orders wait). At the close of the backtest's last bar, an asset whose data ends before the backtest's last bar (its last existing bar is earlier) is sold to 0 at its last existing close (not limited by a participation cap) and listed in metadata.endedEarly: in the last row its held weight is unchanged (it earns nothing, having no bar) and its traded weight is the whole change from its weight before that row's fill to 0 (the fill opening the last bar and this close are at the same price, so they are netted), whose costs are charged in the last row.",
   "Between rebalances weights drift with prices: the weight of asset a after bar u is held[a][u] * (1 + r[a][u]) / (1 + net[u]), with r = 0 for an asset with no bar at u.",
   "Costs: at each bar u every cost model sees the weight traded at the fill that opens bar u and the weights held over bar u, and returns a cost per asset as a fraction of the equity at the start of bar u; fees and other costs are paid from cash at the fill, so net[u] = gross[u] - total cost[u] exactly and equity[u] = equity[u - 1] * (1 + net[u]).",
   "Targets are fractions of the equity just before the fill (before its costs); the part of equity not in positions is cash earning 0.",
@@ -262,8 +262,12 @@ function fillLimit(m: CostModel): FillLimit | undefined {
  * - Gaps: a missing bar is never a zero return. A position held across it is marked at its last
  *   close and earns the spanning return when the next bar arrives; an order for an asset
  *   without a bar waits for its next bar (a newer order replaces it).
- * - End of data: an asset whose data ends before the last bar is closed at its last close and
- *   listed in `metadata.endedEarly`.
+ * - End of data: the engine cannot know at bar `t` that an asset's data will not resume, so
+ *   until the last bar an asset without a bar is held at its last value (its orders wait), as
+ *   at any gap. Only at the close of the backtest's last bar is an asset whose data ended
+ *   earlier sold to 0 at its last close (costs charged in the last row, where its traded
+ *   weight nets the fill and the close) and listed in `metadata.endedEarly`. Cutting the data
+ *   at a bar where an asset merely has a gap therefore leaves every held weight unchanged.
  * - Costs: each {@link CostModel} is called once per bar with the weights traded at the fill
  *   opening the bar and the weights held over it; costs are fractions of the equity at the
  *   start of the bar, paid from cash at the fill: `net = gross - sum of costs` exactly. A
@@ -423,7 +427,8 @@ export function backtestWeights(
   for (const e of ended) {
     warnings.push(
       `${e.asset}: data ends at bar ${e.lastBar} (${isoOrBar(e.lastTs, input)}) before the ` +
-        `backtest's last bar; its position (${e.closedWeight}) was closed at its last close`,
+        `backtest's last bar; its position (${e.closedWeight}) was held at its last value ` +
+        `and sold at its last close at the backtest's last bar`,
     );
   }
   for (let a = 0; a < N; a++) {
@@ -583,6 +588,7 @@ class BarLoop {
     if (this.ruinBar >= 0) {
       this.equity[t] = this.eq;
       book.flat(t);
+      if (t === book.T - 1) book.closeEnded(t, 0); // lists the ended assets (nothing held)
       return;
     }
     // 1. the fill at the close of bar s = t - 1 (the open of bar t), and bar t's return
@@ -601,6 +607,7 @@ class BarLoop {
       book.flat(t);
       book.earn(t);
     }
+    if (t === book.T - 1) turn = book.closeEnded(t, turn);
     // 2. costs of that fill and of holding over bar t (the return did not need them: they
     // change equity, so the drift's scale, which applies at the next fill)
     let cost = 0;
@@ -666,7 +673,6 @@ class Book {
   readonly traded: Float64Array;
   readonly held: Float64Array;
   readonly desired: Float64Array;
-  readonly forced: Uint8Array;
   readonly capBuf: Float64Array;
   readonly contribGross: Float64Array;
   readonly contribTurnover: Float64Array;
@@ -693,7 +699,6 @@ class Book {
     this.traded = new Float64Array(N);
     this.held = new Float64Array(N);
     this.desired = new Float64Array(N);
-    this.forced = new Uint8Array(N);
     this.capBuf = new Float64Array(N);
     this.contribGross = new Float64Array(N);
     this.contribTurnover = new Float64Array(N);
@@ -707,23 +712,22 @@ class Book {
   }
 
   /** Nothing traded or held over bar `t` (before the first fill, after ruin). */
-  flat(t: number): void {
-    const i = (t - this.t0) * this.N;
+  flat(_t: number): void {
     this.traded.fill(0);
     this.held.fill(0);
   }
 
   /**
    * Largest |drifted weight - due target| over the assets with a bar at the fill (the close of
-   * bar t - 1) whose data goes on.
+   * bar t - 1).
    */
   maxDrift(t: number): number {
-    const { N, RB, WB, lastBar, drifted, scale } = this;
-    const s = t - 1, sI = (t - this.t0) * N, wI = (t - this.t0) * N;
+    const { N, RB, WB, drifted, scale } = this;
+    const sI = (t - this.t0) * N, wI = (t - this.t0) * N;
     let maxDev = 0;
     for (let a = 0; a < N; a++) {
       const r = RB[sI + a]!;
-      if (r !== r || s >= lastBar[a]!) continue; // no bar at s, or data ends there
+      if (r !== r) continue; // no bar at s
       const dev = Math.abs(drifted[a]! * scale - WB[wI + a]!);
       if (dev > maxDev) maxDev = dev;
     }
@@ -735,7 +739,7 @@ class Book {
    * return on the weights then held (as {@link earn}), in one pass; returns the turnover.
    */
   fillAndEarn(t: number, issue: boolean): number {
-    const { N, T, RB, WB, lastBar, drifted, scale, order, pending, traded, held } = this;
+    const { N, RB, WB, lastBar, drifted, scale, order, pending, traded, held } = this;
     const { weights, tradedCols, contribTurnover, contribGross } = this;
     const s = t - 1, i = (t - this.t0) * N; // RB row of bar s = WB row of bar t
     let turn = 0, g = 0, ge = 0, ne = 0;
@@ -749,15 +753,9 @@ class Book {
           pending[a] = 1;
         }
         const rs = RB[i + a]!;
-        if (rs === rs) { // else no bar: the order waits
-          if (s === last && last < T - 1) {
-            x = -d; // data ends here: close at this last price
-            pending[a] = 0;
-            this.onEnded(a, d);
-          } else if (pending[a]) {
-            x = order[a]! - d;
-            pending[a] = 0;
-          }
+        if (rs === rs && pending[a]) { // else no bar: the order waits
+          x = order[a]! - d;
+          pending[a] = 0;
         }
       }
       const h = d + x;
@@ -792,30 +790,22 @@ class Book {
 
   /** {@link fillAndEarn} with the fill limits of the cost models applied first. */
   fillCapped(t: number, issue: boolean, limiters: readonly FillLimit[], equity: number): number {
-    const { N, T, RB, WB, lastBar, drifted, scale, order, pending, traded, held } = this;
-    const { desired, forced, capBuf, weights, tradedCols, contribTurnover, contribGross } = this;
+    const { N, RB, WB, lastBar, drifted, scale, order, pending, traded, held } = this;
+    const { desired, capBuf, weights, tradedCols, contribTurnover, contribGross } = this;
     const s = t - 1, i = (t - this.t0) * N;
     let any = false;
     for (let a = 0; a < N; a++) {
       const d = drifted[a]! * scale;
       drifted[a] = d;
       desired[a] = 0;
-      forced[a] = 0;
-      const last = lastBar[a]!;
-      if (s > last) continue; // ended (already closed) or no data at all
+      if (s > lastBar[a]!) continue; // no bar at s or later: nothing to fill
       if (issue) {
         order[a] = WB[i + a]!;
         pending[a] = 1;
       }
       const rs = RB[i + a]!;
       if (rs !== rs) continue; // no bar: the order waits
-      if (s === last && last < T - 1) {
-        forced[a] = 1; // data ends here: close at this last price, uncapped
-        desired[a] = -d;
-        pending[a] = 0;
-        this.onEnded(a, d);
-        any = true;
-      } else if (pending[a]) {
+      if (pending[a]) {
         desired[a] = order[a]! - d;
         pending[a] = 0;
         any = true;
@@ -831,9 +821,8 @@ class Book {
     // the fill as capped, then bar t's return (as earn)
     let turn = 0, g = 0, ge = 0, ne = 0;
     for (let a = 0; a < N; a++) {
-      let x = traded[a]!;
-      if (forced[a]) x = traded[a] = desired[a]!;
-      else if (x !== desired[a]) {
+      const x = traded[a]!;
+      if (x !== desired[a]) {
         pending[a] = 1; // the rest of the order stays open
         this.cappedFills++;
       }
@@ -863,6 +852,30 @@ class Book {
     this.g = g;
     this.ge = ge;
     this.ne = ne;
+    return turn;
+  }
+
+  /**
+   * At the backtest's last bar `t`: every asset whose data ended earlier is sold to 0 at its
+   * last close. Its held weight over `t` stays (no bar, no return); its traded weight becomes
+   * `-(weight before the fill)`, netting the fill and the close (same price). Returns the
+   * row's turnover `turn` adjusted.
+   */
+  closeEnded(t: number, turn: number): number {
+    const { N, lastBar, traded, held, tradedCols, contribTurnover } = this;
+    for (let a = 0; a < N; a++) {
+      const last = lastBar[a]!;
+      if (last < 0 || last >= t) continue;
+      const h = held[a]!, x = traded[a]!;
+      this.onEnded(a, h);
+      if (h === 0) continue;
+      const y = x - h;
+      traded[a] = y;
+      tradedCols[a]![t] = y;
+      const dTurn = Math.abs(y) - Math.abs(x);
+      turn += dTurn;
+      contribTurnover[a] = contribTurnover[a]! + dTurn;
+    }
     return turn;
   }
 

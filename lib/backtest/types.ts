@@ -77,16 +77,23 @@ export interface BacktestOptions {
   readonly trial?: TrialSpec | undefined;
 }
 
-/** An asset whose data ends before the backtest's last bar. */
+/**
+ * An asset whose data ends before the backtest's last bar. Its position was held at its last
+ * value until the backtest's last bar (the engine cannot know earlier that no bar will come) and
+ * sold there at its last existing close; the costs of that sale are in the last row.
+ */
 export interface EndedAsset {
   readonly asset: string;
   /** Column of the asset. */
   readonly column: number;
-  /** Its last existing bar (row), where any position was closed at its close. */
+  /** Its last existing bar (row), whose close is the price it was sold at. */
   readonly lastBar: number;
   /** Open time of that bar (UTC ms, or the bar number without an index). */
   readonly lastTs: number;
-  /** The weight closed there (0 when nothing was held). */
+  /**
+   * The weight sold at the close of the backtest's last bar (its weight held over that bar, a
+   * fraction of the equity at the bar's start; 0 when nothing was held).
+   */
   readonly closedWeight: number;
 }
 
@@ -108,7 +115,7 @@ export interface BacktestMetadata {
   readonly rules: readonly string[];
   /** Things to look at: lag 0, assets closed early, targets that could not be filled, ... */
   readonly warnings: readonly string[];
-  /** Assets whose data ended before the last bar (closed at their last price). */
+  /** Assets whose data ended before the last bar (sold at their last price at the last bar). */
   readonly endedEarly: readonly EndedAsset[];
   /** First row where equity was <= 0 (trading stopped there), or -1. */
   readonly ruinBar: number;

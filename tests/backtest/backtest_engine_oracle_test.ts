@@ -107,7 +107,7 @@ realDataTest("backtestWeights = the pandas reference on 126 real pairs, bar by b
     const feeSum = res.costs.fees!.reduce((s, x) => s + x, 0);
     assert.ok(Math.abs(feeSum - want.feeSum) < 1e-10, `${name}: fees ${feeSum} vs ${want.feeSum}`);
     assert.ok(Math.abs(res.equity[u.T - 1]! / want.finalEquity - 1) < 1e-9);
-    // the three cut pairs are closed at their last close and flagged
+    // the three cut pairs are held to the last bar, sold there at their last close, flagged
     assert.deepEqual(
       res.metadata.endedEarly.map((e) => [e.asset, e.lastBar]).sort(),
       Object.entries(oracle.cuts).sort(),

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
 import type { CostBar, CostModel } from "@lib/backtest/cost_model.ts";
 import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
+import { checkLookahead } from "@lib/backtest/lookahead.ts";
 
 const close = (...xs: number[]) => Float64Array.from(xs);
 const flat = (w: number, n: number) => new Float64Array(n).fill(w);
@@ -76,7 +77,7 @@ Deno.test("an order waits for the asset's next bar", () => {
   assert.deepEqual([...once.weights[0]!], [0, 0, 0, 1]);
 });
 
-Deno.test("an asset whose data ends early is closed at its last close and flagged", () => {
+Deno.test("an asset whose data ends early is held until the last bar, then sold at its last close and flagged", () => {
   // A: 100, 110, 121, then no data; B: constant 1. Half in each, lag 1.
   const a = close(100, 110, 121, NaN, NaN), b = close(1, 1, 1, 1, 1);
   const fees = feeCost({ venue: "x", overrides: { x: { maker: 0, taker: 0.001 } } });
@@ -84,25 +85,56 @@ Deno.test("an asset whose data ends early is closed at its last close and flagge
     flat(0.5, 5),
     flat(0.5, 5),
   ], { costs: [fees] });
-  // filled at bar 0's close? no: lag 1 -> row 0 fills at bar 1's close: held over bar 2
+  // row 0 fills at bar 1's close: held over bar 2
   near(res.gross[2]!, 0.5 * 0.1); // A +10% (110 -> 121), B flat
   const fee2 = 0.001 * 1; // the initial fill: 0.5 + 0.5 bought at bar 1's close
   near(res.costs.fees![2]!, fee2);
   // after bar 2, A drifted to 0.55 / (1 + net2), B to 0.5 / (1 + net2)
   const net2 = 0.05 - fee2;
   const wA = 0.55 / (1 + net2), wB = 0.5 / (1 + net2);
+  // bar 2's close exists for A: both are brought back to 0.5 there (the engine cannot know
+  // that A has no later bar), held over bar 3, where A earns nothing
+  near(res.traded[0]![3]!, 0.5 - wA);
+  near(res.traded[1]![3]!, 0.5 - wB);
+  near(res.weights[0]![3]!, 0.5);
+  assert.equal(res.gross[3], 0);
+  const net3 = -0.001 * (Math.abs(0.5 - wA) + Math.abs(0.5 - wB));
+  near(res.net[3]!, net3);
+  // bar 3's close: A has no bar, its order waits and its weight drifts; B is rebalanced
+  const hA = 0.5 / (1 + net3);
+  near(res.weights[0]![4]!, hA);
+  near(res.traded[1]![4]!, 0.5 - 0.5 / (1 + net3));
+  // the last bar: A's data ended before it, so A is sold at its last close (121) there; its
+  // held weight over bar 4 is unchanged, its traded weight is the sale
+  near(res.traded[0]![4]!, -hA);
+  near(res.turnover[4]!, hA + Math.abs(0.5 - 0.5 / (1 + net3)));
+  near(res.costs.fees![4]!, 0.001 * (hA + Math.abs(0.5 - 0.5 / (1 + net3))));
+  near(res.net[4]!, -res.costs.fees![4]!);
   assert.equal(res.metadata.endedEarly.length, 1);
   const e = res.metadata.endedEarly[0]!;
   assert.equal(e.asset, "A");
   assert.equal(e.lastBar, 2);
-  near(e.closedWeight, wA);
-  // at bar 2's close A is sold entirely (forced) and B is brought back to 0.5
-  near(res.traded[0]![3]!, -wA);
-  near(res.traded[1]![3]!, 0.5 - wB);
-  assert.equal(res.weights[0]![3], 0);
-  assert.equal(res.weights[0]![4], 0);
-  near(res.costs.fees![3]!, 0.001 * (wA + Math.abs(0.5 - wB)));
+  near(e.closedWeight, hA);
   assert.ok(res.metadata.warnings.some((w) => w.startsWith("A: data ends at bar 2")));
+});
+
+Deno.test("end of data is causal: cutting the data at a gap leaves every held weight unchanged", () => {
+  // asset 0 has no bar at 2 (a gap) and data after it; the engine on data cut at bar 2 must
+  // hold what it holds on the full data (before the fix it closed asset 0 there: 0.5 -> 0)
+  const a = close(100, 101, NaN, 103, 104, 105), b = close(50, 51, 52, 53, 54, 55);
+  const held = (d: { close: Float64Array[] }) => {
+    const T = d.close[0]!.length;
+    return backtestWeights(d, [flat(0.5, T), flat(0.5, T)]).weights;
+  };
+  const res = checkLookahead(held, { close: [a, b] });
+  assert.deepEqual(res.violations, []);
+  assert.equal(res.passed, true);
+  const cut = backtestWeights({ close: [a.slice(0, 3), b.slice(0, 3)] }, [
+    flat(0.5, 3),
+    flat(0.5, 3),
+  ]);
+  assert.ok(cut.weights[0]![2]! > 0.49);
+  assert.equal(cut.metadata.endedEarly[0]!.lastBar, 1);
 });
 
 Deno.test("an asset that starts late trades from its first bar", () => {
@@ -310,15 +342,17 @@ Deno.test("the close of an asset whose data ends is not limited by a participati
   };
   const a = close(1, 1, 1, 1, 1, NaN, NaN), b = close(1, 1, 1, 1, 1, 1, 1);
   const res = backtestWeights({ close: [a, b] }, [flat(1, 7), flat(0, 7)], { costs: [capped] });
+  // bar 4's close (A's last) fills the last 0.1; A is held at 1 over bars 5 and 6 (no bars, no
+  // return) and sold in full at the close of the last bar, 1 > the cap of 0.3
   assert.deepEqual([...res.weights[0]!].map((x) => Math.round(x * 10) / 10), [
     0,
     0,
     0.3,
     0.6,
     0.9,
-    0,
-    0,
+    1,
+    1,
   ]);
-  near(res.traded[0]![5]!, -0.9, 1e-15);
-  near(res.metadata.endedEarly[0]!.closedWeight, 0.9, 1e-15);
+  near(res.traded[0]![6]!, -1, 1e-15);
+  near(res.metadata.endedEarly[0]!.closedWeight, 1, 1e-15);
 });

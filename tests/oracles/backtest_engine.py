@@ -9,11 +9,15 @@ arrives). At the close of each bar s (= the open of bar s + 1):
   - the decision due is row s - lag of the target weights (NaN -> 0);
   - an asset without a candle at s cannot trade: its order stays open until its next candle,
     where the latest order is filled;
-  - an asset whose last candle is s (and s is not the last bar) is sold to 0 there;
+  - the end of an asset's data is not known before the backtest's end: an asset without a candle
+    is treated alike whether its data resumes or not (value kept, orders waiting);
   - otherwise the position is traded to target * equity, equity being cash + positions before
     the trade; the fee rate * |trade| is paid from cash;
   - rebalance "every": every bar; {"every": k}: bars with s % k == 0; {"drift": x}: bars where
     some asset with a candle at s has |value / equity - target| > x.
+At the close of the LAST bar, every asset whose last candle is earlier is sold to 0 at its last
+close (its forward-filled mark); the fee is charged on the whole change from its value before
+that bar's fill to 0 (the fill and the sale are at the same price: netted), in the last bar.
 The net return of bar u is (equity at u's close) / (equity at u - 1's close) - 1, the fee of the
 fill at the open of bar u included.
 
@@ -90,7 +94,6 @@ def run(close, target, lag, rebalance):
     value = np.zeros(N)
     order = np.zeros(N)
     pending = np.zeros(N, dtype=bool)
-    alive = np.ones(N, dtype=bool)
     prev_equity = EQUITY0
     net = np.zeros(T)
     turnover = np.zeros(T)
@@ -99,6 +102,7 @@ def run(close, target, lag, rebalance):
         s = u - 1
         if s >= 0:
             equity = cash + value.sum()
+            equity_start = equity
             row = s - lag
             due = np.nan_to_num(tgt[row]) if row >= 0 else np.zeros(N)
             if rebalance == "every":
@@ -106,20 +110,17 @@ def run(close, target, lag, rebalance):
             elif "every" in rebalance:
                 issue = s % rebalance["every"] == 0
             else:
-                live = has[s] & alive & (last_row > s)
+                live = has[s]
                 dev = np.abs(value / equity - due)[live]
                 issue = dev.size > 0 and dev.max() > rebalance["drift"]
             if issue:
-                order = np.where(alive, due, order)
-                pending = alive.copy()
+                order = due.copy()
+                pending = np.ones(N, dtype=bool)
+            before = value.copy()
             trade = np.zeros(N)
-            ending = alive & has[s] & (last_row == s) & (s < T - 1)
-            trade[ending] = -value[ending]
-            pending[ending] = False
-            fill = alive & has[s] & pending & ~ending
+            fill = has[s] & pending
             trade[fill] = order[fill] * equity - value[fill]
             pending[fill] = False
-            alive[ending] = False
             fee = FEE * np.abs(trade).sum()
             fees += fee / equity
             turnover[u] = np.abs(trade).sum() / equity
@@ -128,6 +129,16 @@ def run(close, target, lag, rebalance):
         if u > 0:
             step = px[u] / px[u - 1]
             value = np.where(np.isfinite(step), value * step, value)
+        if u == T - 1 and u > 0:
+            # end of the backtest: sell what is held in assets whose data ended, at the mark
+            ended = last_row < T - 1
+            sale = np.where(ended, -value, 0.0)
+            # netted with this bar's fill: the fee is on |before -> 0| instead of |fill|
+            extra = FEE * (np.abs(np.where(ended, -before, 0.0)).sum() - np.abs(trade[ended]).sum())
+            fees += extra / equity_start
+            turnover[u] += (np.abs(before[ended]).sum() - np.abs(trade[ended]).sum()) / equity_start
+            cash = cash - sale.sum() - extra
+            value = value + sale
         equity = cash + value.sum()
         net[u] = equity / prev_equity - 1
         prev_equity = equity

@@ -32,7 +32,7 @@ export const TRADE_LOG_RULES: readonly string[] = [
   "P&L: each bar the trade is held adds held weight times the asset's simple return of the bar (a return spanning a gap arrives at the first bar after it), as a fraction of the equity at the bar's start (grossReturn) and times that equity in quote currency (grossPnl).",
   "Costs: each cost model is replayed per bar and asset with the engine's traded and held weights; a bar's cost goes to the trade open over the bar, or to the trade its fill closes; at a flip the traded weight's cost is split between the closing and the opening trade in proportion to the weight closed and the weight opened.",
   "A leg built or unwound over several fills (an order limited by a participation cap, or resized) keeps the price of its opening fill as its entry price and of its closing fill as its exit price; its P&L counts every bar held, so every fill is in it.",
-  "A trade still held over the last bar is open: its exit prices are the legs' last closes (marks) and it is counted but left out of the summary statistics.",
+  "A trade still held over the last bar is open: its exit prices are the legs' last closes (marks) and it is counted but left out of the summary statistics; unless every leg it still holds is an asset whose data ended before the last bar, which the engine sells at its last close at the last bar (metadata.endedEarly): the trade is then closed there at those closes.",
 ];
 
 function checkInputs(result: BacktestResult, prices: PriceInput): number {
@@ -188,6 +188,7 @@ export function buildTradeLog(
   });
   const close = prices.close;
   const W = result.weights, X = result.traded;
+  const endedCols = new Set(result.metadata.endedEarly.map((e) => e.column));
   const eqStart = (u: number) => u === 0 ? result.metadata.initialEquity : result.equity[u - 1]!;
   const trades: Trade[] = [];
 
@@ -201,7 +202,7 @@ export function buildTradeLog(
     const legs: TradeLeg[] = g.map((a, i) => {
       const s = o.legs[i]!;
       let exitPrice = s.exitPrice;
-      if (open) {
+      if (open || (exitBar === T - 1 && W[a]![T - 1]! !== 0)) {
         for (let t = T - 1; t >= 0; t--) {
           const x = close[a]![t]!;
           if (x === x) {
@@ -327,7 +328,10 @@ export function buildTradeLog(
       });
       accrue(c, g, u, true);
     }
-    if (cur !== undefined) finish(cur, g, T - 1, true);
+    if (cur !== undefined) {
+      // legs whose data ended were sold at their last close at the last bar (the engine's rule)
+      finish(cur, g, T - 1, g.some((a) => W[a]![T - 1]! !== 0 && !endedCols.has(a)));
+    }
   }
 
   /** The return of bar u on the trade's legs, and (withCosts) the bar's costs. */

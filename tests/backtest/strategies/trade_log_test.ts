@@ -147,16 +147,24 @@ Deno.test("an exit order waits for a missing bar and fills at the next close", (
   assert.equal(t.barsHeld, 3);
 });
 
-Deno.test("an asset whose data ends is closed at its last close", () => {
+Deno.test("an asset whose data ends is sold at its last close at the last bar: a closed trade", () => {
   const prices = { close: [F.of(100, 100, 100, 105, NaN, NaN), F.of(1, 1, 1, 1, 1, 1)] };
-  const res = backtestWeights(prices, [F.of(1, 1, 1, 1, 1, 1), F.of(0, 0, 0, 0, 0, 0)]);
+  const fees = feeCost({ venue: "binance" });
+  const res = backtestWeights(prices, [F.of(1, 1, 1, 1, 1, 1), F.of(0, 0, 0, 0, 0, 0)], {
+    costs: [fees],
+  });
   assert.equal(res.metadata.endedEarly.length, 1);
-  const { trades } = buildTradeLog(res, prices);
+  const { trades } = buildTradeLog(res, prices, { costs: [fees] });
   assert.equal(trades.length, 1);
-  assert.equal(trades[0]!.entryBar, 1);
-  assert.equal(trades[0]!.exitBar, 3);
-  assert.equal(trades[0]!.legs[0]!.exitPrice, 105);
-  near(trades[0]!.returnOnEntry, 0.05);
+  const t = trades[0]!;
+  assert.equal(t.entryBar, 1);
+  // the engine cannot know at bar 3 that no bar will come: held to the last bar, sold there
+  assert.equal(t.exitBar, 5);
+  assert.equal(t.open, false);
+  assert.equal(t.legs[0]!.exitPrice, 105);
+  // both fills' fees are in the trade: the run's whole P&L
+  near(t.netPnl, res.equity[5]! - 1e6, 1e-9);
+  assert.ok(res.costs.fees![5]! > 0);
 });
 
 Deno.test("a fill limited by a participation cap: one trade over several fills, every cost in it", () => {
