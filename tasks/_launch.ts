@@ -122,6 +122,13 @@ export const TASK_PROFILES: Readonly<Record<string, TaskProfile>> = {
     writeFlag: { name: "out", default: "reports" },
     extra: CODE_VERSION,
   },
+  "verify-report": {
+    file: "tasks/verify_report.ts",
+    ...STORE_ONLY,
+    readsPositionals: true,
+    writeFlag: { name: "out" },
+    extra: CODE_VERSION,
+  },
   walkforward: {
     file: "tasks/walkforward.ts",
     ...STORE_ONLY,

@@ -141,8 +141,51 @@ export function runDemo(db: DatabaseSync, options: DemoOptions = {}): DemoResult
   const fill = fillDemoStore(db, { seed, assets, days, onProgress: progress });
   const t3 = performance.now();
   progress("computing statistics and charts");
-  const data = loadDemoDataset(db, "sim", fill.symbols, fill.from, fill.to);
-  const model = buildDemoReport(data.dataset, {
+  const model = demoReportModel(db, {
+    symbols: fill.symbols,
+    from: fill.from,
+    to: fill.to,
+    seed,
+    assets,
+    days,
+    betaWindow,
+    reason: options.reason,
+    runId: options.runId,
+    projectDir: options.projectDir,
+    git: options.git,
+  });
+  const t4 = performance.now();
+  return {
+    model,
+    timings: { ...fill.timings, report: t4 - t3 },
+    minuteBars: fill.minuteBars,
+  };
+}
+
+/** What {@link demoReportModel} rebuilds the demo report from. */
+export interface DemoModelInput {
+  /** The simulated symbols, `[from, to)` of their hourly bars (from `fillDemoStore`). */
+  readonly symbols: readonly string[];
+  readonly from: number;
+  readonly to: number;
+  readonly seed: number;
+  readonly assets: number;
+  readonly days: number;
+  readonly betaWindow: number;
+  readonly reason?: string | undefined;
+  readonly runId?: string | undefined;
+  readonly projectDir?: string | undefined;
+  readonly git?: GitInfo | undefined;
+}
+
+/**
+ * The demo report of a store the demo already filled, read only: what {@link runDemo} builds
+ * after filling, and what `deno task verify-report` re-renders a demo report with.
+ */
+export function demoReportModel(db: DatabaseSync, input: DemoModelInput): ReportModel {
+  const { seed, assets, days, betaWindow } = input;
+  const data = loadDemoDataset(db, "sim", input.symbols, input.from, input.to);
+  return buildDemoReport(data.dataset, {
     benchmark: BTC_SYMBOL,
     betaWindow,
     data: {
@@ -152,16 +195,14 @@ export function runDemo(db: DatabaseSync, options: DemoOptions = {}): DemoResult
     },
     seed,
     params: { seed, assets, days, betaWindow },
-    dataNote: `simulated market, seed ${seed}` +
-      (options.reason === undefined ? "" : ` (${options.reason})`),
-    runId: options.runId,
-    ...(options.projectDir === undefined ? {} : { projectDir: options.projectDir }),
-    ...(options.git === undefined ? {} : { git: options.git }),
+    dataNote: demoDataNote(seed, input.reason),
+    runId: input.runId,
+    ...(input.projectDir === undefined ? {} : { projectDir: input.projectDir }),
+    ...(input.git === undefined ? {} : { git: input.git }),
   });
-  const t4 = performance.now();
-  return {
-    model,
-    timings: { ...fill.timings, report: t4 - t3 },
-    minuteBars: fill.minuteBars,
-  };
+}
+
+/** The demo report's data note: `simulated market, seed N` and the reason in parentheses. */
+export function demoDataNote(seed: number, reason?: string | undefined): string {
+  return `simulated market, seed ${seed}` + (reason === undefined ? "" : ` (${reason})`);
 }

@@ -54,28 +54,64 @@ export interface WrittenReport {
  * ```
  */
 export function writeReport(dir: string, model: ReportModel): WrittenReport {
-  checkModel(model);
+  checkModel(model); // before the folder is made
   mkdirSync(dir, { recursive: true });
   const paths = {
     json: join(dir, "report.json"),
     html: join(dir, "report.html"),
     manifest: join(dir, "manifest.json"),
   };
+  const files = renderReportFiles(model);
+  writeFileSync(paths.json, files["report.json"]);
+  writeFileSync(paths.html, files["report.html"]);
+  writeFileSync(paths.manifest, files["manifest.json"]);
+  return { dir, paths, outputs: files.outputs };
+}
+
+/** The text of each file of a report folder, as {@link writeReport} writes them. */
+export interface ReportFiles {
+  readonly "report.json": string;
+  readonly "report.html": string;
+  readonly "manifest.json": string;
+  /** SHA-256 of `report.json` and `report.html`, as listed in `manifest.json`. */
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
+/**
+ * Render `model` to the three files of a report folder without writing them (what
+ * `deno task verify-report` compares a folder with, byte by byte).
+ *
+ * @example The manifest lists the other two files' hashes
+ * ```ts
+ * import { renderReportFiles } from "@lib/report/write.ts";
+ * import { sha256Hex } from "@lib/report/manifest.ts";
+ * import { SCHEMA_VERSION } from "@lib/report/model.ts";
+ * import assert from "node:assert/strict";
+ * const f = renderReportFiles({
+ *   schemaVersion: SCHEMA_VERSION, runId: "r1", title: "Demo", subtitle: "", dataNote: "sim",
+ *   sections: [],
+ *   manifest: {
+ *     datasetFingerprint: "0".repeat(64),
+ *     dataset: { venue: "sim", freq: "1h", symbols: [], from: 0, to: 0, rows: 0 },
+ *     git: { commit: "unknown", dirty: null }, deno: "2.9.6", denoLockSha256: null,
+ *     params: {}, seed: null, outputs: {},
+ *   },
+ * });
+ * assert.equal(JSON.parse(f["manifest.json"]).outputs["report.html"], sha256Hex(f["report.html"]));
+ * ```
+ */
+export function renderReportFiles(model: ReportModel): ReportFiles {
+  checkModel(model);
   const base: ReportModel = { ...model, manifest: { ...model.manifest, outputs: {} } };
   const json = renderJson(base);
-  writeFileSync(paths.json, json);
   const jsonSha = sha256Hex(json);
   const html = renderHtml(base, { outputs: { "report.json": jsonSha } });
-  writeFileSync(paths.html, html);
   const outputs = { "report.json": jsonSha, "report.html": sha256Hex(html) };
-  writeFileSync(
-    paths.manifest,
-    renderJson({
-      schemaVersion: model.schemaVersion,
-      runId: model.runId,
-      ...model.manifest,
-      outputs,
-    }),
-  );
-  return { dir, paths, outputs };
+  const manifest = renderJson({
+    schemaVersion: model.schemaVersion,
+    runId: model.runId,
+    ...model.manifest,
+    outputs,
+  });
+  return { "report.json": json, "report.html": html, "manifest.json": manifest, outputs };
 }

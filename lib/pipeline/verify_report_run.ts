@@ -1,0 +1,455 @@
+/**
+ * Re-verifying a report folder against the store it was built from: what
+ * `deno task verify-report <dir>` runs.
+ *
+ * Four checks, each `ok`, `failed` or `skipped` with the reason in words:
+ *
+ * 1. **hashes**: `verifyReport` of lib/report (every output's SHA-256 against `manifest.json`,
+ *    both JSON files against their schemas).
+ * 2. **fingerprint**: the bars the manifest names (`dataset`: venue, frequency, symbols and the
+ *    window `[from, to)`) are read again from the store and fingerprinted; the SHA-256 and the
+ *    row count must equal the manifest's. Skipped, with the path, when the store is absent.
+ * 3. **re-render**: the report is built again from the same store, parameters and run id, and
+ *    rendered in memory; `report.json`, `report.html` and `manifest.json` must equal the files
+ *    on disk byte for byte, else the first differing byte offset of each file is given with a
+ *    short context. What is compared: everything. The code version in the manifest (git commit
+ *    and dirty flag, Deno version, `deno.lock` hash) is not recomputed but copied from the
+ *    manifest into the re-rendered one (no wall-clock time is recorded in a report), so a
+ *    difference means the current code or data produce other bytes; when the code version of
+ *    the checkout differs from the recorded one, a note says so, since that may be the cause.
+ *    Re-rendered kinds: the demo on the simulated market and the research report
+ *    (`deno task report` without `--signal-file`); other kinds are skipped with the reason.
+ * 4. **ledger**: a table of the report whose columns include {@link LEDGER_REFERENCE_COLUMNS}
+ *    (`trial_id`, `trial_hash`) references trials of the ledger: each must exist with that hash,
+ *    and the ledger's hash chain must verify (`verifyLedger` of lib/store). Skipped when the
+ *    report references no trial or the store is absent.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Freq } from "../core/freq.ts";
+import { isFreq } from "../core/freq.ts";
+import { readBars } from "../store/bars.ts";
+import { fingerprintBarColumns } from "../store/fingerprint.ts";
+import { listTrialFamilies, readTrials, verifyLedger } from "../store/trials.ts";
+import type { ReportModel } from "../report/model.ts";
+import { gitInfo } from "../report/manifest.ts";
+import {
+  type ManifestFile,
+  ManifestFileSchema,
+  type ReportJson,
+  ReportSchema,
+} from "../report/schema.ts";
+import { verifyReport } from "../report/verify.ts";
+import { renderReportFiles, REPORT_FILES, type ReportFiles } from "../report/write.ts";
+import { demoDataNote, demoReportModel } from "./demo_run.ts";
+import { runReport } from "./report_run.ts";
+
+/**
+ * Column keys by which a report table references ledger trials: a table with both columns is
+ * read as one trial per row (its id and the 64-hex hash of its ledger row).
+ */
+export const LEDGER_REFERENCE_COLUMNS = { id: "trial_id", hash: "trial_hash" } as const;
+
+/** Bytes of context shown on each side of a first difference. */
+export const DIFF_CONTEXT_BYTES = 40;
+
+/** One check of {@link verifyReportRun}. */
+export interface ReportCheck {
+  readonly name: "hashes" | "fingerprint" | "re-render" | "ledger";
+  readonly status: "ok" | "failed" | "skipped";
+  /** What was checked and found, one finding per line. */
+  readonly lines: readonly string[];
+}
+
+/** Where a re-rendered file first differs from the file on disk. */
+export interface FileDifference {
+  readonly file: string;
+  /** Byte offset of the first difference (the shorter length when one is a prefix). */
+  readonly offset: number;
+  /** Bytes around the offset in the file on disk, as JSON-escaped text. */
+  readonly onDisk: string;
+  /** The same bytes of the re-rendered file. */
+  readonly reRendered: string;
+  readonly onDiskBytes: number;
+  readonly reRenderedBytes: number;
+}
+
+/** What {@link verifyReportRun} found. */
+export interface VerifyReportRunResult {
+  /** True when no check failed (skipped checks say why in their lines). */
+  readonly ok: boolean;
+  readonly checks: readonly ReportCheck[];
+  readonly differences: readonly FileDifference[];
+  /** The re-rendered files, when the report could be re-rendered (to keep with `--out`). */
+  readonly reRendered: ReportFiles | null;
+}
+
+/** The store to check against: open, or absent at `path`. */
+export type StoreAccess =
+  | { readonly db: DatabaseSync; readonly path: string }
+  | { readonly db: null; readonly path: string };
+
+/** Options of {@link verifyReportRun}. */
+export interface VerifyReportRunOptions {
+  /** Checkout whose git commit is compared with the manifest's. @default the current directory */
+  readonly projectDir?: string;
+}
+
+/**
+ * The byte offset where `a` and `b` first differ, or -1 when they are equal.
+ *
+ * @example
+ * ```ts
+ * import { firstDifference } from "@lib/pipeline/verify_report_run.ts";
+ * import assert from "node:assert/strict";
+ * const enc = (s: string) => new TextEncoder().encode(s);
+ * assert.equal(firstDifference(enc("abc"), enc("abc")), -1);
+ * assert.equal(firstDifference(enc("abc"), enc("abd")), 2);
+ * assert.equal(firstDifference(enc("ab"), enc("abc")), 2);
+ * ```
+ */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}
+
+function context(bytes: Uint8Array, offset: number): string {
+  const lo = Math.max(0, offset - DIFF_CONTEXT_BYTES);
+  const hi = Math.min(bytes.length, offset + DIFF_CONTEXT_BYTES);
+  return JSON.stringify(new TextDecoder().decode(bytes.subarray(lo, hi)));
+}
+
+/**
+ * Run the four checks of the module doc on the report folder `dir` against `store`.
+ *
+ * @example An empty folder fails at the first check
+ * ```ts
+ * import { verifyReportRun } from "@lib/pipeline/verify_report_run.ts";
+ * import assert from "node:assert/strict";
+ * const r = verifyReportRun(Deno.makeTempDirSync(), { db: null, path: "/nowhere.db" });
+ * assert.equal(r.ok, false);
+ * assert.equal(r.checks[0]!.status, "failed");
+ * ```
+ */
+export function verifyReportRun(
+  dir: string,
+  store: StoreAccess,
+  options: VerifyReportRunOptions = {},
+): VerifyReportRunResult {
+  const checks: ReportCheck[] = [];
+  const hashes = verifyReport(dir);
+  checks.push({
+    name: "hashes",
+    status: hashes.ok ? "ok" : "failed",
+    lines: [
+      ...hashes.checked.map((f) => `${f}: SHA-256 as listed in manifest.json`),
+      ...hashes.problems.map((p) => `${p.file}: ${p.message}`),
+    ],
+  });
+  const manifest = parseFile(dir, "manifest.json", ManifestFileSchema);
+  const report = parseFile(dir, "report.json", ReportSchema);
+  if (manifest === undefined || report === undefined) {
+    const why = "manifest.json or report.json is missing or invalid (see hashes)";
+    for (const name of ["fingerprint", "re-render", "ledger"] as const) {
+      checks.push({ name, status: "skipped", lines: [why] });
+    }
+    return { ok: false, checks, differences: [], reRendered: null };
+  }
+  const absent = `the store ${store.path} is absent; pass the store the report was built ` +
+    `from with --db`;
+  checks.push(
+    store.db === null
+      ? { name: "fingerprint", status: "skipped", lines: [absent] }
+      : fingerprintCheck(store.db, manifest),
+  );
+  let differences: FileDifference[] = [];
+  let reRendered: ReportFiles | null = null;
+  if (store.db === null) {
+    checks.push({ name: "re-render", status: "skipped", lines: [absent] });
+  } else {
+    const r = reRenderCheck(dir, store.db, manifest, report, options);
+    checks.push(r.check);
+    differences = r.differences;
+    reRendered = r.files;
+  }
+  checks.push(ledgerCheck(report, store, absent));
+  return { ok: checks.every((c) => c.status !== "failed"), checks, differences, reRendered };
+}
+
+function parseFile<T>(
+  dir: string,
+  name: string,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+): T | undefined {
+  const p = join(dir, name);
+  if (!existsSync(p)) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(p, "utf8"));
+  } catch {
+    return undefined;
+  }
+  const r = schema.safeParse(raw);
+  return r.success ? r.data : undefined;
+}
+
+function fingerprintCheck(db: DatabaseSync, m: ManifestFile): ReportCheck {
+  const d = m.dataset;
+  if (!isFreq(d.freq)) {
+    return {
+      name: "fingerprint",
+      status: "failed",
+      lines: [`the manifest's frequency "${d.freq}" is not a bar frequency`],
+    };
+  }
+  const bars = d.symbols.map((symbol) =>
+    readBars(db, { venue: d.venue, symbol, freq: d.freq as Freq }, { from: d.from, to: d.to })
+  );
+  const fp = fingerprintBarColumns(bars);
+  const window = `${new Date(d.from).toISOString()} to ${new Date(d.to).toISOString()}`;
+  const scope = `${d.symbols.length} ${d.freq} series of ${d.venue}, ${window}`;
+  if (fp.sha256 === m.datasetFingerprint && fp.rows === d.rows) {
+    return {
+      name: "fingerprint",
+      status: "ok",
+      lines: [`${scope}: ${fp.rows} rows, SHA-256 ${fp.sha256} as in the manifest`],
+    };
+  }
+  const empty = d.symbols.filter((_, i) => bars[i]!.ts.length === 0);
+  return {
+    name: "fingerprint",
+    status: "failed",
+    lines: [
+      `${scope}: the store's rows fingerprint to ${fp.sha256} (${fp.rows} rows), the manifest ` +
+      `lists ${m.datasetFingerprint} (${d.rows} rows): the stored bars changed since the report`,
+      ...(empty.length > 0 ? [`no bars in the window for ${empty.join(", ")}`] : []),
+    ],
+  };
+}
+
+/** Rebuild the report model the way the task that wrote it did, or say why it cannot. */
+function rebuild(
+  db: DatabaseSync,
+  m: ManifestFile,
+  report: ReportJson,
+): { model: ReportModel } | { skip: string } {
+  const p = m.params;
+  const d = m.dataset;
+  const num = (k: string) => typeof p[k] === "number" ? p[k] as number : undefined;
+  if (report.title === "cryptolab demo report" && d.venue === "sim" && m.seed !== null) {
+    const assets = num("assets"), days = num("days"), betaWindow = num("betaWindow");
+    if (assets === undefined || days === undefined || betaWindow === undefined) {
+      return { skip: "the demo manifest lacks assets, days or betaWindow" };
+    }
+    const plain = demoDataNote(m.seed);
+    const reason = report.dataNote.startsWith(`${plain} (`) && report.dataNote.endsWith(")")
+      ? report.dataNote.slice(plain.length + 2, -1)
+      : undefined;
+    return {
+      model: demoReportModel(db, {
+        symbols: d.symbols,
+        from: d.from,
+        to: d.to,
+        seed: m.seed,
+        assets,
+        days,
+        betaWindow,
+        reason,
+        runId: m.runId,
+        git: m.git,
+      }),
+    };
+  }
+  if (report.title === "cryptolab research report" && typeof p.signals === "string") {
+    const list = (k: string) => String(p[k] ?? "").split(",").filter((s) => s !== "");
+    return {
+      model: runReport(db, {
+        freq: d.freq as Freq,
+        venue: d.venue,
+        symbols: d.symbols,
+        from: d.from,
+        to: d.to,
+        signals: list("signals"),
+        horizons: list("horizons").map(Number),
+        pairsTop: num("pairsTop"),
+        betaWindow: num("betaWindow"),
+        factorWindow: num("factorWindow"),
+        zWindow: num("zWindow"),
+        runId: m.runId,
+        git: m.git,
+      }).model,
+    };
+  }
+  return {
+    skip: `re-rendering "${report.title}" reports is not supported yet (supported: the demo ` +
+      "on the simulated market and deno task report without --signal-file)",
+  };
+}
+
+function reRenderCheck(
+  dir: string,
+  db: DatabaseSync,
+  m: ManifestFile,
+  report: ReportJson,
+  options: VerifyReportRunOptions,
+): { check: ReportCheck; differences: FileDifference[]; files: ReportFiles | null } {
+  let built: { model: ReportModel } | { skip: string };
+  try {
+    built = rebuild(db, m, report);
+  } catch (e) {
+    return {
+      check: {
+        name: "re-render",
+        status: "failed",
+        lines: [`the report cannot be built again from the store: ${(e as Error).message}`],
+      },
+      differences: [],
+      files: null,
+    };
+  }
+  if ("skip" in built) {
+    return {
+      check: { name: "re-render", status: "skipped", lines: [built.skip] },
+      differences: [],
+      files: null,
+    };
+  }
+  // the code version is recorded, not recomputed: copied from the manifest (see module doc)
+  const model: ReportModel = {
+    ...built.model,
+    manifest: {
+      ...built.model.manifest,
+      git: m.git,
+      deno: m.deno,
+      denoLockSha256: m.denoLockSha256,
+    },
+  };
+  const files = renderReportFiles(model);
+  const lines: string[] = [];
+  const differences: FileDifference[] = [];
+  const enc = new TextEncoder();
+  for (const file of REPORT_FILES) {
+    const p = join(dir, file);
+    const again = enc.encode(files[file]);
+    if (!existsSync(p)) {
+      lines.push(`${file}: missing on disk (re-rendered: ${again.length} bytes)`);
+      differences.push({
+        file,
+        offset: 0,
+        onDisk: '""',
+        reRendered: context(again, 0),
+        onDiskBytes: 0,
+        reRenderedBytes: again.length,
+      });
+      continue;
+    }
+    const disk = readFileSync(p);
+    const at = firstDifference(disk, again);
+    if (at < 0) {
+      lines.push(`${file}: ${disk.length} bytes, identical`);
+      continue;
+    }
+    const diff: FileDifference = {
+      file,
+      offset: at,
+      onDisk: context(disk, at),
+      reRendered: context(again, at),
+      onDiskBytes: disk.length,
+      reRenderedBytes: again.length,
+    };
+    differences.push(diff);
+    lines.push(
+      `${file}: first difference at byte ${at} (on disk ${disk.length} bytes, re-rendered ` +
+        `${again.length})\n  on disk:     ${diff.onDisk}\n  re-rendered: ${diff.reRendered}`,
+    );
+  }
+  if (differences.length > 0) {
+    const now = gitInfo(options.projectDir ?? Deno.cwd());
+    if (now.commit !== m.git.commit || now.dirty === true || m.git.dirty === true) {
+      lines.push(
+        `note: the report was made at commit ${m.git.commit}${m.git.dirty ? " (dirty)" : ""}, ` +
+          `the checkout is at ${now.commit}${now.dirty ? " (dirty)" : ""}: code changes may ` +
+          "explain the differences",
+      );
+    }
+    if (m.deno !== Deno.version.deno) {
+      lines.push(
+        `note: the report was made with Deno ${m.deno}, this is Deno ${Deno.version.deno}`,
+      );
+    }
+  }
+  return {
+    check: { name: "re-render", status: differences.length === 0 ? "ok" : "failed", lines },
+    differences,
+    files,
+  };
+}
+
+/** The trials a report references: (id, hash) pairs from tables with both reference columns. */
+export function ledgerReferences(report: ReportJson): { id: number; hash: string }[] {
+  const out: { id: number; hash: string }[] = [];
+  for (const s of report.sections) {
+    for (const b of s.blocks) {
+      if (b.type !== "table") continue;
+      const i = b.columns.findIndex((c) => c.key === LEDGER_REFERENCE_COLUMNS.id);
+      const h = b.columns.findIndex((c) => c.key === LEDGER_REFERENCE_COLUMNS.hash);
+      if (i < 0 || h < 0) continue;
+      for (const row of b.rows) out.push({ id: Number(row[i]), hash: String(row[h]) });
+    }
+  }
+  return out;
+}
+
+function ledgerCheck(report: ReportJson, store: StoreAccess, absent: string): ReportCheck {
+  const refs = ledgerReferences(report);
+  if (refs.length === 0) {
+    return {
+      name: "ledger",
+      status: "skipped",
+      lines: ["the report references no ledger trials (no table with trial_id and trial_hash)"],
+    };
+  }
+  if (store.db === null) return { name: "ledger", status: "skipped", lines: [absent] };
+  const lines: string[] = [];
+  let ok = true;
+  let hashes: Map<number, string>;
+  try {
+    const chain = verifyLedger(store.db);
+    if (chain.ok) {
+      lines.push(`hash chain: ${chain.rows} rows verified, head ${chain.head}`);
+    } else {
+      ok = false;
+      const b = chain.firstBroken!;
+      lines.push(`hash chain broken at seq ${b.seq} (${b.table} row ${b.id}): ${b.problem}`);
+    }
+    hashes = new Map();
+    for (const f of listTrialFamilies(store.db)) {
+      for (const t of readTrials(store.db, `${f.name}#${f.generation}`)) {
+        hashes.set(t.trialId, t.hash);
+      }
+    }
+  } catch (e) {
+    return {
+      name: "ledger",
+      status: "failed",
+      lines: [`the store's trial ledger cannot be read: ${(e as Error).message}`],
+    };
+  }
+  let found = 0;
+  for (const r of refs) {
+    const h = hashes.get(r.id);
+    if (h === undefined) {
+      ok = false;
+      lines.push(`trial ${r.id}: not in the ledger`);
+    } else if (h !== r.hash) {
+      ok = false;
+      lines.push(`trial ${r.id}: the ledger row hashes to ${h}, the report lists ${r.hash}`);
+    } else found++;
+  }
+  lines.push(`${found} of ${refs.length} referenced trials found with their hashes`);
+  return { name: "ledger", status: ok ? "ok" : "failed", lines };
+}
