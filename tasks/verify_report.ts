@@ -5,7 +5,7 @@
  * dataset fingerprint recomputed from the store, a byte-by-byte comparison with the report
  * built again from the same store, parameters and run id, and the ledger trials the report
  * references. Prints one block per check to stdout; exits 0 when nothing failed, 1 with the
- * list of failures, 2 on a usage error. The store is opened read only; with `--out DIR` the
+ * list of failures (or when the store is absent), 2 on a usage error. The store is opened read only; with `--out DIR` the
  * re-rendered files are written to `DIR/<run-id>/` for a diff.
  *
  * @module
@@ -29,7 +29,8 @@ manifest.json):
                version (git commit, Deno, deno.lock hash) is taken from the manifest
   ledger       the ledger trials the report references exist with their hashes, and the
                ledger's hash chain verifies
-Exit 0 when nothing failed, 1 otherwise. The store is only read.
+Exit 0 when nothing failed, 1 when a check failed or the store is absent (then only the
+hashes are checked). The store is only read.
 
 Options:
   --db PATH    store the report was built from (default: $CRYPTOLAB_DB or data/cryptolab.db)
@@ -70,6 +71,14 @@ runMain((args) => {
     const failed = r.checks.filter((c) => c.status === "failed").map((c) => c.name);
     if (failed.length > 0) {
       console.log(forTerminal(`FAILED: ${failed.join(", ")}`));
+      return 1;
+    }
+    if (store.db === null) {
+      console.log(
+        forTerminal(
+          `NOT VERIFIED: the store ${store.path} is absent; only the hashes were checked`,
+        ),
+      );
       return 1;
     }
     const skipped = r.checks.filter((c) => c.status === "skipped").map((c) => c.name);

@@ -79,7 +79,10 @@ export interface FileDifference {
 
 /** What {@link verifyReportRun} found. */
 export interface VerifyReportRunResult {
-  /** True when no check failed (skipped checks say why in their lines). */
+  /**
+   * True when no check failed and the store was there (a report whose data cannot be read
+   * again is not verified; other skipped checks say why in their lines).
+   */
   readonly ok: boolean;
   readonly checks: readonly ReportCheck[];
   readonly differences: readonly FileDifference[];
@@ -177,7 +180,12 @@ export function verifyReportRun(
     reRendered = r.files;
   }
   checks.push(ledgerCheck(report, store, absent));
-  return { ok: checks.every((c) => c.status !== "failed"), checks, differences, reRendered };
+  return {
+    ok: store.db !== null && checks.every((c) => c.status !== "failed"),
+    checks,
+    differences,
+    reRendered,
+  };
 }
 
 function parseFile<T>(
@@ -372,8 +380,8 @@ function reRenderCheck(
     if (now.commit !== m.git.commit || now.dirty === true || m.git.dirty === true) {
       lines.push(
         `note: the report was made at commit ${m.git.commit}${m.git.dirty ? " (dirty)" : ""}, ` +
-          `the checkout is at ${now.commit}${now.dirty ? " (dirty)" : ""}: code changes may ` +
-          "explain the differences",
+          `the checkout is at ${now.commit}${now.dirty ? " (dirty)" : ""}: code changes ` +
+          "(committed or not) may explain the differences",
       );
     }
     if (m.deno !== Deno.version.deno) {
