@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import {
   openTaskStore,
   parseFlags,
@@ -171,6 +171,7 @@ runMain(async (args) => {
   // series, lib/store/trials.ts) is appended through its own writing one
   const ledgerStore = openStore(store.path, { mustExist: true });
   try {
+    const ledger = openLedger(ledgerStore.db);
     progressLine(`store ${store.path}`);
     progressLine(
       `building the report: ${universe?.length ?? "all"} assets, ${signals.length} ` +
@@ -188,10 +189,18 @@ runMain(async (args) => {
         horizons,
         pairsTop,
         runId,
-        ledger: openLedger(ledgerStore.db),
+        ledger,
         signal: signalFile === undefined ? undefined : {
           input: signalFile.signal,
           source: { path: signalFile.path, sha256: signalFile.sha256 },
+          options: {
+            ledger,
+            trial: {
+              // '#' separates a family's generation: not in a name
+              family: `signal-file:${basename(signalFile.path).replace(/[#\p{Cc}]/gu, "_")}`,
+              params: { sha256: signalFile.sha256 },
+            },
+          },
         },
       }).model;
     } catch (e) {

@@ -8,6 +8,7 @@ import { openStore } from "@lib/store/db.ts";
 import { fillDemoStore } from "@lib/pipeline/demo_fill.ts";
 import { listTrialFamilies, readTrials, verifyLedger } from "@lib/store/trials.ts";
 import { runDeno } from "../_shared/run_task.ts";
+import { loadDataset } from "@lib/panel/load_dataset.ts";
 
 Deno.test("deno task report records the signals' IC trials once", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "cryptolab-trials-report-" });
@@ -53,6 +54,56 @@ Deno.test("deno task report records the signals' IC trials once", async () => {
     assert.match(t.sourceSha256 ?? "", /^[0-9a-f]{64}$/);
   }
   assert.equal(verifyLedger(check.db).ok, true);
+  check.close();
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("deno task report --signal-file records the IC and the long-short book's returns", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "cryptolab-trials-sigfile-" });
+  const db = join(dir, "store.db");
+  const store = openStore(db);
+  fillDemoStore(store.db, { seed: 7, assets: 6, days: 3 });
+  const { panel, fingerprint } = loadDataset(store.db, { venue: "sim", freq: "1h" });
+  store.close();
+  const lines = ["ts,asset,value"];
+  panel.assets.forEach((a, k) => {
+    const c = panel.close[k]!;
+    for (let t = 0; t < panel.index.length; t++) {
+      const v = t >= 6 ? Math.log(c[t]! / c[t - 6]!) : NaN;
+      lines.push(`${new Date(panel.index[t]!).toISOString()},${a},${Number.isFinite(v) ? v : ""}`);
+    }
+  });
+  const csv = join(dir, "mom#6.csv");
+  Deno.writeTextFileSync(csv, lines.join("\n") + "\n");
+  const out = await runDeno([
+    "task",
+    "-q",
+    "report",
+    "--db",
+    db,
+    "--signal-file",
+    csv,
+    "--horizons",
+    "1",
+    "--out",
+    join(dir, "reports"),
+    "--run-id",
+    "s",
+  ]);
+  assert.equal(out.code, 0, out.stderr);
+  const check = openStore(db, { readOnly: true });
+  // "#" separates a generation, so the file's "#" becomes "_"
+  const trials = readTrials(check.db, "signal-file:mom_6.csv");
+  const kinds = trials.map((t) => `${t.origin}:${t.kind}`);
+  assert.ok(kinds.includes("backtestWeights:returns"), String(kinds));
+  assert.ok(kinds.includes("icDecay:ic"), String(kinds));
+  for (const t of trials) {
+    assert.equal(t.dataset, fingerprint.sha256);
+    assert.equal(t.freq, "1h");
+  }
+  const book = trials.find((t) => t.origin === "backtestWeights")!;
+  assert.equal(JSON.parse(book.params).book, "long-short");
+  assert.equal(book.series.length, panel.index.length);
   check.close();
   Deno.removeSync(dir, { recursive: true });
 });

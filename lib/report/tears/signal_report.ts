@@ -62,7 +62,13 @@ export function buildSignalReport(
   options: SignalReportOptions = {},
 ): ReportModel {
   const D = SIGNAL_TEAR_SHEET_DEFAULTS;
-  const sheet = signalTearSheet(dataset.panel, signal, options);
+  const sheet = signalTearSheet(dataset.panel, signal, {
+    ...options,
+    // trials are of this dataset at its frequency unless the caller said otherwise
+    trial: options.trial === undefined
+      ? undefined
+      : { dataset: dataset.fingerprint.sha256, freq: dataset.freq, ...options.trial },
+  });
   const params: Record<string, ParamValue> = {
     venue: dataset.venue,
     freq: dataset.freq,

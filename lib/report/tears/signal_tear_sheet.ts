@@ -17,6 +17,7 @@ import { longShort } from "../../backtest/strategies/long_short.ts";
 import { forwardReturns } from "../../research/forward_returns.ts";
 import { informationCoefficient } from "../../research/information_coefficient.ts";
 import { icDecay, type IcDecayRow } from "../../research/ic_decay.ts";
+import type { TrialLedger, TrialSpec } from "../../research/ledger.ts";
 import { quantileReturns, type QuantileReturnsResult } from "../../research/quantile_returns.ts";
 import { rankAutocorrelation, turnover } from "../../research/turnover.ts";
 import { rollingIc } from "../../research/rolling_ic.ts";
@@ -67,6 +68,14 @@ export interface SignalTearSheetOptions {
   readonly benchmark?: string;
   /** Prefix of every section and block id. @default "signal-sheet" */
   readonly idPrefix?: string;
+  /**
+   * The trial ledger (`openLedger` of lib/research): the IC series per horizon (`icDecay`) and
+   * the long-short book's net returns (`backtestWeights`, params plus `book` and `quantiles`)
+   * are recorded in `trial`'s family. @default none (nothing recorded)
+   */
+  readonly ledger?: TrialLedger | undefined;
+  /** Names the trials when `ledger` is given. */
+  readonly trial?: TrialSpec | undefined;
 }
 
 /** The defaults of {@link SignalTearSheetOptions}, stated once. */
@@ -280,7 +289,11 @@ export function signalTearSheet(
     a,
     b,
   ) => a - b);
-  const decay = icDecay(signal, panel.logReturns, allH, { minAssets });
+  const decay = icDecay(signal, panel.logReturns, allH, {
+    minAssets,
+    ledger: options.ledger,
+    trial: options.trial,
+  });
   const icWindow = options.icWindow ?? Math.max(2, Math.round(D.icWindowDays * 86_400_000 / barMs));
   const roll = rollingIc(ic, icWindow, { minPeriods: Math.max(1, Math.floor(icWindow / 2)) });
   sections.push({
@@ -461,7 +474,14 @@ export function signalTearSheet(
   const book = (x: readonly ArrayLike<number>[]) =>
     longShort(x, { quantile: 1 / q, minAssets: Math.max(minAssets, q) }).weights;
   let result: BacktestResult, lookahead: LookaheadResult | null = null;
-  result = backtestWeights(panel, book(signal), btOptions);
+  result = backtestWeights(panel, book(signal), {
+    ...btOptions,
+    ledger: options.ledger,
+    trial: options.trial === undefined ? undefined : {
+      ...options.trial,
+      params: { ...options.trial.params, book: "long-short", quantiles: q },
+    },
+  });
   if (fn !== null) {
     // The book's row t is a function of the signal's row t alone, so checking the signal checks
     // the book, at a fraction of the cost (no ranking per recomputation).
