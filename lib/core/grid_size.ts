@@ -14,6 +14,13 @@ export const GRID_DEFAULTS = Object.freeze({
    * asset.
    */
   maxPoints: 10_000_000,
+  /**
+   * Most time x asset cells of the dataset behind a report or an export (`maxCells` of
+   * `loadDataset`): 10,000,000, e.g. 126 assets of hourly bars over 9 years. A report holds
+   * about 300 bytes per cell across its sections (six 1-minute series stretched over six years
+   * by one early bar, 20 million cells, took 6 GB), so this keeps it near 3 GB.
+   */
+  maxReportCells: 10_000_000,
 });
 
 /**

@@ -29,6 +29,12 @@ export interface LoadDatasetSpec {
   readonly from?: number | undefined;
   /** Window end, UTC ms (exclusive). Default: one bar after the universe's last bar. */
   readonly to?: number | undefined;
+  /**
+   * Most grid points x assets to build (no limit by default beyond the grid's own point cap);
+   * reports pass `GRID_DEFAULTS.maxReportCells`. The error names the series that stretch the
+   * grid, since one bar far from the rest usually does.
+   */
+  readonly maxCells?: number | undefined;
 }
 
 /**
@@ -177,6 +183,19 @@ export function loadDataset(db: DatabaseSync, spec: LoadDatasetSpec): Dataset {
     hi = Math.max(hi, b.ts[b.ts.length - 1]!);
   }
   const grid = { start: lo, stepMs: step, length: gridPoints(lo, hi, step, `${freq} dataset`) };
+  if (spec.maxCells !== undefined && grid.length * bars.length > spec.maxCells) {
+    const at = (k: number) => new Date(k).toISOString();
+    const firstOf = symbols.filter((_, i) => bars[i]!.ts[0] === lo);
+    const lastOf = symbols.filter((_, i) => bars[i]!.ts[bars[i]!.ts.length - 1] === hi);
+    throw new RangeError(
+      `Cannot load the dataset: ${grid.length} ${freq} bars from ${at(lo)} (first bar of ` +
+        `${firstOf.join(", ")}) to ${at(hi)} (last bar of ${lastOf.join(", ")}) x ` +
+        `${bars.length} assets is ${grid.length * bars.length} cells, more than the limit of ` +
+        `${spec.maxCells}. A bar far from the rest stretches the grid: find it with deno task ` +
+        "check-dataset (its span and gaps), or narrow the window (--from/--to) or pick fewer " +
+        "assets (--universe).",
+    );
+  }
   const index = new Float64Array(grid.length);
   for (let t = 0; t < grid.length; t++) index[t] = lo + t * step;
   const field = (f: "open" | "high" | "low" | "close" | "volume") =>

@@ -10,6 +10,7 @@ import type { Freq } from "../core/freq.ts";
 import { listSeries } from "../store/bars.ts";
 import type { Dataset } from "../panel/dataset.ts";
 import { loadDataset } from "../panel/load_dataset.ts";
+import { GRID_DEFAULTS } from "../core/grid_size.ts";
 import type { GitInfo, ReportModel } from "../report/model.ts";
 import { buildResearchReport, type ResearchReportParams } from "../report/research_report.ts";
 import type { SignalInput } from "../research/signal_input.ts";
@@ -122,6 +123,7 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
     symbols: options.symbols,
     from: options.from,
     to: options.to,
+    maxCells: GRID_DEFAULTS.maxReportCells,
   });
   if (options.signal === undefined) {
     return { model: buildResearchReport(dataset, options), dataset };

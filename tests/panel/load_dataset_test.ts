@@ -11,6 +11,8 @@ import { listGaps } from "@lib/store/gaps.ts";
 import { allocBars } from "@lib/core/types.ts";
 import { loadDataset } from "@lib/panel/load_dataset.ts";
 import { loadPanel } from "@lib/panel/load_panel.ts";
+import { runReport } from "@lib/pipeline/report_run.ts";
+import { GRID_DEFAULTS } from "@lib/core/grid_size.ts";
 
 const H = 3_600_000;
 
@@ -59,6 +61,53 @@ Deno.test("loadDataset: the panel of loadPanel, the store's fingerprint, gaps fr
       ["BBB", 5, 2, 1],
     ]);
     assert.deepEqual(d.series[1]!.gaps, [{ startTs: 3 * H, endTs: 5 * H, missing: 2 }]);
+  } finally {
+    s.close();
+  }
+});
+
+Deno.test("loadDataset: maxCells refuses a grid stretched by a far bar, naming the series, before allocating", () => {
+  const s = store(); // AAA 0..7 h, BBB 1..7 h, CCC 20..21 h: 22 points x 3 assets
+  try {
+    assert.equal(
+      loadDataset(s.db, { venue: "v", freq: "1h", maxCells: 66 }).panel.index.length,
+      22,
+    );
+    assert.throws(
+      () => loadDataset(s.db, { venue: "v", freq: "1h", maxCells: 65 }),
+      /22 1h bars from 1970-01-01T00:00:00\.000Z \(first bar of AAA\) to 1970-01-01T21:00:00\.000Z \(last bar of CCC\) x 3 assets is 66 cells, more than the limit of 65.*check-dataset/s,
+    );
+  } finally {
+    s.close();
+  }
+});
+
+Deno.test("runReport: one 1-minute bar six years early stops the report with an error, not 6 GB", () => {
+  // three assets of two 1-minute bars each, 2017-08-01 and 2024-01-01: 3.4 million grid points
+  // x 3 assets = 10.2 million cells, over GRID_DEFAULTS.maxReportCells; before the limit,
+  // deno task report on six such assets grew to 6 GB
+  const s = openStore(":memory:");
+  try {
+    for (const symbol of ["AAA", "BBB", "CCC"]) {
+      const b = allocBars({ venue: "v", symbol, freq: "1m" }, 2);
+      b.ts[0] = Date.UTC(2017, 7, 1);
+      b.ts[1] = Date.UTC(2024, 0, 1);
+      for (let i = 0; i < 2; i++) {
+        b.open[i] =
+          b.high[i] =
+          b.low[i] =
+          b.close[i] =
+            100;
+        b.volume[i] = 1;
+      }
+      writeBars(s.db, b, { source: "test" });
+    }
+    assert.throws(
+      () => runReport(s.db, { venue: "v", freq: "1m" }),
+      new RegExp(
+        `x 3 assets is \\d+ cells, more than the limit of ${GRID_DEFAULTS.maxReportCells}`,
+      ),
+    );
   } finally {
     s.close();
   }
