@@ -18,6 +18,7 @@ import type { ReportModel } from "@lib/report/model.ts";
 import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
 import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
 import { maCrossover } from "@lib/backtest/strategies/ma_crossover.ts";
+import { parseSignalName } from "@lib/research/signals/mod.ts";
 import { realDataTest, realPath } from "../_shared/real_data.ts";
 import { runDeno } from "../_shared/run_task.ts";
 
@@ -152,6 +153,58 @@ realDataTest("deno task backtest and walkforward on real bars", async (t) => {
         assert.ok(lsModel.sections.some((s) => s.id === "strategy-costs-capacity"));
       },
     );
+
+    await t.step("long-short on --signal-file equals the same library signal by name", async () => {
+      // momentum_24 as the library computes it, written as a researcher's CSV file
+      const { panel } = dataset;
+      const values = parseSignalName("momentum_24").compute(panel);
+      const lines = ["ts,asset,value"];
+      panel.assets.forEach((a, k) => {
+        for (let t = 0; t < panel.index.length; t++) {
+          const v = values[k]![t]!;
+          lines.push(`${panel.index[t]},${a},${Number.isFinite(v) ? v : ""}`);
+        }
+      });
+      const path = join(tmp, "momentum.csv");
+      await Deno.writeTextFile(path, lines.join("\n") + "\n");
+      const byFile = await runDeno([
+        "task",
+        "backtest",
+        "--strategy",
+        "long-short",
+        "--signal-file",
+        path,
+        ...common,
+      ]);
+      assert.equal(byFile.code, 0, byFile.stderr);
+      assert.match(byFile.stderr, /lookahead not checked \(signal file\)/);
+      const fileModel = readModel(byFile.stdout).model;
+      assert.equal(fileModel.manifest.params.signalFile, path);
+      assert.match(String(fileModel.manifest.params.signalSha256), /^[0-9a-f]{64}$/);
+      assert.ok(
+        blocks(fileModel).some((b) =>
+          b.type === "paragraph" && /^Lookahead: not checked/.test(b.text)
+        ),
+      );
+      const total = (m: ReportModel) => {
+        const t = blocks(m).find((b) => b.type === "table" && b.id === "strategy-metrics-returns");
+        assert.ok(t !== undefined && t.type === "table");
+        return Number(t.rows.find((r) => r[0] === "Total return")![1]);
+      };
+      // the same values by name
+      const byName = await runDeno([
+        "task",
+        "backtest",
+        "--strategy",
+        "long-short",
+        "--signal",
+        "momentum_24",
+        ...common,
+      ]);
+      assert.equal(byName.code, 0, byName.stderr);
+      const nameModel = readModel(byName.stdout).model;
+      assert.ok(Math.abs(total(fileModel) - total(nameModel)) < 1e-9);
+    });
 
     await t.step("bad requests exit 2 naming what to change", async () => {
       const cases: [string[], RegExp][] = [
