@@ -79,8 +79,9 @@ const target = p.close.map(() => new Float64Array(T));
 }
 const spreads = estimatedSpreads(p, { window: 48 });
 const { sigma, adv: rawAdv } = impactInputs(p, { window: 720 });
-// squareRootImpact's cap lets a trade through where ADV is known but sigma is not yet (one bar
-// at the end of each warm-up), and its cost then refuses to price it: no ADV there either
+// squareRootImpact's cap fills nothing where sigma is unknown (ADV is known one bar earlier at
+// the end of each warm-up); the numpy peer caps on ADV alone, so it gets ADV masked the same way
+// (the engine's result is the same with the raw ADV)
 const adv = rawAdv.map((c, a) => c.map((x, t) => (sigma[a]![t]! === sigma[a]![t]! ? x : NaN)));
 const funding = p.index.map((ts) => (ts % (8 * HOUR) === 0 ? 0.0001 : 0));
 const rates = p.assets.map(() => funding);

@@ -42,16 +42,23 @@ export function fundingCost(options: FundingCostOptions): CostModel {
   const { rates } = options;
   const bars = checkColumns(rates, "rates", "funding costs");
   const name = options.name ?? "funding";
+  // time-major rates (0 for an asset without funding), built once: one contiguous row per bar
+  const N = rates.length;
+  const R = new Float64Array(bars * N);
+  for (let i = 0; i < N; i++) {
+    const col = rates[i];
+    if (col === undefined) continue;
+    for (let t = 0, j = i; t < bars; t++, j += N) R[j] = col[t]!;
+  }
   return {
     name,
     cost(bar: CostBar, out: Float64Array): void {
       const { held, t } = bar;
-      checkBarWidth(held.length, rates.length, name);
+      checkBarWidth(held.length, N, name);
       checkRow(t, bars, name);
-      for (let i = 0; i < held.length; i++) {
-        const col = rates[i];
-        if (col === undefined) continue;
-        const r = col[t]!;
+      const row = t * N;
+      for (let i = 0; i < N; i++) {
+        const r = R[row + i]!;
         const w = held[i]!;
         if (w !== 0 && r !== 0) out[i] = w * r;
       }

@@ -58,19 +58,30 @@ export function halfSpreadCost(options: HalfSpreadCostOptions): CostModel {
     }
   }
   const name = options.name ?? "spread";
+  // the spread charged, resolved once (spreads, else fallback, else unknownSpread), time-major:
+  // the engine asks for one bar at a time and one contiguous row is read much faster than one
+  // value from each of N columns
+  const N = spreads.length;
+  const charged = new Float64Array(bars * N);
+  for (let i = 0; i < N; i++) {
+    const sc = spreads[i]!, fc = fallback?.[i];
+    for (let t = 0, j = i; t < bars; t++, j += N) {
+      let s = sc[t]!;
+      if (!(s >= 0) && fc) s = fc[t]!;
+      charged[j] = s >= 0 ? s : unknown;
+    }
+  }
   return {
     name,
     cost(bar: CostBar, out: Float64Array): void {
       const { traded, t } = bar;
-      checkBarWidth(traded.length, spreads.length, name);
+      checkBarWidth(traded.length, N, name);
       checkRow(t, bars, name);
-      for (let i = 0; i < traded.length; i++) {
+      const row = t * N;
+      for (let i = 0; i < N; i++) {
         const x = traded[i]!;
         if (x === 0) continue;
-        let s = spreads[i]![t]!;
-        if (!(s >= 0) && fallback) s = fallback[i]![t]!;
-        if (!(s >= 0)) s = unknown;
-        out[i] = (Math.abs(x) * s) / 2;
+        out[i] = (Math.abs(x) * charged[row + i]!) / 2;
       }
     },
   };

@@ -1,6 +1,5 @@
 import type { CostBar, CostModel } from "../cost_model.ts";
 import { checkBarWidth, checkColumns, checkNumber, checkRow } from "./_check.ts";
-import { capTrade } from "./cap_trade.ts";
 
 /** Options of {@link squareRootImpact}. */
 export interface SquareRootImpactOptions {
@@ -28,7 +27,7 @@ export interface SquareRootImpactOptions {
 export interface FillLimiter {
   /**
    * Writes into `out` the part of `desired` (signed weights) that can be filled at bar `t`
-   * with `equity` in quote currency; see {@link capTrade}.
+   * with `equity` in quote currency; see `capTrade` of ./cap_trade.ts (same rule).
    */
   capTrade(t: number, equity: number, desired: ArrayLike<number>, out: Float64Array): Float64Array;
 }
@@ -103,23 +102,35 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
     );
   }
   const name = options.name ?? "impact";
-  const advRow = new Float64Array(adv.length);
+  // time-major copies (row t = bar t's N values), built once: the engine asks for one bar at a
+  // time, and reading one value from each of N column arrays per bar is several times slower
+  // than one contiguous row; ADV is NaN where sigma or ADV is unknown (nothing is filled there)
+  const N = sigma.length;
+  const S = new Float64Array(bars * N), A = new Float64Array(bars * N);
+  for (let i = 0; i < N; i++) {
+    const sc = sigma[i]!, ac = adv[i]!;
+    for (let t = 0, j = i; t < bars; t++, j += N) {
+      const st = sc[t]!, at = ac[t]!;
+      S[j] = st;
+      A[j] = known(st, at) ? at : NaN;
+    }
+  }
   return {
     name,
     cost(bar: CostBar, out: Float64Array): void {
       const { traded, t, equity } = bar;
-      checkBarWidth(traded.length, sigma.length, name);
+      checkBarWidth(traded.length, N, name);
       checkRow(t, bars, name);
-      for (let i = 0; i < traded.length; i++) {
+      const row = t * N;
+      for (let i = 0; i < N; i++) {
         const x = Math.abs(traded[i]!);
         if (x === 0) continue;
-        let u = t, s = sigma[i]![t]!, a = adv[i]![t]!;
-        while (!known(s, a) && u > 0) { // the latest row before t where both are known
-          u--;
-          s = sigma[i]![u]!;
-          a = adv[i]![u]!;
+        let j = row + i, a = A[j]!;
+        while (a !== a && j >= N) { // the latest row before t where both are known
+          j -= N;
+          a = A[j]!;
         }
-        if (!known(s, a) || !(equity > 0) || !Number.isFinite(equity)) {
+        if (a !== a || !(equity > 0) || !Number.isFinite(equity)) {
           throw new RangeError(
             `Cannot price the impact of a trade of asset ${i} at bar ${t}: sigma=${
               sigma[i]![t]
@@ -128,17 +139,31 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
               `capTrade (it fills nothing where liquidity is unknown)`,
           );
         }
-        out[i] = x * k * s * Math.sqrt((x * equity) / a);
+        out[i] = x * k * S[j]! * Math.sqrt((x * equity) / a);
       }
     },
     capTrade(t: number, equity: number, desired: ArrayLike<number>, out: Float64Array) {
       checkRow(t, bars, name);
-      // nothing can be filled where sigma or adv is unknown (capTrade fills 0 at a NaN adv)
-      for (let i = 0; i < adv.length; i++) {
-        const s = sigma[i]![t]!, a = adv[i]![t]!;
-        advRow[i] = known(s, a) ? a : NaN;
+      if (desired.length !== N || out.length !== N) {
+        throw new RangeError(
+          `Cannot cap trades: desired, adv and out must have one value per asset, got ` +
+            `${desired.length}, ${N} and ${out.length}`,
+        );
       }
-      return capTrade(desired, advRow, equity, cap, out);
+      if (!(equity > 0) || !Number.isFinite(equity)) {
+        throw new RangeError(
+          `Cannot cap trades: equity must be a positive amount of quote currency, got ${equity}`,
+        );
+      }
+      // capTrade of ./cap_trade.ts on row t, inline: nothing is filled where A is NaN
+      const row = t * N;
+      for (let i = 0; i < N; i++) {
+        const x = desired[i]!;
+        const a = A[row + i]!;
+        const max = a > 0 ? (cap * a) / equity : 0;
+        out[i] = Math.abs(x) <= max ? x : Math.sign(x) * max;
+      }
+      return out;
     },
   };
 }
