@@ -14,6 +14,24 @@ import {
   truncateData,
 } from "./lookahead.ts";
 import type { BacktestInput, BacktestOptions } from "./types.ts";
+import type { TrialLedger, TrialSpec } from "../research/ledger.ts";
+
+/** The trial of one parameter set: the spec's params merged with the set's. */
+function setTrial(
+  trial: TrialSpec | undefined,
+  set: unknown,
+  strategy: unknown,
+): TrialSpec | undefined {
+  if (trial === undefined) return undefined; // the engine says a ledger needs a trial
+  const own = set !== null && typeof set === "object" && !Array.isArray(set)
+    ? set as Record<string, unknown>
+    : { param: set };
+  return {
+    ...trial,
+    params: { ...trial.params, ...own },
+    ...(trial.source === undefined && typeof strategy === "function" ? { source: strategy } : {}),
+  };
+}
 
 /**
  * Target weights `[asset][t]` from parameters and data; row `t` may use bars `0..t` only. A
@@ -77,6 +95,16 @@ export interface ParamSearchOptions<D extends BacktestInput, P> {
    * @default 1
    */
   readonly lookaheadBars?: number;
+  /**
+   * The trial ledger (`openLedger` of lib/research): each parameter set's backtest on the whole
+   * data (the runs `fast` mode scores every fold from) is recorded as one trial of
+   * `trial.family`, its params merged with the set's (a set that is not an object as
+   * `{param: set}`), the strategy's source hashed unless `trial.source` is given.
+   * @default none (nothing recorded)
+   */
+  readonly ledger?: TrialLedger | undefined;
+  /** Names the trials when `ledger` is given. */
+  readonly trial?: TrialSpec | undefined;
 }
 
 /** Defaults of {@link ParamSearchOptions}, stated once. */
@@ -197,7 +225,15 @@ export class ParamRuns<D extends BacktestInput, P> {
       const o = this.options;
       const t = this.#targets.get(j) ??
         checkTargets(o.strategy(o.paramGrid[j]!, o.data), this.bars, `Cannot run ${this.what}`);
-      n = backtestWeights(o.data, t, o.engineOptions ?? {}).net;
+      n = backtestWeights(
+        o.data,
+        t,
+        o.ledger === undefined ? o.engineOptions ?? {} : {
+          ...o.engineOptions,
+          ledger: o.ledger,
+          trial: setTrial(o.trial, o.paramGrid[j], o.strategy),
+        },
+      ).net;
       this.#net.set(j, n);
     }
     return n;

@@ -19,6 +19,7 @@ import { openLedger, sourceSha256 } from "@lib/research/ledger.ts";
 import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
 import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
 import { icDecay } from "@lib/research/ic_decay.ts";
+import { walkForward, walkForwardSplits } from "@lib/backtest/mod.ts";
 import { informationCoefficient } from "@lib/research/information_coefficient.ts";
 import { forwardReturns } from "@lib/research/forward_returns.ts";
 
@@ -260,5 +261,34 @@ Deno.test("the same evaluation again is not a new trial (a report re-run)", () =
   const d = appendTrial(db, { ...BASE, params: { k: 1 }, series: [0.01, 0.02, NaN] });
   assert.deepEqual([d.repeated, d.label], [false, "momentum#2"]);
   assert.equal(verifyLedger(db).ok, true);
+  close();
+});
+
+Deno.test("walkForward with a ledger records each parameter set's whole-data backtest once", () => {
+  const { db, close } = openStore(":memory:");
+  const ledger = openLedger(db, { gitCommit: "abc" });
+  let p = 100;
+  const closes = [
+    Float64Array.from({ length: 400 }, (_, t) => (p *= 1 + 0.01 * Math.sin(t * 1.7))),
+  ];
+  const index = Float64Array.from({ length: 400 }, (_, t) => t * 3_600_000);
+  const strategy = (lb: number, d: { close: readonly Float64Array[] }) =>
+    d.close.map((c) => c.map((x, t) => (t >= lb && x > c[t - lb]! ? 1 : 0)));
+  walkForward({
+    data: { close: closes, index },
+    strategy,
+    paramGrid: [2, 5, 10],
+    splits: walkForwardSplits({ bars: 400, trainBars: 100, folds: 3 }),
+    ledger,
+    trial: { family: "ma-filter", params: { asset: "x" } },
+  });
+  const trials = readTrials(db, "ma-filter");
+  assert.deepEqual(trials.map((t) => JSON.parse(t.params).param), [2, 5, 10]);
+  for (const [i, lb] of [2, 5, 10].entries()) {
+    const expected = backtestWeights({ close: closes, index }, strategy(lb, { close: closes }));
+    assert.deepEqual([...trials[i]!.series], [...expected.net]);
+    assert.equal(trials[i]!.sourceSha256, sourceSha256(strategy));
+    assert.equal(JSON.parse(trials[i]!.params).asset, "x");
+  }
   close();
 });
