@@ -128,6 +128,13 @@ Deno.test("planLaunch: inputs, outputs and extra grants of the store tasks", () 
   const q = planLaunch("quarantine", ["export", "--out", "q.csv", "--db", "/s/x.db"], opts);
   assert.equal(flag(q.args, "allow-write"), "/s,/r/q.csv");
   assert.equal(flag(planLaunch("quarantine", ["list"], opts).args, "allow-write"), "/r/data");
+  // verify-report reads the report folder, writes nothing but --out when given
+  const verify = planLaunch("verify-report", ["reports/demo-1", "--db", "/s/x.db"], opts);
+  assert.equal(flag(verify.args, "allow-read"), "/r,/s,/r/reports/demo-1");
+  assert.equal(flag(verify.args, "allow-write"), "/s");
+  assert.ok(verify.args.includes("--allow-run=git") && !verify.args.some((a) => /net/.test(a)));
+  const kept = planLaunch("verify-report", ["d", "--out", "/o", "--db", "/s/x.db"], opts);
+  assert.equal(flag(kept.args, "allow-write"), "/s,/o");
   const demo = planLaunch("demo", ["--source", "sim"], opts);
   assert.equal(flag(demo.args, "allow-net"), "api.binance.com");
   assert.equal(flag(demo.args, "allow-write"), "/r/data,/r/reports");

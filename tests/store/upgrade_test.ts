@@ -11,11 +11,13 @@
  * permission is granted ("too many attached databases - max 0"): every task but `-A` runs failed.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { openStore } from "@lib/store/db.ts";
 import { LATEST_VERSION } from "@lib/store/migrations.ts";
+import { runReport } from "@lib/pipeline/report_run.ts";
+import { writeReport } from "@lib/report/write.ts";
 import { REPO_ROOT, runDeno, type TaskOutput } from "../_shared/run_task.ts";
 import { realDataTest } from "../_shared/real_data.ts";
 import { startFakeExchange } from "../fake_exchange/mod.ts";
@@ -46,6 +48,24 @@ interface TaskCase {
   readonly args: (dir: string) => string[];
   /** Extra environment variables of the run. */
   readonly env?: Record<string, string>;
+  /** Run before the task, given the temp folder and the old store (left at its version). */
+  readonly prepare?: (dir: string, db: string) => void;
+}
+
+/** A research report of the old store's bars in `<dir>/reports/v`, built on a migrated copy. */
+function reportOfCopy(dir: string, db: string): void {
+  const copy = join(dir, "copy.db");
+  copyFileSync(db, copy);
+  if (existsSync(`${db}-wal`)) copyFileSync(`${db}-wal`, `${copy}-wal`);
+  const store = openStore(copy);
+  try {
+    const model = runReport(store.db, { freq: "1h", git: { commit: "unknown", dirty: null } })
+      .model;
+    writeReport(join(dir, "reports", "v"), model);
+  } finally {
+    store.close();
+  }
+  for (const f of readdirSync(dir)) if (f.startsWith("copy.db")) rmSync(join(dir, f));
 }
 
 const OFFLINE_TASKS: readonly TaskCase[] = [
@@ -103,6 +123,11 @@ const OFFLINE_TASKS: readonly TaskCase[] = [
       "--run-id",
       "upgrade-wf",
     ],
+  },
+  {
+    task: "verify-report",
+    args: (dir) => [join(dir, "reports", "v")],
+    prepare: reportOfCopy,
   },
   {
     task: "demo",
@@ -192,6 +217,7 @@ Deno.test("every task upgrades a store of every earlier version (and opens a cur
       const { c, v } = job;
       const { dir, db } = setup(c.task, v);
       try {
+        c.prepare?.(dir, db);
         const out = await runDeno(["task", c.task, ...c.args(dir), "--db", db], c.env);
         assertUpgraded(dir, db, v, out, `deno task ${c.task} on a v${v} store`);
       } catch (e) {
