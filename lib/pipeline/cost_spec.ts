@@ -151,12 +151,6 @@ export function buildCosts(
   }
   if (impact) {
     const { sigma, adv } = impactInputs({ close: panel.close, volume: panel.volume });
-    // where the volatility is not known yet (warm-up, a gap), the liquidity is not either: the
-    // participation cap then fills nothing there instead of pricing a trade it cannot price
-    for (let a = 0; a < sigma.length; a++) {
-      const s = sigma[a]!, v = adv[a]!;
-      for (let t = 0; t < s.length; t++) if (!Number.isFinite(s[t]!)) v[t] = NaN;
-    }
     models.push(squareRootImpact({ sigma, adv }));
     notes.push(
       "impact: k * sigma * sqrt(Q / ADV) of the traded value, k = 1, sigma and ADV over the " +
