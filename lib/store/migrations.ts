@@ -428,7 +428,8 @@ DELETE FROM trades
   WHERE abs(price) > 1.7976931348623157e308 OR abs(qty) > 1.7976931348623157e308
      OR abs(ts) > 1.7976931348623157e308;
 `,
-  },  {
+  },
+  {
     // Issue 10: the trial ledger (lib/store/trials.ts). Every evaluation of a signal or strategy
     // is appended: families (a hypothesis name and its generation), trials (parameters, code
     // and dataset hashes, the per-period series as little-endian float64 and its summary) and
