@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { openStore } from "@lib/store/db.ts";
 import { importPaths } from "@lib/ingest/import_path.ts";
 import { loadDataset } from "@lib/panel/load_dataset.ts";
@@ -21,6 +22,7 @@ import { maCrossover } from "@lib/backtest/strategies/ma_crossover.ts";
 import { parseSignalName } from "@lib/research/signals/mod.ts";
 import { realDataTest, realPath } from "../_shared/real_data.ts";
 import { runDeno } from "../_shared/run_task.ts";
+import { checkPage, HAS_CHROMIUM } from "../demo/_chromium.ts";
 
 const NFI = realPath("ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h");
 const BASES = ["BTC", "ETH", "ADA", "LTC", "XRP", "LINK"];
@@ -250,6 +252,14 @@ realDataTest("deno task backtest and walkforward on real bars", async (t) => {
       assert.equal(folds.rows.length, 4);
       for (const r of folds.rows) assert.match(String(r[6]), /^fast (12|24), slow (72|168)$/);
       assert.ok(blocks(model).some((b) => b.type === "figure" && b.id === "walkforward-equity"));
+      if (HAS_CHROMIUM) {
+        // the page opens with no console error and no request (no CDN, no fetch)
+        const page = await checkPage(pathToFileURL(join(dir, "report.html")).href, {
+          screenshot: join(tmp, "walkforward.png"),
+        });
+        assert.deepEqual(page.errors, []);
+        assert.deepEqual(page.requests, []);
+      }
       const lag0 = await runDeno([
         "task",
         "walkforward",
