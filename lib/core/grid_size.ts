@@ -15,13 +15,49 @@ export const GRID_DEFAULTS = Object.freeze({
    */
   maxPoints: 10_000_000,
   /**
-   * Most time x asset cells of the dataset behind a report or an export (`maxCells` of
-   * `loadDataset`): 10,000,000, e.g. 126 assets of hourly bars over 9 years. A report holds
-   * about 300 bytes per cell across its sections (six 1-minute series stretched over six years
-   * by one early bar, 20 million cells, took 6 GB), so this keeps it near 3 GB.
+   * Most time x asset cells of a panel or a factor run built in memory ({@link gridCells}, used
+   * by `loadPanel`, `readFactorRun` and the dataset behind a report or an export):
+   * 10,000,000, e.g. 126 assets of hourly bars over 9 years. A panel holds about 90 bytes per
+   * cell (OHLCV, returns) and a report about 300 across its sections (six 1-minute series
+   * stretched over six years by one early bar, 20 million cells, took 6 GB), so this keeps a
+   * report near 3 GB and a panel under 1 GB.
    */
+  maxCells: 10_000_000,
+  /** The same limit as `maxCells` (its earlier name, kept for callers of reports). */
   maxReportCells: 10_000_000,
 });
+
+/**
+ * Number of time x asset cells (`points * assets`), or a RangeError when it exceeds
+ * `maxCells`: the one memory guard of panels, datasets and factor runs. `span` describes the
+ * grid for the message (its first and last times, and which series set them when known).
+ *
+ * @example Two assets on a day of hours, and six assets stretched over seven years of minutes
+ * ```ts
+ * import { gridCells } from "@lib/core/grid_size.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(gridCells(24, 2, "1h panel", "24 1h bars"), 48);
+ * assert.throws(() => gridCells(3_500_000, 6, "1m panel", "3500000 1m bars"), /limit of 10000000 cells/);
+ * ```
+ */
+export function gridCells(
+  points: number,
+  assets: number,
+  what: string,
+  span: string,
+  maxCells: number = GRID_DEFAULTS.maxCells,
+): number {
+  const cells = points * assets;
+  if (!(cells <= maxCells)) {
+    throw new RangeError(
+      `Cannot load the ${what}: ${span} x ${assets} assets is ${cells} cells, more than the ` +
+        `limit of ${maxCells} cells. A bar far from the rest stretches the grid: find it with ` +
+        "deno task check-dataset (its span and gaps), or narrow the window (--from/--to) or " +
+        "pick fewer assets (--universe).",
+    );
+  }
+  return cells;
+}
 
 /**
  * Number of points of the grid `first, first + stepMs, ..., last` (both ends on the grid), or

@@ -6,7 +6,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { type Freq, freqMs } from "../core/freq.ts";
-import { gridPoints } from "../core/grid_size.ts";
+import { gridCells, gridPoints } from "../core/grid_size.ts";
 import type { BarColumns } from "../core/types.ts";
 import { listSeries, readBars } from "../store/bars.ts";
 import { fingerprintBarColumns } from "../store/fingerprint.ts";
@@ -183,17 +183,17 @@ export function loadDataset(db: DatabaseSync, spec: LoadDatasetSpec): Dataset {
     hi = Math.max(hi, b.ts[b.ts.length - 1]!);
   }
   const grid = { start: lo, stepMs: step, length: gridPoints(lo, hi, step, `${freq} dataset`) };
-  if (spec.maxCells !== undefined && grid.length * bars.length > spec.maxCells) {
+  if (spec.maxCells !== undefined) {
     const at = (k: number) => new Date(k).toISOString();
     const firstOf = symbols.filter((_, i) => bars[i]!.ts[0] === lo);
     const lastOf = symbols.filter((_, i) => bars[i]!.ts[bars[i]!.ts.length - 1] === hi);
-    throw new RangeError(
-      `Cannot load the dataset: ${grid.length} ${freq} bars from ${at(lo)} (first bar of ` +
-        `${firstOf.join(", ")}) to ${at(hi)} (last bar of ${lastOf.join(", ")}) x ` +
-        `${bars.length} assets is ${grid.length * bars.length} cells, more than the limit of ` +
-        `${spec.maxCells}. A bar far from the rest stretches the grid: find it with deno task ` +
-        "check-dataset (its span and gaps), or narrow the window (--from/--to) or pick fewer " +
-        "assets (--universe).",
+    gridCells(
+      grid.length,
+      bars.length,
+      "dataset",
+      `${grid.length} ${freq} bars from ${at(lo)} (first bar of ${firstOf.join(", ")}) to ` +
+        `${at(hi)} (last bar of ${lastOf.join(", ")})`,
+      spec.maxCells,
     );
   }
   const index = new Float64Array(grid.length);

@@ -5,7 +5,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { type Freq, freqMs } from "../core/freq.ts";
-import { gridPoints } from "../core/grid_size.ts";
+import { GRID_DEFAULTS, gridCells, gridPoints } from "../core/grid_size.ts";
 import { type OhlcvColumns, readSeriesBlocks, seriesSymbols } from "../store/blocks.ts";
 import { listSeries } from "../store/bars.ts";
 import { alignToGrid, type TimeGrid } from "./align_to_grid.ts";
@@ -34,6 +34,12 @@ export interface LoadPanelSpec {
    * grid of the whole requested universe; the grid then spans only the assets kept.
    */
   readonly minCoverage?: number | undefined;
+  /**
+   * Most grid points x assets to build. Default `GRID_DEFAULTS.maxCells` (10,000,000, see
+   * `lib/core/grid_size.ts`); the error names the series that stretch the grid, since one bar
+   * far from the rest usually does.
+   */
+  readonly maxCells?: number | undefined;
 }
 
 /**
@@ -91,6 +97,20 @@ export function loadPanel(db: DatabaseSync, spec: LoadPanelSpec): Panel {
     // rows with a close over grid points; bars are unique per time, so rows = covered points
     series = series.filter((s) => s.cols.ts.length / grid.length >= minCoverage);
     grid = gridOf(series.map((s) => s.cols), freq);
+  }
+  if (grid.length > 0) {
+    const at = (k: number) => new Date(k).toISOString();
+    const hi = grid.start + (grid.length - 1) * grid.stepMs;
+    const firstOf = series.filter((s) => s.cols.ts[0] === grid.start).map((s) => s.label);
+    const lastOf = series.filter((s) => s.cols.ts[s.cols.ts.length - 1] === hi).map((s) => s.label);
+    gridCells(
+      grid.length,
+      series.length,
+      `${freq} panel`,
+      `${grid.length} ${freq} bars from ${at(grid.start)} (first bar of ${firstOf.join(", ")}) ` +
+        `to ${at(hi)} (last bar of ${lastOf.join(", ")})`,
+      spec.maxCells ?? GRID_DEFAULTS.maxCells,
+    );
   }
   const index = new Float64Array(grid.length);
   for (let t = 0; t < grid.length; t++) index[t] = grid.start + t * grid.stepMs;

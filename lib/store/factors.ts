@@ -10,7 +10,7 @@
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { type Freq, freqMs } from "../core/freq.ts";
-import { gridPoints } from "../core/grid_size.ts";
+import { gridCells, gridPoints } from "../core/grid_size.ts";
 import { withTransaction } from "./db.ts";
 import { returnArrays } from "./sql.ts";
 
@@ -383,7 +383,8 @@ export function deleteFactorRun(db: DatabaseSync, runId: string): boolean {
 /**
  * Read a stored run as typed arrays on its full grid, assets in name order, or undefined when
  * no such run exists. Reads rows as arrays (no object per row): about a second for a
- * 126-asset hourly run. Cost: O(stored rows + assets x grid).
+ * 126-asset hourly run. Cost: O(stored rows + assets x grid); a grid over
+ * `GRID_DEFAULTS.maxCells` time x asset cells (one far bar stretching it) is a RangeError.
  *
  * @example An unknown run reads as undefined
  * ```ts
@@ -409,6 +410,15 @@ export function readFactorRun(db: DatabaseSync, runId: string): StoredFactorRun 
   const assets = db.prepare(
     "SELECT DISTINCT asset FROM factor_betas WHERE run_key = ? ORDER BY asset",
   ).all(runKey).map((r) => String(r.asset));
+  if (n > 0) {
+    gridCells(
+      n,
+      assets.length,
+      `factor run ${runId}`,
+      `${n} ${run.freq} bars from ${new Date(run.firstTs!).toISOString()} to ` +
+        new Date(run.lastTs!).toISOString(),
+    );
+  }
   const betas = returnArrays(db.prepare(
     `SELECT ts, alpha, beta_btc, beta_eth, r_squared, nobs FROM factor_betas
      WHERE run_key = ? AND asset = ? ORDER BY ts`,
