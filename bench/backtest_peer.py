@@ -6,7 +6,8 @@ over the 5,493 bars (the state, drifted weights and open orders, is sequential, 
 be vectorized away) with vector operations over the 126 assets on time-major arrays:
   returns      pandas ffill of the closes, close / last known close - 1, NaN where no candle
   fill         the target of row s - lag at the close of s for the assets with a candle (orders
-               wait otherwise); assets whose data ends early are closed at their last close
+               wait otherwise); assets whose data ends early are held (no bar, no return) and
+               sold at their last close at the close of the last bar (no NFI pair ends early)
   cap          np.clip of the trade to 10% of the bar's ADV (as a weight of equity)
   costs        fee 0.001 |trade|; half the spread (0.002 where unknown); square-root impact
                |trade| k sigma sqrt(|trade| equity / ADV); funding held * rate
@@ -72,19 +73,19 @@ def backtest(close, target, spread, sigma, adv, funding):
             live = last_row >= s
             order = np.where(live, tgt[row] if row >= 0 else zeros, order)
             pending = live.copy()
-            ending = live & has[s] & (last_row == s) & (s < T - 1)
-            fill = live & has[s] & pending & ~ending
+            fill = live & has[s] & pending
             desired = np.where(fill, order - drifted, 0.0)
-            desired[ending] = -drifted[ending]
-            pending &= ~(fill | ending)
+            pending &= ~fill
             a = adv[u]
             mx = np.where(a > 0, CAP * a / equity, 0.0)
             traded = np.clip(desired, -mx, mx)
-            traded[ending] = desired[ending]
             pending |= traded != desired
         else:
             traded = zeros
         held = drifted + traded
+        if u == T - 1:  # the last bar: sell what is held in assets whose data ended earlier
+            ended = (last_row >= 0) & (last_row < T - 1)
+            traded = np.where(ended, traded - held, traded)
         held_out[u] = held
         traded_out[u] = traded
         x = np.abs(traded)

@@ -159,6 +159,10 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
       const row = t * N;
       for (let i = 0; i < N; i++) {
         const x = desired[i]!;
+        if (x === 0) { // most assets trade nothing at a bar
+          out[i] = 0;
+          continue;
+        }
         const a = A[row + i]!;
         const max = a > 0 ? (cap * a) / equity : 0;
         out[i] = Math.abs(x) <= max ? x : Math.sign(x) * max;
