@@ -20,7 +20,7 @@ import { openTaskStore, parseFlags, runMain, UsageError } from "./_cli.ts";
 
 const USAGE = `Usage: deno task verify-report <dir> [options]
 
-Re-verify a report folder written by deno task demo or report (report.json, report.html,
+Re-verify a report folder written by deno task demo, report or backtest (report.json, report.html,
 manifest.json):
   hashes       every output's SHA-256 against manifest.json
   fingerprint  the bars the manifest names, read again from the store and fingerprinted

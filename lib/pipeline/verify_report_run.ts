@@ -17,8 +17,10 @@
  *    manifest into the re-rendered one (no wall-clock time is recorded in a report), so a
  *    difference means the current code or data produce other bytes; when the code version of
  *    the checkout differs from the recorded one, a note says so, since that may be the cause.
- *    Re-rendered kinds: the demo on the simulated market and the research report
- *    (`deno task report` without `--signal-file`); other kinds are skipped with the reason.
+ *    Re-rendered kinds: the demo on the simulated market, the research report
+ *    (`deno task report` without `--signal-file`) and the backtest report (`deno task backtest`
+ *    without `--signal-file`); other kinds (walk-forward, signal tear sheet, the real-data demo)
+ *    are skipped with the reason.
  * 4. **ledger**: a table of the report whose columns include {@link LEDGER_REFERENCE_COLUMNS}
  *    (`trial_id`, `trial_hash`) references trials of the ledger: each must exist with that hash,
  *    and the ledger's hash chain must verify (`verifyLedger` of lib/store). Skipped when the
@@ -46,6 +48,10 @@ import { verifyReport } from "../report/verify.ts";
 import { renderReportFiles, REPORT_FILES, type ReportFiles } from "../report/write.ts";
 import { demoDataNote, demoReportModel } from "./demo_run.ts";
 import { runReport } from "./report_run.ts";
+import { runBacktest } from "./backtest_run.ts";
+import type { StrategyName, StrategyParam } from "./strategy_spec.ts";
+import type { SpreadSource } from "./cost_spec.ts";
+import type { Liquidity } from "../backtest/costs/fee_schedule.ts";
 
 /**
  * Column keys by which a report table references ledger trials: a table with both columns is
@@ -292,9 +298,51 @@ function rebuild(
       }).model,
     };
   }
+  if (
+    report.title.startsWith("cryptolab backtest: ") && typeof p.strategy === "string" &&
+    p.signalFile === null
+  ) {
+    // the manifest holds every parameter after defaults; the title's label lists the ones the
+    // user gave, in their order ("ma-crossover BTCUSDT (fast 3, slow 10)"): give those again
+    const shown = /\(([^()]*)\)$/.exec(report.title)?.[1] ?? "";
+    const strategyParams: Record<string, StrategyParam> = {};
+    for (const item of shown === "" ? [] : shown.split(", ")) {
+      const k = item.split(" ")[0]!;
+      const v = p[`param.${k}`];
+      if (v !== undefined && v !== null) strategyParams[k] = v;
+    }
+    const str = (k: string) => typeof p[k] === "string" ? p[k] as string : undefined;
+    const bool = (k: string) => typeof p[k] === "boolean" ? p[k] as boolean : undefined;
+    return {
+      model: runBacktest(db, {
+        freq: d.freq as Freq,
+        venue: d.venue,
+        symbols: d.symbols,
+        from: d.from,
+        to: d.to,
+        strategy: {
+          strategy: p.strategy as StrategyName,
+          assets: str("assets")?.split(","),
+          signal: str("signal"),
+          params: strategyParams,
+        },
+        costs: {
+          fees: str("fees"),
+          liquidity: str("liquidity") as Liquidity | undefined,
+          spread: str("spread") as SpreadSource | undefined,
+          impact: bool("impact"),
+          funding: bool("funding"),
+        },
+        lag: num("lag"),
+        runId: m.runId,
+        git: m.git,
+      }).model,
+    };
+  }
   return {
     skip: `re-rendering "${report.title}" reports is not supported yet (supported: the demo ` +
-      "on the simulated market and deno task report without --signal-file)",
+      "on the simulated market, deno task report without --signal-file and deno task " +
+      "backtest without --signal-file)",
   };
 }
 

@@ -49,6 +49,19 @@ Deno.test("deno task verify-report: a demo on the simulated market verifies; a t
     assert.match(out.stdout, /report\.html: \d+ bytes, identical/);
     assert.match(out.stdout, /ledger: SKIPPED\n {2}the report references no ledger trials/);
 
+    // a backtest on the same store re-renders too (parameters given out of order, costs)
+    out = await runDeno([
+      "task",
+      "backtest",
+      ...["--strategy", "ma-crossover", "--assets", "BTCSIM", "--param", "slow=10"],
+      ...["--param", "fast=3", "--fees", "binance", "--spread", "corwin-schultz", "--impact"],
+      ...["--db", db, "--out", join(root, "bt"), "--run-id", "bt"],
+    ]);
+    assert.equal(out.code, 0, out.stderr);
+    out = await verifyTask(join(root, "bt", "bt"), db);
+    assert.equal(out.code, 0, out.stdout + out.stderr);
+    assert.match(out.stdout, /re-render: OK\n {2}report\.json: \d+ bytes, identical/);
+
     // 2. one byte of report.html changed: the hash and the byte offset
     const tampered = join(root, "tampered");
     cpSync(report, tampered, { recursive: true });
