@@ -45,7 +45,7 @@ runMain((args) => {
   const dir = positionals[0]!;
   if (!existsSync(join(dir, "manifest.json"))) {
     throw new UsageError(
-      `${dir} holds no manifest.json: give a folder written by deno task demo or report ` +
+      `${dir} holds no manifest.json: give a folder written by deno task demo, report or backtest ` +
         `(e.g. reports/<run-id>)\n\n${USAGE}`,
     );
   }
