@@ -223,9 +223,22 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
     lookahead: result.lookahead,
     name: `Walk-forward ${prep.strategy.strategy}`,
   });
+  // a parameter of the grid has no single value: the table names the values tried
+  const setupBlocks = prep.setupBlocks.map((b): Block =>
+    b.type === "table" && b.id === "strategy-params"
+      ? {
+        ...b,
+        caption: "Every parameter after defaults; those of the grid are chosen per fold.",
+        rows: b.rows.map((r) => {
+          const k = String(r[0]);
+          return k in options.grid ? [k, `grid: ${options.grid[k]!.join(", ")}`] : r;
+        }),
+      }
+      : b
+  );
   const sections: Section[] = [
     { id: "data", title: "Data coverage and gaps", blocks: dataSection(dataset) },
-    { id: "setup", title: "Strategy, costs and execution", blocks: prep.setupBlocks },
+    { id: "setup", title: "Strategy, costs and execution", blocks: setupBlocks },
     { id: "walkforward", title: "Walk-forward", blocks },
     ...sheet.sections,
   ];

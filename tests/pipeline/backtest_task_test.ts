@@ -247,6 +247,9 @@ realDataTest("deno task backtest and walkforward on real bars", async (t) => {
       assert.equal(model.manifest.params.lag, 1);
       assert.equal(model.manifest.params.embargo, 24);
       assert.equal(model.manifest.params["param.fast"], null);
+      const params = blocks(model).find((b) => b.type === "table" && b.id === "strategy-params");
+      assert.ok(params !== undefined && params.type === "table");
+      assert.deepEqual(params.rows.find((r) => r[0] === "fast"), ["fast", "grid: 12, 24"]);
       const folds = blocks(model).find((b) => b.type === "table" && b.id === "walkforward-folds");
       assert.ok(folds !== undefined && folds.type === "table");
       assert.equal(folds.rows.length, 4);
