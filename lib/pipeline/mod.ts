@@ -1,7 +1,7 @@
 /**
  * The top floor: the jobs that fill a store and run a whole report (the demo on the simulated
  * market or on Binance, a research report of bars already stored, a strategy's backtest or
- * walk-forward). Tasks and notebooks call
+ * walk-forward, re-verifying a report folder). Tasks and notebooks call
  * these; everything below (`lib/report` included) is given its data and never fetches.
  *
  * @module
@@ -15,3 +15,4 @@ export * from "./strategy_spec.ts";
 export * from "./cost_spec.ts";
 export * from "./backtest_run.ts";
 export * from "./walkforward_run.ts";
+export * from "./verify_report_run.ts";
