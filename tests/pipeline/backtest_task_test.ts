@@ -276,6 +276,29 @@ realDataTest("deno task backtest and walkforward on real bars", async (t) => {
       assert.equal(lag0.code, 0, lag0.stderr);
       assert.match(lag0.stderr, /warning: --lag 0/);
       assert.equal(readModel(lag0.stdout).model.manifest.params.lagZero, true);
+      // the grid and the folds from a JSON file: expanding windows
+      const cfg = join(tmp, "wf.json");
+      await Deno.writeTextFile(
+        cfg,
+        JSON.stringify({
+          strategy: "vol-breakout",
+          assets: ["ETHUSDT"],
+          grid: { entryWindow: [24, 48] },
+          folds: { window: "expanding", folds: 3, embargo: 12 },
+        }),
+      );
+      const fromFile = await runDeno(["task", "walkforward", "--config", cfg, ...common]);
+      assert.equal(fromFile.code, 0, fromFile.stderr);
+      const fm = readModel(fromFile.stdout).model;
+      assert.equal(fm.manifest.params.window, "expanding");
+      assert.equal(fm.manifest.params.folds, 3);
+      assert.equal(fm.manifest.params.embargo, 12);
+      const ff = blocks(fm).find((b) => b.type === "table" && b.id === "walkforward-folds");
+      assert.ok(ff !== undefined && ff.type === "table");
+      // expanding: every fold trains from the first bar, on more rows than the one before
+      assert.equal(new Set(ff.rows.map((r) => r[1])).size, 1);
+      const rows = ff.rows.map((r) => Number(r[3]));
+      for (let i = 1; i < rows.length; i++) assert.ok(rows[i]! > rows[i - 1]!);
       const noGrid = await runDeno(["task", "walkforward", ...ma.slice(0, 4), ...common]);
       assert.equal(noGrid.code, 2);
       assert.match(noGrid.stderr, /--grid is required/);
