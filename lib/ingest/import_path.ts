@@ -108,6 +108,13 @@ export interface FileReport {
    */
   readonly roundedDropped: number;
   /**
+   * Rows that repeat another row of the same time within the near-duplicate tolerances
+   * (lib/ingest/gates/near_duplicate.ts: prices 0.05% or a tick, volumes 0.5%) but not only by
+   * rounding: the more precise row was kept, these were quarantined as `near-duplicate` (they
+   * are also counted in `quarantined`).
+   */
+  readonly nearDropped: number;
+  /**
    * Stored bars that lacked a quote volume, trade count or vwap and were completed from this
    * file's row with the same market values (not conflicts).
    */
@@ -238,6 +245,7 @@ function emptyReport(t: ImportTarget): FileReport {
     flagOnly: 0,
     duplicatesDropped: 0,
     roundedDropped: 0,
+    nearDropped: 0,
     completed: 0,
     quarantined: 0,
     quarantinedByReason: {},
@@ -452,6 +460,7 @@ function writeBarFile(
     return {
       ...dryReport(info, v.problems, v.duplicatesDropped),
       roundedDropped: v.roundedDropped,
+      nearDropped: v.nearDropped,
     };
   }
   return withTransaction(db, () => {
@@ -483,6 +492,7 @@ function writeBarFile(
       flagOnly: w.flagOnly,
       duplicatesDropped: v.duplicatesDropped,
       roundedDropped: v.roundedDropped,
+      nearDropped: v.nearDropped,
       completed: w.completed,
       quarantined: v.problems.length + w.conflicts.length,
       quarantinedByReason: countReasons(v.problems, w.conflicts.length),
@@ -573,6 +583,7 @@ function writeTradeFile(
  *   path: "a.json", source: "file:a.json", status: "imported", message: undefined,
  *   format: "freqtrade_json", venue: "binance", symbol: "BTCUSDT", freq: "1h", rowsRead: 3,
  *   inserted: 2, replaced: 0, unchanged: 0, flagOnly: 0, duplicatesDropped: 0, roundedDropped: 1,
+ *   nearDropped: 0,
  *   completed: 0, quarantined: 1, quarantinedByReason: { "high < low": 1 },
  * });
  * assert.equal(line,
@@ -591,6 +602,9 @@ export function formatFileReport(r: FileReport): string {
     `${r.duplicatesDropped ? ` duplicates=${r.duplicatesDropped}` : ""}` +
     `${
       r.roundedDropped ? ` rounded-duplicates=${r.roundedDropped} (kept the more precise row)` : ""
+    }` +
+    `${
+      r.nearDropped ? ` near-duplicates=${r.nearDropped} (kept the more precise row)` : ""
     } quarantined=${r.quarantined}` +
     (reasons ? ` (${reasons})` : "");
 }

@@ -6,6 +6,7 @@
  */
 import type { BarColumns, SeriesKey } from "../core/types.ts";
 import { gateBars } from "./gates/bar_gates.ts";
+import { REASONS } from "./gates/rules.ts";
 import type { JumpOptions } from "./gates/jump.ts";
 import type { ParsedBars, RowProblem } from "./types.ts";
 
@@ -27,6 +28,12 @@ export interface ValidatedBars {
    * (or with a column this row lacks): the more precise row is kept.
    */
   readonly roundedDropped: number;
+  /**
+   * Rows refused as `near-duplicate` (also in `problems`): another row of the same time says
+   * the same bar within the tolerances of lib/ingest/gates/near_duplicate.ts, but not only by
+   * rounding (an open a tick off), and it is the more precise row, so it was kept.
+   */
+  readonly nearDropped: number;
 }
 
 /** Options of {@link validateBars}. */
@@ -48,7 +55,10 @@ export interface ValidateBarsOptions {
  * Several otherwise valid rows with one timestamp: when they are all identical, one is kept
  * and the others are dropped (counted in `duplicatesDropped`); when they differ only by the
  * rounding of their source (`2523.079494` vs `2523.08`) or by a column one of them lacks, the
- * most precise row is kept (the others counted in `roundedDropped`); when two disagree beyond
+ * most precise row is kept (the others counted in `roundedDropped`); when they all agree
+ * within the tolerances of lib/ingest/gates/near_duplicate.ts (prices 0.05% or a tick, volumes
+ * 0.5%) but not only by rounding, the most precise row is kept and the others are refused as
+ * `near-duplicate` with the kept row named (counted in `nearDropped`); when two disagree beyond
  * that, EVERY row of the group is refused ("duplicate timestamp with different values: none of
  * the N rows kept"). Keeping the first would let the file's row order decide which price
  * survives, and nothing in the file says which one is right.
@@ -115,5 +125,13 @@ export function validateBars(
     if (d.kind === "identical") duplicatesDropped++;
     else roundedDropped++;
   }
-  return { bars: g.accepted, rowOf: g.acceptedIndex, problems, duplicatesDropped, roundedDropped };
+  const nearDropped = g.rejected.filter((r) => r.kind === REASONS.nearDuplicate).length;
+  return {
+    bars: g.accepted,
+    rowOf: g.acceptedIndex,
+    problems,
+    duplicatesDropped,
+    roundedDropped,
+    nearDropped,
+  };
 }

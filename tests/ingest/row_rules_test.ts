@@ -122,10 +122,11 @@ Deno.test("import: a row repeated with rounded values keeps the precise row and 
         `18164.80000000,2523.07949400,45718387.34342975,51191\n` +
         `${t / 1000}.0,2020-11-20 06-AM,BTC/USDT,18129.99,18176.01,18060,18164.8,2523.08,` +
         `45718387.34,NULL\n` +
-        // the same hour an hour earlier, where the rounded copy has another open: both refused
+        // the hour before, where the rounded copy's open is 0.28% off (beyond the near-duplicate
+        // tolerance of 0.05%): both refused
         `${t - H},2020-11-20 05:00:00,BTC/USDT,18100.00000000,18176.01000000,18060.00000000,` +
         `18129.99000000,100.12345600,1812345.12345600,5000\n` +
-        `${(t - H) / 1000}.0,2020-11-20 05-AM,BTC/USDT,18101.5,18176.01,18060,18129.99,100.12,` +
+        `${(t - H) / 1000}.0,2020-11-20 05-AM,BTC/USDT,18150.5,18176.01,18060,18129.99,100.12,` +
         `1812345.12,NULL\n`,
     );
     const r = await importPaths(s.db, [f], { venue: "binance" });

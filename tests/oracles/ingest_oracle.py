@@ -121,13 +121,14 @@ def cdd_checks(path):
     cols = ["open", "high", "low", "close", df.columns[7], df.columns[8], "tradecount"]
     clean = drop_conflicting_duplicates(ok, cols)
     identical_dropped = clean.duplicated(subset="ts", keep="first").sum()
-    rounded, conflicting = rounding_duplicates(ok, cols)
+    rounded, near, conflicting = rounding_duplicates(ok, cols)
     return {
         "rows": int(len(df)),
         "unix_date_disagree": int(disagree.sum()),
         "duplicates_different_rows": int(len(ok) - len(clean)),
         "duplicates_identical": int(identical_dropped),
         "duplicates_rounded_dropped": rounded,
+        "duplicates_near_dropped": near,
         "duplicates_conflicting_rows": conflicting,
     }
 
@@ -136,7 +137,9 @@ def rounding_duplicates(ok, cols):
     """Of the rows sharing a timestamp: how many are a rounded copy of a more precise row of
     the group (the prices of a row are rounded to the most decimals any of them shows, every
     other column on its own; a missing value is less precise than any; an exact half is not a
-    rounding), and how many rows are in groups where no row says it all best (refused).
+    rounding), how many are a near copy of the group's most precise row (every pair of rows
+    within the near-duplicate tolerances, not only by rounding: quarantined as near-duplicate),
+    and how many rows are in groups that disagree beyond that (all refused).
     Exact decimal arithmetic on the file's text (Python's decimal module)."""
     from decimal import Decimal
 
@@ -179,7 +182,26 @@ def rounding_duplicates(ok, cols):
                 return "different"
         return winner
 
-    rounded = conflicting = 0
+    def near_same(a, b):
+        # lib/ingest/gates/near_duplicate.ts NEAR_DUPLICATE_DEFAULTS: prices within 0.05%
+        # relative or one tick of the coarser row's prices (when it shows fewer decimals than
+        # the other row, at least one), other columns within 0.5% relative
+        da, db = row_places(a, prices[0]), row_places(b, prices[0])
+        tick = Decimal(10) ** -min(da, db) if da != db and min(da, db) >= 1 else Decimal(0)
+        for c in cols:
+            x, y = dec(a[c]), dec(b[c])
+            if x is None or y is None or x == y:
+                continue
+            scale = max(abs(x), abs(y))
+            limit = max(Decimal("0.0005") * scale, tick) if c in prices else Decimal("0.005") * scale
+            if abs(x - y) > limit:
+                return False
+        return True
+
+    def precision(row):
+        return sum(places(dec(row[c])) for c in cols if dec(row[c]) is not None)
+
+    rounded = near = conflicting = 0
     for _, g in ok.groupby("ts", sort=False):
         if len(g) < 2:
             continue
@@ -194,11 +216,22 @@ def rounding_duplicates(ok, cols):
                 best = r
             if rel in ("a", "b"):
                 drops += 1
-        if bad:
-            conflicting += len(rows)
-        else:
+        if not bad:
             rounded += drops
-    return rounded, conflicting
+        elif all(near_same(a, b) for i, a in enumerate(rows) for b in rows[i + 1:]):
+            # one bar written twice: the most precise row is kept (the first on a tie; the
+            # importer breaks ties by the open nearest the previous close, none here)
+            kept = max(rows, key=precision)
+            for r in rows:
+                if r is not kept:
+                    rel = compare(kept, r)
+                    if rel == "a":
+                        rounded += 1
+                    elif rel == "different":
+                        near += 1
+        else:
+            conflicting += len(rows)
+    return rounded, near, conflicting
 
 
 def gaps(path, step_ms):

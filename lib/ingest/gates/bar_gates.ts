@@ -7,7 +7,8 @@
 import { allocBars, type BarColumns } from "../../core/types.ts";
 import { freqMs } from "../../core/freq.ts";
 import { BAR_JUMP_DEFAULTS, type JumpOptions, markJumps } from "./jump.ts";
-import { morePrecise } from "./rounding.ts";
+import { compareRounded, decimals, morePrecise } from "./rounding.ts";
+import { type NearDuplicateOptions, nearlySame, precisionOf } from "./near_duplicate.ts";
 import {
   barRule,
   iso,
@@ -36,6 +37,13 @@ export interface BarGateOptions {
   readonly launchMs?: number;
   /** The jump rule (defaults {@link BAR_JUMP_DEFAULTS}); `false` turns it off. */
   readonly jump?: JumpOptions | false;
+  /**
+   * Tolerances under which rows sharing a time are one bar written twice (defaults
+   * `NEAR_DUPLICATE_DEFAULTS` of lib/ingest/gates/near_duplicate.ts): the most precise row is
+   * kept and the others are refused as `near-duplicate`; `false` refuses every row of such a
+   * group as rows that disagree.
+   */
+  readonly nearDuplicates?: NearDuplicateOptions | false;
   /** How reasons name input row `i` (default `row i`); importers pass the file's line. */
   readonly rowName?: (i: number) => string;
 }
@@ -170,9 +178,33 @@ export function gateBars(bars: BarColumns, opts: BarGateOptions): BarGateResult 
         best = r;
       } else conflict = `${name(best)} vs ${name(r)}: ${differences(bars, best, r)}`;
     }
+    const rows = good.slice(k, end);
+    const near = conflict === "" || opts.nearDuplicates === false ? undefined : nearKeep(
+      bars,
+      rows,
+      values,
+      keep.length > 0 ? bars.close[keep[keep.length - 1]!]! : NaN,
+      opts.nearDuplicates,
+    );
     if (conflict === "") {
       keep.push(best);
       for (const d of drops) dropped.push({ ...d, keptIndex: best });
+    } else if (near !== undefined) {
+      // every row of the group is one bar within the tolerances: keep the most precise one
+      keep.push(near);
+      for (const r of rows) {
+        if (r === near) continue;
+        const rel = morePrecise(values(near), values(r), ROUNDED_TOGETHER);
+        if (rel === "same") dropped.push({ index: r, keptIndex: near, kind: "identical" });
+        else if (rel === "a") dropped.push({ index: r, keptIndex: near, kind: "rounded" });
+        else {
+          problems[r] = {
+            kind: REASONS.nearDuplicate,
+            detail: `kept the more precise row (${beyondRounding(values(near), values(r))}; ` +
+              `kept ${name(near)})`,
+          };
+        }
+      }
     } else {
       const names = good.slice(k, end).map(name).join(", ");
       for (let g = k; g < end; g++) {
@@ -232,6 +264,50 @@ export function timeProblem(
 ): string | undefined {
   const p = timeRule(ts, { now, toleranceMs, launchMs, venue });
   return p === undefined ? undefined : reasonText(p);
+}
+
+/**
+ * The row of a group sharing one time to keep when every pair of its rows is
+ * {@link nearlySame}: the most precise ({@link precisionOf}), on a tie the one whose open is
+ * closest to the previous kept close, then the first in input order; undefined when two rows
+ * disagree beyond the tolerances.
+ */
+function nearKeep(
+  bars: BarColumns,
+  rows: readonly number[],
+  values: (i: number) => number[],
+  prevClose: number,
+  options: NearDuplicateOptions | undefined,
+): number | undefined {
+  const v = rows.map(values);
+  for (let x = 0; x < rows.length; x++) {
+    for (let y = x + 1; y < rows.length; y++) {
+      if (!nearlySame(v[x]!, v[y]!, ROUNDED_TOGETHER[0], options)) return undefined;
+    }
+  }
+  const gap = (i: number) => Number.isNaN(prevClose) ? 0 : Math.abs(bars.open[i]! - prevClose);
+  let best = 0;
+  for (let x = 1; x < rows.length; x++) {
+    const d = precisionOf(v[x]!) - precisionOf(v[best]!);
+    if (d > 0 || (d === 0 && gap(rows[x]!) < gap(rows[best]!))) best = x;
+  }
+  return rows[best];
+}
+
+/** The columns in which two rows differ by more than a rounding, as `open 387.01 vs 387`. */
+function beyondRounding(a: readonly number[], b: readonly number[]): string {
+  const prices = ROUNDED_TOGETHER[0];
+  const d = (row: readonly number[], c: number) =>
+    (prices as readonly number[]).includes(c)
+      ? Math.max(...prices.map((k) => Number.isNaN(row[k]!) ? 0 : decimals(row[k]!)))
+      : decimals(row[c]!);
+  const out: string[] = [];
+  for (let c = 0; c < a.length; c++) {
+    if (compareRounded(a[c]!, b[c]!, d(a, c), d(b, c)) === "different") {
+      out.push(`${COLUMN_NAMES[c]} ${a[c]} vs ${b[c]}`);
+    }
+  }
+  return out.join(", ");
 }
 
 function differences(bars: BarColumns, a: number, b: number): string {

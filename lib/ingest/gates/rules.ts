@@ -43,6 +43,7 @@ export const REASONS = Object.freeze(
     qtyNotFinite: "quantity is not a finite number",
     nonPositiveQty: "non-positive quantity",
     duplicateTs: "duplicate timestamp with different values",
+    nearDuplicate: "near-duplicate",
     duplicateTradeId: "duplicate trade id with different values",
     jump: "price jump",
     staleQuote: "stale quote",
