@@ -1,0 +1,300 @@
+/**
+ * The overfitting verdict of one trial read against its family in the trial ledger: how many
+ * variants were tried before it, and what the Sharpe inference (PSR, DSR, MinTRL), PBO by CSCV,
+ * the block bootstrap and the data-snooping tests (SPA, StepM) say once they are counted. The
+ * report section `overfittingSection` (lib/report/sections) shows it.
+ *
+ * @module
+ */
+import { sharpeMoments } from "../stats/sharpe_moments.ts";
+import { probabilisticSharpeRatio } from "../stats/probabilistic_sharpe_ratio.ts";
+import { deflatedSharpeRatio } from "../stats/deflated_sharpe_ratio.ts";
+import { minimumTrackRecordLength } from "../stats/minimum_track_record_length.ts";
+import { probabilityOfBacktestOverfitting } from "../stats/probability_of_backtest_overfitting.ts";
+import { meanIcInterval, performanceIntervals } from "../stats/performance_intervals.ts";
+import type { BootstrapInterval } from "../stats/bootstrap_confidence_interval.ts";
+import { superiorPredictiveAbility } from "../stats/superior_predictive_ability.ts";
+import { stepM } from "../stats/step_m.ts";
+
+/** One trial of the family as the ledger stores it (`readTrials` of lib/store/trials.ts). */
+export interface VerdictTrial {
+  readonly trialId: number;
+  /** The ledger row's hash (64 hex). */
+  readonly hash: string;
+  /** Canonical JSON of its parameters. */
+  readonly params: string;
+  readonly dataset: string;
+  readonly kind: "returns" | "ic";
+  /** Per-period series (NaN = no value). */
+  readonly series: Float64Array;
+}
+
+/** Where the chosen trial sits in a null distribution (`nullSuite` of lib/research). */
+export interface VerdictNullPosition {
+  /** What the placebos were, e.g. `random ranks (200 draws)`. */
+  readonly what: string;
+  readonly observed: number;
+  readonly pValue: number;
+}
+
+/** Input of {@link overfittingVerdict}. */
+export interface OverfittingVerdictInput {
+  /** The family label (`name` or `name#g`). */
+  readonly family: string;
+  /** The family's trials, oldest first (as `readTrials` returns them). */
+  readonly trials: readonly VerdictTrial[];
+  /** `trialId` of the trial the report is about. */
+  readonly chosen: number;
+  /** Periods per year of the series (8,760 for hourly bars). */
+  readonly periodsPerYear: number;
+  /** Seed of every bootstrap. @default 0 */
+  readonly seed?: number;
+  /** Bootstrap resamples of the intervals, SPA and StepM. @default 1000 */
+  readonly replications?: number;
+  /** Null-suite position of the chosen trial, when one was computed. */
+  readonly nullPosition?: VerdictNullPosition;
+}
+
+/** Default options of {@link overfittingVerdict}. */
+export const OVERFITTING_VERDICT_DEFAULTS = { seed: 0, replications: 1000 } as const;
+
+/** What {@link overfittingVerdict} returns (NaN where a number cannot be computed). */
+export interface OverfittingVerdict {
+  readonly family: string;
+  readonly kind: "returns" | "ic";
+  /** The chosen trial is the k-th of the family's N trials recorded up to it. */
+  readonly k: number;
+  readonly n: number;
+  readonly chosen: VerdictTrial;
+  /** The trials counted (those recorded up to and including the chosen one), oldest first. */
+  readonly trials: readonly (VerdictTrial & { readonly sharpe: number; readonly count: number })[];
+  /** Distinct dataset fingerprints of the counted trials. */
+  readonly datasets: readonly string[];
+  readonly periodsPerYear: number;
+  /** Per-period Sharpe ratio, its annualized value, skewness, raw kurtosis, finite values. */
+  readonly moments: {
+    readonly sharpe: number;
+    readonly annualSharpe: number;
+    readonly skewness: number;
+    readonly kurtosis: number;
+    readonly count: number;
+  };
+  /** PSR against 0. */
+  readonly psr: number;
+  /** DSR with N and V[SR] (per period) from the counted trials. */
+  readonly dsr: {
+    readonly dsr: number;
+    readonly expectedMaxSharpe: number;
+    readonly nTrials: number;
+    readonly sharpeVariance: number;
+  };
+  /** Minimum track record length (95%, against 0) in periods and in years; Infinity if SR <= 0. */
+  readonly minTrl: { readonly periods: number; readonly years: number };
+  /** PBO over the trials aligned with the chosen one, or null with the reason. */
+  readonly pbo: {
+    readonly pbo: number;
+    readonly trials: number;
+    readonly splits: number;
+    readonly blocks: number;
+    readonly probabilityOfLoss: number;
+    readonly degradationSlope: number;
+    readonly histogram: { readonly edges: Float64Array; readonly counts: Int32Array };
+    readonly convention: string;
+  } | null;
+  readonly pboNote: string;
+  /** Bootstrap intervals (95%): Sharpe, CAGR, max drawdown for returns; mean IC for IC. */
+  readonly intervals: readonly { readonly name: string; readonly interval: BootstrapInterval }[];
+  /** SPA p-values and StepM over the aligned trials against 0 (mean > 0); null below 2 rows. */
+  readonly spa: {
+    readonly consistent: number;
+    readonly lower: number;
+    readonly upper: number;
+    readonly trials: number;
+    /** Trial ids StepM names as beating 0 at 5%. */
+    readonly stepMRejected: readonly number[];
+  } | null;
+  readonly nullPosition: VerdictNullPosition | null;
+  /** One sentence saying what it means. */
+  readonly sentence: string;
+}
+
+/**
+ * The overfitting verdict of trial `chosen` in its family. The trials counted are those of the
+ * family recorded up to and including the chosen one (so a report built again later, after
+ * more trials, gives the same bytes; the trial is "k of N" with k = N for the newest). DSR takes
+ * N and the variance of the per-period Sharpe ratios from them; PBO (CSCV, S = 16 blocks, fewer
+ * for short series), SPA and StepM (benchmark 0: performance = mean of the series) use the
+ * trials whose series are aligned with the chosen one (same dataset and length), on the rows
+ * where all are finite. Seeded: the same input gives the same output.
+ *
+ * @example Two trials of a family
+ * ```ts
+ * import { overfittingVerdict } from "@lib/research/overfitting_verdict.ts";
+ * import { createRng } from "@lib/stats/rng.ts";
+ * import assert from "node:assert/strict";
+ * const rng = createRng(1);
+ * const s = () => Float64Array.from({ length: 400 }, () => 0.01 * rng.normal());
+ * const trials = [1, 2].map((id) => ({ trialId: id, hash: "0".repeat(64), params: `{"k":${id}}`,
+ *   dataset: "d", kind: "returns" as const, series: s() }));
+ * const v = overfittingVerdict({ family: "f", trials, chosen: 2, periodsPerYear: 365,
+ *   replications: 200 });
+ * assert.equal(v.k, 2);
+ * assert.equal(v.n, 2);
+ * assert.ok(v.pbo !== null && v.pbo.trials === 2);
+ * ```
+ */
+export function overfittingVerdict(input: OverfittingVerdictInput): OverfittingVerdict {
+  const seed = input.seed ?? OVERFITTING_VERDICT_DEFAULTS.seed;
+  const replications = input.replications ?? OVERFITTING_VERDICT_DEFAULTS.replications;
+  const ppy = input.periodsPerYear;
+  if (!(ppy > 0)) {
+    throw new RangeError(
+      `Cannot build the overfitting verdict: periodsPerYear must be > 0, got ${ppy}`,
+    );
+  }
+  const at = input.trials.findIndex((t) => t.trialId === input.chosen);
+  if (at < 0) {
+    throw new RangeError(
+      `Cannot build the overfitting verdict: trial ${input.chosen} is not in family ${input.family}`,
+    );
+  }
+  const counted = input.trials.slice(0, at + 1);
+  const chosen = counted[at]!;
+  const rows = counted.map((t) => {
+    const m = sharpeMoments(t.series);
+    return { ...t, sharpe: m.sharpe * Math.sqrt(ppy), count: m.n, perPeriod: m.sharpe };
+  });
+  const m = sharpeMoments(chosen.series);
+  const srs = rows.map((r) => r.perPeriod).filter(Number.isFinite);
+  let variance = 0;
+  if (srs.length >= 2) {
+    const mu = srs.reduce((a, b) => a + b, 0) / srs.length;
+    variance = srs.reduce((a, b) => a + (b - mu) ** 2, 0) / (srs.length - 1);
+  }
+  const usable = Number.isFinite(m.sharpe) && m.n > 1;
+  const psr = usable ? probabilisticSharpeRatio(m, 0) : NaN;
+  const dsr = usable
+    ? deflatedSharpeRatio(m, { nTrials: counted.length, sharpeVariance: variance })
+    : { dsr: NaN, expectedMaxSharpe: NaN, nTrials: counted.length, sharpeVariance: variance };
+  const trlPeriods = usable ? minimumTrackRecordLength(m, 0) : NaN;
+
+  // trials aligned with the chosen one, on rows finite in all of them
+  const aligned = counted.filter((t) =>
+    t.dataset === chosen.dataset && t.series.length === chosen.series.length
+  );
+  const keep: number[] = [];
+  for (let i = 0; i < chosen.series.length; i++) {
+    if (aligned.every((t) => Number.isFinite(t.series[i]!))) keep.push(i);
+  }
+  const matrix = aligned.map((t) => Float64Array.from(keep, (i) => t.series[i]!));
+  let pbo: OverfittingVerdict["pbo"] = null;
+  let pboNote: string;
+  const blocks = Math.min(16, 2 * Math.floor(keep.length / 8));
+  if (aligned.length < 2) {
+    pboNote = "PBO needs at least 2 trials on the same data: the family has " +
+      `${aligned.length} aligned with this one.`;
+  } else if (blocks < 2) {
+    pboNote = `PBO needs at least 8 common rows, got ${keep.length}.`;
+  } else {
+    const r = probabilityOfBacktestOverfitting(matrix, { blocks, seed });
+    pbo = {
+      pbo: r.pbo,
+      trials: aligned.length,
+      splits: r.splits,
+      blocks: r.blocks,
+      probabilityOfLoss: r.probabilityOfLoss,
+      degradationSlope: r.degradation.slope,
+      histogram: r.histogram,
+      convention: r.convention,
+    };
+    pboNote = `PBO over ${aligned.length} aligned trials, ${r.blocks} blocks, ${r.splits} of ` +
+      `${r.totalSplits} splits (${r.enumerated ? "all enumerated" : "seeded sample"}).`;
+  }
+
+  const finite = Float64Array.from(
+    Array.from(chosen.series).filter((v) => Number.isFinite(v)),
+  );
+  const intervals: { name: string; interval: BootstrapInterval }[] = [];
+  if (finite.length >= 10) {
+    if (chosen.kind === "returns") {
+      const ci = performanceIntervals(finite, ppy, { seed, replications });
+      intervals.push(
+        { name: "Sharpe ratio (annualized)", interval: ci.sharpe },
+        { name: "CAGR", interval: ci.cagr },
+        { name: "Max drawdown", interval: ci.maxDrawdown },
+      );
+    } else {
+      intervals.push({ name: "Mean IC", interval: meanIcInterval(finite, { seed, replications }) });
+    }
+  }
+  let spa: OverfittingVerdict["spa"] = null;
+  if (keep.length >= 10) {
+    const zero = new Float64Array(keep.length);
+    const opts = { seed, replications };
+    const s = superiorPredictiveAbility(matrix, zero, opts);
+    const sm = stepM(matrix, zero, opts);
+    spa = {
+      ...s.pValues,
+      trials: aligned.length,
+      stepMRejected: Array.from(sm.rejected, (j) => aligned[j]!.trialId),
+    };
+  }
+  const verdict = {
+    family: input.family,
+    kind: chosen.kind,
+    k: at + 1,
+    n: counted.length,
+    chosen,
+    trials: rows.map(({ perPeriod: _, ...r }) => r),
+    datasets: [...new Set(counted.map((t) => t.dataset))],
+    periodsPerYear: ppy,
+    moments: {
+      sharpe: m.sharpe,
+      annualSharpe: m.sharpe * Math.sqrt(ppy),
+      skewness: m.skewness,
+      kurtosis: m.kurtosis,
+      count: m.n,
+    },
+    psr,
+    dsr: {
+      dsr: dsr.dsr,
+      expectedMaxSharpe: dsr.expectedMaxSharpe,
+      nTrials: dsr.nTrials,
+      sharpeVariance: dsr.sharpeVariance,
+    },
+    minTrl: { periods: trlPeriods, years: trlPeriods / ppy },
+    pbo,
+    pboNote,
+    intervals,
+    spa,
+    nullPosition: input.nullPosition ?? null,
+  };
+  return { ...verdict, sentence: verdictSentence(verdict) };
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(0)}%`;
+}
+
+/** The one sentence: what DSR (and PBO, when computed) say about the chosen trial. */
+function verdictSentence(
+  v: Omit<OverfittingVerdict, "sentence">,
+): string {
+  const what = v.kind === "returns" ? "Sharpe ratio" : "IC information ratio";
+  const tries = `${v.n} trial${v.n === 1 ? "" : "s"} of family ${v.family}`;
+  if (!Number.isFinite(v.dsr.dsr)) {
+    return `With ${tries} counted, this trial's ${what} cannot be judged: its series has too ` +
+      "few values or no variance.";
+  }
+  const overfit = v.pbo !== null && v.pbo.pbo >= 0.5
+    ? `, and the family's in-sample winner lands in the bottom half out of sample in ` +
+      `${pct(v.pbo.pbo)} of splits (PBO), so choosing among these variants picks noise`
+    : "";
+  if (v.dsr.dsr >= 0.95) {
+    return `Counting all ${tries}, this trial's ${what} is still unlikely to be luck ` +
+      `(DSR ${v.dsr.dsr.toFixed(3)} >= 0.95)${overfit === "" ? "" : `, but${overfit.slice(5)}`}.`;
+  }
+  return `Counting all ${tries}, this trial's ${what} is not distinguishable from the best of ` +
+    `${v.n} tries on noise (DSR ${v.dsr.dsr.toFixed(3)} < 0.95): treat it as unproven` +
+    `${overfit}.`;
+}
