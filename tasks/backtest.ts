@@ -6,7 +6,9 @@
  *
  * Backtests a strategy on bars already in the store (`runBacktest` of `lib/pipeline`): its
  * targets are checked for lookahead on a sample of bars, run through the engine with costs and
- * the lag, and the report (data coverage, strategy and costs, strategy tear sheet) is written
+ * the lag, its net returns are recorded as a trial of family `backtest:<strategy>` in the
+ * store's trial ledger, and the report (data coverage, strategy and costs, strategy tear sheet,
+ * the overfitting verdict against the family) is written
  * to `<out>/<run-id>/report.json`, `report.html` and `manifest.json`; paths go to stdout,
  * progress to stderr. Usage errors exit 2.
  *
@@ -27,6 +29,8 @@ import { runBacktest } from "@lib/pipeline/backtest_run.ts";
 import { StrategySpecError } from "@lib/pipeline/strategy_spec.ts";
 import { CostSpecError } from "@lib/pipeline/cost_spec.ts";
 import { writeReport } from "@lib/report/write.ts";
+import { openStore } from "@lib/store/db.ts";
+import { openLedger } from "@lib/research/ledger.ts";
 
 const USAGE = `Usage: deno task backtest --strategy NAME [options]
 
@@ -58,12 +62,15 @@ runMain(async (args) => {
     );
   }
   const store = openTaskStore(values.db, { readOnly: true, mustExist: true });
+  // the bars are read through a read-only connection; the backtest's trial (family
+  // backtest:<strategy>, lib/store/trials.ts) is appended through its own writing one
+  const ledgerStore = openStore(store.path, { mustExist: true });
   try {
     progressLine(`store ${store.path}`);
     progressLine(`backtesting ${run.strategy.strategy}`);
     let r;
     try {
-      r = runBacktest(store.db, run);
+      r = runBacktest(store.db, { ...run, ledger: openLedger(ledgerStore.db) });
     } catch (e) {
       if (e instanceof ReportInputError) {
         throw usage(e.flag === "universe" ? `--universe: ${e.message}` : e.message);
@@ -88,6 +95,7 @@ runMain(async (args) => {
     console.log(written.paths.json);
     console.log(written.paths.manifest);
   } finally {
+    ledgerStore.close();
     store.close();
   }
 });

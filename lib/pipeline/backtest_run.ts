@@ -23,6 +23,10 @@ import type { BacktestResult } from "../backtest/types.ts";
 import { type CapacityCurve, capacityCurve } from "../backtest/costs/capacity_curve.ts";
 import { periodsPerYear } from "../backtest/metrics/periods_per_year.ts";
 import { buildManifest } from "../report/manifest.ts";
+import type { TrialLedger } from "../research/ledger.ts";
+import { overfittingVerdict } from "../research/overfitting_verdict.ts";
+import { canonicalParams, readTrials, type StoredTrial } from "../store/trials.ts";
+import { overfittingSection } from "../report/sections/overfitting_section.ts";
 import {
   type Block,
   column,
@@ -65,6 +69,13 @@ export interface StrategyRunOptions extends RunDatasetOptions {
   readonly projectDir?: string | undefined;
   /** Override the git state (tests). @default read with git */
   readonly git?: GitInfo | undefined;
+  /**
+   * Where the backtest records its trial (family `backtest:<strategy>`, kind `returns`, the
+   * net per-bar returns); the report then gains the overfitting section. Without one, the
+   * section is still added when the store's ledger already holds this exact trial (a report
+   * built again, e.g. by verify-report), else left out. @default none
+   */
+  readonly ledger?: TrialLedger | undefined;
 }
 
 /** Everything a strategy run shares before the engine runs: see {@link prepareStrategyRun}. */
@@ -286,10 +297,70 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     { id: "setup", title: "Strategy, costs and execution", blocks: setup },
     ...sheet.sections,
   ];
+  const overfitting = backtestOverfitting(db, prep, backtest.net, options.ledger);
+  if (overfitting !== null) sections.push(overfitting);
   const model = strategyReportModel(dataset, prep, options, "backtest", sections, {
     title: `cryptolab backtest: ${strategy.label}`,
   });
   return { model, dataset, targets, backtest, tradeLog, lookahead, capacity };
+}
+
+/** Origin recorded with a backtest report's trial. */
+export const BACKTEST_TRIAL_ORIGIN = "runBacktest";
+
+/** The ledger family of a backtest report's trial: one per strategy. */
+export function backtestFamily(strategy: string): string {
+  return `backtest:${strategy}`;
+}
+
+/**
+ * Record the run's net returns as a trial (with a ledger) or find the same trial in the
+ * store's ledger (without one), and build the overfitting section from its family; null when
+ * there is no ledger and no such trial.
+ */
+function backtestOverfitting(
+  db: DatabaseSync,
+  prep: PreparedRun,
+  net: Float64Array,
+  ledger: TrialLedger | undefined,
+): Section | null {
+  const family = backtestFamily(prep.strategy.strategy);
+  const dataset = prep.dataset.fingerprint.sha256;
+  let trial: StoredTrial | undefined;
+  if (ledger !== undefined) {
+    trial = ledger.record({
+      spec: { family, dataset, freq: prep.dataset.freq },
+      kind: "returns",
+      origin: BACKTEST_TRIAL_ORIGIN,
+      params: prep.params,
+      dataset,
+      freq: prep.dataset.freq,
+      series: net,
+    });
+  }
+  let trials;
+  try {
+    trials = readTrials(db, trial?.label ?? family);
+  } catch (e) {
+    // without a ledger, a store with no such family (or no ledger tables) has no verdict
+    if (ledger === undefined) return null;
+    throw e;
+  }
+  if (trial === undefined) {
+    const params = canonicalParams(prep.params);
+    trial = trials.find((t) =>
+      t.origin === BACKTEST_TRIAL_ORIGIN && t.params === params && t.dataset === dataset &&
+      t.series.length === net.length && t.series.every((v, i) => Object.is(v, net[i]))
+    );
+    if (trial === undefined) return null;
+  }
+  const verdict = overfittingVerdict({
+    family: trial.label,
+    trials,
+    chosen: trial.trialId,
+    periodsPerYear: periodsPerYear(prep.barMs),
+  });
+  return { id: "overfitting", title: "Overfitting verdict", blocks: overfittingSection(verdict) };
 }
 
 /** The report model of a strategy run: manifest, run id, title. */
