@@ -122,7 +122,11 @@ export interface FigureBlock {
   readonly svg: string;
   /** The numbers behind the figure in tabular form (e.g. one row per asset). */
   readonly data: DataTable;
-  /** The same numbers as a tidy table beside the layout (`svg`); see {@link TidyTable}. */
+  /**
+   * The data the figure plots as a tidy table beside the layout (`svg`): for line charts the
+   * thinned points the SVG draws (`time`, `series`, `y`, and `y_lo`/`y_hi` for a band), for
+   * other figures `data` as tidy records; see {@link TidyTable}.
+   */
   readonly tidy: TidyTable;
 }
 

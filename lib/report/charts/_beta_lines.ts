@@ -5,7 +5,7 @@
  */
 import { ASSET_COLUMN, column, type FigureBlock } from "../model.ts";
 import { figureBlock, type FigureOptions } from "./figure.ts";
-import { MANY_SERIES_HIGHLIGHT, MAX_LEGEND_SERIES, multiLineSvg } from "./multi_line.ts";
+import { MANY_SERIES_HIGHLIGHT, MAX_LEGEND_SERIES, multiLinePlot } from "./multi_line.ts";
 import { type NamedSeries, summaryRows } from "./series.ts";
 
 /**
@@ -21,7 +21,7 @@ export function betaLinesFigure(
   yLabel: string,
   text: { readonly title: string; readonly caption: string },
 ): FigureBlock {
-  const svg = multiLineSvg(index, series, { ...options, id }, {
+  const { svg, points } = multiLinePlot(index, series, { ...options, id }, {
     yLabel,
     emptyDomain: [0, 2],
     reference: { y: 1, dashed: true },
@@ -41,5 +41,5 @@ export function betaLinesFigure(
       column("max", "Highest", "number", 3),
     ],
     rows: summaryRows(series, ["last", "mean", "min", "max"]),
-  });
+  }, points);
 }

@@ -9,7 +9,7 @@ import {
   growthNeedsLog,
   MANY_SERIES_HIGHLIGHT,
   MAX_LEGEND_SERIES,
-  multiLineSvg,
+  multiLinePlot,
 } from "./multi_line.ts";
 import { type NamedSeries, summaryRows } from "./series.ts";
 
@@ -43,7 +43,7 @@ export function cumulativeReturnsChart(
   options: FigureOptions & { readonly maxPoints?: number; readonly maxSeries?: number } = {},
 ): FigureBlock {
   const id = options.id ?? "cumulative-returns";
-  const svg = multiLineSvg(input.index, input.series, { ...options, id }, {
+  const { svg, points } = multiLinePlot(input.index, input.series, { ...options, id }, {
     yLabel: "Cumulative return (%)",
     percent: true,
     emptyDomain: [-0.1, 0.1],
@@ -78,5 +78,6 @@ export function cumulativeReturnsChart(
       ],
       rows: summaryRows(input.series, ["last", "min", "max"]),
     },
+    points,
   );
 }

@@ -72,7 +72,8 @@ export function tidyTable(data: DataTable): TidyTable {
 
 /**
  * The {@link FigureBlock} of a chart: `options.title` and `options.caption` when given, else the
- * chart's own defaults.
+ * chart's own defaults. Its tidy table is `points`, the data the chart plots (line charts pass
+ * the thinned points their SVG draws), or else `data` as tidy records.
  *
  * @example A caller's title wins over the chart's default
  * ```ts
@@ -91,6 +92,7 @@ export function figureBlock(
   defaults: { readonly title: string; readonly caption: string },
   svg: string,
   data: DataTable,
+  points?: TidyTable,
 ): FigureBlock {
   return {
     type: "figure",
@@ -99,6 +101,6 @@ export function figureBlock(
     caption: options.caption ?? defaults.caption,
     svg,
     data,
-    tidy: tidyTable(data),
+    tidy: points ?? tidyTable(data),
   };
 }

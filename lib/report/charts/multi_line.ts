@@ -4,9 +4,16 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
+import type { TidyTable } from "../model.ts";
 import { renderPlot } from "../plot_svg.ts";
 import { DEFAULT_WIDTH } from "./figure.ts";
-import { type NamedSeries, SERIES_COLORS, summarize, toLongColumns } from "./series.ts";
+import {
+  type NamedSeries,
+  plottedPoints,
+  SERIES_COLORS,
+  summarize,
+  toLongColumns,
+} from "./series.ts";
 
 /** Where and how large {@link multiLineSvg} draws: the chart's id and its caller's options. */
 export interface MultiLineFigure {
@@ -114,12 +121,49 @@ export function multiLineSvg(
   figure: MultiLineFigure,
   options: MultiLineOptions,
 ): string {
+  return multiLinePlot(index, series, figure, options).svg;
+}
+
+/** What {@link multiLinePlot} draws: the SVG and the points it plots. */
+export interface MultiLinePlot {
+  readonly svg: string;
+  /**
+   * The points drawn, after thinning, in long format: `time` (ISO 8601 UTC), `series` (the
+   * legend entry), `y` (as plotted: `1 + y` on a growth log axis; null breaks the line); with
+   * more than `maxSeries` series, the median rows also carry the band, `y_lo` and `y_hi`
+   * (10th and 90th percentiles; null on the highlighted lines' rows).
+   */
+  readonly points: TidyTable;
+}
+
+/**
+ * {@link multiLineSvg} together with the points it draws, so a figure's tidy table in
+ * `report.json` is the plotted data (pandas redraws the chart from it).
+ *
+ * @example Two short lines: one row per plotted point
+ * ```ts
+ * import { multiLinePlot } from "@lib/report/charts/multi_line.ts";
+ * import assert from "node:assert/strict";
+ * const series = [{ asset: "A", values: [0, 1] }, { asset: "B", values: [0, NaN] }];
+ * const { points } = multiLinePlot([0, 3_600_000], series, { id: "lines" }, {
+ *   yLabel: "Value", emptyDomain: [-1, 1], reference: { y: 0, dashed: false },
+ * });
+ * assert.deepEqual(points.rows.map((r) => [r.series, r.y]), [["A", 0], ["A", 1], ["B", 0], ["B", null]]);
+ * assert.equal(points.rows[1]!.time, "1970-01-01T01:00:00.000Z");
+ * ```
+ */
+export function multiLinePlot(
+  index: ArrayLike<number>,
+  series: readonly NamedSeries[],
+  figure: MultiLineFigure,
+  options: MultiLineOptions,
+): MultiLinePlot {
   const maxSeries = figure.maxSeries ?? MAX_LEGEND_SERIES;
-  if (series.length > maxSeries) return manySeriesSvg(index, series, figure, options);
+  if (series.length > maxSeries) return manySeriesPlot(index, series, figure, options);
   const cols = toLongColumns(index, series, figure.maxPoints ?? 500);
   const empty = !cols.y.some(Number.isFinite);
   const { y, dashed } = options.reference;
-  return renderPlot({
+  const svg = renderPlot({
     width: figure.width ?? DEFAULT_WIDTH,
     height: 380,
     marginLeft: 50,
@@ -147,6 +191,7 @@ export function multiLineSvg(
       }),
     ],
   }, figure.id);
+  return { svg, points: plottedPoints(cols.x, cols.y, cols.z) };
 }
 
 /** The `k`-quantile (0..1) of sorted finite values, linear between order statistics. */
@@ -157,12 +202,12 @@ function quantileSorted(sorted: readonly number[], k: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
-function manySeriesSvg(
+function manySeriesPlot(
   index: ArrayLike<number>,
   series: readonly NamedSeries[],
   figure: MultiLineFigure,
   options: MultiLineOptions,
-): string {
+): MultiLinePlot {
   const n = index.length;
   const log = options.growthLabel !== undefined && growthNeedsLog(series);
   const tf = (v: number) => (log ? 1 + v : v);
@@ -199,7 +244,7 @@ function manySeriesSvg(
   const empty = finite.length === 0;
   const { y, dashed } = options.reference;
   const names = chosen.map((s) => s.asset);
-  return renderPlot({
+  const svg = renderPlot({
     width: figure.width ?? DEFAULT_WIDTH,
     height: 420,
     marginLeft: 56,
@@ -247,4 +292,8 @@ function manySeriesSvg(
       }),
     ],
   }, figure.id);
+  return {
+    svg,
+    points: plottedPoints(lines.x, ly, lines.z, { x: times, name: median, mid, lo, hi }),
+  };
 }

@@ -6,7 +6,7 @@
  */
 import { column, type FigureBlock } from "../model.ts";
 import { figureBlock, type FigureOptions } from "./figure.ts";
-import { multiLineSvg } from "./multi_line.ts";
+import { multiLinePlot } from "./multi_line.ts";
 import { summarize } from "./series.ts";
 
 /** Input of {@link rawVsResidualChart}. */
@@ -50,7 +50,7 @@ export function rawVsResidualChart(
     { asset: `${input.asset} raw`, values: input.raw },
     { asset: `${input.asset} residual`, values: input.residual },
   ];
-  const svg = multiLineSvg(input.index, series, { ...options, id }, {
+  const { svg, points } = multiLinePlot(input.index, series, { ...options, id }, {
     yLabel: "Cumulative log return",
     emptyDomain: [-0.1, 0.1],
     reference: { y: 0, dashed: false },
@@ -77,5 +77,6 @@ export function rawVsResidualChart(
       ],
       rows: [row("raw", input.raw), row("residual", input.residual)],
     },
+    points,
   );
 }

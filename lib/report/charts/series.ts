@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { TidyTable } from "../model.ts";
 
 /**
  * Twenty distinguishable colors (Tableau 20) for one line per asset. Plot's default
@@ -110,6 +111,67 @@ export function toLongColumns(
     }
   }
   return { x, y: Float64Array.from(y), z };
+}
+
+/**
+ * Plotted points as a tidy table in long format (the figure's `tidy` in `report.json`): `time`
+ * (ISO 8601 UTC), `series`, `y` (null where the line breaks), and with `band` its median rows
+ * carrying `y_lo` and `y_hi` (null on the other rows).
+ *
+ * @example The thinned points of one series
+ * ```ts
+ * import { plottedPoints, toLongColumns } from "@lib/report/charts/series.ts";
+ * import assert from "node:assert/strict";
+ * const c = toLongColumns([0, 1, 2, 3, 4], [{ asset: "A", values: [1, 2, 3, 4, 5] }], 2);
+ * assert.deepEqual(plottedPoints(c.x, c.y, c.z).rows.map((r) => r.y), [1, 4, 5]);
+ * ```
+ */
+export function plottedPoints(
+  x: readonly Date[],
+  y: ArrayLike<number>,
+  z: readonly string[],
+  band?: {
+    readonly x: readonly Date[];
+    readonly name: string;
+    readonly mid: readonly number[];
+    readonly lo: readonly number[];
+    readonly hi: readonly number[];
+  },
+): TidyTable {
+  const num = (v: number) => (Number.isFinite(v) ? v : null);
+  const rows: Record<string, string | number | null>[] = [];
+  for (let i = 0; i < y.length; i++) {
+    const r: Record<string, string | number | null> = {
+      time: x[i]!.toISOString(),
+      series: z[i]!,
+      y: num(y[i]!),
+    };
+    if (band !== undefined) r.y_lo = r.y_hi = null;
+    rows.push(r);
+  }
+  if (band !== undefined) {
+    for (let i = 0; i < band.x.length; i++) {
+      rows.push({
+        time: band.x[i]!.toISOString(),
+        series: band.name,
+        y: num(band.mid[i]!),
+        y_lo: num(band.lo[i]!),
+        y_hi: num(band.hi[i]!),
+      });
+    }
+  }
+  return {
+    columns: [
+      { name: "time", type: "timestamp" },
+      { name: "series", type: "string" },
+      { name: "y", type: "number" },
+      ...(band === undefined ? [] : [
+        { name: "y_lo", type: "number" as const },
+        { name: "y_hi", type: "number" as const },
+      ]),
+    ],
+    rows,
+  };
 }
 
 /**

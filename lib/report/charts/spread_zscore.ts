@@ -8,7 +8,7 @@ import * as Plot from "@observablehq/plot";
 import { column, type FigureBlock } from "../model.ts";
 import { renderPlot } from "../plot_svg.ts";
 import { DEFAULT_WIDTH, figureBlock, type FigureOptions } from "./figure.ts";
-import { toLongColumns } from "./series.ts";
+import { plottedPoints, toLongColumns } from "./series.ts";
 
 /** Input of {@link spreadZScoreChart}. */
 export interface SpreadZScoreInput {
@@ -68,6 +68,7 @@ export function spreadZScoreChart(
       r: kind === "entry" ? 3.5 : 2.5,
     });
   };
+  const plotted = events.filter((e) => Number.isFinite(z[e.t]!));
   const empty = !cols.y.some(Number.isFinite);
   const svg = renderPlot({
     width: options.width ?? DEFAULT_WIDTH,
@@ -108,5 +109,11 @@ export function spreadZScoreChart(
       ],
       rows: events.map((e) => [index[e.t]!, e.kind, z[e.t]!]),
     },
+    // the line's points, then the entry and exit markers at their own z
+    plottedPoints(
+      [...cols.x, ...plotted.map((e) => new Date(index[e.t]!))],
+      [...cols.y, ...plotted.map((e) => z[e.t]!)],
+      [...cols.z, ...plotted.map((e) => e.kind)],
+    ),
   );
 }

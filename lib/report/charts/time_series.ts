@@ -6,7 +6,7 @@
  */
 import { ASSET_COLUMN, column, type FigureBlock } from "../model.ts";
 import { figureBlock, type FigureOptions } from "./figure.ts";
-import { multiLineSvg } from "./multi_line.ts";
+import { multiLinePlot } from "./multi_line.ts";
 import { type NamedSeries, summaryRows } from "./series.ts";
 
 /** Options of {@link timeSeriesChart}. */
@@ -43,7 +43,7 @@ export function timeSeriesChart(
   const id = options.id ?? "time-series";
   const yLabel = options.yLabel ?? "Value";
   const percent = options.percent ?? false;
-  const svg = multiLineSvg(index, series, { ...options, id }, {
+  const { svg, points } = multiLinePlot(index, series, { ...options, id }, {
     yLabel: yLabel + (percent ? " (%)" : ""),
     percent,
     emptyDomain: [-1, 1],
@@ -66,5 +66,6 @@ export function timeSeriesChart(
       ],
       rows: summaryRows(series, ["last", "mean", "min", "max"]),
     },
+    points,
   );
 }

@@ -7,7 +7,7 @@ import * as Plot from "@observablehq/plot";
 import { column, type FigureBlock } from "../model.ts";
 import { renderPlot } from "../plot_svg.ts";
 import { DEFAULT_WIDTH, figureBlock, type FigureOptions } from "./figure.ts";
-import { toLongColumns } from "./series.ts";
+import { plottedPoints, toLongColumns } from "./series.ts";
 
 /** Input of {@link underwaterChart}. */
 export interface UnderwaterInput {
@@ -37,7 +37,7 @@ export function underwaterChart(
   const id = options.id ?? "underwater";
   const cols = toLongColumns(
     input.index,
-    [{ asset: "dd", values: input.underwater }],
+    [{ asset: "drawdown", values: input.underwater }],
     options.maxPoints ?? 500,
   );
   let min = 0, minAt = NaN, sum = 0, under = 0, n = 0;
@@ -93,5 +93,6 @@ export function underwaterChart(
       ],
       rows: [[min, minAt, n > 0 ? sum / n : NaN, n > 0 ? under / n : NaN]],
     },
+    plottedPoints(cols.x, cols.y, cols.z),
   );
 }
