@@ -57,7 +57,8 @@ export interface ValidateBarsOptions {
  * rounding of their source (`2523.079494` vs `2523.08`) or by a column one of them lacks, the
  * most precise row is kept (the others counted in `roundedDropped`); when they all agree
  * within the tolerances of lib/ingest/gates/near_duplicate.ts (prices 0.05% or a tick, volumes
- * 0.5%) but not only by rounding, the most precise row is kept and the others are refused as
+ * 0.5%) but not only by rounding, the most precise row is kept (on a tie the one whose open is
+ * nearest the previous close; a tie in both refuses all) and the others are refused as
  * `near-duplicate` with the kept row named (counted in `nearDropped`); when two disagree beyond
  * that, EVERY row of the group is refused ("duplicate timestamp with different values: none of
  * the N rows kept"). Keeping the first would let the file's row order decide which price

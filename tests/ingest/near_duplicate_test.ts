@@ -139,3 +139,17 @@ Deno.test("import: a near copy goes to quarantine with its raw text and the summ
     s.cleanup();
   }
 });
+
+Deno.test("gateBars: equally precise copies with the same open are all refused: nothing tells them apart", () => {
+  // a venue page repeating an hour with the close 1 off (0.014%): the row order must not decide
+  const g = gateBars(
+    bars([
+      [T, 7190, 7200, 7180, 7195, 10, NaN, NaN],
+      [T + H, 7195, 7210, 7190, 7198.2, 10, NaN, NaN],
+      [T + H, 7195, 7210, 7190, 7197.2, 10, NaN, NaN],
+    ]),
+    { now: T + 3 * H, jump: false },
+  );
+  assert.deepEqual([...g.acceptedIndex], [0]);
+  assert.deepEqual(g.rejected.map((r) => r.kind), [REASONS.duplicateTs, REASONS.duplicateTs]);
+});

@@ -219,9 +219,11 @@ def rounding_duplicates(ok, cols):
         if not bad:
             rounded += drops
         elif all(near_same(a, b) for i, a in enumerate(rows) for b in rows[i + 1:]):
-            # one bar written twice: the most precise row is kept (the first on a tie; the
-            # importer breaks ties by the open nearest the previous close, none here)
+            # one bar written twice: the most precise row is kept
             kept = max(rows, key=precision)
+            # (a tie in precision would go to the open nearest the previous close, and a tie in
+            # both refuses the group: the two files have no tie)
+            assert sum(precision(r) == precision(kept) for r in rows) == 1
             for r in rows:
                 if r is not kept:
                     rel = compare(kept, r)

@@ -269,8 +269,8 @@ export function timeProblem(
 /**
  * The row of a group sharing one time to keep when every pair of its rows is
  * {@link nearlySame}: the most precise ({@link precisionOf}), on a tie the one whose open is
- * closest to the previous kept close, then the first in input order; undefined when two rows
- * disagree beyond the tolerances.
+ * closest to the previous kept close; undefined when two rows disagree beyond the tolerances,
+ * or when another row with other values ties with the best on both counts.
  */
 function nearKeep(
   bars: BarColumns,
@@ -290,6 +290,15 @@ function nearKeep(
   for (let x = 1; x < rows.length; x++) {
     const d = precisionOf(v[x]!) - precisionOf(v[best]!);
     if (d > 0 || (d === 0 && gap(rows[x]!) < gap(rows[best]!))) best = x;
+  }
+  // a row as precise and as near the previous close as the best one, with other values:
+  // nothing tells them apart, and the row order must not decide which price survives
+  for (let x = 0; x < rows.length; x++) {
+    if (
+      x !== best && precisionOf(v[x]!) === precisionOf(v[best]!) &&
+      gap(rows[x]!) === gap(rows[best]!) &&
+      morePrecise(v[best]!, v[x]!, ROUNDED_TOGETHER) !== "same"
+    ) return undefined;
   }
   return rows[best];
 }
