@@ -324,8 +324,10 @@ export function strategyTearSheet(
         id: `${p}-rules`,
         title: "How the backtest was run",
         caption: "The rules the engine applied (from the result's metadata).",
-        columns: [column("rule", "Rule", "text")],
-        rows: md.rules.map((r) => [r]),
+        // a number first: a table's first column is sticky and never wraps, so a rule there
+        // was one line thousands of pixels wide, read only by scrolling sideways
+        columns: [column("n", "#", "integer"), column("rule", "Rule", "text")],
+        rows: md.rules.map((r, i) => [i + 1, r]),
       },
     ],
   });
