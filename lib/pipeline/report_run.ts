@@ -11,10 +11,16 @@ import { listSeries } from "../store/bars.ts";
 import type { Dataset } from "../panel/dataset.ts";
 import { loadDataset } from "../panel/load_dataset.ts";
 import { GRID_DEFAULTS } from "../core/grid_size.ts";
-import type { GitInfo, ReportModel } from "../report/model.ts";
+import type { Block, GitInfo, ReportModel, Section } from "../report/model.ts";
 import { buildResearchReport, type ResearchReportParams } from "../report/research_report.ts";
 import type { SignalInput } from "../research/signal_input.ts";
 import { buildSignalReport, type SignalTearSheetOptions } from "../report/tears/mod.ts";
+import { freqMs } from "../core/freq.ts";
+import { readTrials } from "../store/trials.ts";
+import { parseSignalName } from "../research/signals/mod.ts";
+import { overfittingVerdict } from "../research/overfitting_verdict.ts";
+import { overfittingSection } from "../report/sections/overfitting_section.ts";
+import { periodsPerYear } from "../backtest/metrics/periods_per_year.ts";
 
 /**
  * A report request the store cannot satisfy (no bars at that frequency, several venues and
@@ -126,7 +132,14 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
     maxCells: GRID_DEFAULTS.maxReportCells,
   });
   if (options.signal === undefined) {
-    return { model: buildResearchReport(dataset, options), dataset };
+    const model = buildResearchReport(dataset, options);
+    const overfitting = researchOverfitting(db, dataset, model);
+    return {
+      model: overfitting === null
+        ? model
+        : { ...model, sections: beforeMethod(model, overfitting) },
+      dataset,
+    };
   }
   const { input, source } = options.signal;
   const model = buildSignalReport(dataset, input, {
@@ -138,4 +151,66 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
     git: options.git,
   });
   return { model, dataset };
+}
+
+/**
+ * The overfitting section of a research report: for each signal, its IC trial at the first
+ * horizon as the store's ledger holds it (family `signal:<family>`, recorded by the report when
+ * it was given a ledger) judged against the family; null when the ledger holds none of them
+ * (no ledger was given, or a store without one).
+ */
+function researchOverfitting(
+  db: DatabaseSync,
+  dataset: Dataset,
+  model: ReportModel,
+): Section | null {
+  const p = model.manifest.params;
+  const signals = String(p.signals ?? "").split(",").filter((x) => x !== "");
+  const horizon = Number(String(p.horizons ?? "").split(",")[0]);
+  const blocks: Block[] = [];
+  for (const name of signals) {
+    let family: string;
+    try {
+      family = `signal:${parseSignalName(name).family}`;
+    } catch {
+      continue;
+    }
+    let trials;
+    try {
+      trials = readTrials(db, family);
+    } catch {
+      continue; // no such family (or no ledger tables): nothing recorded
+    }
+    const trial = trials.find((t) => {
+      if (t.origin !== "icDecay" || t.dataset !== dataset.fingerprint.sha256) return false;
+      const q = JSON.parse(t.params) as Record<string, unknown>;
+      return q.signal === name && q.horizon === horizon;
+    });
+    if (trial === undefined) continue;
+    const verdict = overfittingVerdict({
+      family: trial.label,
+      trials,
+      chosen: trial.trialId,
+      periodsPerYear: periodsPerYear(freqMs(dataset.freq)),
+    });
+    blocks.push(
+      {
+        type: "paragraph",
+        text: `Signal ${name}, IC series at horizon ${horizon} (its trial ${trial.trialId} in ` +
+          "the ledger):",
+      },
+      ...overfittingSection(
+        verdict,
+        `overfitting-${name.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`,
+      ),
+    );
+  }
+  return blocks.length === 0 ? null : { id: "overfitting", title: "Overfitting verdict", blocks };
+}
+
+/** The report's sections with `section` inserted before the method section (else last). */
+function beforeMethod(model: ReportModel, section: Section): Section[] {
+  const out = model.sections.filter((x) => x.id !== "method");
+  out.push(section, ...model.sections.filter((x) => x.id === "method"));
+  return out;
 }

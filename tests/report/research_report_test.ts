@@ -111,6 +111,7 @@ realDataTest(
       "factors",
       "signals",
       "pairs",
+      "overfitting", // the task records each signal's IC trials in the ledger: the verdict
       "method",
     ]);
     const ids = m.sections.flatMap((s) => s.blocks.map((b) => "id" in b ? b.id : b.type));

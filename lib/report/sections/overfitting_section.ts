@@ -16,7 +16,9 @@ function num(x: number): number | null {
  * statistics table (PSR, DSR with N and V[SR] from the family, MinTRL, PBO, SPA and StepM,
  * the null-suite position when given), the bootstrap intervals, the PBO logit histogram and the
  * trials counted, with `trial_id` and `trial_hash` so `deno task verify-report` checks them
- * against the ledger. Pure: the same verdict gives the same blocks.
+ * against the ledger. Pure: the same verdict gives the same blocks. Table ids are
+ * `<idPrefix>-verdict`, `-intervals`, `-pbo-logits` and `-trials` (several verdicts in one
+ * report take different prefixes).
  *
  * @example A verdict of two trials
  * ```ts
@@ -33,7 +35,8 @@ function num(x: number): number | null {
  * assert.ok(blocks.some((b) => b.type === "table" && b.id === "overfitting-trials"));
  * ```
  */
-export function overfittingSection(v: OverfittingVerdict): Block[] {
+export function overfittingSection(v: OverfittingVerdict, idPrefix = "overfitting"): Block[] {
+  const ratio = v.kind === "returns" ? "Sharpe ratio" : "IC information ratio";
   const stats: Cell[][] = [
     [
       "Trial",
@@ -41,12 +44,12 @@ export function overfittingSection(v: OverfittingVerdict): Block[] {
       `trial ${v.k} of ${v.n} in family ${v.family} (trials recorded up to this one)`,
     ],
     [
-      "Sharpe ratio (annualized)",
+      `${ratio} (annualized)`,
       num(v.moments.annualSharpe),
       `per period ${fmt(v.moments.sharpe)} over ${v.moments.count} values, skewness ` +
       `${fmt(v.moments.skewness)}, raw kurtosis ${fmt(v.moments.kurtosis)}`,
     ],
-    ["PSR", num(v.psr), "probability that the true Sharpe ratio exceeds 0"],
+    ["PSR", num(v.psr), `probability that the true ${ratio} exceeds 0`],
     [
       "DSR",
       num(v.dsr.dsr),
@@ -105,7 +108,7 @@ export function overfittingSection(v: OverfittingVerdict): Block[] {
     { type: "paragraph", text: v.sentence },
     {
       type: "table",
-      id: "overfitting-verdict",
+      id: `${idPrefix}-verdict`,
       title: "Overfitting verdict",
       caption: `Trial ${v.k} of ${v.n} in family ${v.family}; dataset fingerprint` +
         `${v.datasets.length === 1 ? "" : "s"} ${v.datasets.join(", ")}. PSR, DSR and MinTRL ` +
@@ -123,7 +126,7 @@ export function overfittingSection(v: OverfittingVerdict): Block[] {
   if (v.intervals.length > 0) {
     blocks.push({
       type: "table",
-      id: "overfitting-intervals",
+      id: `${idPrefix}-intervals`,
       title: "Bootstrap intervals",
       caption: "Percentile intervals from the stationary bootstrap (block length by " +
         "Politis and White), seeded.",
@@ -147,7 +150,7 @@ export function overfittingSection(v: OverfittingVerdict): Block[] {
     const { edges, counts } = v.pbo.histogram;
     blocks.push({
       type: "table",
-      id: "overfitting-pbo-logits",
+      id: `${idPrefix}-pbo-logits`,
       title: "PBO logit histogram",
       caption: `Logits of the out-of-sample rank of each split's in-sample winner; PBO is the ` +
         `share at or below 0. ${v.pbo.convention}`,
@@ -161,7 +164,7 @@ export function overfittingSection(v: OverfittingVerdict): Block[] {
   }
   blocks.push({
     type: "table",
-    id: "overfitting-trials",
+    id: `${idPrefix}-trials`,
     title: "Trials counted",
     caption: "The family's trials recorded up to this one, as the ledger stores them " +
       "(deno task trials lists them; deno task verify-report checks each id and hash).",
@@ -169,7 +172,7 @@ export function overfittingSection(v: OverfittingVerdict): Block[] {
       column("trial_id", "Trial id", "integer"),
       column("trial_hash", "Ledger hash", "text"),
       column("params", "Parameters", "text"),
-      column("sharpe", "Sharpe (annualized)", "number", 2),
+      column("sharpe", `${ratio} (annualized)`, "number", 2),
       column("values", "Values", "integer"),
       column("chosen", "This trial", "text"),
     ],
