@@ -53,6 +53,12 @@ export interface OverfittingVerdictInput {
   readonly replications?: number;
   /** Null-suite position of the chosen trial, when one was computed. */
   readonly nullPosition?: VerdictNullPosition;
+  /**
+   * Which trials count: `recorded-before` (the default) those recorded up to and including the
+   * chosen one, so a report built again later gives the same bytes; `family` every trial given,
+   * for a trial chosen after the whole family was run (the best of a grid).
+   */
+  readonly scope?: "recorded-before" | "family";
 }
 
 /** Default options of {@link overfittingVerdict}. */
@@ -62,11 +68,12 @@ export const OVERFITTING_VERDICT_DEFAULTS = { seed: 0, replications: 1000 } as c
 export interface OverfittingVerdict {
   readonly family: string;
   readonly kind: "returns" | "ic";
+  readonly scope: "recorded-before" | "family";
   /** The chosen trial is the k-th of the family's N trials recorded up to it. */
   readonly k: number;
   readonly n: number;
   readonly chosen: VerdictTrial;
-  /** The trials counted (those recorded up to and including the chosen one), oldest first. */
+  /** The trials counted (see `scope`), oldest first. */
   readonly trials: readonly (VerdictTrial & { readonly sharpe: number; readonly count: number })[];
   /** Distinct dataset fingerprints of the counted trials. */
   readonly datasets: readonly string[];
@@ -158,7 +165,8 @@ export function overfittingVerdict(input: OverfittingVerdictInput): OverfittingV
       `Cannot build the overfitting verdict: trial ${input.chosen} is not in family ${input.family}`,
     );
   }
-  const counted = input.trials.slice(0, at + 1);
+  const scope = input.scope ?? "recorded-before";
+  const counted = scope === "family" ? input.trials : input.trials.slice(0, at + 1);
   const chosen = counted[at]!;
   const rows = counted.map((t) => {
     const m = sharpeMoments(t.series);
@@ -242,6 +250,7 @@ export function overfittingVerdict(input: OverfittingVerdictInput): OverfittingV
   const verdict = {
     family: input.family,
     kind: chosen.kind,
+    scope,
     k: at + 1,
     n: counted.length,
     chosen,

@@ -146,3 +146,22 @@ Deno.test("hostile family names and parameters are escaped in the report HTML", 
   assert.ok(!/<script/i.test(html));
   assert.ok(html.includes("trial 2 of 2 in family &lt;script&gt;alert(1)&lt;/script&gt;"));
 });
+
+Deno.test("scope family: the best trial chosen after the whole grid counts every trial", () => {
+  const fam = noiseFamily(6, 200, 13);
+  const v = overfittingVerdict({
+    family: "grid",
+    trials: fam,
+    chosen: 2,
+    periodsPerYear: 365,
+    replications: 100,
+    scope: "family",
+  });
+  assert.equal(v.k, 2);
+  assert.equal(v.n, 6);
+  assert.equal(v.dsr.nTrials, 6);
+  assert.match(
+    String(table(overfittingSection(v), "overfitting-verdict").rows[0]![2]),
+    /whole family/,
+  );
+});

@@ -41,7 +41,9 @@ export function overfittingSection(v: OverfittingVerdict, idPrefix = "overfittin
     [
       "Trial",
       v.k,
-      `trial ${v.k} of ${v.n} in family ${v.family} (trials recorded up to this one)`,
+      `trial ${v.k} of ${v.n} in family ${v.family} (${
+        v.scope === "family" ? "the whole family" : "trials recorded up to this one"
+      })`,
     ],
     [
       `${ratio} (annualized)`,
@@ -166,7 +168,9 @@ export function overfittingSection(v: OverfittingVerdict, idPrefix = "overfittin
     type: "table",
     id: `${idPrefix}-trials`,
     title: "Trials counted",
-    caption: "The family's trials recorded up to this one, as the ledger stores them " +
+    caption: (v.scope === "family"
+      ? "The family's trials, as the ledger stores them "
+      : "The family's trials recorded up to this one, as the ledger stores them ") +
       "(deno task trials lists them; deno task verify-report checks each id and hash).",
     columns: [
       column("trial_id", "Trial id", "integer"),
