@@ -41,3 +41,4 @@ export * from "./null_suite_placebos.ts";
 export * from "./null_suite_sim.ts";
 export * from "./ledger.ts";
 export * from "./ledger_ic.ts";
+export * from "./overfitting_verdict.ts";
