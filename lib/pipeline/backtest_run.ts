@@ -25,6 +25,7 @@ import { periodsPerYear } from "../backtest/metrics/periods_per_year.ts";
 import { buildManifest } from "../report/manifest.ts";
 import type { TrialLedger } from "../research/ledger.ts";
 import { overfittingVerdict } from "../research/overfitting_verdict.ts";
+import { findRecordedTrial } from "../research/recorded_trial.ts";
 import { canonicalParams, readTrials, type StoredTrial } from "../store/trials.ts";
 import { overfittingSection } from "../report/sections/overfitting_section.ts";
 import {
@@ -339,20 +340,21 @@ function backtestOverfitting(
     });
   }
   let trials;
-  try {
-    trials = readTrials(db, trial?.label ?? family);
-  } catch (e) {
-    // without a ledger, a store with no such family (or no ledger tables) has no verdict
-    if (ledger === undefined) return null;
-    throw e;
-  }
-  if (trial === undefined) {
+  if (trial !== undefined) {
+    trials = readTrials(db, trial.label);
+  } else {
+    // a report built again: the trial its first build recorded, in any generation
     const params = canonicalParams(prep.params);
-    trial = trials.find((t) =>
-      t.origin === BACKTEST_TRIAL_ORIGIN && t.params === params && t.dataset === dataset &&
-      t.series.length === net.length && t.series.every((v, i) => Object.is(v, net[i]))
+    const found = findRecordedTrial(
+      db,
+      family,
+      (t) =>
+        t.origin === BACKTEST_TRIAL_ORIGIN && t.params === params && t.dataset === dataset &&
+        t.series.length === net.length && t.series.every((v, i) => Object.is(v, net[i])),
     );
-    if (trial === undefined) return null;
+    if (found === null) return null;
+    trial = found.trial;
+    trials = found.trials;
   }
   const verdict = overfittingVerdict({
     family: trial.label,

@@ -16,7 +16,7 @@ import { buildResearchReport, type ResearchReportParams } from "../report/resear
 import type { SignalInput } from "../research/signal_input.ts";
 import { buildSignalReport, type SignalTearSheetOptions } from "../report/tears/mod.ts";
 import { freqMs } from "../core/freq.ts";
-import { readTrials } from "../store/trials.ts";
+import { findRecordedTrial } from "../research/recorded_trial.ts";
 import { parseSignalName } from "../research/signals/mod.ts";
 import { overfittingVerdict } from "../research/overfitting_verdict.ts";
 import { overfittingSection } from "../report/sections/overfitting_section.ts";
@@ -175,18 +175,13 @@ function researchOverfitting(
     } catch {
       continue;
     }
-    let trials;
-    try {
-      trials = readTrials(db, family);
-    } catch {
-      continue; // no such family (or no ledger tables): nothing recorded
-    }
-    const trial = trials.find((t) => {
+    const found = findRecordedTrial(db, family, (t) => {
       if (t.origin !== "icDecay" || t.dataset !== dataset.fingerprint.sha256) return false;
       const q = JSON.parse(t.params) as Record<string, unknown>;
       return q.signal === name && q.horizon === horizon;
     });
-    if (trial === undefined) continue;
+    if (found === null) continue;
+    const { trial, trials } = found;
     const verdict = overfittingVerdict({
       family: trial.label,
       trials,

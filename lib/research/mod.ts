@@ -42,3 +42,4 @@ export * from "./null_suite_sim.ts";
 export * from "./ledger.ts";
 export * from "./ledger_ic.ts";
 export * from "./overfitting_verdict.ts";
+export * from "./recorded_trial.ts";

@@ -4,7 +4,8 @@
  * same store are trials 1 and 2 of family `backtest:ma-crossover` in the ledger; the second
  * report says "trial 2 of 2", lists both trials by id and ledger hash, and `deno task
  * verify-report` passes on both reports (the first still says 1 of 1: a trial is judged against
- * the family as it was when it was recorded). A repeated run adds no trial.
+ * the family as it was when it was recorded, also after the family is closed). A repeated run
+ * adds no trial.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -109,6 +110,27 @@ realDataTest(
       } finally {
         again.close();
       }
+      // a closed family: the report still re-renders from the trial its build recorded
+      const closed = await runDeno([
+        "task",
+        "trials",
+        "close",
+        "backtest:ma-crossover",
+        "--reason",
+        "test",
+        "--db",
+        db,
+      ]);
+      assert.equal(closed.code, 0, closed.stdout + closed.stderr);
+      // a run after the closure opens generation 2, where it is trial 1 of 1
+      const third = await run(168);
+      assert.match(
+        String(section(third).table("overfitting-verdict").rows[0]![2]),
+        /^trial 1 of 1 in family backtest:ma-crossover#2 /,
+      );
+      const after = await runDeno(["task", "verify-report", second, "--db", db]);
+      assert.equal(after.code, 0, after.stdout + after.stderr);
+      assert.match(after.stdout, /^re-render: OK$/m);
     } finally {
       await Deno.remove(tmp, { recursive: true });
     }
