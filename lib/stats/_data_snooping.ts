@@ -50,6 +50,16 @@ export interface SnoopingCore {
   readonly omega: Float64Array;
   readonly replications: number;
   readonly blockLength: number;
+  /**
+   * Only when asked (`resampleSe`): the standard error of `sqrt(n) d-bar*_bk` estimated inside
+   * resample b, replication-major like `boot`. The resample is cut into its runs of consecutive
+   * rows (row i followed by row i + 1; a wrap or a jump starts a new run: the stationary
+   * bootstrap's blocks, two adjacent blocks that happen to continue each other counting as one),
+   * and `se*_bk^2 = (1 / n) sum_runs (sum_{t in run} (d*_tk - d-bar*_bk))^2`: the Gotze and
+   * Kunsch (1996) block variance of the resampled series, which Romano and Wolf (2005, sec. 4.2)
+   * use to studentize in the bootstrap world.
+   */
+  readonly resampleSe?: Float64Array;
 }
 
 /** Compute the shared core; `what` names the caller in errors. */
@@ -58,6 +68,7 @@ export function snoopingCore(
   benchmark: Series,
   options: DataSnoopingOptions,
   what: string,
+  resampleSe = false,
 ): SnoopingCore {
   const K = trials.length, n = benchmark.length;
   if (K < 1) throw new RangeError(`Cannot compute ${what}: need at least 1 trial, got 0`);
@@ -120,6 +131,9 @@ export function snoopingCore(
   const B = idx.replications, ind = idx.indices;
   const boot = new Float64Array(B * K);
   const coef = new Int32Array(n + 1), rows = new Int32Array(n + 1), acc = new Float64Array(K);
+  const se = resampleSe ? new Float64Array(B * K) : undefined;
+  // runs of the current resample, [runFrom[r], runTo[r]) in prefix rows (only for `se`)
+  const runFrom = se ? new Int32Array(n) : undefined, runTo = se ? new Int32Array(n) : undefined;
   for (let b = 0; b < B; b++) {
     const o = b * n;
     let prev = ind[o]!;
@@ -127,6 +141,8 @@ export function snoopingCore(
       throw new RangeError(`Cannot compute ${what}: index ${prev} outside [0, ${n})`);
     }
     coef[prev]!--;
+    let runs = 0;
+    if (runFrom) runFrom[0] = prev;
     for (let t = 1; t < n; t++) {
       const i = ind[o + t]!;
       if (i !== prev + 1) {
@@ -135,10 +151,15 @@ export function snoopingCore(
         }
         coef[prev + 1]!++;
         coef[i]!--;
+        if (runFrom) {
+          runTo![runs++] = prev + 1;
+          runFrom[runs] = i;
+        }
       }
       prev = i;
     }
     coef[prev + 1]!++;
+    if (runTo) runTo[runs++] = prev + 1;
     let nr = 0;
     for (let t = 0; t <= n; t++) if (coef[t] !== 0) rows[nr++] = t;
     acc.fill(0);
@@ -148,6 +169,19 @@ export function snoopingCore(
       for (let j = 0; j < K; j++) acc[j] = acc[j]! + c * prefix[base + j]!;
     }
     for (let j = 0; j < K; j++) boot[b * K + j] = acc[j]! / n;
+    if (se) {
+      // sum over runs of (run sum - run length * resample mean)^2, K contiguous values per run
+      const ob = b * K;
+      acc.fill(0);
+      for (let r = 0; r < runs; r++) {
+        const a = runFrom![r]! * K, e = runTo![r]! * K, len = runTo![r]! - runFrom![r]!;
+        for (let j = 0; j < K; j++) {
+          const u = prefix[e + j]! - prefix[a + j]! - len * boot[ob + j]!;
+          acc[j] = acc[j]! + u * u;
+        }
+      }
+      for (let j = 0; j < K; j++) se[ob + j] = Math.sqrt(acc[j]! / n);
+    }
   }
   const omega = new Float64Array(K);
   for (let b = 0; b < B; b++) {
@@ -157,5 +191,14 @@ export function snoopingCore(
     }
   }
   for (let j = 0; j < K; j++) omega[j] = Math.sqrt((n * omega[j]!) / B);
-  return { n, k: K, means, boot, omega, replications: B, blockLength: idx.blockLength };
+  return {
+    n,
+    k: K,
+    means,
+    boot,
+    omega,
+    replications: B,
+    blockLength: idx.blockLength,
+    ...(se ? { resampleSe: se } : {}),
+  };
 }

@@ -21,7 +21,7 @@ export interface StepMResult {
   readonly step: Int32Array;
   /** Critical value of each step (the last one rejected nothing, or no trial was left). */
   readonly criticalValues: Float64Array;
-  /** `sqrt(n) d-bar_k / omega_k` per trial. */
+  /** `sqrt(n) d-bar_k / omega_k` per trial (NaN where omega_k = 0). */
   readonly tStatistics: Float64Array;
   readonly alpha: number;
   readonly replications: number;
@@ -35,16 +35,25 @@ export interface StepMResult {
  * StepM names them, and its steps find more of them than a single-step test.
  *
  * Each trial k has `t_k = sqrt(n) d-bar_k / omega_k` (d_kt = r_kt - b_t; omega_k Hansen's
- * bootstrap standard error, as in `superiorPredictiveAbility`). Step s: among the trials not
- * yet rejected A, the critical value c_s is the `1 - alpha` empirical quantile (the
- * `ceil(B (1 - alpha))`-th smallest value) of `max_{k in A} sqrt(n) (d-bar*_bk - d-bar_k) /
- * omega_k` over the resamples b; every k in A with `t_k > c_s` is rejected; repeat until a step
- * rejects nothing. The resamples are those of the stationary bootstrap (given `indices`, or
- * drawn). Studentization uses the fixed omega_k in the data and in every resample (Romano and
- * Wolf's section 4 also allows a standard error re-estimated in each resample; that needs a
- * nested bootstrap and is not done here). A trial with omega_k = 0 is never rejected.
+ * bootstrap standard error of `sqrt(n) d-bar_k`, as in `superiorPredictiveAbility`). In each
+ * resample b the standard error is estimated again from the resampled series itself (Romano and
+ * Wolf 2005, sec. 4.2, the studentized method): `se*_bk^2 = (1 / n) sum_runs (sum_{t in run}
+ * (d*_tk - d-bar*_bk))^2` over the resample's runs of consecutive rows (its stationary-bootstrap
+ * blocks; Gotze and Kunsch 1996), and `z*_bk = sqrt(n) (d-bar*_bk - d-bar_k) / se*_bk`. Step s:
+ * among the trials not yet rejected A, the critical value c_s is the `1 - alpha` empirical
+ * quantile (the `ceil(B (1 - alpha))`-th smallest value) of `max_{k in A} z*_bk` over the
+ * resamples b; every k in A with `t_k > c_s` is rejected; repeat until a step rejects nothing.
+ * Studentizing inside each resample makes the max-statistic's bootstrap law pivotal, so a trial
+ * whose resampled standard error swings (heavy tails, bursts of volatility) does not set the
+ * critical value for the others. The resamples are those of the stationary bootstrap (given
+ * `indices`, or drawn), so the same indices give the same rejections bit for bit. A trial with
+ * omega_k = 0 is never rejected; a resample whose se*_bk is 0 (a single run, so d-bar* = d-bar)
+ * contributes z* = 0 for that trial.
  * Reference: Romano and Wolf (2005), "Stepwise Multiple Testing as Formalized Data Snooping",
- * Econometrica 73(4), 1237-1282. Cost: as `realityCheck`, plus O(steps B K).
+ * Econometrica 73(4), 1237-1282; Gotze and Kunsch (1996), "Second-order correctness of the
+ * blockwise bootstrap for stationary observations", Annals of Statistics 24(5), 1914-1933.
+ * Checked against tests/oracles/spa.py (numpy, direct formulas on the same indices). Cost: as
+ * `realityCheck`, plus O(B K n / blockLength) for the resample standard errors and O(steps B K).
  *
  * @example Two real edges among noise
  * ```ts
@@ -68,8 +77,9 @@ export function stepM(
   if (!(alpha > 0 && alpha < 1)) {
     throw new RangeError(`Cannot compute StepM: alpha must be in (0, 1), got ${alpha}`);
   }
-  const c = snoopingCore(trials, benchmark, options, "StepM");
+  const c = snoopingCore(trials, benchmark, options, "StepM", true);
   const { n, k: K, means, boot, omega } = c;
+  const se = c.resampleSe!;
   const B = c.replications, rn = Math.sqrt(n);
   const t = new Float64Array(K);
   for (let j = 0; j < K; j++) t[j] = omega[j]! > 0 ? (rn * means[j]!) / omega[j]! : NaN;
@@ -87,7 +97,8 @@ export function stepM(
       const o = b * K;
       for (let j = 0; j < K; j++) {
         if (step[j] !== 0 || !(omega[j]! > 0)) continue;
-        const v = (rn * (boot[o + j]! - means[j]!)) / omega[j]!;
+        const num = rn * (boot[o + j]! - means[j]!), den = se[o + j]!;
+        const v = den > 0 ? num / den : 0;
         if (v > m) m = v;
       }
       maxes[b] = m;

@@ -9,9 +9,12 @@ RC (White 2000): V = sqrt(n) max dbar, V*_b = sqrt(n) max (boot_b - dbar), p = m
 SPA (Hansen 2005): t = sqrt(n) dbar / omega, T = max(0, max t), recentring mu = max(dbar, 0)
 (lower), dbar 1{t >= -sqrt(2 ln ln n)} (consistent), dbar (upper), T*_b = max(0, max sqrt(n)
 (boot_b - mu) / omega), p = mean(T* > T);
-StepM (Romano and Wolf 2005, studentized with the fixed omega): c_s = the ceil(B (1 - alpha))-th
-smallest of max over active k of sqrt(n) (boot_bk - dbar_k) / omega_k; reject active k with
-t_k > c_s; repeat until nothing is rejected.
+StepM (Romano and Wolf 2005, sec. 4.2, studentized in every resample): resample b is cut into its
+runs of consecutive rows (idx[t] == idx[t-1] + 1 continues a run; a wrap or a jump starts one),
+se*_bk = sqrt(sum_runs (sum_{t in run} (d[idx_bt, k] - boot_bk))^2 / n) (the Gotze-Kunsch block
+variance of the resampled series), z*_bk = sqrt(n) (boot_bk - dbar_k) / se*_bk (0 where se* = 0);
+c_s = the ceil(B (1 - alpha))-th smallest of max over active k of z*_bk; reject active k with
+t_k = sqrt(n) dbar_k / omega_k > c_s; repeat until nothing is rejected.
 
 Families: a random one (stored in the JSON) with two planted edges, and the 20 BTC daily
 momentum lookbacks against buy and hold (_real_family.py, rebuilt by the test from
@@ -57,7 +60,14 @@ def reference(R, bench, idx, alpha):
     thr = -math.sqrt(2 * math.log(math.log(n)))
     mus = {"lower": np.maximum(dbar, 0), "consistent": np.where(t >= thr, dbar, 0.0), "upper": dbar}
     spa = {k: float(np.mean(np.maximum(0, (rn * (boot - mu) / omega).max(1)) > T)) for k, mu in mus.items()}
-    z = rn * (boot - dbar) / omega
+    se = np.empty_like(boot)
+    for b, i in enumerate(idx):
+        cuts = np.flatnonzero(np.diff(i) != 1) + 1
+        ds = d[i] - boot[b]
+        sums = np.stack([run.sum(0) for run in np.split(ds, cuts)])
+        se[b] = np.sqrt((sums ** 2).sum(0) / n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, rn * (boot - dbar) / se, 0.0)
     active = np.ones(K, dtype=bool)
     pos = min(B - 1, max(0, math.ceil(B * (1 - alpha)) - 1))
     crit, rejected, step = [], [], [0] * K
