@@ -4,7 +4,12 @@
  * once drew a -60% drawdown on a -0.6% axis and every monthly return in the darkest color).
  */
 import assert from "node:assert/strict";
-import { calendarHeatmapChart, histogramChart, underwaterChart } from "@lib/report/charts/mod.ts";
+import {
+  calendarHeatmapChart,
+  capacityChart,
+  histogramChart,
+  underwaterChart,
+} from "@lib/report/charts/mod.ts";
 
 const H = 3_600_000;
 
@@ -37,4 +42,27 @@ Deno.test("histogram: counts every finite value once, the maximum in the last bi
   const fig = histogramChart(v, { bins: 4, percent: false });
   assert.deepEqual(fig.data.rows.map((r) => r[2]), [1, 1, 1, 2]);
   assert.throws(() => histogramChart(v, { bins: 0 }), /bins must be an integer >= 1/);
+});
+
+Deno.test("capacity: the caption follows the data (falls, rises, flat, crosses zero)", () => {
+  const capital = [1e4, 1e5, 1e6, 1e7, 1e8];
+  const fig = (netSharpe: number[]) =>
+    capacityChart({ capital, netSharpe, netReturn: netSharpe, netCagr: netSharpe }).caption ?? "";
+  // the old caption said "falls" whatever the data
+  const falling = fig([1.5, 1.4, 1.1, 0.4, -0.6]);
+  assert.match(falling, /falls from 1\.50 at \$10,000 to -0\.60 at \$100,000,000/);
+  // 0.4 at 1e7 and -0.6 at 1e8: zero at 10^(7 + 0.4) = 25,118,864, shown with 2 digits
+  assert.match(
+    falling,
+    /crosses zero at about \$25,000,000 \(log-linear between the runs at \$10,000,000 and \$100,000,000\)/,
+  );
+  assert.doesNotMatch(falling, /rises/);
+  const rising = fig([-0.2, 0.1, 0.5, 0.8, 0.9]);
+  assert.match(rising, /rises from -0\.20 at \$10,000 to 0\.90 at \$100,000,000/);
+  assert.match(rising, /crosses zero at about \$\d/);
+  assert.doesNotMatch(rising, /falls/);
+  const flat = fig([1.2, 1.2, 1.2, 1.2, 1.2]);
+  assert.match(flat, /is flat at 1\.20 from \$10,000 to \$100,000,000/);
+  assert.doesNotMatch(flat, /falls|rises|crosses/);
+  assert.match(fig([NaN, NaN, NaN, NaN, 1]), /finite at 1 of 5 capitals, too few/);
 });

@@ -23,8 +23,10 @@ export interface CapacityChartInput {
 /**
  * Net Sharpe ratio against the capital deployed, on a log capital axis, one dot per run joined
  * by a line; the data table has every run's capital, net Sharpe, net return and net CAGR.
- * Size-dependent costs (impact, DEX curves, participation caps) make it fall; where it crosses
- * the Sharpe a researcher needs is the strategy's capacity. O(runs).
+ * Size-dependent costs (impact, DEX curves, participation caps) usually make it fall; where it
+ * crosses the Sharpe a researcher needs is the strategy's capacity. The caption says what the
+ * data do (see {@link describeCapacity}): falls, rises, stays flat, and where it crosses zero.
+ * O(runs).
  *
  * @example Three capitals
  * ```ts
@@ -66,8 +68,9 @@ export function capacityChart(input: CapacityChartInput, options: FigureOptions 
     options,
     {
       title: "Capacity: net Sharpe against capital",
-      caption: "The backtest rerun at each starting capital with the same cost models; " +
-        "size-dependent costs grow faster than the capital, so the net Sharpe ratio falls.",
+      caption: "The backtest rerun at each starting capital with the same cost models. " +
+        describeCapacity(input) +
+        " Size-dependent costs (impact, participation caps) grow faster than the capital.",
     },
     svg,
     {
@@ -80,4 +83,68 @@ export function capacityChart(input: CapacityChartInput, options: FigureOptions 
       rows: x.map((c, i) => [c, y[i]!, input.netReturn[i]!, input.netCagr[i]!]),
     },
   );
+}
+
+/** Net Sharpe changes smaller than this between the first and last run read as flat. */
+export const CAPACITY_FLAT_TOLERANCE = 0.01;
+
+/**
+ * One sentence on the shape of a capacity curve, from its data: whether the net Sharpe falls,
+ * rises or stays flat (the last run's against the first's, within
+ * {@link CAPACITY_FLAT_TOLERANCE}), with both values and capitals, and each capital where it
+ * crosses zero (interpolated linearly in log capital between the two runs around the sign
+ * change). Runs with a non-finite Sharpe are skipped; fewer than two finite runs are said so.
+ *
+ * @example A curve that falls through zero, and a flat one
+ * ```ts
+ * import { describeCapacity } from "@lib/report/charts/capacity.ts";
+ * import assert from "node:assert/strict";
+ * const capital = [1e4, 1e6, 1e8];
+ * assert.equal(describeCapacity({ capital, netSharpe: [2, 1, -1] }),
+ *   "The net Sharpe ratio falls from 2.00 at $10,000 to -1.00 at $100,000,000; it crosses " +
+ *   "zero at about $10,000,000 (log-linear between the runs at $1,000,000 and $100,000,000).");
+ * assert.match(describeCapacity({ capital, netSharpe: [1.2, 1.2, 1.2] }), /is flat at 1.20/);
+ * ```
+ */
+export function describeCapacity(
+  input: Pick<CapacityChartInput, "capital" | "netSharpe">,
+): string {
+  const pts: [number, number][] = [];
+  for (let i = 0; i < input.capital.length; i++) {
+    const c = input.capital[i]!, s = input.netSharpe[i]!;
+    if (Number.isFinite(c) && c > 0 && Number.isFinite(s)) pts.push([c, s]);
+  }
+  if (pts.length < 2) {
+    return `The net Sharpe ratio is finite at ${pts.length} of ${input.capital.length} ` +
+      "capitals, too few to say how it changes with capital.";
+  }
+  const [c0, s0] = pts[0]!, [c1, s1] = pts[pts.length - 1]!;
+  const d = s1 - s0;
+  const at = (s: number, c: number) => `${s.toFixed(2)} at ${money(c)}`;
+  let text = Math.abs(d) < CAPACITY_FLAT_TOLERANCE
+    ? `The net Sharpe ratio is flat at ${s0.toFixed(2)} from ${money(c0)} to ${money(c1)} ` +
+      `(it moves by less than ${CAPACITY_FLAT_TOLERANCE})`
+    : `The net Sharpe ratio ${d < 0 ? "falls" : "rises"} from ${at(s0, c0)} to ${at(s1, c1)}`;
+  const crossings: string[] = [];
+  for (let i = 1; i < pts.length; i++) {
+    const [ca, sa] = pts[i - 1]!, [cb, sb] = pts[i]!;
+    if (sa === 0 || Math.sign(sa) === Math.sign(sb) || sb === 0) {
+      if (sb === 0) crossings.push(`reaches zero at ${money(cb)}`);
+      continue;
+    }
+    const f = sa / (sa - sb);
+    const c = Math.exp(Math.log(ca) + f * (Math.log(cb) - Math.log(ca)));
+    crossings.push(
+      `crosses zero at about ${money(c)} (log-linear between the runs at ${money(ca)} and ` +
+        `${money(cb)})`,
+    );
+  }
+  if (crossings.length > 0) text += `; it ${crossings.join("; it ")}`;
+  return text + ".";
+}
+
+/** Capital in quote currency, rounded to 2 significant digits above 1,000, with separators. */
+function money(c: number): string {
+  const r = c >= 1000 ? Number(c.toPrecision(2)) : Math.round(c);
+  return "$" + r.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
