@@ -30,6 +30,39 @@ Deno.test("every venue states its tier, source page and date, and maker <= taker
   assert.deepEqual([...feeCost({ venue: ["kraken", "binance"] }).rates], [0.004, 0.001]);
 });
 
+Deno.test("each default rate names the pages that confirmed it on its check date", () => {
+  for (const [venue, fee] of Object.entries(VENUE_FEES)) {
+    assert.match(fee.checked.date, /^\d{4}-\d{2}-\d{2}$/, venue);
+    for (const page of fee.checked.pages) assert.ok(page.startsWith("https://"), venue);
+    assert.equal(fee.checked.confirmed === "none", fee.checked.pages.length === 0, venue);
+    assert.ok(fee.checked.note.length > 0, venue);
+  }
+  // the rates the issue names, as the pages found on 2026-12-06 state them
+  const confirmed = (v: string) => VENUE_FEES[v]!.checked.confirmed;
+  assert.deepEqual([VENUE_FEES.binance!.maker, VENUE_FEES.binance!.taker, confirmed("binance")], [
+    0.001,
+    0.001,
+    "both",
+  ]);
+  assert.deepEqual(
+    [
+      VENUE_FEES["binance-usdm"]!.maker,
+      VENUE_FEES["binance-usdm"]!.taker,
+      confirmed("binance-usdm"),
+    ],
+    [0.0002, 0.0005, "both"],
+  );
+  assert.deepEqual(
+    [VENUE_FEES.coinbase!.maker, VENUE_FEES.coinbase!.taker, confirmed("coinbase")],
+    [0.006, 0.012, "both"],
+  );
+  assert.deepEqual([VENUE_FEES.kraken!.taker, confirmed("kraken")], [0.004, "taker"]);
+  assert.deepEqual(
+    [VENUE_FEES["uniswap-v2"]!.taker, confirmed("uniswap-v2")],
+    [0.003, "both"],
+  );
+});
+
 Deno.test("fees are rate * |traded| per asset, taker by default, maker when asked", () => {
   const out = new Float64Array(3);
   feeCost({ venue: "binance-usdm" }).cost(bar([0.2, -0.1, 0]), out);
