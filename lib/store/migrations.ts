@@ -533,6 +533,216 @@ WHEN EXISTS (SELECT 1 FROM trial_family_closures WHERE family_id = NEW.family_id
 BEGIN SELECT RAISE(ABORT, 'trials: the family is closed; later trials go to its next generation'); END;
 `,
   },
+  {
+    // Issue 11: the live monitor (lib/store/monitor_alerts.ts, monitor_webhooks.ts,
+    // monitor_paper.ts). Every table is append-only (triggers refuse UPDATE and DELETE): an
+    // alert is stored once under its deterministic id (rule/subject/bar time, so a replay after
+    // a restart inserts nothing new); the webhook outbox queues it per URL and each delivery
+    // attempt is an appended row (a partial unique index allows one `delivered` per outbox row);
+    // paper accounts, their orders, fills and per-bar marks (positions, cash, equity) are
+    // appended in one transaction per bar, so a killed monitor resumes from the last mark.
+    version: 11,
+    name: "live monitor: alerts, webhook outbox, paper trading",
+    sql: `
+CREATE TABLE monitor_alerts (
+  alert_id TEXT PRIMARY KEY,
+  rule_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('z-score', 'price', 'cointegration', 'stale')),
+  subject TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  value REAL,
+  threshold REAL NOT NULL,
+  side TEXT NOT NULL CHECK (side IN ('above', 'below')),
+  message TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX monitor_alerts_by_ts ON monitor_alerts (ts, alert_id);
+CREATE TRIGGER monitor_alerts_no_update BEFORE UPDATE ON monitor_alerts
+BEGIN SELECT RAISE(ABORT, 'monitor_alerts is append-only (alerts): rows cannot be changed'); END;
+CREATE TRIGGER monitor_alerts_no_delete BEFORE DELETE ON monitor_alerts
+BEGIN SELECT RAISE(ABORT, 'monitor_alerts is append-only (alerts): rows cannot be deleted'); END;
+
+CREATE TABLE monitor_webhook_outbox (
+  outbox_id INTEGER PRIMARY KEY,
+  alert_id TEXT NOT NULL REFERENCES monitor_alerts (alert_id),
+  url TEXT NOT NULL CHECK (length(url) > 0),
+  created_at INTEGER NOT NULL,
+  UNIQUE (alert_id, url)
+);
+CREATE TRIGGER monitor_webhook_outbox_no_update BEFORE UPDATE ON monitor_webhook_outbox
+BEGIN SELECT RAISE(ABORT, 'monitor_webhook_outbox is append-only (the webhook outbox): rows cannot be changed'); END;
+CREATE TRIGGER monitor_webhook_outbox_no_delete BEFORE DELETE ON monitor_webhook_outbox
+BEGIN SELECT RAISE(ABORT, 'monitor_webhook_outbox is append-only (the webhook outbox): rows cannot be deleted'); END;
+
+CREATE TABLE monitor_webhook_attempts (
+  outbox_id INTEGER NOT NULL REFERENCES monitor_webhook_outbox (outbox_id),
+  attempt INTEGER NOT NULL CHECK (attempt >= 1),
+  at INTEGER NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'failed', 'abandoned')),
+  http_status INTEGER,
+  error TEXT,
+  next_attempt_at INTEGER,
+  PRIMARY KEY (outbox_id, attempt)
+);
+CREATE UNIQUE INDEX monitor_webhook_one_delivery ON monitor_webhook_attempts (outbox_id)
+  WHERE outcome IN ('delivered', 'abandoned');
+CREATE TRIGGER monitor_webhook_attempts_no_update BEFORE UPDATE ON monitor_webhook_attempts
+BEGIN SELECT RAISE(ABORT, 'monitor_webhook_attempts is append-only (webhook delivery attempts): rows cannot be changed'); END;
+CREATE TRIGGER monitor_webhook_attempts_no_delete BEFORE DELETE ON monitor_webhook_attempts
+BEGIN SELECT RAISE(ABORT, 'monitor_webhook_attempts is append-only (webhook delivery attempts): rows cannot be deleted'); END;
+
+CREATE TABLE monitor_paper_accounts (
+  account_id TEXT PRIMARY KEY,
+  book TEXT NOT NULL CHECK (book IN ('rule', 'manual')),
+  venue TEXT NOT NULL,
+  y_symbol TEXT NOT NULL,
+  x_symbol TEXT NOT NULL,
+  freq TEXT NOT NULL,
+  params TEXT NOT NULL,
+  initial_equity REAL NOT NULL CHECK (initial_equity > 0),
+  created_at INTEGER NOT NULL
+);
+CREATE TRIGGER monitor_paper_accounts_no_update BEFORE UPDATE ON monitor_paper_accounts
+BEGIN SELECT RAISE(ABORT, 'monitor_paper_accounts is append-only (paper accounts): rows cannot be changed'); END;
+CREATE TRIGGER monitor_paper_accounts_no_delete BEFORE DELETE ON monitor_paper_accounts
+BEGIN SELECT RAISE(ABORT, 'monitor_paper_accounts is append-only (paper accounts): rows cannot be deleted'); END;
+
+CREATE TABLE monitor_paper_orders (
+  order_id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES monitor_paper_accounts (account_id),
+  source TEXT NOT NULL CHECK (source IN ('rule', 'manual')),
+  action TEXT NOT NULL CHECK (action IN ('open-long', 'open-short', 'exit', 'stop', 'close')),
+  decided_ts INTEGER NOT NULL,
+  target_y REAL NOT NULL,
+  target_x REAL NOT NULL,
+  hedge_ratio REAL,
+  z REAL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX monitor_paper_orders_by_account ON monitor_paper_orders (account_id, decided_ts);
+CREATE TRIGGER monitor_paper_orders_no_update BEFORE UPDATE ON monitor_paper_orders
+BEGIN SELECT RAISE(ABORT, 'monitor_paper_orders is append-only (paper orders): rows cannot be changed'); END;
+CREATE TRIGGER monitor_paper_orders_no_delete BEFORE DELETE ON monitor_paper_orders
+BEGIN SELECT RAISE(ABORT, 'monitor_paper_orders is append-only (paper orders): rows cannot be deleted'); END;
+
+CREATE TABLE monitor_paper_fills (
+  account_id TEXT NOT NULL REFERENCES monitor_paper_accounts (account_id),
+  bar_ts INTEGER NOT NULL,
+  leg INTEGER NOT NULL CHECK (leg IN (0, 1)),
+  symbol TEXT NOT NULL,
+  order_id TEXT,
+  qty REAL NOT NULL,
+  price REAL NOT NULL CHECK (price > 0),
+  traded_weight REAL NOT NULL,
+  cost REAL NOT NULL,
+  costs TEXT NOT NULL,
+  PRIMARY KEY (account_id, bar_ts, leg)
+);
+CREATE TRIGGER monitor_paper_fills_no_update BEFORE UPDATE ON monitor_paper_fills
+BEGIN SELECT RAISE(ABORT, 'monitor_paper_fills is append-only (paper fills): rows cannot be changed'); END;
+CREATE TRIGGER monitor_paper_fills_no_delete BEFORE DELETE ON monitor_paper_fills
+BEGIN SELECT RAISE(ABORT, 'monitor_paper_fills is append-only (paper fills): rows cannot be deleted'); END;
+
+CREATE TABLE monitor_paper_marks (
+  account_id TEXT NOT NULL REFERENCES monitor_paper_accounts (account_id),
+  bar_ts INTEGER NOT NULL,
+  row INTEGER NOT NULL CHECK (row >= 0),
+  price_y REAL,
+  price_x REAL,
+  equity REAL NOT NULL,
+  cost REAL NOT NULL,
+  cash REAL NOT NULL,
+  units_y REAL NOT NULL,
+  units_x REAL NOT NULL,
+  position INTEGER NOT NULL CHECK (position IN (-1, 0, 1)),
+  z REAL,
+  hedge_ratio REAL,
+  halted INTEGER NOT NULL CHECK (halted IN (0, 1)),
+  PRIMARY KEY (account_id, bar_ts)
+);
+CREATE TRIGGER monitor_paper_marks_no_update BEFORE UPDATE ON monitor_paper_marks
+BEGIN SELECT RAISE(ABORT, 'monitor_paper_marks is append-only (paper marks): rows cannot be changed'); END;
+CREATE TRIGGER monitor_paper_marks_no_delete BEFORE DELETE ON monitor_paper_marks
+BEGIN SELECT RAISE(ABORT, 'monitor_paper_marks is append-only (paper marks): rows cannot be deleted'); END;
+`,
+  },
+  {
+    // Issue 12: perpetual-futures data (lib/store/perp_*.ts). Funding rates at their funding
+    // times, mark/index/premium-index klines, open-interest history and liquidation orders
+    // (`forceOrder`). Every row carries `source` (file, endpoint or stream), `fetched_at` and
+    // `run_id` like trades; writes are idempotent upserts (the same row again changes nothing;
+    // changed values replace the stored ones and are counted). Funding times are stored as the
+    // venue stamps them (Binance: a few ms after the hour, `1637193600017`).
+    version: 9,
+    name: "perp funding, price klines, open interest and liquidations",
+    sql: `
+CREATE TABLE funding_rates (
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  funding_time INTEGER NOT NULL,
+  rate REAL NOT NULL,
+  mark_price REAL,
+  source TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL,
+  run_id INTEGER REFERENCES ingest_runs (run_id),
+  PRIMARY KEY (venue, symbol, funding_time)
+) WITHOUT ROWID;
+
+CREATE TABLE perp_price_klines (
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  price_kind TEXT NOT NULL CHECK (price_kind IN ('mark', 'index', 'premium')),
+  freq TEXT NOT NULL CHECK (freq IN ('1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h',
+    '8h', '12h', '1d')),
+  ts INTEGER NOT NULL,
+  open REAL NOT NULL,
+  high REAL NOT NULL,
+  low REAL NOT NULL,
+  close REAL NOT NULL,
+  complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+  source TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL,
+  run_id INTEGER REFERENCES ingest_runs (run_id),
+  PRIMARY KEY (venue, symbol, price_kind, freq, ts)
+) WITHOUT ROWID;
+
+CREATE TABLE open_interest (
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  period TEXT NOT NULL CHECK (period IN ('5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h',
+    '1d')),
+  ts INTEGER NOT NULL,
+  open_interest REAL NOT NULL CHECK (open_interest >= 0),
+  open_interest_value REAL CHECK (open_interest_value >= 0),
+  source TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL,
+  run_id INTEGER REFERENCES ingest_runs (run_id),
+  PRIMARY KEY (venue, symbol, period, ts)
+) WITHOUT ROWID;
+
+CREATE TABLE liquidations (
+  id INTEGER PRIMARY KEY,
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
+  order_type TEXT NOT NULL,
+  time_in_force TEXT NOT NULL,
+  price REAL NOT NULL CHECK (price > 0),
+  avg_price REAL NOT NULL CHECK (avg_price >= 0),
+  qty REAL NOT NULL CHECK (qty > 0),
+  last_filled_qty REAL NOT NULL CHECK (last_filled_qty >= 0),
+  filled_qty REAL NOT NULL CHECK (filled_qty >= 0),
+  status TEXT NOT NULL,
+  event_time INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL,
+  run_id INTEGER REFERENCES ingest_runs (run_id),
+  UNIQUE (venue, symbol, ts, side, price, qty, filled_qty, status)
+);
+CREATE INDEX liquidations_by_time ON liquidations (venue, symbol, ts);
+`,
+  },
 ];
 
 /** The newest schema version this code knows. */
