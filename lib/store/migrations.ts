@@ -534,6 +534,83 @@ BEGIN SELECT RAISE(ABORT, 'trials: the family is closed; later trials go to its 
 `,
   },
   {
+    // Issue 12: perpetual-futures data (lib/store/perp_*.ts). Funding rates at their funding
+    // times, mark/index/premium-index klines, open-interest history and liquidation orders
+    // (`forceOrder`). Every row carries `source` (file, endpoint or stream), `fetched_at` and
+    // `run_id` like trades; writes are idempotent upserts (the same row again changes nothing;
+    // changed values replace the stored ones and are counted). Funding times are stored as the
+    // venue stamps them (Binance: a few ms after the hour, `1637193600017`).
+    version: 9,
+    name: "perp funding, price klines, open interest and liquidations",
+    sql: `
+CREATE TABLE funding_rates (
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  funding_time INTEGER NOT NULL,
+  rate REAL NOT NULL,
+  mark_price REAL,
+  source TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL,
+  run_id INTEGER REFERENCES ingest_runs (run_id),
+  PRIMARY KEY (venue, symbol, funding_time)
+) WITHOUT ROWID;
+
+CREATE TABLE perp_price_klines (
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  price_kind TEXT NOT NULL CHECK (price_kind IN ('mark', 'index', 'premium')),
+  freq TEXT NOT NULL CHECK (freq IN ('1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h',
+    '8h', '12h', '1d')),
+  ts INTEGER NOT NULL,
+  open REAL NOT NULL,
+  high REAL NOT NULL,
+  low REAL NOT NULL,
+  close REAL NOT NULL,
+  complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+  source TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL,
+  run_id INTEGER REFERENCES ingest_runs (run_id),
+  PRIMARY KEY (venue, symbol, price_kind, freq, ts)
+) WITHOUT ROWID;
+
+CREATE TABLE open_interest (
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  period TEXT NOT NULL CHECK (period IN ('5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h',
+    '1d')),
+  ts INTEGER NOT NULL,
+  open_interest REAL NOT NULL CHECK (open_interest >= 0),
+  open_interest_value REAL CHECK (open_interest_value >= 0),
+  source TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL,
+  run_id INTEGER REFERENCES ingest_runs (run_id),
+  PRIMARY KEY (venue, symbol, period, ts)
+) WITHOUT ROWID;
+
+CREATE TABLE liquidations (
+  id INTEGER PRIMARY KEY,
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
+  order_type TEXT NOT NULL,
+  time_in_force TEXT NOT NULL,
+  price REAL NOT NULL CHECK (price > 0),
+  avg_price REAL NOT NULL CHECK (avg_price >= 0),
+  qty REAL NOT NULL CHECK (qty > 0),
+  last_filled_qty REAL NOT NULL CHECK (last_filled_qty >= 0),
+  filled_qty REAL NOT NULL CHECK (filled_qty >= 0),
+  status TEXT NOT NULL,
+  event_time INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL,
+  run_id INTEGER REFERENCES ingest_runs (run_id),
+  UNIQUE (venue, symbol, ts, side, price, qty, filled_qty, status)
+);
+CREATE INDEX liquidations_by_time ON liquidations (venue, symbol, ts);
+`,
+  },
+  {
     // Issue 11: the live monitor (lib/store/monitor_alerts.ts, monitor_webhooks.ts,
     // monitor_paper.ts). Every table is append-only (triggers refuse UPDATE and DELETE): an
     // alert is stored once under its deterministic id (rule/subject/bar time, so a replay after
@@ -664,83 +741,6 @@ CREATE TRIGGER monitor_paper_marks_no_update BEFORE UPDATE ON monitor_paper_mark
 BEGIN SELECT RAISE(ABORT, 'monitor_paper_marks is append-only (paper marks): rows cannot be changed'); END;
 CREATE TRIGGER monitor_paper_marks_no_delete BEFORE DELETE ON monitor_paper_marks
 BEGIN SELECT RAISE(ABORT, 'monitor_paper_marks is append-only (paper marks): rows cannot be deleted'); END;
-`,
-  },
-  {
-    // Issue 12: perpetual-futures data (lib/store/perp_*.ts). Funding rates at their funding
-    // times, mark/index/premium-index klines, open-interest history and liquidation orders
-    // (`forceOrder`). Every row carries `source` (file, endpoint or stream), `fetched_at` and
-    // `run_id` like trades; writes are idempotent upserts (the same row again changes nothing;
-    // changed values replace the stored ones and are counted). Funding times are stored as the
-    // venue stamps them (Binance: a few ms after the hour, `1637193600017`).
-    version: 9,
-    name: "perp funding, price klines, open interest and liquidations",
-    sql: `
-CREATE TABLE funding_rates (
-  venue TEXT NOT NULL,
-  symbol TEXT NOT NULL,
-  funding_time INTEGER NOT NULL,
-  rate REAL NOT NULL,
-  mark_price REAL,
-  source TEXT NOT NULL,
-  fetched_at INTEGER NOT NULL,
-  run_id INTEGER REFERENCES ingest_runs (run_id),
-  PRIMARY KEY (venue, symbol, funding_time)
-) WITHOUT ROWID;
-
-CREATE TABLE perp_price_klines (
-  venue TEXT NOT NULL,
-  symbol TEXT NOT NULL,
-  price_kind TEXT NOT NULL CHECK (price_kind IN ('mark', 'index', 'premium')),
-  freq TEXT NOT NULL CHECK (freq IN ('1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h',
-    '8h', '12h', '1d')),
-  ts INTEGER NOT NULL,
-  open REAL NOT NULL,
-  high REAL NOT NULL,
-  low REAL NOT NULL,
-  close REAL NOT NULL,
-  complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
-  source TEXT NOT NULL,
-  fetched_at INTEGER NOT NULL,
-  run_id INTEGER REFERENCES ingest_runs (run_id),
-  PRIMARY KEY (venue, symbol, price_kind, freq, ts)
-) WITHOUT ROWID;
-
-CREATE TABLE open_interest (
-  venue TEXT NOT NULL,
-  symbol TEXT NOT NULL,
-  period TEXT NOT NULL CHECK (period IN ('5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h',
-    '1d')),
-  ts INTEGER NOT NULL,
-  open_interest REAL NOT NULL CHECK (open_interest >= 0),
-  open_interest_value REAL CHECK (open_interest_value >= 0),
-  source TEXT NOT NULL,
-  fetched_at INTEGER NOT NULL,
-  run_id INTEGER REFERENCES ingest_runs (run_id),
-  PRIMARY KEY (venue, symbol, period, ts)
-) WITHOUT ROWID;
-
-CREATE TABLE liquidations (
-  id INTEGER PRIMARY KEY,
-  venue TEXT NOT NULL,
-  symbol TEXT NOT NULL,
-  ts INTEGER NOT NULL,
-  side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
-  order_type TEXT NOT NULL,
-  time_in_force TEXT NOT NULL,
-  price REAL NOT NULL CHECK (price > 0),
-  avg_price REAL NOT NULL CHECK (avg_price >= 0),
-  qty REAL NOT NULL CHECK (qty > 0),
-  last_filled_qty REAL NOT NULL CHECK (last_filled_qty >= 0),
-  filled_qty REAL NOT NULL CHECK (filled_qty >= 0),
-  status TEXT NOT NULL,
-  event_time INTEGER NOT NULL,
-  source TEXT NOT NULL,
-  fetched_at INTEGER NOT NULL,
-  run_id INTEGER REFERENCES ingest_runs (run_id),
-  UNIQUE (venue, symbol, ts, side, price, qty, filled_qty, status)
-);
-CREATE INDEX liquidations_by_time ON liquidations (venue, symbol, ts);
 `,
   },
 ];
