@@ -9,6 +9,7 @@ import { runReport } from "@lib/pipeline/report_run.ts";
 import { renderJson } from "@lib/report/json.ts";
 import { ReportSchema } from "@lib/report/schema.ts";
 import { cumulativeReturnsChart } from "@lib/report/charts/cumulative_returns.ts";
+import { decimationIndices } from "@lib/report/charts/series.ts";
 import { simulateMarket, writeSimMarket } from "@lib/sim/mod.ts";
 import { openStore } from "@lib/store/db.ts";
 
@@ -106,13 +107,16 @@ Deno.test("line chart tidy rows: the thinned points, NaN breaks as null, and the
     values: index.map((_, t) => (t === 7 ? NaN : Math.sin(t / 50 + k) / 10)),
   }));
   const f = cumulativeReturnsChart({ index, series }, { id: "c", maxPoints: 100 });
-  // every 10th bar plus the last, and the NaN at bar 7 kept so the line breaks there
+  // the first and last bar and the lowest and highest of each 20-bar stretch
+  // (decimationIndices), and the NaN at bar 7 kept so the line breaks there
   const a = f.tidy.rows.filter((r) => r.series === "A");
-  assert.equal(a.length, 100 + 1 + 1);
+  const kept = decimationIndices(series[0]!.values, 100);
+  assert.ok(kept.length <= 102);
+  assert.equal(a.length, kept.length + 1);
   assert.deepEqual(a.slice(0, 3).map((r) => [r.time, r.y]), [
     [new Date(0).toISOString(), series[0]!.values[0]],
     [new Date(7 * h).toISOString(), null],
-    [new Date(10 * h).toISOString(), series[0]!.values[10]],
+    [new Date(kept[1]! * h).toISOString(), series[0]!.values[kept[1]!]],
   ]);
   assertRowsArePlotted("c", f.svg, f.tidy.rows);
   // 30 series: the median rows carry the 10-90% band

@@ -49,18 +49,65 @@ export interface LongColumns {
 }
 
 /**
- * Flatten `series` on `index` into long-format columns, keeping at most about `maxPoints`
- * points per series (every k-th point, always including the last) so that the SVG stays small.
- * A missing value (NaN) between two kept points is kept too, at its own time, so the line
- * still breaks at a gap instead of drawing a straight segment across it. Throws when a
- * series' length differs from the index.
+ * Indices of `values` kept when a long series is drawn with about `maxPoints` points: all of
+ * them when there are at most `maxPoints`; else the first and the last, and in each of
+ * `floor(maxPoints / 2)` equal buckets of consecutive indices the lowest and the highest finite
+ * value (min/max decimation, as in M4 or Plotly's "minmax" downsampling; the first in index order
+ * on a tie). Unlike keeping every k-th point, a one-bar spike or crash is always drawn, and the
+ * drawn line reaches the series' true minimum and maximum. Ascending, at most `maxPoints + 2`.
+ * O(n).
  *
- * @example Thin to every other point, keeping the last
+ * @example A one-bar crash between the old every-k-th picks is kept
+ * ```ts
+ * import { decimationIndices } from "@lib/report/charts/series.ts";
+ * import assert from "node:assert/strict";
+ * const v = Array.from({ length: 100 }, (_, i) => (i === 37 ? -50 : i));
+ * const kept = decimationIndices(v, 10);
+ * assert.ok(kept.includes(37));
+ * assert.ok(kept.length <= 12);
+ * ```
+ */
+export function decimationIndices(values: ArrayLike<number>, maxPoints: number): number[] {
+  if (!(maxPoints >= 2)) {
+    throw new RangeError(`Cannot thin series: maxPoints must be >= 2, got ${maxPoints}`);
+  }
+  const n = values.length;
+  if (n <= maxPoints) return Array.from({ length: n }, (_, i) => i);
+  const buckets = Math.floor(maxPoints / 2);
+  const picks: number[] = [0];
+  for (let b = 0; b < buckets; b++) {
+    const lo = Math.floor((b * n) / buckets), hi = Math.floor(((b + 1) * n) / buckets);
+    let iMin = -1, iMax = -1;
+    for (let i = lo; i < hi; i++) {
+      const v = values[i]!;
+      if (!Number.isFinite(v)) continue;
+      if (iMin < 0 || v < values[iMin]!) iMin = i;
+      if (iMax < 0 || v > values[iMax]!) iMax = i;
+    }
+    if (iMin < 0) continue;
+    const a = Math.min(iMin, iMax), c = Math.max(iMin, iMax);
+    if (a > picks[picks.length - 1]!) picks.push(a);
+    if (c > picks[picks.length - 1]!) picks.push(c);
+  }
+  if (picks[picks.length - 1] !== n - 1) picks.push(n - 1);
+  return picks;
+}
+
+/**
+ * Flatten `series` on `index` into long-format columns, keeping about `maxPoints` points per
+ * series so that the SVG stays small: the first, the last, and the lowest and highest value of
+ * each stretch of bars ({@link decimationIndices}), so a one-bar spike survives thinning.
+ * Each series keeps its own points. A missing value (NaN) between two kept points is kept too,
+ * at its own time, so the line still breaks at a gap instead of drawing a straight segment
+ * across it. Deterministic: the same values give the same points. Throws when a series'
+ * length differs from the index.
+ *
+ * @example Thin five points to the first, the extremes and the last
  * ```ts
  * import { toLongColumns } from "@lib/report/charts/series.ts";
  * import assert from "node:assert/strict";
- * const cols = toLongColumns([0, 1, 2, 3, 4], [{ asset: "A", values: [1, 2, 3, 4, 5] }], 2);
- * assert.deepEqual([...cols.y], [1, 4, 5]);
+ * const cols = toLongColumns([0, 1, 2, 3, 4], [{ asset: "A", values: [1, 9, 3, 4, 5] }], 2);
+ * assert.deepEqual([...cols.y], [1, 9, 5]);
  * ```
  *
  * @example A gap that thinning would skip still breaks the line
@@ -68,8 +115,8 @@ export interface LongColumns {
  * import { toLongColumns } from "@lib/report/charts/series.ts";
  * import assert from "node:assert/strict";
  * const cols = toLongColumns([0, 1, 2, 3, 4], [{ asset: "A", values: [1, NaN, 3, 4, 5] }], 2);
- * assert.deepEqual([...cols.y], [1, NaN, 4, 5]);
- * assert.deepEqual(cols.x.map((d) => d.getTime()), [0, 1, 3, 4]);
+ * assert.deepEqual([...cols.y], [1, NaN, 5]);
+ * assert.deepEqual(cols.x.map((d) => d.getTime()), [0, 1, 4]);
  * ```
  */
 export function toLongColumns(
@@ -81,10 +128,6 @@ export function toLongColumns(
     throw new RangeError(`Cannot thin series: maxPoints must be >= 2, got ${maxPoints}`);
   }
   const n = index.length;
-  const step = Math.max(1, Math.ceil(n / maxPoints));
-  const picks: number[] = [];
-  for (let i = 0; i < n; i += step) picks.push(i);
-  if (n > 0 && picks[picks.length - 1] !== n - 1) picks.push(n - 1);
   const x: Date[] = [];
   const y: number[] = [];
   const z: string[] = [];
@@ -95,7 +138,7 @@ export function toLongColumns(
       );
     }
     let prev = -1;
-    for (const i of picks) {
+    for (const i of decimationIndices(s.values, maxPoints)) {
       for (let j = prev + 1; j < i; j++) {
         if (Number.isNaN(s.values[j]!)) {
           x.push(new Date(index[j]!));
@@ -123,7 +166,7 @@ export function toLongColumns(
  * import { plottedPoints, toLongColumns } from "@lib/report/charts/series.ts";
  * import assert from "node:assert/strict";
  * const c = toLongColumns([0, 1, 2, 3, 4], [{ asset: "A", values: [1, 2, 3, 4, 5] }], 2);
- * assert.deepEqual(plottedPoints(c.x, c.y, c.z).rows.map((r) => r.y), [1, 4, 5]);
+ * assert.deepEqual(plottedPoints(c.x, c.y, c.z).rows.map((r) => r.y), [1, 5]);
  * ```
  */
 export function plottedPoints(

@@ -19,8 +19,9 @@ export interface UnderwaterInput {
 
 /**
  * Filled area of the drawdown below the running high (percent, 0 at a new high), thinned to
- * at most `maxPoints` points (default 500; the deepest point of each thinned stretch is not
- * guaranteed to be drawn, so the data summary states the true minimum). O(n).
+ * about `maxPoints` points (default 500) keeping the shallowest and deepest point of each
+ * stretch of bars (`decimationIndices`), so a one-bar crash is drawn to its full depth; the
+ * data summary states the deepest point and its time. O(n).
  *
  * @example A 20% drawdown
  * ```ts
