@@ -187,6 +187,13 @@ Deno.test({
       // lookahead: the crossover passes, the peeking strategy is caught
       assert.match(text, /crossover: Lookahead check passed: at each of \d+ bars/);
       assert.match(text, /peeking strategy: Lookahead check FAILED at \d+ of \d+ bars/);
+      // the BTC benchmark keeps the return spanning each gap: compounded = last / first - 1
+      const bench = text.match(
+        /BTC benchmark: (\d+) missing bars, each gap's move taken at the next bar; compounded return (-?[\d.]+)% = last \/ first close - 1 (-?[\d.]+)%/,
+      );
+      assert.ok(bench, "the BTC benchmark line");
+      if (HAS_REAL_DATA) assert.ok(Number(bench[1]) >= 1, "the real BTC hours have gaps");
+      assert.ok(Math.abs(Number(bench[2]) - Number(bench[3])) < 1e-5, bench[0]);
       const metrics = tableWith(s, "BTC buy and hold");
       assert.ok(column(metrics, "metric").includes("sharpe"));
       assert.ok(column(metrics, "metric").includes("conditionalValueAtRisk"));
