@@ -46,6 +46,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["panel"],
   ["research"],
   ["portfolio", "backtest"],
+  ["monitor"],
   ["report"],
   ["display"],
   ["pipeline"],

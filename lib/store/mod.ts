@@ -26,3 +26,5 @@ export * from "./perp_funding.ts";
 export * from "./perp_price_klines.ts";
 export * from "./perp_open_interest.ts";
 export * from "./perp_liquidations.ts";
+export * from "./monitor_alerts.ts";
+export * from "./monitor_webhooks.ts";
