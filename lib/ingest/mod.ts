@@ -45,3 +45,4 @@ export * from "./backfill.ts";
 export * from "./dex_universe.ts";
 export * from "./poll.ts";
 export * from "./stream.ts";
+export * from "./perp_write.ts";

@@ -1,5 +1,5 @@
 /**
- * Issue 8 item 1: every path that writes bars, trades or quotes into the store applies the one
+ * Issue 8 item 1: every path that writes bars, trades, quotes or perp rows (issue 12) into the store applies the one
  * set of row rules (lib/ingest/gates/rules.ts), or is a documented trusted path that only
  * writes rows our own code derived from rows that already passed them.
  *
@@ -17,7 +17,8 @@ import { runBinanceDemo } from "@lib/pipeline/demo_binance.ts";
 import { openStore } from "@lib/store/db.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const WRITERS = /\b(writeBars|writeTrades|writeSpotSnapshots|writeDexSnapshots)\(/g;
+const WRITERS =
+  /\b(writeBars|writeTrades|writeSpotSnapshots|writeDexSnapshots|writeFunding|writePerpKlines|writeOpenInterest|writeLiquidations)\(/g;
 
 /** How each writing file is guarded: the gate calls it must contain, or why it is trusted. */
 const WRITE_PATHS: Record<string, { gates: readonly string[] } | { trusted: string }> = {
@@ -25,6 +26,10 @@ const WRITE_PATHS: Record<string, { gates: readonly string[] } | { trusted: stri
   "lib/ingest/backfill.ts": { gates: ["gateBars("] },
   "lib/ingest/stream.ts": { gates: ["gateTrades("] },
   "lib/ingest/poll.ts": { gates: ["gateQuotes(", "dexPairRule("] },
+  // issue 12: every perp writer (backfill, import, liquidation stream) calls lib/ingest/perp_write.ts
+  "lib/ingest/perp_write.ts": {
+    gates: ["gateFunding(", "gatePerpKlines(", "gateOpenInterest(", "gateLiquidations("],
+  },
   "lib/ingest/quarantine_release.ts": { gates: ["validateBars(", "validateTrades("] },
   "lib/sim/write.ts": { trusted: "the seeded simulated market: our own generator, not venue data" },
   "lib/materialize/run.ts": { trusted: "bars built from stored rows, which passed the rules" },

@@ -27,3 +27,4 @@ export * from "./jump.ts";
 export { type BarGateOptions, type BarGateResult, gateBars } from "./bar_gates.ts";
 export * from "./trade_gates.ts";
 export * from "./quote_gates.ts";
+export * from "./perp_gates.ts";

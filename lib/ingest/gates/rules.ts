@@ -19,6 +19,15 @@
  * - its price jumps from the previous accepted price by more than `k` robust sigmas
  *   (lib/ingest/gates/jump.ts; bars and trades).
  *
+ * Perpetual-futures rows (issue 12; applied by lib/ingest/gates/perp_gates.ts on every perp
+ * write path) are refused when a funding rate is not finite or beyond
+ * {@link PERP_RULE_DEFAULTS}`.maxAbsFundingRate`, a funding time is off the funding grid (8h
+ * by default, with a tolerance for the venue's few-ms stamps), a mark/index/premium kline
+ * breaks the OHLC order (mark and index prices must also be > 0; a premium index may be
+ * negative), open interest is not finite or negative, or a liquidation order has a side other
+ * than buy/sell, a price or quantity that is not finite and > 0, or a filled quantity above its
+ * quantity. Times follow the same time rules as every row.
+ *
  * A reason is `kind: detail`: the kind is one of {@link REASONS} (counted per file and shown in
  * summaries), the detail carries the numbers.
  *
@@ -49,6 +58,12 @@ export const REASONS = Object.freeze(
     staleQuote: "stale quote",
     offMedian: "off the cross-venue median",
     venuesDisagree: "venues disagree",
+    rateNotFinite: "funding rate is not a finite number",
+    rateOutOfBounds: "funding rate out of bounds",
+    offFundingGrid: "funding time off the funding grid",
+    openInterestNotFinite: "open interest is not a finite number",
+    negativeOpenInterest: "negative open interest",
+    badLiquidation: "bad liquidation order",
   } as const,
 );
 
@@ -361,4 +376,226 @@ export function quoteRule(
     };
   }
   return undefined;
+}
+
+/** Defaults of the perp rules, stated once. */
+export const PERP_RULE_DEFAULTS = Object.freeze({
+  /**
+   * Largest |funding rate| per funding event accepted: 5%. Binance caps USDT-M funding per
+   * interval by contract (0.75% to 3% for the most volatile contracts,
+   * https://www.binance.com/en/futures/funding-history/perpetual/funding-fee-history), so a
+   * larger value is a unit error (a percentage read as a fraction) or a corrupt row.
+   */
+  maxAbsFundingRate: 0.05,
+  /** The funding interval, ms: Binance USDT-M funds every 8 hours (some contracts 4h or 1h). */
+  fundingIntervalMs: 8 * 3_600_000,
+  /** How far from the funding grid a funding time may be stamped, ms (Binance: 0-20 ms late). */
+  fundingGridToleranceMs: 1_000,
+});
+
+/**
+ * The first rule one funding event breaks, or undefined: its time plausible and within
+ * `toleranceMs` of a multiple of `intervalMs`, its rate finite and |rate| <= `maxAbsRate`
+ * (defaults in {@link PERP_RULE_DEFAULTS}), its mark price (when given) finite and > 0.
+ *
+ * @example A real Binance stamp 17 ms after the hour passes; a percentage read as a fraction does not
+ * ```ts
+ * import { fundingRule, timeContext } from "@lib/ingest/gates/rules.ts";
+ * import assert from "node:assert/strict";
+ * const c = timeContext("binance_futures", Date.UTC(2022, 0, 1), 0);
+ * assert.equal(fundingRule({ fundingTime: 1637193600017, rate: 0.0001 }, c), undefined);
+ * assert.equal(fundingRule({ fundingTime: 1637193600017, rate: 1 }, c)!.kind, "funding rate out of bounds");
+ * assert.equal(fundingRule({ fundingTime: 1637193600017 + 3_600_000, rate: 0 }, c)!.kind, "funding time off the funding grid");
+ * ```
+ */
+export function fundingRule(
+  f: {
+    readonly fundingTime: number;
+    readonly rate: number;
+    readonly markPrice?: number | null | undefined;
+  },
+  c: TimeContext,
+  options: {
+    readonly intervalMs?: number | undefined;
+    readonly toleranceMs?: number | undefined;
+    readonly maxAbsRate?: number | undefined;
+  } = {},
+): RuleProblem | undefined {
+  const t = timeRule(f.fundingTime, c);
+  if (t !== undefined) return t;
+  const interval = options.intervalMs ?? PERP_RULE_DEFAULTS.fundingIntervalMs;
+  const tol = options.toleranceMs ?? PERP_RULE_DEFAULTS.fundingGridToleranceMs;
+  const off = ((f.fundingTime % interval) + interval) % interval;
+  if (Math.min(off, interval - off) > tol) {
+    return {
+      kind: REASONS.offFundingGrid,
+      detail: `funding time ${iso(f.fundingTime)} is ${Math.min(off, interval - off)} ms from ` +
+        `the ${interval / 3_600_000}h funding grid (tolerance ${tol} ms)`,
+    };
+  }
+  if (!Number.isFinite(f.rate)) {
+    return { kind: REASONS.rateNotFinite, detail: `rate ${f.rate} at ${iso(f.fundingTime)}` };
+  }
+  const max = options.maxAbsRate ?? PERP_RULE_DEFAULTS.maxAbsFundingRate;
+  if (Math.abs(f.rate) > max) {
+    return {
+      kind: REASONS.rateOutOfBounds,
+      detail: `|rate| ${Math.abs(f.rate)} > ${max} at ${iso(f.fundingTime)} (a percentage read ` +
+        "as a fraction?)",
+    };
+  }
+  if (f.markPrice !== undefined && f.markPrice !== null) {
+    return priceRule("mark price", f.markPrice);
+  }
+  return undefined;
+}
+
+/**
+ * The first rule one mark-price, index-price or premium-index kline breaks, or undefined: time
+ * plausible and on the bar grid, prices finite (and > 0 except for the premium index, which
+ * is a signed spread), high >= low, open and close within [low, high].
+ *
+ * @example
+ * ```ts
+ * import { perpKlineRule, timeContext } from "@lib/ingest/gates/rules.ts";
+ * import assert from "node:assert/strict";
+ * const h = 3_600_000, t = Date.UTC(2024, 0, 1), c = timeContext("binance_futures", t + h, h);
+ * const k = { ts: t, open: -0.0002, high: 0.0001, low: -0.0003, close: 0 };
+ * assert.equal(perpKlineRule(k, "premium", h, c), undefined);
+ * assert.equal(perpKlineRule(k, "mark", h, c)!.kind, "non-positive price");
+ * assert.equal(perpKlineRule({ ...k, high: -1 }, "premium", h, c)!.kind, "high < low");
+ * ```
+ */
+export function perpKlineRule(
+  k: {
+    readonly ts: number;
+    readonly open: number;
+    readonly high: number;
+    readonly low: number;
+    readonly close: number;
+  },
+  kind: "mark" | "index" | "premium",
+  stepMs: number,
+  c: TimeContext,
+): RuleProblem | undefined {
+  const t = timeRule(k.ts, c);
+  if (t !== undefined) return t;
+  if (k.ts % stepMs !== 0) {
+    return {
+      kind: REASONS.offGrid,
+      detail: `time ${iso(k.ts)} is not a multiple of the bar length ${stepMs} ms`,
+    };
+  }
+  for (const name of ["open", "high", "low", "close"] as const) {
+    const v = k[name];
+    const p = kind === "premium"
+      ? (Number.isFinite(v)
+        ? undefined
+        : { kind: REASONS.priceNotFinite, detail: `${name} ${v} is not a finite number` })
+      : priceRule(name, v);
+    if (p !== undefined) return p;
+  }
+  const { open: o, high: h, low: l, close: cl } = k;
+  if (h < l) return { kind: REASONS.highBelowLow, detail: `high ${h} < low ${l}` };
+  if (o < l || o > h) return { kind: REASONS.openOutside, detail: `open ${o} not in [${l}, ${h}]` };
+  if (cl < l || cl > h) {
+    return { kind: REASONS.closeOutside, detail: `close ${cl} not in [${l}, ${h}]` };
+  }
+  return undefined;
+}
+
+/**
+ * The first rule one open-interest observation breaks, or undefined: time plausible, open
+ * interest (and its value, when given) finite and >= 0.
+ *
+ * @example
+ * ```ts
+ * import { openInterestRule, timeContext } from "@lib/ingest/gates/rules.ts";
+ * import assert from "node:assert/strict";
+ * const t = Date.UTC(2024, 0, 1), c = timeContext("binance_futures", t, 0);
+ * assert.equal(openInterestRule({ ts: t, openInterest: 20403.6, openInterestValue: 1.5e8 }, c), undefined);
+ * assert.equal(openInterestRule({ ts: t, openInterest: -1 }, c)!.kind, "negative open interest");
+ * ```
+ */
+export function openInterestRule(
+  o: {
+    readonly ts: number;
+    readonly openInterest: number;
+    readonly openInterestValue?: number | null | undefined;
+  },
+  c: TimeContext,
+): RuleProblem | undefined {
+  const t = timeRule(o.ts, c);
+  if (t !== undefined) return t;
+  for (
+    const [name, v] of [["open interest", o.openInterest], [
+      "open interest value",
+      o.openInterestValue,
+    ]] as const
+  ) {
+    if (v === undefined || v === null) continue;
+    if (!Number.isFinite(v)) {
+      return { kind: REASONS.openInterestNotFinite, detail: `${name} ${v} at ${iso(o.ts)}` };
+    }
+    if (v < 0) {
+      return { kind: REASONS.negativeOpenInterest, detail: `${name} ${v} < 0 at ${iso(o.ts)}` };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first rule one liquidation order breaks, or undefined: side `buy` or `sell`, price and
+ * quantity finite and > 0, average price and filled quantities finite and >= 0, filled
+ * quantity not above the quantity, time plausible.
+ *
+ * @example
+ * ```ts
+ * import { liquidationRule, timeContext } from "@lib/ingest/gates/rules.ts";
+ * import assert from "node:assert/strict";
+ * const t = Date.UTC(2024, 0, 1), c = timeContext("binance_futures", t, 5000);
+ * const o = { ts: t, side: "sell", price: 9910, avgPrice: 9910, qty: 0.014, lastFilledQty: 0.014, filledQty: 0.014 };
+ * assert.equal(liquidationRule(o, c), undefined);
+ * assert.equal(liquidationRule({ ...o, side: "SHORT" }, c)!.kind, "bad liquidation order");
+ * assert.equal(liquidationRule({ ...o, qty: 0 }, c)!.kind, "non-positive quantity");
+ * ```
+ */
+export function liquidationRule(
+  o: {
+    readonly ts: number;
+    readonly side: string;
+    readonly price: number;
+    readonly avgPrice: number;
+    readonly qty: number;
+    readonly lastFilledQty: number;
+    readonly filledQty: number;
+  },
+  c: TimeContext,
+): RuleProblem | undefined {
+  if (o.side !== "buy" && o.side !== "sell") {
+    return { kind: REASONS.badLiquidation, detail: `side "${o.side}" is neither buy nor sell` };
+  }
+  const p = priceRule("price", o.price);
+  if (p !== undefined) return p;
+  if (!Number.isFinite(o.qty)) {
+    return { kind: REASONS.qtyNotFinite, detail: `quantity ${o.qty} is not a finite number` };
+  }
+  if (o.qty <= 0) return { kind: REASONS.nonPositiveQty, detail: `quantity ${o.qty} <= 0` };
+  for (
+    const [name, v] of [["average price", o.avgPrice], ["last filled quantity", o.lastFilledQty], [
+      "filled quantity",
+      o.filledQty,
+    ]] as const
+  ) {
+    if (!Number.isFinite(v) || v < 0) {
+      return { kind: REASONS.badLiquidation, detail: `${name} ${v} is not a finite number >= 0` };
+    }
+  }
+  if (o.filledQty > o.qty * (1 + 1e-9)) {
+    return {
+      kind: REASONS.badLiquidation,
+      detail: `filled quantity ${o.filledQty} > quantity ${o.qty}`,
+    };
+  }
+  return timeRule(o.ts, c);
 }
