@@ -6,6 +6,7 @@
  */
 import { normalCdf, studentTCdf } from "../stats/distributions.ts";
 import { neweyWest, neweyWestDefaultLags } from "../stats/newey_west.ts";
+import { ewcDefaultDf, ewcLongRunVariance } from "../stats/ewc_variance.ts";
 import type { Series } from "../stats/types.ts";
 
 /** Options for {@link icSummary}. */
@@ -21,6 +22,14 @@ export interface IcSummaryOptions {
    * floor, the usual `floor(4 (n/100)^(2/9))` rule covers the signal's own persistence.
    */
   readonly lags?: number;
+  /**
+   * Degrees of freedom nu of the calibrated (EWC) test. Default
+   * `ewcDefaultDf(n, n / (4 max(horizon, lags + 1)))` (lags only when given; below n):
+   * Lazarus, Lewis, Stock and Watson's `floor(0.4 n^(2/3))`, capped so the highest cosine
+   * frequency `pi nu / n` stays below a quarter of `pi / horizon`, where the spectrum of an
+   * (h - 1)-bar overlap is still flat (within ~5%).
+   */
+  readonly ewcDf?: number;
 }
 
 /** What {@link icSummary} returns. Every field is `NaN` when fewer than 2 finite values. */
@@ -43,13 +52,27 @@ export interface IcSummary {
   readonly pValueNeweyWest: number;
   /** The Newey-West lag count used. */
   readonly neweyWestLags: number;
+  /**
+   * `mean / se` with the equal-weighted cosine (EWC) long-run variance (`ewcLongRunVariance`),
+   * Student's t with {@link ewcDf} degrees of freedom under the null.
+   */
+  readonly tStatEwc: number;
+  /**
+   * Two-sided p-value of {@link tStatEwc} from Student's t with {@link ewcDf} degrees of
+   * freedom: the calibrated p-value (uniform under no skill, overlapping horizons included);
+   * use it for decisions. The Newey-West p-value over-rejects with overlapping forward returns
+   * in a few hundred bars (8.5% at 5% with 4-bar returns over 400 bars).
+   */
+  readonly pValueEwc: number;
+  /** Degrees of freedom of the EWC test. */
+  readonly ewcDf: number;
   /** Number of finite IC values. */
   readonly n: number;
 }
 
 /**
  * Summarize an IC series (from `informationCoefficient`): mean, standard deviation, information
- * ratio, hit rate, and the t-stat of the mean IC both naive and Newey-West. Non-finite values
+ * ratio, hit rate, and the t-stat of the mean IC naive, Newey-West and EWC (calibrated). Non-finite values
  * (timestamps without enough assets) are dropped first; Newey-West lags then count positions in
  * the remaining series, exactly as statsmodels on `ic.dropna()`.
  *
@@ -60,9 +83,20 @@ export interface IcSummary {
  * h - 1 truncation; Newey and West 1987 make it positive semi-definite), and the automatic rule
  * `floor(4 (n/100)^(2/9))` is kept as a floor for the persistence of the signal itself.
  *
- * Cost: O(n L).
+ * Why a third test, and why it is the one to decide with: the Bartlett HAC variance of a
+ * persistent series is biased down in a few hundred bars and the normal critical values ignore
+ * both that bias and its randomness, so Newey-West still rejects a skill-less signal 8.5% of the
+ * time at 5% with 4-bar forward returns over 400 bars (more lags do not fix it). The
+ * equal-weighted cosine (EWC) test of Lazarus, Lewis, Stock and Watson (2018) compares
+ * `mean / se_EWC` with Student's t with nu degrees of freedom, which is its exact fixed-nu null
+ * law, so `pValueEwc` is uniform under no skill (tests/research/null_suite_test.ts measures the
+ * rejection rate over 400 seeds). The naive and Newey-West numbers stay, matched to scipy and
+ * statsmodels.
  *
- * Reference: Newey, W. K. and West, K. D. (1987), Econometrica 55(3); alphalens
+ * Cost: O(n (L + nu)).
+ *
+ * Reference: Newey, W. K. and West, K. D. (1987), Econometrica 55(3); Lazarus, Lewis, Stock and
+ * Watson (2018), "HAR Inference: Recommendations for Practice", JBES 36(4); alphalens
  * `plotting.plot_information_table` (mean, std, IR, t-stat).
  *
  * @example Summary of a short IC series with 4-bar forward returns
@@ -86,6 +120,13 @@ export function icSummary(ic: Series, options: IcSummaryOptions = {}): IcSummary
   ) {
     throw new RangeError(`Cannot summarize IC: lags must be an integer >= 0, got ${options.lags}`);
   }
+  if (
+    options.ewcDf !== undefined && (!Number.isInteger(options.ewcDf) || options.ewcDf < 1)
+  ) {
+    throw new RangeError(
+      `Cannot summarize IC: ewcDf must be an integer >= 1, got ${options.ewcDf}`,
+    );
+  }
   const values = new Float64Array(ic.length);
   let n = 0, sum = 0, hits = 0;
   for (let i = 0; i < ic.length; i++) {
@@ -108,6 +149,9 @@ export function icSummary(ic: Series, options: IcSummaryOptions = {}): IcSummary
       tStatNeweyWest: NaN,
       pValueNeweyWest: NaN,
       neweyWestLags: lags,
+      tStatEwc: NaN,
+      pValueEwc: NaN,
+      ewcDf: NaN,
       n,
     };
   }
@@ -123,6 +167,11 @@ export function icSummary(ic: Series, options: IcSummaryOptions = {}): IcSummary
   const ones = new Float64Array(n).fill(1);
   const se = neweyWest([ones], resid, { lags }).standardErrors[0]!;
   const tStatNeweyWest = mean / se;
+  // `resid` is demeaned already, which leaves the cosine projections unchanged
+  const ewcDf = options.ewcDf ??
+    Math.min(ewcDefaultDf(n, n / (4 * Math.max(horizon, (options.lags ?? 0) + 1))), n - 1);
+  const ewc = ewcLongRunVariance(resid, ewcDf);
+  const tStatEwc = mean / Math.sqrt(ewc.longRunVariance / n);
   return {
     mean,
     std,
@@ -135,6 +184,9 @@ export function icSummary(ic: Series, options: IcSummaryOptions = {}): IcSummary
       ? 2 * normalCdf(-Math.abs(tStatNeweyWest))
       : NaN,
     neweyWestLags: lags,
+    tStatEwc,
+    pValueEwc: Number.isFinite(tStatEwc) ? 2 * studentTCdf(-Math.abs(tStatEwc), ewcDf) : NaN,
+    ewcDf,
     n,
   };
 }

@@ -73,6 +73,7 @@ export {
   type NeweyWestOptions,
   type NeweyWestResult,
 } from "./newey_west.ts";
+export { ewcDefaultDf, ewcLongRunVariance, type EwcVariance } from "./ewc_variance.ts";
 export { benjaminiHochberg } from "./benjamini_hochberg.ts";
 export { benjaminiYekutieli } from "./benjamini_yekutieli.ts";
 export {

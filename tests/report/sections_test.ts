@@ -124,6 +124,7 @@ Deno.test("signal section shows icDecay and quantileReturns numbers of the regis
       same(row[7], e.tStatNeweyWest, `${name} h${h} t NW`);
       assert.equal(row[9], e.neweyWestLags);
       assert.equal(row[10], e.n);
+      same(row[11], e.pValueEwc, `${name} h${h} p EWC (calibrated)`);
     }
     const q = quantileReturns(sig, forwardReturns(panel.logReturns, 24), { horizon: 24 });
     const qrow = figure(s.blocks, "signal-quantile-returns").data.rows.find((r) => r[0] === name)!;

@@ -214,6 +214,7 @@ export function signalSection(
         r.pValueNeweyWest,
         r.neweyWestLags,
         r.n,
+        r.pValueEwc,
       ];
     })
   );
@@ -226,7 +227,9 @@ export function signalSection(
     caption: "Mean and sample standard deviation (ddof 1) of the per-bar rank IC; IR = mean / " +
       "std (per bar, not annualized); hit rate = share of bars with IC > 0; t = naive t-stat " +
       "(assumes independent bars); t NW = Newey-West t-stat with at least h - 1 lags, since " +
-      "h-bar forward returns overlap; p NW = its two-sided normal p-value; n = bars with an IC.",
+      "h-bar forward returns overlap; p NW = its two-sided normal p-value; n = bars with an IC; " +
+      "p EWC = the calibrated two-sided p-value (equal-weighted cosine variance, Student's t; " +
+      "uniform under no skill, overlap included: decide with this one).",
     columns: [
       column("signal", "Signal", "text"),
       column("horizon", "h (bars)", "integer"),
@@ -239,6 +242,7 @@ export function signalSection(
       column("p_nw", "p NW", "number", 4),
       column("nw_lags", "NW lags", "integer"),
       column("n", "n", "integer"),
+      column("p_ewc", "p EWC", "number", 4),
     ],
     rows: tableRows,
   });

@@ -307,7 +307,9 @@ export function signalTearSheet(
         caption: "Spearman rank IC per bar between the signal and the h-bar forward log return " +
           `across assets (at least ${minAssets}); mean, std (ddof 1), IR = mean / std, hit rate ` +
           "= share of bars with IC > 0, naive t and Newey-West t (lags >= h - 1, the overlap of " +
-          "h-bar returns) with its two-sided p-value, n = bars with an IC.",
+          "h-bar returns) with its two-sided p-value, n = bars with an IC, p EWC = the " +
+          "calibrated two-sided p-value (equal-weighted cosine variance, Student's t with nu " +
+          "degrees of freedom; uniform under no skill, overlap included: decide with this one).",
         columns: [
           column("horizon", "h (bars)", "integer"),
           column("mean_ic", "Mean IC", "number", 4),
@@ -318,6 +320,7 @@ export function signalTearSheet(
           column("t_nw", "t NW", "number", 2),
           column("p_nw", "p NW", "number", 4),
           column("n", "n", "integer"),
+          column("p_ewc", "p EWC", "number", 4),
         ],
         rows: decay.filter((r) => horizons.includes(r.horizon)).map((r) => [
           r.horizon,
@@ -329,6 +332,7 @@ export function signalTearSheet(
           r.tStatNeweyWest,
           r.pValueNeweyWest,
           r.n,
+          r.pValueEwc,
         ]),
       },
       timeSeriesChart(panel.index, [
