@@ -21,6 +21,7 @@ import { buildTradeLog } from "../backtest/strategies/trade_log.ts";
 import type { StrategyTargets, TradeLog } from "../backtest/strategies/types.ts";
 import type { BacktestResult } from "../backtest/types.ts";
 import { type CapacityCurve, capacityCurve } from "../backtest/costs/capacity_curve.ts";
+import { impactInputs } from "../backtest/costs/impact_inputs.ts";
 import { periodsPerYear } from "../backtest/metrics/periods_per_year.ts";
 import { buildManifest } from "../report/manifest.ts";
 import type { TrialLedger } from "../research/ledger.ts";
@@ -91,6 +92,8 @@ export interface PreparedRun {
   /** BTC's simple returns on the grid (NaN = no bar), or undefined without BTC. */
   readonly benchmark: Float64Array | undefined;
   readonly benchmarkName: string;
+  /** Why there is no benchmark (undefined when there is one). */
+  readonly benchmarkMissing: string | undefined;
   /** Parameters for the manifest (strategy, its parameters, costs, lag, signal file). */
   readonly params: Record<string, ParamValue>;
   /** Paragraphs and tables on the strategy, its costs and the lag, for the report. */
@@ -133,11 +136,14 @@ export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions
   const costs = buildCosts(options.costs ?? {}, traded, db);
   const barMs = freqMs(dataset.freq);
   let benchmark: Float64Array | undefined, benchmarkName = "BTC";
+  let benchmarkMissing: string | undefined;
   try {
     benchmarkName = resolveFactorAsset(panel.assets, "BTC");
     benchmark = simpleReturns(panel.close[panel.assets.indexOf(benchmarkName)]!);
   } catch {
     benchmark = undefined;
+    benchmarkMissing = "the dataset has no BTC series (add BTCUSDT to --universe to compare " +
+      "against buying and holding BTC)";
   }
   const params: Record<string, ParamValue> = {
     venue: dataset.venue,
@@ -197,6 +203,7 @@ export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions
     barMs,
     benchmark,
     benchmarkName,
+    benchmarkMissing,
     params,
     setupBlocks: blocks,
   };
@@ -269,7 +276,8 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     costs: costs.models,
     ...(targets.groups === undefined ? {} : { groups: targets.groups }),
   });
-  const capacity = costs.resolved.impact
+  const noCapacity = capacityMissing(costs.resolved.impact, traded);
+  const capacity = noCapacity === null
     ? capacityCurve(
       (capital) => backtestWeights(traded, targets.weights, { ...engine, initialEquity: capital }),
       CAPACITY_CAPITALS,
@@ -285,6 +293,10 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     ...(capacity === null ? {} : { capacity }),
     ...(lookahead === null ? {} : { lookahead }),
     name: strategy.label,
+    missing: {
+      ...(noCapacity === null ? {} : { capacity: noCapacity }),
+      benchmark: prep.benchmarkMissing,
+    },
   });
   const setup: Block[] = [...prep.setupBlocks];
   setup.push({
@@ -298,12 +310,50 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     { id: "setup", title: "Strategy, costs and execution", blocks: setup },
     ...sheet.sections,
   ];
-  const overfitting = backtestOverfitting(db, prep, backtest.net, options.ledger);
-  if (overfitting !== null) sections.push(overfitting);
+  sections.push(
+    backtestOverfitting(db, prep, backtest.net, options.ledger) ?? {
+      id: "overfitting",
+      title: "Overfitting verdict",
+      blocks: [{
+        type: "note",
+        level: "info",
+        text: "No overfitting verdict: this run was not recorded as a trial (no trial ledger " +
+          `was given) and the store's ledger holds no identical trial of family ` +
+          `${backtestFamily(strategy.strategy)}. deno task backtest records every run; from a ` +
+          "notebook, pass ledger: openLedger(db).",
+      }],
+    },
+  );
   const model = strategyReportModel(dataset, prep, options, "backtest", sections, {
     title: `cryptolab backtest: ${strategy.label}`,
   });
   return { model, dataset, targets, backtest, tradeLog, lookahead, capacity };
+}
+
+/** Bars of history `impactInputs` needs before it knows an asset's ADV (half its 720-bar window). */
+const ADV_MIN_BARS = 360;
+
+/**
+ * Why the capacity curve cannot be drawn, or null when it can: impact is off (no size-dependent
+ * cost, so every capital earns the same), fewer than two bars (no Sharpe ratio), or ADV is never
+ * known (no volume, or too little history), so impact cannot be priced at any bar.
+ */
+export function capacityMissing(impact: boolean, traded: Panel): string | null {
+  if (!impact) {
+    return "market impact is off, and without a size-dependent cost every capital earns the " +
+      "same net Sharpe ratio; pass --impact (costs.impact in --config) to chart it";
+  }
+  const bars = traded.index.length;
+  if (bars < 2) {
+    return `the series has ${bars} bar${bars === 1 ? "" : "s"}, too few for a Sharpe ratio`;
+  }
+  const { adv } = impactInputs({ close: traded.close, volume: traded.volume });
+  if (!adv.some((col) => col.some((v) => v > 0))) {
+    return "the average daily traded value (ADV) behind market impact is never known: the " +
+      `traded assets have no volume, or fewer than ${ADV_MIN_BARS} bars of history ` +
+      `(${bars} bars here), so no capital size can be priced`;
+  }
+  return null;
 }
 
 /** Origin recorded with a backtest report's trial. */

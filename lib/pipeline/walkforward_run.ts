@@ -222,6 +222,13 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
       : { benchmark: prep.benchmark, benchmarkName: prep.benchmarkName }),
     lookahead: result.lookahead,
     name: `Walk-forward ${prep.strategy.strategy}`,
+    missing: {
+      benchmark: prep.benchmarkMissing,
+      tradeLog: "the stitched out-of-sample run switches parameters at every fold, so it has " +
+        "no single trade log; backtest a fold's choice (deno task backtest) for one",
+      capacity: "a walk-forward does not rerun its folds at several capitals; backtest the " +
+        "chosen parameters with --impact (deno task backtest) for the capacity curve",
+    },
   });
   // a parameter of the grid has no single value: the table names the values tried
   const setupBlocks = prep.setupBlocks.map((b): Block =>

@@ -73,6 +73,7 @@ export function buildStrategyReport(
     );
   }
   let benchmark: Float64Array | undefined, benchmarkName: string | undefined;
+  let benchmarkMissing: string | undefined;
   try {
     benchmarkName = resolveFactorAsset(panel.assets, options.benchmarkAsset ?? "BTC");
     const c = panel.close[panel.assets.indexOf(benchmarkName)]!;
@@ -87,6 +88,7 @@ export function buildStrategyReport(
     if (options.benchmarkAsset !== undefined) throw e;
     benchmark = undefined;
     benchmarkName = undefined;
+    benchmarkMissing = "the panel has no BTC series (benchmarkAsset names another asset)";
   }
   const {
     params: _p,
@@ -101,6 +103,7 @@ export function buildStrategyReport(
     ...sheetOptions,
     barMs: freqMs(dataset.freq),
     ...(benchmark === undefined ? {} : { benchmark, benchmarkName: benchmarkName! }),
+    missing: { ...sheetOptions.missing, benchmark: benchmarkMissing },
   });
   const md = result.metadata;
   const params: Record<string, ParamValue> = {

@@ -73,12 +73,28 @@ export interface StrategyTearSheetOptions {
   readonly capacity?: CapacityCurve;
   /** The lookahead check of the strategy's targets (`checkLookahead`), printed. @default none */
   readonly lookahead?: LookaheadResult;
+  /**
+   * Why an optional input is absent, said in the report where its section or chart would be
+   * (e.g. `capacity: "market impact is off (--impact)"`), instead of leaving it out silently.
+   * @default a sentence that it was not given
+   */
+  readonly missing?: MissingReasons;
   /** Window of the rolling Sharpe and volatility in bars. @default 30 days of bars */
   readonly rollingWindow?: number;
   /** Name of the strategy in titles. @default "Strategy" */
   readonly name?: string;
   /** Prefix of every section and block id (`[a-z0-9-]+`). @default "strategy" */
   readonly idPrefix?: string;
+}
+
+/** Why the benchmark, trade log or capacity curve of {@link strategyTearSheet} is absent. */
+export interface MissingReasons {
+  /** Why there is no benchmark (e.g. "the panel has no BTC"). */
+  readonly benchmark?: string | undefined;
+  /** Why there is no trade log. */
+  readonly tradeLog?: string | undefined;
+  /** Why there is no capacity curve (e.g. "market impact is off"). */
+  readonly capacity?: string | undefined;
 }
 
 /**
@@ -183,6 +199,15 @@ export function strategyTearSheet(
       level: "warning",
       text: `The lookahead check FAILED at ${options.lookahead.violatingBars.length} of ` +
         `${options.lookahead.checkedBars} checked bars: these results use the future.`,
+    });
+  }
+  if (bench === undefined) {
+    summaryBlocks.push({
+      type: "note",
+      level: "info",
+      text: `No benchmark: ${
+        options.missing?.benchmark ?? "none was given"
+      }. Alpha, beta and the benchmark's columns and equity curve are left out.`,
     });
   }
   summaryBlocks.push(...metricsTables(`${p}-metrics`, summary, benchmarkSummary, name, bname));
@@ -298,20 +323,35 @@ export function strategyTearSheet(
         },
       ),
     );
+  } else {
+    costBlocks.push({
+      type: "note",
+      level: "info",
+      text: "No cost model was applied: the net returns equal the gross returns, so there is " +
+        "no chart of cumulative costs.",
+    });
   }
   if (options.capacity !== undefined) {
     costBlocks.push(capacityChart(options.capacity, { id: `${p}-capacity` }));
+  } else {
+    costBlocks.push({
+      type: "note",
+      level: "info",
+      text: `No capacity curve: ${options.missing?.capacity ?? "none was given (capacityCurve)"}.`,
+    });
   }
   sections.push({ id: `${p}-costs-capacity`, title: "Costs and capacity", blocks: costBlocks });
 
   // 5. trades
-  if (options.tradeLog !== undefined) {
-    sections.push({
-      id: `${p}-trades`,
-      title: "Trade log",
-      blocks: tradeBlocks(`${p}-trades`, options.tradeLog),
-    });
-  }
+  sections.push({
+    id: `${p}-trades`,
+    title: "Trade log",
+    blocks: options.tradeLog !== undefined ? tradeBlocks(`${p}-trades`, options.tradeLog) : [{
+      type: "note",
+      level: "info",
+      text: `No trade log: ${options.missing?.tradeLog ?? "none was given (buildTradeLog)"}.`,
+    }],
+  });
 
   // 6. lookahead and rules
   sections.push({
@@ -604,7 +644,13 @@ function tradeBlocks(prefix: string, log: TradeLogInput): Block[] {
   });
   const ranked = [...closed].sort((a, b) => b.netPnl - a.netPnl || a.entryBar - b.entryBar);
   const shown = [...ranked.slice(0, 5), ...ranked.slice(Math.max(5, ranked.length - 5))];
-  if (shown.length > 0) {
+  if (shown.length === 0) {
+    blocks.push({
+      type: "note",
+      level: "info",
+      text: `No closed round trip to rank as best or worst (${s.openCount} still open).`,
+    });
+  } else {
     blocks.push({
       type: "table",
       id: `${prefix}-extremes`,
