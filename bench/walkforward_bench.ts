@@ -3,8 +3,9 @@
  * bars, then 20 test periods of 238 bars) x 50 parameter sets of a momentum long-short
  * strategy (lookback 6..720 bars x 3..20 names per side, ranks by rankFirst), 0.1% taker fees,
  * lag 1, Sharpe objective, `fast` mode (each set's targets and backtest computed once and read
- * by every fold; the chosen set of each fold checked for lookahead at the last bar of its
- * test period). The goal of the issue is under 10 s per walk-forward.
+ * by every fold; the chosen set of each fold checked for lookahead at the first, middle and
+ * last bar of its test period, walkForward's "auto" on this panel). The goal of the issue is
+ * under 10 s per walk-forward.
  *
  *   deno bench -A bench/walkforward_bench.ts
  *   deno run -A bench/walkforward_bench.ts   # one run: wall and CPU time, time in the strategy

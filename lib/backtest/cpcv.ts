@@ -12,11 +12,13 @@ import type { LookaheadResult } from "./lookahead.ts";
 import {
   argBest,
   checkChosen,
+  dataAssets,
   gather,
   mergeLookahead,
   PARAM_SEARCH_DEFAULTS,
   ParamRuns,
   type ParamSearchOptions,
+  resolveLookaheadBars,
   resolvePeriodsPerYear,
   sharpeObjective,
   spreadBars,
@@ -127,7 +129,12 @@ export function cpcv<D extends BacktestInput, P>(options: CpcvRunOptions<D, P>):
   const objective = options.objective ?? PARAM_SEARCH_DEFAULTS.objective;
   const ppy = resolvePeriodsPerYear(options.data, options.periodsPerYear);
   const ctx = { periodsPerYear: ppy };
-  const nLook = options.lookaheadBars ?? PARAM_SEARCH_DEFAULTS.lookaheadBars;
+  const nLook = resolveLookaheadBars(
+    options.lookaheadBars ?? PARAM_SEARCH_DEFAULTS.lookaheadBars,
+    bars,
+    dataAssets(options.data),
+    what,
+  );
   const plan = cpcvSplits({
     bars,
     groups: options.groups ?? CPCV_DEFAULTS.groups,
@@ -185,7 +192,7 @@ export function cpcv<D extends BacktestInput, P>(options: CpcvRunOptions<D, P>):
     paths,
     sharpes,
     summary: summarize(sharpes),
-    lookahead: mergeLookahead(checks, bars),
+    lookahead: mergeLookahead(checks, bars, nLook),
     periodsPerYear: ppy,
   };
 }

@@ -10,11 +10,13 @@ import type { LookaheadResult } from "./lookahead.ts";
 import {
   argBest,
   checkChosen,
+  dataAssets,
   gather,
   mergeLookahead,
   PARAM_SEARCH_DEFAULTS,
   ParamRuns,
   type ParamSearchOptions,
+  resolveLookaheadBars,
   resolvePeriodsPerYear,
   sharpeObjective,
   spreadBars,
@@ -130,7 +132,12 @@ export function walkForward<D extends BacktestInput, P>(
   const objective = options.objective ?? PARAM_SEARCH_DEFAULTS.objective;
   const ppy = resolvePeriodsPerYear(options.data, options.periodsPerYear);
   const ctx = { periodsPerYear: ppy };
-  const nLook = options.lookaheadBars ?? PARAM_SEARCH_DEFAULTS.lookaheadBars;
+  const nLook = resolveLookaheadBars(
+    options.lookaheadBars ?? PARAM_SEARCH_DEFAULTS.lookaheadBars,
+    bars,
+    dataAssets(options.data),
+    what,
+  );
   const { splits, paramGrid } = options;
   if (splits.length === 0) throw new RangeError(`Cannot run ${what}: no splits`);
   // test periods must be ordered, disjoint and preceded by their training rows
@@ -218,7 +225,7 @@ export function walkForward<D extends BacktestInput, P>(
     equity: backtest.equity.slice(first, last + 1),
     sharpe: sharpeObjective(net, ctx),
     backtest,
-    lookahead: mergeLookahead(checks, bars),
+    lookahead: mergeLookahead(checks, bars, nLook),
     mode,
     periodsPerYear: ppy,
   };

@@ -26,6 +26,7 @@ import {
   prepareStrategyRun,
   strategyReportModel,
   type StrategyRunOptions,
+  usedData,
 } from "./backtest_run.ts";
 import { resolveStrategy, type StrategyParam, StrategySpecError } from "./strategy_spec.ts";
 
@@ -77,8 +78,10 @@ export interface WalkForwardRun {
  * Walk a strategy forward over the store's bars: `walkForwardSplits` cuts the folds (purged,
  * embargoed), `walkForward` scores every parameter set of the grid on each training window by
  * annualized net Sharpe (costs and lag included), freezes the best for the test window, and
- * stitches the out-of-sample net returns; the chosen sets are checked for lookahead at each
- * test period's last bar (a violation stops the run). The report lists each fold's training
+ * stitches the out-of-sample net returns; the chosen sets are checked for lookahead at several
+ * bars of each test period (its first, middle and last bar; 9 spread over it on small data:
+ * `lookaheadBars: "auto"` of walkForward), a violation stops the run, and the report says
+ * where it cut. The report lists each fold's training
  * and test rows, its choice, in-sample and out-of-sample Sharpe, charts the stitched
  * out-of-sample equity, and adds the strategy tear sheet of the stitched backtest.
  *
@@ -102,6 +105,8 @@ export interface WalkForwardRun {
  *   params: { slow: 40 } }, grid: { fast: [5, 10] }, folds: { folds: 3 }, git: { commit: "unknown", dirty: null } });
  * assert.equal(r.result.folds.length, 3);
  * assert.equal(r.candidates.length, 2);
+ * // the chosen sets were checked at 9 bars of each test period (small data), and it says so
+ * assert.match(r.result.lookahead.sample, /cut at its first, middle and last bar and 6 more/);
  * assert.match(r.model.runId, /^walkforward-[0-9a-f]{12}$/);
  * ```
  */
@@ -244,7 +249,7 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
       : b
   );
   const sections: Section[] = [
-    { id: "data", title: "Data coverage and gaps", blocks: dataSection(dataset) },
+    { id: "data", title: "Data coverage and gaps", blocks: dataSection(dataset, usedData(prep)) },
     { id: "setup", title: "Strategy, costs and execution", blocks: setupBlocks },
     { id: "walkforward", title: "Walk-forward", blocks },
     ...sheet.sections,

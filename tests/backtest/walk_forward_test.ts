@@ -14,6 +14,7 @@ import { cpcvSplits } from "@lib/backtest/cpcv_splits.ts";
 import { rankFirst } from "@lib/backtest/rank_first.ts";
 import { paramGrid, walkForward } from "@lib/backtest/walk_forward.ts";
 import { walkForwardSplits } from "@lib/backtest/walk_forward_splits.ts";
+import { LOOKAHEAD_AUTO, resolveLookaheadBars } from "@lib/backtest/_param_runs.ts";
 import { fromColumns } from "@lib/panel/from_columns.ts";
 import type { Panel } from "@lib/panel/types.ts";
 import { momentum } from "@lib/research/signals/mod.ts";
@@ -68,7 +69,9 @@ Deno.test("walkForward: a regime switch worked by hand", () => {
   assert.ok(res.folds[2]!.outOfSampleSharpe > 50);
   assert.equal(res.periodsPerYear, 8760);
   assert.equal(res.lookahead.passed, true);
-  assert.equal(res.lookahead.checkedBars, 4); // the last bar of each of 4 test periods
+  // small data (300 bars x 1 asset): "auto" cuts each 60-bar test period at 9 bars
+  assert.equal(res.lookahead.checkedBars, 36);
+  assert.match(res.lookahead.sample, /first, middle and last bar and 6 more spread evenly/);
   const dense = walkForward({
     data,
     strategy: constant,
@@ -77,6 +80,15 @@ Deno.test("walkForward: a regime switch worked by hand", () => {
     lookaheadBars: 3,
   });
   assert.equal(dense.lookahead.checkedBars, 12);
+  assert.match(dense.lookahead.sample, /cut at its first, middle and last bar \(3, 3, 3, 3 bars\)/);
+  const last = walkForward({
+    data,
+    strategy: constant,
+    paramGrid: [1, -1],
+    splits,
+    lookaheadBars: 1,
+  });
+  assert.equal(last.lookahead.checkedBars, 4); // the last bar of each of 4 test periods
   // with fees, the switch at the fold boundary is paid: turnover 1 at bar 62, 2 at bar 182
   const fee = feeCost({ venue: "binance" });
   const withFees = walkForward({
@@ -95,6 +107,39 @@ Deno.test("walkForward: a regime switch worked by hand", () => {
   const direct = backtestWeights(data, [target], { costs: [fee] });
   assert.deepEqual(withFees.backtest.net, direct.net);
   assert.deepEqual(withFees.equity, direct.equity.slice(60));
+});
+
+Deno.test("walkForward's lookahead check cuts each test period at its first, middle and last bar", () => {
+  const { data, T } = regime();
+  const splits = walkForwardSplits({ bars: T, trainBars: 60, testBars: 60 });
+  // peeks at the next close only at the first row of each test period (60, 120, 180, 240) or
+  // only at its middle row: a cut at the period's last bar cannot see either
+  const peekAt = (rows: Set<number>) => (w: number, d: { close: readonly Float64Array[] }) =>
+    d.close.map((c) =>
+      Float64Array.from(c, (x, t) => (rows.has(t) ? (c[t + 1]! > x ? 1 : -1) : w))
+    );
+  for (
+    const [what, rows] of [
+      ["first", new Set([60, 120, 180, 240])],
+      ["middle", new Set([90, 150, 210, 270])],
+    ] as const
+  ) {
+    const strategy = peekAt(rows);
+    const onlyLast = walkForward({ data, strategy, paramGrid: [1, -1], splits, lookaheadBars: 1 });
+    assert.equal(onlyLast.lookahead.passed, true, `${what}: the last bar alone misses it`);
+    for (const lookaheadBars of [3, "auto"] as const) {
+      assert.throws(
+        () => walkForward({ data, strategy, paramGrid: [1, -1], splits, lookaheadBars }),
+        /the strategy looks ahead with parameters/,
+        `${what}, lookaheadBars ${lookaheadBars}`,
+      );
+    }
+  }
+  // "auto": 9 cuts on small data, 3 (first, middle, last) on the 126-pair hourly panel's size
+  assert.equal(resolveLookaheadBars("auto", 5493, 1, "t"), LOOKAHEAD_AUTO.smallBars);
+  assert.equal(resolveLookaheadBars("auto", 5493, 126, "t"), LOOKAHEAD_AUTO.bars);
+  assert.equal(resolveLookaheadBars(5, 5493, 126, "t"), 5);
+  assert.throws(() => resolveLookaheadBars(-1, 10, 1, "walkForward"), /lookaheadBars must be/);
 });
 
 Deno.test("walkForward takes returns as the engine does: same folds and net returns as prices", () => {
@@ -340,7 +385,8 @@ realDataTest("cpcv: choices and paths equal hand-built engine runs (N=6, k=2)", 
   });
   assert.ok(res.summary.min <= res.summary.median && res.summary.median <= res.summary.max);
   assert.equal(res.lookahead.passed, true);
-  assert.equal(res.lookahead.checkedBars, 15);
+  // "auto" on 900 bars x 8 assets: 9 cuts spread over each split's test span, 15 splits
+  assert.equal(res.lookahead.checkedBars, 15 * 9);
 });
 
 Deno.test("walkForward refuses splits that are not a walk-forward", () => {
