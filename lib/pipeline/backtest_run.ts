@@ -38,7 +38,7 @@ import {
   SCHEMA_VERSION,
   type Section,
 } from "../report/model.ts";
-import { dataSection } from "../report/sections/data_section.ts";
+import { dataSection, type DataSectionOptions } from "../report/sections/data_section.ts";
 import { tearSheetRunId } from "../report/tear_sheet.ts";
 import { strategyTearSheet } from "../report/tears/strategy_tear_sheet.ts";
 import { buildCosts, type BuiltCosts, type CostSpec } from "./cost_spec.ts";
@@ -306,7 +306,7 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
       : describeLookahead(lookahead),
   });
   const sections: Section[] = [
-    { id: "data", title: "Data coverage and gaps", blocks: dataSection(dataset) },
+    { id: "data", title: "Data coverage and gaps", blocks: dataSection(dataset, usedData(prep)) },
     { id: "setup", title: "Strategy, costs and execution", blocks: setup },
     ...sheet.sections,
   ];
@@ -354,6 +354,26 @@ export function capacityMissing(impact: boolean, traded: Panel): string | null {
       `(${bars} bars here), so no capital size can be priced`;
   }
   return null;
+}
+
+/**
+ * The data section's `only` for a strategy run: the traded assets and the benchmark, or every
+ * asset for `long-short` (it ranks the whole universe).
+ */
+export function usedData(prep: PreparedRun): DataSectionOptions {
+  if (prep.strategy.strategy === "long-short") return {};
+  const bench = prep.benchmark === undefined || prep.strategy.assets.includes(prep.benchmarkName)
+    ? []
+    : [prep.benchmarkName];
+  const n = prep.strategy.assets.length;
+  return {
+    only: {
+      assets: [...prep.strategy.assets, ...bench],
+      used: `the traded asset${n === 1 ? "" : "s"}${
+        bench.length === 0 ? "" : " and the benchmark"
+      }`,
+    },
+  };
 }
 
 /** Origin recorded with a backtest report's trial. */

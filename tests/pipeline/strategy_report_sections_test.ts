@@ -1,13 +1,17 @@
 /**
  * The strategy report says why a conditional piece is absent (capacity curve, benchmark, trade
- * log, cost chart, best/worst trades, overfitting verdict) instead of leaving it out silently.
+ * log, cost chart, best/worst trades, overfitting verdict) instead of leaving it out silently,
+ * and its coverage table lists only the assets the strategy used (with a line saying how many
+ * the dataset holds): a one-asset backtest on a store of many assets once showed them all.
  */
 import assert from "node:assert/strict";
 import { openStore } from "@lib/store/db.ts";
 import { writeBars } from "@lib/store/bars.ts";
 import { allocBars } from "@lib/core/types.ts";
 import { runBacktest } from "@lib/pipeline/backtest_run.ts";
+import { loadDataset } from "@lib/panel/load_dataset.ts";
 import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
+import { buildStrategyReport } from "@lib/report/tears/strategy_report.ts";
 import { strategyTearSheet } from "@lib/report/tears/strategy_tear_sheet.ts";
 import type { Block, ReportModel, Section } from "@lib/report/model.ts";
 
@@ -35,11 +39,44 @@ function store(symbols: readonly string[], volume = 10) {
 const blocks = (s: readonly Section[]): Block[] => s.flatMap((x) => x.blocks);
 const notes = (m: ReportModel) =>
   blocks(m.sections).filter((b) => b.type === "note").map((b) => (b as { text: string }).text);
+function coverageAssets(m: ReportModel): string[] {
+  const t = blocks(m.sections).find((b) => b.type === "table" && b.id === "coverage-table");
+  assert.ok(t !== undefined && t.type === "table");
+  return t.rows.map((r) => String(r[0]));
+}
 const has = (m: ReportModel, id: string) =>
   blocks(m.sections).some((b) => "id" in b && b.id === id);
 
 const UNIVERSE = ["ADAUSDT", "BTCUSDT", "ETHUSDT", "LTCUSDT", "XRPUSDT"];
 const ma = { strategy: "ma-crossover" as const, params: { fast: 5, slow: 20 } };
+
+Deno.test("a one-asset backtest: coverage of the traded asset and the benchmark only", () => {
+  const db = store(UNIVERSE);
+  const r = runBacktest(db, { freq: "1h", strategy: { ...ma, assets: ["ETHUSDT"] }, git: GIT });
+  // before: all five rows
+  assert.deepEqual(coverageAssets(r.model), ["BTCUSDT", "ETHUSDT"]);
+  const para = blocks(r.model.sections).find((b) => b.type === "paragraph")!;
+  assert.match(
+    (para as { text: string }).text,
+    /^2 of the dataset's 5 assets of venue "binance" \(the traded asset and the benchmark: BTCUSDT, ETHUSDT;/,
+  );
+  // the dataset (and its fingerprint) is still the whole universe
+  assert.equal(r.model.manifest.dataset.symbols.length, 5);
+  // BTC itself: one row
+  const btc = runBacktest(db, { freq: "1h", strategy: { ...ma, assets: ["BTCUSDT"] }, git: GIT });
+  assert.deepEqual(coverageAssets(btc.model), ["BTCUSDT"]);
+  assert.match(
+    (blocks(btc.model.sections).find((b) => b.type === "paragraph") as { text: string }).text,
+    /\(the traded asset: BTCUSDT;/,
+  );
+  // long-short ranks the whole universe: every asset
+  const ls = runBacktest(db, {
+    freq: "1h",
+    strategy: { strategy: "long-short", signal: "momentum_24" },
+    git: GIT,
+  });
+  assert.deepEqual(coverageAssets(ls.model), UNIVERSE);
+});
 
 Deno.test("absent capacity, benchmark and overfitting verdict are explained", () => {
   const db = store(UNIVERSE);
@@ -77,6 +114,7 @@ Deno.test("absent capacity, benchmark and overfitting verdict are explained", ()
     git: GIT,
   });
   assert.ok(notes(noBtc.model).some((t) => /^No benchmark: the dataset has no BTC series/.test(t)));
+  assert.deepEqual(coverageAssets(noBtc.model), ["ETHUSDT"]);
 });
 
 Deno.test("tear sheet: no costs, no trade log, no closed trade are said, not skipped", () => {
@@ -121,4 +159,24 @@ Deno.test("tear sheet: no costs, no trade log, no closed trade are said, not ski
   );
   assert.ok(t2.some((t) => t === "No closed round trip to rank as best or worst (1 still open)."));
   assert.ok(t2.some((t) => t === "No capacity curve: because the test says so."));
+});
+
+Deno.test("buildStrategyReport: coverage of the assets the backtest held and the benchmark", () => {
+  const db = store(UNIVERSE);
+  const dataset = loadDataset(db, {
+    venue: "binance",
+    freq: "1h",
+    symbols: undefined,
+    from: 0,
+    to: N * H,
+  });
+  const { panel } = dataset;
+  const w = panel.assets.map((a) => new Float64Array(N).fill(a === "XRPUSDT" ? 1 : 0));
+  const m = buildStrategyReport(dataset, backtestWeights(panel, w), { git: GIT });
+  assert.deepEqual(coverageAssets(m), ["BTCUSDT", "XRPUSDT"]);
+  const all = panel.assets.map(() => new Float64Array(N).fill(0.2));
+  assert.deepEqual(
+    coverageAssets(buildStrategyReport(dataset, backtestWeights(panel, all), { git: GIT })),
+    UNIVERSE,
+  );
 });

@@ -24,6 +24,12 @@ export interface DataSectionOptions {
   };
   /** How the bars were made (e.g. "Hourly bars were built from 1-minute bars ..."). Default none. */
   readonly origin?: string;
+  /**
+   * Only these of the dataset's symbols in the coverage chart, table and gap note (the assets a
+   * backtest traded and its benchmark), with a sentence saying how many the dataset holds and
+   * what `used` means (e.g. "the traded asset and the benchmark"). Default: every symbol.
+   */
+  readonly only?: { readonly assets: readonly string[]; readonly used: string };
 }
 
 /**
@@ -51,7 +57,18 @@ export interface DataSectionOptions {
  * ```
  */
 export function dataSection(dataset: Dataset, options: DataSectionOptions = {}): Block[] {
-  const { venue, freq, from, to, series } = dataset;
+  const { venue, freq, from, to } = dataset;
+  const only = options.only;
+  if (only !== undefined) {
+    const unknown = only.assets.filter((a) => !dataset.symbols.includes(a));
+    if (unknown.length > 0) {
+      throw new RangeError(
+        `Cannot build the data section: ${unknown.join(", ")} not in the dataset's symbols`,
+      );
+    }
+  }
+  const keep = (i: number) => only === undefined || only.assets.includes(dataset.series[i]!.symbol);
+  const series = dataset.series.filter((_, i) => keep(i));
   const w = barWords(freq);
   const step = freqMs(freq);
   const gridBars = Math.max(1, Math.round((to - from) / step));
@@ -70,8 +87,9 @@ export function dataSection(dataset: Dataset, options: DataSectionOptions = {}):
       column("rollup_incomplete", `Incomplete ${rollup.freq}`, "integer"),
     ]),
   ];
+  const rollupSeries = rollup?.series.filter((_, i) => keep(i));
   const rows: Cell[][] = series.map((s, i) => {
-    const r = rollup?.series[i];
+    const r = rollupSeries?.[i];
     return [
       s.symbol,
       s.rows,
@@ -85,7 +103,13 @@ export function dataSection(dataset: Dataset, options: DataSectionOptions = {}):
   const blocks: Block[] = [
     {
       type: "paragraph",
-      text: `${series.length} assets of venue "${venue}", ${freq} bars from the store, ` +
+      text:
+        (only === undefined
+          ? `${series.length} assets of venue "${venue}"`
+          : `${series.length} of the dataset's ${dataset.series.length} assets of venue ` +
+            `"${venue}" (${only.used}: ${nameList(series.map((s) => s.symbol))}; the others ` +
+            `are in the dataset and its fingerprint but not used here)`) +
+        `, ${freq} bars from the store, ` +
         `${n(gridBars)} bars per asset on the full grid from ${isoMinute(from)} to ` +
         `${isoMinute(to)}.` + (options.origin === undefined ? "" : ` ${options.origin}`) +
         ` A missing bar is a gap: NaN, never a zero return.`,

@@ -1,5 +1,6 @@
 /**
- * A whole report of one backtest on a dataset: data coverage and the strategy tear sheet, with
+ * A whole report of one backtest on a dataset: data coverage (of the assets it held and the
+ * benchmark) and the strategy tear sheet, with
  * a manifest of the dataset's fingerprint and the run's parameters.
  *
  * @module
@@ -10,7 +11,7 @@ import { freqMs } from "../../core/freq.ts";
 import { resolveFactorAsset } from "../../research/factor_assets.ts";
 import { buildManifest } from "../manifest.ts";
 import { type GitInfo, type ParamValue, type ReportModel, SCHEMA_VERSION } from "../model.ts";
-import { dataSection } from "../sections/data_section.ts";
+import { dataSection, type DataSectionOptions } from "../sections/data_section.ts";
 import { tearSheetRunId } from "../tear_sheet.ts";
 import { strategyTearSheet, type StrategyTearSheetOptions } from "./strategy_tear_sheet.ts";
 
@@ -106,6 +107,21 @@ export function buildStrategyReport(
     missing: { ...sheetOptions.missing, benchmark: benchmarkMissing },
   });
   const md = result.metadata;
+  // coverage of the assets the backtest held at some bar and the benchmark, not of every
+  // symbol of the dataset (a one-asset strategy on a 126-asset store)
+  const held = result.assets.filter((a, k) =>
+    dataset.symbols.includes(a) && result.weights[k]!.some((w) => w !== 0)
+  );
+  const shown = benchmarkName === undefined || held.includes(benchmarkName)
+    ? held
+    : [...held, benchmarkName];
+  const used: DataSectionOptions = shown.length === dataset.symbols.length ? {} : {
+    only: {
+      assets: shown,
+      used: `the asset${held.length === 1 ? "" : "s"} the strategy held` +
+        (shown.length > held.length ? " and the benchmark" : ""),
+    },
+  };
   const params: Record<string, ParamValue> = {
     venue: dataset.venue,
     freq: dataset.freq,
@@ -148,7 +164,7 @@ export function buildStrategyReport(
       `${md.costNames.join(", ") || "none"}`,
     dataNote: `${dataset.freq} bars of venue ${dataset.venue} from the store`,
     sections: [
-      { id: "data", title: "Data coverage and gaps", blocks: dataSection(dataset) },
+      { id: "data", title: "Data coverage and gaps", blocks: dataSection(dataset, used) },
       ...sheet.sections,
     ],
     manifest,
