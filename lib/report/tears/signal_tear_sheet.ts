@@ -520,6 +520,13 @@ export function signalTearSheet(
     ...(lookahead === null ? {} : { lookahead }),
     name: `Long-short ${name}`,
     idPrefix: `${p}-long-short`,
+    missing: {
+      benchmark: `the panel has no ${bname} series`,
+      tradeLog: "a signal tear sheet does not cut its long-short book into round trips; " +
+        "deno task backtest --strategy long-short logs them",
+      capacity: "a signal tear sheet does not rerun its long-short book at several capitals; " +
+        "deno task backtest --strategy long-short --impact charts the capacity curve",
+    },
   });
   const lsIntro: Block = {
     type: "paragraph",
