@@ -28,3 +28,4 @@ export * from "./perp_open_interest.ts";
 export * from "./perp_liquidations.ts";
 export * from "./monitor_alerts.ts";
 export * from "./monitor_webhooks.ts";
+export * from "./monitor_paper.ts";
