@@ -1,10 +1,13 @@
 /**
  * The HTML renderer: one self-contained file with inline CSS and inline SVG.
  *
- * The page makes no request of any kind: no script, no stylesheet link, no image, no font; a
- * Content-Security-Policy of `default-src 'none'` tells the browser to refuse any that might
- * slip in. Every string that came from data is escaped, and every figure's markup is checked
- * against an allowlist before it is inlined.
+ * The page makes no request of any kind: no external script, no stylesheet link, no image, no
+ * font; a Content-Security-Policy of `default-src 'none'` tells the browser to refuse any that
+ * might slip in. Its one script is the constant hover-and-zoom client of
+ * lib/report/interactive (allowed by its sha256 in the policy, nothing else may run); time-series
+ * figures carry the points they draw in a `data-cryptolab-chart` attribute for it. Every string
+ * that came from data is escaped, and every figure's markup is checked against an allowlist
+ * before it is inlined.
  *
  * @module
  */
@@ -13,6 +16,8 @@ import { checkModel } from "./model.ts";
 import { escapeHtml as esc } from "../core/escape_html.ts";
 import { formatCell, formatTime } from "./format.ts";
 import { assertInertMarkup } from "./plot_svg.ts";
+import { chartDataAttribute } from "./interactive/chart_data.ts";
+import { INTERACTIVE_CLIENT_CSP_HASH, INTERACTIVE_CLIENT_JS } from "./interactive/mod.ts";
 
 /** Options for {@link renderHtml}. */
 export interface RenderHtmlOptions {
@@ -21,6 +26,11 @@ export interface RenderHtmlOptions {
    * manifest section. Default: the model's own `manifest.outputs`.
    */
   readonly outputs?: Readonly<Record<string, string>>;
+  /**
+   * Add hover values and drag-to-zoom to the time-series figures (one inline script, the same
+   * bytes in every report). Default true; false gives a page without any script.
+   */
+  readonly interactive?: boolean;
 }
 
 const CSS = `
@@ -106,12 +116,14 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; border-top: 1
  *   },
  * });
  * assert.ok(html.includes("&lt;script&gt;x&lt;/script&gt;"));
- * assert.ok(!html.includes("<script>"));
+ * assert.ok(!html.includes("<script>x"));
  * ```
  */
 export function renderHtml(model: ReportModel, options: RenderHtmlOptions = {}): string {
   checkModel(model);
   const outputs = options.outputs ?? model.manifest.outputs;
+  const interactive = options.interactive ?? true;
+  const scriptSrc = interactive ? ` script-src ${INTERACTIVE_CLIENT_CSP_HASH};` : "";
   const out: string[] = [];
   out.push(
     "<!DOCTYPE html>",
@@ -119,7 +131,7 @@ export function renderHtml(model: ReportModel, options: RenderHtmlOptions = {}):
     "<head>",
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none';${scriptSrc} style-src 'unsafe-inline'; img-src data:">`,
     '<meta name="referrer" content="no-referrer">',
     `<title>${esc(model.title)} · ${esc(model.runId)}</title>`,
     `<style>\n${CSS}\n</style>`,
@@ -162,6 +174,7 @@ export function renderHtml(model: ReportModel, options: RenderHtmlOptions = {}):
       "<code>manifest.json</code> lists the SHA-256 of both files.</p>",
     "</footer>",
     "</div>",
+    ...(interactive ? [`<script>${INTERACTIVE_CLIENT_JS}</script>`] : []),
     "</body>",
     "</html>",
     "",
@@ -206,7 +219,7 @@ export function renderBlock(b: Block): string {
         `<div class="chart" id="${esc(b.id)}">`,
         `<h3>${esc(b.title)}</h3>`,
         b.caption === "" ? "" : `<p class="caption">${esc(b.caption)}</p>`,
-        `<div class="plot">${b.svg}</div>`,
+        `<div class="plot"${chartDataAttribute(b.tidy)}>${b.svg}</div>`,
         "<details>",
         "<summary>Data behind this figure</summary>",
         renderTable(b.data),

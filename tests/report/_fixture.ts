@@ -16,6 +16,20 @@ import {
   spreadZScoreChart,
 } from "@lib/report/charts/mod.ts";
 import { type ReportModel, SCHEMA_VERSION } from "@lib/report/model.ts";
+import { INTERACTIVE_CLIENT_JS } from "@lib/report/interactive/mod.ts";
+
+/**
+ * A report page without its one allowed script, the constant interactive client (exactly once,
+ * as renderHtml writes it; throws otherwise), for checks that no other script got in.
+ */
+export function withoutClientScript(html: string): string {
+  const tag = `<script>${INTERACTIVE_CLIENT_JS}</script>`;
+  const parts = html.split(tag);
+  if (parts.length !== 2) {
+    throw new Error(`expected the client script once, found ${parts.length - 1}`);
+  }
+  return parts.join("");
+}
 
 export const XSS_SCRIPT = "<script>alert(1)</script>";
 export const XSS_ATTR = `"><img src=x onerror=alert(1)>`;

@@ -6,7 +6,7 @@ import { deflatedSharpeRatio } from "@lib/stats/deflated_sharpe_ratio.ts";
 import { sharpeMoments } from "@lib/stats/sharpe_moments.ts";
 import { createRng } from "@lib/stats/rng.ts";
 import type { TableBlock } from "@lib/report/model.ts";
-import { fixtureModel, XSS_SCRIPT } from "./_fixture.ts";
+import { fixtureModel, withoutClientScript, XSS_SCRIPT } from "./_fixture.ts";
 
 function trial(id: number, series: Float64Array, params = `{"k":${id}}`): VerdictTrial {
   return {
@@ -143,7 +143,7 @@ Deno.test("hostile family names and parameters are escaped in the report HTML", 
     ],
   });
   assert.ok(!html.includes(XSS_SCRIPT));
-  assert.ok(!/<script/i.test(html));
+  assert.ok(!/<script/i.test(withoutClientScript(html)));
   assert.ok(html.includes("trial 2 of 2 in family &lt;script&gt;alert(1)&lt;/script&gt;"));
 });
 

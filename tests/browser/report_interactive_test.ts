@@ -1,0 +1,88 @@
+/**
+ * A static report in Chromium: hovering a time-series chart shows the crosshair and a tooltip
+ * with every series' value at the nearest time, dragging zooms the time axis, a double-click
+ * resets, and the page logs no error and requests nothing outside file://.
+ */
+import assert from "node:assert/strict";
+import { renderHtml } from "@lib/report/html.ts";
+import { fixtureModel, INDEX, XSS_SCRIPT } from "../report/_fixture.ts";
+import { type DomNode, findChromium, launchBrowser, screenshot, watchPage } from "./_browser.ts";
+
+const chromium = findChromium();
+if (chromium.path === null) console.log(`skipping browser tests: ${chromium.reason}`);
+
+Deno.test({
+  name: "static report: hover tooltip, drag zoom and double-click reset in Chromium",
+  ignore: chromium.path === null,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "cryptolab-browser-" });
+    const file = `${dir}/report.html`;
+    await Deno.writeTextFile(file, renderHtml(fixtureModel("browser-test")));
+    const browser = await launchBrowser(chromium.path!);
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1400, height: 900 });
+      const log = await watchPage(page);
+      const dialogs: string[] = [];
+      page.on("dialog", (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      await page.goto(`file://${file}`, { waitUntil: "load" });
+      const count = await page.$$eval('svg[data-cryptolab-interactive="static"]', (l) => l.length);
+      // The fixture's two time-series figures (cumulative returns, rolling beta); the others
+      // (bars, heatmaps) stay static.
+      assert.equal(count, 2, `${count} charts became interactive`);
+      const chart = await page.$('[id$="cumulative"] svg[data-cryptolab-interactive]') ??
+        await page.$('svg[data-cryptolab-interactive="static"]');
+      assert.ok(chart !== null);
+      await chart.scrollIntoView();
+      const hit = await chart.$("rect.cryptolab-hit");
+      const box = (await hit!.boundingBox())!;
+      // Hover at the middle of the plot.
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      const tip = await chart.$eval("g.cryptolab-tooltip", (node) => {
+        const g = node as unknown as DomNode;
+        return {
+          visible: g.getAttribute("visibility"),
+          rows: Array.from(g.querySelectorAll("tspan.cryptolab-tooltip-row")).map((t) =>
+            t.textContent
+          ),
+          head: g.querySelector("text > tspan")?.textContent ?? "",
+        };
+      });
+      assert.equal(tip.visible, "visible");
+      assert.match(tip.head, /^2024-01-0[12] \d\d:00 UTC$/);
+      assert.equal(tip.rows.length, 4, `tooltip rows: ${JSON.stringify(tip.rows)}`);
+      // A hostile series name is shown as text, not markup.
+      assert.ok(tip.rows.some((r) => r?.includes(`${XSS_SCRIPT}: `)), JSON.stringify(tip.rows));
+      await screenshot(page, "report-hover");
+      // Drag over the middle third: the chart zooms to that range.
+      await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.move(box.x + (2 * box.width) / 3, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.up();
+      const zoom = await chart.evaluate((s) => s.getAttribute("data-cryptolab-zoom"));
+      assert.ok(zoom !== null, "no zoom after a drag");
+      const [t0, t1] = zoom.split(",").map(Number) as [number, number];
+      const full = INDEX[INDEX.length - 1]! - INDEX[0]!;
+      assert.ok(t1 - t0 < full / 2 && t1 - t0 > full / 5, `zoomed span ${t1 - t0} of ${full}`);
+      assert.ok(t0 > INDEX[0]! + full / 4 && t1 < INDEX[INDEX.length - 1]! - full / 4);
+      assert.ok(await chart.$("g.cryptolab-zoom-axis") !== null, "no zoomed axis");
+      await screenshot(page, "report-zoomed");
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { count: 2 });
+      assert.equal(await chart.evaluate((s) => s.getAttribute("data-cryptolab-zoom")), null);
+      assert.equal(await chart.$("g.cryptolab-zoom-axis"), null);
+      assert.deepEqual(dialogs, [], "a dialog opened (a data string ran as script)");
+      assert.deepEqual(log.pageErrors, []);
+      assert.deepEqual(log.consoleErrors, []);
+      assert.deepEqual(log.outside, []);
+    } finally {
+      await browser.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
