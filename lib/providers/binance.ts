@@ -112,6 +112,10 @@ export const BINANCE_REQUEST_WEIGHTS: Readonly<Record<string, (p: WeightParams) 
   "/api/v3/exchangeInfo": () => 20,
   "/fapi/v1/klines": futuresKlineWeight,
   "/fapi/v1/markPriceKlines": futuresKlineWeight,
+  "/fapi/v1/indexPriceKlines": futuresKlineWeight,
+  "/fapi/v1/premiumIndexKlines": futuresKlineWeight,
+  // documented as its own IP budget (1000 requests per 5 minutes); counted as 1 here
+  "/futures/data/openInterestHist": () => 1,
   "/fapi/v1/aggTrades": () => 20,
   "/fapi/v1/trades": () => 5,
   "/fapi/v1/historicalTrades": () => 20,

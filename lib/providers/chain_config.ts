@@ -12,6 +12,8 @@
  *   "trades": ["binance", "kraken"],
  *   "dex": ["dexscreener"],
  *   "funding": ["binance_futures"],
+ *   "perp_klines": ["binance_futures"],
+ *   "open_interest": ["binance_futures"],
  *   "retry": { "maxAttempts": 4, "baseDelayMs": 250, "maxDelayMs": 30000, "maxRetryAfterMs": 300000 },
  *   "breaker": { "failureThreshold": 5, "cooldownMs": 60000 },
  *   "lkgMaxAgeMs": 300000
@@ -59,10 +61,25 @@ import type {
 } from "./types.ts";
 
 /** The kinds a chain can be configured for (streams are not request/response). */
-export type ChainKind = "candles" | "quotes" | "trades" | "dex" | "funding";
+export type ChainKind =
+  | "candles"
+  | "quotes"
+  | "trades"
+  | "dex"
+  | "funding"
+  | "perp_klines"
+  | "open_interest";
 
 /** Every {@link ChainKind}. */
-export const CHAIN_KINDS: readonly ChainKind[] = ["candles", "quotes", "trades", "dex", "funding"];
+export const CHAIN_KINDS: readonly ChainKind[] = [
+  "candles",
+  "quotes",
+  "trades",
+  "dex",
+  "funding",
+  "perp_klines",
+  "open_interest",
+];
 
 /** The public host of each venue: the key of its limit in `VENUE_LIMITS`. */
 export const VENUE_HOSTS: Readonly<Record<VenueId, string>> = {
@@ -84,6 +101,8 @@ export const chainConfigSchema = z.strictObject({
   trades: venueList.optional(),
   dex: venueList.optional(),
   funding: venueList.optional(),
+  perp_klines: venueList.optional(),
+  open_interest: venueList.optional(),
   retry: z.strictObject({
     maxAttempts: z.number().int().min(1).optional(),
     baseDelayMs: nonNegative.optional(),
@@ -124,6 +143,8 @@ export interface ChainConfig {
   readonly trades: readonly VenueId[];
   readonly dex: readonly VenueId[];
   readonly funding: readonly VenueId[];
+  readonly perp_klines: readonly VenueId[];
+  readonly open_interest: readonly VenueId[];
   readonly retry: {
     readonly maxAttempts: number;
     readonly baseDelayMs: number;
@@ -142,6 +163,8 @@ export const DEFAULT_CHAIN_CONFIG: ChainConfig = {
   trades: ["binance", "kraken"],
   dex: ["dexscreener"],
   funding: ["binance_futures"],
+  perp_klines: ["binance_futures"],
+  open_interest: ["binance_futures"],
   retry: { ...RETRY_DEFAULTS },
   breaker: { failureThreshold: 5, cooldownMs: 60_000 },
   lkgMaxAgeMs: 300_000,
@@ -179,6 +202,8 @@ export function parseChainConfig(json: unknown, origin = "the providers config")
     trades: c.trades ?? d.trades,
     dex: c.dex ?? d.dex,
     funding: c.funding ?? d.funding,
+    perp_klines: c.perp_klines ?? d.perp_klines,
+    open_interest: c.open_interest ?? d.open_interest,
     retry: {
       maxAttempts: c.retry?.maxAttempts ?? d.retry.maxAttempts,
       baseDelayMs: c.retry?.baseDelayMs ?? d.retry.baseDelayMs,

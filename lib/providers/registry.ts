@@ -12,6 +12,12 @@ import { BinanceVenue, type TradeStreamSource } from "./binance_ws.ts";
 import { CoinbaseProvider } from "./coinbase.ts";
 import { DexscreenerProvider } from "./dexscreener.ts";
 import { KrakenProvider } from "./kraken.ts";
+import {
+  BinanceFuturesVenue,
+  type OpenInterestSource,
+  type PerpKlineSource,
+} from "./binance_futures.ts";
+import type { LiquidationStreamSource } from "./binance_futures_ws.ts";
 import type {
   CandleSource,
   DexPairSource,
@@ -22,7 +28,16 @@ import type {
 } from "./types.ts";
 
 /** A kind of data a venue can offer. */
-export type DataKind = "candles" | "trades" | "quotes" | "dex" | "funding" | "trade_stream";
+export type DataKind =
+  | "candles"
+  | "trades"
+  | "quotes"
+  | "dex"
+  | "funding"
+  | "trade_stream"
+  | "perp_klines"
+  | "open_interest"
+  | "liquidation_stream";
 
 /** The interface a provider implements for each kind. */
 export interface KindInterfaces {
@@ -32,6 +47,9 @@ export interface KindInterfaces {
   dex: DexPairSource;
   funding: FundingSource;
   trade_stream: TradeStreamSource;
+  perp_klines: PerpKlineSource;
+  open_interest: OpenInterestSource;
+  liquidation_stream: LiquidationStreamSource;
 }
 
 /** The method that proves a provider implements a kind (checked when it is built). */
@@ -42,6 +60,9 @@ export const KIND_METHODS: Readonly<Record<DataKind, string>> = {
   dex: "pairsByAddress",
   funding: "fetchFunding",
   trade_stream: "openTradeStream",
+  perp_klines: "fetchPerpKlines",
+  open_interest: "fetchOpenInterest",
+  liquidation_stream: "openLiquidationStream",
 };
 
 /** One registered venue. */
@@ -72,8 +93,17 @@ export const PROVIDERS = {
     envName: "BINANCE",
   },
   binance_futures: {
-    create: (ctx) => new BinanceVenue({ ...ctx, market: "futures" }),
-    kinds: ["candles", "trades", "quotes", "funding", "trade_stream"],
+    create: (ctx) => new BinanceFuturesVenue(ctx),
+    kinds: [
+      "candles",
+      "trades",
+      "quotes",
+      "funding",
+      "trade_stream",
+      "perp_klines",
+      "open_interest",
+      "liquidation_stream",
+    ],
     envName: "BINANCE_FUTURES",
   },
   kraken: {

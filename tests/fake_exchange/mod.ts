@@ -12,3 +12,4 @@ export * from "./payloads.ts";
 export * from "./ws_frames.ts";
 export * from "./ws_server.ts";
 export * from "./live_tape.ts";
+export * from "./perp.ts";

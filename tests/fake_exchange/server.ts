@@ -19,6 +19,7 @@ import { FaultController, type FaultRule } from "./faults.ts";
 import { INTERVAL_MS, klinesSlice, type OhlcvRows, toBinanceKlines } from "./klines.ts";
 import { findPayload, loadPayloadIndex } from "./payloads.ts";
 import { WsFrameStore } from "./ws_frames.ts";
+import { PerpData } from "./perp.ts";
 import { tickers24hAt, type UniverseSymbol, widenExchangeInfo } from "./universe.ts";
 import { WsReplayServer } from "./ws_server.ts";
 import type { LiveTape } from "./live_tape.ts";
@@ -203,7 +204,9 @@ function intParam(p: URLSearchParams, name: string): number | undefined | "bad" 
  * REST routes: Binance `/api/v3/*` and `/fapi/v1/*` captures (ticker price, book ticker,
  * avgPrice, depth, trades, historicalTrades, time, exchangeInfo), every cryptofeed-recorded
  * URL by path and query, `/api/v3/klines` and `/fapi/v1/klines` cut from real OHLCV files,
- * `/api/v3/aggTrades` and `/fapi/v1/aggTrades` cut from real trades, Kraken `/0/public/*`
+ * `/api/v3/aggTrades` and `/fapi/v1/aggTrades` cut from real trades, the perp endpoints of
+ * `perp.ts` (funding and mark replayed from real files; index, premium, open interest and
+ * forceOrder frames synthetic and labelled), Kraken `/0/public/*`
  * and `/derivatives/api/*`, Dexscreener `/latest/dex/*`, `/token-pairs/v1/*`, `/tokens/v1/*`,
  * `/token-profiles/latest/v1`, `/token-boosts/latest/v1`. Anything else is a 404.
  *
@@ -241,6 +244,7 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
     ...options.aggTradeFiles,
   };
   const ohlcvCache = new Map<string, OhlcvRows>();
+  const perp = new PerpData(realDir);
   const tradeCache = new Map<string, AggTradeColumns>();
   const faults = new FaultController(options.seed ?? 42);
   const requests: RecordedRequest[] = [];
@@ -354,6 +358,8 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
       });
     }
     if (path === "/api/v3/klines" || path === "/fapi/v1/klines") return klines(path, p);
+    const perpAnswer = perp.answer(path, p);
+    if (perpAnswer !== undefined) return perpAnswer;
     const tape = options.live?.restAnswer(path, p);
     if (tape !== undefined) {
       return new Response(tape, { headers: { "content-type": "application/json" } });

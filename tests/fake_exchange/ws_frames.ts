@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { forceOrderFrames } from "./perp.ts";
 
 /** Frames of one capture file: local receive time (ns, as text) and the raw frame. */
 interface FileFrames {
@@ -71,7 +72,8 @@ export class WsFrameStore {
   /**
    * The raw frames of the requested streams (e.g. `btcusdt@trade`), in receive order across
    * symbols, from the `market` folder (`spot` or `usdm`). Only `@trade` and `@aggTrade` frames
-   * exist in the replay; a stream with no capture yields nothing.
+   * exist in the replay, plus synthetic `@forceOrder` frames on usdm (`perp.ts`); a stream
+   * with no capture yields nothing.
    */
   frames(market: "spot" | "usdm", streams: readonly string[]): string[] {
     const wanted = new Set(streams);
@@ -95,6 +97,23 @@ export class WsFrameStore {
         }
       }
       parts.push({ ts, stream, raw });
+      // issue 12: `<symbol>@forceOrder` on usdm is SYNTHETIC (tests/fake_exchange/perp.ts),
+      // derived from the symbol's real @trade frames
+      if (market === "usdm" && wanted.has(`${symbol}@forceOrder`)) {
+        const trades: { ts: string; raw: string }[] = [];
+        for (const f of files) {
+          const fr = this.#file(join(folder, f));
+          for (let i = 0; i < fr.raw.length; i++) {
+            if (fr.stream[i] === `${symbol}@trade`) trades.push({ ts: fr.ts[i]!, raw: fr.raw[i]! });
+          }
+        }
+        const liq = forceOrderFrames(symbol, trades);
+        parts.push({
+          ts: liq.map((x) => x.ts),
+          stream: liq.map(() => `${symbol}@forceOrder`),
+          raw: liq.map((x) => x.raw),
+        });
+      }
     }
     return mergeByTime(parts);
   }
