@@ -162,7 +162,7 @@ export function renderHtml(model: ReportModel, options: RenderHtmlOptions = {}):
   out.push('<li><a href="#manifest">Manifest</a></li>', "</ol>", "</nav>", "<main>");
   for (const s of model.sections) {
     out.push(`<section class="report-section" id="${esc(s.id)}">`, `<h2>${esc(s.title)}</h2>`);
-    for (const b of s.blocks) out.push(renderBlock(b));
+    for (const b of s.blocks) out.push(blockHtml(b, interactive));
     out.push("</section>");
   }
   out.push(renderManifest(model, outputs), "</main>");
@@ -202,6 +202,11 @@ function scopeText(m: Manifest): string {
  * ```
  */
 export function renderBlock(b: Block): string {
+  return blockHtml(b, false);
+}
+
+/** A block; with `interactive` a time-series figure carries its points for the client script. */
+function blockHtml(b: Block, interactive: boolean): string {
   switch (b.type) {
     case "paragraph":
       return `<p>${esc(b.text)}</p>`;
@@ -219,7 +224,7 @@ export function renderBlock(b: Block): string {
         `<div class="chart" id="${esc(b.id)}">`,
         `<h3>${esc(b.title)}</h3>`,
         b.caption === "" ? "" : `<p class="caption">${esc(b.caption)}</p>`,
-        `<div class="plot"${chartDataAttribute(b.tidy)}>${b.svg}</div>`,
+        `<div class="plot"${interactive ? chartDataAttribute(b.tidy) : ""}>${b.svg}</div>`,
         "<details>",
         "<summary>Data behind this figure</summary>",
         renderTable(b.data),
