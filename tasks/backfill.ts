@@ -4,7 +4,13 @@
  * ```
  * deno task backfill --venue binance --symbols BTCUSDT,ETHUSDT --freq 1h --since 2024-01-01
  * deno task backfill --venue binance --symbols top:10 --freq 1h --since 2024-01-01 --until 2024-07-01
+ * deno task backfill --kind funding --symbols BTCUSDT,ETHUSDT --since 2024-01-01
+ * deno task backfill --kind mark --symbols BTCUSDT --freq 1h --since 2024-01-01
  * ```
+ *
+ * `--kind funding|mark|index|premium|oi` backfills Binance USDT-M perp data instead of candles
+ * (tasks/_backfill_perp.ts, lib/ingest/perp_backfill.ts): same resume, progress, signal and
+ * exit-code behaviour; rows go through the perp rules and refused ones to `quarantine`.
  *
  * Progress (done/total bars, rate, ETA) goes to stderr. SIGINT or SIGTERM: the page in flight is
  * committed, the run is marked `interrupted`, exit 0. Exit 1 when a symbol could not be
@@ -40,6 +46,7 @@ import {
   UsageError,
 } from "./_cli.ts";
 import { backfillProgressText as progressText } from "./_backfill_progress.ts";
+import { runPerpBackfill } from "./_backfill_perp.ts";
 
 const CANDLE_VENUES: readonly string[] = venuesOffering("candles");
 
@@ -47,6 +54,9 @@ const USAGE = `deno task backfill --symbols LIST|top:N --freq F --since DATE [op
 
 Fetch candles from a venue's public API into the store, resuming where the store stops.
 
+  --kind K        candles (default) | funding | mark | index | premium | oi: perp funding
+                  history, mark/index/premium-index klines or open interest (binance_futures;
+                  --freq is then the kline interval or OI period, default 1h; funding takes none)
   --venue V       ${CANDLE_VENUES.join(" | ")} (default: the first venue of the
                   providers config's candles chain, binance unless configured)
   --symbols S     comma-separated venue symbols (BTCUSDT,ETHUSDT; Kraken XBTUSD; Coinbase
@@ -84,7 +94,11 @@ async function main(args: string[]): Promise<number> {
     since: { type: "string" },
     until: { type: "string" },
     providers: { type: "string" },
+    kind: { type: "string" },
   }, USAGE);
+  if (values.kind !== undefined && values.kind !== "candles") {
+    return await runPerpBackfill({ ...values, kind: values.kind }, parseDate, USAGE);
+  }
   if (values.venue !== undefined && !CANDLE_VENUES.includes(values.venue)) {
     throw new UsageError(
       `--venue must be one of ${CANDLE_VENUES.join(", ")}, got ${values.venue}\n\n${USAGE}`,

@@ -46,3 +46,4 @@ export * from "./dex_universe.ts";
 export * from "./poll.ts";
 export * from "./stream.ts";
 export * from "./perp_write.ts";
+export * from "./perp_backfill.ts";

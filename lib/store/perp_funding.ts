@@ -164,3 +164,29 @@ export function listFundingSeries(db: DatabaseSync, venue?: string): FundingSeri
     last: Number(r.last),
   }));
 }
+
+/**
+ * The last stored funding time of one perp, or undefined when none is stored (where a
+ * backfill resumes).
+ *
+ * @example
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { lastFundingTime, writeFunding } from "@lib/store/perp_funding.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * assert.equal(lastFundingTime(db, "v", "S"), undefined);
+ * writeFunding(db, [{ fundingTime: 5, rate: 0 }], { venue: "v", symbol: "S", source: "doc" });
+ * assert.equal(lastFundingTime(db, "v", "S"), 5);
+ * ```
+ */
+export function lastFundingTime(
+  db: DatabaseSync,
+  venue: string,
+  symbol: string,
+): number | undefined {
+  const r = db.prepare(
+    "SELECT max(funding_time) AS t FROM funding_rates WHERE venue = ? AND symbol = ?",
+  ).get(venue, symbol);
+  return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
+}

@@ -125,3 +125,14 @@ export function readOpenInterest(
   }
   return out;
 }
+
+/** The time of the last stored open-interest row of one series, or undefined. */
+export function lastOpenInterestTs(
+  db: DatabaseSync,
+  key: { readonly venue: string; readonly symbol: string; readonly period: OpenInterestPeriod },
+): number | undefined {
+  const r = db.prepare(
+    "SELECT max(ts) AS t FROM open_interest WHERE venue = ? AND symbol = ? AND period = ?",
+  ).get(key.venue, key.symbol, key.period);
+  return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
+}

@@ -176,3 +176,12 @@ export function readPerpKlines(
   }
   return out;
 }
+
+/** The open time of the last stored kline of one series, or undefined (where a backfill resumes). */
+export function lastPerpKlineTs(db: DatabaseSync, key: PerpKlineKey): number | undefined {
+  const r = db.prepare(
+    `SELECT max(ts) AS t FROM perp_price_klines
+     WHERE venue = ? AND symbol = ? AND price_kind = ? AND freq = ?`,
+  ).get(key.venue, key.symbol, key.kind, key.freq);
+  return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
+}
