@@ -17,7 +17,8 @@
  * Bad frames: {@link LiveTape.corruptFrame} makes the WebSocket frame of one id carry a wrong
  * field (price 0, a price 100x off, quantity 0, a year-2100 time) while REST keeps serving the
  * genuine trade, as when a venue's stream glitches. {@link LiveTape.forget} drops ids from the
- * REST history (a venue's retention limit).
+ * REST history (a venue's retention limit). {@link LiveTape.plantMove} scales a symbol's prices from
+ * a time on (a planted move for alert tests), on the WebSocket and over REST alike.
  *
  * @module
  */
@@ -91,6 +92,7 @@ export class LiveTape {
   readonly #now: () => number;
   readonly #symbols = new Map<string, SymbolTape>();
   readonly #corrupt = new Map<string, FrameCorruption>();
+  readonly #moves = new Map<string, { readonly from: number; readonly factor: number }[]>();
 
   constructor(options: LiveTapeOptions) {
     this.#now = options.now ?? Date.now;
@@ -145,13 +147,27 @@ export class LiveTape {
     let j = k % period;
     if (j >= n) j = period - j;
     const r = s.rows[j]!;
-    return {
-      id: s.startId + k,
-      T: this.t0 + Math.floor((k * 1000) / this.rate),
-      p: r.p,
-      q: r.q,
-      m: r.m,
-    };
+    const T = this.t0 + Math.floor((k * 1000) / this.rate);
+    let factor = 1;
+    for (const m of this.#moves.get(symbol) ?? []) if (T >= m.from) factor *= m.factor;
+    const decimals = r.p.includes(".") ? r.p.length - r.p.indexOf(".") - 1 : 0;
+    const p = factor === 1 ? r.p : (Number(r.p) * factor).toFixed(decimals);
+    return { id: s.startId + k, T, p, q: r.q, m: r.m };
+  }
+
+  /**
+   * Multiply the price of every trade of `symbol` at or after `fromMs` (default now) by `factor`
+   * (e.g. 1.03 for a 3% jump that stays), on the WebSocket and over REST alike; moves compound.
+   * For tests that need a move to cross an alert threshold.
+   */
+  plantMove(symbol: string, factor: number, fromMs: number = this.#now()): void {
+    this.#tape(symbol);
+    if (!(factor > 0) || !Number.isFinite(factor)) {
+      throw new RangeError(`Cannot plant a move: factor must be a positive number, got ${factor}`);
+    }
+    const list = this.#moves.get(symbol) ?? [];
+    list.push({ from: fromMs, factor });
+    this.#moves.set(symbol, list);
   }
 
   /** Make the WebSocket frame of `id` carry `fields` instead of the genuine ones (REST unchanged). */

@@ -85,3 +85,21 @@ Deno.test("live tape: a corrupted frame is wrong on the WebSocket only", async (
     await ex.close();
   }
 });
+
+Deno.test("live tape: a planted move scales prices from its time on, on REST and in frames alike", () => {
+  let t = 1_700_000_000_000;
+  const tape = new LiveTape({ rows: ROWS, rate: 10, now: () => t });
+  t += 1_000;
+  tape.plantMove("BTCUSDT", 1.5); // from trade 10 (T = t0 + 1000) on
+  // The walk over the rows is 0,1,2,1,0,1,2,1,...: trade 9 is row 1, 10 row 2, 11 row 1.
+  assert.equal(tape.trade("BTCUSDT", 9).p, "60000.20");
+  assert.equal(tape.trade("BTCUSDT", 10).p, "90000.45");
+  assert.equal(tape.trade("BTCUSDT", 11).p, "90000.30");
+  assert.match(tape.frame("BTCUSDT", 10, "trade"), /"p":"90000.45"/);
+  t += 2_000;
+  assert.deepEqual(
+    tape.restTrades("BTCUSDT", 1_000_009, 2).map((x) => x.p),
+    ["60000.20", "90000.45"],
+  );
+  assert.throws(() => tape.plantMove("BTCUSDT", 0), /factor must be a positive number/);
+});
