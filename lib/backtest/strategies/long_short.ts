@@ -4,7 +4,9 @@
  * @module
  */
 import { rankFirst } from "../rank_first.ts";
-import { minVarianceSides } from "./_min_variance_sides.ts";
+import { minVarianceSides, RISK_MODELS, type RiskModel } from "./_min_variance_sides.ts";
+
+export { RISK_MODELS, type RiskModel };
 import type { StrategyTargets } from "./types.ts";
 
 /** Minimum-variance weights within the buckets, instead of equal weights. */
@@ -23,6 +25,28 @@ export interface LongShortOptimize {
   readonly minRows?: number;
   /** Largest size of one weight. @default no cap beyond the side's total */
   readonly maxWeight?: number;
+  /**
+   * Covariance of the window's complete rows: `"sample"` (ddof 1), `"ledoit-wolf"` (scikit-learn's
+   * `ledoit_wolf`), `"oas"` (scikit-learn's `oas`) or `"ewma"` (pandas `ewm(halflife).cov()`).
+   * @default "sample"
+   */
+  readonly riskModel?: RiskModel;
+  /** Half-life in rows of the `"ewma"` risk model. @default a quarter of the window */
+  readonly halfLife?: number;
+  /**
+   * Columns of factor assets (e.g. BTC's and ETH's) the book is held neutral to:
+   * `sum_i beta_i w_i = 0` for each, with each member's betas the slopes of an OLS regression
+   * (with an intercept) of its returns on all these columns' returns over the window's complete
+   * rows, so as causal as the returns. A bar where the buckets cannot be made neutral (too few
+   * members) keeps equal weights and is listed in `fallbackBars`. @default none
+   */
+  readonly betaNeutral?: readonly number[];
+  /**
+   * Cost per unit of turnover against the previous bar's weights of the chosen assets, in
+   * per-period return units (`0.001`: 10 bp of the book per 100% traded), added to the variance
+   * objective (`optimizePortfolio`'s turnover penalty). @default 0
+   */
+  readonly turnoverPenalty?: number;
 }
 
 /** Options of {@link longShort}; defaults in {@link LONG_SHORT_DEFAULTS}. */
@@ -72,6 +96,8 @@ export const LONG_SHORT_DEFAULTS = {
   net: 0,
   minAssets: 2,
   optimizeWindow: 168,
+  riskModel: "sample" as RiskModel,
+  turnoverPenalty: 0,
 } as const;
 
 /**
@@ -85,7 +111,9 @@ export const LONG_SHORT_DEFAULTS = {
  * t use the signal at t only: as causal as the signal. O(T x N log N).
  *
  * With `optimize`, the chosen longs and shorts are weighted by minimum variance
- * (`optimizePortfolio` from lib/portfolio) on returns up to t, so still causal.
+ * (`optimizePortfolio` from lib/portfolio) on returns up to t, so still causal: with the
+ * sample, Ledoit-Wolf, OAS or EWMA covariance, optionally neutral to the betas of factor
+ * columns (BTC, ETH) and with a turnover penalty against the previous bar's weights.
  *
  * @example Five ranked assets (one NaN), quantile 0.2: one long, one short
  * ```ts
@@ -138,7 +166,8 @@ export function longShort(
   });
   const opt = options.optimize;
   let rets: Float64Array[] = [];
-  let window = 0, minRows = 0, cap = Infinity;
+  let window = 0, minRows = 0, cap = Infinity, halfLife = 0, penalty = 0;
+  let riskModel: RiskModel = d.riskModel, factors: readonly number[] = [];
   if (opt !== undefined) {
     if (weighting !== "equal") {
       throw new RangeError(
@@ -160,6 +189,32 @@ export function longShort(
     cap = opt.maxWeight ?? Infinity;
     if (!(cap > 0)) {
       throw new RangeError(`Cannot compute ${what}: optimize.maxWeight must be > 0, got ${cap}`);
+    }
+    riskModel = opt.riskModel ?? d.riskModel;
+    if (!(RISK_MODELS as readonly string[]).includes(riskModel)) {
+      throw new RangeError(
+        `Cannot compute ${what}: optimize.riskModel must be one of ${RISK_MODELS.join(", ")}, ` +
+          `got ${riskModel}`,
+      );
+    }
+    halfLife = opt.halfLife ?? window / 4;
+    if (!(halfLife > 0) || !Number.isFinite(halfLife)) {
+      throw new RangeError(
+        `Cannot compute ${what}: optimize.halfLife must be > 0, got ${halfLife}`,
+      );
+    }
+    penalty = opt.turnoverPenalty ?? d.turnoverPenalty;
+    if (!(penalty >= 0) || !Number.isFinite(penalty)) {
+      throw new RangeError(
+        `Cannot compute ${what}: optimize.turnoverPenalty must be a finite number >= 0, got ${penalty}`,
+      );
+    }
+    factors = opt.betaNeutral ?? [];
+    if (factors.some((c) => !Number.isInteger(c) || c < 0 || c >= N)) {
+      throw new RangeError(
+        `Cannot compute ${what}: optimize.betaNeutral must list asset columns 0..${N - 1}, got ` +
+          factors.join(", "),
+      );
     }
     if (opt.returns.length !== N || opt.returns.some((c) => c.length !== T)) {
       throw new RangeError(
@@ -200,7 +255,26 @@ export function longShort(
         }
       }
       if (opt !== undefined) {
-        const w = minVarianceSides(rets, t, window, minRows, cols, sides, longSide, shortSide, cap);
+        const w = minVarianceSides(
+          rets,
+          t,
+          window,
+          minRows,
+          cols,
+          sides,
+          longSide,
+          shortSide,
+          cap,
+          {
+            riskModel,
+            halfLife,
+            factors,
+            penalty,
+            current: t > 0 && penalty > 0
+              ? Float64Array.from(cols, (a) => weights[a]![t - 1]!)
+              : undefined,
+          },
+        );
         if (w === undefined) fallback.push(t);
         else cols.forEach((a, i) => weights[a]![t] = w[i]!);
       }
