@@ -43,7 +43,10 @@ export interface PaperTrade {
   readonly entryTs: number;
   /** Fill time of the closing fill; null while open. */
   readonly exitTs: number | null;
-  /** Sign of the y leg at entry: long or short the spread. */
+  /**
+   * Sign of the first leg held after the opening fill, y then x (the backtest trade log's
+   * convention): long the spread when y is bought; when y had no bar at that close, x's sign.
+   */
   readonly side: "long" | "short";
   /** Units of y and x right after the opening fill. */
   readonly unitsY: number;
@@ -131,7 +134,7 @@ export function paperTrades(
       out.push({
         entryTs: c.entryTs,
         exitTs: ts,
-        side: c.unitsY > 0 || (c.unitsY === 0 && c.unitsX < 0) ? "long" : "short",
+        side: (c.unitsY !== 0 ? c.unitsY : c.unitsX) > 0 ? "long" : "short",
         unitsY: c.unitsY,
         unitsX: c.unitsX,
         entryPriceY: c.entryPriceY,
@@ -152,7 +155,7 @@ export function paperTrades(
     out.push({
       entryTs: cur.entryTs,
       exitTs: null,
-      side: cur.unitsY > 0 || (cur.unitsY === 0 && cur.unitsX < 0) ? "long" : "short",
+      side: (cur.unitsY !== 0 ? cur.unitsY : cur.unitsX) > 0 ? "long" : "short",
       unitsY: cur.unitsY,
       unitsX: cur.unitsX,
       entryPriceY: cur.entryPriceY,
