@@ -35,7 +35,10 @@ export interface PaperOptions {
   /**
    * Cost models of lib/backtest/costs applied to both legs at every fill, as `backtestWeights`
    * applies them (a model sees `t` = the grid row after the fill bar, `ts` = the fill time,
-   * the traded and held weights and the equity before the fill).
+   * the traded and held weights and the equity before the fill). A model that reads per-bar
+   * data by `t` (`halfSpreadCost`, `squareRootImpact`) must cover one row more than the bars:
+   * the fill at the last close is row `n` (the backtest never charges that fill). `feeCost`
+   * needs nothing per bar.
    * @default [] (no costs)
    */
   readonly costs?: readonly CostModel[];
