@@ -25,7 +25,9 @@ const USAGE = `usage: deno task import <file|dir>... [--venue V] [--symbol S] [-
                         [--dry-run] [--db PATH]
 
 Imports freqtrade JSON, Binance data-dump klines/trades, CryptoDataDownload, Kraken OHLCVT and
-trade CSVs, Binance.US/FTX CSVs, Tardis trades, Binance REST trade JSON and nautilus parquet.
+trade CSVs, Binance.US/FTX CSVs, Tardis trades, Binance REST trade JSON and nautilus parquet,
+and freqtrade perp files (*-funding_rate.json funding rates and *-mark.json mark-price candles,
+stored as binance_futures perp data through the perp rules).
 Directories are walked recursively. Venue, symbol and frequency are inferred from each file's
 path and contents; the flags override them for every file.
 
@@ -43,6 +45,8 @@ re-run. In ../shared/data/real these are (flags from what PROVENANCE.md says of 
       --symbol ETHUSDT  (Binance ETH/USDT spot or perp: the file says neither)
   funding_and_futures/freqtrade_testdata_XRP_2021-11/XRP_USDT_USDT-1h-futures.json
   and XRP_USDT_USDT-5m-futures.json                                 --venue binance_futures
+  funding_and_futures/freqtrade_testdata_XRP_2021-11/XRP_USDT-8h-funding_rate.json
+  and XRP_USDT-8h-mark.json                                         --venue binance_futures
 (XRP_OLD-trades.json.gz needs nothing: its records carry Binance's own aggTrade payload.)`;
 
 async function main(args: string[]): Promise<number> {

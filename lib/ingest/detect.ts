@@ -37,6 +37,8 @@ export const BAR_FORMATS: ReadonlySet<FormatName> = new Set([
 /** What {@link detectFormat} decided. */
 export type Detection =
   | { readonly kind: "format"; readonly format: FormatName }
+  /** A freqtrade perp file (issue 12): funding rates or mark-price candles, read by lib/ingest/import_perp.ts. */
+  | { readonly kind: "perp"; readonly format: "freqtrade_funding_json" | "freqtrade_mark_json" }
   | { readonly kind: "skip"; readonly reason: string }
   | { readonly kind: "unknown"; readonly reason: string };
 
@@ -45,8 +47,9 @@ const DATA_EXT = /\.(json|csv|parquet)(\.gz)?$/i;
 /**
  * Decide the format of `path` from its name and `head`, the first few kilobytes of its text
  * (decompressed for `.gz`; ignored for parquet). Files that are not market data (README,
- * PROVENANCE.md, MANIFEST.tsv, `metadata_range_*.csv`, funding-rate and quote files) give
- * `skip` with a reason; a data file whose layout is not recognised gives `unknown`.
+ * PROVENANCE.md, MANIFEST.tsv, `metadata_range_*.csv`, quote files) give `skip` with a reason;
+ * freqtrade funding-rate and mark-price files give `perp`; a data file whose layout is not
+ * recognised gives `unknown`.
  *
  * @example Formats and skips
  * ```ts
@@ -69,8 +72,11 @@ export function detectFormat(path: string, head: string): Detection {
     return { kind: "skip", reason: "date-range metadata, not market data" };
   }
   if (lower.includes("funding_rate") || lower.includes("funding-rate")) {
-    return { kind: "skip", reason: "funding rates, not bars or trades" };
+    return /\.json$/.test(lower)
+      ? { kind: "perp", format: "freqtrade_funding_json" }
+      : { kind: "skip", reason: "funding rates in a layout cryptolab does not read" };
   }
+  if (/-\d+[mhd]-mark\.json$/.test(lower)) return { kind: "perp", format: "freqtrade_mark_json" };
   if (!DATA_EXT.test(name)) {
     return { kind: "skip", reason: `not a market-data file type (${extOf(name)})` };
   }

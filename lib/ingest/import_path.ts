@@ -35,6 +35,7 @@ import { type ImportTarget, listImportTargets } from "./walk.ts";
 import type { Parsed, RefKind, RowProblem } from "./types.ts";
 import { noRowsReason } from "./text.ts";
 import { firstDataLine, preambleOf } from "./quarantine_release.ts";
+import { importPerpFile, type PerpFileFormat } from "./import_perp.ts";
 
 /** Overrides for what is otherwise inferred from each file. */
 export interface ImportOptions {
@@ -83,7 +84,7 @@ export interface FileReport {
   readonly status: "imported" | "skipped" | "failed";
   /** Why it was skipped, or the error that made it fail (names the file and line). */
   readonly message: string | undefined;
-  readonly format: FormatName | undefined;
+  readonly format: FormatName | PerpFileFormat | undefined;
   readonly venue: string | undefined;
   readonly symbol: string | undefined;
   /** Bar frequency; undefined for trade files. */
@@ -262,7 +263,7 @@ async function importTarget(
 ): Promise<FileReport> {
   const base = emptyReport(t);
   if (t.skip !== undefined) return { ...base, status: "skipped", message: t.skip };
-  let format: FormatName | undefined;
+  let format: FormatName | PerpFileFormat | undefined;
   try {
     const bytes = readFileSync(t.path);
     const head = /\.parquet$/i.test(t.path)
@@ -270,6 +271,30 @@ async function importTarget(
       : new TextDecoder().decode(maybeGunzip(bytes).subarray(0, HEAD_BYTES));
     const d = detectFormat(t.path, head);
     if (d.kind === "skip") return { ...base, status: "skipped", message: d.reason };
+    if (d.kind === "perp") {
+      // issue 12: funding rates and mark candles go to the perp tables through the perp rules
+      format = d.format;
+      const r = importPerpFile(db, t.path, d.format, new TextDecoder().decode(maybeGunzip(bytes)), {
+        source: t.source,
+        runId,
+        now: (options.now ?? Date.now)(),
+        venue: options.venue,
+        symbol: options.symbol,
+        dryRun: options.dryRun,
+      });
+      return {
+        ...base,
+        format,
+        venue: r.venue,
+        symbol: r.symbol,
+        rowsRead: r.rowsRead,
+        inserted: r.inserted,
+        replaced: r.updated,
+        unchanged: r.unchanged,
+        quarantined: r.quarantined,
+        quarantinedByReason: r.quarantinedByReason,
+      };
+    }
     if (d.kind === "unknown") {
       return {
         ...base,
@@ -353,9 +378,6 @@ function rerun(path: string, flags: string): string {
 
 /** Frequency from the flag or the name; throws Skip for lengths cryptolab does not store. */
 function preflightFreq(format: FormatName, path: string, options: ImportOptions): Freq | undefined {
-  if (format === "freqtrade_json" && /-mark\.json(\.gz)?$/i.test(path)) {
-    throw new Skip("mark-price candles (an index, not traded prices)");
-  }
   if (options.freq !== undefined) return options.freq;
   const hint = freqFromName(format, path);
   if (hint === undefined) return undefined;

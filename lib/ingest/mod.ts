@@ -47,3 +47,4 @@ export * from "./poll.ts";
 export * from "./stream.ts";
 export * from "./perp_write.ts";
 export * from "./perp_backfill.ts";
+export * from "./import_perp.ts";

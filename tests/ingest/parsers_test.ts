@@ -365,9 +365,25 @@ realDataTest("detectFormat recognises every real layout", () => {
       "PROVENANCE.md",
       "MANIFEST.tsv",
       "ohlcv/binanceus_kraken_btc_2023Q1_iaqf/binanceus_1m/metadata_range_1m_20230301_20230321.csv",
-      "funding_and_futures/binance_usdm_2025_jilee1212/BTC_USDT_USDT-8h-funding_rate.json",
       "trades/binance_spot_BTCUSDT_nautilus/btcusdt-quotes.parquet",
     ]
   ) assert.equal(detectFormat(realPath(rel), "").kind, "skip", rel);
   assert.equal(detectFormat("x.csv", "a,b,c\n").kind, "unknown");
+  // issue 12: freqtrade perp files are read by lib/ingest/import_perp.ts
+  assert.deepEqual(
+    detectFormat(
+      realPath(
+        "funding_and_futures/binance_usdm_2025_jilee1212/BTC_USDT_USDT-8h-funding_rate.json",
+      ),
+      "",
+    ),
+    { kind: "perp", format: "freqtrade_funding_json" },
+  );
+  assert.deepEqual(
+    detectFormat(
+      realPath("funding_and_futures/freqtrade_testdata_XRP_2021-11/XRP_USDT-8h-mark.json"),
+      "",
+    ),
+    { kind: "perp", format: "freqtrade_mark_json" },
+  );
 });
