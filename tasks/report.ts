@@ -1,7 +1,7 @@
 /**
  * `deno task report [--signals A,B] [--universe S1,S2|all] [--venue V] [--freq 1h]
  * [--from DATE] [--to DATE] [--horizons 1,4,24] [--pairs-top N] [--signal-file PATH] [--run-id ID] [--out DIR]
- * [--db PATH]`
+ * [--null-runs N] [--no-ledger] [--db PATH]`
  *
  * Builds the research report (data coverage, returns and risk, correlation and beta, factor
  * decomposition, signal validation, pairs screen) on bars already in the store (`runReport`
@@ -33,6 +33,7 @@ import { isRunId } from "@lib/report/model.ts";
 import { writeReport } from "@lib/report/write.ts";
 import { openStore } from "@lib/store/db.ts";
 import { openLedger } from "@lib/research/ledger.ts";
+import { REPORT_NULL_DEFAULTS } from "@lib/pipeline/null_position.ts";
 
 const USAGE = `Usage: deno task report [options]
 
@@ -59,6 +60,10 @@ Options:
                    a CSV or Parquet file of (ts, asset, value) rows, ts = the bar's open time
                    (ISO 8601 UTC or epoch ms); IC, decay, quantile returns, turnover and the
                    long-short quantile portfolio backtested with Binance taker fees, lag 1
+  --null-runs N    placebo runs per placebo kind of the null suite in each overfitting verdict
+                   (seeded; 0 runs none; default ${REPORT_NULL_DEFAULTS.runs})
+  --no-ledger      do not record the signals' IC series (and a signal file's long-short
+                   returns) in the store's trial ledger (default: record them)
   --run-id ID      report folder name (default: report-<hash of dataset and parameters>)
   --out DIR        folder for reports (default reports)
   --db PATH        store (default: $CRYPTOLAB_DB or data/cryptolab.db)
@@ -95,6 +100,14 @@ function posInt(name: string, v: string): number {
   return n;
 }
 
+function nonNegInt(name: string, v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) {
+    throw usage(`--${name} must be an integer >= 0, got "${v}"`);
+  }
+  return n;
+}
+
 runMain(async (args) => {
   const { values } = parseFlags(args, {
     signals: { type: "string" },
@@ -106,6 +119,8 @@ runMain(async (args) => {
     horizons: { type: "string" },
     "pairs-top": { type: "string" },
     "signal-file": { type: "string" },
+    "null-runs": { type: "string" },
+    "no-ledger": { type: "boolean" },
     "run-id": { type: "string" },
     out: { type: "string" },
   }, USAGE);
@@ -150,6 +165,9 @@ runMain(async (args) => {
   if (universe !== undefined && new Set(universe).size !== universe.length) {
     throw usage("--universe lists a symbol twice");
   }
+  const nullRuns = values["null-runs"] === undefined
+    ? undefined
+    : nonNegInt("null-runs", values["null-runs"]);
   const out = values.out ?? "reports";
   const t0 = performance.now();
   const signalPath = values["signal-file"];
@@ -169,9 +187,9 @@ runMain(async (args) => {
   const store = openTaskStore(values.db, true);
   // the data is read through a read-only connection; the trial ledger (every signal's IC
   // series, lib/store/trials.ts) is appended through its own writing one
-  const ledgerStore = openStore(store.path, { mustExist: true });
+  const ledgerStore = values["no-ledger"] ? undefined : openStore(store.path, { mustExist: true });
   try {
-    const ledger = openLedger(ledgerStore.db);
+    const ledger = ledgerStore === undefined ? undefined : openLedger(ledgerStore.db);
     progressLine(`store ${store.path}`);
     progressLine(
       `building the report: ${universe?.length ?? "all"} assets, ${signals.length} ` +
@@ -190,6 +208,7 @@ runMain(async (args) => {
         pairsTop,
         runId,
         ledger,
+        nullRuns,
         signal: signalFile === undefined ? undefined : {
           input: signalFile.signal,
           source: { path: signalFile.path, sha256: signalFile.sha256 },
@@ -219,7 +238,7 @@ runMain(async (args) => {
     console.log(written.paths.json);
     console.log(written.paths.manifest);
   } finally {
-    ledgerStore.close();
+    ledgerStore?.close();
     store.close();
   }
 });

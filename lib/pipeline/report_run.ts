@@ -14,7 +14,13 @@ import { GRID_DEFAULTS } from "../core/grid_size.ts";
 import type { Block, GitInfo, ReportModel, Section } from "../report/model.ts";
 import { buildResearchReport, type ResearchReportParams } from "../report/research_report.ts";
 import type { SignalInput } from "../research/signal_input.ts";
-import { buildSignalReport, type SignalTearSheetOptions } from "../report/tears/mod.ts";
+import {
+  buildSignalReport,
+  SIGNAL_TEAR_SHEET_DEFAULTS,
+  type SignalTearSheet,
+  type SignalTearSheetOptions,
+} from "../report/tears/mod.ts";
+import { REPORT_NULL_DEFAULTS, signalNullPosition } from "./null_position.ts";
 import { freqMs } from "../core/freq.ts";
 import { findRecordedTrial } from "../research/recorded_trial.ts";
 import { parseSignalName } from "../research/signals/mod.ts";
@@ -57,6 +63,13 @@ export interface ReportRunOptions extends ResearchReportParams {
     readonly source?: { readonly path: string; readonly sha256: string };
     readonly options?: SignalTearSheetOptions;
   } | undefined;
+  /**
+   * Placebo runs per placebo kind of the null suite in each overfitting verdict (the signal's
+   * mean rank IC at the first horizon against random ranks, the signal permuted across assets
+   * and block-shuffled in time), seeded with `REPORT_NULL_DEFAULTS.seed`; 0 runs none.
+   * @default 49 (`REPORT_NULL_DEFAULTS.runs`)
+   */
+  readonly nullRuns?: number | undefined;
 }
 
 /** What {@link runReport} built. */
@@ -132,8 +145,8 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
     maxCells: GRID_DEFAULTS.maxReportCells,
   });
   if (options.signal === undefined) {
-    const model = buildResearchReport(dataset, options);
-    const overfitting = researchOverfitting(db, dataset, model);
+    const model = withNullRuns(buildResearchReport(dataset, options), options.nullRuns);
+    const overfitting = researchOverfitting(db, dataset, model, options.nullRuns);
     return {
       model: overfitting === null
         ? model
@@ -142,15 +155,90 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
     };
   }
   const { input, source } = options.signal;
-  const model = buildSignalReport(dataset, input, {
-    ...options.signal.options,
-    ...(options.horizons === undefined ? {} : { horizons: options.horizons }),
-    signalSource: source,
-    runId: options.runId,
-    projectDir: options.projectDir,
-    git: options.git,
-  });
+  const family = options.signal.options?.trial?.family;
+  // the tear sheet's IC series is at its first horizon
+  const horizons = options.horizons ?? options.signal.options?.horizons ??
+    SIGNAL_TEAR_SHEET_DEFAULTS.horizons;
+  const model = withNullRuns(
+    buildSignalReport(dataset, input, {
+      ...options.signal.options,
+      ...(options.horizons === undefined ? {} : { horizons: options.horizons }),
+      signalSource: source,
+      runId: options.runId,
+      projectDir: options.projectDir,
+      git: options.git,
+      overfitting: (sheet) =>
+        family === undefined
+          ? null
+          : signalOverfitting(db, dataset, family, sheet, horizons[0]!, options.nullRuns),
+    }),
+    options.nullRuns,
+  );
   return { model, dataset };
+}
+
+/**
+ * The overfitting section of a signal report (`--signal-file`): the signal's IC series at the
+ * first horizon (the trial the tear sheet recorded in `family`, or, for a report built again,
+ * found in the store's ledger) judged against its family, with the null-suite position of its
+ * mean IC; a note when the ledger holds no such trial.
+ */
+function signalOverfitting(
+  db: DatabaseSync,
+  dataset: Dataset,
+  family: string,
+  sheet: SignalTearSheet,
+  h: number,
+  nullRuns: number | undefined,
+): Section {
+  const found = findRecordedTrial(db, family, (t) => {
+    if (t.origin !== "icDecay" || t.dataset !== dataset.fingerprint.sha256) return false;
+    const q = JSON.parse(t.params) as Record<string, unknown>;
+    return q.horizon === h && t.series.length === sheet.ic.length &&
+      t.series.every((v, i) => Object.is(v, sheet.ic[i]));
+  });
+  if (found === null) {
+    return {
+      id: "overfitting",
+      title: "Overfitting verdict",
+      blocks: [{
+        type: "note",
+        level: "info",
+        text: `No overfitting verdict: the store's trial ledger holds no IC trial of this signal ` +
+          `in family ${family} (it was not recorded: deno task report records one unless ` +
+          "--no-ledger is given).",
+      }],
+    };
+  }
+  const { trial, trials } = found;
+  const verdict = overfittingVerdict({
+    family: trial.label,
+    trials,
+    chosen: trial.trialId,
+    periodsPerYear: periodsPerYear(freqMs(dataset.freq)),
+    nullPosition: signalNullPosition(dataset.panel, sheet.signal, h, {
+      runs: nullRuns,
+      minAssets: sheetMinAssets(trial.params),
+    }) ?? undefined,
+  });
+  return {
+    id: "overfitting",
+    title: "Overfitting verdict",
+    blocks: [
+      {
+        type: "paragraph",
+        text: `The trial series is the signal's rank IC series at horizon ${h} (one value per ` +
+          `bar; trial ${trial.trialId} in the ledger), not the long-short returns: the ratio ` +
+          "below is the IC information ratio.",
+      },
+      ...overfittingSection(verdict),
+    ],
+  };
+}
+
+function sheetMinAssets(params: string): number | undefined {
+  const v = (JSON.parse(params) as Record<string, unknown>).minAssets;
+  return typeof v === "number" ? v : undefined;
 }
 
 /**
@@ -163,6 +251,7 @@ function researchOverfitting(
   db: DatabaseSync,
   dataset: Dataset,
   model: ReportModel,
+  nullRuns: number | undefined,
 ): Section | null {
   const p = model.manifest.params;
   const signals = String(p.signals ?? "").split(",").filter((x) => x !== "");
@@ -182,11 +271,16 @@ function researchOverfitting(
     });
     if (found === null) continue;
     const { trial, trials } = found;
+    const signal = parseSignalName(name).compute(dataset.panel);
     const verdict = overfittingVerdict({
       family: trial.label,
       trials,
       chosen: trial.trialId,
       periodsPerYear: periodsPerYear(freqMs(dataset.freq)),
+      nullPosition: signalNullPosition(dataset.panel, signal, horizon, {
+        runs: nullRuns,
+        minAssets: sheetMinAssets(trial.params),
+      }) ?? undefined,
     });
     blocks.push(
       {
@@ -201,6 +295,20 @@ function researchOverfitting(
     );
   }
   return blocks.length === 0 ? null : { id: "overfitting", title: "Overfitting verdict", blocks };
+}
+
+/**
+ * The model with `nullRuns` in its manifest's parameters (keys kept sorted) when it is not the
+ * default, so verify-report builds the report again with the same placebo runs.
+ */
+function withNullRuns(model: ReportModel, nullRuns: number | undefined): ReportModel {
+  if (nullRuns === undefined || nullRuns === REPORT_NULL_DEFAULTS.runs) return model;
+  const params = Object.fromEntries(
+    Object.entries({ ...model.manifest.params, nullRuns }).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0
+    ),
+  );
+  return { ...model, manifest: { ...model.manifest, params } };
 }
 
 /** The report's sections with `section` inserted before the method section (else last). */

@@ -293,6 +293,7 @@ function rebuild(
         betaWindow: num("betaWindow"),
         factorWindow: num("factorWindow"),
         zWindow: num("zWindow"),
+        nullRuns: num("nullRuns"),
         runId: m.runId,
         git: m.git,
       }).model,

@@ -29,12 +29,32 @@ export interface VerdictTrial {
   readonly series: Float64Array;
 }
 
-/** Where the chosen trial sits in a null distribution (`nullSuite` of lib/research). */
+/**
+ * Where the chosen trial sits in a null distribution (`nullSuite` of lib/research;
+ * `verdictNullPosition` fills every field from its result).
+ */
 export interface VerdictNullPosition {
   /** What the placebos were, e.g. `random ranks (200 draws)`. */
   readonly what: string;
   readonly observed: number;
   readonly pValue: number;
+  /** Percent of placebo runs below the real value (ties counted half). */
+  readonly percentile?: number;
+  /** `1 + #{placebo >= real}`: 1 when the real value beats every run (out of `runs + 1`). */
+  readonly rank?: number;
+  /** Placebo runs with a finite value. */
+  readonly runs?: number;
+  /** Seed of the placebos. */
+  readonly seed?: number;
+  /** Histogram of the placebo values (bins spanning them and the real value). */
+  readonly histogram?: { readonly edges: Float64Array; readonly counts: Int32Array };
+  /** Every placebo's p-value and percentile. */
+  readonly kinds?: readonly {
+    readonly kind: string;
+    readonly pValue: number;
+    readonly percentile: number;
+    readonly runs: number;
+  }[];
 }
 
 /** Input of {@link overfittingVerdict}. */
@@ -52,7 +72,7 @@ export interface OverfittingVerdictInput {
   /** Bootstrap resamples of the intervals, SPA and StepM. @default 1000 */
   readonly replications?: number;
   /** Null-suite position of the chosen trial, when one was computed. */
-  readonly nullPosition?: VerdictNullPosition;
+  readonly nullPosition?: VerdictNullPosition | undefined;
   /**
    * Which trials count: `recorded-before` (the default) those recorded up to and including the
    * chosen one, so a report built again later gives the same bytes; `family` every trial given,

@@ -76,6 +76,22 @@ Deno.test("research report with a ledger: an overfitting verdict per signal that
       String(t12.rows[0]![2]),
       new RegExp(`^trial ${k} of ${k} in family signal:momentum `),
     );
+    // the null-suite position: p-value, percentile and rank, and the histogram with the real
+    // value marked (49 seeded runs per placebo by default)
+    const row = (name: string) => t12.rows.find((r) => r[0] === name);
+    const p = row("Null-suite p-value")![1] as number;
+    assert.ok(p >= 1 / 50 && p <= 1, `null p ${p}`);
+    assert.match(
+      String(row("Null-suite p-value")![2]),
+      /49 [a-z-]+ placebo runs of the mean rank IC at 1 bars \(seed 0;/,
+    );
+    assert.match(String(row("Null-suite percentile")![2]), /rank \d+ of 50/);
+    const hist = sec.blocks.find((b) =>
+      b.type === "table" && b.id === "overfitting-momentum-12-null-histogram"
+    );
+    assert.ok(hist !== undefined && hist.type === "table");
+    assert.equal(hist.rows.reduce((a, r) => a + (r[2] as number), 0), 49);
+    assert.equal(hist.rows.filter((r) => r[4] === "<- here").length, 1);
     const trials = sec.blocks.find((b) =>
       b.type === "table" && b.id === "overfitting-momentum-12-trials"
     );
@@ -94,6 +110,80 @@ Deno.test("research report with a ledger: an overfitting verdict per signal that
       ["re-render", "ok"],
       ["ledger", "ok"],
     ], JSON.stringify(r.checks));
+
+    // fewer placebo runs, recorded in the manifest so verify-report re-renders the same bytes;
+    // 0 runs none and says so
+    const few = runReport(s.db, { ...opts, nullRuns: 9 }).model;
+    assert.equal(few.manifest.params.nullRuns, 9);
+    const fewSec = few.sections.find((x) => x.id === "overfitting")!;
+    const fewHist = fewSec.blocks.find((b) =>
+      b.type === "table" && b.id === "overfitting-momentum-12-null-histogram"
+    );
+    assert.ok(fewHist !== undefined && fewHist.type === "table");
+    assert.equal(fewHist.rows.reduce((a, r) => a + (r[2] as number), 0), 9);
+    const dir9 = join(s.dir, "rep9");
+    writeReport(dir9, few);
+    assert.ok(
+      verifyReportRun(dir9, s).checks.every((c) => c.status === "ok"),
+      "verify-report with --null-runs 9",
+    );
+    const none = runReport(s.db, { ...opts, nullRuns: 0 }).model;
+    const noneT = none.sections.find((x) => x.id === "overfitting")!.blocks.find((b) =>
+      b.type === "table" && b.id === "overfitting-momentum-12-verdict"
+    );
+    assert.ok(noneT !== undefined && noneT.type === "table");
+    assert.deepEqual(noneT.rows.find((r) => r[0] === "Null-suite p-value")!.slice(1), [
+      null,
+      "no null suite was run for this report",
+    ]);
+  } finally {
+    s.cleanup();
+  }
+});
+
+Deno.test("signal report (--signal-file path): the IC trial's verdict with its null-suite position; a planted signal beats every placebo", () => {
+  const s = tempStore();
+  try {
+    bars(s.db);
+    const base = runReport(s.db, { freq: "1h", git: GIT }).dataset.panel;
+    // the next bar's log return, known today: an IC near 1 that no placebo reaches
+    const planted = base.logReturns.map((r) => Float64Array.from(r, (_, t) => r[t + 1] ?? NaN));
+    const family = "signal-file:planted.csv";
+    const opts = {
+      freq: "1h" as const,
+      horizons: [1],
+      git: GIT,
+      nullRuns: 19,
+      signal: {
+        input: planted,
+        options: { ledger: openLedger(s.db, { gitCommit: "unknown" }), trial: { family } },
+      },
+    };
+    const m = runReport(s.db, opts).model;
+    const sec = m.sections.find((x) => x.id === "overfitting");
+    assert.ok(sec !== undefined);
+    assert.match(
+      (sec.blocks[0] as { text: string }).text,
+      /rank IC series at horizon 1 .*not the long-short returns/,
+    );
+    const t = sec.blocks.find((b) => b.type === "table" && b.id === "overfitting-verdict");
+    assert.ok(t !== undefined && t.type === "table");
+    assert.match(String(t.rows[0]![2]), new RegExp(`^trial 1 of 1 in family ${family}`));
+    assert.equal(t.rows.find((r) => r[0] === "Null-suite p-value")![1], 1 / 20);
+    assert.match(String(t.rows.find((r) => r[0] === "Null-suite percentile")![2]), /rank 1 of 20/);
+    assert.equal(m.manifest.params.nullRuns, 19);
+    // built again without a ledger (as verify-report would): the same section, found in the store
+    const again =
+      runReport(s.db, { ...opts, signal: { input: planted, options: { trial: { family } } } })
+        .model;
+    assert.deepEqual(again.sections.find((x) => x.id === "overfitting"), sec);
+    // a family the ledger does not hold: a note, no verdict
+    const none = runReport(s.db, {
+      ...opts,
+      signal: { input: planted, options: { trial: { family: "signal-file:other.csv" } } },
+    }).model;
+    const note = none.sections.find((x) => x.id === "overfitting")!.blocks[0]!;
+    assert.equal(note.type, "note");
   } finally {
     s.cleanup();
   }

@@ -131,7 +131,56 @@ realDataTest(
         );
         assert.ok(align !== undefined && align.type === "table");
         assert.equal(align.rows[0]![0], panel.assets.length * panel.index.length); // every row placed
+        // the overfitting verdict of the IC trial the task recorded, with its null-suite position
+        const verdict = m.sections.flatMap((s) => s.blocks).find((b) =>
+          b.type === "table" && b.id === "overfitting-verdict"
+        );
+        assert.ok(verdict !== undefined && verdict.type === "table", ids.join(","));
+        const base = path.split("/").pop()!;
+        assert.match(
+          String(verdict.rows[0]![2]),
+          new RegExp(`^trial 1 of 1 in family signal-file:${base.replace(".", "\\.")} `),
+        );
+        assert.match(
+          String(verdict.rows.find((r) => r[0] === "Null-suite p-value")![2]),
+          /against 49 [a-z-]+ placebo runs of the mean rank IC at 1 bars \(seed 0;/,
+        );
+        assert.ok(ids.includes("overfitting"));
       }
+      // --no-ledger records nothing (the trial recorded above is still found); --null-runs 0
+      const quiet = await runDeno([
+        "task",
+        "report",
+        "--db",
+        db,
+        "--out",
+        join(tmp, "out"),
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--signal-file",
+        csvPath,
+        "--no-ledger",
+        "--null-runs",
+        "0",
+      ]);
+      assert.equal(quiet.code, 0, quiet.stderr);
+      const qm = ReportSchema.parse(
+        JSON.parse(readFileSync(quiet.stdout.trim().split("\n")[1]!, "utf8")),
+      );
+      const qv = qm.sections.flatMap((s) => s.blocks).find((b) =>
+        b.type === "table" && b.id === "overfitting-verdict"
+      );
+      assert.ok(qv !== undefined && qv.type === "table");
+      assert.match(String(qv.rows[0]![2]), /^trial 1 of 1 in family signal-file:momentum\.csv /);
+      assert.deepEqual(qv.rows.find((r) => r[0] === "Null-suite p-value")!.slice(1), [
+        null,
+        "no null suite was run for this report",
+      ]);
+      const bad = await runDeno(["task", "report", "--db", db, "--null-runs", "many"]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--null-runs must be an integer >= 0, got "many"/);
 
       const missing = await runDeno([
         "task",

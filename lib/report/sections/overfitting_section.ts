@@ -14,10 +14,10 @@ function num(x: number): number | null {
 /**
  * The overfitting section built from `overfittingVerdict` (lib/research): the sentence, the
  * statistics table (PSR, DSR with N and V[SR] from the family, MinTRL, PBO, SPA and StepM,
- * the null-suite position when given), the bootstrap intervals, the PBO logit histogram and the
- * trials counted, with `trial_id` and `trial_hash` so `deno task verify-report` checks them
+ * the null-suite p-value, percentile and rank when given), the bootstrap intervals, the PBO
+ * logit histogram, the null-suite histogram with the real value marked, and the trials counted, with `trial_id` and `trial_hash` so `deno task verify-report` checks them
  * against the ledger. Pure: the same verdict gives the same blocks. Table ids are
- * `<idPrefix>-verdict`, `-intervals`, `-pbo-logits` and `-trials` (several verdicts in one
+ * `<idPrefix>-verdict`, `-intervals`, `-pbo-logits`, `-null-histogram` and `-trials` (several verdicts in one
  * report take different prefixes).
  *
  * @example A verdict of two trials
@@ -99,12 +99,28 @@ export function overfittingSection(v: OverfittingVerdict, idPrefix = "overfittin
   } else {
     stats.push(["SPA p-value (consistent)", null, "not computed: fewer than 10 common rows"]);
   }
-  if (v.nullPosition !== null) {
+  const np = v.nullPosition;
+  if (np !== null) {
     stats.push([
       "Null-suite p-value",
-      v.nullPosition.pValue,
-      `observed ${fmt(v.nullPosition.observed)} against ${v.nullPosition.what}`,
+      np.pValue,
+      `observed ${fmt(np.observed)} against ${np.what}` +
+      (np.kinds === undefined || np.kinds.length < 2
+        ? ""
+        : ` (each placebo: ${np.kinds.map((k) => `${k.kind} p = ${fmt(k.pValue)}`).join(", ")})`),
     ]);
+    if (np.percentile !== undefined) {
+      stats.push([
+        "Null-suite percentile",
+        num(np.percentile),
+        `percent of the placebo runs below the real value (ties half)` +
+        (np.rank === undefined || np.runs === undefined
+          ? ""
+          : `; rank ${np.rank} of ${np.runs + 1} counting the real value (1 = above every run)`),
+      ]);
+    }
+  } else {
+    stats.push(["Null-suite p-value", null, "no null suite was run for this report"]);
   }
   const blocks: Block[] = [
     { type: "paragraph", text: v.sentence },
@@ -162,6 +178,37 @@ export function overfittingSection(v: OverfittingVerdict, idPrefix = "overfittin
         column("splits", "Splits", "integer"),
       ],
       rows: Array.from(counts, (c, i) => [num(edges[i]!), num(edges[i + 1]!), c]),
+    });
+  }
+  if (np !== null && np.histogram !== undefined) {
+    const { edges, counts } = np.histogram;
+    const w = edges[1]! - edges[0]!;
+    const real = Math.min(
+      counts.length - 1,
+      Math.max(0, Math.floor((np.observed - edges[0]!) / w)),
+    );
+    blocks.push({
+      type: "table",
+      id: `${idPrefix}-null-histogram`,
+      title: "Null suite: where the real result sits",
+      caption: `Placebo values of ${np.what}, in ${counts.length} bins spanning them and the ` +
+        `real value ${fmt(np.observed)} (marked); p = ${fmt(np.pValue)}` +
+        (np.percentile === undefined ? "" : `, percentile ${np.percentile.toFixed(1)}`) +
+        ". One-sided, larger is better: p = (1 + #{placebo >= real}) / (runs + 1).",
+      columns: [
+        column("from", "From", "number", 4),
+        column("to", "To", "number", 4),
+        column("runs", "Placebo runs", "integer"),
+        column("bar", "", "text"),
+        column("real", "Real value", "text"),
+      ],
+      rows: Array.from(counts, (c, i) => [
+        num(edges[i]!),
+        num(edges[i + 1]!),
+        c,
+        "#".repeat(Math.round((20 * c) / Math.max(1, ...counts))),
+        i === real ? "<- here" : "",
+      ]),
     });
   }
   blocks.push({

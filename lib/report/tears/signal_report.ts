@@ -7,11 +7,18 @@
 import type { Dataset } from "../../panel/dataset.ts";
 import type { SignalInput } from "../../research/signal_input.ts";
 import { buildManifest } from "../manifest.ts";
-import { type GitInfo, type ParamValue, type ReportModel, SCHEMA_VERSION } from "../model.ts";
+import {
+  type GitInfo,
+  type ParamValue,
+  type ReportModel,
+  SCHEMA_VERSION,
+  type Section,
+} from "../model.ts";
 import { dataSection } from "../sections/data_section.ts";
 import { tearSheetRunId } from "../tear_sheet.ts";
 import {
   SIGNAL_TEAR_SHEET_DEFAULTS,
+  type SignalTearSheet,
   signalTearSheet,
   type SignalTearSheetOptions,
 } from "./signal_tear_sheet.ts";
@@ -29,6 +36,13 @@ export interface SignalReportOptions extends SignalTearSheetOptions {
   readonly projectDir?: string | undefined;
   /** Override the git state (tests). @default read with git */
   readonly git?: GitInfo | undefined;
+  /**
+   * The overfitting section, built by the caller from the tear sheet (its IC series, the
+   * signal on the grid) and the trial ledger, which the report layer never reads
+   * (`runReport` of lib/pipeline passes one). It goes after the tear sheet's sections; null
+   * leaves it out. @default none
+   */
+  readonly overfitting?: ((sheet: SignalTearSheet) => Section | null) | undefined;
 }
 
 /**
@@ -98,6 +112,7 @@ export function buildSignalReport(
     ...(options.projectDir === undefined ? {} : { projectDir: options.projectDir }),
     ...(options.git === undefined ? {} : { git: options.git }),
   });
+  const overfitting = options.overfitting?.(sheet) ?? null;
   const name = options.name ?? options.signalSource?.path ?? "signal";
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -109,6 +124,7 @@ export function buildSignalReport(
     sections: [
       { id: "data", title: "Data coverage and gaps", blocks: dataSection(dataset) },
       ...sheet.sections,
+      ...(overfitting === null ? [] : [overfitting]),
     ],
     manifest,
   };

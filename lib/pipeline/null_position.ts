@@ -1,0 +1,146 @@
+/**
+ * The null-suite position every report's overfitting verdict shows: the same research step run
+ * on placebo signals (lib/research/null_suite.ts), a small seeded number of times so the tasks
+ * stay fast, and placed with `verdictNullPosition`.
+ *
+ * @module
+ */
+import type { Panel } from "../panel/types.ts";
+import { forwardReturns } from "../research/forward_returns.ts";
+import { informationCoefficient } from "../research/information_coefficient.ts";
+import { nullSuite, type PlaceboKind } from "../research/null_suite.ts";
+import type { VerdictNullPosition } from "../research/overfitting_verdict.ts";
+import { verdictNullPosition } from "../research/verdict_null_position.ts";
+import { backtestWeights } from "../backtest/backtest_weights.ts";
+import type { BacktestOptions } from "../backtest/types.ts";
+import { sharpeMoments } from "../stats/sharpe_moments.ts";
+
+/**
+ * Defaults of the reports' null suite, stated once: placebo runs per placebo kind (so the
+ * smallest p-value is 1 / 50) and their seed. `deno task report|backtest|walkforward
+ * --null-runs N` changes the runs (0: no null suite).
+ */
+export const REPORT_NULL_DEFAULTS = { runs: 49, seed: 0 } as const;
+
+/** Options of the report null suites. */
+export interface ReportNullOptions {
+  /** Placebo runs per kind; 0 runs none. @default 49 */
+  readonly runs?: number | undefined;
+  /** Seed of the placebos. @default 0 */
+  readonly seed?: number | undefined;
+}
+
+function runsOf(o: ReportNullOptions): number {
+  const runs = o.runs ?? REPORT_NULL_DEFAULTS.runs;
+  if (!Number.isInteger(runs) || runs < 0) {
+    throw new RangeError(`the null-suite runs must be an integer >= 0, got ${runs}`);
+  }
+  return runs;
+}
+
+function meanFinite(x: ArrayLike<number>): number {
+  let s = 0, n = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (Number.isFinite(v)) {
+      s += v;
+      n++;
+    }
+  }
+  return n > 0 ? s / n : NaN;
+}
+
+/**
+ * Null-suite position of a signal's mean rank IC at `horizon` bars: the three placebos of
+ * `nullSuite` (random ranks, the signal permuted across assets, block-shuffled in time), each
+ * `runs` times, seeded. Null when `runs` is 0 or the real mean IC is not finite. Cost: `3 runs`
+ * IC series on the panel.
+ *
+ * @example A signal with no information on a simulated market
+ * ```ts
+ * import { simulatedPanel } from "@lib/research/null_suite_sim.ts";
+ * import { signalNullPosition } from "@lib/pipeline/null_position.ts";
+ * import assert from "node:assert/strict";
+ * const { panel, signal } = simulatedPanel({ seed: 2, assets: 6, freq: "1h", bars: 120, signalIc: 0 });
+ * const pos = signalNullPosition(panel, signal, 1, { runs: 9, minAssets: 4 })!;
+ * assert.equal(pos.runs, 9);
+ * assert.ok(pos.pValue >= 0.1 && pos.pValue <= 1);
+ * ```
+ */
+export function signalNullPosition(
+  panel: Panel,
+  signal: readonly Float64Array[],
+  horizon: number,
+  options: ReportNullOptions & { readonly minAssets?: number | undefined } = {},
+): VerdictNullPosition | null {
+  const runs = runsOf(options);
+  if (runs === 0) return null;
+  const fwd = forwardReturns(panel.logReturns, horizon);
+  const ic = { ...(options.minAssets === undefined ? {} : { minAssets: options.minAssets }) };
+  const pipeline = (s: readonly Float64Array[]) =>
+    meanFinite(informationCoefficient(s, fwd, ic).ic);
+  if (!Number.isFinite(pipeline(signal))) return null;
+  const res = nullSuite({
+    panel,
+    signal,
+    pipeline,
+    runs,
+    seed: options.seed ?? REPORT_NULL_DEFAULTS.seed,
+    statisticName: `mean IC (${horizon}-bar)`,
+  });
+  return verdictNullPosition(res, `mean rank IC at ${horizon} bars`);
+}
+
+/** The placebos of a strategy's weights: random ranks would change the leverage, so not used. */
+export const STRATEGY_PLACEBOS: readonly PlaceboKind[] = [
+  "cross-section-permutation",
+  "block-shuffle",
+];
+
+/**
+ * Null-suite position of a strategy's annualized net Sharpe: its target weights permuted
+ * across the assets at each bar (`cross-section-permutation`, kept for one asset too: then it
+ * is the identity and says so by p = 1) and block-shuffled in time (`block-shuffle`, Politis-
+ * White block length), each run through the same engine (`backtestWeights` with the same lag
+ * and costs), `runs` times, seeded. Null when `runs` is 0 or the real Sharpe is not finite.
+ * Cost: `2 runs` backtests.
+ *
+ * @example Noise weights on two assets
+ * ```ts
+ * import { simulatedPanel } from "@lib/research/null_suite_sim.ts";
+ * import { strategyNullPosition } from "@lib/pipeline/null_position.ts";
+ * import assert from "node:assert/strict";
+ * const { panel, signal } = simulatedPanel({ seed: 4, assets: 4, freq: "1h", bars: 150, signalIc: 0 });
+ * const w = signal.map((c) => Float64Array.from(c, (v) => (Number.isFinite(v) ? Math.sign(v) / 4 : 0)));
+ * const pos = strategyNullPosition(panel, w, { lag: 1 }, 8760, { runs: 9 })!;
+ * assert.equal(pos.kinds!.length, 2);
+ * ```
+ */
+export function strategyNullPosition(
+  panel: Panel,
+  weights: readonly Float64Array[],
+  engine: BacktestOptions,
+  periodsPerYear: number,
+  options: ReportNullOptions = {},
+): VerdictNullPosition | null {
+  const runs = runsOf(options);
+  if (runs === 0) return null;
+  const pipeline = (w: readonly Float64Array[]) => {
+    // a placebo moves NaN (no target) around: no target is a flat position
+    const clean = w.map((c) => Float64Array.from(c, (v) => (Number.isFinite(v) ? v : 0)));
+    const net = backtestWeights({ close: panel.close }, clean, { ...engine, ledger: undefined })
+      .net;
+    return sharpeMoments(net).sharpe * Math.sqrt(periodsPerYear);
+  };
+  if (!Number.isFinite(pipeline(weights))) return null;
+  const res = nullSuite({
+    panel,
+    signal: weights,
+    pipeline,
+    runs,
+    seed: options.seed ?? REPORT_NULL_DEFAULTS.seed,
+    kinds: STRATEGY_PLACEBOS,
+    statisticName: "net Sharpe (annualized)",
+  });
+  return verdictNullPosition(res, "annualized net Sharpe");
+}
