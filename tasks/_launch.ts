@@ -9,7 +9,8 @@
  *   the files `import` is given;
  * - `--allow-net` on the hosts of the venues the task talks to: each venue's public host, or the
  *   host of its `CRYPTOLAB_<NAME>_URL` override (a mirror, or the local exchange of the tests);
- *   none for tasks that only work on the store;
+ *   none for tasks that only work on the store; the monitor also gets the `--host:--port` it
+ *   listens on and the host of its `--webhook` URL;
  * - `--allow-env`, plus `--allow-sys` and `--allow-run=git` for the tasks that record the code
  *   version in a report (report, backtest, walkforward, demo); nothing else.
  *
@@ -63,6 +64,13 @@ export interface TaskProfile {
   readonly readsPositionals?: boolean;
   /** Further permission flags the task needs, as its deno.json line gave them. */
   readonly extra?: readonly string[];
+  /**
+   * The task listens on `--host` and `--port` (these defaults, mirrored from the task file):
+   * granted as one `host:port` in `--allow-net`.
+   */
+  readonly listen?: { readonly host: string; readonly port: number };
+  /** Flags whose value is a URL the task sends to (monitor `--webhook`): net on its host. */
+  readonly urlFlags?: readonly string[];
 }
 
 const STORE_ONLY = { venues: [], readFlags: [], readEnv: [] } as const;
@@ -128,6 +136,14 @@ export const TASK_PROFILES: Readonly<Record<string, TaskProfile>> = {
     readsPositionals: true,
     writeFlag: { name: "out" },
     extra: CODE_VERSION,
+  },
+  monitor: {
+    file: "tasks/monitor.ts",
+    venues: ["BINANCE_WS", "BINANCE"],
+    readFlags: [],
+    readEnv: [],
+    listen: { host: "127.0.0.1", port: 8787 },
+    urlFlags: ["webhook"],
   },
   walkforward: {
     file: "tasks/walkforward.ts",
@@ -323,6 +339,22 @@ export function planLaunch(
     }
   }
   const hosts = [...new Set(profile.venues.map((v) => hostOf(v, env)))];
+  if (profile.listen !== undefined) {
+    const h = flagValue(taskArgs, "host")?.value ?? profile.listen.host;
+    const port = flagValue(taskArgs, "port")?.value ?? String(profile.listen.port);
+    // a bad value is the task's usage error to report, not a grant
+    if (/^\d{1,5}$/.test(port) && /^[A-Za-z0-9.:-]+$/.test(h)) {
+      hosts.push(`${h.includes(":") ? `[${h}]` : h}:${port}`);
+    }
+  }
+  for (const f of profile.urlFlags ?? []) {
+    const v = flagValue(taskArgs, f)?.value;
+    if (v === undefined) continue;
+    try {
+      const u = new URL(v);
+      if (u.protocol === "http:" || u.protocol === "https:") hosts.push(u.host);
+    } catch { /* the task refuses it with its usage message */ }
+  }
   const withComma = [...reads, ...writes].find((p) => p.includes(","));
   if (withComma !== undefined) {
     // Deno's --allow-read/--allow-write lists are comma-separated: such a path cannot be granted

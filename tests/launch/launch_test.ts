@@ -140,6 +140,34 @@ Deno.test("planLaunch: inputs, outputs and extra grants of the store tasks", () 
   assert.equal(flag(demo.args, "allow-write"), "/r/data,/r/reports");
 });
 
+Deno.test("planLaunch: monitor listens on --host:--port and may reach its --webhook", () => {
+  const env: Record<string, string> = { CRYPTOLAB_BINANCE_WS_URL: "ws://127.0.0.1:9001" };
+  const opts = { env: (k: string) => env[k], realPath: (p: string) => p, cwd: "/r", root: "/r" };
+  const net = (args: string[]) => flag(planLaunch("monitor", args, opts).args, "allow-net");
+  const base = ["--pairs", "BTCUSDT:ETHUSDT"];
+  assert.equal(net(base), "127.0.0.1:9001,api.binance.com,127.0.0.1:8787");
+  assert.equal(
+    net([...base, "--port", "0", "--host", "0.0.0.0", "--webhook", "https://h.example:8443/x"]),
+    "127.0.0.1:9001,api.binance.com,0.0.0.0:0,h.example:8443",
+  );
+  assert.equal(
+    net([...base, "--host", "::1", "--port", "9"]),
+    "127.0.0.1:9001,api.binance.com,[::1]:9",
+  );
+  // a malformed value grants nothing; the task refuses it with exit 2
+  assert.equal(
+    net([...base, "--port", "x1", "--webhook", "nope"]),
+    "127.0.0.1:9001,api.binance.com",
+  );
+  const write = flag(planLaunch("monitor", [...base, "--db", "/s/m.db"], opts).args, "allow-write");
+  assert.equal(write, "/s"); // uploads are written beside the store, nowhere else
+});
+
+Deno.test("the monitor's listen defaults in the launcher are the task's own", async () => {
+  const { MONITOR_SERVER_DEFAULTS } = await import("@lib/pipeline/monitor/server.ts");
+  assert.deepEqual(TASK_PROFILES.monitor!.listen, MONITOR_SERVER_DEFAULTS);
+});
+
 Deno.test("the launcher's --out defaults are the tasks' own", () => {
   for (const [task, p] of Object.entries(TASK_PROFILES)) {
     const d = p.writeFlag?.default;

@@ -147,7 +147,7 @@ const OFFLINE_TASKS: readonly TaskCase[] = [
 ];
 
 /** Tasks the launcher test below runs (they need the local exchange). */
-const NETWORK_TASKS: readonly string[] = ["backfill", "poll", "stream"];
+const NETWORK_TASKS: readonly string[] = ["backfill", "poll", "stream", "monitor"];
 
 Deno.test("the upgrade tests cover every task of deno.json that opens a store", () => {
   const config = JSON.parse(Deno.readTextFileSync(join(REPO_ROOT, "deno.json")));
@@ -232,7 +232,7 @@ Deno.test("every task upgrades a store of every earlier version (and opens a cur
 });
 
 realDataTest(
-  "backfill, poll and stream upgrade a store of every earlier version through the launcher",
+  "backfill, poll, stream and monitor upgrade a store of every earlier version through the launcher",
   async () => {
     const ex = await startFakeExchange();
     const env = {
@@ -271,6 +271,14 @@ realDataTest(
           assertUpgraded(dir, db, v, out, `deno task stream on a v${v} store`);
           Deno.removeSync(dir, { recursive: true });
         }
+        {
+          const { dir, db } = setup("monitor", v);
+          const out = await streamUntilMigrated(db, env, [
+            ...["monitor", "--pairs", "BTCUSDT:ETHUSDT", "--port", "0", "--status-ms", "100"],
+          ]);
+          assertUpgraded(dir, db, v, out, `deno task monitor on a v${v} store`);
+          Deno.removeSync(dir, { recursive: true });
+        }
       }
     } finally {
       await ex.close();
@@ -278,10 +286,17 @@ realDataTest(
   },
 );
 
-/** `deno task stream` on `db`: SIGTERM once it has said the store migrated and has streamed. */
-async function streamUntilMigrated(db: string, env: Record<string, string>): Promise<TaskOutput> {
+/**
+ * `deno task stream` (or `task`, e.g. monitor) on `db`: SIGTERM once it has said the store
+ * migrated and has streamed.
+ */
+async function streamUntilMigrated(
+  db: string,
+  env: Record<string, string>,
+  task: readonly string[] = ["stream", "--symbols", "BTCUSDT", "--status-ms", "100"],
+): Promise<TaskOutput> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["task", "stream", "--symbols", "BTCUSDT", "--status-ms", "100", "--db", db],
+    args: ["task", ...task, "--db", db],
     cwd: REPO_ROOT,
     env: { NO_COLOR: "1", ...env },
     stdout: "null",
@@ -293,7 +308,10 @@ async function streamUntilMigrated(db: string, env: Record<string, string>): Pro
   let signalled = false;
   for await (const chunk of child.stderr) {
     stderr += dec.decode(chunk, { stream: true });
-    if (!signalled && /migrated schema/.test(stderr) && /stream: [1-9]\d* trades/.test(stderr)) {
+    if (
+      !signalled && /migrated schema/.test(stderr) &&
+      /(stream|monitor): [1-9]\d* trades/.test(stderr)
+    ) {
       signalled = true;
       child.kill("SIGTERM");
     }

@@ -1,0 +1,163 @@
+/**
+ * Pair analytics as the monitor serves them: bars read from the store, `pairAnalytics` on
+ * them, the result as JSON-ready arrays, and a small cache keyed by the parameters and the
+ * newest bar of both legs (fifty dashboards asking for the same pair after a bar close cost one
+ * computation).
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { Freq } from "@lib/core/freq.ts";
+import { latestTradeTs } from "@lib/store/live_reads.ts";
+import { type PairCloses, pairCloses, type PairKey } from "./pair_closes.ts";
+import { type MonitorHedge, type PairAnalytics, pairAnalytics } from "./pair_analytics.ts";
+
+/** Parameters of one analytics request. */
+export interface AnalyticsRequest {
+  readonly pair: PairKey;
+  readonly freq: Freq;
+  readonly window: number;
+  readonly hedge: MonitorHedge;
+  readonly z: number;
+  /** Bars returned (the last ones); `2 window` more are read before them as warm-up. */
+  readonly limit: number;
+}
+
+/** Defaults of {@link AnalyticsRequest}'s `limit`, stated once. */
+export const ANALYTICS_LIMIT_DEFAULT = 300;
+
+/** The analytics of one request with the bars they were computed on. */
+export interface ServedAnalytics {
+  readonly request: AnalyticsRequest;
+  /** The bars read (warm-up included): a direct library call on these gives the same numbers. */
+  readonly closes: PairCloses;
+  readonly analytics: PairAnalytics;
+  /** Index in `closes` of the first bar returned. */
+  readonly offset: number;
+}
+
+/** A number for JSON: NaN and infinities become null. */
+export function num(v: number | undefined): number | null {
+  return v !== undefined && Number.isFinite(v) ? v : null;
+}
+
+function arr(a: ArrayLike<number>, from: number): (number | null)[] {
+  const out: (number | null)[] = new Array(Math.max(0, a.length - from));
+  for (let i = from; i < a.length; i++) out[i - from] = num(a[i]);
+  return out;
+}
+
+/** Computes and caches pair analytics for the server and the alert loop. */
+export class AnalyticsService {
+  readonly #db: DatabaseSync;
+  readonly #venue: string;
+  readonly #cache = new Map<string, ServedAnalytics>();
+  readonly #keep: number;
+
+  constructor(db: DatabaseSync, venue: string, keep = 64) {
+    this.#db = db;
+    this.#venue = venue;
+    this.#keep = keep;
+  }
+
+  /** The analytics of `r` on the store's current bars. */
+  compute(r: AnalyticsRequest): ServedAnalytics {
+    const closes = pairCloses(this.#db, this.#venue, r.pair, r.freq, r.limit + 2 * r.window);
+    const end = closes.ts.length === 0 ? -1 : closes.ts[closes.ts.length - 1]!;
+    const key = JSON.stringify([r.pair.y, r.pair.x, r.freq, r.window, r.hedge, r.z, r.limit, end]);
+    const hit = this.#cache.get(key);
+    // bars of a closed interval can still be rebuilt (a repaired hole): compare the closes
+    if (hit !== undefined && sameCloses(hit.closes, closes)) return hit;
+    const analytics = pairAnalytics(closes.ts, closes.y, closes.x, {
+      window: r.window,
+      hedge: r.hedge,
+      z: r.z,
+      pValueBars: r.limit,
+    });
+    const served = {
+      request: r,
+      closes,
+      analytics,
+      offset: Math.max(0, closes.ts.length - r.limit),
+    };
+    this.#cache.delete(key);
+    this.#cache.set(key, served);
+    if (this.#cache.size > this.#keep) this.#cache.delete(this.#cache.keys().next().value!);
+    return served;
+  }
+
+  /** The JSON body of `/api/analytics`. */
+  toJson(s: ServedAnalytics): Record<string, unknown> {
+    const a = s.analytics, r = s.request, o = s.offset, n = a.ts.length;
+    const last = n - 1;
+    return {
+      pair: `${r.pair.y}:${r.pair.x}`,
+      y: r.pair.y,
+      x: r.pair.x,
+      venue: this.#venue,
+      freq: r.freq,
+      window: a.window,
+      hedge: a.hedge,
+      z: a.z,
+      input: {
+        bars: n,
+        from: n > 0 ? a.ts[0] : null,
+        to: n > 0 ? a.ts[last] : null,
+      },
+      freshness: {
+        lastBarTs: n > 0 ? a.ts[last] : null,
+        lastTradeTs: {
+          [r.pair.y]: latestTradeTs(this.#db, this.#venue, r.pair.y) ?? null,
+          [r.pair.x]: latestTradeTs(this.#db, this.#venue, r.pair.x) ?? null,
+        },
+      },
+      latest: n === 0 ? null : {
+        ts: a.ts[last],
+        y: num(a.y[last]),
+        x: num(a.x[last]),
+        hedgeRatio: num(a.hedgeRatio[last]),
+        spread: num(a.spread[last]),
+        zScore: num(a.zScore[last]),
+        correlation: num(a.correlation[last]),
+        pValue: num(a.pValue[last]),
+        position: a.position[last],
+      },
+      stationarity: {
+        ...a.stationarity,
+        statistic: num(a.stationarity.statistic),
+        pValue: num(a.stationarity.pValue),
+        hedgeRatio: num(a.stationarity.hedgeRatio),
+        criticalValues: {
+          "1%": num(a.stationarity.criticalValues["1%"]),
+          "5%": num(a.stationarity.criticalValues["5%"]),
+          "10%": num(a.stationarity.criticalValues["10%"]),
+        },
+      },
+      series: {
+        ts: Array.from(a.ts.subarray(o)),
+        y: arr(a.y, o),
+        x: arr(a.x, o),
+        yNormalized: arr(a.yNormalized, o),
+        xNormalized: arr(a.xNormalized, o),
+        hedgeRatio: arr(a.hedgeRatio, o),
+        spread: arr(a.spread, o),
+        spreadMean: arr(a.spreadMean, o),
+        spreadStd: arr(a.spreadStd, o),
+        zScore: arr(a.zScore, o),
+        correlation: arr(a.correlation, o),
+        pValue: arr(a.pValue, o),
+        position: Array.from(a.position.subarray(o)),
+      },
+    };
+  }
+}
+
+function sameCloses(a: PairCloses, b: PairCloses): boolean {
+  if (a.ts.length !== b.ts.length) return false;
+  for (let i = 0; i < a.ts.length; i++) {
+    if (a.ts[i] !== b.ts[i] || !Object.is(a.y[i], b.y[i]) || !Object.is(a.x[i], b.x[i])) {
+      return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,268 @@
+/**
+ * The live monitor as one call: the trade stream into the store (`runStream`, the code behind
+ * `deno task stream`: row rules, quarantine, holes repaired by trade id, bars as they close),
+ * the HTTP server of the dashboard and API, and on every bar close the pairs' analytics
+ * recomputed and published as events (and handed to the alert and paper-trading hooks).
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { Freq } from "@lib/core/freq.ts";
+import { type IngestTradeStream, runStream, type RunStreamResult } from "@lib/ingest/stream.ts";
+import type { StreamProblem } from "@lib/providers/binance_ws.ts";
+import type { TradeSource } from "@lib/providers/types.ts";
+import { latestBarTs, latestTradeTs } from "@lib/store/live_reads.ts";
+import { AnalyticsService, type ServedAnalytics } from "./analytics_service.ts";
+import { EventHub } from "./events.ts";
+import type { PairKey } from "./pair_closes.ts";
+import type { MonitorHedge } from "./pair_analytics.ts";
+import { type MonitorServer, type MonitorServerContext, startMonitorServer } from "./server.ts";
+
+/** What the alert and paper-trading layer does on each closed bar of a pair. */
+export interface MonitorHooks {
+  /**
+   * Called once per pair each time both legs have a new closed bar at the monitor's frequency,
+   * with the analytics at the default parameters. Returns events to publish (alerts, fills).
+   */
+  readonly onPairBar?: (
+    pair: PairKey,
+    served: ServedAnalytics,
+  ) => readonly { readonly type: string; readonly data: unknown }[] | void;
+  /** Called after every flush with the newest trade time per symbol (stale-data rules). */
+  readonly onTick?: (
+    lastTradeTs: Readonly<Record<string, number | undefined>>,
+    now: number,
+  ) => readonly { readonly type: string; readonly data: unknown }[] | void;
+  /** Extra routes' data for the server (alerts, paper). */
+  readonly server?: Pick<MonitorServerContext, "alerts" | "paper" | "paperOrder">;
+}
+
+/** Options of {@link runMonitor}. */
+export interface RunMonitorOptions {
+  readonly venue: string;
+  readonly pairs: readonly PairKey[];
+  /** The frequency the analytics and alerts run at. */
+  readonly freq: Freq;
+  /** Every frequency materialized (includes `freq`). */
+  readonly freqs: readonly Freq[];
+  readonly window: number;
+  readonly z: number;
+  readonly hedge: MonitorHedge;
+  readonly host?: string;
+  readonly port?: number;
+  readonly token?: string | undefined;
+  readonly uploadDir: string;
+  /** Opens the trade stream (as `runStream`'s option). */
+  readonly openStream: (ctx: {
+    readonly lastIds: Readonly<Record<string, number>>;
+    readonly onProblem: (p: StreamProblem) => void;
+  }) => IngestTradeStream;
+  /** REST trades by id, to repair holes. */
+  readonly repair?: TradeSource;
+  /** Abort to stop (Ctrl-C): the stream flushes and commits, the server closes. */
+  readonly signal: AbortSignal;
+  /** `ingest_runs` row. */
+  readonly runId?: number;
+  /** Flush interval of the stream, ms. @default 250 */
+  readonly flushEveryMs?: number;
+  /** Wall-clock grace before a quiet symbol's bar closes, ms. @default 1000 */
+  readonly graceMs?: number;
+  readonly hooks?: MonitorHooks;
+  /** One human line per notable thing (listening, venue unreachable, bar closes). */
+  readonly log?: (line: string) => void;
+  /** Problems of the stream, as `deno task stream` reports them. */
+  readonly onProblem?: (p: StreamProblem) => void;
+  /** Called once the server listens. */
+  readonly onListen?: (server: MonitorServer) => void;
+  /** Called after every flush (status line). */
+  readonly onProgress?: Parameters<typeof runStream>[1]["onProgress"];
+  /** Clock, UTC ms. @default Date.now */
+  readonly now?: () => number;
+}
+
+/** Defaults of {@link RunMonitorOptions}, stated once. */
+export const RUN_MONITOR_DEFAULTS = { flushEveryMs: 250, graceMs: 1_000 } as const;
+
+/** What {@link runMonitor} returns once stopped. */
+export interface RunMonitorResult {
+  readonly stream: RunStreamResult;
+  /** Bar-close events published. */
+  readonly barEvents: number;
+}
+
+/**
+ * Run the monitor until `signal` aborts (see the module notes). The server starts first, so
+ * the dashboard serves what the store holds even while the venue cannot be reached.
+ */
+export async function runMonitor(
+  db: DatabaseSync,
+  o: RunMonitorOptions,
+): Promise<RunMonitorResult> {
+  const now = o.now ?? Date.now;
+  const log = o.log ?? (() => {});
+  const hub = new EventHub({ now });
+  const analytics = new AnalyticsService(db, o.venue);
+  const symbols = [...new Set(o.pairs.flatMap((p) => [p.y, p.x]))];
+  const venueState = {
+    connected: false,
+    everConnected: false,
+    lastProblem: null as string | null,
+    lastProblemAt: null as number | null,
+    url: null as string | null,
+  };
+  let stream: IngestTradeStream | undefined;
+  let connectionsSeen = 0;
+  let trades = 0;
+  const started = now();
+  const server = await startMonitorServer({
+    db,
+    venue: o.venue,
+    pairs: o.pairs,
+    freq: o.freq,
+    freqs: o.freqs,
+    window: o.window,
+    z: o.z,
+    hedge: o.hedge,
+    hub,
+    analytics,
+    uploadDir: o.uploadDir,
+    health: () => {
+      const t = now();
+      const last: Record<string, unknown> = {};
+      for (const s of symbols) {
+        const ts = latestTradeTs(db, o.venue, s);
+        last[s] = { lastTradeTs: ts ?? null, ageMs: ts === undefined ? null : t - ts };
+      }
+      return {
+        uptimeMs: t - started,
+        tradesStored: trades,
+        venueConnection: { ...venueState },
+        symbols: last,
+      };
+    },
+    ...(o.hooks?.server ?? {}),
+  }, {
+    ...(o.host !== undefined ? { host: o.host } : {}),
+    ...(o.port !== undefined ? { port: o.port } : {}),
+    token: o.token,
+  });
+  o.onListen?.(server);
+
+  // newest bar per symbol and frequency, and per pair at the monitor's frequency
+  const lastBar = new Map<string, number | undefined>();
+  for (const s of symbols) {
+    for (const f of o.freqs) {
+      lastBar.set(`${s} ${f}`, latestBarTs(db, { venue: o.venue, symbol: s, freq: f }));
+    }
+  }
+  const pairBar = new Map<string, number>();
+  for (const p of o.pairs) {
+    const a = lastBar.get(`${p.y} ${o.freq}`), b = lastBar.get(`${p.x} ${o.freq}`);
+    pairBar.set(`${p.y}:${p.x}`, Math.min(a ?? -Infinity, b ?? -Infinity));
+  }
+  let barEvents = 0;
+  const publishAll = (events: readonly { type: string; data: unknown }[] | void) => {
+    for (const e of events ?? []) hub.publish(e.type, e.data);
+  };
+  const afterFlush = () => {
+    for (const f of o.freqs) {
+      const closed: { symbol: string; ts: number }[] = [];
+      for (const s of symbols) {
+        const key = `${s} ${f}`;
+        const ts = latestBarTs(db, { venue: o.venue, symbol: s, freq: f });
+        if (ts !== undefined && ts !== lastBar.get(key)) {
+          lastBar.set(key, ts);
+          closed.push({ symbol: s, ts });
+        }
+      }
+      if (closed.length === 0) continue;
+      for (const c of closed) {
+        barEvents++;
+        hub.publish("bar", { symbol: c.symbol, freq: f, ts: c.ts });
+      }
+      if (f !== o.freq) continue;
+      for (const p of o.pairs) {
+        const name = `${p.y}:${p.x}`;
+        const both = Math.min(
+          lastBar.get(`${p.y} ${f}`) ?? -Infinity,
+          lastBar.get(`${p.x} ${f}`) ?? -Infinity,
+        );
+        if (!(both > pairBar.get(name)!)) continue;
+        pairBar.set(name, both);
+        try {
+          const served = analytics.compute({
+            pair: p,
+            freq: f,
+            window: o.window,
+            hedge: o.hedge,
+            z: o.z,
+            limit: 1,
+          });
+          const body = analytics.toJson(served);
+          hub.publish("analytics", { pair: name, freq: f, ts: both, latest: body.latest });
+          publishAll(o.hooks?.onPairBar?.(p, served));
+        } catch (e) {
+          log(`monitor: analytics of ${name} failed: ${(e as Error).message}`);
+        }
+      }
+    }
+    if (o.hooks?.onTick) {
+      const last: Record<string, number | undefined> = {};
+      for (const s of symbols) last[s] = latestTradeTs(db, o.venue, s);
+      publishAll(o.hooks.onTick(last, now()));
+    }
+  };
+
+  let result: RunStreamResult;
+  try {
+    result = await runStream(db, {
+      venue: o.venue,
+      symbols,
+      barFreqs: o.freqs,
+      flushEveryMs: o.flushEveryMs ?? RUN_MONITOR_DEFAULTS.flushEveryMs,
+      graceMs: o.graceMs ?? RUN_MONITOR_DEFAULTS.graceMs,
+      signal: o.signal,
+      ...(o.runId !== undefined ? { runId: o.runId } : {}),
+      ...(o.repair !== undefined ? { repair: o.repair } : {}),
+      now,
+      openStream: (ctx) => {
+        stream = o.openStream({
+          lastIds: ctx.lastIds,
+          onProblem: (p) => {
+            if (p.kind === "connection") {
+              venueState.connected = false;
+              venueState.lastProblem = p.message;
+              venueState.lastProblemAt = now();
+              venueState.url = p.url ?? null;
+              hub.publish("status", { venue: o.venue, connected: false, message: p.message });
+            }
+            ctx.onProblem(p);
+          },
+        });
+        return stream;
+      },
+      onProblem: (p) => o.onProblem?.(p),
+      onProgress: (p) => {
+        trades = p.inserted;
+        const c = stream?.stats?.connections ?? 0;
+        if (c > connectionsSeen || (!venueState.connected && p.inserted > 0)) {
+          connectionsSeen = c;
+          if (!venueState.connected) {
+            venueState.connected = true;
+            venueState.everConnected = true;
+            hub.publish("status", { venue: o.venue, connected: true });
+          }
+        }
+        try {
+          afterFlush();
+        } catch (e) {
+          log(`monitor: after a flush: ${(e as Error).message}`);
+        }
+        o.onProgress?.(p);
+      },
+    });
+  } finally {
+    await server.shutdown();
+  }
+  return { stream: result, barEvents };
+}

@@ -1,0 +1,252 @@
+/**
+ * `deno task monitor`: a live pairs monitor on the streaming data, with a local dashboard.
+ *
+ * ```
+ * deno task monitor --pairs BTCUSDT:ETHUSDT --freq 1m --window 60 --z 2
+ * deno task monitor --pairs BTCUSDT:ETHUSDT,SOLUSDT:ETHUSDT --port 8787 --db data/live.db
+ * CRYPTOLAB_BINANCE_WS_URL=ws://127.0.0.1:9001 CRYPTOLAB_BINANCE_URL=http://127.0.0.1:9002 \
+ *   deno task monitor --pairs BTCUSDT:ETHUSDT     # against a local exchange (offline)
+ * ```
+ *
+ * Streams the pairs' Binance trades into the store exactly as `deno task stream` does (row
+ * rules, quarantine, missed trade ids repaired over REST, bars materialized as they close, at
+ * `--freq` and every coarser frequency up to 1h for the dashboard's frequency control), and
+ * serves on `http://127.0.0.1:<port>/` the dashboard, the JSON API (`/api/openapi.json`
+ * describes it), Server-Sent Events (`/api/events`, polling fallback `/api/poll`), CSV and
+ * Parquet export and the OHLC upload (`POST /api/upload/ohlc`). On every bar close each pair's
+ * analytics (hedge ratio by rolling OLS or Kalman, spread z-score, rolling correlation,
+ * Engle-Granger p-value of the window) are recomputed with the research library's estimators.
+ *
+ * `--host` other than a loopback address needs a token: `--token`, else CRYPTOLAB_MONITOR_TOKEN,
+ * else one is generated and printed; every request must then send it (`?token=` or a bearer
+ * header). When the venue cannot be reached, a line on stderr says so (URL, error, next retry)
+ * and the dashboard keeps serving the stored data. SIGINT (Ctrl-C) or SIGTERM: the stream
+ * flushes and commits, the server closes its event streams, the run is marked `interrupted`,
+ * exit 0. A kill -9 loses nothing committed; the next start resumes after the stored trade ids.
+ *
+ * @module
+ */
+import { dirname, join } from "node:path";
+import { type Freq, freqMs, FREQS } from "@lib/core/freq.ts";
+import { forTerminal } from "@lib/core/for_terminal.ts";
+import { BinanceRest } from "@lib/providers/binance.ts";
+import { BinanceVenue, type StreamProblem } from "@lib/providers/binance_ws.ts";
+import { finishRun, startRun } from "@lib/store/runs.ts";
+import { parsePairs } from "@lib/pipeline/monitor/params.ts";
+import { isLoopback, MONITOR_SERVER_DEFAULTS } from "@lib/pipeline/monitor/server.ts";
+import { PAIR_ANALYTICS_DEFAULTS } from "@lib/pipeline/monitor/pair_analytics.ts";
+import { runMonitor } from "@lib/pipeline/monitor/run_monitor.ts";
+import { openTaskStore, parseFlags, progressLine, runMain, UsageError } from "./_cli.ts";
+
+const D = PAIR_ANALYTICS_DEFAULTS;
+
+const USAGE = `deno task monitor --pairs Y:X[,Y:X...] [options]
+
+Live pairs monitor: Binance trades into the store, bars as they close, each pair's hedge ratio,
+spread z-score, correlation and Engle-Granger p-value recomputed on every bar close, served as
+a dashboard and a JSON API on http://HOST:PORT/.
+
+  --pairs LIST      pairs Y:X (y regressed on x), e.g. BTCUSDT:ETHUSDT,SOLUSDT:ETHUSDT
+  --freq F          bar frequency of the analytics (default 1m): ${FREQS.join(", ")}
+  --window N        bars of every rolling window, >= 20 (default ${D.window})
+  --z Z             alert and entry threshold of |z| (default ${D.z})
+  --hedge H         rolling-ols (default) | kalman
+  --port N          port to listen on (default ${MONITOR_SERVER_DEFAULTS.port}; 0 picks a free one)
+  --host H          address to listen on (default ${MONITOR_SERVER_DEFAULTS.host}); any other
+                    address needs a token
+  --token T         token required on every request (default: $CRYPTOLAB_MONITOR_TOKEN, else
+                    generated when --host is not loopback)
+  --webhook URL     POST every alert to this URL (retried; idempotency key per alert)
+  --status-ms N     status line on stderr every N ms (default 5000)
+  --db PATH         store file (default data/cryptolab.db or $CRYPTOLAB_DB)
+
+Ctrl-C (SIGINT) or SIGTERM: flush, commit, close, exit 0.`;
+
+/** Status line interval default, ms. */
+const STATUS_MS = 5_000;
+/** The coarsest frequency the monitor materializes besides --freq. */
+const COARSEST = "1h";
+
+function positiveInt(flag: string, value: string | undefined, dflt: number, min = 1): number {
+  if (value === undefined) return dflt;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new UsageError(`--${flag} must be an integer >= ${min}, got "${value}"`);
+  }
+  return n;
+}
+
+/** `freq` and every coarser frequency up to 1h (the dashboard's frequency control). */
+export function monitorFreqs(freq: Freq): Freq[] {
+  const all = FREQS as readonly Freq[];
+  const out = all.filter((f) => freqMs(f) >= freqMs(freq) && freqMs(f) <= freqMs(COARSEST));
+  return out.length === 0 ? [freq] : out;
+}
+
+function problemLine(p: StreamProblem, dashboard: string): string {
+  const safe = (s: string) => forTerminal(s, { keepNewlines: false });
+  if (p.kind === "connection") {
+    const retry = p.retryInMs === undefined
+      ? ""
+      : `; next retry in ${(p.retryInMs / 1000).toFixed(1)} s`;
+    const what = p.message.replace(/; reconnecting in \d+ ms$/, "");
+    return p.everConnected === false
+      ? `monitor: cannot reach the venue at ${safe(p.url ?? "?")}: ${safe(what)}${retry}; ` +
+        `the dashboard ${dashboard} shows the stored data meanwhile`
+      : `monitor: connection to ${safe(p.url ?? "?")} lost: ${safe(what)}${retry}`;
+  }
+  if (p.kind === "gap") {
+    return `monitor: gap: ${safe(p.message)}; kept in stream_holes and retried until REST fills it`;
+  }
+  return `monitor: ${p.kind}: ${safe(p.message)}`;
+}
+
+async function main(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, {
+    pairs: { type: "string" },
+    freq: { type: "string" },
+    window: { type: "string" },
+    z: { type: "string" },
+    hedge: { type: "string" },
+    port: { type: "string" },
+    host: { type: "string" },
+    token: { type: "string" },
+    webhook: { type: "string" },
+    "status-ms": { type: "string" },
+  }, USAGE);
+  if (values.pairs === undefined) throw new UsageError(`--pairs is required\n\n${USAGE}`);
+  let pairs;
+  try {
+    pairs = parsePairs(values.pairs);
+  } catch (e) {
+    throw new UsageError(`--pairs: ${(e as Error).message}`);
+  }
+  const freq = values.freq ?? "1m";
+  if (!(FREQS as readonly string[]).includes(freq)) {
+    throw new UsageError(`--freq: unknown frequency "${freq}"; use ${FREQS.join(", ")}`);
+  }
+  const window = positiveInt("window", values.window, D.window, 20);
+  const z = values.z === undefined ? D.z : Number(values.z);
+  if (!(z > 0 && z <= 20)) {
+    throw new UsageError(`--z must be a number in (0, 20], got "${values.z}"`);
+  }
+  const hedge = values.hedge ?? D.hedge;
+  if (hedge !== "rolling-ols" && hedge !== "kalman") {
+    throw new UsageError(`--hedge must be rolling-ols or kalman, got "${hedge}"`);
+  }
+  const port = positiveInt("port", values.port, MONITOR_SERVER_DEFAULTS.port, 0);
+  if (port > 65_535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+  const host = values.host ?? MONITOR_SERVER_DEFAULTS.host;
+  let token = values.token ?? Deno.env.get("CRYPTOLAB_MONITOR_TOKEN");
+  if (token === "") token = undefined;
+  let generated = false;
+  if (!isLoopback(host) && token === undefined) {
+    token = crypto.randomUUID().replaceAll("-", "");
+    generated = true;
+  }
+  if (values.webhook !== undefined) {
+    let u: URL;
+    try {
+      u = new URL(values.webhook);
+    } catch {
+      throw new UsageError(
+        `--webhook must be a URL like http://127.0.0.1:9000/hook, got "${values.webhook}"`,
+      );
+    }
+    if (u.protocol !== "http:" && u.protocol !== "https:") {
+      throw new UsageError(`--webhook must be an http(s) URL, got "${values.webhook}"`);
+    }
+  }
+  const statusMs = positiveInt("status-ms", values["status-ms"], STATUS_MS);
+  const freqs = monitorFreqs(freq as Freq);
+  const symbols = [...new Set(pairs.flatMap((p) => [p.y, p.x]))];
+
+  const store = openTaskStore(values.db);
+  const db = store.db;
+  const runId = startRun(db, "monitor", {
+    pairs: pairs.map((p) => `${p.y}:${p.x}`),
+    freq,
+    window,
+    z,
+    hedge,
+    host,
+    port,
+  });
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  const venue = new BinanceVenue({ market: "spot" });
+  const repair = new BinanceRest({ market: "spot", trades: "raw" });
+  let dashboard = "";
+  let lastStatus = 0;
+  try {
+    const result = await runMonitor(db, {
+      venue: "binance",
+      pairs,
+      freq: freq as Freq,
+      freqs,
+      window,
+      z,
+      hedge,
+      host,
+      port,
+      token,
+      uploadDir: join(dirname(store.path), "monitor-uploads"),
+      signal: stop.signal,
+      runId,
+      repair,
+      openStream: ({ lastIds, onProblem }) =>
+        venue.openTradeStream({ symbols, kind: "trade", lastIds, onProblem, repairAttempts: 1 }),
+      onProblem: (p) => console.error(problemLine(p, dashboard)),
+      onListen: (s) => {
+        dashboard = `${s.url}/${token !== undefined ? `?token=${token}` : ""}`;
+        console.error(
+          `monitor: dashboard at ${dashboard} (API: ${s.url}/api/openapi.json); ` +
+            `${pairs.map((p) => `${p.y}:${p.x}`).join(", ")} at ${freq}, window ${window}, ` +
+            `|z| ${z}, ${hedge}`,
+        );
+        if (generated) {
+          console.error(
+            `monitor: ${host} is not a loopback address: every request needs the token ` +
+              `above (set --token or CRYPTOLAB_MONITOR_TOKEN to choose it)`,
+          );
+        }
+      },
+      log: (line) => console.error(forTerminal(line, { keepNewlines: false })),
+      onProgress: (p) => {
+        const t = performance.now();
+        if (t - lastStatus < statusMs) return;
+        lastStatus = t;
+        const ids = Object.entries(p.lastIds).map(([s, id]) => `${s}#${id}`).join(" ");
+        progressLine(
+          `monitor: ${p.inserted} trades ${ids || "waiting"} bars=${p.barsWritten} ` +
+            `reconnects=${p.reconnects} holes=${p.openHoles} quarantined=${p.quarantined}`,
+        );
+      },
+    });
+    const s = result.stream;
+    const message = `${s.inserted} trades, ${s.barsWritten} bars, ${result.barEvents} bar ` +
+      `events, ${s.reconnects} reconnects, ${s.openHoles} holes open, ${s.quarantined} quarantined`;
+    finishRun(db, runId, s.reason === "aborted" ? "interrupted" : "ok", {
+      rowsWritten: s.inserted,
+      message,
+    });
+    console.error(`monitor: ${s.reason === "aborted" ? "stopped" : "stream ended"}: ${message}`);
+    return 0;
+  } catch (e) {
+    finishRun(db, runId, "failed", { message: (e as Error).message });
+    if (e instanceof Deno.errors.AddrInUse) {
+      throw new UsageError(
+        `--port ${port}: the address ${host}:${port} is in use; choose another --port (0 picks a free one)`,
+      );
+    }
+    throw e;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+    store.close();
+  }
+}
+
+if (import.meta.main) runMain(main);
