@@ -55,7 +55,7 @@ function fmtNum(v, digits, percent) {
   if (typeof digits === "number") s = v.toFixed(digits);
   else {
     var a = Math.abs(v);
-    s = a !== 0 && (a >= 1e6 || a < 1e-4) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+    s = a !== 0 && (a >= 1e6 || a < 1e-4) ? v.toExponential(3) : String(Number(v.toPrecision(6)));
   }
   return s.replace("-", "\u2212") + (percent ? "%" : "");
 }
@@ -80,6 +80,16 @@ function spacing(t) {
   var d = [];
   for (var i = 1; i < t.length; i++) if (t[i] > t[i - 1]) d.push(t[i] - t[i - 1]);
   return median(d);
+}
+// Times of the points with a value (cached on the series object).
+function finiteTimes(s) {
+  if (s.tf) return s.tf;
+  var out = [];
+  for (var i = 0; i < s.t.length; i++) {
+    if (isNum(s.y[i]) || (s.lo && (isNum(s.lo[i]) || isNum(s.hi[i])))) out.push(s.t[i]);
+  }
+  s.tf = out;
+  return out;
 }
 function toArray(a) { return a ? Array.prototype.slice.call(a) : []; }
 function normSeries(list) {
@@ -196,14 +206,14 @@ function attach(host) {
   function show(x) {
     var f = host.frame(), series = host.series;
     var t = host.tOf(Math.max(f.L, Math.min(f.R, x)));
-    // Snap to the nearest time that has a point in any series.
+    // Snap to the nearest time where any series has a value.
     var best = null, tol = Infinity;
     for (var s = 0; s < series.length; s++) {
-      var ts = series[s].t;
+      var ts = finiteTimes(series[s]);
       if (ts.length === 0) continue;
       var i = nearestIndex(ts, t);
       if (best === null || Math.abs(ts[i] - t) < Math.abs(best - t)) best = ts[i];
-      var sp = spacing(ts);
+      var sp = spacing(series[s].t);
       if (isNum(sp) && sp < tol) tol = sp;
     }
     if (best === null) { hide(); return; }
@@ -545,13 +555,14 @@ function lineChart(element, options) {
       "font-family": "system-ui, sans-serif", fill: "currentColor", "data-cryptolab-interactive": "live", role: "img" }, null);
     if (view) next.setAttribute("data-cryptolab-zoom", Math.round(view[0]) + "," + Math.round(view[1]));
     var yt = niceTicks(lo, hi, Math.max(2, Math.floor((B - T) / 40)));
+    var yDecimals = yt.length > 1 ? Math.max(0, Math.min(12, -Math.floor(Math.log(yt[1] - yt[0]) / Math.LN10 + 1e-9))) : 2;
     var grid = el("g", { "aria-label": "y-axis", stroke: "currentColor" }, next);
     yt.forEach(function (v) {
       var y = yOf(v);
       if (y < T - 0.5 || y > B + 0.5) return;
       el("line", { x1: L, x2: R, y1: y, y2: y, "stroke-opacity": 0.1 }, grid);
       var tx = el("text", { x: L - 6, y: y, dy: "0.32em", "text-anchor": "end", stroke: "none", fill: "currentColor" }, grid);
-      tx.textContent = fmtNum(v, undefined, false);
+      tx.textContent = fmtNum(v, yDecimals, false);
     });
     if (typeof opts.yLabel === "string" && opts.yLabel !== "") {
       var yl = el("text", { x: 4, y: 12, "text-anchor": "start" }, next);

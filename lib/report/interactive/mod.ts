@@ -95,7 +95,7 @@ export interface LineChartOptions {
   readonly height?: number;
   /** Fixed y range instead of fitting the visible points (and bands). Default: fit. */
   readonly yDomain?: readonly [number, number];
-  /** Digits shown in the tooltip. Default: 4 significant digits. */
+  /** Decimals shown in the tooltip. Default: 6 significant digits. */
   readonly digits?: number;
 }
 
