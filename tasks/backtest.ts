@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { parseNullRuns, VERDICT_FLAGS, VERDICT_USAGE } from "./_null_flags.ts";
 import { join } from "node:path";
 import {
   openTaskStore,
@@ -44,14 +45,16 @@ Examples:
   deno task backtest --strategy long-short --signal momentum_24 --spread corwin-schultz --impact
   deno task backtest --strategy pairs --assets ETHUSDT,BTCUSDT --param entry=2.5
 
-${STRATEGY_USAGE}`;
+${STRATEGY_USAGE}
+${VERDICT_USAGE}`;
 
 function usage(message: string): UsageError {
   return new UsageError(`${message}\n\n${USAGE}`);
 }
 
 runMain(async (args) => {
-  const { values } = parseFlags(args, STRATEGY_FLAGS, USAGE);
+  const { values } = parseFlags(args, { ...STRATEGY_FLAGS, ...VERDICT_FLAGS }, USAGE);
+  const nullRuns = parseNullRuns(values["null-runs"], usage);
   const t0 = performance.now();
   const out = values.out ?? "reports";
   const { run } = await strategyOptions(values, usage);
@@ -64,13 +67,17 @@ runMain(async (args) => {
   const store = openTaskStore(values.db, { readOnly: true, mustExist: true });
   // the bars are read through a read-only connection; the backtest's trial (family
   // backtest:<strategy>, lib/store/trials.ts) is appended through its own writing one
-  const ledgerStore = openStore(store.path, { mustExist: true });
+  const ledgerStore = values["no-ledger"] ? undefined : openStore(store.path, { mustExist: true });
   try {
     progressLine(`store ${store.path}`);
     progressLine(`backtesting ${run.strategy.strategy}`);
     let r;
     try {
-      r = runBacktest(store.db, { ...run, ledger: openLedger(ledgerStore.db) });
+      r = runBacktest(store.db, {
+        ...run,
+        nullRuns,
+        ledger: ledgerStore === undefined ? undefined : openLedger(ledgerStore.db),
+      });
     } catch (e) {
       if (e instanceof ReportInputError) {
         throw usage(e.flag === "universe" ? `--universe: ${e.message}` : e.message);
@@ -95,7 +102,7 @@ runMain(async (args) => {
     console.log(written.paths.json);
     console.log(written.paths.manifest);
   } finally {
-    ledgerStore.close();
+    ledgerStore?.close();
     store.close();
   }
 });

@@ -26,6 +26,8 @@ import { periodsPerYear } from "../backtest/metrics/periods_per_year.ts";
 import { buildManifest } from "../report/manifest.ts";
 import type { TrialLedger } from "../research/ledger.ts";
 import { overfittingVerdict } from "../research/overfitting_verdict.ts";
+import type { BacktestOptions } from "../backtest/types.ts";
+import { REPORT_NULL_DEFAULTS, strategyNullPosition } from "./null_position.ts";
 import { findRecordedTrial } from "../research/recorded_trial.ts";
 import { canonicalParams, readTrials, type StoredTrial } from "../store/trials.ts";
 import { overfittingSection } from "../report/sections/overfitting_section.ts";
@@ -86,6 +88,12 @@ export interface PreparedRun {
   readonly strategy: ResolvedStrategy;
   /** The dataset's panel cut to the traded assets. */
   readonly traded: Panel;
+  /**
+   * Placebo runs per placebo kind of the null suite in the overfitting verdict (the targets
+   * permuted across assets at each bar and block-shuffled in time, through the same engine),
+   * seeded; 0 runs none. @default 49 (`REPORT_NULL_DEFAULTS.runs` of null_position.ts)
+   */
+  readonly nullRuns?: number | undefined;
   readonly costs: BuiltCosts;
   readonly lag: number;
   readonly barMs: number;
@@ -311,7 +319,11 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     ...sheet.sections,
   ];
   sections.push(
-    backtestOverfitting(db, prep, backtest.net, options.ledger) ?? {
+    backtestOverfitting(db, prep, backtest.net, options.ledger, {
+      weights: targets.weights,
+      engine,
+      runs: options.nullRuns,
+    }) ?? {
       id: "overfitting",
       title: "Overfitting verdict",
       blocks: [{
@@ -326,7 +338,7 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
   );
   const model = strategyReportModel(dataset, prep, options, "backtest", sections, {
     title: `cryptolab backtest: ${strategy.label}`,
-  });
+  }, nullRunsParam(options.nullRuns));
   return { model, dataset, targets, backtest, tradeLog, lookahead, capacity };
 }
 
@@ -430,7 +442,10 @@ function backtestOverfitting(
     family: trial.label,
     trials,
     chosen: trial.trialId,
-    periodsPerYear: periodsPerYear(prep.barMs),
+    periodsPerYear: ppy,
+    nullPosition: strategyNullPosition(prep.traded, placebo.weights, placebo.engine, ppy, {
+      runs: placebo.runs,
+    }) ?? undefined,
   });
   return { id: "overfitting", title: "Overfitting verdict", blocks: overfittingSection(verdict) };
 }
@@ -453,6 +468,11 @@ export function strategyReportModel(
       symbols: [...dataset.symbols],
       from: dataset.from,
       to: dataset.to,
+  placebo: {
+    readonly weights: readonly Float64Array[];
+    readonly engine: BacktestOptions;
+    readonly runs: number | undefined;
+  },
       rows: dataset.fingerprint.rows,
     },
     params: { ...prep.params, ...extraParams },
@@ -485,3 +505,12 @@ function simpleReturns(c: ArrayLike<number>): Float64Array {
   }
   return out;
 }
+  const ppy = periodsPerYear(prep.barMs);
+/**
+ * `{ nullRuns }` for a manifest when the runs are not the default (so verify-report builds the
+ * report again with the same placebo runs), else nothing.
+ */
+export function nullRunsParam(nullRuns: number | undefined): Record<string, ParamValue> {
+  return nullRuns === undefined || nullRuns === REPORT_NULL_DEFAULTS.runs ? {} : { nullRuns };
+}
+

@@ -99,11 +99,10 @@ export const STRATEGY_PLACEBOS: readonly PlaceboKind[] = [
 
 /**
  * Null-suite position of a strategy's annualized net Sharpe: its target weights permuted
- * across the assets at each bar (`cross-section-permutation`, kept for one asset too: then it
- * is the identity and says so by p = 1) and block-shuffled in time (`block-shuffle`, Politis-
- * White block length), each run through the same engine (`backtestWeights` with the same lag
+ * across the assets at each bar (`cross-section-permutation`, with at least 2 assets) and
+ * block-shuffled in time (`block-shuffle`, Politis-White block length), each run through the same engine (`backtestWeights` with the same lag
  * and costs), `runs` times, seeded. Null when `runs` is 0 or the real Sharpe is not finite.
- * Cost: `2 runs` backtests.
+ * Cost: `2 runs` backtests (`runs` with one asset).
  *
  * @example Noise weights on two assets
  * ```ts
@@ -139,7 +138,8 @@ export function strategyNullPosition(
     pipeline,
     runs,
     seed: options.seed ?? REPORT_NULL_DEFAULTS.seed,
-    kinds: STRATEGY_PLACEBOS,
+    // one asset: a permutation across assets is the identity, nothing to learn from
+    kinds: weights.length >= 2 ? STRATEGY_PLACEBOS : ["block-shuffle"],
     statisticName: "net Sharpe (annualized)",
   });
   return verdictNullPosition(res, "annualized net Sharpe");

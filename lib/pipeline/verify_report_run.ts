@@ -335,6 +335,7 @@ function rebuild(
           funding: bool("funding"),
         },
         lag: num("lag"),
+        nullRuns: num("nullRuns"),
         runId: m.runId,
         git: m.git,
       }).model,

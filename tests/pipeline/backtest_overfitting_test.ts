@@ -90,6 +90,15 @@ realDataTest(
       }
       // PBO on the two aligned trials, with the logit histogram
       two.table("overfitting-pbo-logits");
+      // the null-suite position: one asset, so the targets block-shuffled in time, 49 seeded runs
+      const nullRow = verdict.rows.find((r) => r[0] === "Null-suite p-value")!;
+      assert.match(
+        String(nullRow[2]),
+        /against 49 block-shuffle placebo runs of the annualized net Sharpe \(seed 0;/,
+      );
+      const hist = two.table("overfitting-null-histogram");
+      assert.equal(hist.rows.reduce((a, r) => a + (r[2] as number), 0), 49);
+      assert.equal(hist.rows.filter((r) => r[4] === "<- here").length, 1);
       assert.ok(two.s.blocks[0]!.type === "paragraph" && /DSR/.test(two.s.blocks[0]!.text));
 
       const one = section(first);
@@ -102,6 +111,27 @@ realDataTest(
         assert.match(v.stdout, /^re-render: OK$/m);
         assert.match(v.stdout, /^ledger: OK$/m);
       }
+      // --null-runs 9 --no-ledger: fewer placebo runs (in the manifest: verify-report re-renders
+      // them), and nothing recorded (the identical trial is found in the ledger)
+      const nine = await runDeno([
+        "task",
+        "backtest",
+        ...common,
+        "--param",
+        "slow=72",
+        "--null-runs",
+        "9",
+        "--no-ledger",
+      ]);
+      assert.equal(nine.code, 0, nine.stderr);
+      const nineDir = nine.stdout.trim().split("\n")[0]!.replace(/\/report\.html$/, "");
+      const h9 = section(nineDir).table("overfitting-null-histogram");
+      assert.equal(h9.rows.reduce((a, r) => a + (r[2] as number), 0), 9);
+      const v9 = await runDeno(["task", "verify-report", nineDir, "--db", db]);
+      assert.equal(v9.code, 0, v9.stdout + v9.stderr);
+      const bad = await runDeno(["task", "backtest", ...common, "--null-runs", "x"]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--null-runs must be an integer >= 0, got "x"/);
       // the same run again is not a new trial
       await run(72);
       const again = openStore(db, { mustExist: true });

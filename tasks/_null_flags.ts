@@ -1,0 +1,33 @@
+/**
+ * The flags every task that evaluates a signal or strategy shares for its overfitting verdict:
+ * `--null-runs N` (placebo runs of the null suite) and `--no-ledger` (do not record the trial).
+ *
+ * @module
+ */
+import { REPORT_NULL_DEFAULTS } from "@lib/pipeline/null_position.ts";
+import type { UsageError } from "./_cli.ts";
+
+/** The `parseFlags` options of the two flags. */
+export const VERDICT_FLAGS = {
+  "null-runs": { type: "string" },
+  "no-ledger": { type: "boolean" },
+} as const;
+
+/** Their lines of a task's usage text. */
+export const VERDICT_USAGE =
+  `  --null-runs N    placebo runs per placebo kind of the null suite in the overfitting verdict
+                   (seeded; 0 runs none; default ${REPORT_NULL_DEFAULTS.runs})
+  --no-ledger      do not record this run in the store's trial ledger (default: record it)`;
+
+/** `--null-runs` as a number (undefined when not given); a bad value is a usage error. */
+export function parseNullRuns(
+  v: string | undefined,
+  usage: (message: string) => UsageError,
+): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) {
+    throw usage(`--null-runs must be an integer >= 0, got "${v}"`);
+  }
+  return n;
+}
