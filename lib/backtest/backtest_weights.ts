@@ -1,4 +1,11 @@
 import type { CostBar, CostModel } from "./cost_model.ts";
+import {
+  describeRedenomination,
+  detectRedenominations,
+  type Redenomination,
+  REDENOMINATION_DEFAULTS,
+  rescaleBeforeEvents,
+} from "../panel/redenominations.ts";
 import { recordBacktestTrial } from "./ledger.ts";
 import type {
   BacktestInput,
@@ -18,6 +25,8 @@ export const BACKTEST_DEFAULTS = {
   rebalance: "every-bar" as Rebalance,
   /** $1m of quote currency, what size-dependent costs see. */
   initialEquity: 1_000_000,
+  /** Redenominations are warned about, the data left as given. */
+  redenominations: "warn" as "warn" | "adjust",
 } as const;
 
 /**
@@ -38,6 +47,7 @@ export const BACKTEST_RULES: readonly string[] = [
   "If equity falls to 0 or below, trading stops at that bar (metadata.ruinBar) and later rows are 0.",
   "Rankings (for cross-sectional targets built on this engine, e.g. rankFirst) order finite values ascending and break ties by asset column order, the lower column first (pandas rank(method='first')); NaN values are not ranked.",
   "Deterministic: the same inputs give the same result to the last bit (one pass in time order, assets in column order).",
+  'Redenominations (a close ratio near a power of ten >= 100 across one bar or a gap, not made by the other assets, with the units volume moving inversely) are listed in metadata.redenominations and warned about; unless redenominations: "adjust" is given the data is used as given, so the jump is earned as a return.',
 ];
 
 type Columns = readonly ArrayLike<number>[];
@@ -328,6 +338,12 @@ export function backtestWeights(
         `currency, got ${initialEquity}`,
     );
   }
+  const redenom = options.redenominations ?? BACKTEST_DEFAULTS.redenominations;
+  if (redenom !== "warn" && redenom !== "adjust") {
+    throw new RangeError(
+      `Cannot run backtestWeights: redenominations must be "warn" or "adjust", got ${redenom}`,
+    );
+  }
   const models = options.costs ?? [];
   const names = models.map((m) => m.name);
   const seenNames = new Set<string>();
@@ -356,6 +372,10 @@ export function backtestWeights(
     }
   }
 
+  const found = findRedenominations(data, input);
+  const adjust = redenom === "adjust" && found.length > 0;
+  const cols = adjust ? adjustColumns(data, found) : data.cols;
+
   // one allocation per output table, a column view per asset
   // written in place where not 0 (a portfolio holds and trades few of its assets at a bar)
   const weights = Array.from({ length: N }, () => new Float64Array(T));
@@ -382,13 +402,13 @@ export function backtestWeights(
     const t1 = Math.min(T, t0 + BLOCK);
     // row 0 of RB keeps bar t0 - 1 (the fill opening bar t0 reads it)
     RB.copyWithin(0, BLOCK * N, (BLOCK + 1) * N);
-    const bad = loadBlock(data.cols, targetWeights, prices, lag, t0, t1, RB, WB, lastClose);
+    const bad = loadBlock(cols, targetWeights, prices, lag, t0, t1, RB, WB, lastClose);
     if (bad >= 0) {
       const a = bad % N, t = Math.floor(bad / N);
       if (bad < N * T) {
         throw new RangeError(
           `Cannot run backtestWeights: ${prices ? "close" : "return"} of asset ${assets[a]} at ` +
-            `bar ${t} is ${data.cols[a]![t]}; ` +
+            `bar ${t} is ${cols[a]![t]}; ` +
             (prices
               ? "prices must be positive and finite (NaN for a missing bar)"
               : "simple returns must be finite and >= -1 (NaN for a missing bar)"),
@@ -443,6 +463,9 @@ export function backtestWeights(
   if (ruinBar >= 0) {
     warnings.push(`equity fell to ${equity[ruinBar]} at bar ${ruinBar}; trading stopped there`);
   }
+  for (const e of found) {
+    warnings.push(describeRedenomination(e, adjust, (ts) => isoOrBar(ts, input)));
+  }
   const rules = [
     ...BACKTEST_RULES,
     `This run: lag ${lag}, so the decision of row t is filled at the close of bar t + ${lag} and earns from bar t + ${
@@ -491,6 +514,7 @@ export function backtestWeights(
       warnings,
       endedEarly: ended,
       ruinBar,
+      redenominations: found.map((e) => ({ ...e, adjusted: adjust })),
     },
   };
   if (options.ledger !== undefined) {
@@ -905,6 +929,57 @@ class Book {
     this.ge = ge;
     this.ne = ne;
   }
+}
+
+/**
+ * Redenominations in the engine's input: on close prices directly (with the input's `volume`
+ * when it has one per asset column and bar); on returns, only when some return is large enough
+ * to be one, on the levels the returns compound to.
+ */
+function findRedenominations(data: Normalized, input: BacktestInput): Redenomination[] {
+  const { cols, index, assets, bars: T } = data;
+  if (data.kind === "prices") {
+    const v = (input as PriceInput).volume;
+    const volume = Array.isArray(v) && v.length === cols.length && v.every((c) => c.length === T)
+      ? v
+      : undefined;
+    return detectRedenominations({ close: cols, volume, index, assets });
+  }
+  const D = REDENOMINATION_DEFAULTS;
+  const hi = Math.pow(10, D.minLog10 - D.powerTolerance) - 1;
+  const lo = Math.pow(10, -(D.minLog10 - D.powerTolerance)) - 1;
+  let any = false;
+  for (const c of cols) {
+    for (let t = 0; t < T && !any; t++) any = c[t]! >= hi || c[t]! <= lo;
+    if (any) break;
+  }
+  if (!any) return [];
+  const levels = cols.map((c) => {
+    const out = new Float64Array(T).fill(NaN);
+    let level = 1;
+    for (let t = 0; t < T; t++) {
+      const r = c[t]!;
+      if (r !== r) continue;
+      level *= 1 + r;
+      out[t] = level;
+    }
+    return out;
+  });
+  return detectRedenominations({ close: levels, index, assets });
+}
+
+/** The input columns with each event undone (prices before it rescaled; its return divided). */
+function adjustColumns(data: Normalized, events: readonly Redenomination[]): Columns {
+  if (data.kind === "prices") return rescaleBeforeEvents(data.cols, events);
+  const out: ArrayLike<number>[] = [...data.cols];
+  for (const e of events) {
+    const c = out[e.column] === data.cols[e.column]
+      ? Float64Array.from(data.cols[e.column]!)
+      : out[e.column] as Float64Array;
+    c[e.bar] = (1 + c[e.bar]!) / e.factor - 1;
+    out[e.column] = c;
+  }
+  return out;
 }
 
 function isoOrBar(ts: number, input: BacktestInput): string {

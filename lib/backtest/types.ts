@@ -8,6 +8,7 @@
  * @module
  */
 import type { CostModel } from "./cost_model.ts";
+import type { Redenomination } from "../panel/redenominations.ts";
 import type { TrialLedger, TrialSpec } from "../research/ledger.ts";
 
 /**
@@ -21,6 +22,11 @@ export interface PriceInput {
   readonly index?: ArrayLike<number>;
   /** Column labels. @default "0", "1", ... */
   readonly assets?: readonly string[];
+  /**
+   * Traded volume in units of the asset, per asset column (a Panel's `volume`): only read to
+   * confirm a redenomination (units volume moving inversely to the price). @default none
+   */
+  readonly volume?: readonly ArrayLike<number>[];
 }
 
 /**
@@ -63,6 +69,17 @@ export interface BacktestOptions {
   readonly costs?: readonly CostModel[];
   /** When to trade back to the targets. @default "every-bar" */
   readonly rebalance?: Rebalance;
+  /**
+   * Redenominations found in the input (a close ratio near a power of ten >= 100 that the
+   * other assets did not make and the units volume mirrors; `detectRedenominations` of
+   * lib/panel/redenominations.ts) are always listed in `metadata.redenominations` and warned
+   * about. `"warn"` leaves the data as given (the jump is earned as a return); `"adjust"`
+   * rescales the asset's prices before each event by its factor (with returns input, the
+   * event's return is divided by it), so the return there is only the move left once the
+   * units are the same, and records that it did.
+   * @default "warn"
+   */
+  readonly redenominations?: "warn" | "adjust";
   /**
    * Starting equity in quote currency (what size-dependent costs such as market impact and
    * participation caps see). @default 1_000_000
@@ -119,6 +136,11 @@ export interface BacktestMetadata {
   readonly endedEarly: readonly EndedAsset[];
   /** First row where equity was <= 0 (trading stopped there), or -1. */
   readonly ruinBar: number;
+  /**
+   * Redenominations found in the input, each with `adjusted` true when its prices before the
+   * event were rescaled (option `redenominations: "adjust"`); each is also in `warnings`.
+   */
+  readonly redenominations: readonly (Redenomination & { readonly adjusted: boolean })[];
 }
 
 /** Per-asset totals over the whole run. */

@@ -12,6 +12,7 @@ import { freqMs } from "../core/freq.ts";
 import type { Dataset } from "../panel/dataset.ts";
 import type { Panel } from "../panel/types.ts";
 import { subsetPanel } from "../panel/subset_panel.ts";
+import { adjustRedenominations, detectRedenominations } from "../panel/redenominations.ts";
 import { alignSignal, type LongSignal } from "../research/signal_input.ts";
 import { resolveFactorAsset } from "../research/factor_assets.ts";
 import { backtestWeights } from "../backtest/backtest_weights.ts";
@@ -26,8 +27,6 @@ import { periodsPerYear } from "../backtest/metrics/periods_per_year.ts";
 import { buildManifest } from "../report/manifest.ts";
 import type { TrialLedger } from "../research/ledger.ts";
 import { overfittingVerdict } from "../research/overfitting_verdict.ts";
-import type { BacktestOptions } from "../backtest/types.ts";
-import { REPORT_NULL_DEFAULTS, strategyNullPosition } from "./null_position.ts";
 import { findRecordedTrial } from "../research/recorded_trial.ts";
 import { canonicalParams, readTrials, type StoredTrial } from "../store/trials.ts";
 import { overfittingSection } from "../report/sections/overfitting_section.ts";
@@ -67,6 +66,13 @@ export interface StrategyRunOptions extends RunDatasetOptions {
   readonly costs?: CostSpec | undefined;
   /** Execution lag in bars; 0 must be asked for and is flagged everywhere. @default 1 */
   readonly lag?: number | undefined;
+  /**
+   * Undo each redenomination found in the traded assets (`detectRedenominations`): the
+   * strategy's targets are computed on prices rescaled before each event, and the engine runs
+   * with `redenominations: "adjust"`, which records every event as adjusted in its metadata
+   * and warnings. Without it each event is only warned about. @default false
+   */
+  readonly adjustRedenominations?: boolean | undefined;
   /** Run id. @default a prefix and a hash of the dataset fingerprint and parameters */
   readonly runId?: string | undefined;
   /** Folder with `deno.lock` and the git checkout. @default the current directory */
@@ -88,12 +94,6 @@ export interface PreparedRun {
   readonly strategy: ResolvedStrategy;
   /** The dataset's panel cut to the traded assets. */
   readonly traded: Panel;
-  /**
-   * Placebo runs per placebo kind of the null suite in the overfitting verdict (the targets
-   * permuted across assets at each bar and block-shuffled in time, through the same engine),
-   * seeded; 0 runs none. @default 49 (`REPORT_NULL_DEFAULTS.runs` of null_position.ts)
-   */
-  readonly nullRuns?: number | undefined;
   readonly costs: BuiltCosts;
   readonly lag: number;
   readonly barMs: number;
@@ -106,6 +106,14 @@ export interface PreparedRun {
   readonly params: Record<string, ParamValue>;
   /** Paragraphs and tables on the strategy, its costs and the lag, for the report. */
   readonly setupBlocks: Block[];
+  /** What the engine does with redenominations (`"adjust"` when asked and one was found). */
+  readonly redenominations: "warn" | "adjust";
+  /**
+   * The data a strategy sees: the panel with the traded assets' redenominations undone when
+   * adjusting (the events found on the whole traded panel, fixed, so a cut of the data is
+   * rescaled as the full data is), else the panel as it is.
+   */
+  readonly strategyData: (panel: Panel) => Panel;
 }
 
 /**
@@ -137,10 +145,17 @@ export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions
         "lookahead: make sure each uses data up to its bar only.",
     });
   }
-  const strategy = resolveStrategy(options.strategy, dataset.symbols, values);
-  const traded = strategy.strategy === "long-short"
+  const resolved = resolveStrategy(options.strategy, dataset.symbols, values);
+  const traded = resolved.strategy === "long-short"
     ? panel
-    : subsetPanel(panel, { assets: strategy.assets });
+    : subsetPanel(panel, { assets: resolved.assets });
+  const found = options.adjustRedenominations === true ? detectRedenominations(traded) : [];
+  const strategyData = found.length > 0
+    ? (d: Panel) => adjustRedenominations(d, found).panel
+    : (d: Panel) => d;
+  const strategy = found.length > 0
+    ? { ...resolved, targets: (d: Panel) => resolved.targets(strategyData(d)) }
+    : resolved;
   const costs = buildCosts(options.costs ?? {}, traded, db);
   const barMs = freqMs(dataset.freq);
   let benchmark: Float64Array | undefined, benchmarkName = "BTC";
@@ -173,6 +188,7 @@ export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions
     funding: costs.resolved.funding,
   };
   for (const [k, v] of Object.entries(strategy.params)) params[`param.${k}`] = v;
+  if (options.adjustRedenominations === true) params.adjustRedenominations = true;
   blocks.unshift(
     {
       type: "paragraph",
@@ -214,6 +230,8 @@ export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions
     benchmarkMissing,
     params,
     setupBlocks: blocks,
+    redenominations: found.length > 0 ? "adjust" : "warn",
+    strategyData,
   };
 }
 
@@ -266,7 +284,7 @@ export interface BacktestRun {
 export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): BacktestRun {
   const prep = prepareStrategyRun(db, options);
   const { dataset, strategy, traded, costs, lag, barMs } = prep;
-  const engine = { lag, costs: costs.models };
+  const engine = { lag, costs: costs.models, redenominations: prep.redenominations };
   const targets = strategy.targets(traded);
   let backtest: BacktestResult, lookahead: LookaheadResult | null = null;
   if (options.signalValues === undefined) {
@@ -319,11 +337,7 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     ...sheet.sections,
   ];
   sections.push(
-    backtestOverfitting(db, prep, backtest.net, options.ledger, {
-      weights: targets.weights,
-      engine,
-      runs: options.nullRuns,
-    }) ?? {
+    backtestOverfitting(db, prep, backtest.net, options.ledger) ?? {
       id: "overfitting",
       title: "Overfitting verdict",
       blocks: [{
@@ -338,7 +352,7 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
   );
   const model = strategyReportModel(dataset, prep, options, "backtest", sections, {
     title: `cryptolab backtest: ${strategy.label}`,
-  }, nullRunsParam(options.nullRuns));
+  });
   return { model, dataset, targets, backtest, tradeLog, lookahead, capacity };
 }
 
@@ -442,10 +456,7 @@ function backtestOverfitting(
     family: trial.label,
     trials,
     chosen: trial.trialId,
-    periodsPerYear: ppy,
-    nullPosition: strategyNullPosition(prep.traded, placebo.weights, placebo.engine, ppy, {
-      runs: placebo.runs,
-    }) ?? undefined,
+    periodsPerYear: periodsPerYear(prep.barMs),
   });
   return { id: "overfitting", title: "Overfitting verdict", blocks: overfittingSection(verdict) };
 }
@@ -468,11 +479,6 @@ export function strategyReportModel(
       symbols: [...dataset.symbols],
       from: dataset.from,
       to: dataset.to,
-  placebo: {
-    readonly weights: readonly Float64Array[];
-    readonly engine: BacktestOptions;
-    readonly runs: number | undefined;
-  },
       rows: dataset.fingerprint.rows,
     },
     params: { ...prep.params, ...extraParams },
@@ -505,12 +511,3 @@ function simpleReturns(c: ArrayLike<number>): Float64Array {
   }
   return out;
 }
-  const ppy = periodsPerYear(prep.barMs);
-/**
- * `{ nullRuns }` for a manifest when the runs are not the default (so verify-report builds the
- * report again with the same placebo runs), else nothing.
- */
-export function nullRunsParam(nullRuns: number | undefined): Record<string, ParamValue> {
-  return nullRuns === undefined || nullRuns === REPORT_NULL_DEFAULTS.runs ? {} : { nullRuns };
-}
-

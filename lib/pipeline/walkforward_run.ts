@@ -150,9 +150,9 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
   });
   const result = walkForward<Panel, number>({
     data: traded,
-    strategy: (i, data) => resolved[i]!.targets(data).weights,
+    strategy: (i, data) => resolved[i]!.targets(prep.strategyData(data)).weights,
     paramGrid: candidates.map((_, i) => i),
-    engineOptions: { lag, costs: costs.models },
+    engineOptions: { lag, costs: costs.models, redenominations: prep.redenominations },
     splits,
   });
   const label = (i: number) =>
