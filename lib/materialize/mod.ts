@@ -12,3 +12,4 @@ export * from "./live_bars.ts";
 export * from "./resample_bars.ts";
 export * from "./choose_source.ts";
 export * from "./run.ts";
+export * from "./regimes/mod.ts";
