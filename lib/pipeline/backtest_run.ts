@@ -26,9 +26,9 @@ import { impactInputs } from "../backtest/costs/impact_inputs.ts";
 import { periodsPerYear } from "../backtest/metrics/periods_per_year.ts";
 import { buildManifest } from "../report/manifest.ts";
 import type { TrialLedger } from "../research/ledger.ts";
-import { overfittingVerdict } from "../research/overfitting_verdict.ts";
 import type { BacktestOptions } from "../backtest/types.ts";
 import { REPORT_NULL_DEFAULTS, strategyNullPosition } from "./null_position.ts";
+import { overfittingVerdict } from "../research/overfitting_verdict.ts";
 import { findRecordedTrial } from "../research/recorded_trial.ts";
 import { canonicalParams, readTrials, type StoredTrial } from "../store/trials.ts";
 import { overfittingSection } from "../report/sections/overfitting_section.ts";
@@ -88,6 +88,12 @@ export interface StrategyRunOptions extends RunDatasetOptions {
    * built again, e.g. by verify-report), else left out. @default none
    */
   readonly ledger?: TrialLedger | undefined;
+  /**
+   * Placebo runs per placebo kind of the null suite in the overfitting verdict (the targets
+   * permuted across assets at each bar and block-shuffled in time, through the same engine),
+   * seeded; 0 runs none. @default 49 (`REPORT_NULL_DEFAULTS.runs` of null_position.ts)
+   */
+  readonly nullRuns?: number | undefined;
 }
 
 /** Everything a strategy run shares before the engine runs: see {@link prepareStrategyRun}. */
@@ -96,12 +102,6 @@ export interface PreparedRun {
   readonly strategy: ResolvedStrategy;
   /** The dataset's panel cut to the traded assets. */
   readonly traded: Panel;
-  /**
-   * Placebo runs per placebo kind of the null suite in the overfitting verdict (the targets
-   * permuted across assets at each bar and block-shuffled in time, through the same engine),
-   * seeded; 0 runs none. @default 49 (`REPORT_NULL_DEFAULTS.runs` of null_position.ts)
-   */
-  readonly nullRuns?: number | undefined;
   readonly costs: BuiltCosts;
   readonly lag: number;
   readonly barMs: number;
@@ -465,6 +465,11 @@ function backtestOverfitting(
     trials = found.trials;
   }
   const verdict = overfittingVerdict({
+  placebo: {
+    readonly weights: readonly Float64Array[];
+    readonly engine: BacktestOptions;
+    readonly runs: number | undefined;
+  },
     family: trial.label,
     trials,
     chosen: trial.trialId,
@@ -494,17 +499,13 @@ export function strategyReportModel(
       symbols: [...dataset.symbols],
       from: dataset.from,
       to: dataset.to,
-  placebo: {
-    readonly weights: readonly Float64Array[];
-    readonly engine: BacktestOptions;
-    readonly runs: number | undefined;
-  },
       rows: dataset.fingerprint.rows,
     },
     params: { ...prep.params, ...extraParams },
     seed: null,
     ...(options.projectDir === undefined ? {} : { projectDir: options.projectDir }),
     ...(options.git === undefined ? {} : { git: options.git }),
+  const ppy = periodsPerYear(prep.barMs);
   });
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -514,6 +515,14 @@ export function strategyReportModel(
       `${Math.round((dataset.to - dataset.from) / 86_400_000 * 10) / 10} days, lag ${prep.lag}` +
       (prep.lag === 0 ? " (LAG 0: not tradable live)" : ""),
     dataNote: `${dataset.freq} bars of venue ${dataset.venue} from the store`,
+/**
+ * `{ nullRuns }` for a manifest when the runs are not the default (so verify-report builds the
+ * report again with the same placebo runs), else nothing.
+ */
+export function nullRunsParam(nullRuns: number | undefined): Record<string, ParamValue> {
+  return nullRuns === undefined || nullRuns === REPORT_NULL_DEFAULTS.runs ? {} : { nullRuns };
+}
+
     sections,
     manifest,
   };
@@ -531,12 +540,3 @@ function simpleReturns(c: ArrayLike<number>): Float64Array {
   }
   return out;
 }
-  const ppy = periodsPerYear(prep.barMs);
-/**
- * `{ nullRuns }` for a manifest when the runs are not the default (so verify-report builds the
- * report again with the same placebo runs), else nothing.
- */
-export function nullRunsParam(nullRuns: number | undefined): Record<string, ParamValue> {
-  return nullRuns === undefined || nullRuns === REPORT_NULL_DEFAULTS.runs ? {} : { nullRuns };
-}
-
