@@ -29,3 +29,6 @@ export * from "./panel_column.ts";
 export * from "./panel_row.ts";
 export * from "./subset_panel.ts";
 export * from "./coverage.ts";
+export * from "./load_funding.ts";
+export * from "./funding_on_grid.ts";
+export * from "./basis.ts";
