@@ -41,6 +41,13 @@ export interface MarkovFilterResult {
   smoothedNonCausal?: Float64Array;
 }
 
+/** Work arrays of length `n * k` that {@link markovFilter} can reuse. */
+export interface MarkovBuffers {
+  readonly filtered: Float64Array;
+  readonly predicted: Float64Array;
+  readonly smoothed: Float64Array;
+}
+
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
@@ -102,6 +109,8 @@ export function ergodicProbabilities(k: number, transition: Float64Array): Float
  *   log-likelihood)
  * @param params model parameters
  * @param smoothed also compute the (non-causal) smoothed probabilities. @default false
+ * @param buffers arrays of length `n * k` to write into instead of allocating (an optimizer calls
+ *   the filter thousands of times); the result then aliases them
  *
  * @example One observation far in the high-variance state's tail
  * ```ts
@@ -117,14 +126,16 @@ export function markovFilter(
   y: ArrayLike<number>,
   params: MarkovSwitchingParams,
   smoothed = false,
+  buffers?: MarkovBuffers,
 ): MarkovFilterResult {
   const { k, transition: P } = params;
   const n = y.length;
-  const filtered = new Float64Array(n * k);
-  const predicted = new Float64Array(n * k);
+  const filtered = buffers?.filtered ?? new Float64Array(n * k);
+  const predicted = buffers?.predicted ?? new Float64Array(n * k);
   const ld = new Float64Array(k);
   const logNorm = new Float64Array(k);
   const inv2 = new Float64Array(k);
+  const cst = Float64Array.from(params.const);
   for (let j = 0; j < k; j++) {
     const s2 = params.sigma2[j]!;
     logNorm[j] = -HALF_LOG_2PI - 0.5 * Math.log(s2);
@@ -152,7 +163,7 @@ export function markovFilter(
     }
     let f = 0;
     for (let j = 0; j < k; j++) {
-      const e = yt - params.const[j]!;
+      const e = yt - cst[j]!;
       const v = predicted[base + j]! * Math.exp(logNorm[j]! - e * e * inv2[j]!);
       filtered[base + j] = v;
       f += v;
@@ -166,7 +177,7 @@ export function markovFilter(
     } else {
       let mx = -Infinity;
       for (let j = 0; j < k; j++) {
-        const e = yt - params.const[j]!;
+        const e = yt - cst[j]!;
         const v = logNorm[j]! - e * e * inv2[j]!;
         ld[j] = v;
         if (v > mx) mx = v;
@@ -192,7 +203,9 @@ export function markovFilter(
   }
   llf += Math.log(prod);
   const out: MarkovFilterResult = { logLikelihood: llf, filtered, predicted };
-  if (smoothed) out.smoothedNonCausal = kimSmoother(k, P, filtered, predicted, n);
+  if (smoothed) {
+    out.smoothedNonCausal = kimSmoother(k, P, filtered, predicted, n, buffers?.smoothed);
+  }
   return out;
 }
 
@@ -203,8 +216,9 @@ export function kimSmoother(
   filtered: Float64Array,
   predicted: Float64Array,
   n: number,
+  out?: Float64Array,
 ): Float64Array {
-  const sm = new Float64Array(n * k);
+  const sm = out ?? new Float64Array(n * k);
   if (n === 0) return sm;
   const ratio = new Float64Array(k);
   for (let j = 0; j < k; j++) sm[(n - 1) * k + j] = filtered[(n - 1) * k + j]!;

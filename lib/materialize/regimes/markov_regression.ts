@@ -6,7 +6,12 @@
  * @module
  */
 import { createRng } from "../../stats/rng.ts";
-import { ergodicProbabilities, markovFilter, type MarkovSwitchingParams } from "./markov_filter.ts";
+import {
+  ergodicProbabilities,
+  type MarkovBuffers,
+  markovFilter,
+  type MarkovSwitchingParams,
+} from "./markov_filter.ts";
 
 /** Options of {@link fitMarkovRegression}; every default is stated here once. */
 export interface MarkovRegressionOptions {
@@ -105,10 +110,14 @@ function fromTheta(k: number, th: Float64Array): MarkovSwitchingParams {
 }
 
 /** One EM step (Hamilton filter, Kim smoother, closed-form M step); returns new params and the llf before it. */
-function emStep(y: Float64Array, p: MarkovSwitchingParams): [MarkovSwitchingParams, number] {
+function emStep(
+  y: Float64Array,
+  p: MarkovSwitchingParams,
+  w: MarkovBuffers,
+): [MarkovSwitchingParams, number] {
   const { k } = p;
   const n = y.length;
-  const f = markovFilter(y, p, true);
+  const f = markovFilter(y, p, true, w);
   const sm = f.smoothedNonCausal!;
   const P = p.transition;
   const num = new Float64Array(k * k);
@@ -150,11 +159,16 @@ function emStep(y: Float64Array, p: MarkovSwitchingParams): [MarkovSwitchingPara
   return [{ k, transition, const: c, sigma2: s2 }, f.logLikelihood];
 }
 
-function em(y: Float64Array, p0: MarkovSwitchingParams, iters: number): MarkovSwitchingParams {
+function em(
+  y: Float64Array,
+  p0: MarkovSwitchingParams,
+  iters: number,
+  w: MarkovBuffers,
+): MarkovSwitchingParams {
   let p = p0;
   let prev = -Infinity;
   for (let it = 0; it < iters; it++) {
-    const [next, llf] = emStep(y, p);
+    const [next, llf] = emStep(y, p, w);
     p = next;
     if (Math.abs(llf - prev) < 1e-10 * Math.abs(llf)) break;
     prev = llf;
@@ -162,8 +176,8 @@ function em(y: Float64Array, p0: MarkovSwitchingParams, iters: number): MarkovSw
   return p;
 }
 
-function negLlf(y: Float64Array, k: number, th: Float64Array): number {
-  const v = -markovFilter(y, fromTheta(k, th)).logLikelihood;
+function negLlf(y: Float64Array, k: number, th: Float64Array, w: MarkovBuffers): number {
+  const v = -markovFilter(y, fromTheta(k, th), false, w).logLikelihood;
   return Number.isFinite(v) ? v : Infinity;
 }
 
@@ -173,10 +187,16 @@ function negLlf(y: Float64Array, k: number, th: Float64Array): number {
  * Only the ergodic initial distribution's dependence on the transition logits is differenced
  * numerically (O(k^3) per logit, no pass over the data).
  */
-function gradient(y: Float64Array, k: number, th: Float64Array, g: Float64Array): void {
+function gradient(
+  y: Float64Array,
+  k: number,
+  th: Float64Array,
+  g: Float64Array,
+  w: MarkovBuffers,
+): void {
   const p = fromTheta(k, th);
   const n = y.length;
-  const f = markovFilter(y, p, true);
+  const f = markovFilter(y, p, true, w);
   const sm = f.smoothedNonCausal!;
   const P = p.transition;
   const N = new Float64Array(k * k);
@@ -225,12 +245,18 @@ function gradient(y: Float64Array, k: number, th: Float64Array, g: Float64Array)
 }
 
 /** BFGS with backtracking (Armijo) line search on the negative log-likelihood. */
-function bfgs(y: Float64Array, k: number, th0: Float64Array, maxIter = 200): Float64Array {
+function bfgs(
+  y: Float64Array,
+  k: number,
+  th0: Float64Array,
+  w: MarkovBuffers,
+  maxIter = 200,
+): Float64Array {
   const m = th0.length;
   let x = Float64Array.from(th0);
-  let fx = negLlf(y, k, x);
+  let fx = negLlf(y, k, x, w);
   const g = new Float64Array(m);
-  gradient(y, k, x, g);
+  gradient(y, k, x, g, w);
   const H = new Float64Array(m * m);
   for (let i = 0; i < m; i++) H[i * m + i] = 1 / Math.max(1, y.length / 10);
   const d = new Float64Array(m), gNew = new Float64Array(m), s = new Float64Array(m);
@@ -260,12 +286,12 @@ function bfgs(y: Float64Array, k: number, th0: Float64Array, maxIter = 200): Flo
     let fn = Infinity;
     for (let ls = 0; ls < 40; ls++) {
       for (let i = 0; i < m; i++) xn[i] = x[i]! + step * d[i]!;
-      fn = negLlf(y, k, xn);
+      fn = negLlf(y, k, xn, w);
       if (fn <= fx + 1e-4 * step * slope) break;
       step *= 0.5;
     }
     if (!(fn <= fx)) break;
-    gradient(y, k, xn, gNew);
+    gradient(y, k, xn, gNew, w);
     for (let i = 0; i < m; i++) {
       s[i] = xn[i]! - x[i]!;
       yv[i] = gNew[i]! - g[i]!;
@@ -430,13 +456,18 @@ export function fitMarkovRegression(
   for (let t = 0; t < n; t++) z[t] = y[t]! / scale;
   const zMean = mean / scale;
 
+  const w: MarkovBuffers = {
+    filtered: new Float64Array(n * k),
+    predicted: new Float64Array(n * k),
+    smoothed: new Float64Array(n * k),
+  };
   const rng = createRng(opts.seed);
   const ends: { p: MarkovSwitchingParams; llf: number }[] = [];
   const starts: MarkovStart[] = [];
   for (let s = 0; s < opts.starts; s++) {
     const p0 = s === 0 ? defaultStart(k, zMean, 1) : randomStart(k, zMean, 1, rng);
-    const p = em(z, p0, opts.emIterations);
-    const llf = markovFilter(z, p).logLikelihood;
+    const p = em(z, p0, opts.emIterations, w);
+    const llf = markovFilter(z, p, false, w).logLikelihood;
     ends.push({ p, llf });
     starts.push({ emLogLikelihood: llf - n * Math.log(scale), logLikelihood: NaN });
   }
@@ -448,9 +479,9 @@ export function fitMarkovRegression(
   let bestLlf = -Infinity;
   let bestStart = 0;
   for (const s of order.slice(0, Math.min(opts.polish, order.length))) {
-    const th = bfgs(z, k, toTheta(ends[s]!.p));
+    const th = bfgs(z, k, toTheta(ends[s]!.p), w);
     const p = fromTheta(k, th);
-    const llf = markovFilter(z, p).logLikelihood;
+    const llf = markovFilter(z, p, false, w).logLikelihood;
     starts[s]!.logLikelihood = llf - n * Math.log(scale);
     if (llf > bestLlf) {
       bestLlf = llf;
