@@ -71,7 +71,9 @@ Costs:
                    quotes = stored spot quotes, Corwin-Schultz where none)
   --impact         square-root market impact with a 10% participation cap, and the capacity
                    curve (default off)
-  --funding        perp funding from stored funding history (refused: the store holds none yet)
+  --funding        perp funding from the store's funding history of the dataset's venue (deno
+                   task backfill --kind funding, or import *-funding_rate.json); refused when
+                   a traded symbol has none or misses a funding time in the window
 
 Data and execution:
   --venue V        venue of the series (default: the only venue with --freq bars in the store)

@@ -214,8 +214,11 @@ export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions
     },
     {
       type: "paragraph",
-      text: `Costs: ${costs.notes.length === 0 ? "none" : costs.notes.join("; ")}. Funding: ` +
-        "not charged (no funding history in the store; spot positions pay none).",
+      text: `Costs: ${costs.notes.length === 0 ? "none" : costs.notes.join("; ")}.` +
+        (costs.resolved.funding
+          ? ""
+          : " Funding: not charged (run with --funding to charge the stored perp funding " +
+            "history; spot positions pay none)."),
     },
   );
   if (lag === 0) {

@@ -16,6 +16,10 @@ import { halfSpreadCost } from "../backtest/costs/half_spread_cost.ts";
 import { impactInputs } from "../backtest/costs/impact_inputs.ts";
 import { squareRootImpact } from "../backtest/costs/square_root_impact.ts";
 import { readSpotSnapshots } from "../store/snapshots.ts";
+import { freqMs } from "../core/freq.ts";
+import { alignFunding } from "../backtest/costs/align_funding.ts";
+import { fundingCost } from "../backtest/costs/funding_cost.ts";
+import { loadFunding } from "../panel/load_funding.ts";
 
 /** Where half-spreads come from. */
 export const SPREAD_SOURCES = ["none", "quotes", "corwin-schultz", "abdi-ranaldo"] as const;
@@ -23,7 +27,10 @@ export type SpreadSource = typeof SPREAD_SOURCES[number];
 
 /** The costs of a backtest, as a task reads them; defaults in {@link COST_DEFAULTS}. */
 export interface CostSpec {
-  /** Fee schedule: a venue of `VENUE_FEES` (e.g. `binance`), or `none`. @default the dataset's venue */
+  /**
+   * Fee schedule: a venue of `VENUE_FEES` (e.g. `binance`), or `none`.
+   * @default the dataset's venue (through {@link FEE_SCHEDULE_OF_VENUE})
+   */
   readonly fees?: string | undefined;
   /** Maker or taker fees. @default "taker" */
   readonly liquidity?: Liquidity | undefined;
@@ -36,7 +43,12 @@ export interface CostSpec {
   readonly spread?: SpreadSource | undefined;
   /** Square-root market impact with its participation cap (limits the fill). @default false */
   readonly impact?: boolean | undefined;
-  /** Perp funding from stored funding history. @default false */
+  /**
+   * Perp funding from stored funding history (`funding_rates` of the panel's venue): at each
+   * funding time a position held across it pays `weight * rate` (longs pay positive rates,
+   * shorts receive them). Refused when a traded symbol has no stored funding or misses a
+   * funding time inside the backtest window. @default false
+   */
   readonly funding?: boolean | undefined;
 }
 
@@ -47,6 +59,14 @@ export const COST_DEFAULTS = {
   impact: false,
   funding: false,
 } as const;
+
+/**
+ * Store venue ids whose fee schedule in `VENUE_FEES` has another name: perp bars are stored
+ * under `binance_futures` and pay Binance USDT-M fees (`binance-usdm`).
+ */
+export const FEE_SCHEDULE_OF_VENUE: Readonly<Record<string, string>> = {
+  binance_futures: "binance-usdm",
+};
 
 /** A cost request the data cannot meet; the message says what to change. */
 export class CostSpecError extends RangeError {
@@ -70,8 +90,12 @@ export interface BuiltCosts {
 
 /**
  * Build the cost models of `spec` for the traded columns of `panel` (its assets, in order).
- * `db` is read for stored quotes (`spread: "quotes"`). Funding is refused: the store holds no
- * funding history yet, and a perp strategy must not run as if funding were free.
+ * `db` is read for stored quotes (`spread: "quotes"`) and stored funding (`funding: true`):
+ * funding of each asset comes from `funding_rates` of the panel's venue (`deno task backfill
+ * --kind funding` or `deno task import *-funding_rate.json`), each rate charged in the bar
+ * that contains its funding time (`alignFunding`). A traded symbol without stored funding, or
+ * with a funding time of the window missing (a missing rate is not a zero rate), is refused
+ * with what to run; a perp strategy never runs as if funding were free.
  *
  * @example Binance taker fees on one asset
  * ```ts
@@ -90,7 +114,7 @@ export function buildCosts(
   panel: Panel,
   db: DatabaseSync | undefined,
 ): BuiltCosts {
-  const fees = spec.fees ?? panel.venue;
+  const fees = spec.fees ?? FEE_SCHEDULE_OF_VENUE[panel.venue] ?? panel.venue;
   const liquidity = spec.liquidity ?? COST_DEFAULTS.liquidity;
   const spread = spec.spread ?? COST_DEFAULTS.spread;
   const impact = spec.impact ?? COST_DEFAULTS.impact;
@@ -159,9 +183,47 @@ export function buildCosts(
     );
   }
   if (funding) {
-    throw new CostSpecError(
-      "the store holds no perp funding history, so funding cannot be charged; run without " +
-        "--funding (spot strategies pay none)",
+    if (db === undefined) {
+      throw new CostSpecError(
+        "--funding reads the stored funding history, but no store was given",
+      );
+    }
+    const n = panel.index.length;
+    const from = n > 0 ? panel.index[0]! : 0;
+    const end = n > 0 ? panel.index[n - 1]! + freqMs(panel.freq) : 0;
+    const series = loadFunding(db, { venue: panel.venue, symbols: panel.assets, from, to: end });
+    const none = series.filter((s) => s.time.length === 0).map((s) => s.symbol);
+    if (none.length > 0) {
+      throw new CostSpecError(
+        `--funding: the store holds no funding history for ${none.join(", ")} on ` +
+          `${panel.venue} between ${new Date(from).toISOString()} and ` +
+          `${new Date(end).toISOString()}; fill it with deno task backfill --kind funding ` +
+          `--venue ${panel.venue === "binance" ? "binance_futures" : panel.venue} --symbols ` +
+          `${none.join(",")} --since ${new Date(from).toISOString().slice(0, 10)} (or deno task ` +
+          "import a freqtrade *-funding_rate.json). Funding is stored per venue: a perp " +
+          "backtest runs on the perp's bars (e.g. --venue binance_futures); spot positions " +
+          "pay none, so run spot strategies without --funding",
+      );
+    }
+    const gaps = series.filter((s) => s.missing.length > 0);
+    if (gaps.length > 0) {
+      const g = gaps[0]!;
+      throw new CostSpecError(
+        `--funding: the stored funding of ${
+          gaps.map((s) => `${s.symbol} (${s.missing.length} missing)`).join(", ")
+        } misses funding times inside the backtest window, first ${g.symbol} at ` +
+          `${new Date(g.missing[0]!).toISOString()}; a missing rate is not a zero rate: ` +
+          "backfill them (deno task backfill --kind funding) or narrow the window with " +
+          "--from/--to",
+      );
+    }
+    const rates = series.map((s) => alignFunding(panel.index, s.time, s.rate, { end }));
+    models.push(fundingCost({ rates }));
+    const events = series.reduce((a, s) => a + s.time.length, 0);
+    notes.push(
+      `funding: ${events} stored funding events of ${panel.venue} (${series.length} ` +
+        "symbols), each charged in the bar containing its funding time on the weight held " +
+        "across it: longs pay positive rates, shorts receive them",
     );
   }
   return { models, resolved: { fees, liquidity, spread, impact, funding }, notes };

@@ -212,7 +212,7 @@ realDataTest("deno task backtest and walkforward on real bars", async (t) => {
       const cases: [string[], RegExp][] = [
         [["--strategy", "pairs", "--assets", "ETHUSDT"], /pairs trades two assets/],
         [[...ma, "--param", "fst=3"], /no parameter "fst"/],
-        [[...ma, "--funding"], /no perp funding history/],
+        [[...ma, "--funding"], /--funding: the store holds no funding history for/],
         [["--strategy", "ma-crossover", "--assets", "DOGEUSDT"], /DOGEUSDT not in the dataset/],
         [["--strategy", "long-short"], /long-short needs a signal/],
         [[...ma, "--lag=-1"], /--lag must be an integer >= 0/],

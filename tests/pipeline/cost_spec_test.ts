@@ -76,7 +76,10 @@ Deno.test("buildCosts: fees of the dataset's venue by default, refusals name the
     () => buildCosts({ fees: "nowhere" }, panel, undefined),
     /pass --fees with one of binance/,
   );
-  assert.throws(() => buildCosts({ funding: true }, panel, undefined), /no perp funding history/);
+  assert.throws(
+    () => buildCosts({ funding: true }, panel, undefined),
+    /--funding reads the stored funding history/,
+  );
   assert.throws(
     () => buildCosts({ spread: "guess" as never }, panel, undefined),
     /spread must be one of none, quotes/,
