@@ -4,7 +4,12 @@
  * ```
  * deno task stream --symbols BTCUSDT,ETHUSDT
  * deno task stream --symbols BTCUSDT --market futures --kind aggTrade --bars 1m,1h --db data/live.db
+ * deno task stream --symbols BTCUSDT,ETHUSDT --liquidations
  * ```
+ *
+ * `--liquidations` streams Binance USDT-M liquidation orders (`<symbol>@forceOrder`) into the
+ * `liquidations` table instead of trades (tasks/_stream_liquidations.ts), gated by the perp
+ * rules; refused frames are quarantined with their raw text.
  *
  * Resumes after the largest stored trade id per symbol (the stream repairs the ids missed while
  * the task was down over REST). Every trade frame passes the row rules; a refused one is
@@ -26,6 +31,7 @@ import { BinanceRest } from "@lib/providers/binance.ts";
 import { BinanceVenue, type StreamProblem } from "@lib/providers/binance_ws.ts";
 import { finishRun, startRun } from "@lib/store/runs.ts";
 import { openTaskStore, parseFlags, progressLine, runMain, UsageError } from "./_cli.ts";
+import { runLiquidationTask } from "./_stream_liquidations.ts";
 
 const USAGE = `deno task stream --symbols LIST [options]
 
@@ -38,6 +44,8 @@ Stream Binance trades into the store; materialize bars as their intervals close.
   --flush-ms N      flush (one transaction) at least every N ms (default 250)
   --flush-rows N    flush as soon as N trades are buffered (default 5000)
   --status-ms N     status line on stderr every N ms (default 1000)
+  --liquidations    stream USDT-M liquidation orders (<symbol>@forceOrder) into the
+                    liquidations table instead of trades (--market futures implied)
   --db PATH         store file (default data/cryptolab.db or $CRYPTOLAB_DB)
 
 Refused frames go to quarantine; trade ids REST could not fetch yet are kept in the store
@@ -80,6 +88,7 @@ async function main(args: string[]): Promise<number> {
     "flush-ms": { type: "string" },
     "flush-rows": { type: "string" },
     "status-ms": { type: "string" },
+    liquidations: { type: "boolean" },
   }, USAGE);
   const symbols = (values.symbols ?? "").split(",").map((s) => s.trim().toUpperCase()).filter(
     (s) => s !== "",
@@ -89,6 +98,9 @@ async function main(args: string[]): Promise<number> {
     if (!/^[A-Z0-9]{2,30}$/.test(s)) {
       throw new UsageError(`--symbols: "${s}" is not a Binance symbol like BTCUSDT`);
     }
+  }
+  if (values.liquidations) {
+    return await runLiquidationTask({ symbols, market: values.market, db: values.db }, problemLine);
   }
   const market = values.market ?? "spot";
   if (market !== "spot" && market !== "futures") {

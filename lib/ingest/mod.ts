@@ -48,3 +48,4 @@ export * from "./stream.ts";
 export * from "./perp_write.ts";
 export * from "./perp_backfill.ts";
 export * from "./import_perp.ts";
+export * from "./liquidation_stream.ts";
