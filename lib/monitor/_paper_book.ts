@@ -133,22 +133,27 @@ export class PaperBook {
 
   /**
    * Trade the legs that have a bar at row `t` to the target weights (fractions of the equity
-   * just marked), pay the cost models from cash, and return the fills and the total cost. A leg
-   * without a bar keeps its units (its order waits for its next bar, as in the backtest).
+   * just marked; `null`: keep the units, no trade), pay the cost models from cash, and return the
+   * fills and the total cost. A leg without a bar keeps its units (its order waits for its next
+   * bar, as in the backtest). The cost models are called at every row, as the backtest calls
+   * them at every bar, so a cost of holding (funding) is paid without a trade too: such a leg
+   * gets a fill row with `qty` 0.
    */
   fill(
     bars: PaperBars,
     t: number,
-    targetY: number,
-    targetX: number,
+    targetY: number | null,
+    targetX: number | null,
     orderId: string | null,
   ): { fills: PaperFill[]; cost: number } {
     if (this.halted) return { fills: [], cost: 0 };
     const E = this.equity;
-    const target = [targetY === targetY ? targetY : 0, targetX === targetX ? targetX : 0];
-    const has = [bars.y[t]! === bars.y[t]!, bars.x[t]! === bars.x[t]!];
+    const keep = targetY === null || targetX === null;
+    const target = keep
+      ? [0, 0]
+      : [targetY === targetY ? targetY : 0, targetX === targetX ? targetX : 0];
+    const has = keep ? [false, false] : [bars.y[t]! === bars.y[t]!, bars.x[t]! === bars.x[t]!];
     const newUnits: [number, number] = [this.units[0], this.units[1]];
-    let any = false;
     for (let a = 0; a < 2; a++) {
       const p = this.price[a]!;
       const cur = this.units[a]!;
@@ -156,11 +161,10 @@ export class PaperBook {
       const q = newUnits[a]! - cur;
       this.traded[a] = q === 0 ? 0 : (q * p) / E;
       this.held[a] = newUnits[a] === 0 ? 0 : (newUnits[a]! * p) / E;
-      if (q !== 0) any = true;
     }
     const legCost = [0, 0];
     const legCosts: Record<string, number>[] = [{}, {}];
-    if (any && this.costs.length > 0) {
+    if (this.costs.length > 0) {
       const bar: CostBar = {
         t: t + 1,
         ts: bars.ts[t]! + bars.barMs,

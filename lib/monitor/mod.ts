@@ -2,9 +2,11 @@
  * The live monitor's pure logic (no I/O, no clock): alert rules as a step function with
  * deterministic alert ids, and paper trading of the pairs z-score rule. The server
  * (`lib/pipeline/monitor/`) feeds them bars and clock ticks and stores what they return with
- * `lib/store/monitor_*.ts`.
+ * `lib/store/monitor_*.ts`. All of that is done by `createAlertsPaper` in
+ * `lib/pipeline/monitor/alerts_paper.ts`: pass its `onPairBar`, `onTick` and `server` as
+ * `runMonitor`'s hooks and call its `stop()` at the end. What it does, step by step:
  *
- * Alerts, as the server wires them:
+ * Alerts:
  *
  * ```text
  * rules = [{kind: "z-score", subject: "BTCUSDT:ETHUSDT", threshold: 2, hysteresis: 0.5, minBars: 1},

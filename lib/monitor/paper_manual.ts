@@ -156,11 +156,12 @@ export function advancePaperManual(
     book.mark(bars, t);
     let due: PaperOrder | undefined;
     while (next < pending.length && pending[next]!.decidedTs < bars.ts[t]!) due = pending[next++];
-    let cost = 0;
+    const f = due === undefined
+      ? book.fill(bars, t, null, null, null) // holding: only costs of holding, if any
+      : book.fill(bars, t, due.targetY, due.targetX, due.id);
+    const cost = f.cost;
+    for (const x of f.fills) fills.push(x);
     if (due !== undefined) {
-      const f = book.fill(bars, t, due.targetY, due.targetX, due.id);
-      cost = f.cost;
-      for (const x of f.fills) fills.push(x);
       book.position = due.action === "open-long" ? 1 : due.action === "open-short" ? -1 : 0;
     }
     marks.push(book.toMark(t, cost, r?.zScore[t] ?? NaN, r?.hedgeRatio[t] ?? NaN));

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { feeCost, halfSpreadCost } from "@lib/backtest/costs/mod.ts";
+import { feeCost, fundingCost, halfSpreadCost } from "@lib/backtest/costs/mod.ts";
 import type { CostModel } from "@lib/backtest/cost_model.ts";
 import {
   advancePaperManual,
@@ -74,6 +74,12 @@ function costs(n: number): CostModel[] {
   return [feeCost({ venue: "binance" }), halfSpreadCost({ spreads })];
 }
 
+/** Perp funding every 8th bar (a holding cost: paid without a trade), one row more than the bars. */
+function funding(n: number): CostModel {
+  const rate = Float64Array.from({ length: n + 1 }, (_, t) => (t % 8 === 0 ? 0.0001 : 0));
+  return fundingCost({ rates: [rate, rate] });
+}
+
 /**
  * Every paper fill at row f is the backtest's trade at row f + 1 (the bar the fill opens), and
  * its cost per model is the backtest's cost of that row times the equity before the fill.
@@ -134,7 +140,7 @@ Deno.test("paper = backtest: rolling OLS, beta sizing, fees and half spreads on 
   const bars = synthetic(1200, 1);
   checkAgainstBacktest(bars, {
     rule: { hedgeWindow: 120, zWindow: 60, entry: 1.5, exit: 0.25, stop: 3.5 },
-    costs: costs(1200),
+    costs: [...costs(1200), funding(1200)],
   }, "ols");
 });
 
@@ -245,7 +251,7 @@ Deno.test("manual book: orders fill at the next close with the costs, units held
   const bars = synthetic(400, 6);
   const options: PaperOptions = {
     rule: { hedgeWindow: 100, zWindow: 50 },
-    costs: [feeCost({ venue: "binance" })],
+    costs: [feeCost({ venue: "binance" }), funding(400)],
     initialEquity: 10_000,
   };
   const cut = (t: number): PaperBars => ({
@@ -263,18 +269,36 @@ Deno.test("manual book: orders fill at the next close with the costs, units held
   assert.equal(open.decidedTs, bars.ts[199]);
   assert.ok(Math.abs(Math.abs(open.targetY) + Math.abs(open.targetX) - 0.5) < 1e-12);
   const step = advancePaperManual(initialPaperState(options), bars, [close, open], options);
-  assert.deepEqual(step.fills.map((f) => [f.row, f.orderId]), [
+  const trades = step.fills.filter((f) => f.qty !== 0);
+  assert.deepEqual(trades.map((f) => [f.row, f.orderId]), [
     [200, "m1"],
     [200, "m1"],
     [300, "m2"],
     [300, "m2"],
+  ]);
+  // funding is paid while the position is held (no trade): rows 199 + 8k, both legs
+  const held = step.fills.filter((f) => f.qty === 0);
+  assert.ok(held.length > 0 && held.every((f) => f.orderId === null && f.costs.funding !== 0));
+  assert.deepEqual([...new Set(held.map((f) => f.row))], [
+    207,
+    215,
+    223,
+    231,
+    239,
+    247,
+    255,
+    263,
+    271,
+    279,
+    287,
+    295,
   ]);
   const m = step.marks;
   assert.ok(m[250]!.unitsY === m[201]!.unitsY && m[299]!.unitsX === m[201]!.unitsX);
   assert.equal(m[250]!.position, 1);
   assert.equal(m.at(-1)!.unitsY, 0);
   // fees: 0.1% of each leg's traded value at both fills
-  const fees = step.fills.reduce((s, f) => s + f.cost, 0);
+  const fees = step.fills.reduce((s, f) => s + (f.costs.fees ?? 0), 0);
   const value = step.fills.reduce((s, f) => s + Math.abs(f.qty * f.price), 0);
   assert.ok(Math.abs(fees - 0.001 * value) < 1e-9);
   // the round trip's P&L is the equity change
