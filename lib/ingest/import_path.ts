@@ -616,7 +616,12 @@ function writeTradeFile(
 export function formatFileReport(r: FileReport): string {
   if (r.status !== "imported") return `${r.path}: ${r.status}: ${r.message ?? ""}`;
   const reasons = Object.entries(r.quarantinedByReason).map(([k, n]) => `${k}: ${n}`).join(", ");
-  return `${r.path}: ${r.format} ${r.venue} ${r.symbol} ${r.freq ?? "trades"} rows=${r.rowsRead} ` +
+  const what = r.format === "freqtrade_funding_json"
+    ? "funding"
+    : r.format === "freqtrade_mark_json"
+    ? "mark"
+    : r.freq ?? "trades";
+  return `${r.path}: ${r.format} ${r.venue} ${r.symbol} ${what} rows=${r.rowsRead} ` +
     `inserted=${r.inserted}${r.replaced ? ` replaced=${r.replaced}` : ""} unchanged=${r.unchanged}${
       r.flagOnly ? ` flag-only=${r.flagOnly}` : ""
     }` +
