@@ -246,3 +246,64 @@ Deno.test("webhook: an unreachable receiver and a slow one are retried, not lost
     s.cleanup();
   }
 });
+
+Deno.test("webhook: a process killed while waiting for the response sends again with the same idempotency key and body", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "cryptolab-webhook-kill-" });
+  const path = `${dir}/w.db`;
+  const child = new URL("./_webhook_child.ts", import.meta.url).pathname;
+  const config = new URL("../../deno.json", import.meta.url).pathname;
+  let proc: Deno.ChildProcess | undefined;
+  const got: { key: string; body: string }[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    got.push({ key: req.headers.get("idempotency-key") ?? "", body: await req.text() });
+    if (got.length === 1) {
+      // the sender dies after the receiver has the alert, before it hears the answer
+      proc!.kill("SIGKILL");
+      await proc!.status;
+    }
+    return new Response("ok");
+  });
+  try {
+    const [a] = someAlerts(1);
+    {
+      const s = openStore(path);
+      insertAlerts(s.db, [a!], { webhookUrls: [`http://127.0.0.1:${server.addr.port}/hook`] });
+      s.close();
+    }
+    proc = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--config",
+        config,
+        "--allow-read",
+        "--allow-write",
+        "--allow-net=127.0.0.1",
+        child,
+        path,
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const st = await proc.status;
+    assert.equal(st.signal, "SIGKILL");
+    const s = openStore(path);
+    try {
+      // nothing was recorded: the delivery is still pending, and is sent again
+      assert.equal(deliveryStatus(s.db)[0]!.attempts, 0);
+      const pass = await deliverDueWebhooks(s.db);
+      assert.equal(pass.delivered, 1);
+      assert.equal(got.length, 2);
+      assert.equal(got[1]!.key, a!.id);
+      assert.equal(got[1]!.key, got[0]!.key);
+      assert.equal(got[1]!.body, got[0]!.body);
+      // and never again
+      assert.equal((await deliverDueWebhooks(s.db)).delivered, 0);
+      assert.equal(got.length, 2);
+    } finally {
+      s.close();
+    }
+  } finally {
+    await server.shutdown();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
