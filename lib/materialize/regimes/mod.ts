@@ -8,3 +8,4 @@ export * from "./vol_percentile_regimes.ts";
 export * from "./markov_filter.ts";
 export * from "./markov_regression.ts";
 export * from "./markov_regimes.ts";
+export * from "./market_structure.ts";
