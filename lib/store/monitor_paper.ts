@@ -463,7 +463,7 @@ export interface PaperListOptions {
 
 function listRows(
   db: DatabaseSync,
-  table: "monitor_paper_marks" | "monitor_paper_fills" | "monitor_paper_orders",
+  table: "monitor_paper_marks" | "monitor_paper_orders",
   tsColumn: "bar_ts" | "decided_ts",
   order: string,
   accountId: string,
@@ -497,23 +497,29 @@ export function listPaperFills(
   accountId: string,
   options: PaperListOptions = {},
 ): StoredPaperFill[] {
-  const rowOf = db.prepare(
-    "SELECT row FROM monitor_paper_marks WHERE account_id = ? AND bar_ts = ?",
-  );
-  return listRows(db, "monitor_paper_fills", "bar_ts", "bar_ts, leg", accountId, options).map(
-    (r) => ({
-      ts: Number(r.bar_ts),
-      row: Number(rowOf.get(accountId, Number(r.bar_ts))?.row ?? NaN),
-      leg: Number(r.leg) as 0 | 1,
-      symbol: String(r.symbol),
-      qty: Number(r.qty),
-      price: Number(r.price),
-      tradedWeight: Number(r.traded_weight),
-      cost: Number(r.cost),
-      costs: JSON.parse(String(r.costs)) as Record<string, number>,
-      orderId: r.order_id === null ? null : String(r.order_id),
-    }),
-  );
+  const limit = options.limit ?? 100_000;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(`Cannot list paper fills: limit must be an integer >= 1, got ${limit}`);
+  }
+  // the row of each fill is its bar's mark's (written in the same transaction)
+  const rows = db.prepare(
+    `SELECT * FROM (SELECT f.*, m.row AS mark_row FROM monitor_paper_fills f
+       LEFT JOIN monitor_paper_marks m ON m.account_id = f.account_id AND m.bar_ts = f.bar_ts
+       WHERE f.account_id = ? AND f.bar_ts >= ? ORDER BY f.bar_ts DESC, f.leg DESC LIMIT ?)
+     ORDER BY bar_ts, leg`,
+  ).all(accountId, options.sinceTs ?? -Number.MAX_VALUE, limit) as Record<string, SQLInputValue>[];
+  return rows.map((r) => ({
+    ts: Number(r.bar_ts),
+    row: r.mark_row === null ? NaN : Number(r.mark_row),
+    leg: Number(r.leg) as 0 | 1,
+    symbol: String(r.symbol),
+    qty: Number(r.qty),
+    price: Number(r.price),
+    tradedWeight: Number(r.traded_weight),
+    cost: Number(r.cost),
+    costs: JSON.parse(String(r.costs)) as Record<string, number>,
+    orderId: r.order_id === null ? null : String(r.order_id),
+  }));
 }
 
 /** The account's orders (rule decisions and manual orders), oldest first. */
