@@ -3,12 +3,15 @@
  * applies to a CEX panel: 0.1% taker fees, half the Corwin-Schultz spread (48-bar window),
  * square-root impact (k = 1, 720-bar sigma and ADV) with its 10% participation cap on fills,
  * and funding (a synthetic 0.01% every 8 hours, as if every pair were a perp). The target is
- * the momentum rank of tests/oracles/backtest_engine.py (10 long, 10 short, 24h close ratio),
- * lag 1, rebalanced every bar, $10m of equity. Cost inputs are built once, outside the timing
+ * long-only momentum: the 20 pairs of highest 24h close ratio, 5% each (ranks by rankFirst),
+ * lag 1, rebalanced every bar, $10m of equity. With all four costs the run is ruined at bar
+ * 4,159 (equity <= 0: capped fills leave the book levered through the May 2021 crash), where
+ * the engine, the numpy peer and the pandas reference all stop trading. Cost inputs are built once, outside the timing
  * (both sides get the same arrays). The DEX pool cost does not apply to a CEX panel.
  *
  *   deno bench -A bench/backtest_bench.ts
- *   /usr/bin/python3 bench/backtest_peer.py   # side by side with the numpy reference, ratio
+ *   /usr/bin/python3 bench/backtest_peer.py   # side by side with the pandas reference of
+ *                                             # tests/oracles/backtest_engine.py and a numpy loop
  *
  * With CRYPTOLAB_BENCH_OUT set, also writes the inputs and the per-bar results to that folder
  * (raw little-endian float64, asset-major) so the peer runs on the same inputs and reports the

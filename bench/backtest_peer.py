@@ -14,9 +14,15 @@ be vectorized away) with vector operations over the 126 assets on time-major arr
   drift        held * (1 + r) / (1 + net)
 keeping, like the engine, the held and traded weights of every bar (T x N tables), and prints
 both timings, the ratio and the largest differences of the per-bar net returns, turnover,
-costs, weights and trades. tests/oracles/backtest_engine.py is the engine's independent
-correctness reference (dollar-based, checked bar by bar in the tests); this peer is its speed
-reference with every cost.
+costs, weights and trades.
+
+Side by side in the same run, the pandas reference the issue's speed goal names: the engine's
+independent correctness reference, tests/oracles/backtest_engine.py (dollar-based: cash and one
+position value per asset marked to pandas-forward-filled closes; checked bar by bar at 1e-12 in
+the tests), run on the same closes, targets and cost inputs with the same costs (its `costs`
+option: fee, half spread, square-root impact with the 10% cap on fills, funding), and its net
+returns compared with the engine's. Both ratios are printed: against the pandas reference and
+against the numpy loop (the faster of the two Python programs).
 
 Run from the repository root: /usr/bin/python3 bench/backtest_peer.py
 (pandas 1.5.3 / numpy 1.24.2 from Debian). Deno: see bench/_deno.py.
@@ -34,6 +40,8 @@ import time  # noqa: E402
 from _deno import deno_bench_stats  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "oracles"))
+from backtest_engine import run as reference_run  # noqa: E402
 OUT = os.path.join(ROOT, "bench", ".out", "backtest")
 FEE, UNKNOWN_SPREAD, K, CAP, EQUITY0, LAG = 0.001, 0.002, 1.0, 0.1, 1e7, 1
 
@@ -125,6 +133,19 @@ def main():
         deno_cpu = json.load(f)["msPerRun"]
     samples.sort()
     py_min, py_med = samples[0], samples[len(samples) // 2]
+    # the pandas reference of the oracle, same inputs and costs
+    close_df, target_df = pd.DataFrame(close), pd.DataFrame(target)
+    ref_costs = {"spread": spread, "sigma": sigma, "adv": adv, "funding": funding, "k": K, "cap": CAP}
+    ref_samples = []
+    c0 = time.process_time()
+    for _ in range(3):
+        t0 = time.perf_counter()
+        ref = reference_run(close_df, target_df, LAG, "every", equity0=EQUITY0, costs=ref_costs)
+        ref_samples.append((time.perf_counter() - t0) * 1000)
+    ref_cpu = (time.process_time() - c0) * 1000 / 3
+    ref_samples.sort()
+    ref_min, ref_med = ref_samples[0], ref_samples[len(ref_samples) // 2]
+    ref_net = np.array(ref["net"])
     mine_net = read("net", (1, sh[1]))[:, 0]
     mine_turn = read("turnover", (1, sh[1]))[:, 0]
     mine_costs = read("costs", (4, sh[1])).T
@@ -133,6 +154,7 @@ def main():
     d_cost = float(np.max(np.abs(mine_costs - costs)))
     d_w = float(np.max(np.abs(read("weights", sh) - held)))
     d_x = float(np.max(np.abs(read("traded", sh) - traded)))
+    d_ref = float(np.max(np.abs(mine_net - ref_net) / np.maximum(1, np.abs(ref_net))))
     key = next(k for k in deno if "impact" in k)
     fees_only = next(k for k in deno if "fees only" in k)
     d = deno[key]
@@ -140,9 +162,13 @@ def main():
     print("fees + half spread + square-root impact (10% cap) + funding; min (and deno mean /")
     print("python median) of the runs: on a shared machine the minimum is the least disturbed")
     print(f"{'':30} {'deno ms':>16} {'python ms':>17} {'ratio':>13}")
-    print(f"{'backtestWeights vs numpy loop':30} {d['min']:7.1f} ({d['avg']:6.1f}) "
+    print(f"{'vs the pandas reference':30} {d['min']:7.1f} ({d['avg']:6.1f}) "
+          f"{ref_min:8.1f} ({ref_med:6.1f}) {ref_min / d['min']:5.1f}x ({ref_med / d['avg']:4.1f}x)")
+    print(f"{'  CPU time of the process/run':30} {deno_cpu:16.1f} {ref_cpu:17.1f} {ref_cpu / deno_cpu:12.1f}x")
+    print(f"{'vs the numpy loop':30} {d['min']:7.1f} ({d['avg']:6.1f}) "
           f"{py_min:8.1f} ({py_med:6.1f}) {py_min / d['min']:5.1f}x ({py_med / d['avg']:4.1f}x)")
-    print(f"{'CPU time of the process per run':30} {deno_cpu:16.1f} {py_cpu:17.1f} {py_cpu / deno_cpu:12.1f}x")
+    print(f"{'  CPU time of the process/run':30} {deno_cpu:16.1f} {py_cpu:17.1f} {py_cpu / deno_cpu:12.1f}x")
+    print(f"pandas reference: max |diff| of net (relative to max(1, |net|)) {d_ref:.2e}")
     print(f"max |diff|: net (relative to max(1, |net|)) {d_net:.2e}, turnover {d_turn:.2e}, "
           f"costs {d_cost:.2e}, weights {d_w:.2e}, traded {d_x:.2e}")
     print(f"(deno, fees only: min {deno[fees_only]['min']:.1f} ms, mean {deno[fees_only]['avg']:.1f} ms; "

@@ -73,7 +73,23 @@ function isColumns(x: BacktestInput): x is Columns {
  * multi-megabyte scratch is allocated (fresh pages cost a fault per 4 KiB on first touch). The
  * weights and traded tables are written in place, only where not 0.
  */
-const BLOCK = 32;
+const BLOCK = 64;
+
+/**
+ * Returns beyond these are passed to `detectRedenominations` as candidates (looser than its
+ * default thresholds, a close ratio of 10^1.75 = 56.2 or 1 / 56.2, so every bar it would flag
+ * is among them): the engine computes every return anyway, so the scan costs a comparison.
+ */
+const CANDIDATE_HI = 0.9 * Math.pow(
+      10,
+      REDENOMINATION_DEFAULTS.minLog10 -
+        REDENOMINATION_DEFAULTS.powerTolerance,
+    ) - 1;
+const CANDIDATE_LO = 1.1 / Math.pow(
+      10,
+      REDENOMINATION_DEFAULTS.minLog10 -
+        REDENOMINATION_DEFAULTS.powerTolerance,
+    ) - 1;
 
 /**
  * Bars `t0..t1-1` of one price column into time-major simple returns at
@@ -90,6 +106,7 @@ function priceBlock(
   base: number,
   rows: Float64Array,
   lastClose: Float64Array,
+  cand: number[],
 ): number {
   let last = lastClose[a]!;
   for (let t = t0; t < t1; t++) {
@@ -100,7 +117,9 @@ function priceBlock(
       continue;
     }
     if (!(x > 0) || x === Infinity) return t;
-    rows[i] = last === last ? x / last - 1 : 0;
+    const r = last === last ? x / last - 1 : 0;
+    rows[i] = r;
+    if (r > CANDIDATE_HI || r < CANDIDATE_LO) cand.push(a, t);
     last = x;
   }
   lastClose[a] = last;
@@ -116,18 +135,22 @@ function returnBlock(
   t1: number,
   base: number,
   rows: Float64Array,
+  cand: number[],
 ): number {
   for (let t = t0; t < t1; t++) {
     const x = c[t]!;
     rows[(t - base) * n + a] = x;
     if (x === x && (!(x >= -1) || x === Infinity)) return t;
+    if (x > CANDIDATE_HI || x < CANDIDATE_LO) cand.push(a, t);
   }
   return -1;
 }
 
 /**
- * Rows `d0..d1-1` of one target column at `rows[(d - base) * n + a]`, NaN and d < 0 -> 0.
- * Returns the row of an infinite weight, or -1.
+ * Rows `d0..d1-1` of one target column at `rows[(d - base) * n + a]`, NaN and d < 0 -> 0,
+ * into rows the caller zeroed: only the weights that are not 0 are written (a portfolio holds
+ * few of its assets, and each write lands on another cache line). Returns the row of an
+ * infinite weight, or -1.
  */
 function targetBlock(
   c: ArrayLike<number>,
@@ -138,10 +161,12 @@ function targetBlock(
   base: number,
   rows: Float64Array,
 ): number {
-  for (let d = d0; d < d1; d++) {
-    const w = d >= 0 ? c[d]! : 0;
-    if (w === Infinity || w === -Infinity) return d;
-    rows[(d - base) * n + a] = w === w ? w : 0;
+  for (let d = d0 < 0 ? 0 : d0; d < d1; d++) {
+    const w = c[d]!;
+    if (w !== 0 && w === w) {
+      if (w === Infinity || w === -Infinity) return d;
+      rows[(d - base) * n + a] = w;
+    }
   }
   return -1;
 }
@@ -372,9 +397,12 @@ export function backtestWeights(
     }
   }
 
-  const found = findRedenominations(data, input);
-  const adjust = redenom === "adjust" && found.length > 0;
-  const cols = adjust ? adjustColumns(data, found) : data.cols;
+  // with "adjust" the events must be known before the run; else the run's own returns give
+  // the candidates (see CANDIDATE_HI) and they are examined after it
+  const upFront = redenom === "adjust" ? findRedenominations(data, input) : undefined;
+  const adjust = upFront !== undefined && upFront.length > 0;
+  const cols = adjust ? adjustColumns(data, upFront) : data.cols;
+  const cand: number[] = [];
 
   // one allocation per output table, a column view per asset
   // written in place where not 0 (a portfolio holds and trades few of its assets at a bar)
@@ -402,7 +430,7 @@ export function backtestWeights(
     const t1 = Math.min(T, t0 + BLOCK);
     // row 0 of RB keeps bar t0 - 1 (the fill opening bar t0 reads it)
     RB.copyWithin(0, BLOCK * N, (BLOCK + 1) * N);
-    const bad = loadBlock(cols, targetWeights, prices, lag, t0, t1, RB, WB, lastClose);
+    const bad = loadBlock(cols, targetWeights, prices, lag, t0, t1, RB, WB, lastClose, cand);
     if (bad >= 0) {
       const a = bad % N, t = Math.floor(bad / N);
       if (bad < N * T) {
@@ -423,6 +451,8 @@ export function backtestWeights(
     book.startBlock(t0, RB, WB);
     for (let t = t0; t < t1; t++) bars.step(t);
   }
+  const found = upFront ??
+    (cand.length === 0 ? [] : findRedenominations(data, input, pairsOf(cand)));
   const { gross, net, totalCost, turnover, grossExp, netExp, equity, ruinBar } = bars;
   const { costSeries, costByAsset } = bars;
   const { contribGross, contribTurnover, cappedFills } = book;
@@ -538,13 +568,15 @@ function loadBlock(
   RB: Float64Array,
   WB: Float64Array,
   lastClose: Float64Array,
+  cand: number[],
 ): number {
   const N = cols.length, T = cols[0]!.length;
+  WB.fill(0);
   for (let a = 0; a < N; a++) {
     const c = cols[a]!;
     const bad = prices
-      ? priceBlock(c, a, N, t0, t1, t0 - 1, RB, lastClose)
-      : returnBlock(c, a, N, t0, t1, t0 - 1, RB);
+      ? priceBlock(c, a, N, t0, t1, t0 - 1, RB, lastClose, cand)
+      : returnBlock(c, a, N, t0, t1, t0 - 1, RB, cand);
     if (bad >= 0) return bad * N + a;
     const row = targetBlock(targets[a]!, a, N, t0 - 1 - lag, t1 - 1 - lag, t0 - 1 - lag, WB);
     if (row >= 0) return N * T + row * N + a;
@@ -669,15 +701,20 @@ class BarLoop {
   }
 }
 
-/** `sum(x)`, `x` added into `acc` element-wise, and `x` reset to 0. */
+/**
+ * `sum(x)`, `x` added into `acc` element-wise, and `x` reset to 0, in one pass touching only
+ * the values that are not 0 (adding 0 changes no sum: the same bits as adding every value).
+ */
 function addInto(x: Float64Array, acc: Float64Array): number {
   let c = 0;
   for (let a = 0; a < x.length; a++) {
     const v = x[a]!;
-    c += v;
-    acc[a] = acc[a]! + v;
+    if (v !== 0) {
+      c += v;
+      acc[a] = acc[a]! + v;
+      x[a] = 0;
+    }
   }
-  x.fill(0);
   return c;
 }
 
@@ -936,14 +973,18 @@ class Book {
  * when it has one per asset column and bar); on returns, only when some return is large enough
  * to be one, on the levels the returns compound to.
  */
-function findRedenominations(data: Normalized, input: BacktestInput): Redenomination[] {
+function findRedenominations(
+  data: Normalized,
+  input: BacktestInput,
+  candidates?: readonly { column: number; bar: number }[],
+): Redenomination[] {
   const { cols, index, assets, bars: T } = data;
   if (data.kind === "prices") {
     const v = (input as PriceInput).volume;
     const volume = Array.isArray(v) && v.length === cols.length && v.every((c) => c.length === T)
       ? v
       : undefined;
-    return detectRedenominations({ close: cols, volume, index, assets });
+    return detectRedenominations({ close: cols, volume, index, assets }, {}, candidates);
   }
   const D = REDENOMINATION_DEFAULTS;
   const hi = Math.pow(10, D.minLog10 - D.powerTolerance) - 1;
@@ -966,6 +1007,13 @@ function findRedenominations(data: Normalized, input: BacktestInput): Redenomina
     return out;
   });
   return detectRedenominations({ close: levels, index, assets });
+}
+
+/** `[a0, t0, a1, t1, ...]` as `{column, bar}` pairs. */
+function pairsOf(cand: readonly number[]): { column: number; bar: number }[] {
+  const out: { column: number; bar: number }[] = [];
+  for (let i = 0; i < cand.length; i += 2) out.push({ column: cand[i]!, bar: cand[i + 1]! });
+  return out;
 }
 
 /** The input columns with each event undone (prices before it rescaled; its return divided). */

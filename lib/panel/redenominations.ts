@@ -121,7 +121,8 @@ function volumeMedian(v: ArrayLike<number>, from: number, step: 1 | -1, n: numbe
  * real 100x jump would also have to see its units volume fall about 100x. A move of the whole market (a change of the quote unit) fails
  * rule 2. Volume is read after the event, so this is for flagging and for an explicit
  * adjustment of the data, never a trading input. O(T x N) to find candidates, then O(N + w)
- * per candidate.
+ * per candidate; with `candidates` (bars whose close ratio the caller already found to be
+ * beyond a looser threshold) only those bars are examined.
  *
  * @example COCOS's 1:1000 swap across a 97-hour halt, and a +60% pump that is not one
  * ```ts
@@ -145,6 +146,7 @@ function volumeMedian(v: ArrayLike<number>, from: number, step: 1 | -1, n: numbe
 export function detectRedenominations(
   input: RedenominationInput,
   options: RedenominationOptions = {},
+  candidates?: readonly { readonly column: number; readonly bar: number }[],
 ): Redenomination[] {
   const D = REDENOMINATION_DEFAULTS;
   const minLog10 = options.minLog10 ?? D.minLog10;
@@ -162,6 +164,24 @@ export function detectRedenominations(
   const { close, volume, index, assets } = input;
   const hi = Math.pow(10, minLog10 - tol), lo = 1 / hi;
   const out: Redenomination[] = [];
+  if (candidates !== undefined) {
+    // only these bars (a caller that already computed every close ratio, e.g. the backtest
+    // engine, passes the bars whose ratio passed a looser threshold), in column then bar order
+    const sorted = [...candidates].sort((x, y) => x.column - y.column || x.bar - y.bar);
+    for (const { column: a, bar: t } of sorted) {
+      const c = close[a]!, x = c[t]!;
+      if (!(x > 0) || x === Infinity) continue;
+      let p = t - 1;
+      while (p >= 0 && !(c[p]! > 0 && c[p]! !== Infinity)) p--;
+      if (p < 0) continue;
+      const r = x / c[p]!;
+      if (r >= hi || r <= lo) {
+        const e = confirm(a, p, t, r);
+        if (e !== undefined) out.push(e);
+      }
+    }
+    return out;
+  }
   for (let a = 0; a < close.length; a++) {
     const c = close[a]!;
     let p = -1, last = NaN;

@@ -19,7 +19,8 @@ At the close of the LAST bar, every asset whose last candle is earlier is sold t
 close (its forward-filled mark); the fee is charged on the whole change from its value before
 that bar's fill to 0 (the fill and the sale are at the same price: netted), in the last bar.
 The net return of bar u is (equity at u's close) / (equity at u - 1's close) - 1, the fee of the
-fill at the open of bar u included.
+fill at the open of bar u included. If equity falls to 0 or below, trading stops there and later
+rows are 0 (never the case in the oracle's runs; the bench's all-costs run is ruined at bar 4,159).
 
 Data: ../shared/data/real/ohlcv/binance_spot_2020-12_2021-07_nfi/1h/*.json (126 pairs, 5,493
 hourly bars; 22 pairs start late, every pair has missing candles), files in name order, closes on
@@ -34,6 +35,13 @@ Runs (fee 0.001 of traded value, initial equity 1e6):
   drift threshold 0.02.
 Writes, per run, the net return of every bar, the turnover of every bar (sum |trade| / equity),
 the fee sum and the final equity.
+
+With `costs` (used by bench/backtest_peer.py, not by the oracle test), the same dollar
+bookkeeping also charges, at the fill that opens bar u, all from cash: half the spread
+|trade| * spread[u] / 2 (spread 0.002 where unknown), square-root impact
+|trade| * k * sigma[u] * sqrt(|trade| / ADV[u]) (ADV in quote currency), and funding
+value after the fill * rate[u]; a participation cap first limits each trade to cap * ADV[u]
+dollars (nothing where ADV is unknown), the rest of the order staying open for later bars.
 
 Run: /usr/bin/python3 tests/oracles/backtest_engine.py   (a few seconds), then deno fmt the json.
 """
@@ -83,18 +91,24 @@ def momentum_targets(close):
     return w
 
 
-def run(close, target, lag, rebalance):
+def run(close, target, lag, rebalance, equity0=EQUITY0, costs=None):
+    """One backtest; `costs` = {"spread", "sigma", "adv", "funding": T x N arrays, "k", "cap"}
+    adds the spread, impact (with its cap) and funding of the module docstring to the fee."""
     T, N = close.shape
     px = close.ffill().to_numpy()  # marking price: the last known close
     has = close.notna().to_numpy()
     last_bar = np.array([close[c].last_valid_index() for c in close.columns])
     last_row = np.array([close.index.get_loc(x) for x in last_bar])
     tgt = target.to_numpy()
-    cash = EQUITY0
+    cash = equity0
     value = np.zeros(N)
     order = np.zeros(N)
     pending = np.zeros(N, dtype=bool)
-    prev_equity = EQUITY0
+    prev_equity = equity0
+    if costs is not None:
+        spread = np.where(costs["spread"] >= 0, costs["spread"], 0.002)
+        adv = costs["adv"]
+        cap_dollars = np.where(adv > 0, costs["cap"] * adv, 0.0)
     net = np.zeros(T)
     turnover = np.zeros(T)
     fees = 0.0
@@ -121,11 +135,22 @@ def run(close, target, lag, rebalance):
             fill = has[s] & pending
             trade[fill] = order[fill] * equity - value[fill]
             pending[fill] = False
+            if costs is not None:
+                wanted = trade
+                trade = np.clip(wanted, -cap_dollars[u], cap_dollars[u])
+                pending |= trade != wanted
             fee = FEE * np.abs(trade).sum()
             fees += fee / equity
             turnover[u] = np.abs(trade).sum() / equity
             value = value + trade
             cash = cash - trade.sum() - fee
+            if costs is not None:
+                x = np.abs(trade)
+                on = x > 0
+                spr = (x * spread[u]).sum() / 2
+                imp = (x[on] * costs["k"] * costs["sigma"][u][on] * np.sqrt(x[on] / adv[u][on])).sum()
+                fund = (value * costs["funding"][u]).sum()
+                cash = cash - spr - imp - fund
         if u > 0:
             step = px[u] / px[u - 1]
             value = np.where(np.isfinite(step), value * step, value)
@@ -142,6 +167,8 @@ def run(close, target, lag, rebalance):
         equity = cash + value.sum()
         net[u] = equity / prev_equity - 1
         prev_equity = equity
+        if not equity > 0:  # ruin: trading stops at this bar, later rows are 0 (engine rule)
+            break
     return {"net": net.tolist(), "turnover": turnover.tolist(), "feeSum": fees, "finalEquity": prev_equity}
 
 
