@@ -92,6 +92,28 @@ realDataTest(
         assert.match(w, /rescaled by 1000 \(adjusted on request\), so its return there is -2\.2%/);
         assert.equal((manifest.params as Record<string, unknown>).adjustRedenominations, true);
       });
+      await t.step("deno task walkforward takes the flag too", async () => {
+        const wf = [
+          "task",
+          "walkforward",
+          ...args.slice(2),
+          "--grid",
+          "fast=6,12",
+          "--train-bars",
+          "300",
+          "--test-bars",
+          "150",
+          "--adjust-redenominations",
+        ];
+        const run = await runDeno(wf);
+        assert.equal(run.code, 0, run.stderr);
+        const { model, manifest } = report(run.stdout);
+        assert.ok(
+          texts(model).some((s) => /^COCOSUSDT: a redenomination.*rescaled by 1000/.test(s)),
+          texts(model).join("\n"),
+        );
+        assert.equal((manifest.params as Record<string, unknown>).adjustRedenominations, true);
+      });
       await t.step("a bad config value is a usage error naming the key", async () => {
         const cfg = join(tmp, "bad.json");
         await Deno.writeTextFile(cfg, JSON.stringify({ adjustRedenominations: "yes" }));
