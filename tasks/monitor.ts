@@ -36,6 +36,8 @@ import { parsePairs } from "@lib/pipeline/monitor/params.ts";
 import { isLoopback, MONITOR_SERVER_DEFAULTS } from "@lib/pipeline/monitor/server.ts";
 import { PAIR_ANALYTICS_DEFAULTS } from "@lib/pipeline/monitor/pair_analytics.ts";
 import { runMonitor } from "@lib/pipeline/monitor/run_monitor.ts";
+import { ALERT_LOOP_DEFAULTS, monitorAlertRules } from "@lib/pipeline/monitor/alert_loop.ts";
+import { PAPER_DEFAULTS } from "@lib/monitor/mod.ts";
 import { openTaskStore, parseFlags, progressLine, runMain, UsageError } from "./_cli.ts";
 
 const D = PAIR_ANALYTICS_DEFAULTS;
@@ -56,7 +58,14 @@ a dashboard and a JSON API on http://HOST:PORT/.
                     address needs a token
   --token T         token required on every request (default: $CRYPTOLAB_MONITOR_TOKEN, else
                     generated when --host is not loopback)
-  --webhook URL     POST every alert to this URL (retried; idempotency key per alert)
+  --webhook URL     POST every alert to this URL (retried with backoff; Idempotency-Key =
+                    the alert id, so a restart never sends one twice)
+  --coint-p P       cointegration-break alert when the window's p-value >= P (default ${ALERT_LOOP_DEFAULTS.pValueLevel})
+  --stale-s N       stale-data alert after N seconds without a trade (default ${
+  ALERT_LOOP_DEFAULTS.staleMs / 1000
+})
+  --price-alert L   price levels, e.g. BTCUSDT>70000,ETHUSDT<2000
+  --equity N        starting cash of each paper book (default ${PAPER_DEFAULTS.initialEquity})
   --status-ms N     status line on stderr every N ms (default 5000)
   --db PATH         store file (default data/cryptolab.db or $CRYPTOLAB_DB)
 
@@ -112,6 +121,10 @@ async function main(args: string[]): Promise<number> {
     host: { type: "string" },
     token: { type: "string" },
     webhook: { type: "string" },
+    "coint-p": { type: "string" },
+    "stale-s": { type: "string" },
+    "price-alert": { type: "string" },
+    equity: { type: "string" },
     "status-ms": { type: "string" },
   }, USAGE);
   if (values.pairs === undefined) throw new UsageError(`--pairs is required\n\n${USAGE}`);
@@ -158,6 +171,37 @@ async function main(args: string[]): Promise<number> {
     }
   }
   const statusMs = positiveInt("status-ms", values["status-ms"], STATUS_MS);
+  const pValueLevel = values["coint-p"] === undefined
+    ? ALERT_LOOP_DEFAULTS.pValueLevel
+    : Number(values["coint-p"]);
+  if (!(pValueLevel > 0 && pValueLevel < 1)) {
+    throw new UsageError(`--coint-p must be a p-value in (0, 1), got "${values["coint-p"]}"`);
+  }
+  const staleS = positiveInt("stale-s", values["stale-s"], ALERT_LOOP_DEFAULTS.staleMs / 1000);
+  const prices = (values["price-alert"] ?? "").split(",").map((x) => x.trim()).filter((x) =>
+    x !== ""
+  ).map((x) => {
+    const m = /^([A-Za-z0-9]{2,30})([<>])(\d+(?:\.\d+)?)$/.exec(x);
+    if (!m || !(Number(m[3]) > 0)) {
+      throw new UsageError(
+        `--price-alert: "${x}" is not SYMBOL>LEVEL or SYMBOL<LEVEL, e.g. BTCUSDT>70000`,
+      );
+    }
+    const symbol = m[1]!.toUpperCase();
+    if (!pairs.some((p) => p.y === symbol || p.x === symbol)) {
+      throw new UsageError(`--price-alert: ${symbol} is not a leg of --pairs`);
+    }
+    return {
+      symbol,
+      level: Number(m[3]),
+      direction: m[2] === ">" ? "above" as const : "below" as const,
+    };
+  });
+  const equity = values.equity === undefined ? PAPER_DEFAULTS.initialEquity : Number(values.equity);
+  if (!(equity > 0 && Number.isFinite(equity))) {
+    throw new UsageError(`--equity must be a positive amount, got "${values.equity}"`);
+  }
+  const rules = monitorAlertRules({ pairs, z, pValueLevel, staleMs: staleS * 1000, prices });
   const freqs = monitorFreqs(freq as Freq);
   const symbols = [...new Set(pairs.flatMap((p) => [p.y, p.x]))];
 
@@ -193,6 +237,8 @@ async function main(args: string[]): Promise<number> {
       port,
       token,
       uploadDir: join(dirname(store.path), "monitor-uploads"),
+      alerts: { rules, webhookUrls: values.webhook === undefined ? [] : [values.webhook] },
+      paper: { initialEquity: equity },
       signal: stop.signal,
       runId,
       repair,

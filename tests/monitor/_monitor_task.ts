@@ -8,6 +8,7 @@
 import { LiveTape, startFakeExchange, type TapeRow } from "../fake_exchange/mod.ts";
 import type { FakeExchange } from "../fake_exchange/mod.ts";
 import { loadCapture } from "../stream/_helpers.ts";
+import { planLaunch } from "../../tasks/_launch.ts";
 
 export const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
 
@@ -24,8 +25,24 @@ export interface MonitorProcess {
 
 /** `deno task monitor ARGS` from the repository root with `env`. */
 export function spawnMonitor(args: readonly string[], env: Record<string, string>): MonitorProcess {
+  return spawn(["task", "--quiet", "monitor", ...args], env);
+}
+
+/**
+ * The task itself with exactly the permissions the launcher would give it (`planLaunch`), as one
+ * process: SIGKILL then kills the monitor, not a launcher above it.
+ */
+export function spawnMonitorDirect(
+  args: readonly string[],
+  env: Record<string, string>,
+): MonitorProcess {
+  const plan = planLaunch("monitor", args, { env: (k) => env[k] ?? Deno.env.get(k), cwd: ROOT });
+  return spawn(plan.args, env);
+}
+
+function spawn(denoArgs: readonly string[], env: Record<string, string>): MonitorProcess {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["task", "--quiet", "monitor", ...args],
+    args: [...denoArgs],
     cwd: ROOT,
     env: { NO_COLOR: "1", ...env },
     stdout: "null",

@@ -232,4 +232,10 @@ Deno.test("pair analytics refuse a window below 20 and a bad threshold, naming t
   const ts = new Float64Array(30), p = new Float64Array(30).fill(1);
   assert.throws(() => pairAnalytics(ts, p, p, { window: 10 }), /window must be an integer >= 20/);
   assert.throws(() => pairAnalytics(ts, p, p, { z: 0 }), /z must be a number > 0/);
+  // a threshold at or below the strategy's exit band of 0.5 works (its exit is z / 2): the
+  // monitor failed every analytics with --z 0.5 before
+  const n = 80, t = Float64Array.from({ length: n }, (_, i) => i * 1000);
+  const x = Float64Array.from({ length: n }, (_, i) => 100 + Math.sin(i / 3));
+  const y = x.map((v, i) => 2 * v + Math.cos(i));
+  assert.equal(pairAnalytics(t, y, x, { window: 20, z: 0.5 }).z, 0.5);
 });

@@ -16,3 +16,5 @@ export * from "./dashboard.ts";
 export * from "./upload.ts";
 export * from "./server.ts";
 export * from "./run_monitor.ts";
+export * from "./alert_loop.ts";
+export * from "./paper_loop.ts";

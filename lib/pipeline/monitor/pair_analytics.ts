@@ -24,7 +24,7 @@ export interface PairAnalyticsOptions {
   readonly hedge?: MonitorHedge;
   /** Entry threshold of |z| (the z-bands and the strategy's position). @default 2 */
   readonly z?: number;
-  /** Exit band of the strategy's position (`zScoreSignals`). @default 0.5 */
+  /** Exit band of the strategy's position (`zScoreSignals`). @default min(0.5, z / 2) */
   readonly exit?: number;
   /** Stop band of the strategy's position. @default 4 */
   readonly stop?: number;
@@ -102,6 +102,22 @@ export interface PairAnalytics {
 const CAVEAT = "Engle-Granger on one short trailing window: overlapping windows are many tests, " +
   "and the hedge ratio is fitted in-sample; read it as a stability gauge, not a test result.";
 
+/**
+ * The exit band that goes with an entry threshold `z`: the strategy's 0.5, or `z / 2` for a
+ * threshold of 1 or less (the band must lie below the entry).
+ *
+ * @example
+ * ```ts
+ * import { monitorExit } from "@lib/pipeline/monitor/pair_analytics.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(monitorExit(2), 0.5);
+ * assert.equal(monitorExit(0.5), 0.25);
+ * ```
+ */
+export function monitorExit(z: number): number {
+  return Math.min(PAIR_ANALYTICS_DEFAULTS.exit, z / 2);
+}
+
 function checkInt(name: string, v: number, min: number): void {
   if (!Number.isInteger(v) || v < min) {
     throw new RangeError(
@@ -162,7 +178,7 @@ export function pairAnalytics(
     hedgeWindow: window,
     zWindow: window,
     entry: z,
-    exit: options.exit ?? d.exit,
+    exit: options.exit ?? monitorExit(z),
     stop: options.stop ?? d.stop,
   });
   const bands = spreadZScore(strategy.spread, { window });

@@ -5,6 +5,8 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { type Freq, freqMs } from "@lib/core/freq.ts";
+import type { BarColumns } from "@lib/core/types.ts";
+import { readBars } from "@lib/store/bars.ts";
 import { latestBarTs, recentBars } from "@lib/store/live_reads.ts";
 
 /** A pair as the monitor names it: `Y:X` (y is regressed on x). */
@@ -68,15 +70,45 @@ export function pairCloses(
     };
   }
   const end = Math.max(ey ?? -Infinity, ex ?? -Infinity);
-  const step = freqMs(freq);
   const by = recentBars(db, ky, bars, end), bx = recentBars(db, kx, bars, end);
-  const first = Math.min(by.ts[0] ?? Infinity, bx.ts[0] ?? Infinity);
-  const n = Math.round((end - first) / step) + 1;
+  return onGrid(by, bx, freq, Math.min(by.ts[0] ?? Infinity, bx.ts[0] ?? Infinity), end);
+}
+
+/**
+ * The pair's closes on every interval from `fromTs` to the newest bar either leg has (the grid
+ * a paper book runs on: it must start where the book started). Empty when neither leg has a bar
+ * at or after `fromTs`.
+ */
+export function pairClosesSince(
+  db: DatabaseSync,
+  venue: string,
+  pair: PairKey,
+  freq: Freq,
+  fromTs: number,
+): PairCloses {
+  const ky = { venue, symbol: pair.y, freq }, kx = { venue, symbol: pair.x, freq };
+  const end = Math.max(latestBarTs(db, ky) ?? -Infinity, latestBarTs(db, kx) ?? -Infinity);
+  if (!(end >= fromTs)) return onGrid(undefined, undefined, freq, 0, -1);
+  const by = readBars(db, ky, { from: fromTs, to: end + 1 });
+  const bx = readBars(db, kx, { from: fromTs, to: end + 1 });
+  return onGrid(by, bx, freq, fromTs, end);
+}
+
+function onGrid(
+  by: BarColumns | undefined,
+  bx: BarColumns | undefined,
+  freq: Freq,
+  first: number,
+  end: number,
+): PairCloses {
+  const step = freqMs(freq);
+  const n = by === undefined ? 0 : Math.round((end - first) / step) + 1;
   const ts = new Float64Array(n), y = new Float64Array(n).fill(NaN);
   const x = new Float64Array(n).fill(NaN), complete = new Uint8Array(n).fill(1);
   for (let i = 0; i < n; i++) ts[i] = first + i * step;
   const seen = new Uint8Array(n);
-  const place = (b: typeof by, out: Float64Array, bit: number) => {
+  if (by === undefined || bx === undefined) return { ts, y, x, complete };
+  const place = (b: BarColumns, out: Float64Array, bit: number) => {
     for (let i = 0; i < b.ts.length; i++) {
       const k = Math.round((b.ts[i]! - first) / step);
       out[k] = b.close[i]!;

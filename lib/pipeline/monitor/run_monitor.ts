@@ -2,7 +2,8 @@
  * The live monitor as one call: the trade stream into the store (`runStream`, the code behind
  * `deno task stream`: row rules, quarantine, holes repaired by trade id, bars as they close),
  * the HTTP server of the dashboard and API, and on every bar close the pairs' analytics
- * recomputed and published as events (and handed to the alert and paper-trading hooks).
+ * recomputed and published as events, the alert rules stepped (alert_loop.ts: stored, printed,
+ * published, POSTed to webhooks) and the paper books advanced (paper_loop.ts).
  *
  * @module
  */
@@ -12,30 +13,16 @@ import { type IngestTradeStream, runStream, type RunStreamResult } from "@lib/in
 import type { StreamProblem } from "@lib/providers/binance_ws.ts";
 import type { TradeSource } from "@lib/providers/types.ts";
 import { latestBarTs, latestTradeTs } from "@lib/store/live_reads.ts";
-import { AnalyticsService, type ServedAnalytics } from "./analytics_service.ts";
+import { AnalyticsService } from "./analytics_service.ts";
 import { EventHub } from "./events.ts";
 import type { PairKey } from "./pair_closes.ts";
 import type { MonitorHedge } from "./pair_analytics.ts";
-import { type MonitorServer, type MonitorServerContext, startMonitorServer } from "./server.ts";
-
-/** What the alert and paper-trading layer does on each closed bar of a pair. */
-export interface MonitorHooks {
-  /**
-   * Called once per pair each time both legs have a new closed bar at the monitor's frequency,
-   * with the analytics at the default parameters. Returns events to publish (alerts, fills).
-   */
-  readonly onPairBar?: (
-    pair: PairKey,
-    served: ServedAnalytics,
-  ) => readonly { readonly type: string; readonly data: unknown }[] | void;
-  /** Called after every flush with the newest trade time per symbol (stale-data rules). */
-  readonly onTick?: (
-    lastTradeTs: Readonly<Record<string, number | undefined>>,
-    now: number,
-  ) => readonly { readonly type: string; readonly data: unknown }[] | void;
-  /** Extra routes' data for the server (alerts, paper). */
-  readonly server?: Pick<MonitorServerContext, "alerts" | "paper" | "paperOrder">;
-}
+import { type MonitorServer, startMonitorServer } from "./server.ts";
+import type { Alert, AlertRule } from "@lib/monitor/mod.ts";
+import { AlertLoop } from "./alert_loop.ts";
+import { PaperLoop } from "./paper_loop.ts";
+import { startWebhookWorker, type WebhookOptions } from "./webhook.ts";
+import { forTerminal } from "@lib/core/for_terminal.ts";
 
 /** Options of {@link runMonitor}. */
 export interface RunMonitorOptions {
@@ -67,7 +54,15 @@ export interface RunMonitorOptions {
   readonly flushEveryMs?: number;
   /** Wall-clock grace before a quiet symbol's bar closes, ms. @default 1000 */
   readonly graceMs?: number;
-  readonly hooks?: MonitorHooks;
+  /** Alert rules and webhook URLs; absent: no alerts. */
+  readonly alerts?: {
+    readonly rules: readonly AlertRule[];
+    readonly webhookUrls: readonly string[];
+    /** Webhook retry settings (tests shorten them). */
+    readonly webhook?: WebhookOptions & { readonly pollMs?: number };
+  };
+  /** Paper trading of every pair; absent: none. */
+  readonly paper?: { readonly initialEquity?: number };
   /** One human line per notable thing (listening, venue unreachable, bar closes). */
   readonly log?: (line: string) => void;
   /** Problems of the stream, as `deno task stream` reports them. */
@@ -114,6 +109,35 @@ export async function runMonitor(
   let connectionsSeen = 0;
   let trades = 0;
   const started = now();
+  const alertLoop = o.alerts === undefined ? undefined : new AlertLoop(db, analytics, {
+    pairs: o.pairs,
+    freq: o.freq,
+    window: o.window,
+    z: o.z,
+    hedge: o.hedge,
+    rules: o.alerts.rules,
+    webhookUrls: o.alerts.webhookUrls,
+    startedAt: started,
+  });
+  const paperLoop = o.paper === undefined ? undefined : new PaperLoop(db, {
+    venue: o.venue,
+    pairs: o.pairs,
+    freq: o.freq,
+    window: o.window,
+    z: o.z,
+    hedge: o.hedge,
+    ...(o.paper.initialEquity !== undefined ? { initialEquity: o.paper.initialEquity } : {}),
+  }, started);
+  const webhook = o.alerts !== undefined && o.alerts.webhookUrls.length > 0
+    ? startWebhookWorker(db, { log, ...(o.alerts.webhook ?? {}) })
+    : undefined;
+  const reportAlerts = (alerts: readonly Alert[]) => {
+    for (const a of alerts) {
+      log(`monitor: ALERT ${forTerminal(a.message, { keepNewlines: false })} (${a.id})`);
+      hub.publish("alert", a);
+    }
+    if (alerts.length > 0) webhook?.kick();
+  };
   const server = await startMonitorServer({
     db,
     venue: o.venue,
@@ -140,7 +164,19 @@ export async function runMonitor(
         symbols: last,
       };
     },
-    ...(o.hooks?.server ?? {}),
+    ...(alertLoop !== undefined
+      ? { alerts: (q: { limit: number }) => alertLoop.list(q.limit) }
+      : {}),
+    ...(paperLoop !== undefined
+      ? {
+        paper: () => paperLoop.summary(),
+        paperOrder: (body: unknown) => {
+          const r = paperLoop.order(body, now());
+          hub.publish("paper", { order: r.order });
+          return r;
+        },
+      }
+      : {}),
   }, {
     ...(o.host !== undefined ? { host: o.host } : {}),
     ...(o.port !== undefined ? { port: o.port } : {}),
@@ -164,6 +200,23 @@ export async function runMonitor(
   const publishAll = (events: readonly { type: string; data: unknown }[] | void) => {
     for (const e of events ?? []) hub.publish(e.type, e.data);
   };
+  // catch up with what the store holds: the alert state (and alerts a kill -9 lost), the books
+  try {
+    reportAlerts(alertLoop?.start(now()) ?? []);
+    for (const p of o.pairs) publishAll(paperLoop?.onPairBar(p, now()));
+  } catch (e) {
+    log(`monitor: catching up alerts and paper books failed: ${(e as Error).message}`);
+  }
+  // stale-data rules: a clock check every second, whether trades flow or not
+  const clock = alertLoop === undefined ? undefined : setInterval(() => {
+    try {
+      const last: Record<string, number | undefined> = {};
+      for (const s of symbols) last[s] = latestTradeTs(db, o.venue, s);
+      reportAlerts(alertLoop.onClock(last, now()));
+    } catch (e) {
+      log(`monitor: stale-data check failed: ${(e as Error).message}`);
+    }
+  }, 1_000);
   const afterFlush = () => {
     for (const f of o.freqs) {
       const closed: { symbol: string; ts: number }[] = [];
@@ -200,16 +253,12 @@ export async function runMonitor(
           });
           const body = analytics.toJson(served);
           hub.publish("analytics", { pair: name, freq: f, ts: both, latest: body.latest });
-          publishAll(o.hooks?.onPairBar?.(p, served));
+          reportAlerts(alertLoop?.onPairBar(p, now()) ?? []);
+          publishAll(paperLoop?.onPairBar(p, now()));
         } catch (e) {
           log(`monitor: analytics of ${name} failed: ${(e as Error).message}`);
         }
       }
-    }
-    if (o.hooks?.onTick) {
-      const last: Record<string, number | undefined> = {};
-      for (const s of symbols) last[s] = latestTradeTs(db, o.venue, s);
-      publishAll(o.hooks.onTick(last, now()));
     }
   };
 
@@ -262,7 +311,9 @@ export async function runMonitor(
       },
     });
   } finally {
+    clearInterval(clock);
     await server.shutdown();
+    await webhook?.stop();
   }
   return { stream: result, barEvents };
 }

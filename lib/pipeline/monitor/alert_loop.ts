@@ -1,0 +1,223 @@
+/**
+ * The monitor's alerts: the rules of lib/monitor stepped on every closed bar (z-score and
+ * cointegration p-value of each pair, close of each leg) and on the clock (stale data), every
+ * alert stored append-only with `insertAlerts` (its webhook deliveries queued in the same
+ * transaction), printed and published. On start the rules are replayed over the stored bars, so
+ * the state (hysteresis, dwell) is what it was and an alert a kill -9 lost before it was stored
+ * is stored now, under the same id; one already stored is not stored or sent again.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { Freq } from "@lib/core/freq.ts";
+import {
+  type Alert,
+  type AlertObservation,
+  type AlertRule,
+  type AlertState,
+  checkAlertRules,
+  replayAlerts,
+  stepAlerts,
+} from "@lib/monitor/mod.ts";
+import { insertAlerts, listAlerts } from "@lib/store/monitor_alerts.ts";
+import type { AnalyticsService, ServedAnalytics } from "./analytics_service.ts";
+import type { PairKey } from "./pair_closes.ts";
+import type { MonitorHedge } from "./pair_analytics.ts";
+
+/** What the task's flags say about alerts; defaults in {@link ALERT_LOOP_DEFAULTS}. */
+export interface MonitorAlertSpec {
+  readonly pairs: readonly PairKey[];
+  /** |z| of the z-score rule (the monitor's `--z`). */
+  readonly z: number;
+  /** Re-arm distance of the z-score rule. @default 0.5 */
+  readonly zHysteresis?: number;
+  /** Closed bars |z| must stay beyond the threshold before it fires. @default 1 */
+  readonly zMinBars?: number;
+  /** Window p-value at or above which a pair is called broken. @default 0.1 */
+  readonly pValueLevel?: number;
+  /** Silence (no trade of a leg) that fires a stale-data alert, ms. @default 60000 */
+  readonly staleMs?: number;
+  /** Price levels: `{symbol, level, direction}`. @default [] */
+  readonly prices?: readonly { symbol: string; level: number; direction: "above" | "below" }[];
+}
+
+/** Defaults of {@link MonitorAlertSpec}, stated once. */
+export const ALERT_LOOP_DEFAULTS = {
+  zHysteresis: 0.5,
+  zMinBars: 1,
+  pValueLevel: 0.1,
+  staleMs: 60_000,
+  /** Bars replayed on start (per pair, at the monitor's frequency). */
+  replayBars: 500,
+} as const;
+
+/**
+ * The rules of a monitor: per pair a z-score crossing and a cointegration break, per leg stale
+ * data, and the price levels given.
+ *
+ * @example
+ * ```ts
+ * import { monitorAlertRules } from "@lib/pipeline/monitor/alert_loop.ts";
+ * import assert from "node:assert/strict";
+ * const rules = monitorAlertRules({ pairs: [{ y: "BTCUSDT", x: "ETHUSDT" }], z: 2 });
+ * assert.deepEqual(rules.map((r) => `${r.kind} ${r.subject}`), [
+ *   "z-score BTCUSDT:ETHUSDT", "cointegration BTCUSDT:ETHUSDT", "stale BTCUSDT", "stale ETHUSDT",
+ * ]);
+ * ```
+ */
+export function monitorAlertRules(spec: MonitorAlertSpec): AlertRule[] {
+  const d = ALERT_LOOP_DEFAULTS;
+  const rules: AlertRule[] = [];
+  for (const p of spec.pairs) {
+    const subject = `${p.y}:${p.x}`;
+    rules.push({
+      kind: "z-score",
+      subject,
+      threshold: spec.z,
+      hysteresis: Math.min(spec.zHysteresis ?? d.zHysteresis, spec.z),
+      minBars: spec.zMinBars ?? d.zMinBars,
+    });
+    rules.push({ kind: "cointegration", subject, level: spec.pValueLevel ?? d.pValueLevel });
+  }
+  for (const s of new Set(spec.pairs.flatMap((p) => [p.y, p.x]))) {
+    rules.push({ kind: "stale", subject: s, maxSilenceMs: spec.staleMs ?? d.staleMs });
+  }
+  for (const p of spec.prices ?? []) {
+    rules.push({ kind: "price", subject: p.symbol, level: p.level, direction: p.direction });
+  }
+  checkAlertRules(rules);
+  return rules;
+}
+
+/** Options of {@link AlertLoop}. */
+export interface AlertLoopOptions {
+  readonly pairs: readonly PairKey[];
+  readonly freq: Freq;
+  readonly window: number;
+  readonly z: number;
+  readonly hedge: MonitorHedge;
+  readonly rules: readonly AlertRule[];
+  /** Webhook URLs every new alert is queued for. */
+  readonly webhookUrls: readonly string[];
+  /** When the monitor started (stale rules count silence from here when nothing traded). */
+  readonly startedAt: number;
+  /** Bars replayed per pair on start. @default 500 */
+  readonly replayBars?: number;
+}
+
+/** Alerts stepped, stored and reported (see the module notes). */
+export class AlertLoop {
+  readonly #db: DatabaseSync;
+  readonly #analytics: AnalyticsService;
+  readonly #o: AlertLoopOptions;
+  #state: AlertState | undefined;
+  /** Newest bar stepped, per pair and per leg. */
+  readonly #done = new Map<string, number>();
+
+  constructor(db: DatabaseSync, analytics: AnalyticsService, options: AlertLoopOptions) {
+    this.#db = db;
+    this.#analytics = analytics;
+    this.#o = options;
+  }
+
+  /**
+   * Replay the rules over the stored bars of every pair; returns the alerts stored now (those a
+   * previous process fired but had not stored: normally none).
+   */
+  start(now: number): readonly Alert[] {
+    const obs: AlertObservation[] = [];
+    const bars = this.#o.replayBars ?? ALERT_LOOP_DEFAULTS.replayBars;
+    for (const p of this.#o.pairs) obs.push(...this.#observations(p, bars, now));
+    obs.sort((a, b) => (a as { ts: number }).ts - (b as { ts: number }).ts);
+    const r = replayAlerts(this.#o.rules, obs);
+    this.#state = r.state;
+    return this.#store(r.alerts, now);
+  }
+
+  /** Step the bars of `pair` closed since the last call; returns the alerts stored. */
+  onPairBar(pair: PairKey, now: number): readonly Alert[] {
+    if (this.#state === undefined) return this.start(now);
+    const fresh: Alert[] = [];
+    for (const o of this.#observations(pair, ALERT_LOOP_DEFAULTS.replayBars, now)) {
+      const step = stepAlerts(this.#o.rules, this.#state!, o);
+      this.#state = step.state;
+      fresh.push(...step.alerts);
+    }
+    return this.#store(fresh, now);
+  }
+
+  /** Clock check of the stale-data rules; returns the alerts stored. */
+  onClock(
+    lastTradeTs: Readonly<Record<string, number | undefined>>,
+    now: number,
+  ): readonly Alert[] {
+    if (this.#state === undefined) return [];
+    const fresh: Alert[] = [];
+    for (const r of this.#o.rules) {
+      if (r.kind !== "stale") continue;
+      const step = stepAlerts(this.#o.rules, this.#state, {
+        kind: "clock",
+        subject: r.subject,
+        now,
+        lastTradeTs: lastTradeTs[r.subject] ?? null,
+        startedAt: this.#o.startedAt,
+      });
+      this.#state = step.state;
+      fresh.push(...step.alerts);
+    }
+    return this.#store(fresh, now);
+  }
+
+  /** Stored alerts, newest `limit`, oldest first (`/api/alerts`). */
+  list(limit: number): { alerts: unknown[] } {
+    return {
+      alerts: listAlerts(this.#db, { limit }).map((a) => ({
+        ...a,
+        value: Number.isFinite(a.value) ? a.value : null,
+      })),
+    };
+  }
+
+  #store(alerts: readonly Alert[], now: number): readonly Alert[] {
+    if (alerts.length === 0) return [];
+    const r = insertAlerts(this.#db, alerts, { webhookUrls: this.#o.webhookUrls, now });
+    return r.inserted as readonly Alert[];
+  }
+
+  /** Observations of the pair's (and its legs') bars closed after the last ones stepped. */
+  #observations(pair: PairKey, bars: number, _now: number): AlertObservation[] {
+    const name = `${pair.y}:${pair.x}`;
+    let s: ServedAnalytics;
+    try {
+      s = this.#analytics.compute({
+        pair,
+        freq: this.#o.freq,
+        window: this.#o.window,
+        hedge: this.#o.hedge,
+        z: this.#o.z,
+        limit: bars,
+      });
+    } catch {
+      return []; // too few bars for the estimators yet
+    }
+    const a = s.analytics, n = a.ts.length;
+    // only bars both legs have closed: a leg still open at the last row is stepped next time
+    let end = n - 1;
+    while (end >= 0 && !(Number.isFinite(a.y[end]!) && Number.isFinite(a.x[end]!))) end--;
+    const out: AlertObservation[] = [];
+    const after = this.#done.get(name) ?? -Infinity;
+    for (let t = s.offset; t <= end; t++) {
+      const ts = a.ts[t]!;
+      if (ts <= after) continue;
+      out.push({ kind: "bar", subject: name, ts, z: a.zScore[t]!, pValue: a.pValue[t]! });
+      for (const [sym, close] of [[pair.y, a.y[t]!], [pair.x, a.x[t]!]] as const) {
+        if (ts > (this.#done.get(sym) ?? -Infinity)) {
+          out.push({ kind: "bar", subject: sym, ts, close });
+          this.#done.set(sym, ts);
+        }
+      }
+      this.#done.set(name, ts);
+    }
+    return out;
+  }
+}
