@@ -604,7 +604,17 @@ class BarLoop {
   readonly everyK: number;
   readonly offset: number;
   readonly threshold: number;
-  readonly bar: { t: number; ts: number; traded: Float64Array; held: Float64Array; equity: number };
+  readonly bar: {
+    t: number;
+    ts: number;
+    traded: Float64Array;
+    held: Float64Array;
+    equity: number;
+    active: Int32Array;
+    activeCount: number;
+  };
+  /** Per model: its cost is 0 where nothing is traded or held (read only at the active assets). */
+  readonly sparse: boolean[];
   eq: number;
   ruinBar = -1;
 
@@ -636,7 +646,16 @@ class BarLoop {
       ? rebalance.driftThreshold
       : -1;
     this.eq = initialEquity;
-    this.bar = { t: 0, ts: 0, traded: book.traded, held: book.held, equity: initialEquity };
+    this.bar = {
+      t: 0,
+      ts: 0,
+      traded: book.traded,
+      held: book.held,
+      equity: initialEquity,
+      active: book.active,
+      activeCount: 0,
+    };
+    this.sparse = models.map((m) => m.zeroWhenFlat === true);
   }
 
   step(t: number): void {
@@ -672,9 +691,12 @@ class BarLoop {
       bar.t = t;
       bar.ts = this.index[t]!;
       bar.equity = this.eq;
+      bar.activeCount = book.activeCount;
       for (let m = 0; m < models.length; m++) {
         models[m]!.cost(bar as CostBar, this.costBuf); // all 0 here (addInto resets it)
-        const c = addInto(this.costBuf, this.costByAsset[m]!);
+        const c = this.sparse[m]
+          ? addIntoAt(this.costBuf, this.costByAsset[m]!, book.active, book.activeCount)
+          : addInto(this.costBuf, this.costByAsset[m]!);
         if (!Number.isFinite(c)) {
           throw new RangeError(
             `Cannot run backtestWeights: cost model "${this.names[m]}" returned a non-finite ` +
@@ -718,6 +740,20 @@ function addInto(x: Float64Array, acc: Float64Array): number {
   return c;
 }
 
+/** {@link addInto} at the assets `at[0 .. n - 1]` only (ascending; `x` is 0 elsewhere). */
+function addIntoAt(x: Float64Array, acc: Float64Array, at: Int32Array, n: number): number {
+  let c = 0;
+  for (let k = 0; k < n; k++) {
+    const a = at[k]!, v = x[a]!;
+    if (v !== 0) {
+      c += v;
+      acc[a] = acc[a]! + v;
+      x[a] = 0;
+    }
+  }
+  return c;
+}
+
 /**
  * The per-asset state of a run and the passes over the assets at one bar, on the current
  * block's time-major buffers. Kept out of the bar loop so V8 optimizes each pass as a function
@@ -737,6 +773,9 @@ class Book {
   readonly capBuf: Float64Array;
   readonly contribGross: Float64Array;
   readonly contribTurnover: Float64Array;
+  /** The assets traded or held at the current bar, ascending, in `active[0 .. activeCount - 1]`. */
+  readonly active: Int32Array;
+  activeCount = 0;
   /** The block's returns (bars t0 - 1 ..) and due targets (bars t0 ..), time-major. */
   RB: Float64Array;
   WB: Float64Array;
@@ -763,6 +802,7 @@ class Book {
     this.capBuf = new Float64Array(N);
     this.contribGross = new Float64Array(N);
     this.contribTurnover = new Float64Array(N);
+    this.active = new Int32Array(N);
     this.RB = this.WB = this.drifted;
   }
 
@@ -776,6 +816,7 @@ class Book {
   flat(_t: number): void {
     this.traded.fill(0);
     this.held.fill(0);
+    this.activeCount = 0;
   }
 
   /**
@@ -801,9 +842,9 @@ class Book {
    */
   fillAndEarn(t: number, issue: boolean): number {
     const { N, RB, WB, lastBar, drifted, scale, order, pending, traded, held } = this;
-    const { weights, tradedCols, contribTurnover, contribGross } = this;
+    const { weights, tradedCols, contribTurnover, contribGross, active } = this;
     const s = t - 1, i = (t - this.t0) * N; // RB row of bar s = WB row of bar t
-    let turn = 0, g = 0, ge = 0, ne = 0;
+    let turn = 0, g = 0, ge = 0, ne = 0, nAct = 0;
     for (let a = 0; a < N; a++) {
       const d = drifted[a]! * scale;
       const last = lastBar[a]!;
@@ -827,7 +868,8 @@ class Book {
         turn += ax;
         contribTurnover[a] = contribTurnover[a]! + ax;
         tradedCols[a]![t] = x;
-      }
+        active[nAct++] = a;
+      } else if (h !== 0) active[nAct++] = a;
       if (h === 0) {
         drifted[a] = 0;
         continue;
@@ -846,13 +888,14 @@ class Book {
     this.g = g;
     this.ge = ge;
     this.ne = ne;
+    this.activeCount = nAct;
     return turn;
   }
 
   /** {@link fillAndEarn} with the fill limits of the cost models applied first. */
   fillCapped(t: number, issue: boolean, limiters: readonly FillLimit[], equity: number): number {
     const { N, RB, WB, lastBar, drifted, scale, order, pending, traded, held } = this;
-    const { desired, capBuf, weights, tradedCols, contribTurnover, contribGross } = this;
+    const { desired, capBuf, weights, tradedCols, contribTurnover, contribGross, active } = this;
     const s = t - 1, i = (t - this.t0) * N;
     let any = false;
     for (let a = 0; a < N; a++) {
@@ -880,7 +923,7 @@ class Book {
       }
     } else traded.fill(0);
     // the fill as capped, then bar t's return (as earn)
-    let turn = 0, g = 0, ge = 0, ne = 0;
+    let turn = 0, g = 0, ge = 0, ne = 0, nAct = 0;
     for (let a = 0; a < N; a++) {
       const x = traded[a]!;
       if (x !== desired[a]) {
@@ -894,7 +937,8 @@ class Book {
         turn += ax;
         contribTurnover[a] = contribTurnover[a]! + ax;
         tradedCols[a]![t] = x;
-      }
+        active[nAct++] = a;
+      } else if (h !== 0) active[nAct++] = a;
       if (h === 0) {
         drifted[a] = 0;
         continue;
@@ -913,6 +957,7 @@ class Book {
     this.g = g;
     this.ge = ge;
     this.ne = ne;
+    this.activeCount = nAct;
     return turn;
   }
 

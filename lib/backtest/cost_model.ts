@@ -28,6 +28,14 @@ export interface CostBar {
   readonly held: Float64Array;
   /** Portfolio equity at the start of the bar in quote currency (for size-dependent costs). */
   readonly equity: number;
+  /**
+   * The assets with a trade or a holding at this bar, ascending column numbers, in
+   * `active[0 .. activeCount - 1]` (the engine gives them; absent from other callers): a model
+   * whose cost is 0 for every other asset may loop over these only.
+   */
+  readonly active?: Int32Array;
+  /** How many entries of `active` are in use. */
+  readonly activeCount?: number;
 }
 
 /** One composable cost model. */
@@ -40,4 +48,10 @@ export interface CostModel {
    * `out` is zeroed by the engine before each call.
    */
   cost(bar: CostBar, out: Float64Array): void;
+  /**
+   * True when the cost is 0 for an asset with nothing traded and nothing held at the bar (every
+   * built-in model): the engine then reads and resets `out` only at `bar.active`. A model that
+   * may write elsewhere must leave this unset. @default false
+   */
+  readonly zeroWhenFlat?: boolean;
 }

@@ -356,3 +356,30 @@ Deno.test("the close of an asset whose data ends is not limited by a participati
   near(res.traded[0]![6]!, -1, 1e-15);
   near(res.metadata.endedEarly[0]!.closedWeight, 1, 1e-15);
 });
+
+Deno.test("cost models: bar.active lists the traded or held assets; a model that is not zeroWhenFlat may charge any asset", () => {
+  const seen: number[][] = [];
+  const spy: CostModel = {
+    name: "spy",
+    zeroWhenFlat: true,
+    cost(bar: CostBar, out: Float64Array) {
+      seen.push([...bar.active!.subarray(0, bar.activeCount!)]);
+      for (let q = 0; q < bar.activeCount!; q++) out[bar.active![q]!] = 0.001;
+    },
+  };
+  // a custody fee on asset 2, held or not (not zeroWhenFlat: the engine reads every asset)
+  const custody: CostModel = {
+    name: "custody",
+    cost(_bar: CostBar, out: Float64Array) {
+      out[2] = 0.0001;
+    },
+  };
+  const px = close(1, 1, 1, 1, 1);
+  const targets = [flat(0.5, 5), flat(0, 5), flat(0, 5)];
+  targets[1]![2] = 0.25; // asset 1: row 2's decision, filled at bar 3's close, held over bar 4
+  const res = backtestWeights({ close: [px, px, px] }, targets, { costs: [spy, custody] });
+  assert.deepEqual(seen, [[], [], [0], [0], [0, 1]]);
+  assert.deepEqual([...res.costs.spy!], [0, 0, 0.001, 0.001, 0.002]);
+  assert.deepEqual([...res.costs.custody!], [0.0001, 0.0001, 0.0001, 0.0001, 0.0001]);
+  assert.equal(res.contribution.costs.custody![2], 0.0001 * 5);
+});

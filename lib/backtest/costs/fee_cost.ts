@@ -64,10 +64,13 @@ export function feeCost(options: FeeCostOptions): FeeCostModel {
     name: options.name ?? "fees",
     rates,
     rate: single,
+    zeroWhenFlat: true,
     cost(bar: CostBar, out: Float64Array): void {
-      const traded = bar.traded;
+      const traded = bar.traded, act = bar.active;
       if (venues) checkBarWidth(traded.length, rates.length, "fees");
-      for (let i = 0; i < traded.length; i++) {
+      const n = act === undefined ? traded.length : bar.activeCount!;
+      for (let q = 0; q < n; q++) {
+        const i = act === undefined ? q : act[q]!;
         out[i] = (venues ? rates[i]! : single) * Math.abs(traded[i]!);
       }
     },

@@ -52,12 +52,15 @@ export function fundingCost(options: FundingCostOptions): CostModel {
   }
   return {
     name,
+    zeroWhenFlat: true,
     cost(bar: CostBar, out: Float64Array): void {
-      const { held, t } = bar;
+      const { held, t, active: act } = bar;
       checkBarWidth(held.length, N, name);
       checkRow(t, bars, name);
       const row = t * N;
-      for (let i = 0; i < N; i++) {
+      const n = act === undefined ? N : bar.activeCount!;
+      for (let q = 0; q < n; q++) {
+        const i = act === undefined ? q : act[q]!;
         const r = R[row + i]!;
         const w = held[i]!;
         if (w !== 0 && r !== 0) out[i] = w * r;

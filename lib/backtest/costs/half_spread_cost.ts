@@ -73,12 +73,15 @@ export function halfSpreadCost(options: HalfSpreadCostOptions): CostModel {
   }
   return {
     name,
+    zeroWhenFlat: true,
     cost(bar: CostBar, out: Float64Array): void {
-      const { traded, t } = bar;
+      const { traded, t, active: act } = bar;
       checkBarWidth(traded.length, N, name);
       checkRow(t, bars, name);
       const row = t * N;
-      for (let i = 0; i < N; i++) {
+      const n = act === undefined ? N : bar.activeCount!;
+      for (let q = 0; q < n; q++) {
+        const i = act === undefined ? q : act[q]!;
         const x = traded[i]!;
         if (x === 0) continue;
         out[i] = (Math.abs(x) * charged[row + i]!) / 2;

@@ -117,12 +117,15 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
   }
   return {
     name,
+    zeroWhenFlat: true,
     cost(bar: CostBar, out: Float64Array): void {
-      const { traded, t, equity } = bar;
+      const { traded, t, equity, active: act } = bar;
       checkBarWidth(traded.length, N, name);
       checkRow(t, bars, name);
       const row = t * N;
-      for (let i = 0; i < N; i++) {
+      const n = act === undefined ? N : bar.activeCount!;
+      for (let q = 0; q < n; q++) {
+        const i = act === undefined ? q : act[q]!;
         const x = Math.abs(traded[i]!);
         if (x === 0) continue;
         let j = row + i, a = A[j]!;
