@@ -2,9 +2,8 @@
  * The live monitor's pure logic (no I/O, no clock): alert rules as a step function with
  * deterministic alert ids, and paper trading of the pairs z-score rule. The server
  * (`lib/pipeline/monitor/`) feeds them bars and clock ticks and stores what they return with
- * `lib/store/monitor_*.ts`. All of that is done by `createAlertsPaper` in
- * `lib/pipeline/monitor/alerts_paper.ts`: pass its `onPairBar`, `onTick` and `server` as
- * `runMonitor`'s hooks and call its `stop()` at the end. What it does, step by step:
+ * `lib/store/monitor_*.ts` (`lib/pipeline/monitor/alert_loop.ts` and `paper_loop.ts`, called by
+ * `runMonitor`; webhook delivery in `lib/pipeline/monitor/webhook.ts`). The calls, step by step:
  *
  * Alerts:
  *
