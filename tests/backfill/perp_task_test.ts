@@ -137,6 +137,60 @@ realDataTest(
   },
 );
 
+realDataTest(
+  "backfill --kind mark: a venue that keeps failing ends the symbol failed (exit 1); the re-run resumes",
+  async () => {
+    const ex = await startFakeExchange();
+    const dir = Deno.makeTempDirSync();
+    const db = join(dir, "perp.db");
+    const env = { CRYPTOLAB_BINANCE_FUTURES_URL: ex.url, CRYPTOLAB_PROVIDERS: "" };
+    const args = [
+      "--kind",
+      "mark",
+      "--symbols",
+      "BTCUSDT",
+      "--freq",
+      "8h",
+      "--since",
+      "2025-09-01",
+      "--until",
+      "2025-10-27",
+      "--db",
+      db,
+    ];
+    try {
+      ex.faults.add({ kind: "http_500", path: "/fapi/v1/markPriceKlines", times: 1000 });
+      const failed = await runDeno(["task", "backfill", ...args], env);
+      assert.equal(failed.code, 1, failed.stderr);
+      assert.match(failed.stderr, /backfill mark failed: 0 rows written/);
+      assert.match(failed.stderr, /BTCUSDT: .*500.*\(re-run to resume from the store\)/);
+      // the chain retried before giving up (RETRY_DEFAULTS: 4 attempts)
+      assert.equal(ex.requests.filter((r) => r.path === "/fapi/v1/markPriceKlines").length, 4);
+      ex.faults.clear();
+      const ok = await runDeno(["task", "backfill", ...args], env);
+      assert.equal(ok.code, 0, ok.stderr);
+      const s = openStore(db);
+      try {
+        const runs = s.db.prepare("SELECT status FROM ingest_runs ORDER BY run_id").all()
+          .map((r) => r.status);
+        assert.deepEqual(runs, ["failed", "ok"]);
+        const mark = readPerpKlines(s.db, {
+          venue: V,
+          symbol: "BTCUSDT",
+          kind: "mark",
+          freq: "8h",
+        });
+        assert.ok(mark.ts.length > 100, `${mark.ts.length} mark klines`);
+      } finally {
+        s.close();
+      }
+    } finally {
+      await ex.close();
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+);
+
 Deno.test("backfill --kind: usage errors exit 2 and name the flag", async () => {
   const bad = await runDeno([
     "task",
