@@ -109,6 +109,7 @@ export const TASK_PROFILES: Readonly<Record<string, TaskProfile>> = {
   materialize: { file: "tasks/materialize.ts", ...STORE_ONLY },
   "check-dataset": { file: "tasks/check_dataset.ts", ...STORE_ONLY },
   factors: { file: "tasks/factors.ts", ...STORE_ONLY },
+  regimes: { file: "tasks/regimes.ts", ...STORE_ONLY },
   trials: { file: "tasks/trials.ts", ...STORE_ONLY },
   quarantine: { file: "tasks/quarantine.ts", ...STORE_ONLY, writeFlag: { name: "out" } },
   export: {

@@ -611,6 +611,61 @@ CREATE INDEX liquidations_by_time ON liquidations (venue, symbol, ts);
 `,
   },
   {
+    // Issue 12: regime runs (lib/store/regimes.ts, lib/research/regime_run.ts). A run is one
+    // method (vol, markov, structure) over one dataset with one parameter set; `run_id` is the
+    // SHA-256 of the canonical JSON of {dataset fingerprint, method, parameters, model version},
+    // so the same inputs map to the same run and a second materialization writes nothing. The
+    // run row and all of its rows are written in one transaction (complete or absent).
+    // `regime_states` holds, per asset (`*` for a cross-sectional method) and bar, the state
+    // known at the close of that bar, the FILTERED state probabilities p0..p2 (Markov; never
+    // smoothed) and up to four features f0..f3 whose names the run row lists in `features`.
+    version: 10,
+    name: "regime runs and states",
+    sql: `
+CREATE TABLE regime_runs (
+  run_key INTEGER PRIMARY KEY,
+  run_id TEXT NOT NULL UNIQUE CHECK (length(run_id) = 64),
+  created_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
+  method TEXT NOT NULL CHECK (method IN ('vol', 'markov', 'structure')),
+  venue TEXT NOT NULL,
+  freq TEXT NOT NULL CHECK (freq IN ('1s', '1m', '5m', '15m', '1h', '4h', '1d')),
+  labels TEXT NOT NULL,
+  features TEXT NOT NULL,
+  train_end_ts INTEGER,
+  params TEXT NOT NULL,
+  fit TEXT NOT NULL,
+  dataset_sha256 TEXT NOT NULL,
+  dataset_rows INTEGER NOT NULL,
+  first_ts INTEGER,
+  last_ts INTEGER,
+  assets INTEGER NOT NULL,
+  model_version TEXT NOT NULL,
+  code_version TEXT,
+  source TEXT NOT NULL,
+  ingest_run_id INTEGER REFERENCES ingest_runs (run_id),
+  state_rows INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX regime_runs_by_dataset ON regime_runs (venue, freq, method, created_at);
+
+CREATE TABLE regime_states (
+  run_key INTEGER NOT NULL REFERENCES regime_runs (run_key) ON DELETE CASCADE,
+  asset TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  p0 REAL,
+  p1 REAL,
+  p2 REAL,
+  f0 REAL,
+  f1 REAL,
+  f2 REAL,
+  f3 REAL,
+  PRIMARY KEY (run_key, asset, ts)
+) WITHOUT ROWID;
+`,
+  },
+  {
     // Issue 11: the live monitor (lib/store/monitor_alerts.ts, monitor_webhooks.ts,
     // monitor_paper.ts). Every table is append-only (triggers refuse UPDATE and DELETE): an
     // alert is stored once under its deterministic id (rule/subject/bar time, so a replay after

@@ -22,6 +22,7 @@ export * from "./stream_writes.ts";
 export * from "./last_good_quotes.ts";
 export * from "./factors.ts";
 export * from "./trials.ts";
+export * from "./regimes.ts";
 export * from "./perp_funding.ts";
 export * from "./perp_price_klines.ts";
 export * from "./perp_open_interest.ts";

@@ -14,6 +14,7 @@ import { runDeno } from "../_shared/run_task.ts";
 const CASES = (out: string): readonly (readonly string[])[] => [
   ["materialize", "--freq", "4h"],
   ["factors", "--venue", "binance", "--freq", "1h"],
+  ["regimes", "--method", "vol"],
   ["report", "--out", out],
   ["check-dataset"],
   ["export", "--formats", "csv", "--out", out],

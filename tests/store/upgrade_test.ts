@@ -83,6 +83,7 @@ const OFFLINE_TASKS: readonly TaskCase[] = [
   },
   { task: "materialize", args: () => ["--freq", "4h"] },
   { task: "factors", args: () => ["--venue", "binance", "--freq", "1h", "--window", "48"] },
+  { task: "regimes", args: () => ["--method", "vol", "--venue", "binance", "--window", "24"] },
   { task: "check-dataset", args: () => ["--json"] },
   { task: "quarantine", args: () => ["summary"] },
   { task: "trials", args: () => ["list"] },
