@@ -124,6 +124,15 @@ export function checkAlertRules(rules: readonly AlertRule[]): void {
       );
     }
     checkNonNegative("hysteresis", t.hysteresis, id);
+    // a rule starts disarmed and arms beyond its re-arm level: that level must be reachable
+    // (|z| and p-values are >= 0, prices > 0)
+    if ((r.kind !== "price" || t.direction === "above") && !(t.hysteresis < t.level)) {
+      throw new RangeError(
+        `Cannot run ${WHAT}: rule ${id}: hysteresis must be below the threshold ${t.level} ` +
+          `(the value must be able to fall below threshold - hysteresis to re-arm), got ` +
+          `${t.hysteresis}`,
+      );
+    }
   }
 }
 

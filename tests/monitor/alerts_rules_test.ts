@@ -12,6 +12,7 @@ import {
   replayAlerts,
   stepAlerts,
 } from "@lib/monitor/mod.ts";
+import { monitorAlertRules } from "@lib/pipeline/monitor/alert_loop.ts";
 
 const PAIR = "BTCUSDT:ETHUSDT";
 const MIN = 60_000;
@@ -251,4 +252,44 @@ Deno.test("rules are checked: bad thresholds, dwell and duplicate ids name the r
       }),
     /initialAlertState/,
   );
+});
+
+Deno.test("a re-arm level that cannot be reached is refused (a disarmed rule would never fire)", () => {
+  assert.throws(
+    () => initialAlertState([{ kind: "z-score", subject: PAIR, threshold: 0.5, hysteresis: 0.5 }]),
+    /hysteresis must be below the threshold 0.5/,
+  );
+  assert.throws(
+    () => initialAlertState([{ kind: "z-score", subject: PAIR, threshold: 0.4 }]), // default 0.5
+    /hysteresis must be below/,
+  );
+  assert.throws(
+    () =>
+      initialAlertState([{ kind: "cointegration", subject: PAIR, level: 0.1, hysteresis: 0.2 }]),
+    /hysteresis must be below the threshold 0.1/,
+  );
+  assert.throws(
+    () =>
+      initialAlertState([
+        { kind: "price", subject: "BTCUSDT", level: 10, direction: "above", hysteresis: 10 },
+      ]),
+    /hysteresis must be below the threshold 10/,
+  );
+  // below a level, any hysteresis can be re-crossed upwards
+  initialAlertState([
+    { kind: "price", subject: "BTCUSDT", level: 10, direction: "below", hysteresis: 50 },
+  ]);
+});
+
+Deno.test("the monitor's rules with --z 0.5 raise z-score alerts (hysteresis at most z / 2)", () => {
+  // before: hysteresis min(0.5, z) = 0.5 put the re-arm level at |z| < 0, so the rule, which
+  // starts disarmed, never armed and no z-score alert was ever raised
+  const rules = monitorAlertRules({ pairs: [{ y: "BTCUSDT", x: "ETHUSDT" }], z: 0.5 });
+  const z = rules.find((r) => r.kind === "z-score")!;
+  assert.equal((z as { hysteresis?: number }).hysteresis, 0.25);
+  const r = replayAlerts(
+    rules,
+    zBars([0.1, 0.6, 0.3, 0.2, -0.7, 0.1], "BTCUSDT:ETHUSDT"),
+  );
+  assert.deepEqual(r.alerts.filter((a) => a.kind === "z-score").map((a) => a.ts / MIN), [1, 4]);
 });

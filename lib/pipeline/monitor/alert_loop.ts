@@ -29,7 +29,7 @@ export interface MonitorAlertSpec {
   readonly pairs: readonly PairKey[];
   /** |z| of the z-score rule (the monitor's `--z`). */
   readonly z: number;
-  /** Re-arm distance of the z-score rule. @default 0.5 */
+  /** Re-arm distance of the z-score rule, at most `z / 2`. @default 0.5 */
   readonly zHysteresis?: number;
   /** Closed bars |z| must stay beyond the threshold before it fires. @default 1 */
   readonly zMinBars?: number;
@@ -74,7 +74,9 @@ export function monitorAlertRules(spec: MonitorAlertSpec): AlertRule[] {
       kind: "z-score",
       subject,
       threshold: spec.z,
-      hysteresis: Math.min(spec.zHysteresis ?? d.zHysteresis, spec.z),
+      // at most half of z: the re-arm level z - hysteresis must stay above 0, or a rule that
+      // starts disarmed could never arm (with --z 0.5 no z-score alert was ever raised)
+      hysteresis: Math.min(spec.zHysteresis ?? d.zHysteresis, spec.z / 2),
       minBars: spec.zMinBars ?? d.zMinBars,
     });
     rules.push({ kind: "cointegration", subject, level: spec.pValueLevel ?? d.pValueLevel });
