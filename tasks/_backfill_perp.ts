@@ -23,6 +23,7 @@ export interface PerpBackfillFlags {
   readonly until?: string | undefined;
   readonly providers?: string | undefined;
   readonly db?: string | undefined;
+  readonly "funding-interval"?: string | undefined;
 }
 
 /** Run a perp backfill from the task's flags; returns the exit code. */
@@ -67,6 +68,14 @@ export async function runPerpBackfill(
       `--freq for --kind ${kind} must be one of ${allowed.join(", ")}, got ${interval}`,
     );
   }
+  const fi = flags["funding-interval"];
+  if (fi !== undefined && kind !== "funding") {
+    throw new UsageError("--funding-interval applies to --kind funding only");
+  }
+  const fundingHours = fi === undefined ? 8 : Number(/^(\d+)h$/.exec(fi)?.[1]);
+  if (![1, 2, 4, 8].includes(fundingHours)) {
+    throw new UsageError(`--funding-interval must be 1h, 2h, 4h or 8h, got ${fi}`);
+  }
   if (flags.since === undefined) throw new UsageError(`--since is required\n\n${usage}`);
   const since = parseDate("since", flags.since);
   const until = flags.until === undefined ? Date.now() : parseDate("until", flags.until);
@@ -108,6 +117,7 @@ export async function runPerpBackfill(
       chains,
       symbols,
       interval: kind === "funding" ? undefined : interval,
+      fundingIntervalMs: fundingHours * 3_600_000,
       since,
       until,
       signal: ctrl.signal,

@@ -57,6 +57,8 @@ Fetch candles from a venue's public API into the store, resuming where the store
   --kind K        candles (default) | funding | mark | index | premium | oi: perp funding
                   history, mark/index/premium-index klines or open interest (binance_futures;
                   --freq is then the kline interval or OI period, default 1h; funding takes none)
+  --funding-interval H  --kind funding: the contract's funding grid, 1h | 2h | 4h | 8h (default
+                  8h); times off it are quarantined
   --venue V       ${CANDLE_VENUES.join(" | ")} (default: the first venue of the
                   providers config's candles chain, binance unless configured)
   --symbols S     comma-separated venue symbols (BTCUSDT,ETHUSDT; Kraken XBTUSD; Coinbase
@@ -95,6 +97,7 @@ async function main(args: string[]): Promise<number> {
     until: { type: "string" },
     providers: { type: "string" },
     kind: { type: "string" },
+    "funding-interval": { type: "string" },
   }, USAGE);
   if (values.kind !== undefined && values.kind !== "candles") {
     return await runPerpBackfill({ ...values, kind: values.kind }, parseDate, USAGE);

@@ -6,7 +6,8 @@
  * write path (lib/ingest/perp_write.ts): refused rows are quarantined with their raw values.
  *
  * Freqtrade writes these files only in futures mode, so a path naming plain `binance` is read
- * as Binance USDT-M (`binance_futures`); a path naming no exchange needs `--venue`.
+ * as Binance USDT-M (`binance_futures`); a path naming no exchange needs `--venue`. The funding
+ * grid is the one the name states (`-8h-funding_rate.json`: 8 hours; `-4h-`: 4 hours).
  *
  * @module
  */
@@ -127,8 +128,11 @@ export function importPerpFile(
   const ctx = { venue, source: options.source, runId: options.runId, now: options.now };
   if (format === "freqtrade_funding_json") {
     const funding = rows.map((r) => ({ fundingTime: num(r[0]), rate: num(r[1]) }));
+    // the funding grid the file states (`-8h-funding_rate.json`), else the rules' default
+    const stated = /-(\d+)h-funding_rate\.json$/i.exec(basename(path));
+    const grid = stated === null ? undefined : Number(stated[1]) * 3_600_000;
     if (options.dryRun) {
-      const g = gateFunding(funding, { venue, now: options.now });
+      const g = gateFunding(funding, { venue, now: options.now, intervalMs: grid });
       return {
         venue,
         symbol,
@@ -141,7 +145,7 @@ export function importPerpFile(
         quarantinedByReason: byReason(g.rejected),
       }; // deno-fmt-ignore
     }
-    const w = storeFunding(db, symbol, funding, ctx);
+    const w = storeFunding(db, symbol, funding, ctx, { intervalMs: grid });
     return {
       venue,
       symbol,

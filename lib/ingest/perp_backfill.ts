@@ -51,6 +51,11 @@ export interface PerpBackfillOptions {
   readonly symbols: readonly string[];
   /** Kline interval (mark/index/premium) or open-interest period. @default "1h" */
   readonly interval?: string | undefined;
+  /**
+   * The funding grid the funding rule checks times against (some contracts fund every 4h or
+   * 1h). @default PERP_RULE_DEFAULTS.fundingIntervalMs (8 hours)
+   */
+  readonly fundingIntervalMs?: number | undefined;
   /** First time wanted (UTC ms, inclusive). */
   readonly since: number;
   /** End (UTC ms, exclusive). @default now() */
@@ -222,6 +227,7 @@ export async function backfillPerp(
                 markPrice: f.markPrice ?? null,
               })),
               ctx(),
+              { intervalMs: options.fundingIntervalMs },
             ),
             rows.length,
           );

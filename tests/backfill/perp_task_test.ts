@@ -218,4 +218,18 @@ Deno.test("backfill --kind: usage errors exit 2 and name the flag", async () => 
   ]);
   assert.equal(freq.code, 2);
   assert.match(freq.stderr, /--freq for --kind oi must be one of 5m/);
+  const fi = await runDeno([
+    "task",
+    "backfill",
+    "--kind",
+    "funding",
+    "--funding-interval",
+    "3h",
+    "--symbols",
+    "BTCUSDT",
+    "--since",
+    "2024-01-01",
+  ]);
+  assert.equal(fi.code, 2);
+  assert.match(fi.stderr, /--funding-interval must be 1h, 2h, 4h or 8h, got 3h/);
 });

@@ -120,6 +120,22 @@ Deno.test("import quarantines a funding row the rules refuse and keeps the rest"
     } finally {
       s.close();
     }
+    // a file stating a 1h funding grid (contracts that fund hourly) is gated on that grid
+    const hourly = join(dir, "binance", "futures", "SOL_USDT_USDT-1h-funding_rate.json");
+    Deno.writeTextFileSync(
+      hourly,
+      JSON.stringify(
+        [0, 1, 2, 3].map((h) => [1756425600000 + h * 3_600_000 + 5, 0.00005, 0, 0, 0, 0]),
+      ),
+    );
+    const r2 = await runDeno(["task", "import", hourly, "--db", db]);
+    assert.equal(r2.code, 0, r2.stderr);
+    const s2 = openStore(db);
+    try {
+      assert.equal(readFunding(s2.db, V, "SOLUSDT").time.length, 4);
+    } finally {
+      s2.close();
+    }
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
