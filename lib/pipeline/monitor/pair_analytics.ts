@@ -26,7 +26,7 @@ export interface PairAnalyticsOptions {
   readonly z?: number;
   /** Exit band of the strategy's position (`zScoreSignals`). @default min(0.5, z / 2) */
   readonly exit?: number;
-  /** Stop band of the strategy's position. @default 4 */
+  /** Stop band of the strategy's position. @default 4, or 2 z for z >= 4 (`monitorStop`) */
   readonly stop?: number;
   /**
    * Engle-Granger p-values are computed for the windows ending at the last bar and every
@@ -118,6 +118,22 @@ export function monitorExit(z: number): number {
   return Math.min(PAIR_ANALYTICS_DEFAULTS.exit, z / 2);
 }
 
+/**
+ * The stop band that goes with an entry threshold `z`: the strategy's 4, or `2 z` for a
+ * threshold of 4 or more (the stop must lie beyond the entry).
+ *
+ * @example
+ * ```ts
+ * import { monitorStop } from "@lib/pipeline/monitor/pair_analytics.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(monitorStop(2), 4);
+ * assert.equal(monitorStop(5), 10);
+ * ```
+ */
+export function monitorStop(z: number): number {
+  return z < PAIR_ANALYTICS_DEFAULTS.stop ? PAIR_ANALYTICS_DEFAULTS.stop : 2 * z;
+}
+
 function checkInt(name: string, v: number, min: number): void {
   if (!Number.isInteger(v) || v < min) {
     throw new RangeError(
@@ -179,7 +195,7 @@ export function pairAnalytics(
     zWindow: window,
     entry: z,
     exit: options.exit ?? monitorExit(z),
-    stop: options.stop ?? d.stop,
+    stop: options.stop ?? monitorStop(z),
   });
   const bands = spreadZScore(strategy.spread, { window });
   const ly = new Float64Array(n), lx = new Float64Array(n);

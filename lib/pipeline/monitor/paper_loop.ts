@@ -45,7 +45,7 @@ import { latestBarTs } from "@lib/store/live_reads.ts";
 import { num } from "./analytics_service.ts";
 import { BadRequest } from "./params.ts";
 import { pairClosesSince, type PairKey } from "./pair_closes.ts";
-import { monitorExit, type MonitorHedge } from "./pair_analytics.ts";
+import { monitorExit, type MonitorHedge, monitorStop } from "./pair_analytics.ts";
 
 /** Options of {@link PaperLoop}. */
 export interface PaperLoopOptions {
@@ -97,6 +97,7 @@ export class PaperLoop {
         zWindow: o.window,
         entry: o.z,
         exit: monitorExit(o.z),
+        stop: monitorStop(o.z),
       },
       costs: [feeCost({ venue: o.venue })],
       initialEquity,
