@@ -37,6 +37,7 @@ export * from "./rolling_ic.ts";
 export * from "./signals/mod.ts";
 export * from "./factor_run.ts";
 export * from "./regime_run.ts";
+export * from "./regime_conditioned.ts";
 export * from "./null_suite.ts";
 export * from "./null_suite_placebos.ts";
 export * from "./null_suite_sim.ts";
