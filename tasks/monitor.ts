@@ -59,7 +59,8 @@ a dashboard and a JSON API on http://HOST:PORT/.
   --token T         token required on every request (default: $CRYPTOLAB_MONITOR_TOKEN, else
                     generated when --host is not loopback)
   --webhook URL     POST every alert to this URL (retried with backoff; Idempotency-Key =
-                    the alert id, so a restart never sends one twice)
+                    the alert id: one delivered is not sent again after a restart; one
+                    cut off by a kill before its answer is recorded may be, with that key)
   --coint-p P       cointegration-break alert when the window's p-value >= P (default ${ALERT_LOOP_DEFAULTS.pValueLevel})
   --stale-s N       stale-data alert after N seconds without a trade (default ${
   ALERT_LOOP_DEFAULTS.staleMs / 1000
