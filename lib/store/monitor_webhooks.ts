@@ -24,8 +24,9 @@ export interface PendingDelivery {
 }
 
 /**
- * Deliveries still to make, oldest queue row first. With `dueBy`, only those due at or before
- * that time.
+ * Deliveries still to make, oldest queue row first (at most `limit`, default 1000). With
+ * `dueBy`, only those due at or before that time (filtered before the limit, so deliveries
+ * waiting for a retry never hide due ones).
  *
  * @example
  * ```ts
@@ -50,26 +51,28 @@ export function pendingDeliveries(
   options: { readonly dueBy?: number; readonly limit?: number } = {},
 ): PendingDelivery[] {
   const rows = db.prepare(
-    `SELECT o.outbox_id, o.url, o.created_at AS queued_at, a.*,
+    `SELECT * FROM (SELECT o.outbox_id, o.url, o.created_at AS queued_at, a.*,
         (SELECT count(*) FROM monitor_webhook_attempts t WHERE t.outbox_id = o.outbox_id) AS n,
         (SELECT t.next_attempt_at FROM monitor_webhook_attempts t WHERE t.outbox_id = o.outbox_id
           ORDER BY t.attempt DESC LIMIT 1) AS next_at
-     FROM monitor_webhook_outbox o JOIN monitor_alerts a ON a.alert_id = o.alert_id
-     WHERE NOT EXISTS (SELECT 1 FROM monitor_webhook_attempts t WHERE t.outbox_id = o.outbox_id
-       AND t.outcome IN ('delivered', 'abandoned'))
-     ORDER BY o.outbox_id LIMIT ?`,
-  ).all(options.limit ?? 1000) as Record<string, SQLInputValue>[];
+       FROM monitor_webhook_outbox o JOIN monitor_alerts a ON a.alert_id = o.alert_id
+       WHERE NOT EXISTS (SELECT 1 FROM monitor_webhook_attempts t WHERE t.outbox_id = o.outbox_id
+         AND t.outcome IN ('delivered', 'abandoned')))
+     WHERE (CASE WHEN n = 0 THEN queued_at ELSE coalesce(next_at, queued_at) END) <= ?
+     ORDER BY outbox_id LIMIT ?`,
+  ).all(options.dueBy ?? Number.MAX_VALUE, options.limit ?? 1000) as Record<
+    string,
+    SQLInputValue
+  >[];
   const out: PendingDelivery[] = [];
   for (const r of rows) {
     const attempts = Number(r.n);
-    const dueAt = attempts === 0 ? Number(r.queued_at) : Number(r.next_at ?? r.queued_at);
-    if (options.dueBy !== undefined && dueAt > options.dueBy) continue;
     out.push({
       outboxId: Number(r.outbox_id),
       url: String(r.url),
       alert: rowToAlert(r),
       attempts,
-      dueAt,
+      dueAt: attempts === 0 ? Number(r.queued_at) : Number(r.next_at ?? r.queued_at),
     });
   }
   return out;

@@ -9,7 +9,11 @@ import assert from "node:assert/strict";
 import { openStore } from "@lib/store/db.ts";
 import { type Alert, type AlertRule, replayAlerts } from "@lib/monitor/mod.ts";
 import { getAlert, insertAlerts, listAlerts } from "@lib/store/monitor_alerts.ts";
-import { deliveryStatus, pendingDeliveries } from "@lib/store/monitor_webhooks.ts";
+import {
+  deliveryStatus,
+  pendingDeliveries,
+  recordDeliveryAttempt,
+} from "@lib/store/monitor_webhooks.ts";
 import {
   backoffMs,
   deliverDueWebhooks,
@@ -305,5 +309,38 @@ Deno.test("webhook: a process killed while waiting for the response sends again 
   } finally {
     await server.shutdown();
     Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("outbox: a delivery waiting for its retry does not hide one that is due (limit applies after dueBy)", () => {
+  const s = tempStore();
+  try {
+    const [a, b] = someAlerts(2);
+    insertAlerts(s.db, [a!, b!], { webhookUrls: ["http://127.0.0.1:9/x"], now: 1000 });
+    const first = pendingDeliveries(s.db)[0]!;
+    assert.equal(first.alert.id, a!.id);
+    recordDeliveryAttempt(s.db, {
+      outboxId: first.outboxId,
+      at: 1100,
+      outcome: "failed",
+      httpStatus: 503,
+      nextAttemptAt: 1e15,
+    });
+    const due = pendingDeliveries(s.db, { dueBy: 2000, limit: 1 });
+    assert.deepEqual(due.map((d) => d.alert.id), [b!.id]);
+    assert.equal(pendingDeliveries(s.db).length, 2);
+    assert.throws(
+      () => recordDeliveryAttempt(s.db, { outboxId: first.outboxId, at: 1, outcome: "failed" }),
+      /without nextAttemptAt/,
+    );
+    // a second final outcome for one delivery is refused (two workers racing)
+    recordDeliveryAttempt(s.db, { outboxId: first.outboxId, at: 1200, outcome: "delivered" });
+    assert.throws(
+      () =>
+        recordDeliveryAttempt(s.db, { outboxId: first.outboxId, at: 1300, outcome: "delivered" }),
+      /UNIQUE/,
+    );
+  } finally {
+    s.cleanup();
   }
 });
