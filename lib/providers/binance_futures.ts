@@ -29,7 +29,7 @@ import {
 import type { StreamProblem } from "./binance_ws.ts";
 
 /** Which computed price a perp kline follows. */
-export type PerpPriceKind = "mark" | "index" | "premium";
+export type PerpKlineKind = "mark" | "index" | "premium";
 
 /** Intervals of the perp price klines (Binance's, without `1s`, `3d`, `1w`, `1M`). */
 export const PERP_INTERVALS = [
@@ -74,7 +74,7 @@ export type OiPeriod = typeof OI_PERIODS[number];
 export const PERP_LIMITS = { klines: 1500, openInterest: 500 } as const;
 
 /** Binance's path of each price kind, and the query parameter naming the instrument. */
-const KLINE_PATHS: Readonly<Record<PerpPriceKind, { path: string; param: "symbol" | "pair" }>> = {
+const KLINE_PATHS: Readonly<Record<PerpKlineKind, { path: string; param: "symbol" | "pair" }>> = {
   mark: { path: "/fapi/v1/markPriceKlines", param: "symbol" },
   index: { path: "/fapi/v1/indexPriceKlines", param: "pair" },
   premium: { path: "/fapi/v1/premiumIndexKlines", param: "symbol" },
@@ -103,7 +103,7 @@ export const openInterestRows = z.array(openInterestRow);
 /** A page of perp price klines as columns, oldest first. */
 export interface PerpKlinePage {
   readonly symbol: string;
-  readonly kind: PerpPriceKind;
+  readonly kind: PerpKlineKind;
   readonly interval: PerpInterval;
   readonly ts: Float64Array;
   readonly open: Float64Array;
@@ -119,7 +119,7 @@ export interface PerpKlineSource {
   readonly id: string;
   fetchPerpKlines(req: {
     readonly symbol: string;
-    readonly kind: PerpPriceKind;
+    readonly kind: PerpKlineKind;
     readonly interval: PerpInterval;
     readonly startTime?: number;
     readonly endTime?: number;
@@ -197,7 +197,7 @@ export class BinanceFuturesVenue extends BinanceVenue
   /** One page of mark/index/premium klines, oldest first, without the still-open last one. */
   async fetchPerpKlines(req: {
     readonly symbol: string;
-    readonly kind: PerpPriceKind;
+    readonly kind: PerpKlineKind;
     readonly interval: PerpInterval;
     readonly startTime?: number;
     readonly endTime?: number;

@@ -21,3 +21,5 @@ export * from "./registry.ts";
 export * from "./chain_config.ts";
 export * from "./request_gate.ts";
 export * from "./symbols.ts";
+export * from "./binance_futures.ts";
+export * from "./binance_futures_ws.ts";
