@@ -24,11 +24,16 @@ import type {
  * uninterrupted one would.
  *
  * The rule is `pairsMeanReversion` (lib/backtest/strategies) with `options.rule`, run on the
- * whole history each call (O(n); it is causal, so a row's decision never changes when later
- * bars arrive). Its target weights `[w_y, w_x]` decided at the close of row t are filled at the
- * close of row t + 1 (the NEXT bar), on both legs, in units: `units = w * equity / close`, with
- * the cost models of `options.costs` paid from cash. The book trades back to the targets at
- * every bar (the backtest's default `rebalance: "every-bar"`: small rebalancing fills keep the
+ * whole history each call (it is causal, so a row's decision never changes when later bars
+ * arrive). That costs O(n) per call whatever the number of new rows: about 5 ms for 10,000 bars
+ * and 60-90 ms for 100,000 on one core here, so a book on 1-second bars grows costly after a day
+ * or two (a week of 1-minute bars is 10,000). It is not made incremental on purpose: the
+ * rolling estimators' rounding depends on where a series starts, and computing on the whole
+ * history is what makes a resumed book equal, bit for bit, to one that never stopped.
+ *
+ * Its target weights `[w_y, w_x]` decided at the close of row t are filled at the close of
+ * row t + 1 (the NEXT bar), on both legs, in units: `units = w * equity / close`, with the cost
+ * models of `options.costs` paid from cash. The book trades back to the targets at every bar (the backtest's default `rebalance: "every-bar"`: small rebalancing fills keep the
  * weights while a trade is open); a leg without a bar at a close keeps its units and trades at
  * its next bar. Each row's mark (cash + units x last closes, BEFORE that close's fill) is the
  * backtest's `equity[row]` of the same rule on the same bars (`paperVsBacktest` checks it).
