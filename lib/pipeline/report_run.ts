@@ -27,6 +27,8 @@ import { parseSignalName } from "../research/signals/mod.ts";
 import { overfittingVerdict } from "../research/overfitting_verdict.ts";
 import { overfittingSection } from "../report/sections/overfitting_section.ts";
 import { periodsPerYear } from "../backtest/metrics/periods_per_year.ts";
+import { reportRegimeSection, signalRegimeSection } from "./report_regimes.ts";
+import { DEFAULT_REPORT_SIGNALS } from "../report/sections/signal_section.ts";
 
 /**
  * A report request the store cannot satisfy (no bars at that frequency, several venues and
@@ -147,18 +149,18 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
   if (options.signal === undefined) {
     const model = withNullRuns(buildResearchReport(dataset, options), options.nullRuns);
     const overfitting = researchOverfitting(db, dataset, model, options.nullRuns);
-    return {
-      model: overfitting === null
-        ? model
-        : { ...model, sections: beforeMethod(model, overfitting) },
-      dataset,
-    };
+    const verdict = overfitting === null
+      ? model
+      : { ...model, sections: beforeMethod(model, overfitting) };
+    const regimes = reportRegimeSection(dataset.panel, options.signals ?? DEFAULT_REPORT_SIGNALS);
+    return { model: { ...verdict, sections: beforeMethod(verdict, regimes) }, dataset };
   }
   const { input, source } = options.signal;
   const family = options.signal.options?.trial?.family;
   // the tear sheet's IC series is at its first horizon
   const horizons = options.horizons ?? options.signal.options?.horizons ??
     SIGNAL_TEAR_SHEET_DEFAULTS.horizons;
+  let seen: SignalTearSheet | null = null;
   const model = withNullRuns(
     buildSignalReport(dataset, input, {
       ...options.signal.options,
@@ -167,14 +169,22 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
       runId: options.runId,
       projectDir: options.projectDir,
       git: options.git,
-      overfitting: (sheet) =>
-        family === undefined
+      overfitting: (sheet) => {
+        seen = sheet;
+        return family === undefined
           ? null
-          : signalOverfitting(db, dataset, family, sheet, horizons[0]!, options.nullRuns),
+          : signalOverfitting(db, dataset, family, sheet, horizons[0]!, options.nullRuns);
+      },
     }),
     options.nullRuns,
   );
-  return { model, dataset };
+  // the regime section conditions the signal as the tear sheet aligned it
+  const regimes = signalRegimeSection(
+    dataset.panel,
+    options.signal.options?.name ?? source?.path ?? "signal",
+    seen!.signal,
+  );
+  return { model: { ...model, sections: [...model.sections, regimes] }, dataset };
 }
 
 /**

@@ -112,6 +112,7 @@ realDataTest(
       "signals",
       "pairs",
       "overfitting", // the task records each signal's IC trials in the ledger: the verdict
+      "regimes", // each signal conditioned on causal regimes (lib/pipeline/report_regimes.ts)
       "method",
     ]);
     const ids = m.sections.flatMap((s) => s.blocks.map((b) => "id" in b ? b.id : b.type));

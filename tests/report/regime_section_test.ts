@@ -1,0 +1,96 @@
+/**
+ * The regime section on real NFI hourly bars: the tables the report shows, their numbers
+ * against a direct recomputation (per-regime mean of the IC series, per-regime quantile means),
+ * Benjamini-Hochberg never below the raw p-values, causality of the regimes it conditions on,
+ * and escaping of a data-supplied signal name in the HTML.
+ */
+import assert from "node:assert/strict";
+import { fromColumns } from "@lib/panel/from_columns.ts";
+import {
+  reportRegimes,
+  reportRegimeSection,
+  signalRegimeSection,
+} from "@lib/pipeline/report_regimes.ts";
+import { forwardReturns } from "@lib/research/forward_returns.ts";
+import { informationCoefficient } from "@lib/research/information_coefficient.ts";
+import { parseSignalName } from "@lib/research/signals/mod.ts";
+import { renderBlock } from "@lib/report/html.ts";
+import type { TableBlock } from "@lib/report/model.ts";
+import { realDataTest } from "../_shared/real_data.ts";
+import { gridCloses } from "../_shared/hourly_grid.ts";
+import { NFI_1H_DIR } from "../panel/_nfi.ts";
+
+const BASES = ["ADA", "BCH", "BTC", "DOGE", "ETH", "LINK", "LTC", "XRP"];
+
+function panel() {
+  const g = gridCloses(
+    BASES.map((b) => `${NFI_1H_DIR}/${b}_USDT-1h.json`),
+    BASES.map((b) => `${b}USDT`),
+  );
+  return fromColumns({
+    venue: "binance",
+    freq: "1h",
+    assets: g.names,
+    index: Float64Array.from({ length: g.length }, (_, i) => g.firstTs + i * 3_600_000),
+    close: g.closes,
+  });
+}
+
+realDataTest("regime section on NFI: tables, numbers and adjustment", () => {
+  const p = panel();
+  const regimes = reportRegimes(p);
+  assert.deepEqual(regimes.map((r) => r.id), ["structure", "btc-vol"]);
+  // the BTC volatility regime labels only bars after its training half
+  const half = Math.floor(p.index.length / 2);
+  assert.ok(regimes[1]!.state.slice(0, half).every((s) => s === -1));
+  assert.ok(regimes[1]!.state.slice(half).some((s) => s === 2));
+
+  const sec = reportRegimeSection(p, ["momentum_24"]);
+  const tables = sec.blocks.filter((b): b is TableBlock => b.type === "table");
+  assert.deepEqual(tables.map((t) => t.id), [
+    "regime-structure-occupancy",
+    "regime-structure-ic",
+    "regime-structure-quantiles",
+    "regime-structure-sharpe",
+    "regime-btc-vol-occupancy",
+    "regime-btc-vol-ic",
+    "regime-btc-vol-quantiles",
+    "regime-btc-vol-sharpe",
+  ]);
+  // the IC table's estimates are the per-regime means of the IC series
+  const ic = informationCoefficient(
+    parseSignalName("momentum_24").compute(p),
+    forwardReturns(p.logReturns, 1),
+  ).ic;
+  for (const [r, reg] of regimes.entries()) {
+    const t = tables[4 * r + 1]!;
+    reg.labels.forEach((label, s) => {
+      let sum = 0, n = 0;
+      for (let i = 0; i < ic.length; i++) {
+        if (reg.state[i] === s && Number.isFinite(ic[i]!)) {
+          sum += ic[i]!;
+          n++;
+        }
+      }
+      const row = t.rows.find((x) => x[1] === label)!;
+      assert.equal(row[2], n, `${reg.id} ${label} bars`);
+      if (n >= 30) assert.ok(Math.abs((row[3] as number) - sum / n) < 1e-12, `${reg.id} ${label}`);
+      const pRaw = row[6] as number, pAdj = row[7] as number;
+      if (Number.isFinite(pRaw)) assert.ok(pAdj >= pRaw && pAdj <= 1);
+    });
+    const occ = tables[4 * r]!;
+    const shares = occ.rows.map((x) => x[2] as number);
+    assert.ok(Math.abs(shares.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+  }
+  // deterministic: the same section twice is the same
+  assert.deepEqual(reportRegimeSection(p, ["momentum_24"]), sec);
+});
+
+realDataTest("regime section: a signal name from a file is escaped in the HTML", () => {
+  const p = panel();
+  const values = parseSignalName("reversal_1").compute(p);
+  const sec = signalRegimeSection(p, "<img src=x onerror=alert(1)>.csv", values);
+  const html = sec.blocks.map(renderBlock).join("\n");
+  assert.ok(!html.includes("<img src=x"));
+  assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;.csv"));
+});
