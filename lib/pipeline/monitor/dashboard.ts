@@ -9,7 +9,8 @@
  * `#fresh-P`, charts `#c-prices-P`, `#c-spread-P`, `#c-z-P`, `#c-beta-P`, `#c-corr-P`,
  * `#c-p-P`; controls `#ctl-freq`, `#ctl-window`, `#ctl-z`, `#ctl-hedge`; `#conn` (live (SSE)
  * / polling / offline), `#alerts` (list), `#paper`, `#upload-form` (file input `name="file"`),
- * `#upload-result`, `#exports`, `#error`.
+ * `#upload-result`, `#exports`, `#error`, `#paper-table` (one row per pair and book), paper
+ * order buttons `button[data-order="long"|"short"|"close"][data-pair="Y:X"]`.
  *
  * @module
  */
@@ -49,7 +50,8 @@ section h2{font-size:1em;margin:0 0 .5em}
 .chart{min-height:240px}.note{font-size:.8em;color:#666}
 #error{color:#b00020;white-space:pre-wrap}#upload-result{white-space:pre-wrap;font-family:monospace}
 #exports a{margin-right:.8em}pre{font-size:.8em;max-height:20em;overflow:auto}
-.alert{color:#7a0019}`;
+.alert{color:#7a0019}table{border-collapse:collapse;font-size:.9em}
+td,th{border-bottom:1px solid #eee;padding:.2em .6em;text-align:left}`;
 
 /** The CSP of the page: nothing but this server and the page's own hashed inline code. */
 export function dashboardCsp(): string {

@@ -129,9 +129,31 @@ function refreshPaper() {
     var box = $("paper");
     if (r.wired === false) { box.textContent = "paper trading is not enabled in this monitor"; return; }
     box.textContent = "";
-    var pre = document.createElement("pre");
-    pre.textContent = JSON.stringify(r.summary || r, null, 1).slice(0, 4000);
-    box.appendChild(pre);
+    var table = document.createElement("table");
+    table.id = "paper-table";
+    var head = document.createElement("tr");
+    ["pair", "book", "position", "equity", "P&L", "round trips", "backtest of the same rule (trades, max |paper - backtest|)"].forEach(function (h) {
+      var th = document.createElement("th"); th.textContent = h; head.appendChild(th);
+    });
+    table.appendChild(head);
+    (r.pairs || []).forEach(function (p) {
+      ["rule", "manual"].forEach(function (kind) {
+        var b = p[kind], tr = document.createElement("tr");
+        var bt = kind === "rule" && p.backtest ? p.backtest.trades + " trades, " + fmt(p.backtest.maxAbsDifference, 6) : "";
+        [p.pair, kind === "rule" ? "z-score rule" : "manual", b.position === 1 ? "long spread" : b.position === -1 ? "short spread" : "flat",
+          fmt(b.equity, 2), fmt(b.pnl, 2), String((b.trades || []).length), bt].forEach(function (v) {
+          var td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
+        });
+        table.appendChild(tr);
+      });
+    });
+    box.appendChild(table);
+    if (r.backtest && r.backtest.notes) {
+      var ul = document.createElement("ul");
+      ul.className = "note";
+      r.backtest.notes.forEach(function (n) { var li = document.createElement("li"); li.textContent = n; ul.appendChild(li); });
+      box.appendChild(ul);
+    }
     if (r.equity && r.equity.t && window.cryptolabCharts) {
       var series = [{ name: "paper equity", t: r.equity.t, y: r.equity.y }];
       if (r.backtest && r.backtest.equity) {
