@@ -11,7 +11,7 @@ import { writeFunding } from "@lib/store/perp_funding.ts";
 import { writeBars } from "@lib/store/bars.ts";
 import { allocBars } from "@lib/core/types.ts";
 import { fundingKnownAt } from "@lib/panel/funding_on_grid.ts";
-import { loadFunding } from "@lib/panel/load_funding.ts";
+import { loadFunding, loadFundingOnGrid } from "@lib/panel/load_funding.ts";
 import { basis, loadBasis } from "@lib/panel/basis.ts";
 import { realDataTest, realPath } from "../_shared/real_data.ts";
 
@@ -81,6 +81,37 @@ realDataTest(
       assert.deepEqual(s!.missing, [Math.round(dropped.fundingTime / (8 * H)) * 8 * H]);
       const [none] = loadFunding(db, { venue: V, symbols: ["ETHUSDT"], from, to });
       assert.equal(none!.time.length, 0);
+    } finally {
+      close();
+    }
+  },
+);
+
+realDataTest(
+  "loadFundingOnGrid: the stored real funding known at each bar, carried in from before the window",
+  () => {
+    const f = realFunding();
+    const { db, close } = openStore(":memory:");
+    try {
+      writeFunding(db, f.time.map((t, i) => ({ fundingTime: t, rate: f.rate[i]! })), {
+        venue: V,
+        symbol: "BTCUSDT",
+        source: "test",
+      });
+      // a window starting 2 hours after the 20th funding time: bar 0 already knows that rate
+      const t0 = Math.round(f.time[20]! / H) * H + 2 * H;
+      const index = Float64Array.from({ length: 48 }, (_, i) => t0 + i * H);
+      const g = loadFundingOnGrid(db, {
+        venue: V,
+        assets: ["BTCUSDT", "ETHUSDT"],
+        index,
+        freq: "1h",
+      });
+      assert.equal(g.known[0]![0], f.rate[20]);
+      const direct = fundingKnownAt(index, f.time, f.rate);
+      assert.deepEqual([...g.known[0]!], [...direct]);
+      assert.ok(g.known[1]!.every(Number.isNaN), "no funding stored for ETHUSDT: all NaN");
+      assert.equal(g.missing.ETHUSDT!.length, 6);
     } finally {
       close();
     }
