@@ -12,6 +12,9 @@
  * @module
  */
 import { join } from "node:path";
+import { openStore } from "@lib/store/db.ts";
+import { openLedger } from "@lib/research/ledger.ts";
+import { parseNullRuns, VERDICT_FLAGS, VERDICT_USAGE } from "./_null_flags.ts";
 import {
   openTaskStore,
   parseFlags,
@@ -55,7 +58,8 @@ Walk-forward:
                    bars after a row its P&L depends on, for purging (default ${D.labelHorizon})
   --embargo N      training rows dropped after each test period (default ${D.embargo})
 
-${STRATEGY_USAGE}`;
+${STRATEGY_USAGE}
+${VERDICT_USAGE}`;
 
 function usage(message: string): UsageError {
   return new UsageError(`${message}\n\n${USAGE}`);
@@ -80,6 +84,7 @@ runMain(async (args) => {
   const grid: Record<string, StrategyParam[]> = {};
   const cg = config.grid;
   if (cg !== undefined) {
+  ...VERDICT_FLAGS,
     if (cg === null || typeof cg !== "object" || Array.isArray(cg)) {
       throw usage(`--config: "grid" must be an object of lists, e.g. {"fast": [12, 24]}`);
     }
@@ -136,7 +141,13 @@ runMain(async (args) => {
     progressLine(`walking ${run.strategy.strategy} forward over ${n} parameter sets`);
     let r;
     try {
-      r = runWalkForward(store.db, { ...run, grid, folds: foldSpec });
+      r = runWalkForward(store.db, {
+        ...run,
+        grid,
+        folds: foldSpec,
+        nullRuns,
+        ledger: ledgerStore === undefined ? undefined : openLedger(ledgerStore.db),
+      });
     } catch (e) {
       if (e instanceof ReportInputError) {
         throw usage(e.flag === "universe" ? `--universe: ${e.message}` : e.message);
@@ -160,6 +171,12 @@ runMain(async (args) => {
     console.log(written.paths.json);
     console.log(written.paths.manifest);
   } finally {
+  const nullRuns = parseNullRuns(values["null-runs"], usage);
     store.close();
+  // the bars are read through a read-only connection; the trials (each candidate's backtest
+  // and the stitched out-of-sample returns, family walkforward:<strategy>) are appended
+  // through a writing one
+  const ledgerStore = values["no-ledger"] ? undefined : openStore(store.path, { mustExist: true });
   }
 });
+    ledgerStore?.close();

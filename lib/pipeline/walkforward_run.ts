@@ -23,11 +23,28 @@ import { dataSection } from "../report/sections/data_section.ts";
 import { cumulativeReturnsChart } from "../report/charts/cumulative_returns.ts";
 import { strategyTearSheet } from "../report/tears/strategy_tear_sheet.ts";
 import {
+  nullRunsParam,
+  type PreparedRun,
   prepareStrategyRun,
   strategyReportModel,
   type StrategyRunOptions,
   usedData,
 } from "./backtest_run.ts";
+import type { ParamValue } from "../report/model.ts";
+import type { BacktestOptions } from "../backtest/types.ts";
+import type { TrialLedger } from "../research/ledger.ts";
+import { findRecordedTrial } from "../research/recorded_trial.ts";
+import { overfittingVerdict } from "../research/overfitting_verdict.ts";
+import { overfittingSection } from "../report/sections/overfitting_section.ts";
+import {
+  canonicalParams,
+  readTrials,
+  type StoredTrial,
+  type StoredTrialWithSeries,
+} from "../store/trials.ts";
+import { periodsPerYear } from "../backtest/metrics/periods_per_year.ts";
+import { subsetPanel } from "../panel/subset_panel.ts";
+import { strategyNullPosition } from "./null_position.ts";
 import { resolveStrategy, type StrategyParam, StrategySpecError } from "./strategy_spec.ts";
 
 /** How the bars are cut into folds; defaults in {@link WALK_FORWARD_RUN_DEFAULTS}. */
@@ -148,12 +165,26 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
     embargo,
     ...(f.testBars === undefined ? { folds: folds! } : { testBars: f.testBars }),
   });
+  const family = walkforwardFamily(prep.strategy.strategy);
+  const fingerprint = dataset.fingerprint.sha256;
+  const engine = { lag, costs: costs.models, redenominations: prep.redenominations };
   const result = walkForward<Panel, number>({
     data: traded,
     strategy: (i, data) => resolved[i]!.targets(prep.strategyData(data)).weights,
     paramGrid: candidates.map((_, i) => i),
-    engineOptions: { lag, costs: costs.models, redenominations: prep.redenominations },
+    engineOptions: engine,
     splits,
+    // every candidate's backtest on the whole data is a trial of the family
+    ...(options.ledger === undefined ? {} : {
+      ledger: options.ledger,
+      trial: {
+        family,
+        dataset: fingerprint,
+        freq: dataset.freq,
+        // `param` (added per candidate) is the candidate's index in this grid
+        params: { grid: keys.map((k) => `${k}=${options.grid[k]!.join(",")}`).join(";") },
+      },
+    }),
   });
   const label = (i: number) =>
     i < 0 ? "none (flat)" : keys.map((k) => `${k} ${candidates[i]![k]}`).join(", ");
@@ -248,18 +279,7 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
       }
       : b
   );
-  const sections: Section[] = [
-    { id: "data", title: "Data coverage and gaps", blocks: dataSection(dataset, usedData(prep)) },
-    { id: "setup", title: "Strategy, costs and execution", blocks: setupBlocks },
-    { id: "walkforward", title: "Walk-forward", blocks },
-    ...sheet.sections,
-  ];
-  const model = strategyReportModel(dataset, prep, options, "walkforward", sections, {
-    title: `cryptolab walk-forward: ${prep.strategy.strategy}` +
-      (prep.strategy.strategy === "long-short" ? "" : ` ${prep.strategy.assets.join("/")}`),
-  }, {
-    // a parameter in the grid has no single value: each fold's choice is in the folds table
-    ...Object.fromEntries(keys.map((k) => [`param.${k}`, null])),
+  const foldParams = {
     grid: keys.map((k) => `${k}=${options.grid[k]!.join(",")}`).join(";"),
     window,
     trainBars,
@@ -267,8 +287,160 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
     folds: folds ?? null,
     labelHorizon,
     embargo,
+  };
+  const sections: Section[] = [
+    { id: "data", title: "Data coverage and gaps", blocks: dataSection(dataset, usedData(prep)) },
+    { id: "setup", title: "Strategy, costs and execution", blocks: setupBlocks },
+    { id: "walkforward", title: "Walk-forward", blocks },
+    ...sheet.sections,
+    walkforwardOverfitting(db, prep, result, {
+      family,
+      params: { ...prep.params, ...foldParams },
+      ledger: options.ledger,
+      nullRuns: options.nullRuns,
+      engine,
+      stitchedTargets: () =>
+        stitchedTargets(result, (j) => resolved[j]!.targets(prep.strategyData(traded)).weights),
+    }),
+  ];
+  const model = strategyReportModel(dataset, prep, options, "walkforward", sections, {
+    title: `cryptolab walk-forward: ${prep.strategy.strategy}` +
+      (prep.strategy.strategy === "long-short" ? "" : ` ${prep.strategy.assets.join("/")}`),
+  }, {
+    // a parameter in the grid has no single value: each fold's choice is in the folds table
+    ...Object.fromEntries(keys.map((k) => [`param.${k}`, null])),
+    ...foldParams,
+    ...nullRunsParam(options.nullRuns),
   });
   return { model, dataset, candidates, result };
+}
+
+/** The ledger family of a walk-forward: one per strategy. */
+export function walkforwardFamily(strategy: string): string {
+  return `walkforward:${strategy}`;
+}
+
+/** The origin of the stitched out-of-sample trial in the ledger. */
+export const WALKFORWARD_TRIAL_ORIGIN = "runWalkForward";
+
+/**
+ * The overfitting verdict of a walk-forward: its stitched out-of-sample net returns are a
+ * trial of family `walkforward:<strategy>` (NaN before the first test bar, so it aligns with
+ * the candidates' trials and PBO, SPA and StepM use the out-of-sample rows), judged against
+ * every trial recorded up to it, the grid's candidates (each one's backtest on the whole data,
+ * recorded by `walkForward`) included; its null-suite position places the out-of-sample Sharpe
+ * among the stitched targets permuted across assets and block-shuffled in time. Without a
+ * ledger, the same trial is looked up in the store's (a report built again); a note when there
+ * is none.
+ */
+function walkforwardOverfitting(
+  db: DatabaseSync,
+  prep: PreparedRun,
+  result: WalkForwardResult<number>,
+  o: {
+    readonly family: string;
+    readonly params: Readonly<Record<string, ParamValue>>;
+    readonly ledger: TrialLedger | undefined;
+    readonly nullRuns: number | undefined;
+    readonly engine: BacktestOptions;
+    readonly stitchedTargets: () => Float64Array[];
+  },
+): Section {
+  const [first, last] = result.outOfSampleRows;
+  const series = new Float64Array(result.backtest.net.length).fill(NaN);
+  series.set(result.net, first);
+  const dataset = prep.dataset.fingerprint.sha256;
+  let trial: StoredTrial | undefined;
+  let trials: readonly StoredTrialWithSeries[];
+  if (o.ledger !== undefined) {
+    trial = o.ledger.record({
+      spec: { family: o.family, dataset, freq: prep.dataset.freq },
+      kind: "returns",
+      origin: WALKFORWARD_TRIAL_ORIGIN,
+      params: o.params,
+      dataset,
+      freq: prep.dataset.freq,
+      series,
+    });
+    trials = readTrials(db, trial.label);
+  } else {
+    const params = canonicalParams(o.params);
+    const found = findRecordedTrial(
+      db,
+      o.family,
+      (t) =>
+        t.origin === WALKFORWARD_TRIAL_ORIGIN && t.params === params && t.dataset === dataset &&
+        t.series.length === series.length && t.series.every((v, i) => Object.is(v, series[i])),
+    );
+    if (found === null) {
+      return {
+        id: "overfitting",
+        title: "Overfitting verdict",
+        blocks: [{
+          type: "note",
+          level: "info",
+          text: "No overfitting verdict: this walk-forward was not recorded as a trial (no " +
+            "trial ledger was given) and the store's ledger holds no identical trial of family " +
+            `${o.family}. deno task walkforward records every run unless --no-ledger is given.`,
+        }],
+      };
+    }
+    trial = found.trial;
+    trials = found.trials;
+  }
+  const ppy = periodsPerYear(prep.barMs);
+  const window = subsetPanel(prep.traded, {
+    from: prep.traded.index[first]!,
+    to: prep.traded.index[last]! + 1,
+  });
+  const verdict = overfittingVerdict({
+    family: trial.label,
+    trials,
+    chosen: trial.trialId,
+    periodsPerYear: ppy,
+    nullPosition: strategyNullPosition(
+      window,
+      o.stitchedTargets().map((c) => c.slice(first, last + 1)),
+      o.engine,
+      ppy,
+      { runs: o.nullRuns },
+    ) ?? undefined,
+  });
+  return {
+    id: "overfitting",
+    title: "Overfitting verdict",
+    blocks: [
+      {
+        type: "paragraph",
+        text: "The trial is the stitched out-of-sample net return series (the test periods " +
+          "only), counted with the grid's candidates (each one's backtest on the whole data is " +
+          "a trial of the same family).",
+      },
+      ...overfittingSection(verdict),
+    ],
+  };
+}
+
+/** The targets the stitched run traded: each fold's chosen set on its test rows, NaN elsewhere. */
+function stitchedTargets(
+  result: WalkForwardResult<number>,
+  targetsOf: (candidate: number) => readonly Float64Array[],
+): Float64Array[] {
+  const T = result.backtest.net.length, N = result.backtest.weights.length;
+  const out = Array.from({ length: N }, () => new Float64Array(T).fill(NaN));
+  const cache = new Map<number, readonly Float64Array[]>();
+  for (const fo of result.folds) {
+    if (fo.chosen < 0) continue;
+    let w = cache.get(fo.chosen);
+    if (w === undefined) {
+      w = targetsOf(fo.chosen);
+      cache.set(fo.chosen, w);
+    }
+    for (let a = 0; a < N; a++) {
+      out[a]!.set(w[a]!.subarray(fo.test.first, fo.test.last + 1), fo.test.first);
+    }
+  }
+  return out;
 }
 
 function fin(x: number): number | null {
