@@ -4,13 +4,21 @@
  * the 2024-08-08 capture, trading on in real time at 1 s bars), then
  * - the page loads with no console error and no request outside 127.0.0.1;
  * - a z-score appears and moves as trades stream in, and its chart hovers;
+ * - a move planted on the tape (BTC +0.3%) crosses the threshold and an alert appears;
  * - the upload form imports an OHLC file and shows the import's per-file summary.
  * Screenshots go to tests/browser/.screenshots (paths printed for the CI log).
  */
 import assert from "node:assert/strict";
 import { LiveTape, startFakeExchange, type TapeRow } from "../fake_exchange/mod.ts";
 import { loadCapture } from "../stream/_helpers.ts";
-import { type DomNode, findChromium, launchBrowser, screenshot, watchPage } from "./_browser.ts";
+import {
+  type DomNode,
+  findChromium,
+  launchBrowser,
+  screenshot,
+  SCREENSHOT_DIR,
+  watchPage,
+} from "./_browser.ts";
 
 const chromium = findChromium();
 if (chromium.path === null) console.log(`skipping browser tests: ${chromium.reason}`);
@@ -102,7 +110,8 @@ async function startMonitor(env: Record<string, string>, db: string) {
 const zText = (v: string | null) => Number((v ?? "").replace("\u2212", "-"));
 
 Deno.test({
-  name: "dashboard: loads clean, z-score moves with the tape and hovers, upload imports",
+  name:
+    "dashboard: loads clean, z-score moves with the tape and hovers, planted move alerts, upload imports",
   ignore: chromium.path === null,
   sanitizeOps: false,
   sanitizeResources: false,
@@ -117,7 +126,7 @@ Deno.test({
     const browser = await launchBrowser(chromium.path!);
     try {
       const page = await browser.newPage();
-      await page.setViewport({ width: 1400, height: 1000 });
+      await page.setViewport({ width: 1200, height: 1000 });
       const log = await watchPage(page);
       await page.goto(monitor.url, { waitUntil: "load" });
       // A z-score appears once the window (20 one-second bars) is full...
@@ -144,6 +153,38 @@ Deno.test({
       });
       await page.evaluate("window.scrollTo(0, 0)");
       await screenshot(page, "dashboard-z-score");
+      // A planted move: BTC +0.3% from now on. On a quiet window that is many standard
+      // deviations of the spread: its z-score crosses +2 and the crossing rule raises an alert
+      // for a bar at or after the move (an earlier natural crossing would not count).
+      const plantedAt = Date.now();
+      tape.plantMove("BTCUSDT", 1.003, plantedAt);
+      const crossed = (texts: string[]) =>
+        texts.filter((a) => {
+          const m = /BTCUSDT:ETHUSDT: spread z-score [\d.]+ crossed above \+2 \(bar (\S+)\)/.exec(
+            a,
+          );
+          return m !== null && Date.parse(m[1]!) >= Math.floor(plantedAt / 1000) * 1000;
+        });
+      const shown = () =>
+        page.$$eval("#alerts li", (l) => l.map((n) => (n as unknown as DomNode).textContent ?? ""));
+      const until = Date.now() + 30_000;
+      while (crossed(await shown()).length === 0 && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const alerts = await shown();
+      console.log(`alerts shown: ${JSON.stringify(alerts)}`);
+      assert.equal(crossed(alerts).length, 1, JSON.stringify(alerts));
+      assert.ok(zText(await page.$eval(zSel, (n) => (n as unknown as DomNode).textContent)) >= 2);
+      await page.mouse.move(0, 0);
+      await screenshot(page, "dashboard-alert");
+      // The README's picture: header, the pair's panel and the alerts.
+      const alertsBox = (await (await page.$("#alerts"))!.boundingBox())!;
+      await Deno.mkdir(SCREENSHOT_DIR, { recursive: true });
+      await page.screenshot({
+        path: `${SCREENSHOT_DIR}dashboard-readme.png`,
+        clip: { x: 0, y: 0, width: 1200, height: alertsBox.y + alertsBox.height + 12 },
+      });
+      console.log(`screenshot: ${SCREENSHOT_DIR}dashboard-readme.png`);
       // The upload form imports a Binance kline CSV through import's rules and quarantine.
       const csv = `${dir}/BTCUSDT-1h-2024-01.csv`;
       await Deno.writeTextFile(csv, klineCsv());

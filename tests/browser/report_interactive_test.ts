@@ -5,7 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { renderHtml } from "@lib/report/html.ts";
-import { fixtureModel, INDEX, XSS_SCRIPT } from "../report/_fixture.ts";
+import { figures, fixtureModel, INDEX, XSS_SCRIPT } from "../report/_fixture.ts";
+import { tearFigures } from "../report/_tear_fixture.ts";
+import { chartDataFromTidy } from "@lib/report/interactive/mod.ts";
 import { type DomNode, findChromium, launchBrowser, screenshot, watchPage } from "./_browser.ts";
 
 const chromium = findChromium();
@@ -77,6 +79,60 @@ Deno.test({
       assert.equal(await chart.evaluate((s) => s.getAttribute("data-cryptolab-zoom")), null);
       assert.equal(await chart.$("g.cryptolab-zoom-axis"), null);
       assert.deepEqual(dialogs, [], "a dialog opened (a data string ran as script)");
+      assert.deepEqual(log.pageErrors, []);
+      assert.deepEqual(log.consoleErrors, []);
+      assert.deepEqual(log.outside, []);
+    } finally {
+      await browser.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "static report: every time-series chart kind of the fixtures becomes interactive",
+  ignore: chromium.path === null,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const all = { ...figures(), ...tearFigures() };
+    const blocks = Object.entries(all).map(([id, f]) => ({ ...f, id: `fig-${id}` }));
+    const base = fixtureModel("browser-all");
+    const model = { ...base, sections: [{ id: "all", title: "All charts", blocks }] };
+    const timeSeries = blocks.filter((b) => chartDataFromTidy(b.tidy) !== null).map((b) => b.id);
+    assert.ok(timeSeries.length >= 8, `only ${timeSeries.length} time-series figures`);
+    const dir = await Deno.makeTempDir({ prefix: "cryptolab-browser-" });
+    const file = `${dir}/report.html`;
+    await Deno.writeTextFile(file, renderHtml(model));
+    const browser = await launchBrowser(chromium.path!);
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1400, height: 900 });
+      const log = await watchPage(page);
+      await page.goto(`file://${file}`, { waitUntil: "load" });
+      for (const id of timeSeries) {
+        const svg = await page.$(`#${id} svg[data-cryptolab-interactive="static"]`);
+        assert.ok(svg !== null, `${id} did not become interactive`);
+        await svg.scrollIntoView();
+        const box = (await (await svg.$("rect.cryptolab-hit"))!.boundingBox())!;
+        await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+        const rows = await svg.$$eval(
+          "g.cryptolab-tooltip tspan.cryptolab-tooltip-row",
+          (l) => l.length,
+        );
+        assert.ok(rows >= 1, `${id}: no tooltip row`);
+        // at least one dot sits on a drawn line
+        assert.ok((await svg.$$("g.cryptolab-dots circle")).length >= 1, `${id}: no dot`);
+        await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 4 });
+        await page.mouse.up();
+        assert.ok(
+          await svg.evaluate((s) => (s as unknown as DomNode).getAttribute("data-cryptolab-zoom")),
+          `${id}: no zoom`,
+        );
+      }
+      await screenshot(page, "report-all-charts");
       assert.deepEqual(log.pageErrors, []);
       assert.deepEqual(log.consoleErrors, []);
       assert.deepEqual(log.outside, []);
