@@ -16,6 +16,7 @@ export * from "./factor_model.ts";
 export * from "./factor_assets.ts";
 export * from "./factor_summary.ts";
 export * from "./pairs/mod.ts";
+export * from "./events/mod.ts";
 export { forwardReturns, forwardReturnsFromCloses } from "./forward_returns.ts";
 export {
   neutralizeCrossSection,
