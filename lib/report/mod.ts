@@ -34,3 +34,4 @@ export * from "./sections/signal_section.ts";
 export * from "./sections/pairs_section.ts";
 export * from "./research_report.ts";
 export * from "./tears/mod.ts";
+export * from "./interactive/mod.ts";

@@ -99,7 +99,13 @@ async function startMonitor(env: Record<string, string>, db: string) {
     log: () => err,
     async stop(): Promise<Deno.CommandStatus> {
       child.kill("SIGINT");
+      // Ctrl-C must end it; if it hangs, kill it so the suite goes on (and the exit code fails).
+      const hung = setTimeout(() => {
+        err += "\n(test: no exit 20 s after SIGINT; SIGKILL)\n";
+        child.kill("SIGKILL");
+      }, 20_000);
       const status = await child.status;
+      clearTimeout(hung);
       await pump;
       await drainOut;
       return status;
