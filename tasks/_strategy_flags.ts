@@ -9,14 +9,18 @@ import { type Freq, isFreq } from "@lib/core/freq.ts";
 import { isRunId } from "@lib/report/model.ts";
 import { COST_DEFAULTS, type CostSpec, SPREAD_SOURCES } from "@lib/pipeline/cost_spec.ts";
 import {
+  checkStrategyParam,
+  LONG_SHORT_WEIGHTINGS,
   parseParam,
   parseValue,
   STRATEGY_NAMES,
+  STRATEGY_PARAMS,
   type StrategyName,
   type StrategyParam,
   StrategySpecError,
 } from "@lib/pipeline/strategy_spec.ts";
 import { readSignalFile } from "@lib/pipeline/signal_file.ts";
+import { RISK_MODELS } from "@lib/backtest/strategies/long_short.ts";
 import type { StrategyRunOptions } from "@lib/pipeline/backtest_run.ts";
 import { UsageError } from "./_cli.ts";
 
@@ -28,6 +32,13 @@ export const STRATEGY_FLAGS = {
   signal: { type: "string" },
   "signal-file": { type: "string" },
   param: { type: "string", multiple: true },
+  weighting: { type: "string" },
+  "risk-model": { type: "string" },
+  "optimize-window": { type: "string" },
+  "beta-neutral": { type: "string" },
+  "turnover-penalty": { type: "string" },
+  "max-weight": { type: "string" },
+  gross: { type: "string" },
   fees: { type: "string" },
   liquidity: { type: "string" },
   spread: { type: "string" },
@@ -56,7 +67,31 @@ export const STRATEGY_USAGE = `Strategy:
                    ma-crossover: fast, slow, kind, short, weight; vol-breakout: entryWindow,
                    exitWindow, atrWindow, k, short, weight; pairs: hedge, hedgeWindow,
                    hedgeMinObs, zWindow, zMinObs, entry, exit, stop, sizing, gross, hedgeUpdate;
-                   long-short: quantile, weighting, gross, net, minAssets)
+                   long-short: quantile, weighting, gross, net, minAssets, signal, lookback,
+                   and with weighting optimize: riskModel, optimizeWindow, optimizeMinRows,
+                   maxWeight, betaNeutral, turnoverPenalty, halfLife)
+
+Long-short portfolio (shortcuts for --param; also "params" in --config):
+  --weighting W    ${LONG_SHORT_WEIGHTINGS.join(", ")} (default ${
+  STRATEGY_PARAMS["long-short"].weighting
+}): optimize weights the top and bottom
+                   quantile by minimum variance with the optimizer of lib/portfolio, each side
+                   keeping its total, on returns up to each bar
+  --gross G        sum of |weights| (default ${STRATEGY_PARAMS["long-short"].gross})
+  --risk-model M   optimize: covariance of the window, ${RISK_MODELS.join(", ")} (default ${
+  STRATEGY_PARAMS["long-short"].riskModel
+})
+  --optimize-window N
+                   optimize: bars of returns behind the covariance (default ${
+  STRATEGY_PARAMS["long-short"].optimizeWindow
+})
+  --beta-neutral LIST
+                   optimize: assets whose betas the book is neutral to, e.g. BTCUSDT,ETHUSDT
+                   (OLS betas over the same window; default none)
+  --turnover-penalty C
+                   optimize: cost per unit of turnover against the previous bar's weights, in
+                   per-bar return units (0.0005 = 5 bp per 100% traded; default 0)
+  --max-weight W   optimize: largest |weight| of one asset (default: no cap)
   --config FILE    a JSON file with any of: strategy, assets (list), signal, params (object),
                    costs {fees, liquidity, spread, impact, funding}, venue, freq, universe
                    (list), from, to, lag, adjustRedenominations${""}; flags override it
@@ -178,6 +213,52 @@ function strList(config: Record<string, unknown>, key: string, usage: (m: string
   return v.join(",");
 }
 
+/** The long-short flags: flag, parameter, and how its value is read. */
+const PORTFOLIO_FLAGS = [
+  ["weighting", "weighting", "weighting"],
+  ["risk-model", "riskModel", "riskModel"],
+  ["optimize-window", "optimizeWindow", "window"],
+  ["beta-neutral", "betaNeutral", "list"],
+  ["turnover-penalty", "turnoverPenalty", "nonNegative"],
+  ["max-weight", "maxWeight", "positive"],
+  ["gross", "gross", "positive"],
+] as const;
+
+function portfolioFlag(
+  name: string,
+  kind: typeof PORTFOLIO_FLAGS[number][2],
+  v: string,
+  usage: (m: string) => UsageError,
+): StrategyParam {
+  const oneOf = (allowed: readonly string[]) => {
+    if (!allowed.includes(v)) {
+      throw usage(`--${name} must be one of ${allowed.join(", ")}, got "${v}"`);
+    }
+    return v;
+  };
+  switch (kind) {
+    case "weighting":
+      return oneOf(LONG_SHORT_WEIGHTINGS);
+    case "riskModel":
+      return oneOf(RISK_MODELS);
+    case "list":
+      return v === "none" ? v : list(v, name, usage).join(",");
+    case "window":
+      return parseCount(name, v, 2, usage);
+    default: {
+      const x = parseValue(v);
+      const ok = typeof x === "number" && Number.isFinite(x) &&
+        (kind === "positive" ? x > 0 : x >= 0);
+      if (!ok) {
+        throw usage(
+          `--${name} must be a number ${kind === "positive" ? "> 0" : ">= 0"}, got "${v}"`,
+        );
+      }
+      return x as number;
+    }
+  }
+}
+
 /**
  * The run options from the flags (`values` of parseArgs with {@link STRATEGY_FLAGS}) over the
  * `--config` file. Every error is a usage error naming the flag or key.
@@ -226,6 +307,10 @@ export async function strategyOptions(
       throw usage(`--config: "params" must be an object, e.g. {"fast": 20}`);
     }
     for (const [k, v] of Object.entries(cp)) {
+      if (k === "betaNeutral" && Array.isArray(v) && v.every((x) => typeof x === "string")) {
+        params[k] = v.join(",");
+        continue;
+      }
       if (typeof v !== "number" && typeof v !== "string" && typeof v !== "boolean") {
         throw usage(`--config: params.${k} must be a number, string or boolean`);
       }
@@ -238,6 +323,22 @@ export async function strategyOptions(
       params[k] = v;
     } catch (e) {
       if (e instanceof StrategySpecError) throw usage(`--param: ${e.message}`);
+      throw e;
+    }
+  }
+  for (const [flagName, key, kind] of PORTFOLIO_FLAGS) {
+    const v = values[flagName] as string | undefined;
+    if (v === undefined) continue;
+    if (strategy !== "long-short") {
+      throw usage(`--${flagName} is for --strategy long-short, not ${strategy}`);
+    }
+    params[key] = portfolioFlag(flagName, kind, v, usage);
+  }
+  for (const [k, v] of Object.entries(params)) {
+    try {
+      checkStrategyParam(strategy, k, v);
+    } catch (e) {
+      if (e instanceof StrategySpecError) throw usage(`--param ${k}: ${e.message}`);
       throw e;
     }
   }

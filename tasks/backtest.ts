@@ -83,6 +83,10 @@ runMain(async (args) => {
         throw usage(e.flag === "universe" ? `--universe: ${e.message}` : e.message);
       }
       if (e instanceof StrategySpecError || e instanceof CostSpecError) throw usage(e.message);
+      // a strategy parameter out of its range, found when the library computes the targets
+      if (e instanceof RangeError && /^Cannot compute a /.test(e.message)) {
+        throw usage(`--param: ${e.message}`);
+      }
       throw e;
     }
     const dir = join(out, r.model.runId);

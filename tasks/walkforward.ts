@@ -30,7 +30,12 @@ import {
   runWalkForward,
   WALK_FORWARD_RUN_DEFAULTS,
 } from "@lib/pipeline/walkforward_run.ts";
-import { parseValue, type StrategyParam, StrategySpecError } from "@lib/pipeline/strategy_spec.ts";
+import {
+  checkStrategyParam,
+  parseValue,
+  type StrategyParam,
+  StrategySpecError,
+} from "@lib/pipeline/strategy_spec.ts";
 import { CostSpecError } from "@lib/pipeline/cost_spec.ts";
 import { writeReport } from "@lib/report/write.ts";
 
@@ -43,13 +48,18 @@ for the test window; the out-of-sample results are stitched. Writes <out>/<run-i
 (report.html, report.json, manifest.json) with each fold's choice, in-sample vs out-of-sample
 Sharpe and the stitched out-of-sample equity.
 
-Example:
+Examples:
   deno task walkforward --strategy ma-crossover --assets BTCUSDT --grid fast=12,24,48 \\
     --grid slow=168,336 --folds 6
+  deno task walkforward --strategy long-short --grid signal=momentum,reversal \\
+    --grid lookback=24,72,168 --grid quantile=0.1,0.2
 
 Walk-forward:
   --grid K=V1,V2   values to try for a strategy parameter, repeatable; every combination is a
-                   candidate (also "grid": {"fast": [12, 24]} in --config)
+                   candidate (also "grid": {"fast": [12, 24]} in --config). Any parameter of
+                   --param can be a grid, and for long-short also signal (a family such as
+                   momentum, reversal, low_vol, or a full name such as momentum_24) and
+                   lookback (bars), which replace the family and lookback of --signal
   --window W       rolling or expanding training windows (default ${D.window})
   --train-bars N   training bars before the first test period (default a third of the bars)
   --test-bars N    bars per test period (or --folds)
@@ -74,6 +84,7 @@ const FLAGS = {
   folds: { type: "string" },
   "label-horizon": { type: "string" },
   embargo: { type: "string" },
+  ...VERDICT_FLAGS,
 } as const;
 
 runMain(async (args) => {
@@ -84,7 +95,6 @@ runMain(async (args) => {
   const grid: Record<string, StrategyParam[]> = {};
   const cg = config.grid;
   if (cg !== undefined) {
-  ...VERDICT_FLAGS,
     if (cg === null || typeof cg !== "object" || Array.isArray(cg)) {
       throw usage(`--config: "grid" must be an object of lists, e.g. {"fast": [12, 24]}`);
     }
@@ -106,6 +116,27 @@ runMain(async (args) => {
   if (Object.keys(grid).length === 0) {
     throw usage("--grid is required: at least one parameter to choose, e.g. --grid fast=12,24,48");
   }
+  // every value of the grid checked before any data is read: the error names the flag, the
+  // parameter and what it accepts
+  const strategy = run.strategy.strategy;
+  for (const [k, vs] of Object.entries(grid)) {
+    for (const v of vs) {
+      try {
+        checkStrategyParam(strategy, k, v);
+      } catch (e) {
+        if (e instanceof StrategySpecError) throw usage(`--grid ${k}: ${e.message}`);
+        throw e;
+      }
+    }
+    if (new Set(vs).size !== vs.length) throw usage(`--grid ${k} lists a value twice`);
+  }
+  // a grid over the signal or its lookback: the run's base spec takes the first of each, so
+  // the strategy resolves before the folds choose among them
+  const base: Record<string, StrategyParam> = { ...run.strategy.params };
+  for (const k of ["signal", "lookback"]) {
+    if (grid[k] !== undefined && base[k] === undefined) base[k] = grid[k]![0]!;
+  }
+  const spec = { ...run.strategy, params: base };
   const cf = (config.folds ?? {}) as Record<string, unknown>;
   const num = (flag: string, key: string, min: number) => {
     const v = (values as Record<string, unknown>)[flag] as string | undefined ??
@@ -134,7 +165,12 @@ runMain(async (args) => {
         "be done live; the report flags it",
     );
   }
+  const nullRuns = parseNullRuns(values["null-runs"], usage);
   const store = openTaskStore(values.db, { readOnly: true, mustExist: true });
+  // the bars are read through a read-only connection; the trials (each candidate's backtest
+  // and the stitched out-of-sample returns, family walkforward:<strategy>) are appended
+  // through a writing one
+  const ledgerStore = values["no-ledger"] ? undefined : openStore(store.path, { mustExist: true });
   try {
     progressLine(`store ${store.path}`);
     const n = Object.values(grid).reduce((a, v) => a * v.length, 1);
@@ -143,6 +179,7 @@ runMain(async (args) => {
     try {
       r = runWalkForward(store.db, {
         ...run,
+        strategy: spec,
         grid,
         folds: foldSpec,
         nullRuns,
@@ -153,6 +190,10 @@ runMain(async (args) => {
         throw usage(e.flag === "universe" ? `--universe: ${e.message}` : e.message);
       }
       if (e instanceof StrategySpecError || e instanceof CostSpecError) throw usage(e.message);
+      // a strategy parameter out of its range, found when the library computes the targets
+      if (e instanceof RangeError && /^Cannot compute a /.test(e.message)) {
+        throw usage(`--grid or --param: ${e.message}`);
+      }
       if (e instanceof RangeError && /^Cannot make walk-forward splits/.test(e.message)) {
         throw usage(e.message);
       }
@@ -171,12 +212,7 @@ runMain(async (args) => {
     console.log(written.paths.json);
     console.log(written.paths.manifest);
   } finally {
-  const nullRuns = parseNullRuns(values["null-runs"], usage);
+    ledgerStore?.close();
     store.close();
-  // the bars are read through a read-only connection; the trials (each candidate's backtest
-  // and the stitched out-of-sample returns, family walkforward:<strategy>) are appended
-  // through a writing one
-  const ledgerStore = values["no-ledger"] ? undefined : openStore(store.path, { mustExist: true });
   }
 });
-    ledgerStore?.close();

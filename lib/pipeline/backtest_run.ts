@@ -195,7 +195,10 @@ export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions
     impact: costs.resolved.impact,
     funding: costs.resolved.funding,
   };
-  for (const [k, v] of Object.entries(strategy.params)) params[`param.${k}`] = v;
+  // JSON has no Infinity (a maxWeight or stop of Infinity): record it as text
+  for (const [k, v] of Object.entries(strategy.params)) {
+    params[`param.${k}`] = typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
+  }
   if (options.adjustRedenominations === true) params.adjustRedenominations = true;
   blocks.unshift(
     {
@@ -336,6 +339,10 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     },
   });
   const setup: Block[] = [...prep.setupBlocks];
+  const fallback = (targets as { fallbackBars?: Int32Array }).fallbackBars;
+  if (strategy.params.weighting === "optimize" && fallback !== undefined) {
+    setup.push(optimizerNote(strategy.params, fallback.length, traded.index.length));
+  }
   setup.push({
     type: "paragraph",
     text: lookahead === null
@@ -369,6 +376,29 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     title: `cryptolab backtest: ${strategy.label}`,
   }, nullRunsParam(options.nullRuns));
   return { model, dataset, targets, backtest, tradeLog, lookahead, capacity };
+}
+
+/** What the optimizer of a `long-short` with weighting=optimize did, and where it could not. */
+function optimizerNote(
+  p: Readonly<Record<string, ParamValue>>,
+  fallbacks: number,
+  bars: number,
+): Block {
+  const neutral = p.betaNeutral === "none" ? "" : `, neutral to the betas of ${p.betaNeutral}`;
+  return {
+    type: fallbacks > 0 ? "note" : "paragraph",
+    ...(fallbacks > 0 ? { level: "warning" as const } : {}),
+    text: `Weighting "optimize": at each bar the top and bottom quantile are weighted by ` +
+      `minimum variance (optimizePortfolio) on the ${p.riskModel} covariance of the last ` +
+      `${p.optimizeWindow} bars of returns up to the bar${neutral}` +
+      (p.turnoverPenalty === 0 ? "" : `, paying ${p.turnoverPenalty} per unit of turnover`) +
+      (typeof p.maxWeight === "number" && Number.isFinite(p.maxWeight)
+        ? `, no weight above ${p.maxWeight}`
+        : "") +
+      `; each side keeps its total. ${fallbacks} of ${bars} bars kept equal weights (too ` +
+      "little complete history, or no weights met the constraints" +
+      (neutral === "" ? "" : ", so those bars are not beta-neutral") + ").",
+  } as Block;
 }
 
 /** Bars of history `impactInputs` needs before it knows an asset's ADV (half its 720-bar window). */
@@ -435,6 +465,11 @@ function backtestOverfitting(
   prep: PreparedRun,
   net: Float64Array,
   ledger: TrialLedger | undefined,
+  placebo: {
+    readonly weights: readonly Float64Array[];
+    readonly engine: BacktestOptions;
+    readonly runs: number | undefined;
+  },
 ): Section | null {
   const family = backtestFamily(prep.strategy.strategy);
   const dataset = prep.dataset.fingerprint.sha256;
@@ -467,12 +502,8 @@ function backtestOverfitting(
     trial = found.trial;
     trials = found.trials;
   }
+  const ppy = periodsPerYear(prep.barMs);
   const verdict = overfittingVerdict({
-  placebo: {
-    readonly weights: readonly Float64Array[];
-    readonly engine: BacktestOptions;
-    readonly runs: number | undefined;
-  },
     family: trial.label,
     trials,
     chosen: trial.trialId,
@@ -482,6 +513,14 @@ function backtestOverfitting(
     }) ?? undefined,
   });
   return { id: "overfitting", title: "Overfitting verdict", blocks: overfittingSection(verdict) };
+}
+
+/**
+ * `{ nullRuns }` for a manifest when the runs are not the default (so verify-report builds the
+ * report again with the same placebo runs), else nothing.
+ */
+export function nullRunsParam(nullRuns: number | undefined): Record<string, ParamValue> {
+  return nullRuns === undefined || nullRuns === REPORT_NULL_DEFAULTS.runs ? {} : { nullRuns };
 }
 
 /** The report model of a strategy run: manifest, run id, title. */
@@ -508,7 +547,6 @@ export function strategyReportModel(
     seed: null,
     ...(options.projectDir === undefined ? {} : { projectDir: options.projectDir }),
     ...(options.git === undefined ? {} : { git: options.git }),
-  const ppy = periodsPerYear(prep.barMs);
   });
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -518,14 +556,6 @@ export function strategyReportModel(
       `${Math.round((dataset.to - dataset.from) / 86_400_000 * 10) / 10} days, lag ${prep.lag}` +
       (prep.lag === 0 ? " (LAG 0: not tradable live)" : ""),
     dataNote: `${dataset.freq} bars of venue ${dataset.venue} from the store`,
-/**
- * `{ nullRuns }` for a manifest when the runs are not the default (so verify-report builds the
- * report again with the same placebo runs), else nothing.
- */
-export function nullRunsParam(nullRuns: number | undefined): Record<string, ParamValue> {
-  return nullRuns === undefined || nullRuns === REPORT_NULL_DEFAULTS.runs ? {} : { nullRuns };
-}
-
     sections,
     manifest,
   };

@@ -7,14 +7,18 @@
  */
 import type { Panel } from "../panel/types.ts";
 import { subsetPanel } from "../panel/subset_panel.ts";
-import { parseSignalName } from "../research/signals/mod.ts";
+import { parseSignalName, SIGNAL_FAMILIES } from "../research/signals/mod.ts";
+import { resolveFactorAsset } from "../research/factor_assets.ts";
 import {
   LONG_SHORT_DEFAULTS,
   longShort,
+  type LongShortOptions,
   MA_CROSSOVER_DEFAULTS,
   maCrossover,
   PAIRS_MEAN_REVERSION_DEFAULTS,
   pairsMeanReversion,
+  RISK_MODELS,
+  type RiskModel,
   type StrategyTargets,
   VOLATILITY_BREAKOUT_DEFAULTS,
   volatilityBreakout,
@@ -43,13 +47,64 @@ export const STRATEGY_PARAMS: Readonly<
     gross: LONG_SHORT_DEFAULTS.gross,
     net: LONG_SHORT_DEFAULTS.net,
     minAssets: LONG_SHORT_DEFAULTS.minAssets,
+    // weighting "optimize" only (longShort's optimize option)
+    riskModel: LONG_SHORT_DEFAULTS.riskModel,
+    optimizeWindow: LONG_SHORT_DEFAULTS.optimizeWindow,
+    maxWeight: Infinity,
+    betaNeutral: "none",
+    turnoverPenalty: LONG_SHORT_DEFAULTS.turnoverPenalty,
   },
 };
 
-/** Optional parameters with no default value (their default depends on another one). */
-const EXTRA_NUMBER_PARAMS: Readonly<Partial<Record<StrategyName, readonly string[]>>> = {
-  pairs: ["hedgeMinObs", "zMinObs"],
+/**
+ * Optional parameters with no default value (their default depends on another one), and
+ * their type. `long-short`'s `signal` (a family such as `momentum`, or a full name such as
+ * `momentum_24`) and `lookback` (bars) replace the family and lookback of `--signal`, so a
+ * walk-forward can choose them (`--grid signal=momentum,reversal --grid lookback=24,168`).
+ */
+const EXTRA_PARAMS: Readonly<
+  Partial<Record<StrategyName, Readonly<Record<string, "number" | "string">>>>
+> = {
+  pairs: { hedgeMinObs: "number", zMinObs: "number" },
+  "long-short": {
+    signal: "string",
+    lookback: "number",
+    optimizeMinRows: "number",
+    halfLife: "number",
+  },
 };
+
+/** The weightings of `long-short`: longShort's two, and "optimize" (equal buckets, optimized). */
+export const LONG_SHORT_WEIGHTINGS = ["equal", "signal", "optimize"] as const;
+
+/** `long-short` parameters that apply to `weighting=optimize` only. */
+export const OPTIMIZE_PARAMS = [
+  "riskModel",
+  "optimizeWindow",
+  "optimizeMinRows",
+  "maxWeight",
+  "betaNeutral",
+  "turnoverPenalty",
+  "halfLife",
+] as const;
+
+/** The values a text parameter may take, per strategy (a parameter not listed takes any). */
+export const ALLOWED_VALUES: Readonly<
+  Partial<Record<StrategyName, Readonly<Record<string, readonly string[]>>>>
+> = {
+  "ma-crossover": { kind: ["sma", "ema"] },
+  pairs: {
+    hedge: ["rolling-ols", "kalman"],
+    sizing: ["beta", "dollar"],
+    hedgeUpdate: ["entry", "every-bar"],
+  },
+  "long-short": { weighting: LONG_SHORT_WEIGHTINGS, riskModel: RISK_MODELS },
+};
+
+/** The parameter names of a strategy: those with defaults, then the optional ones. */
+export function strategyParamNames(strategy: StrategyName): string[] {
+  return [...Object.keys(STRATEGY_PARAMS[strategy]), ...Object.keys(EXTRA_PARAMS[strategy] ?? {})];
+}
 
 /** A strategy and its parameters, as a task reads them. */
 export interface StrategySpec {
@@ -117,31 +172,142 @@ export function parseValue(v: string): StrategyParam {
   return v;
 }
 
+/**
+ * Check one parameter value of a strategy: a known name, the right type, one of the allowed
+ * values of a text parameter (a `long-short` signal: a known family or `<family>_<lookback>`).
+ * Throws {@link StrategySpecError} naming the parameter and what it accepts.
+ *
+ * @example
+ * ```ts
+ * import { checkStrategyParam } from "@lib/pipeline/strategy_spec.ts";
+ * import assert from "node:assert/strict";
+ * checkStrategyParam("long-short", "signal", "reversal");
+ * assert.throws(() => checkStrategyParam("long-short", "weighting", "best"),
+ *   /weighting must be one of equal, signal, optimize, got "best"/);
+ * assert.throws(() => checkStrategyParam("ma-crossover", "fst", 3), /no parameter "fst"/);
+ * ```
+ */
+export function checkStrategyParam(
+  strategy: StrategyName,
+  key: string,
+  value: StrategyParam,
+): void {
+  const d = STRATEGY_PARAMS[strategy][key];
+  const extra = EXTRA_PARAMS[strategy]?.[key];
+  if (d === undefined && extra === undefined) {
+    throw new StrategySpecError(
+      `${strategy} has no parameter "${key}"; its parameters are ` +
+        strategyParamNames(strategy).join(", "),
+    );
+  }
+  const want = d === undefined ? extra! : typeof d;
+  if (typeof value !== want) {
+    throw new StrategySpecError(
+      `${strategy} parameter ${key} must be a ${want}, got ${JSON.stringify(value)}`,
+    );
+  }
+  const allowed = ALLOWED_VALUES[strategy]?.[key];
+  if (allowed !== undefined && !allowed.includes(value as string)) {
+    throw new StrategySpecError(
+      `${strategy} parameter ${key} must be one of ${allowed.join(", ")}, got ` +
+        JSON.stringify(value),
+    );
+  }
+  if (strategy === "long-short" && key === "signal") {
+    const v = value as string;
+    if (!(SIGNAL_FAMILIES as readonly string[]).includes(v)) {
+      try {
+        parseSignalName(v);
+      } catch {
+        throw new StrategySpecError(
+          `long-short parameter signal must be a signal family (${SIGNAL_FAMILIES.join(", ")}) ` +
+            `or <family>_<lookback bars> such as momentum_24, got ${JSON.stringify(v)}`,
+        );
+      }
+    }
+  }
+  if (strategy === "long-short" && key === "lookback") {
+    const v = value as number;
+    if (!Number.isInteger(v) || v < 1) {
+      throw new StrategySpecError(
+        `long-short parameter lookback must be an integer >= 1 (bars), got ${v}`,
+      );
+    }
+  }
+}
+
 function checkParams(
   strategy: StrategyName,
   params: Readonly<Record<string, StrategyParam>>,
 ): Record<string, StrategyParam> {
-  const defaults = STRATEGY_PARAMS[strategy];
-  const extra = EXTRA_NUMBER_PARAMS[strategy] ?? [];
-  const out: Record<string, StrategyParam> = { ...defaults };
+  const out: Record<string, StrategyParam> = { ...STRATEGY_PARAMS[strategy] };
   for (const [k, v] of Object.entries(params)) {
-    const d = defaults[k];
-    if (d === undefined && !extra.includes(k)) {
-      throw new StrategySpecError(
-        `${strategy} has no parameter "${k}"; its parameters are ` +
-          [...Object.keys(defaults), ...extra].join(", "),
-      );
-    }
-    const want = d === undefined ? "number" : typeof d;
-    const got = typeof v;
-    if (got !== want) {
-      throw new StrategySpecError(
-        `${strategy} parameter ${k} must be a ${want}, got ${JSON.stringify(v)}`,
-      );
-    }
+    checkStrategyParam(strategy, k, v);
     out[k] = v;
   }
+  if (strategy === "long-short" && out.weighting !== "optimize") {
+    const given = OPTIMIZE_PARAMS.filter((k) => k in params);
+    if (given.length > 0) {
+      throw new StrategySpecError(
+        `long-short parameter${given.length === 1 ? "" : "s"} ${given.join(", ")} apply to ` +
+          `weighting=optimize only (--weighting optimize), not weighting=${out.weighting}`,
+      );
+    }
+  }
   return out;
+}
+
+/**
+ * The library signal name of a `long-short` spec: `--signal`, with its family and lookback
+ * replaced by the `signal` and `lookback` parameters when given.
+ */
+function longShortSignal(
+  spec: StrategySpec,
+  params: Readonly<Record<string, StrategyParam>>,
+): string | undefined {
+  const ps = params.signal as string | undefined, pl = params.lookback as number | undefined;
+  if (ps === undefined && pl === undefined) return spec.signal;
+  let family: string | undefined, lookback: number | undefined;
+  const take = (name: string) => {
+    try {
+      const d = parseSignalName(name);
+      family = d.family;
+      lookback = d.lookback;
+    } catch (e) {
+      throw new StrategySpecError(`--signal: ${(e as Error).message}`);
+    }
+  };
+  if (spec.signal !== undefined) take(spec.signal);
+  if (ps !== undefined) {
+    if ((SIGNAL_FAMILIES as readonly string[]).includes(ps)) family = ps;
+    else take(ps);
+  }
+  if (pl !== undefined) lookback = pl;
+  if (family === undefined) {
+    throw new StrategySpecError(
+      "long-short needs a signal family: --signal NAME (e.g. momentum_24) or --param signal=" +
+        `FAMILY, one of ${SIGNAL_FAMILIES.join(", ")}`,
+    );
+  }
+  if (lookback === undefined) {
+    throw new StrategySpecError(
+      `long-short signal ${family} needs a lookback: --param lookback=BARS (e.g. 24) or a full ` +
+        `name such as ${family}_24`,
+    );
+  }
+  return `${family}_${lookback}`;
+}
+
+/** Close-to-close simple returns; NaN where this bar's or the previous bar's close is missing. */
+function closeReturns(close: readonly Float64Array[]): Float64Array[] {
+  return close.map((c) => {
+    const r = new Float64Array(c.length).fill(NaN);
+    for (let t = 1; t < c.length; t++) {
+      const a = c[t - 1]!, b = c[t]!;
+      if (a > 0 && Number.isFinite(a) && Number.isFinite(b)) r[t] = b / a - 1;
+    }
+    return r;
+  });
 }
 
 /**
@@ -237,7 +403,14 @@ export function resolveStrategy(
         },
       };
     case "long-short": {
+      const lsOptions = longShortOptions(params, universe);
       if (values !== undefined) {
+        if (params.signal !== undefined || params.lookback !== undefined) {
+          throw new StrategySpecError(
+            "the signal and lookback parameters choose a library signal; with --signal-file " +
+              "the file's values are the signal",
+          );
+        }
         if (values.length !== universe.length) {
           throw new StrategySpecError(
             `the signal values have ${values.length} asset columns for ${universe.length} assets`,
@@ -249,10 +422,14 @@ export function resolveStrategy(
           params,
           label: `long-short on ${spec.signal ?? "a signal file"}${suffix}`,
           targets: (panel) =>
-            longShort(values.map((v) => Array.prototype.slice.call(v, 0, panel.index.length)), p),
+            longShort(
+              values.map((v) => Array.prototype.slice.call(v, 0, panel.index.length)),
+              lsOptions(panel),
+            ),
         };
       }
-      if (spec.signal === undefined) {
+      const signalName = longShortSignal(spec, params);
+      if (signalName === undefined) {
         throw new StrategySpecError(
           "long-short needs a signal: --signal NAME (a library signal such as momentum_24) or " +
             "--signal-file PATH",
@@ -260,7 +437,7 @@ export function resolveStrategy(
       }
       let compute: (panel: Panel) => Float64Array[];
       try {
-        compute = parseSignalName(spec.signal).compute;
+        compute = parseSignalName(signalName).compute;
       } catch (e) {
         throw new StrategySpecError(`--signal: ${(e as Error).message}`);
       }
@@ -268,9 +445,59 @@ export function resolveStrategy(
         strategy,
         assets,
         params,
-        label: `long-short on ${spec.signal}${suffix}`,
-        targets: (panel) => longShort(compute(pick(panel)), p),
+        label: `long-short on ${signalName}${suffix}`,
+        targets: (panel) => longShort(compute(pick(panel)), lsOptions(pick(panel))),
       };
     }
   }
+}
+
+/**
+ * longShort's options from the checked `long-short` parameters, as a function of the panel
+ * (weighting "optimize" needs its returns): equal buckets weighted by the optimizer, with the
+ * beta-neutral assets resolved to columns of the universe (`BTC` finds `BTCUSDT`).
+ */
+function longShortOptions(
+  params: Readonly<Record<string, StrategyParam>>,
+  universe: readonly string[],
+): (panel: Panel) => LongShortOptions {
+  const base: LongShortOptions = {
+    quantile: params.quantile as number,
+    weighting: params.weighting === "signal" ? "signal" : "equal",
+    gross: params.gross as number,
+    net: params.net as number,
+    minAssets: params.minAssets as number,
+  };
+  if (params.weighting !== "optimize") return () => base;
+  const names = String(params.betaNeutral) === "none"
+    ? []
+    : String(params.betaNeutral).split(",").map((x) => x.trim()).filter((x) => x !== "");
+  const factors = names.map((n) => {
+    try {
+      return resolveFactorAsset(universe, n);
+    } catch {
+      throw new StrategySpecError(
+        `long-short parameter betaNeutral: ${n} is not in the dataset; give assets of the ` +
+          `universe such as ${universe.slice(0, 5).join(",")} (or none)`,
+      );
+    }
+  });
+  const window = params.optimizeWindow as number;
+  return (panel) => ({
+    ...base,
+    optimize: {
+      returns: closeReturns(panel.close),
+      window,
+      ...(params.optimizeMinRows === undefined
+        ? {}
+        : { minRows: params.optimizeMinRows as number }),
+      ...(Number.isFinite(params.maxWeight as number)
+        ? { maxWeight: params.maxWeight as number }
+        : {}),
+      riskModel: params.riskModel as RiskModel,
+      ...(params.halfLife === undefined ? {} : { halfLife: params.halfLife as number }),
+      betaNeutral: factors.map((f) => panel.assets.indexOf(f)),
+      turnoverPenalty: params.turnoverPenalty as number,
+    },
+  });
 }
