@@ -213,7 +213,8 @@ function attach(host) {
       if (ts.length === 0) continue;
       var i = nearestIndex(ts, t);
       if (best === null || Math.abs(ts[i] - t) < Math.abs(best - t)) best = ts[i];
-      var sp = spacing(series[s].t);
+      if (series[s].sp === undefined) series[s].sp = spacing(series[s].t);
+      var sp = series[s].sp;
       if (isNum(sp) && sp < tol) tol = sp;
     }
     if (best === null) { hide(); return; }
