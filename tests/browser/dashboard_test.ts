@@ -135,12 +135,13 @@ Deno.test({
       await page.setViewport({ width: 1200, height: 1000 });
       const log = await watchPage(page);
       await page.goto(monitor.url, { waitUntil: "load" });
-      // A z-score appears once the window (20 one-second bars) is full...
+      // A z-score appears once the hedge ratio's window (20 one-second bars) and then the
+      // spread's (20 more) are full: about 40 s after the monitor connects; 90 s allowed...
       const zSel = `#z-${PAIR}`;
       const finiteZ = `(() => { const t = document.querySelector(${
         JSON.stringify(zSel)
       })?.textContent ?? ""; return Number.isFinite(Number(t.replace("\\u2212", "-"))) && /\\d/.test(t); })()`;
-      await page.waitForFunction(finiteZ, { timeout: 60_000, polling: 250 });
+      await page.waitForFunction(finiteZ, { timeout: 90_000, polling: 250 });
       const z1 = await page.$eval(zSel, (n) => (n as unknown as DomNode).textContent);
       // ... and moves as trades stream in (a new bar closes every second).
       await page.waitForFunction(
