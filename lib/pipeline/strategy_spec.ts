@@ -201,7 +201,8 @@ export function checkStrategyParam(
     );
   }
   const want = d === undefined ? extra! : typeof d;
-  if (typeof value !== want) {
+  const got = typeof value;
+  if (got !== want) {
     throw new StrategySpecError(
       `${strategy} parameter ${key} must be a ${want}, got ${JSON.stringify(value)}`,
     );
