@@ -6,6 +6,12 @@
  * the state (hysteresis, dwell) is what it was and an alert a kill -9 lost before it was stored
  * is stored now, under the same id; one already stored is not stored or sent again.
  *
+ * Known limit: with `hedge: "kalman"` the filter's state at a bar depends on where the bars it
+ * runs on start (the last `replayBars + 2 window` bars before the newest), so the replay after a
+ * restart can compute a slightly different z at a bar than the live step did, and an alert whose
+ * |z| was within that difference of the threshold can fire at another bar (another id). Rolling
+ * OLS uses only its window and gives the same values.
+ *
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";

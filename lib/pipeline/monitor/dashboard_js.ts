@@ -141,7 +141,7 @@ function refreshPaper() {
         var b = p[kind], tr = document.createElement("tr");
         var bt = kind === "rule" && p.backtest ? p.backtest.trades + " trades, " + fmt(p.backtest.maxAbsDifference, 6) : "";
         [p.pair, kind === "rule" ? "z-score rule" : "manual", b.position === 1 ? "long spread" : b.position === -1 ? "short spread" : "flat",
-          fmt(b.equity, 2), fmt(b.pnl, 2), String((b.trades || []).length), bt].forEach(function (v) {
+          fmt(b.equity, 2), fmt(b.pnl, 2), String(b.tradeCount), bt].forEach(function (v) {
           var td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
         });
         table.appendChild(tr);

@@ -246,6 +246,8 @@ export class PaperLoop {
           halted: s.halted,
           lastBarTs: s.ts,
           equityCurve: { t: marks.map((m) => m.ts), y: marks.map((m) => num(m.equity)) },
+          /** Round trips in all; `trades` holds the last 50. */
+          tradeCount: trades.length,
           trades: trades.slice(-50),
           orders: listPaperOrders(this.#db, id, { limit: 50 }).map((x) => ({
             ...x,
