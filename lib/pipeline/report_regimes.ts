@@ -99,14 +99,27 @@ export function reportRegimes(panel: Panel): RegimeInput[] {
  */
 export function reportRegimeSection(panel: Panel, signals: readonly string[]): Section {
   const regimes = reportRegimes(panel);
-  const sigs: RegimeSignal[] = regimes.length === 0
-    ? []
-    : signals.map((name) => ({ name, values: parseSignalName(name).compute(panel) }));
-  return {
-    id: "regimes",
-    title: "Regimes",
-    blocks: regimeSection(panel, { signals: sigs, regimes }),
-  };
+  const sigs: RegimeSignal[] = [];
+  const skipped: string[] = [];
+  for (const name of regimes.length === 0 ? [] : signals) {
+    try {
+      sigs.push({ name, values: parseSignalName(name).compute(panel) });
+    } catch (e) {
+      // e.g. a BTC-beta signal on a universe without BTC: the signal section says why too
+      skipped.push(`${name} (${(e as Error).message.split(":")[0]})`);
+    }
+  }
+  const blocks = regimeSection(panel, { signals: sigs, regimes });
+  if (skipped.length > 0) {
+    blocks.push({
+      type: "note",
+      level: "info",
+      text: `Not conditioned (the signal could not be computed on this universe): ${
+        skipped.join("; ")
+      }.`,
+    });
+  }
+  return { id: "regimes", title: "Regimes", blocks };
 }
 
 /**

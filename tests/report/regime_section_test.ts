@@ -94,3 +94,29 @@ realDataTest("regime section: a signal name from a file is escaped in the HTML",
   assert.ok(!html.includes("<img src=x"));
   assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;.csv"));
 });
+
+realDataTest(
+  "regime section: a signal that cannot be computed (BTC beta without BTC) is a note",
+  () => {
+    const bases = ["ADA", "BCH", "DOGE", "ETH", "LINK", "LTC", "XRP"];
+    const g = gridCloses(
+      bases.map((b) => `${NFI_1H_DIR}/${b}_USDT-1h.json`),
+      bases.map((b) => `${b}USDT`),
+    );
+    const p = fromColumns({
+      venue: "binance",
+      freq: "1h",
+      assets: g.names,
+      index: Float64Array.from({ length: g.length }, (_, i) => g.firstTs + i * 3_600_000),
+      close: g.closes,
+    });
+    const sec = reportRegimeSection(p, ["beta_168", "reversal_1"]);
+    const ic = sec.blocks.find((b): b is TableBlock =>
+      b.type === "table" && b.id === "regime-structure-ic"
+    )!;
+    assert.deepEqual([...new Set(ic.rows.map((r) => r[0]))], ["reversal_1"]);
+    assert.ok(
+      sec.blocks.some((b) => b.type === "note" && /Not conditioned .*beta_168/.test(b.text)),
+    );
+  },
+);
