@@ -32,3 +32,4 @@ export * from "./coverage.ts";
 export * from "./load_funding.ts";
 export * from "./funding_on_grid.ts";
 export * from "./basis.ts";
+export * from "./load_perp_series.ts";
