@@ -67,3 +67,38 @@ Deno.test("report page: the script once, its hash in the CSP, chart data on time
   const plain = renderHtml(model, { interactive: false });
   assert.ok(!/<script|data-cryptolab-chart|script-src/.test(plain));
 });
+
+Deno.test("chartDataFromTidy keeps a band's edges on its own series and refuses bad times", () => {
+  const columns = [
+    { name: "time", type: "timestamp" as const },
+    { name: "series", type: "string" as const },
+    { name: "y", type: "number" as const },
+    { name: "y_lo", type: "number" as const },
+    { name: "y_hi", type: "number" as const },
+  ];
+  const d = chartDataFromTidy({
+    columns,
+    rows: [
+      { time: "2024-01-01T00:00:00.000Z", series: "A", y: 1, y_lo: null, y_hi: null },
+      { time: "2024-01-01T00:00:00.000Z", series: "median", y: 2, y_lo: 1.5, y_hi: 2.5 },
+      { time: "2024-01-01T01:00:00.000Z", series: "median", y: null, y_lo: null, y_hi: 3 },
+    ],
+  });
+  assert.deepEqual(d, {
+    series: [
+      { name: "A", t: [1704067200000], y: [1] },
+      {
+        name: "median",
+        t: [1704067200000, 1704070800000],
+        y: [2, null],
+        lo: [1.5, null],
+        hi: [2.5, 3],
+      },
+    ],
+  });
+  assert.equal(
+    chartDataFromTidy({ columns, rows: [{ time: "not a time", series: "A", y: 1 }] }),
+    null,
+  );
+  assert.equal(chartDataFromTidy({ columns, rows: [] }), null);
+});
