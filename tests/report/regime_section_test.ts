@@ -120,3 +120,43 @@ realDataTest(
     );
   },
 );
+
+realDataTest(
+  "runReport: the research report and the signal tear sheet both end with the Regimes section",
+  async () => {
+    const { importPaths } = await import("@lib/ingest/import_path.ts");
+    const { openStore } = await import("@lib/store/db.ts");
+    const { runReport } = await import("@lib/pipeline/report_run.ts");
+    const { db, close } = openStore(":memory:");
+    try {
+      const r = await importPaths(db, BASES.map((b) => `${NFI_1H_DIR}/${b}_USDT-1h.json`), {
+        venue: "binance",
+        freq: "1h",
+        jump: false,
+      });
+      assert.ok(r.files.every((f) => f.status === "imported"));
+      const git = { commit: "unknown", dirty: null } as const;
+      const research =
+        runReport(db, { freq: "1h", signals: ["reversal_1"], git, nullRuns: 0 }).model;
+      const ids = research.sections.map((s) => s.id);
+      assert.deepEqual(ids.slice(-2), ["regimes", "method"]);
+      const sheet = runReport(db, {
+        freq: "1h",
+        git,
+        nullRuns: 0,
+        signal: {
+          input: (p) => parseSignalName("momentum_24").compute(p),
+          options: { name: "mine" },
+        },
+      }).model;
+      const last = sheet.sections.at(-1)!;
+      assert.equal(last.id, "regimes");
+      const ic = last.blocks.find((b): b is TableBlock =>
+        b.type === "table" && b.id === "regime-structure-ic"
+      )!;
+      assert.deepEqual([...new Set(ic.rows.map((x) => x[0]))], ["mine"]);
+    } finally {
+      close();
+    }
+  },
+);
