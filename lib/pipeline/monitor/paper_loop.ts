@@ -78,6 +78,14 @@ interface PairBooks {
   readonly manual: Book;
 }
 
+/** Points of an equity curve `/api/paper` returns (the newest; the store keeps them all). */
+export const PAPER_CURVE_POINTS = 2_000;
+
+function tail(t: number[], y: (number | null)[]): { t: number[]; y: (number | null)[] } {
+  const k = Math.max(0, t.length - PAPER_CURVE_POINTS);
+  return { t: t.slice(k), y: y.slice(k) };
+}
+
 /** Paper books of every pair, advanced on bar closes (see the module notes). */
 export class PaperLoop {
   readonly #db: DatabaseSync;
@@ -245,7 +253,7 @@ export class PaperLoop {
           pnl: num(s.equity - bk.account.initialEquity),
           halted: s.halted,
           lastBarTs: s.ts,
-          equityCurve: { t: marks.map((m) => m.ts), y: marks.map((m) => num(m.equity)) },
+          equityCurve: tail(marks.map((m) => m.ts), marks.map((m) => num(m.equity))),
           /** Round trips in all; `trades` holds the last 50. */
           tradeCount: trades.length,
           trades: trades.slice(-50),
@@ -270,7 +278,7 @@ export class PaperLoop {
         };
         const c = paperVsBacktest(sub, this.#options, rule.marks.slice(0, n) as PaperMark[]);
         backtest = {
-          equity: { t: Array.from(c.ts), y: Array.from(c.backtestEquity, (v) => num(v)) },
+          equity: tail(Array.from(c.ts), Array.from(c.backtestEquity, (v) => num(v))),
           maxAbsDifference: num(c.maxAbsDifference),
           trades: c.backtest.tradeLog.summary.count,
           notes: c.notes,
