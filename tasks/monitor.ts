@@ -93,7 +93,7 @@ export function monitorFreqs(freq: Freq): Freq[] {
   return out.length === 0 ? [freq] : out;
 }
 
-function problemLine(p: StreamProblem, dashboard: string): string {
+function problemLine(p: StreamProblem, dashboard: string, first: boolean): string {
   const safe = (s: string) => forTerminal(s, { keepNewlines: false });
   if (p.kind === "connection") {
     const retry = p.retryInMs === undefined
@@ -101,8 +101,8 @@ function problemLine(p: StreamProblem, dashboard: string): string {
       : `; next retry in ${(p.retryInMs / 1000).toFixed(1)} s`;
     const what = p.message.replace(/; reconnecting in \d+ ms$/, "");
     return p.everConnected === false
-      ? `monitor: cannot reach the venue at ${safe(p.url ?? "?")}: ${safe(what)}${retry}; ` +
-        `the dashboard ${dashboard} shows the stored data meanwhile`
+      ? `monitor: cannot reach the venue at ${safe(p.url ?? "?")}: ${safe(what)}${retry}` +
+        (first ? `; the dashboard ${dashboard} shows the stored data meanwhile` : "")
       : `monitor: connection to ${safe(p.url ?? "?")} lost: ${safe(what)}${retry}`;
   }
   if (p.kind === "gap") {
@@ -223,7 +223,8 @@ async function main(args: string[]): Promise<number> {
   Deno.addSignalListener("SIGTERM", onSignal);
   const venue = new BinanceVenue({ market: "spot" });
   const repair = new BinanceRest({ market: "spot", trades: "raw" });
-  let dashboard = "";
+  let dashboard = "", serverUrl = "";
+  let told = false; // the first connection failure also says the dashboard keeps serving
   let lastStatus = 0;
   try {
     const result = await runMonitor(db, {
@@ -245,8 +246,12 @@ async function main(args: string[]): Promise<number> {
       repair,
       openStream: ({ lastIds, onProblem }) =>
         venue.openTradeStream({ symbols, kind: "trade", lastIds, onProblem, repairAttempts: 1 }),
-      onProblem: (p) => console.error(problemLine(p, dashboard)),
+      onProblem: (p) => {
+        console.error(problemLine(p, serverUrl, !told));
+        if (p.kind === "connection") told = true;
+      },
       onListen: (s) => {
+        serverUrl = `${s.url}/`;
         dashboard = `${s.url}/${token !== undefined ? `?token=${token}` : ""}`;
         console.error(
           `monitor: dashboard at ${dashboard} (API: ${s.url}/api/openapi.json); ` +

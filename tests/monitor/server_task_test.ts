@@ -116,6 +116,8 @@ Deno.test("monitor task: an unreachable venue is said in one line; the dashboard
       m.input,
       /the dashboard http:\/\/127\.0\.0\.1:\d+\/ shows the stored data meanwhile/,
     );
+    // the retries say the error again, not the dashboard line
+    await mon.waitForLine(/^monitor: cannot reach the venue at .*next retry in [\d.]+ s$/, 30_000);
     const h = await (await fetch(`${url}/api/health`)).json();
     assert.equal(h.venueConnection.connected, false);
     assert.equal(typeof h.venueConnection.lastProblem, "string");
