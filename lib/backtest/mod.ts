@@ -31,3 +31,4 @@ export * from "./walk_forward.ts";
 export * from "./cpcv.ts";
 export * from "./strategies/mod.ts";
 export { recordBacktestTrial } from "./ledger.ts";
+export * from "./events/mod.ts";
