@@ -54,6 +54,12 @@ export function minVarianceSides(
   extras?: SidesExtras,
 ): Float64Array | undefined {
   const k = cols.length;
+  // a side whose members cannot reach its total under the cap has no solution: say so at once
+  // instead of letting the optimizer search for the conflicting constraints at every bar
+  let nLong = 0;
+  for (const side of sides) if (side > 0) nLong++;
+  const reach = (n: number, total: number) => n * Math.min(cap, total) >= total * (1 - 1e-12);
+  if (!reach(nLong, longSide) || !reach(k - nLong, shortSide)) return undefined;
   const factors = extras?.factors ?? [];
   const need = [...cols, ...factors];
   const rows: number[] = [];

@@ -157,3 +157,20 @@ Deno.test("longShort optimize: causal with beta neutrality, Ledoit-Wolf and a pe
     assertChangedAfter(full, cut, t);
   }
 });
+
+Deno.test("longShort optimize: a cap the buckets cannot reach keeps equal weights at once", () => {
+  const { returns, signal } = market(4);
+  // three names a side at most 0.1 each cannot hold a side of 0.5
+  const t0 = performance.now();
+  const r = longShort(signal, {
+    quantile: 0.25,
+    optimize: { returns, window: WINDOW, maxWeight: 0.1 },
+  });
+  assert.equal(r.fallbackBars.length, T);
+  assert.deepEqual(
+    at(r.weights, T - 1).filter((w) => w !== 0).map(Math.abs),
+    Array(6).fill(0.5 / 3),
+  );
+  // no solver ran (the conflict search took about 10 ms a bar)
+  assert.ok(performance.now() - t0 < 1000, `${performance.now() - t0} ms`);
+});
