@@ -67,7 +67,14 @@ Deno.test("monitor alerts and paper books through the API: stored once, resumed,
   };
   const rules = monitorAlertRules({ pairs: [PAIR], z: 1.5, staleMs: 60_000 });
   const loop = () =>
-    new AlertLoop(db, analytics, { ...o, rules, webhookUrls: [], startedAt: T0, replayBars: 250 });
+    new AlertLoop(db, analytics, {
+      ...o,
+      venue: "binance",
+      rules,
+      webhookUrls: [],
+      startedAt: T0,
+      replayBars: 250,
+    });
   const first = loop().start(T0 + N * 60_000);
   assert.ok(first.some((a) => a.kind === "z-score"), "the replay fired z-score alerts");
   assert.equal(listAlerts(db).length, first.length);

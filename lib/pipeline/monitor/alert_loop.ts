@@ -15,7 +15,8 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { Freq } from "@lib/core/freq.ts";
+import { type Freq, freqMs } from "@lib/core/freq.ts";
+import { latestBarTs } from "@lib/store/live_reads.ts";
 import {
   type Alert,
   type AlertObservation,
@@ -99,6 +100,8 @@ export function monitorAlertRules(spec: MonitorAlertSpec): AlertRule[] {
 
 /** Options of {@link AlertLoop}. */
 export interface AlertLoopOptions {
+  /** Venue id of the stored bars, e.g. `binance`. */
+  readonly venue: string;
   readonly pairs: readonly PairKey[];
   readonly freq: Freq;
   readonly window: number;
@@ -146,7 +149,18 @@ export class AlertLoop {
   onPairBar(pair: PairKey, now: number): readonly Alert[] {
     if (this.#state === undefined) return this.start(now);
     const fresh: Alert[] = [];
-    for (const o of this.#observations(pair, ALERT_LOOP_DEFAULTS.replayBars, now)) {
+    // only the bars closed since the last step need their values (one p-value each)
+    const replay = this.#o.replayBars ?? ALERT_LOOP_DEFAULTS.replayBars;
+    const done = this.#done.get(`${pair.y}:${pair.x}`);
+    const newest = Math.max(
+      ...[pair.y, pair.x].map((symbol) =>
+        latestBarTs(this.#db, { venue: this.#o.venue, symbol, freq: this.#o.freq }) ?? -Infinity
+      ),
+    );
+    const bars = done === undefined || !Number.isFinite(newest)
+      ? replay
+      : Math.min(replay, Math.max(1, Math.round((newest - done) / freqMs(this.#o.freq)) + 1));
+    for (const o of this.#observations(pair, bars, now)) {
       const step = stepAlerts(this.#o.rules, this.#state!, o);
       this.#state = step.state;
       fresh.push(...step.alerts);

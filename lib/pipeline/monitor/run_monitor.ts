@@ -110,6 +110,7 @@ export async function runMonitor(
   let trades = 0;
   const started = now();
   const alertLoop = o.alerts === undefined ? undefined : new AlertLoop(db, analytics, {
+    venue: o.venue,
     pairs: o.pairs,
     freq: o.freq,
     window: o.window,
