@@ -180,3 +180,26 @@ Deno.test("monitor alerts and paper books through the API: stored once, resumed,
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("a bar close's values do not depend on how many bars are returned (live step = replay)", () => {
+  const { db, close } = openStore(":memory:");
+  try {
+    seed(db);
+    const analytics = new AnalyticsService(db, "binance");
+    const req = {
+      pair: PAIR,
+      freq: "1m" as const,
+      window: 30,
+      z: 1.5,
+      hedge: "rolling-ols" as const,
+    };
+    const one = analytics.compute({ ...req, limit: 1 }).analytics;
+    const many = analytics.compute({ ...req, limit: 250 }).analytics;
+    const last = (a: Float64Array) => a[a.length - 1]!;
+    assert.ok(Math.abs(last(one.zScore) - last(many.zScore)) < 1e-9);
+    assert.equal(last(one.pValue), last(many.pValue));
+    assert.ok(Number.isFinite(last(one.pValue)));
+  } finally {
+    close();
+  }
+});
