@@ -14,6 +14,7 @@ import {
 import { forwardReturns } from "@lib/research/forward_returns.ts";
 import { informationCoefficient } from "@lib/research/information_coefficient.ts";
 import { parseSignalName } from "@lib/research/signals/mod.ts";
+import { quantileReturns } from "@lib/research/quantile_returns.ts";
 import { renderBlock } from "@lib/report/html.ts";
 import type { TableBlock } from "@lib/report/model.ts";
 import { realDataTest } from "../_shared/real_data.ts";
@@ -77,6 +78,26 @@ realDataTest("regime section on NFI: tables, numbers and adjustment", () => {
       if (n >= 30) assert.ok(Math.abs((row[3] as number) - sum / n) < 1e-12, `${reg.id} ${label}`);
       const pRaw = row[6] as number, pAdj = row[7] as number;
       if (Number.isFinite(pRaw)) assert.ok(pAdj >= pRaw && pAdj <= 1);
+    });
+    // the quantile table's spread column is the per-regime mean of the long-short series
+    const ls =
+      quantileReturns(parseSignalName("momentum_24").compute(p), forwardReturns(p.logReturns, 1), {
+        quantiles: 5,
+      }).longShort;
+    const qt = tables[4 * r + 2]!;
+    reg.labels.forEach((label, s) => {
+      let sum = 0, n = 0;
+      for (let i = 0; i < ls.length; i++) {
+        if (reg.state[i] === s && Number.isFinite(ls[i]!)) {
+          sum += ls[i]!;
+          n++;
+        }
+      }
+      const row = qt.rows.find((x) => x[1] === label)!;
+      if (n >= 30) {
+        assert.ok(Math.abs((row[7] as number) - sum / n) < 1e-12, `${reg.id} ${label} spread`);
+      }
+      assert.ok((row[8] as number) <= (row[9] as number) || Number.isNaN(row[8] as number));
     });
     const occ = tables[4 * r]!;
     const shares = occ.rows.map((x) => x[2] as number);

@@ -68,7 +68,8 @@ export const REGIME_SECTION_DEFAULTS = {
  * length per state) and one table per statistic with a row per (signal, regime):
  * - the mean one-bar information coefficient (Spearman, per bar, signal at t against the return
  *   of bar t + 1) per regime of bar t;
- * - the mean one-bar forward return of each quantile bucket per regime;
+ * - the mean one-bar forward return of each quantile bucket per regime, and the mean
+ *   top-minus-bottom spread with its interval and adjusted p-value;
  * - the annualized Sharpe ratio of the top-minus-bottom bucket spread per regime.
  * Each IC and Sharpe estimate has a stationary block-bootstrap 95% percentile interval and a
  * bootstrap p-value, adjusted with Benjamini-Hochberg across the regimes of that signal
@@ -188,6 +189,9 @@ export function regimeSection(panel: Panel, options: RegimeSectionOptions): Bloc
       statRows(c.ic, "mean", icRows);
       if (c.qr !== null) {
         statRows(c.qr.longShort, "sharpe", srRows);
+        // the top-minus-bottom mean per regime, with its interval, beside the bucket means
+        const spread: Cell[][] = [];
+        statRows(c.qr.longShort, "mean", spread);
         for (let s = 0; s < k; s++) {
           const row: Cell[] = [c.name, reg.labels[s]!];
           for (let b = 0; b < q; b++) {
@@ -201,6 +205,8 @@ export function regimeSection(panel: Panel, options: RegimeSectionOptions): Bloc
             }
             row.push(n > 0 ? sum / n : NaN);
           }
+          const sp = spread.find((r) => r[1] === reg.labels[s]);
+          row.push(sp?.[3] ?? NaN, sp?.[4] ?? NaN, sp?.[5] ?? NaN, sp?.[7] ?? NaN);
           qRows.push(row);
         }
       }
@@ -229,11 +235,16 @@ export function regimeSection(panel: Panel, options: RegimeSectionOptions): Bloc
       id: `${prefix}-${reg.id}-quantiles`,
       title: `${reg.name}: quantile returns per regime`,
       caption: `Mean next-bar log return of each of ${q} signal buckets (equal weight within ` +
-        `a bucket, ${q} = highest signal), over the bars of each regime.`,
+        `a bucket, ${q} = highest signal), over the bars of each regime, and the mean ` +
+        `top-minus-bottom spread with its bootstrap interval and BH-adjusted p-value.`,
       columns: [
         column("signal", "Signal", "text"),
         column("regime", "Regime", "text"),
         ...Array.from({ length: q }, (_, b) => column(`q${b + 1}`, `Q${b + 1}`, "percent", 3)),
+        column("spread", `Q${q}-Q1`, "percent", 3),
+        column("spread_lower", "95% low", "percent", 3),
+        column("spread_upper", "95% high", "percent", 3),
+        column("spread_p_bh", "p (BH)", "number", 3),
       ],
       rows: qRows,
     });
