@@ -209,7 +209,23 @@ export function markovFilter(
   return out;
 }
 
-/** Kim smoother from filtered and predicted probabilities. */
+/**
+ * Kim (1994) smoother: `P(S_t = j | y_0..n-1)` from the filter's filtered and predicted
+ * probabilities (row-major `n x k`), backwards from the last row. NOT causal: row t uses the
+ * whole sample. Writes into `out` when given. Cost: O(n k^2).
+ *
+ * @example The last row equals the filtered one
+ * ```ts
+ * import { kimSmoother, markovFilter } from "@lib/materialize/regimes/markov_filter.ts";
+ * import assert from "node:assert/strict";
+ * const p = { k: 2, transition: Float64Array.of(0.9, 0.1, 0.1, 0.9),
+ *   const: Float64Array.of(0, 0), sigma2: Float64Array.of(1, 9) };
+ * const f = markovFilter(Float64Array.of(0.2, 4, -5, 0.1), p);
+ * const sm = kimSmoother(2, p.transition, f.filtered, f.predicted, 4);
+ * assert.equal(sm[6], f.filtered[6]);
+ * assert.ok(Math.abs(sm[0]! + sm[1]! - 1) < 1e-12);
+ * ```
+ */
 export function kimSmoother(
   k: number,
   P: Float64Array,

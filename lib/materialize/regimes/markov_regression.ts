@@ -356,7 +356,21 @@ function randomStart(
   return { k, transition, const: c, sigma2: s2 };
 }
 
-/** Reorder states by ascending variance. */
+/**
+ * Reorder states by ascending variance (state 0 = calmest), permuting the transition matrix,
+ * constants and variances together; returns the params and the old index of each new state.
+ *
+ * @example Two states swapped
+ * ```ts
+ * import { orderByVariance } from "@lib/materialize/regimes/markov_regression.ts";
+ * import assert from "node:assert/strict";
+ * const [p, o] = orderByVariance({ k: 2, transition: Float64Array.of(0.8, 0.3, 0.2, 0.7),
+ *   const: Float64Array.of(1, 2), sigma2: Float64Array.of(4, 1) });
+ * assert.deepEqual(o, [1, 0]);
+ * assert.deepEqual([...p.sigma2], [1, 4]);
+ * assert.deepEqual([...p.transition], [0.7, 0.2, 0.3, 0.8]);
+ * ```
+ */
 export function orderByVariance(p: MarkovSwitchingParams): [MarkovSwitchingParams, number[]] {
   const { k } = p;
   const o = Array.from({ length: k }, (_, i) => i).sort((a, b) => p.sigma2[a]! - p.sigma2[b]!);
