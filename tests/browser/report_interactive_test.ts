@@ -74,6 +74,22 @@ Deno.test({
       assert.ok(t1 - t0 < full / 2 && t1 - t0 > full / 5, `zoomed span ${t1 - t0} of ${full}`);
       assert.ok(t0 > INDEX[0]! + full / 4 && t1 < INDEX[INDEX.length - 1]! - full / 4);
       assert.ok(await chart.$("g.cryptolab-zoom-axis") !== null, "no zoomed axis");
+      // y is refitted to the visible points: Plot's y axis hidden, ours drawn within them.
+      const yTicks = await chart.$$eval(
+        "g.cryptolab-zoom-yaxis text",
+        (l) =>
+          l.map((t) =>
+            Number(((t as unknown as DomNode).textContent ?? "").replace("\u2212", "-"))
+          ),
+      );
+      assert.ok(yTicks.length >= 2, `zoomed y ticks ${yTicks}`);
+      assert.equal(
+        await chart.$eval(
+          'g[aria-label="y-axis tick label"]',
+          (g) => (g as unknown as DomNode).getAttribute("visibility"),
+        ),
+        "hidden",
+      );
       await screenshot(page, "report-zoomed");
       await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { count: 2 });
       assert.equal(await chart.evaluate((s) => s.getAttribute("data-cryptolab-zoom")), null);
@@ -110,6 +126,7 @@ Deno.test({
       await page.setViewport({ width: 1400, height: 900 });
       const log = await watchPage(page);
       await page.goto(`file://${file}`, { waitUntil: "load" });
+      let refitted = 0;
       for (const id of timeSeries) {
         const svg = await page.$(`#${id} svg[data-cryptolab-interactive="static"]`);
         assert.ok(svg !== null, `${id} did not become interactive`);
@@ -131,7 +148,10 @@ Deno.test({
           await svg.evaluate((s) => (s as unknown as DomNode).getAttribute("data-cryptolab-zoom")),
           `${id}: no zoom`,
         );
+        if (await svg.$("g.cryptolab-zoom-yaxis text") !== null) refitted++;
       }
+      // every chart kind of the fixtures has a linear or log y scale
+      assert.equal(refitted, timeSeries.length, "charts whose y was not refitted on zoom");
       await screenshot(page, "report-all-charts");
       assert.deepEqual(log.pageErrors, []);
       assert.deepEqual(log.consoleErrors, []);

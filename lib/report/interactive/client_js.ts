@@ -315,21 +315,23 @@ function parseTranslate(v) {
   var m = /^\s*translate\(\s*(-?[\d.e+-]+)(?:[\s,]+(-?[\d.e+-]+))?\s*\)\s*$/.exec(v || "");
   return m ? [Number(m[1]), m[2] === undefined ? 0 : Number(m[2])] : null;
 }
-function offsetX(node, svg) {
-  var dx = 0;
+// Sum of the translate() of the ancestors below svg: [dx, dy].
+function offsetOf(node, svg) {
+  var dx = 0, dy = 0;
   for (var p = node.parentNode; p && p !== svg; p = p.parentNode) {
     var tr = p.getAttribute && parseTranslate(p.getAttribute("transform"));
-    if (tr) dx += tr[0];
+    if (tr) { dx += tr[0]; dy += tr[1]; }
   }
-  return dx;
+  return [dx, dy];
 }
+function offsetX(node, svg) { return offsetOf(node, svg)[0]; }
 function vertices(d) {
   var out = [], re = /([ML])\s*(-?[\d.]+(?:e[-+]?\d+)?)[\s,]+(-?[\d.]+(?:e[-+]?\d+)?)/gi, m;
   while ((m = re.exec(d)) !== null) out.push([Number(m[2]), Number(m[3])]);
   return out;
 }
-// Rewrite every x of an absolute M/L/H/V/Z path; null when it has other commands.
-function mapPathX(d, fx) {
+// Rewrite every x (fx) and y (fy) of an absolute M/L/H/V/Z path; null when it has other commands.
+function mapPath(d, fx, fy) {
   if (/[^MLHVZmlhvz\d\s,.eE+-]/.test(d) || /[mlhv]/.test(d)) return null;
   var tokens = d.match(/[MLHVZ]|-?[\d.]+(?:e[-+]?\d+)?/gi) || [];
   var out = "", cmd = "", k = 0;
@@ -338,13 +340,41 @@ function mapPathX(d, fx) {
     if (/^[MLHVZ]$/i.test(tk)) { cmd = tk.toUpperCase(); out += cmd; k = 0; continue; }
     var v = Number(tk);
     if (cmd === "H" || ((cmd === "M" || cmd === "L") && k % 2 === 0)) v = fx(v);
+    else if (cmd === "V" || ((cmd === "M" || cmd === "L") && k % 2 === 1)) v = fy(v);
     out += (k > 0 ? "," : "") + (Math.round(v * 100) / 100);
     k++;
   }
   return out;
 }
 var clipCounter = 0;
-var ATTRS = ["d", "x", "x1", "x2", "cx", "width", "transform", "visibility"];
+var ATTRS = ["d", "x", "x1", "x2", "cx", "width", "y", "y1", "y2", "cy", "height", "transform", "visibility"];
+// The y scale of a chart from (value, pixel) pairs: linear or log when every point fits within
+// half a pixel, else null (the zoom then keeps Plot's y axis).
+function fitY(values, pixels) {
+  var kinds = [["linear", function (v) { return v; }], ["log", function (v) { return v > 0 ? Math.log(v) : NaN; }]];
+  for (var k = 0; k < kinds.length; k++) {
+    var f = kinds[k][1], n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (var i = 0; i < values.length; i++) {
+      var u = f(values[i]);
+      if (!isNum(u)) { n = -1; break; }
+      n++; sx += u; sy += pixels[i]; sxx += u * u; sxy += u * pixels[i];
+    }
+    if (n < 2) continue;
+    var den = n * sxx - sx * sx;
+    if (!(Math.abs(den) > 0)) continue;
+    var d = (n * sxy - sx * sy) / den, c = (sy - d * sx) / n, worst = 0;
+    for (var j = 0; j < values.length; j++) worst = Math.max(worst, Math.abs(c + d * f(values[j]) - pixels[j]));
+    if (worst <= 0.5 && d !== 0) return { kind: kinds[k][0], f: f, c: c, d: d };
+  }
+  return null;
+}
+function logTicks(lo, hi) {
+  var out = [];
+  for (var e = Math.floor(Math.log(lo) / Math.LN10); e <= Math.ceil(Math.log(hi) / Math.LN10) && out.length < 40; e++) {
+    [1, 2, 5].forEach(function (m) { var v = m * Math.pow(10, e); if (v >= lo && v <= hi) out.push(v); });
+  }
+  return out.length >= 2 ? out : niceTicks(lo, hi, 4).filter(function (v) { return v > 0; });
+}
 function enhanceStatic(container) {
   if (container.getAttribute("data-cryptolab-enhanced") === "1") return false;
   var data;
@@ -367,21 +397,41 @@ function enhanceStatic(container) {
     var ps = groups[gi].querySelectorAll("path");
     for (var pi = 0; pi < ps.length; pi++) paths.push(ps[pi]);
   }
+  // The legend's swatches name each line's color: match by color first, then in order.
+  var legend = {};
+  var swatches = container.querySelectorAll("span > svg[fill]");
+  for (var w = 0; w < swatches.length; w++) {
+    var label = (swatches[w].parentNode.textContent || "").trim();
+    if (label !== "" && !(label in legend)) legend[label] = swatches[w].getAttribute("fill");
+  }
+  var pathVerts = paths.map(function (pth) {
+    var dxy = offsetX(pth, svg);
+    return vertices(pth.getAttribute("d") || "").map(function (p) { return [p[0] + dxy, p[1]]; });
+  });
+  var used = paths.map(function () { return false; });
   var verts = series.map(function () { return null; });
+  var finiteCount = series.map(function (sr) {
+    var n = 0;
+    for (var j = 0; j < sr.y.length; j++) if (isNum(sr.y[j])) n++;
+    return n;
+  });
+  var take = function (si, q) {
+    verts[si] = pathVerts[q];
+    used[q] = true;
+    series[si].color = paths[q].getAttribute("stroke") || series[si].color;
+  };
+  series.forEach(function (sr, si) {
+    var color = legend[sr.name];
+    if (!color || finiteCount[si] === 0) return;
+    for (var q = 0; q < paths.length; q++) {
+      if (!used[q] && paths[q].getAttribute("stroke") === color && pathVerts[q].length === finiteCount[si]) { take(si, q); return; }
+    }
+  });
   var next = 0;
-  for (var s = 0; s < series.length && next < paths.length; s++) {
-    var finite = 0;
-    for (var j = 0; j < series[s].y.length; j++) if (isNum(series[s].y[j])) finite++;
-    if (finite === 0) continue;
+  for (var s = 0; s < series.length; s++) {
+    if (verts[s] || finiteCount[s] === 0 || legend[series[s].name]) continue;
     for (var q = next; q < paths.length; q++) {
-      var v = vertices(paths[q].getAttribute("d") || "");
-      if (v.length === finite) {
-        var dx = offsetX(paths[q], svg);
-        verts[s] = v.map(function (p) { return [p[0] + dx, p[1]]; });
-        series[s].color = paths[q].getAttribute("stroke") || series[s].color;
-        next = q + 1;
-        break;
-      }
+      if (!used[q] && pathVerts[q].length === finiteCount[s]) { take(s, q); next = q + 1; break; }
     }
   }
   // x = a + b t, from the first matched series with two distinct times.
@@ -406,17 +456,28 @@ function enhanceStatic(container) {
     }
     return map;
   });
+  var fitValues = [], fitPixels = [];
+  series.forEach(function (sr, si) {
+    if (!index[si]) return;
+    for (var jj = 0; jj < sr.y.length; jj++) if (index[si][jj]) { fitValues.push(sr.y[jj]); fitPixels.push(index[si][jj][1]); }
+  });
+  var yScale = fitY(fitValues, fitPixels);
   var tMin = Infinity, tMax = -Infinity;
   series.forEach(function (sr) { if (sr.t.length) { tMin = Math.min(tMin, sr.t[0]); tMax = Math.max(tMax, sr.t[sr.t.length - 1]); } });
   var vb = (svg.getAttribute("viewBox") || "0 0 0 0").split(/[\s,]+/).map(Number);
   var L = a + b * tMin, R = a + b * tMax;
   var top = Infinity, bottom = -Infinity;
-  var xTicks = null, xLabels = null, xGrid = null, baseline = NaN;
+  var xTicks = null, xLabels = null, xGrid = null, baseline = NaN, yAxisGroups = [], yAxisX = NaN;
   groups.forEach(function (g) {
     var label = g.getAttribute("aria-label") || "";
     if (label === "x-axis tick") xTicks = g;
     else if (label === "x-axis tick label") xLabels = g;
     else if (label === "x-grid") xGrid = g;
+    if (label === "y-axis tick" || label === "y-axis tick label" || label === "y-grid") yAxisGroups.push(g);
+    if (label === "y-axis tick") {
+      var yp = g.querySelector("path"), ytr = yp && parseTranslate(yp.getAttribute("transform"));
+      if (ytr) yAxisX = ytr[0] + offsetX(yp, svg);
+    }
     if (label === "y-grid") {
       var ls = g.querySelectorAll("line");
       for (var li = 0; li < ls.length; li++) {
@@ -432,10 +493,36 @@ function enhanceStatic(container) {
   }
   if (!isNum(baseline)) baseline = vb[3] - 30;
   var T = Math.min(isFinite(top) ? top : 20, 20), B = baseline;
-  var view = { t0: tMin, t1: tMax };
+  var view = { t0: tMin, t1: tMax, lo: NaN, hi: NaN };
   function fx(x) { // full-range x -> zoomed x
     var tx = (x - a) / b;
     return L + (tx - view.t0) / (view.t1 - view.t0) * (R - L);
+  }
+  // full-range y pixel -> zoomed y pixel (identity until a zoom refits y to the visible points)
+  function fy(py) {
+    if (!yScale || !isNum(view.lo)) return py;
+    var u = (py - yScale.c) / yScale.d, ulo = yScale.f(view.lo), uhi = yScale.f(view.hi);
+    return B - (u - ulo) / (uhi - ulo) * (B - T);
+  }
+  function yOfValue(v) { return fy(yScale.c + yScale.d * yScale.f(v)); }
+  // The y range of the points between t0 and t1 (bands included), padded 5%; NaN when none.
+  function visibleRange(t0, t1) {
+    var lo = Infinity, hi = -Infinity;
+    series.forEach(function (sr) {
+      for (var i = 0; i < sr.t.length; i++) {
+        if (sr.t[i] < t0 || sr.t[i] > t1) continue;
+        [sr.y[i], sr.lo ? sr.lo[i] : null, sr.hi ? sr.hi[i] : null].forEach(function (v) {
+          if (isNum(v) && isNum(yScale.f(v))) { if (v < lo) lo = v; if (v > hi) hi = v; }
+        });
+      }
+    });
+    if (!isFinite(lo)) return [NaN, NaN];
+    if (yScale.kind === "log") {
+      var span = Math.log(hi / lo) || Math.log(1.1);
+      return [lo * Math.exp(-0.05 * span), hi * Math.exp(0.05 * span)];
+    }
+    var pad = (hi - lo) * 0.05 || Math.abs(hi) * 0.05 || 1;
+    return [lo - pad, hi + pad];
   }
   var originals = null, zoomAxis = null, clipId = "cryptolab-zoom-clip-" + (++clipCounter), clipEl = null;
   var markGroups = groups.filter(function (g) { return !isAxis(g) && !/label/.test(g.getAttribute("aria-label") || ""); });
@@ -444,7 +531,7 @@ function enhanceStatic(container) {
     markGroups.forEach(function (g) {
       var nodes = g.querySelectorAll("*");
       for (var ni = 0; ni < nodes.length; ni++) {
-        var nd = nodes[ni], rec = { node: nd, dx: offsetX(nd, svg), attrs: {} };
+        var nd = nodes[ni], off = offsetOf(nd, svg), rec = { node: nd, dx: off[0], dy: off[1], attrs: {} };
         ATTRS.forEach(function (k) { rec.attrs[k] = nd.getAttribute(k); });
         originals.push(rec);
       }
@@ -455,13 +542,15 @@ function enhanceStatic(container) {
     var zoomed = view.t0 > tMin || view.t1 < tMax;
     originals.forEach(function (rec) {
       var nd = rec.node, at = rec.attrs, dx = rec.dx;
+      var dy = rec.dy;
       var f = function (x) { return fx(x + dx) - dx; };
+      var g = function (y) { return fy(y + dy) - dy; };
       ATTRS.forEach(function (k) { if (at[k] === null) nd.removeAttribute(k); else nd.setAttribute(k, at[k]); });
       if (!zoomed) return;
       var tr = parseTranslate(at.transform);
-      if (tr) { nd.setAttribute("transform", "translate(" + f(tr[0]) + "," + tr[1] + ")"); return; }
+      if (tr) { nd.setAttribute("transform", "translate(" + f(tr[0]) + "," + g(tr[1]) + ")"); return; }
       if (at.d !== null && nd.tagName.toLowerCase() === "path") {
-        var nd2 = mapPathX(at.d, f);
+        var nd2 = mapPath(at.d, f, g);
         if (nd2 === null) nd.setAttribute("visibility", "hidden"); else nd.setAttribute("d", nd2);
       }
       if (at.x1 !== null) nd.setAttribute("x1", f(Number(at.x1)));
@@ -471,6 +560,13 @@ function enhanceStatic(container) {
         var x0 = f(Number(at.x)), x1 = f(Number(at.x) + Number(at.width));
         nd.setAttribute("x", Math.min(x0, x1)); nd.setAttribute("width", Math.abs(x1 - x0));
       } else if (at.x !== null && nd.tagName.toLowerCase() === "text") nd.setAttribute("x", f(Number(at.x)));
+      if (at.y1 !== null) nd.setAttribute("y1", g(Number(at.y1)));
+      if (at.y2 !== null) nd.setAttribute("y2", g(Number(at.y2)));
+      if (at.cy !== null) nd.setAttribute("cy", g(Number(at.cy)));
+      if (at.y !== null && at.height !== null && isNum(Number(at.y))) {
+        var y0 = g(Number(at.y)), y1 = g(Number(at.y) + Number(at.height));
+        nd.setAttribute("y", Math.min(y0, y1)); nd.setAttribute("height", Math.abs(y1 - y0));
+      }
     });
     if (zoomed && !clipEl) {
       var defs = el("defs", {}, null);
@@ -478,17 +574,41 @@ function enhanceStatic(container) {
       el("rect", { x: L, y: 0, width: R - L, height: vb[3] }, clipEl);
       svg.insertBefore(defs, svg.firstChild);
     }
+    if (clipEl) { // vertically: the whole chart, or the frame when y was refitted
+      var cr = clipEl.firstChild, refit = zoomed && isNum(view.lo);
+      cr.setAttribute("y", refit ? T - 2 : 0);
+      cr.setAttribute("height", refit ? B - T + 4 : vb[3]);
+    }
     markGroups.forEach(function (g) {
       if (zoomed && !g.hasAttribute("clip-path")) { g.setAttribute("clip-path", "url(#" + clipId + ")"); g.setAttribute("data-cryptolab-clipped", "1"); }
       if (!zoomed && g.getAttribute("data-cryptolab-clipped") === "1") { g.removeAttribute("clip-path"); g.removeAttribute("data-cryptolab-clipped"); }
     });
     [xTicks, xLabels, xGrid].forEach(function (g) { if (g) g.setAttribute("visibility", zoomed ? "hidden" : "visible"); });
+    var yRefit = zoomed && isNum(view.lo);
+    yAxisGroups.forEach(function (g) { g.setAttribute("visibility", yRefit ? "hidden" : "visible"); });
     if (zoomAxis) { zoomAxis.parentNode.removeChild(zoomAxis); zoomAxis = null; }
     if (zoomed) {
       zoomAxis = el("g", { class: "cryptolab-zoom-axis", "aria-label": "x-axis (zoomed)" }, null);
       svg.insertBefore(zoomAxis, overlayHandle ? svg.lastChild : null);
       drawTimeAxis(zoomAxis, view.t0, view.t1, xOf, baseline, R - L);
+      if (yRefit) drawYAxis(zoomAxis);
     }
+  }
+  function drawYAxis(parent) {
+    var g = el("g", { class: "cryptolab-zoom-yaxis", "aria-label": "y-axis (zoomed)" }, parent);
+    var ticks = yScale.kind === "log" ? logTicks(view.lo, view.hi) :
+      niceTicks(view.lo, view.hi, Math.max(2, Math.floor((B - T) / 35)));
+    var step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) * (percent ? 100 : 1) : 1;
+    var decimals = yScale.kind === "log" ? undefined : Math.max(0, Math.min(12, -Math.floor(Math.log(step) / Math.LN10 + 1e-9)));
+    var ax = isNum(yAxisX) ? yAxisX : L;
+    ticks.forEach(function (v) {
+      var y = yOfValue(v);
+      if (!(y >= T - 0.5 && y <= B + 0.5)) return;
+      el("line", { x1: L, x2: R, y1: y, y2: y, stroke: "currentColor", "stroke-opacity": 0.1 }, g);
+      el("line", { x1: ax - 6, x2: ax, y1: y, y2: y, stroke: "currentColor" }, g);
+      var text = el("text", { x: ax - 9, y: y, dy: "0.32em", "text-anchor": "end", fill: "currentColor", "font-variant": "tabular-nums" }, g);
+      text.textContent = fmtNum(v, decimals, percent).replace("%", "");
+    });
   }
   function xOf(t) { return L + (t - view.t0) / (view.t1 - view.t0) * (R - L); }
   var percent = false;
@@ -501,9 +621,13 @@ function enhanceStatic(container) {
     frame: function () { return { L: L, R: R, T: T, B: B }; },
     xOf: xOf,
     tOf: function (x) { return view.t0 + (x - L) / (R - L) * (view.t1 - view.t0); },
-    point: function (si, j) { var p = index[si] && index[si][j]; return p ? [fx(p[0]), p[1]] : null; },
-    zoom: function (t0, t1) { view = { t0: t0, t1: t1 }; apply(); },
-    reset: function () { view = { t0: tMin, t1: tMax }; apply(); },
+    point: function (si, j) { var p = index[si] && index[si][j]; return p ? [fx(p[0]), fy(p[1])] : null; },
+    zoom: function (t0, t1) {
+      var r = yScale ? visibleRange(t0, t1) : [NaN, NaN];
+      view = { t0: t0, t1: t1, lo: r[0], hi: r[1] };
+      apply();
+    },
+    reset: function () { view = { t0: tMin, t1: tMax, lo: NaN, hi: NaN }; apply(); },
   };
   var overlayHandle = null;
   overlayHandle = attach(host);

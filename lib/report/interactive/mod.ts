@@ -21,9 +21,10 @@
  * - Hover: a vertical crosshair at the nearest time that has data, a dot on every line there,
  *   and a tooltip with that time (UTC) and the value of EVERY series of the chart at its own
  *   nearest point (band series show `lo .. hi` too).
- * - Zoom: drag across the plot to zoom the time axis to that range (the x axis is redrawn with
- *   ticks for the range; a static chart keeps Plot's y axis, a live chart refits y to the
- *   visible points); double-click resets to the full range.
+ * - Zoom: drag across the plot to zoom the time axis to that range; the x axis is redrawn with
+ *   ticks for the range and y is refitted to the points visible in it (a static chart's y scale
+ *   is read from where Plot drew its points: linear or log; any other keeps Plot's y axis);
+ *   double-click resets to the full range.
  *
  * ## `window.cryptolabCharts`
  * ```text
