@@ -58,7 +58,7 @@ export const STRATEGY_FLAGS = {
 /** Usage lines of {@link STRATEGY_FLAGS}. */
 export const STRATEGY_USAGE = `Strategy:
   --strategy NAME  ${STRATEGY_NAMES.join(", ")}
-  --assets LIST    the traded asset (ma-crossover, vol-breakout) or Y,X (pairs; y is long when
+  --assets LIST    the traded asset (ma-crossover, vol-breakout, event) or Y,X (pairs; y is long when
                    the spread is long); long-short trades the whole universe
   --signal NAME    long-short: a library signal, e.g. momentum_24, reversal_1
   --signal-file PATH
@@ -69,7 +69,9 @@ export const STRATEGY_USAGE = `Strategy:
                    hedgeMinObs, zWindow, zMinObs, entry, exit, stop, sizing, gross, hedgeUpdate;
                    long-short: quantile, weighting, gross, net, minAssets, signal, lookback,
                    and with weighting optimize: riskModel, optimizeWindow, optimizeMinRows,
-                   maxWeight, betaNeutral, turnoverPenalty, halfLife)
+                   maxWeight, betaNeutral, turnoverPenalty, halfLife; event: definition (a
+                   bar-based event definition, e.g. jump-4sd), action (long, short, fade),
+                   holding, cooldown, weight -- deno task events writes these configs)
 
 Long-short portfolio (shortcuts for --param; also "params" in --config):
   --weighting W    ${LONG_SHORT_WEIGHTINGS.join(", ")} (default ${

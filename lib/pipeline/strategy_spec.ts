@@ -1,7 +1,7 @@
 /**
  * A strategy named by text (a task's flags or a JSON file) turned into the library call that
- * computes its target weights: `ma-crossover` and `vol-breakout` on one asset, `pairs` on two,
- * `long-short` on every asset from a named library signal or a researcher's own values.
+ * computes its target weights: `ma-crossover`, `vol-breakout` and `event` on one asset, `pairs`
+ * on two, `long-short` on every asset from a named library signal or a researcher's own values.
  *
  * @module
  */
@@ -23,9 +23,20 @@ import {
   VOLATILITY_BREAKOUT_DEFAULTS,
   volatilityBreakout,
 } from "../backtest/strategies/mod.ts";
+import {
+  BAR_EVENT_DEFINITIONS,
+  EVENT_STRATEGY_DEFAULTS,
+  eventStrategy,
+} from "../backtest/strategies/event_strategy.ts";
 
 /** The strategies a task can run. */
-export const STRATEGY_NAMES = ["ma-crossover", "vol-breakout", "pairs", "long-short"] as const;
+export const STRATEGY_NAMES = [
+  "ma-crossover",
+  "vol-breakout",
+  "pairs",
+  "long-short",
+  "event",
+] as const;
 export type StrategyName = typeof STRATEGY_NAMES[number];
 
 /** A parameter value as text gives it. */
@@ -41,6 +52,7 @@ export const STRATEGY_PARAMS: Readonly<
   "ma-crossover": { ...MA_CROSSOVER_DEFAULTS },
   "vol-breakout": { ...VOLATILITY_BREAKOUT_DEFAULTS },
   pairs: { ...PAIRS_MEAN_REVERSION_DEFAULTS },
+  event: { ...EVENT_STRATEGY_DEFAULTS },
   "long-short": {
     quantile: LONG_SHORT_DEFAULTS.quantile,
     weighting: LONG_SHORT_DEFAULTS.weighting,
@@ -99,6 +111,7 @@ export const ALLOWED_VALUES: Readonly<
     hedgeUpdate: ["entry", "every-bar"],
   },
   "long-short": { weighting: LONG_SHORT_WEIGHTINGS, riskModel: RISK_MODELS },
+  event: { definition: BAR_EVENT_DEFINITIONS, action: ["long", "short", "fade"] },
 };
 
 /** The parameter names of a strategy: those with defaults, then the optional ones. */
@@ -390,6 +403,17 @@ export function resolveStrategy(
         targets: (panel) => {
           const q = pick(panel);
           return volatilityBreakout({ high: q.high[0]!, low: q.low[0]!, close: q.close[0]! }, p);
+        },
+      };
+    case "event":
+      return {
+        strategy,
+        assets,
+        params,
+        label: `event ${params.definition} ${params.action} ${assets[0]}${suffix}`,
+        targets: (panel) => {
+          const q = pick(panel);
+          return eventStrategy({ open: q.open[0]!, close: q.close[0]! }, p);
         },
       };
     case "pairs":

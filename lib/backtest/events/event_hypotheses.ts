@@ -14,6 +14,7 @@ import { twoSidedT } from "../../research/events/bmp_test.ts";
 import { benjaminiHochberg } from "../../stats/benjamini_hochberg.ts";
 import { benjaminiYekutieli } from "../../stats/benjamini_yekutieli.ts";
 import { indexFreq, type TrialLedger } from "../../research/ledger.ts";
+import { BACKTEST_DEFAULTS } from "../backtest_weights.ts";
 
 /** What a hypothesis does at an event: buy, sell, or trade against the event's direction. */
 export type EventAction = "long" | "short" | "fade";
@@ -56,6 +57,12 @@ export interface EventHypothesisOptions {
    * @default {[4, 24]}
    */
   readonly holdingPeriods?: readonly number[];
+  /**
+   * Execution lag in bars, as the backtest engine's `lag`: an event flagged at bar t's close is
+   * filled at bar t + lag's close.
+   * @default {1}
+   */
+  readonly lag?: number;
   /** @default {["long", "short", "fade"]} ("fade" is skipped when every event has one sign: it would repeat "long" or "short") */
   readonly actions?: readonly EventAction[];
   /**
@@ -88,6 +95,7 @@ export interface EventHypothesisOptions {
 
 /** Defaults of {@link EventHypothesisOptions}, stated once. */
 export const EVENT_HYPOTHESIS_DEFAULTS = {
+  lag: BACKTEST_DEFAULTS.lag,
   holdingPeriods: [4, 24] as readonly number[],
   actions: EVENT_ACTIONS,
   minEvents: 30,
@@ -161,9 +169,10 @@ interface Trades {
 
 /**
  * Test every hypothesis `definition x condition x action x holding` on the events given. Each
- * event at bar t (known at t's close) opens a unit position `d` on its asset at bar t + 1 (d =
- * +1 long, -1 short, -sign fade) held over bars t + 1 .. t + h and closed at bar t + h + 1, as
- * the backtest engine executes a target set at t's close; its gross return is `d sum r` and its
+ * event at bar t (known at t's close) takes a unit position `d` on its asset (d = +1 long, -1
+ * short, -sign fade) filled at bar o = t + lag's close, held over bars o + 1 .. o + h and closed
+ * after, as the backtest engine executes a target set at t's close with the same lag (an
+ * `event` strategy config replays it); its gross return is `d sum r` and its
  * cost what the cost models charge for that entry, holding and exit (fees and spread both ways,
  * funding while held). Per hypothesis: expectancy (mean net), a block-bootstrap percentile
  * interval (trades in time order, circular blocks, `bootstrapCarTest`), a cluster-robust t p-value
@@ -173,14 +182,14 @@ interface Trades {
  * gates. With a ledger, every hypothesis is one trial (family `event:<definition>`).
  * Cost: O(hypotheses x (trades + replications x trades)).
  *
- * @example A planted drift after events is promoted, long; short fails
+ * @example A planted drift over the bars a lag-1 trade holds is promoted, long; short fails
  * ```ts
  * import { eventHypotheses } from "@lib/backtest/events/event_hypotheses.ts";
  * import assert from "node:assert/strict";
  * const n = 5000;
  * const r = Float64Array.from({ length: n }, (_, t) => 0.01 * Math.sin(t * 2.1 + t * t * 0.37));
  * const events = [];
- * for (let b = 50; b < n - 30; b += 40) { for (let s = 1; s <= 4; s++) r[b + s] = r[b + s]! + 0.003; events.push({ asset: 0, bar: b, sign: 1 }); }
+ * for (let b = 50; b < n - 30; b += 40) { for (let s = 2; s <= 5; s++) r[b + s] = r[b + s]! + 0.003; events.push({ asset: 0, bar: b, sign: 1 }); }
  * const out = eventHypotheses(
  *   { logReturns: [r], index: Float64Array.from({ length: n }, (_, t) => t * 3.6e6), definitions: [{ name: "x", events }] },
  *   { holdingPeriods: [4], bootstrap: { replications: 199 } },
@@ -197,6 +206,12 @@ export function eventHypotheses(
 ): EventHypotheses {
   const D = EVENT_HYPOTHESIS_DEFAULTS;
   const holdings = options.holdingPeriods ?? D.holdingPeriods;
+  const lag = options.lag ?? D.lag;
+  if (!Number.isInteger(lag) || lag < 0) {
+    throw new RangeError(
+      `Cannot test event hypotheses: lag must be an integer >= 0 bars, got ${lag}`,
+    );
+  }
   const actions = options.actions ?? D.actions;
   const minEvents = options.minEvents ?? D.minEvents;
   const alpha = options.alpha ?? D.alpha;
@@ -276,15 +291,16 @@ export function eventHypotheses(
       const costDown = new Float64Array(ne);
       def.events.forEach((e, i) => {
         const r = logReturns[e.asset]!;
-        if (e.bar + h + 1 >= T) return;
+        const o = e.bar + lag; // filled at this bar's close, held over o + 1 .. o + h
+        if (o + h + 1 >= T) return;
         let s = 0;
-        for (let q = 1; q <= h; q++) s += r[e.bar + q]!;
+        for (let q = 1; q <= h; q++) s += r[o + q]!;
         if (!Number.isFinite(s)) return;
         grossUp[i] = s;
         for (const d of [1, -1]) {
-          let c = costOf(e.asset, e.bar + 1, d, d);
-          for (let q = 2; q <= h; q++) c += costOf(e.asset, e.bar + q, 0, d);
-          c += costOf(e.asset, e.bar + h + 1, -d, 0);
+          let c = costOf(e.asset, o + 1, d, d);
+          for (let q = 2; q <= h; q++) c += costOf(e.asset, o + q, 0, d);
+          c += costOf(e.asset, o + h + 1, -d, 0);
           if (d === 1) costUp[i] = c;
           else costDown[i] = c;
         }

@@ -25,3 +25,4 @@ export * from "./ma_crossover.ts";
 export * from "./volatility_breakout.ts";
 export * from "./pairs_mean_reversion.ts";
 export * from "./long_short.ts";
+export * from "./event_strategy.ts";
