@@ -197,3 +197,27 @@ Deno.test("monitor task: bad flags exit 2 and name the flag", async () => {
     d.cleanup();
   }
 });
+
+Deno.test("monitor task: a port in use exits 2 naming --port", async () => {
+  const d = dataDir("test-monitor-port-");
+  const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (busy.addr as Deno.NetAddr).port;
+  try {
+    const mon = spawnMonitor([
+      ...["--pairs", "BTCUSDT:ETHUSDT", "--port", String(port), "--db", `${d.rel}/m.db`],
+      ...["--webhook", "http://127.0.0.1:9/hook"],
+    ], {
+      CRYPTOLAB_BINANCE_WS_URL: "ws://127.0.0.1:9",
+      CRYPTOLAB_BINANCE_URL: "http://127.0.0.1:9",
+    });
+    const end = await mon.done;
+    assert.equal(end.code, 2, end.stderr);
+    assert.match(
+      end.stderr,
+      new RegExp(`--port ${port}: the address 127\\.0\\.0\\.1:${port} is in use`),
+    );
+  } finally {
+    busy.close();
+    d.cleanup();
+  }
+});

@@ -139,50 +139,59 @@ export async function runMonitor(
     }
     if (alerts.length > 0) webhook?.kick();
   };
-  const server = await startMonitorServer({
-    db,
-    venue: o.venue,
-    pairs: o.pairs,
-    freq: o.freq,
-    freqs: o.freqs,
-    window: o.window,
-    z: o.z,
-    hedge: o.hedge,
-    hub,
-    analytics,
-    uploadDir: o.uploadDir,
-    health: () => {
-      const t = now();
-      const last: Record<string, unknown> = {};
-      for (const s of symbols) {
-        const ts = latestTradeTs(db, o.venue, s);
-        last[s] = { lastTradeTs: ts ?? null, ageMs: ts === undefined ? null : t - ts };
-      }
-      return {
-        uptimeMs: t - started,
-        tradesStored: trades,
-        venueConnection: { ...venueState },
-        symbols: last,
-      };
-    },
-    ...(alertLoop !== undefined
-      ? { alerts: (q: { limit: number }) => alertLoop.list(q.limit) }
-      : {}),
-    ...(paperLoop !== undefined
-      ? {
-        paper: () => paperLoop.summary(),
-        paperOrder: (body: unknown) => {
-          const r = paperLoop.order(body, now());
-          hub.publish("paper", { order: r.order });
-          return r;
-        },
-      }
-      : {}),
-  }, {
-    ...(o.host !== undefined ? { host: o.host } : {}),
-    ...(o.port !== undefined ? { port: o.port } : {}),
-    token: o.token,
-  });
+  let server: MonitorServer;
+  try {
+    server = await startServer();
+  } catch (e) {
+    await webhook?.stop(); // nothing else started yet
+    throw e;
+  }
+  async function startServer(): Promise<MonitorServer> {
+    return await startMonitorServer({
+      db,
+      venue: o.venue,
+      pairs: o.pairs,
+      freq: o.freq,
+      freqs: o.freqs,
+      window: o.window,
+      z: o.z,
+      hedge: o.hedge,
+      hub,
+      analytics,
+      uploadDir: o.uploadDir,
+      health: () => {
+        const t = now();
+        const last: Record<string, unknown> = {};
+        for (const s of symbols) {
+          const ts = latestTradeTs(db, o.venue, s);
+          last[s] = { lastTradeTs: ts ?? null, ageMs: ts === undefined ? null : t - ts };
+        }
+        return {
+          uptimeMs: t - started,
+          tradesStored: trades,
+          venueConnection: { ...venueState },
+          symbols: last,
+        };
+      },
+      ...(alertLoop !== undefined
+        ? { alerts: (q: { limit: number }) => alertLoop.list(q.limit) }
+        : {}),
+      ...(paperLoop !== undefined
+        ? {
+          paper: () => paperLoop.summary(),
+          paperOrder: (body: unknown) => {
+            const r = paperLoop.order(body, now());
+            hub.publish("paper", { order: r.order });
+            return r;
+          },
+        }
+        : {}),
+    }, {
+      ...(o.host !== undefined ? { host: o.host } : {}),
+      ...(o.port !== undefined ? { port: o.port } : {}),
+      token: o.token,
+    });
+  }
   o.onListen?.(server);
 
   // newest bar per symbol and frequency, and per pair at the monitor's frequency
