@@ -26,7 +26,8 @@ import { knownList } from "./_known.ts";
 const USAGE =
   `usage: deno task regimes --method vol|markov|structure [--universe LIST] [--venue V] [--freq F]
                           [--train-fraction F] [--window N] [--cuts A,B] [--band X]
-                          [--min-dwell N] [--k 2|3] [--starts N] [--baseline N] [--db PATH]
+                          [--min-dwell N] [--k 2|3] [--starts N] [--refit-every N]
+                          [--baseline N] [--db PATH]
 
 Computes regimes on stored bars and stores them as one run (regime_runs, regime_states). The
 run id is the SHA-256 of the dataset fingerprint, the method, its parameters and the model
@@ -48,6 +49,8 @@ at the close of bar t (causal); only filtered Markov probabilities are stored, n
   --min-dwell N      vol: minimum bars in a state before it can switch (default 24)
   --k N              markov: 2 or 3 states (default 2)
   --starts N         markov: optimizer starting points (default 6)
+  --refit-every N    markov: re-fit every N bars after the training window on all earlier bars
+                     (an expanding window; default: fit once on the training window)
   --baseline N       structure: bars of the trailing z-score baseline (default 720)
   --db PATH          store file (default: $CRYPTOLAB_DB or data/cryptolab.db)`;
 
@@ -85,6 +88,7 @@ function main(args: string[]): number {
     "min-dwell": { type: "string" },
     k: { type: "string" },
     starts: { type: "string" },
+    "refit-every": { type: "string" },
     baseline: { type: "string" },
   }, USAGE);
   const method = values.method;
@@ -178,6 +182,7 @@ function main(args: string[]): number {
         minDwell: posInt("min-dwell", values["min-dwell"]),
         k,
         starts: posInt("starts", values.starts),
+        refitEvery: posInt("refit-every", values["refit-every"]),
         baseline,
         onProgress: progressLine,
       });

@@ -69,6 +69,11 @@ export interface MaterializeRegimesOptions {
   readonly k?: number | undefined;
   /** `markov`: starting points. @default 6 */
   readonly starts?: number | undefined;
+  /**
+   * `markov`: re-fit every N bars after the training window on all bars before (an expanding
+   * window). @default undefined (fit once on the training window)
+   */
+  readonly refitEvery?: number | undefined;
   /** `structure`: baseline rows of the z-scores. @default 720 */
   readonly baseline?: number | undefined;
   /** Code version recorded with a new run. Not part of the run id. */
@@ -143,8 +148,9 @@ function volLabels(k: number): string[] {
  *
  * - `vol`: per asset, {@link volPercentileRegimes} on its log returns, thresholds fitted on the
  *   first `trainFraction` of the grid; features `volatility`, `percentile`.
- * - `markov`: per asset, {@link markovRegimes} (fitted once on the training rows, filtered
- *   probabilities over every row, never smoothed); probabilities p0..p{k-1}.
+ * - `markov`: per asset, {@link markovRegimes} (fitted on the training rows, and re-fitted every
+ *   `refitEvery` bars on an expanding window when given; filtered probabilities over every row,
+ *   never smoothed); probabilities p0..p{k-1}; the run's `fit` lists every fit per asset.
  * - `structure`: the whole universe, {@link marketStructure} (rolling, nothing fitted); stored
  *   under asset `*` with features dispersion, avg_correlation, beta_dispersion,
  *   market_volatility.
@@ -227,6 +233,7 @@ export function materializeRegimes(
       seed: MARKOV_DEFAULTS.seed,
       emIterations: MARKOV_DEFAULTS.emIterations,
       polish: MARKOV_DEFAULTS.polish,
+      refitEvery: options.refitEvery,
     };
   } else if (method === "structure") {
     params = {
@@ -295,6 +302,7 @@ export function materializeRegimes(
           k,
           starts: params.starts as number,
           trainEnd: trainRows,
+          ...(options.refitEvery === undefined ? {} : { refitEvery: options.refitEvery }),
         });
         // rows before the asset's first return carry only the prior: not stored
         const state = Int8Array.from(r.state);
@@ -308,13 +316,15 @@ export function materializeRegimes(
           return p;
         });
         series.push({ asset, state, probabilities, features: [] });
-        fit[asset] = {
-          transition: Array.from(r.fit.params.transition),
-          const: Array.from(r.fit.params.const),
-          sigma2: Array.from(r.fit.params.sigma2),
-          logLikelihood: r.fit.logLikelihood,
-          nobs: r.fit.nobs,
-        };
+        fit[asset] = r.segments.map((s) => ({
+          fitEndTs: panel.index[s.fitEnd - 1]!,
+          fromTs: panel.index[s.from]!,
+          transition: Array.from(s.fit.params.transition),
+          const: Array.from(s.fit.params.const),
+          sigma2: Array.from(s.fit.params.sigma2),
+          logLikelihood: s.fit.logLikelihood,
+          nobs: s.fit.nobs,
+        }));
       } catch (e) {
         skipped.push({ asset, reason: (e as Error).message });
       }

@@ -110,7 +110,18 @@ realDataTest(
         assert.equal(sb.state[t], direct.state[t]);
       }
       const fit = JSON.parse(mk.run.fit);
-      assert.ok(fit.assets.BTCUSDT.sigma2[1] > fit.assets.BTCUSDT.sigma2[0]);
+      assert.ok(fit.assets.BTCUSDT[0].sigma2[1] > fit.assets.BTCUSDT[0].sigma2[0]);
+      // an expanding-window re-fit is another run, with one fit per segment
+      const re = materializeRegimes(s.db, {
+        venue: "binance",
+        freq: "1h",
+        method: "markov",
+        symbols: ["BTCUSDT"],
+        starts: 2,
+        refitEvery: 1000,
+      });
+      assert.notEqual(re.runId, mk.runId);
+      assert.equal(JSON.parse(re.run.fit).assets.BTCUSDT.length, Math.ceil((n - trainRows) / 1000));
 
       // structure: one series "*"
       const st = materializeRegimes(s.db, {
@@ -242,6 +253,7 @@ realDataTest(
           [["--method", "hmm"], /--method must be vol, markov or structure/],
           [["--method", "vol", "--cuts", "0.7,0.2"], /--cuts must be increasing/],
           [["--method", "markov", "--k", "4"], /--k must be 2 or 3/],
+        [["--method", "markov", "--refit-every", "0"], /--refit-every must be a positive integer/],
           [
             ["--method", "vol", "--universe", "NOPEUSDT"],
             /--universe: no 1h bars of binance NOPEUSDT/,

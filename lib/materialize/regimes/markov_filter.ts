@@ -121,12 +121,15 @@ export function ergodicProbabilities(k: number, transition: Float64Array): Float
  * const f = markovFilter(Float64Array.of(0.1, 12), p);
  * assert.ok(f.filtered[3]! > 0.99); // P(S_1 = 1 | y_0, y_1)
  * ```
+ * @param initial the predicted probabilities of row 0 (to continue a filter); default the
+ *   ergodic ones
  */
 export function markovFilter(
   y: ArrayLike<number>,
   params: MarkovSwitchingParams,
   smoothed = false,
   buffers?: MarkovBuffers,
+  initial?: ArrayLike<number>,
 ): MarkovFilterResult {
   const { k, transition: P } = params;
   const n = y.length;
@@ -141,7 +144,12 @@ export function markovFilter(
     logNorm[j] = -HALF_LOG_2PI - 0.5 * Math.log(s2);
     inv2[j] = 0.5 / s2;
   }
-  predicted.set(ergodicProbabilities(k, P), 0);
+  if (initial !== undefined && initial.length !== k) {
+    throw new RangeError(
+      `Cannot run the Markov filter: initial has ${initial.length} probabilities for ${k} states`,
+    );
+  }
+  predicted.set(initial ?? ergodicProbabilities(k, P), 0);
   // log f_t is accumulated as a running product renormalized now and then (one log per ~100
   // rows instead of one per row); a row where every density underflows falls back to log space
   let llf = 0;

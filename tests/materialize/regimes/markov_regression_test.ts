@@ -157,3 +157,56 @@ Deno.test("markov: usage errors", () => {
   assert.throws(() => fitMarkovRegression(bad), /y\[3\] is NaN/);
   assert.throws(() => markovRegimes(z, { trainEnd: 0 }), /trainEnd/);
 });
+
+realDataTest(
+  "markov regimes, expanding-window re-fits: causal, and the first segment is the frozen fit",
+  () => {
+    const data = btcPercentReturns().slice(0, 2400);
+    const trainEnd = 1200;
+    const frozen = markovRegimes(data, { k: 2, trainEnd, starts: 2 });
+    const base = markovRegimes(data, { k: 2, trainEnd, starts: 2, refitEvery: 400 });
+    assert.deepEqual(base.segments.map((s) => [s.fitEnd, s.from, s.to]), [
+      [1200, 0, 1600],
+      [1600, 1600, 2000],
+      [2000, 2000, 2400],
+    ]);
+    for (let i = 0; i < 1600 * 2; i++) {
+      assert.ok(
+        Object.is(base.probabilities[i], frozen.probabilities[i]),
+      );
+    }
+    // the re-fits see more data: their parameters differ from the training fit
+    assert.notEqual(base.segments[2]!.fit.params.sigma2[1], base.segments[0]!.fit.params.sigma2[1]);
+    // continuing the filter across a boundary: with the same parameters it is one pass
+    const one = markovFilter(data, base.segments[0]!.fit.params).filtered;
+    const a = markovFilter(data.slice(0, 1000), base.segments[0]!.fit.params).filtered;
+    const P = base.segments[0]!.fit.params.transition;
+    const init = [0, 1].map((i) => P[i * 2]! * a[1998]! + P[i * 2 + 1]! * a[1999]!);
+    const b =
+      markovFilter(data.slice(1000), base.segments[0]!.fit.params, false, undefined, init).filtered;
+    for (let i = 0; i < 20; i++) assert.ok(Math.abs(b[i]! - one[2000 + i]!) < 1e-12);
+    // perturbation: data after t moves nothing at or before t, across re-fit points too
+    for (const t of [1700, 2100]) {
+      const q = data.slice();
+      for (let i = t + 1; i < q.length; i++) q[i] = 2.5 * q[i]!;
+      const moved = markovRegimes(q, { k: 2, trainEnd, starts: 2, refitEvery: 400 });
+      for (let i = 0; i <= t; i++) {
+        assert.ok(
+          Object.is(moved.probabilities[2 * i + 1], base.probabilities[2 * i + 1]),
+          `row ${i}`,
+        );
+      }
+      let diff = 0;
+      for (
+        let i = t + 1;
+        i < q.length;
+        i++
+      ) if (moved.probabilities[2 * i + 1] !== base.probabilities[2 * i + 1]) diff++;
+      assert.ok(diff > 0);
+    }
+    assert.throws(
+      () => markovRegimes(data, { trainEnd, refitEvery: 0 }),
+      /refitEvery must be an integer >= 1/,
+    );
+  },
+);
