@@ -29,6 +29,7 @@ import {
 import { type ChainConfig, loadChainConfig } from "@lib/providers/chain_config.ts";
 import { backfillProgressText } from "./_backfill_progress.ts";
 import { isRunId } from "@lib/report/model.ts";
+import { openLedger } from "@lib/research/ledger.ts";
 import { writeReport } from "@lib/report/write.ts";
 
 const USAGE = `Usage: deno task demo [options]
@@ -48,6 +49,8 @@ Options:
                 (default ${DEMO_DEFAULTS.days})
   --db PATH     store (default: $CRYPTOLAB_DB or data/cryptolab.db)
   --out DIR     folder for reports (default reports)
+  --no-ledger   do not record the signals' IC series in the store's trial ledger (default:
+                record them; the report then shows each signal's overfitting verdict)
   -h, --help    show this text`;
 
 function int(name: string, v: string | undefined, dflt: number, min: number): number {
@@ -69,6 +72,7 @@ runMain(async (args) => {
     assets: { type: "string" },
     days: { type: "string" },
     out: { type: "string" },
+    "no-ledger": { type: "boolean" },
   }, USAGE);
   const runId = values["run-id"];
   if (runId !== undefined && !isRunId(runId)) {
@@ -122,6 +126,8 @@ runMain(async (args) => {
   const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
   for (const s of signals) Deno.addSignalListener(s, stop);
   try {
+    // the signal validation's IC series go to the store's trial ledger unless --no-ledger
+    const ledger = values["no-ledger"] ? undefined : openLedger(store.db);
     progressLine(`store ${store.path}`);
     let real: BinanceDemoResult | undefined;
     if (serverTime !== undefined) {
@@ -133,6 +139,7 @@ runMain(async (args) => {
           assets,
           days,
           runId,
+          ledger,
           signal: ctrl.signal,
           onProgress: (line) => progressLine(line),
           onBackfill: (p) => progressLine(backfillProgressText(p, Date.now() - tb)),
@@ -155,6 +162,7 @@ runMain(async (args) => {
         assets,
         days,
         runId,
+        ledger,
         ...(reason === undefined ? {} : { reason }),
         onProgress: (line) => progressLine(line),
       });

@@ -30,7 +30,13 @@ import {
 import { materializeBars } from "../materialize/run.ts";
 import type { GitInfo, ReportModel } from "../report/model.ts";
 import { buildDemoReport } from "../report/demo_report.ts";
-import { loadDemoDataset } from "./demo_run.ts";
+import { loadDemoDataset, withOverfitting } from "./demo_run.ts";
+import { signalsOverfitting } from "./report_run.ts";
+import type { TrialLedger } from "../research/ledger.ts";
+import {
+  DEFAULT_REPORT_SIGNALS,
+  DEFAULT_SIGNAL_HORIZONS,
+} from "../report/sections/signal_section.ts";
 import { DEMO_DEFAULTS } from "./demo_fill.ts";
 
 const HOUR = 3_600_000;
@@ -90,6 +96,8 @@ export interface BinanceDemoOptions extends BinanceContext {
   readonly runId?: string | undefined;
   readonly projectDir?: string;
   readonly git?: GitInfo;
+  /** Where the signal validation records its IC series (as `DemoOptions.ledger`). Default: none. */
+  readonly ledger?: TrialLedger | undefined;
   /** Short progress lines (stderr in the task). */
   readonly onProgress?: (line: string) => void;
   /** Backfill progress (pages done / total) for a progress bar. */
@@ -240,21 +248,25 @@ export async function runBinanceDemo(
         skipped.map((s) => `${s.symbol} (${s.reason})`).join(", ")
       }`);
   const data = loadDemoDataset(db, "binance", symbols, from, to);
-  const model = buildDemoReport(data.dataset, {
-    benchmark: "BTCUSDT",
-    betaWindow,
-    data: {
-      rollup: { freq: "1d", series: data.daily },
-      origin: "Hourly bars are Binance's own klines; daily bars were built from them, and a " +
-        "day is complete only when all 24 of its hours were present.",
-    },
-    seed: null,
-    params: { source: "binance", assets, days, betaWindow },
-    dataNote,
-    runId: options.runId,
-    ...(options.projectDir === undefined ? {} : { projectDir: options.projectDir }),
-    ...(options.git === undefined ? {} : { git: options.git }),
-  });
+  const model = withOverfitting(
+    buildDemoReport(data.dataset, {
+      benchmark: "BTCUSDT",
+      betaWindow,
+      data: {
+        rollup: { freq: "1d", series: data.daily },
+        origin: "Hourly bars are Binance's own klines; daily bars were built from them, and a " +
+          "day is complete only when all 24 of its hours were present.",
+      },
+      seed: null,
+      params: { source: "binance", assets, days, betaWindow },
+      dataNote,
+      runId: options.runId,
+      ...(options.projectDir === undefined ? {} : { projectDir: options.projectDir }),
+      ...(options.git === undefined ? {} : { git: options.git }),
+      ...(options.ledger === undefined ? {} : { ledger: options.ledger }),
+    }),
+    signalsOverfitting(db, data.dataset, DEFAULT_REPORT_SIGNALS, DEFAULT_SIGNAL_HORIZONS[0]!),
+  );
   const t4 = performance.now();
   return {
     model,

@@ -10,7 +10,13 @@ import { BTC_SYMBOL } from "../sim/options.ts";
 import { listSeries, readBars } from "../store/bars.ts";
 import type { Dataset, SeriesProvenance } from "../panel/dataset.ts";
 import { loadDataset, seriesProvenance } from "../panel/load_dataset.ts";
-import type { GitInfo, ReportModel } from "../report/model.ts";
+import type { Block, GitInfo, ReportModel, Section } from "../report/model.ts";
+import type { TrialLedger } from "../research/ledger.ts";
+import {
+  DEFAULT_REPORT_SIGNALS,
+  DEFAULT_SIGNAL_HORIZONS,
+} from "../report/sections/signal_section.ts";
+import { signalsOverfitting } from "./report_run.ts";
 import { buildDemoReport } from "../report/demo_report.ts";
 import { DEMO_DEFAULTS, fillDemoStore } from "./demo_fill.ts";
 
@@ -37,6 +43,14 @@ export interface DemoOptions {
    * the report header after the data description.
    */
   readonly reason?: string;
+  /**
+   * The trial ledger the signal validation records each signal's IC series in (family
+   * `signal:<family>`); the report then gains the overfitting verdict of each signal's IC at
+   * the first horizon, trial k of N, with its null suite. `deno task demo` opens one on its
+   * store unless `--no-ledger`. Default: none (nothing recorded; the verdict still shows when
+   * the store's ledger holds the trials).
+   */
+  readonly ledger?: TrialLedger | undefined;
 }
 
 export { DEMO_DEFAULTS } from "./demo_fill.ts";
@@ -153,6 +167,7 @@ export function runDemo(db: DatabaseSync, options: DemoOptions = {}): DemoResult
     runId: options.runId,
     projectDir: options.projectDir,
     git: options.git,
+    ledger: options.ledger,
   });
   const t4 = performance.now();
   return {
@@ -176,6 +191,8 @@ export interface DemoModelInput {
   readonly runId?: string | undefined;
   readonly projectDir?: string | undefined;
   readonly git?: GitInfo | undefined;
+  /** Where the IC series are recorded (see `DemoOptions.ledger`). Default: none. */
+  readonly ledger?: TrialLedger | undefined;
 }
 
 /**
@@ -185,7 +202,7 @@ export interface DemoModelInput {
 export function demoReportModel(db: DatabaseSync, input: DemoModelInput): ReportModel {
   const { seed, assets, days, betaWindow } = input;
   const data = loadDemoDataset(db, "sim", input.symbols, input.from, input.to);
-  return buildDemoReport(data.dataset, {
+  const model = buildDemoReport(data.dataset, {
     benchmark: BTC_SYMBOL,
     betaWindow,
     data: {
@@ -199,7 +216,36 @@ export function demoReportModel(db: DatabaseSync, input: DemoModelInput): Report
     runId: input.runId,
     ...(input.projectDir === undefined ? {} : { projectDir: input.projectDir }),
     ...(input.git === undefined ? {} : { git: input.git }),
+    ...(input.ledger === undefined ? {} : { ledger: input.ledger }),
   });
+  return withOverfitting(
+    model,
+    signalsOverfitting(db, data.dataset, DEFAULT_REPORT_SIGNALS, DEFAULT_SIGNAL_HORIZONS[0]!),
+  );
+}
+
+/**
+ * The model with the overfitting verdict of its signals (when the store's ledger holds their
+ * trials) before the method section, opened by a line with the trial count.
+ */
+export function withOverfitting(model: ReportModel, section: Section | null): ReportModel {
+  if (section === null) return model;
+  const counted = section.blocks.filter((b) => b.type === "table" && b.id.endsWith("-verdict"))
+    .length;
+  const intro: Block = {
+    type: "paragraph",
+    text:
+      `${counted} signal${counted === 1 ? "" : "s"} of this report ${
+        counted === 1 ? "is a trial" : "are trials"
+      } in the store's trial ledger (deno task trials lists them); each is judged against its ` +
+      "family below.",
+  };
+  const out = model.sections.filter((x) => x.id !== "method");
+  out.push(
+    { ...section, blocks: [intro, ...section.blocks] },
+    ...model.sections.filter((x) => x.id === "method"),
+  );
+  return { ...model, sections: out };
 }
 
 /** The demo report's data note: `simulated market, seed N` and the reason in parentheses. */

@@ -266,6 +266,23 @@ function researchOverfitting(
   const p = model.manifest.params;
   const signals = String(p.signals ?? "").split(",").filter((x) => x !== "");
   const horizon = Number(String(p.horizons ?? "").split(",")[0]);
+  return signalsOverfitting(db, dataset, signals, horizon, nullRuns);
+}
+
+/**
+ * The overfitting section of library signals evaluated on a dataset (the research report's and
+ * the demo's): for each signal, its IC trial at `horizon` as the store's ledger holds it
+ * (family `signal:<family>`, origin `icDecay`, this dataset), judged against the family, with
+ * the null-suite position of its mean IC (`nullRuns` placebo runs per kind, default 49); null
+ * when the ledger holds none of them.
+ */
+export function signalsOverfitting(
+  db: DatabaseSync,
+  dataset: Dataset,
+  signals: readonly string[],
+  horizon: number,
+  nullRuns?: number | undefined,
+): Section | null {
   const blocks: Block[] = [];
   for (const name of signals) {
     let family: string;

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Dataset } from "../panel/dataset.ts";
+import type { TrialLedger } from "../research/ledger.ts";
 import type { GitInfo, ParamValue, ReportModel, Section } from "./model.ts";
 import { portfolioSection } from "./sections/portfolio_section.ts";
 import type { DataSectionOptions } from "./sections/data_section.ts";
@@ -32,6 +33,12 @@ export interface DemoReportParams {
   readonly projectDir?: string | undefined;
   /** Override the git state (tests). Default: read with git. */
   readonly git?: GitInfo | undefined;
+  /**
+   * Record the signal validation's IC series in this trial ledger (`openLedger` of
+   * lib/research; `deno task demo` opens one on its store). Not part of the parameters: the
+   * report is the same with or without it. Default: not recorded.
+   */
+  readonly ledger?: TrialLedger | undefined;
 }
 
 /**
@@ -107,6 +114,7 @@ export function buildDemoReport(dataset: Dataset, p: DemoReportParams): ReportMo
     seed: p.seed,
     projectDir: p.projectDir,
     git: p.git,
+    ledger: p.ledger,
   });
   // the portfolio and backtest section goes before the method
   const portfolio: Section = {

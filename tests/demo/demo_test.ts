@@ -60,8 +60,15 @@ Deno.test("demo writes report.html, report.json and manifest.json and prints the
     "signals",
     "pairs",
     "portfolio",
+    "overfitting",
     "method",
   ]);
+  // the task records the signals' IC series in the store's ledger by default, and says how many
+  const over = parsed.data.sections.find((s) => s.id === "overfitting")!;
+  assert.match(
+    (over.blocks[0] as { text: string }).text,
+    /^\d+ signals of this report are trials in the store's trial ledger/,
+  );
   const ids = parsed.data.sections.flatMap((s) => s.blocks.map((b) => "id" in b ? b.id : b.type));
   for (
     const id of [
@@ -100,17 +107,31 @@ Deno.test("the manifest fingerprint equals a fresh fingerprint of the rows used"
   }
 });
 
-Deno.test("two runs with the same --run-id give byte-identical files (same store and fresh store)", () => {
+Deno.test("two runs with the same --run-id give byte-identical files (same store; fresh stores with --no-ledger)", () => {
+  // the ledger's trials carry the time they were recorded, so a fresh store's trial hashes
+  // differ: the same store (its ledger already holds the trials: nothing is added) gives the
+  // same bytes, and so do fresh stores without the ledger
   const { dir, runId } = firstRun();
   const again = demo([...SMALL, "--db", db1, "--out", join(tmp, "b"), "--run-id", runId]);
   assert.equal(again.code, 0, again.stderr);
-  const fresh = demo([...SMALL, "--db", db2, "--out", join(tmp, "c"), "--run-id", runId]);
-  assert.equal(fresh.code, 0, fresh.stderr);
-  for (const other of [join(tmp, "b", runId), join(tmp, "c", runId)]) {
+  const same = (a: string, b: string) => {
     for (const f of FILES) {
-      assert.deepEqual(readFileSync(join(other, f)), readFileSync(join(dir, f)), `${other}/${f}`);
+      assert.ok(
+        readFileSync(join(a, f)).equals(readFileSync(join(b, f))),
+        `${a}/${f} != ${b}/${f}`,
+      );
     }
-  }
+  };
+  same(join(tmp, "b", runId), dir);
+  const quiet = [...SMALL, "--no-ledger", "--run-id", runId];
+  const fresh = demo([...quiet, "--db", db2, "--out", join(tmp, "c")]);
+  assert.equal(fresh.code, 0, fresh.stderr);
+  const fresh2 = demo([...quiet, "--db", join(tmp, "three.db"), "--out", join(tmp, "d")]);
+  assert.equal(fresh2.code, 0, fresh2.stderr);
+  same(join(tmp, "c", runId), join(tmp, "d", runId));
+  // without a ledger (and none in the store) there is no verdict
+  const m = JSON.parse(readFileSync(join(tmp, "c", runId, "report.json"), "utf8"));
+  assert.ok(!m.sections.some((s: { id: string }) => s.id === "overfitting"));
 });
 
 Deno.test("demo rejects unknown flags and bad values with a usage error", () => {

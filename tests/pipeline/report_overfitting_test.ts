@@ -134,7 +134,7 @@ Deno.test("research report with a ledger: an overfitting verdict per signal that
     assert.ok(noneT !== undefined && noneT.type === "table");
     assert.deepEqual(noneT.rows.find((r) => r[0] === "Null-suite p-value")!.slice(1), [
       null,
-      "no null suite was run for this report",
+      "no null suite: none was run (--null-runs 0), or the statistic has no finite value on this data",
     ]);
   } finally {
     s.cleanup();

@@ -114,7 +114,7 @@ realDataTest(
       assert.match(String(qv.rows[0]![2]), /^trial 5 of 5 in family walkforward:ma-crossover /);
       assert.deepEqual(qv.rows.find((r) => r[0] === "Null-suite p-value")!.slice(1), [
         null,
-        "no null suite was run for this report",
+        "no null suite: none was run (--null-runs 0), or the statistic has no finite value on this data",
       ]);
       assert.equal(q.report.manifest.params.nullRuns, 0);
       const again = openStore(db, { mustExist: true });

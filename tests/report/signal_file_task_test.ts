@@ -176,7 +176,7 @@ realDataTest(
       assert.match(String(qv.rows[0]![2]), /^trial 1 of 1 in family signal-file:momentum\.csv /);
       assert.deepEqual(qv.rows.find((r) => r[0] === "Null-suite p-value")!.slice(1), [
         null,
-        "no null suite was run for this report",
+        "no null suite: none was run (--null-runs 0), or the statistic has no finite value on this data",
       ]);
       const bad = await runDeno(["task", "report", "--db", db, "--null-runs", "many"]);
       assert.equal(bad.code, 2);

@@ -120,7 +120,11 @@ export function overfittingSection(v: OverfittingVerdict, idPrefix = "overfittin
       ]);
     }
   } else {
-    stats.push(["Null-suite p-value", null, "no null suite was run for this report"]);
+    stats.push([
+      "Null-suite p-value",
+      null,
+      "no null suite: none was run (--null-runs 0), or the statistic has no finite value on this data",
+    ]);
   }
   const blocks: Block[] = [
     { type: "paragraph", text: v.sentence },
