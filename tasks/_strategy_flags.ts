@@ -58,8 +58,9 @@ export const STRATEGY_FLAGS = {
 /** Usage lines of {@link STRATEGY_FLAGS}. */
 export const STRATEGY_USAGE = `Strategy:
   --strategy NAME  ${STRATEGY_NAMES.join(", ")}
-  --assets LIST    the traded asset (ma-crossover, vol-breakout, event) or Y,X (pairs; y is long when
-                   the spread is long); long-short trades the whole universe
+  --assets LIST    the traded asset (ma-crossover, vol-breakout) or Y,X (pairs; y is long when
+                   the spread is long); long-short trades the whole universe, event the listed
+                   assets or the whole universe
   --signal NAME    long-short: a library signal, e.g. momentum_24, reversal_1
   --signal-file PATH
                    long-short: your own signal, a CSV or Parquet file of (ts, asset, value)

@@ -124,7 +124,8 @@ export interface StrategySpec {
   readonly strategy: StrategyName;
   /**
    * The traded assets: one for `ma-crossover` / `vol-breakout`, `[y, x]` for `pairs`
-   * (y long when the spread is long); ignored by `long-short`, which trades the whole universe.
+   * (y long when the spread is long), any for `event` (default: the whole universe); ignored by
+   * `long-short`, which trades the whole universe.
    */
   readonly assets?: readonly string[] | undefined;
   /** `long-short`: a library signal name such as `momentum_24`. */
@@ -356,8 +357,18 @@ export function resolveStrategy(
   const p = params as Record<string, never>;
   const want = strategy === "pairs" ? 2 : strategy === "long-short" ? 0 : 1;
   let assets: readonly string[];
-  if (want === 0) {
-    assets = universe;
+  if (want === 0 || (strategy === "event" && (spec.assets ?? []).length !== 1)) {
+    // event: the given assets, or the whole universe (as deno task events tested it)
+    assets = strategy === "event" && spec.assets !== undefined && spec.assets.length > 0
+      ? spec.assets
+      : universe;
+    const missing = assets.filter((a) => !universe.includes(a));
+    if (missing.length > 0) {
+      throw new StrategySpecError(
+        `${missing.join(", ")} not in the dataset; it holds ${universe.slice(0, 30).join(", ")}` +
+          (universe.length > 30 ? ", ..." : ""),
+      );
+    }
   } else {
     assets = spec.assets ?? [];
     if (assets.length !== want) {
@@ -410,10 +421,12 @@ export function resolveStrategy(
         strategy,
         assets,
         params,
-        label: `event ${params.definition} ${params.action} ${assets[0]}${suffix}`,
+        label: `event ${params.definition} ${params.action} on ${
+          assets.length === 1 ? assets[0] : `${assets.length} assets`
+        }${suffix}`,
         targets: (panel) => {
           const q = pick(panel);
-          return eventStrategy({ open: q.open[0]!, close: q.close[0]! }, p);
+          return eventStrategy({ open: q.open, close: q.close }, p);
         },
       };
     case "pairs":

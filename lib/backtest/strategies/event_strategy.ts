@@ -1,6 +1,6 @@
 /**
- * An event strategy: trade one asset for a fixed number of bars after each event of a named
- * definition from the event registry (what `deno task events` promotes).
+ * An event strategy: trade each asset for a fixed number of bars after each of its events of a
+ * named definition from the event registry (what `deno task events` promotes).
  *
  * @module
  */
@@ -17,7 +17,7 @@ export interface EventStrategyOptions {
   readonly holding?: number;
   /** Bars after an event during which the asset's next flags are ignored (`eventsFromFlags`). */
   readonly cooldown?: number;
-  /** Absolute weight of the position. */
+  /** Gross weight of the book: each asset's position is `weight / assets`. */
   readonly weight?: number;
 }
 
@@ -36,12 +36,13 @@ export const BAR_EVENT_DEFINITIONS: readonly string[] = EVENT_DEFINITIONS
   .map((d) => d.name);
 
 /**
- * Target weights of an event strategy on one asset: at each event of `definition` (flagged at
- * bar t's close, declustered with `cooldown`), the target is `d * weight` (d = +1 long, -1 short,
- * -sign fade) on rows t .. t + holding - 1, then 0; an event inside a held position does not
- * extend it (the cooldown covers the holding when cooldown >= holding). With the engine's lag
- * the position is held over the same bars as `eventHypotheses` with that lag. Causal: row t uses
- * bars <= t. O(bars).
+ * Target weights of an event strategy on the asset columns given: at each event of an asset
+ * (`definition` flagged at bar t's close, declustered per asset with `cooldown`), its target is
+ * `d * weight / assets` (d = +1 long, -1 short, -sign fade) on rows t .. t + holding - 1, then 0;
+ * an event inside a held position does not extend it. With the engine's lag each position is
+ * held over the same bars as the trade `eventHypotheses` tests with that lag (which pools every
+ * asset's events: this book holds them all at once, each at 1 / assets). Causal: row t uses bars
+ * <= t. O(assets x bars).
  *
  * @example Fade a -20% jump for 3 bars
  * ```ts
@@ -53,12 +54,12 @@ export const BAR_EVENT_DEFINITIONS: readonly string[] = EVENT_DEFINITIONS
  * const close = new Float64Array(n);
  * close[0] = 100;
  * for (let t = 1; t < n; t++) close[t] = close[t - 1]! * Math.exp(r[t]!);
- * const { weights } = eventStrategy({ open: close, close }, { definition: "jump-4sd", action: "fade", holding: 3 });
+ * const { weights } = eventStrategy({ open: [close], close: [close] }, { definition: "jump-4sd", action: "fade", holding: 3 });
  * assert.deepEqual([...weights[0]!.slice(899, 904)], [0, 1, 1, 1, 0]);
  * ```
  */
 export function eventStrategy(
-  bars: { readonly open: Float64Array; readonly close: Float64Array },
+  bars: { readonly open: readonly Float64Array[]; readonly close: readonly Float64Array[] },
   options: EventStrategyOptions = {},
 ): StrategyTargets {
   const D = EVENT_STRATEGY_DEFAULTS;
@@ -92,18 +93,28 @@ export function eventStrategy(
     );
   }
   const { open, close } = bars;
-  const n = close.length;
-  const r = new Float64Array(n).fill(NaN);
-  for (let t = 1; t < n; t++) r[t] = Math.log(close[t]! / close[t - 1]!);
-  const flags = def.flags({ assets: ["x"], open: [open], close: [close], logReturns: [r] });
-  const events = eventsFromFlags(flags, cooldown);
-  const w = new Float64Array(n);
-  let until = -1;
-  for (const e of events) {
-    if (e.bar <= until) continue;
-    const d = action === "long" ? 1 : action === "short" ? -1 : -e.sign;
-    until = Math.min(n - 1, e.bar + holding - 1);
-    for (let t = e.bar; t <= until; t++) w[t] = d * weight;
+  const A = close.length;
+  if (A === 0 || open.length !== A) {
+    throw new RangeError(
+      `Cannot compute an event strategy: give open and close for at least one asset, got ${open.length} and ${A} columns`,
+    );
   }
-  return { weights: [w] };
+  const logReturns = close.map((c) => {
+    const r = new Float64Array(c.length).fill(NaN);
+    for (let t = 1; t < c.length; t++) r[t] = Math.log(c[t]! / c[t - 1]!);
+    return r;
+  });
+  const flags = def.flags({ assets: close.map((_, a) => String(a)), open, close, logReturns });
+  const events = eventsFromFlags(flags, cooldown);
+  const weights = close.map((c) => new Float64Array(c.length));
+  const until = new Float64Array(A).fill(-1);
+  for (const e of events) {
+    if (e.bar <= until[e.asset]!) continue;
+    const d = action === "long" ? 1 : action === "short" ? -1 : -e.sign;
+    const w = weights[e.asset]!;
+    const end = Math.min(w.length - 1, e.bar + holding - 1);
+    until[e.asset] = end;
+    for (let t = e.bar; t <= end; t++) w[t] = d * weight / A;
+  }
+  return { weights };
 }

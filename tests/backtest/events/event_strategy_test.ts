@@ -18,14 +18,14 @@ function prices(n: number, seed: number): Float64Array {
 
 Deno.test("eventStrategy is causal", () => {
   const c = prices(3000, 1);
-  const base = eventStrategy({ open: c, close: c }, { definition: "jump-3sd", holding: 6 })
+  const base = eventStrategy({ open: [c], close: [c] }, { definition: "jump-3sd", holding: 6 })
     .weights[0]!;
   assert.ok(base.some((w) => w !== 0), "some events");
   for (const cut of [1000, 2000, 2500]) {
     const d = c.slice();
     const other = prices(3000, 7);
     for (let t = cut + 1; t < 3000; t++) d[t] = other[t]! * 3;
-    const w = eventStrategy({ open: d, close: d }, { definition: "jump-3sd", holding: 6 })
+    const w = eventStrategy({ open: [d], close: [d] }, { definition: "jump-3sd", holding: 6 })
       .weights[0]!;
     assert.deepEqual(w.subarray(0, cut + 1), base.subarray(0, cut + 1));
   }
@@ -34,11 +34,11 @@ Deno.test("eventStrategy is causal", () => {
 Deno.test("eventStrategy refuses a definition that needs funding, naming the bar-based ones", () => {
   const c = prices(100, 1);
   assert.throws(
-    () => eventStrategy({ open: c, close: c }, { definition: "funding-high-2z" }),
+    () => eventStrategy({ open: [c], close: [c] }, { definition: "funding-high-2z" }),
     /bar-based event definition \(.*jump-4sd.*\), got "funding-high-2z", which needs funding/,
   );
   assert.throws(
-    () => eventStrategy({ open: c, close: c }, { action: "buy" }),
+    () => eventStrategy({ open: [c], close: [c] }, { action: "buy" }),
     /action must be long, short or fade/,
   );
 });
@@ -50,7 +50,12 @@ Deno.test("resolveStrategy runs an event config on one asset and checks its para
     params: { definition: "gap-1pct", action: "long", holding: 4 },
   }, ["BTCUSDT", "ETHUSDT"]);
   assert.equal(s.params.cooldown, 24);
-  assert.match(s.label, /^event gap-1pct long BTCUSDT/);
+  assert.match(s.label, /^event gap-1pct long on BTCUSDT/);
+  const all = resolveStrategy({ strategy: "event", params: { definition: "jump-3sd" } }, [
+    "BTCUSDT",
+    "ETHUSDT",
+  ]);
+  assert.deepEqual(all.assets, ["BTCUSDT", "ETHUSDT"]);
   assert.throws(
     () =>
       resolveStrategy({
