@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
 import { strategyTearSheet } from "@lib/report/tears/strategy_tear_sheet.ts";
 import { decimationIndices, toLongColumns } from "@lib/report/charts/series.ts";
+import { timeSeriesChart } from "@lib/report/charts/time_series.ts";
 import type { FigureBlock } from "@lib/report/model.ts";
 
 const H = 3_600_000;
@@ -68,4 +69,18 @@ Deno.test("strategy tear sheet: a one-bar crash is drawn in equity, underwater a
     barMs: H,
   });
   assert.equal(JSON.stringify(sheet.sections), JSON.stringify(again.sections));
+});
+
+Deno.test("many series: a market-wide one-bar crash stays in the thinned median line", () => {
+  const index = Float64Array.from({ length: T }, (_, i) => i * H);
+  const series = Array.from({ length: 30 }, (_, k) => ({
+    asset: `A${k}`,
+    values: Float64Array.from(index, (_, i) => (i === SPIKE ? -0.5 : 0.001 * k * Math.sin(i / 90))),
+  }));
+  const fig = timeSeriesChart(index, series, { id: "many", maxPoints: 500 });
+  const med = fig.tidy.rows.filter((r) => r.series === "median of 30");
+  const crash = med.find((r) => r.time === new Date(SPIKE * H).toISOString());
+  assert.ok(crash !== undefined, "the crash bar is kept (every 10th bar was kept before)");
+  assert.equal(crash.y, -0.5);
+  assert.ok(med.length <= 502, `${med.length} median points`);
 });

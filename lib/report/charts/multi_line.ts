@@ -8,6 +8,7 @@ import type { TidyTable } from "../model.ts";
 import { renderPlot } from "../plot_svg.ts";
 import { DEFAULT_WIDTH } from "./figure.ts";
 import {
+  decimationIndices,
   type NamedSeries,
   plottedPoints,
   SERIES_COLORS,
@@ -220,12 +221,12 @@ function manySeriesPlot(
   const chosen = [...ranked.slice(0, k), ...ranked.slice(ranked.length - k)].map((r) => r.s);
   const lines = toLongColumns(index, chosen, figure.maxPoints ?? 500);
   const ly = Float64Array.from(lines.y, tf);
-  // The cross-section at each kept time: median and 10-90% band of every series.
-  const step = Math.max(1, Math.ceil(n / (figure.maxPoints ?? 500)));
-  const times: Date[] = [], lo: number[] = [], mid: number[] = [], hi: number[] = [];
+  // The cross-section at each time: median and 10-90% band of every series, then thinned
+  // keeping each stretch's lowest and highest median (decimationIndices), so a market-wide
+  // one-bar crash stays in the median line.
+  const allLo = new Float64Array(n), allMid = new Float64Array(n), allHi = new Float64Array(n);
   const column: number[] = [];
   for (let t = 0; t < n; t++) {
-    if (t % step !== 0 && t !== n - 1) continue;
     column.length = 0;
     for (const s of series) {
       const v = s.values[t]!;
@@ -233,10 +234,16 @@ function manySeriesPlot(
     }
     column.sort((a, b) => a - b);
     const enough = column.length >= 3;
+    allLo[t] = enough ? quantileSorted(column, 0.1) : NaN;
+    allMid[t] = enough ? quantileSorted(column, 0.5) : NaN;
+    allHi[t] = enough ? quantileSorted(column, 0.9) : NaN;
+  }
+  const times: Date[] = [], lo: number[] = [], mid: number[] = [], hi: number[] = [];
+  for (const t of decimationIndices(allMid, figure.maxPoints ?? 500)) {
     times.push(new Date(index[t]!));
-    lo.push(enough ? quantileSorted(column, 0.1) : NaN);
-    mid.push(enough ? quantileSorted(column, 0.5) : NaN);
-    hi.push(enough ? quantileSorted(column, 0.9) : NaN);
+    lo.push(allLo[t]!);
+    mid.push(allMid[t]!);
+    hi.push(allHi[t]!);
   }
   const median = `median of ${series.length}`;
   const band = "10-90% of them";
