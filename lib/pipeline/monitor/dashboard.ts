@@ -141,6 +141,8 @@ export function dashboardHtml(c: DashboardConfig): { html: string; csp: string }
   }</select></label>
 <span id="conn" class="conn">connecting</span></header>
 <main>
+<p class="note">The controls redraw the charts; alerts and the paper books run with the monitor's
+own settings (${e(c.freq)} bars, window ${c.window}, |z| ${c.z}, ${e(c.hedge)}).</p>
 <p id="error" hidden></p>
 ${panels}
 <section><h2>Alerts</h2><p class="note" id="last-alert"></p><ul id="alerts"></ul></section>
