@@ -6,3 +6,4 @@
  * @module
  */
 export * from "./event_hypotheses.ts";
+export * from "./events_workflow.ts";
