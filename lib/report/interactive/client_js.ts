@@ -262,6 +262,7 @@ function attach(host) {
     if (ev.button !== 0) return;
     var p = local(ev);
     if (!p) return;
+    ev.preventDefault(); // no text selection while dragging across the chart
     dragFrom = p.x;
     if (overlay.setPointerCapture) try { overlay.setPointerCapture(ev.pointerId); } catch (_e) { /* not capturable */ }
   }
