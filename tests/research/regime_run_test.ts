@@ -253,7 +253,10 @@ realDataTest(
           [["--method", "hmm"], /--method must be vol, markov or structure/],
           [["--method", "vol", "--cuts", "0.7,0.2"], /--cuts must be increasing/],
           [["--method", "markov", "--k", "4"], /--k must be 2 or 3/],
-        [["--method", "markov", "--refit-every", "0"], /--refit-every must be a positive integer/],
+          [
+            ["--method", "markov", "--refit-every", "0"],
+            /--refit-every must be a positive integer/,
+          ],
           [
             ["--method", "vol", "--universe", "NOPEUSDT"],
             /--universe: no 1h bars of binance NOPEUSDT/,
