@@ -29,6 +29,7 @@ realDataTest(
     const { ex, env } = await liveExchange(100);
     const d = dataDir("test-monitor-task-");
     const db = `${d.rel}/m.db`;
+    const startedAt = Date.now();
     const mon = spawnMonitor([
       ...["--pairs", "BTCUSDT:ETHUSDT", "--freq", "1s", "--window", "20"],
       ...["--port", "0", "--status-ms", "1000", "--db", db],
@@ -52,6 +53,9 @@ realDataTest(
       // each 1-second bar reached this client within 2 s of its interval's end
       const lags = bars.map((e) => e.receivedAt - ((e.data.data.ts as number) + 1_000));
       assert.ok(Math.max(...lags) <= 2_000, `lags ${lags.join(", ")} ms`);
+      // event numbers start from the monitor's start time (ms x 1,000), so they keep growing
+      // across restarts and a page reconnecting with its last number still gets new events
+      assert.ok(bars.every((e) => e.id > startedAt * 1_000), `event ids ${bars[0]!.id}`);
       const an = events.find((e) => e.type === "analytics")!;
       assert.equal(an.data.data.pair, "BTCUSDT:ETHUSDT");
       // the API serves what the store holds

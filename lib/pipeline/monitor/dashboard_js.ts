@@ -220,7 +220,8 @@ function startPolling() { if (!pollTimer) poll(); }
 
 function connect() {
   if (typeof EventSource === "undefined") { startPolling(); return; }
-  var es = new EventSource(api("/api/events", { since: lastSeq }));
+  // the first connection starts at the server's newest event (the page has just loaded all)
+  var es = new EventSource(api("/api/events", lastSeq ? { since: lastSeq } : {}));
   var opened = false;
   var giveUp = setTimeout(function () { if (!opened) { es.close(); startPolling(); } }, 5000);
   es.onopen = function () { opened = true; clearTimeout(giveUp); setMode("live (SSE)"); };

@@ -25,6 +25,13 @@ export interface EventHubOptions {
   readonly keep?: number;
   /** Clock, UTC ms. @default Date.now */
   readonly now?: () => number;
+  /**
+   * The first event is `seqBase + 1`. The monitor passes its start time in ms times 1,000, so
+   * numbers keep growing across restarts (under a million events a second): a page or an
+   * EventSource that reconnects to a restarted monitor with the last number it saw gets the
+   * new events, not nothing until the new count passes the old one. @default 0
+   */
+  readonly seqBase?: number;
 }
 
 /**
@@ -45,6 +52,10 @@ export interface EventHubOptions {
  * const p = hub.since(0);
  * assert.deepEqual(p.events.map((e) => e.seq), [2, 3]);
  * assert.equal(p.missed, 1); // event 1 fell out of the ring
+ * // a restarted monitor numbers on from a later base: a client's old number still works
+ * const next = new EventHub({ seqBase: 1_000 });
+ * next.publish("bar", {});
+ * assert.deepEqual(next.since(3).events.map((e) => e.seq), [1_001]);
  * ```
  */
 export class EventHub {
@@ -57,6 +68,12 @@ export class EventHub {
   constructor(options: EventHubOptions = {}) {
     this.#keep = options.keep ?? 1000;
     this.#now = options.now ?? Date.now;
+    this.#seq = options.seqBase ?? 0;
+    if (!Number.isSafeInteger(this.#seq) || this.#seq < 0) {
+      throw new RangeError(
+        `Cannot start an event hub: seqBase must be a safe integer >= 0, got ${this.#seq}`,
+      );
+    }
   }
 
   /** Sequence number of the last event published (0 before any). */

@@ -95,7 +95,9 @@ export async function runMonitor(
 ): Promise<RunMonitorResult> {
   const now = o.now ?? Date.now;
   const log = o.log ?? (() => {});
-  const hub = new EventHub({ now });
+  const started = now();
+  // event numbers keep growing across restarts (see EventHub's seqBase)
+  const hub = new EventHub({ now, seqBase: Math.floor(started) * 1_000 });
   const analytics = new AnalyticsService(db, o.venue);
   const symbols = [...new Set(o.pairs.flatMap((p) => [p.y, p.x]))];
   const venueState = {
@@ -108,7 +110,6 @@ export async function runMonitor(
   let stream: IngestTradeStream | undefined;
   let connectionsSeen = 0;
   let trades = 0;
-  const started = now();
   const alertLoop = o.alerts === undefined ? undefined : new AlertLoop(db, analytics, {
     venue: o.venue,
     pairs: o.pairs,
