@@ -131,6 +131,12 @@ export const TASK_PROFILES: Readonly<Record<string, TaskProfile>> = {
     writeFlag: { name: "out", default: "reports" },
     extra: CODE_VERSION,
   },
+  events: {
+    file: "tasks/events.ts",
+    ...STORE_ONLY,
+    writeFlag: { name: "out", default: "reports" },
+    extra: CODE_VERSION,
+  },
   "verify-report": {
     file: "tasks/verify_report.ts",
     ...STORE_ONLY,

@@ -109,6 +109,10 @@ Deno.test("planLaunch: inputs, outputs and extra grants of the store tasks", () 
   const report = planLaunch("report", ["--db", "/s/x.db"], opts);
   assert.equal(flag(report.args, "allow-write"), "/s,/r/reports");
   assert.ok(report.args.includes("--allow-run=git") && report.args.includes("--allow-sys"));
+  // events writes its report and candidate configs under --out, appends to the store's ledger
+  const events = planLaunch("events", ["--db", "/s/x.db", "--out", "/o/ev"], opts);
+  assert.equal(flag(events.args, "allow-write"), "/s,/o/ev");
+  assert.ok(events.args.includes("--allow-run=git") && !events.args.some((a) => /net/.test(a)));
   // backtest and walkforward read their --config and --signal-file, write --out
   for (const task of ["backtest", "walkforward"]) {
     const p = planLaunch(task, [

@@ -90,6 +90,10 @@ const OFFLINE_TASKS: readonly TaskCase[] = [
   { task: "export", args: (dir) => ["--formats", "csv", "--out", join(dir, "exports")] },
   { task: "report", args: (dir) => ["--out", join(dir, "reports"), "--run-id", "upgrade"] },
   {
+    task: "events",
+    args: (dir) => ["--out", join(dir, "reports"), "--run-id", "upgrade-ev", "--replications", "9"],
+  },
+  {
     task: "backtest",
     args: (dir) => [
       "--strategy",

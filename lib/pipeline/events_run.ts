@@ -1,0 +1,393 @@
+/**
+ * The event workflow on a store, end to end: load the bars, the perp data the store holds
+ * (funding known at each bar, open interest, liquidations), a second venue and a stored regime,
+ * build the backtest's cost models, run `eventsWorkflow` and build its report. `deno task
+ * events` is a thin shell around {@link runEvents}.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import { type Freq, freqMs } from "../core/freq.ts";
+import { listSeries } from "../store/bars.ts";
+import { listFundingSeries } from "../store/perp_funding.ts";
+import { OPEN_INTEREST_PERIODS, readOpenInterest } from "../store/perp_open_interest.ts";
+import { readLiquidations } from "../store/perp_liquidations.ts";
+import { listRegimeRuns, readRegimeRun } from "../store/regimes.ts";
+import type { Dataset } from "../panel/dataset.ts";
+import { loadDataset } from "../panel/load_dataset.ts";
+import { loadFundingOnGrid } from "../panel/load_funding.ts";
+import { fundingKnownAt } from "../panel/funding_on_grid.ts";
+import { GRID_DEFAULTS } from "../core/grid_size.ts";
+import { resolveFactorAsset } from "../research/factor_assets.ts";
+import type { TrialLedger } from "../research/ledger.ts";
+import {
+  type EventsWorkflow,
+  eventsWorkflow,
+  type EventsWorkflowInputs,
+} from "../backtest/events/events_workflow.ts";
+import {
+  EVENT_HYPOTHESIS_DEFAULTS,
+  type EventRegime,
+} from "../backtest/events/event_hypotheses.ts";
+import { EVENTS_WORKFLOW_DEFAULTS } from "../backtest/events/events_workflow.ts";
+import { buildCosts, type CostSpec } from "./cost_spec.ts";
+import type { GitInfo, ParamValue, ReportModel } from "../report/model.ts";
+import { buildEventsReport } from "../report/events_report.ts";
+
+/** A request the store cannot satisfy; `flag` names the option to change. */
+export class EventsInputError extends RangeError {
+  readonly flag: string | undefined;
+  constructor(message: string, flag?: string) {
+    super(message);
+    this.name = "EventsInputError";
+    this.flag = flag;
+  }
+}
+
+/** What {@link runEvents} runs on; only `freq` is required. */
+export interface EventsRunOptions {
+  readonly freq: Freq;
+  /** Venue of the bars. Default: the only venue with `freq` bars. */
+  readonly venue?: string | undefined;
+  readonly symbols?: readonly string[] | undefined;
+  readonly from?: number | undefined;
+  readonly to?: number | undefined;
+  /**
+   * Venue of the perp data (funding, open interest, liquidations). Default: the bars' venue
+   * when it has stored funding, else `binance_futures`.
+   */
+  readonly perpVenue?: string | undefined;
+  /** A second venue with bars of the same symbols, for the dislocation definitions. Default: none. */
+  readonly otherVenue?: string | undefined;
+  /**
+   * Stored regime run (`deno task regimes`) conditioning the hypotheses: its cross-sectional
+   * series (`*`) or BTC's. Default: the newest complete run of the venue and frequency; none
+   * when the store has none.
+   */
+  readonly regimeRun?: string | undefined;
+  /** Cost models, as `deno task backtest` builds them. @default fees of the venue, taker */
+  readonly costs?: CostSpec | undefined;
+  /** @default {EVENT_HYPOTHESIS_DEFAULTS.holdingPeriods} */
+  readonly holdingPeriods?: readonly number[] | undefined;
+  /** @default {EVENTS_WORKFLOW_DEFAULTS.cooldown} */
+  readonly cooldown?: number | undefined;
+  /** @default {EVENT_HYPOTHESIS_DEFAULTS.minEvents} */
+  readonly minEvents?: number | undefined;
+  /** Bootstrap replications of the studies and the hypotheses. @default {EVENT_HYPOTHESIS_DEFAULTS.replications} */
+  readonly replications?: number | undefined;
+  readonly ledger?: TrialLedger | undefined;
+  readonly runId?: string | undefined;
+  readonly git?: GitInfo | undefined;
+  readonly projectDir?: string | undefined;
+}
+
+/** A backtest config to write beside the report. */
+export interface CandidateConfig {
+  readonly file: string;
+  readonly config: Record<string, unknown>;
+}
+
+/** What {@link runEvents} built. */
+export interface EventsRun {
+  readonly model: ReportModel;
+  readonly dataset: Dataset;
+  readonly workflow: EventsWorkflow;
+  /** One per runnable promoted candidate, named `candidate-<k>.json`. */
+  readonly configs: readonly CandidateConfig[];
+}
+
+/**
+ * Run the event workflow on the store's bars (see `eventsWorkflow` and `buildEventsReport`).
+ * Funding is the rate known at each bar's close (`loadFundingOnGrid`: a rate counts from its
+ * funding time), open interest the last value stamped before each bar's end, liquidations the
+ * net notional (+ shorts liquidated) per bar between the first and last stored liquidation of
+ * the symbol (NaN outside: the stream was not recording). Every promoted, runnable candidate
+ * gets a config for `deno task backtest --config` with this run's venue, window, universe and
+ * costs.
+ */
+export function runEvents(db: DatabaseSync, options: EventsRunOptions): EventsRun {
+  const { freq } = options;
+  const series = listSeries(db, { freq });
+  const venues = [...new Set(series.map((s) => s.venue))];
+  const venue = options.venue ?? (venues.length === 1 ? venues[0]! : undefined);
+  if (venue === undefined) {
+    throw new EventsInputError(
+      venues.length === 0
+        ? `the store has no ${freq} bars; import or backfill some first, or pick another --freq`
+        : `the store has ${freq} bars of several venues (${
+          venues.join(", ")
+        }); pick one with --venue`,
+      venues.length === 0 ? "freq" : "venue",
+    );
+  }
+  const stored = new Set(series.filter((s) => s.venue === venue).map((s) => s.symbol));
+  if (stored.size === 0) {
+    throw new EventsInputError(
+      `the store has no ${freq} bars of venue "${venue}"; venues with ${freq} bars: ${
+        venues.join(", ")
+      }`,
+      "venue",
+    );
+  }
+  const unknown = (options.symbols ?? []).filter((s) => !stored.has(s));
+  if (unknown.length > 0) {
+    throw new EventsInputError(
+      `no ${freq} bars of ${venue} ${unknown.join(", ")} in the store; stored: ` +
+        [...stored].sort().slice(0, 30).join(", "),
+      "universe",
+    );
+  }
+  const dataset = loadDataset(db, {
+    venue,
+    freq,
+    symbols: options.symbols,
+    from: options.from,
+    to: options.to,
+    maxCells: GRID_DEFAULTS.maxReportCells,
+  });
+  const panel = dataset.panel;
+  const assets = panel.assets;
+  const index = panel.index;
+  const T = index.length;
+  const step = freqMs(freq);
+  const notes: string[] = [];
+
+  // factors: BTC and ETH of the universe, else the equal-weighted market
+  const find = (name: string) => {
+    try {
+      return assets.indexOf(resolveFactorAsset(assets, name));
+    } catch {
+      return -1;
+    }
+  };
+  const btc = find("BTC"), eth = find("ETH");
+  let factors: Float64Array[];
+  let factorNames: string[];
+  let factorAssets: number[];
+  if (btc >= 0) {
+    factorAssets = eth >= 0 ? [btc, eth] : [btc];
+    factors = factorAssets.map((a) => panel.logReturns[a]!);
+    factorNames = factorAssets.map((a) => assets[a]!);
+  } else {
+    const m = new Float64Array(T);
+    for (let t = 0; t < T; t++) {
+      let s = 0, c = 0;
+      for (const r of panel.logReturns) {
+        const v = r[t]!;
+        if (Number.isFinite(v)) {
+          s += v;
+          c++;
+        }
+      }
+      m[t] = c > 0 ? s / c : NaN;
+    }
+    factors = [m];
+    factorNames = ["equal-weighted market"];
+    factorAssets = [];
+    notes.push(
+      "The universe has no BTC: the market model uses the equal-weighted average return of " +
+        "the universe as its one factor.",
+    );
+  }
+
+  // perp data
+  const perpVenue = options.perpVenue ??
+    (listFundingSeries(db, venue).length > 0 ? venue : "binance_futures");
+  const fundingStored = new Set(listFundingSeries(db, perpVenue).map((s) => s.symbol));
+  let funding: Float64Array[] | undefined;
+  if (assets.some((a) => fundingStored.has(a))) {
+    funding = [...loadFundingOnGrid(db, { venue: perpVenue, assets, index, freq }).known];
+    notes.push(
+      `Funding: ${assets.filter((a) => fundingStored.has(a)).length} of ${assets.length} ` +
+        `assets have stored funding on ${perpVenue}; the rate at a bar is the last one whose ` +
+        `funding time has passed by the bar's close.`,
+    );
+  }
+  const gridEnd = T > 0 ? index[T - 1]! + step : 0;
+  let openInterest: Float64Array[] | undefined;
+  if ((OPEN_INTEREST_PERIODS as readonly string[]).includes(freq)) {
+    let any = false;
+    const cols = assets.map((symbol) => {
+      const oi = readOpenInterest(db, {
+        venue: perpVenue,
+        symbol,
+        period: freq as (typeof OPEN_INTEREST_PERIODS)[number],
+      }, { to: gridEnd });
+      if (oi.ts.length === 0) return new Float64Array(T).fill(NaN);
+      any = true;
+      return fundingKnownAt(index, oi.ts, oi.openInterest, { end: gridEnd });
+    });
+    if (any) openInterest = cols;
+  }
+  let liquidations: Float64Array[] | undefined;
+  {
+    let any = false;
+    const cols = assets.map((symbol) => {
+      const rows = readLiquidations(db, perpVenue, symbol, { from: index[0] ?? 0, to: gridEnd });
+      const col = new Float64Array(T).fill(NaN);
+      if (rows.length === 0 || T === 0) return col;
+      any = true;
+      const first = Math.floor((rows[0]!.ts - index[0]!) / step);
+      const last = Math.floor((rows[rows.length - 1]!.ts - index[0]!) / step);
+      for (let t = Math.max(0, first); t <= Math.min(T - 1, last); t++) col[t] = 0;
+      for (const r of rows) {
+        const t = Math.floor((r.ts - index[0]!) / step);
+        if (t < 0 || t >= T) continue;
+        col[t] = col[t]! + (r.side === "buy" ? 1 : -1) * r.filledQty * r.avgPrice;
+      }
+      return col;
+    });
+    if (any) liquidations = cols;
+  }
+  let otherVenueClose: Float64Array[] | undefined;
+  if (options.otherVenue !== undefined) {
+    const there = new Set(
+      listSeries(db, { venue: options.otherVenue, freq }).map((s) => s.symbol),
+    );
+    const both = assets.filter((a) => there.has(a));
+    if (both.length === 0) {
+      throw new EventsInputError(
+        `the store has no ${freq} bars of ${options.otherVenue} for these symbols`,
+        "other-venue",
+      );
+    }
+    const other = loadDataset(db, {
+      venue: options.otherVenue,
+      freq,
+      symbols: both,
+      from: dataset.from,
+      to: dataset.to,
+    }).panel;
+    const pos = new Map<number, number>();
+    other.index.forEach((ts, i) => pos.set(ts, i));
+    otherVenueClose = assets.map((a) => {
+      const k = other.assets.indexOf(a);
+      const col = new Float64Array(T).fill(NaN);
+      if (k < 0) return col;
+      for (let t = 0; t < T; t++) {
+        const i = pos.get(index[t]!);
+        if (i !== undefined) col[t] = other.close[k]![i]!;
+      }
+      return col;
+    });
+    notes.push(`Dislocations against ${options.otherVenue} (${both.length} common symbols).`);
+  }
+
+  // regime
+  let regime: EventRegime | undefined;
+  let regimeRunId: string | null = null;
+  const runs = options.regimeRun !== undefined
+    ? [options.regimeRun]
+    : listRegimeRuns(db, { venue, freq }).map((r) => r.runId);
+  if (options.regimeRun !== undefined && readRegimeRun(db, options.regimeRun) === undefined) {
+    throw new EventsInputError(`no regime run ${options.regimeRun} in the store`, "regime-run");
+  }
+  for (const id of runs) {
+    const run = readRegimeRun(db, id)!;
+    const s = run.series.find((x) => x.asset === "*") ??
+      (btc >= 0 ? run.series.find((x) => x.asset === assets[btc]) : undefined);
+    if (s === undefined) continue;
+    const pos = new Map<number, number>();
+    run.index.forEach((ts, i) => pos.set(ts, i));
+    const state = new Int8Array(T).fill(-1);
+    for (let t = 0; t < T; t++) {
+      const i = pos.get(index[t]!);
+      if (i !== undefined) state[t] = s.state[i]!;
+    }
+    regime = { name: run.run.method, labels: run.run.labels, state };
+    regimeRunId = id;
+    notes.push(
+      `Regime: run ${id.slice(0, 12)} (${run.run.method}, series ${s.asset}; labels ` +
+        `${run.run.labels.join(", ")}), the state known at each event bar's close.`,
+    );
+    break;
+  }
+  if (regime === undefined) {
+    notes.push(
+      "No stored regime run for this venue and frequency: hypotheses are unconditioned (run deno task regimes to add regime conditions).",
+    );
+  }
+
+  const built = buildCosts(options.costs ?? {}, panel, db);
+  notes.push(`Costs: ${built.notes.join("; ") || "none"}.`);
+  const replications = options.replications ?? EVENT_HYPOTHESIS_DEFAULTS.replications;
+  const holdingPeriods = options.holdingPeriods ?? EVENT_HYPOTHESIS_DEFAULTS.holdingPeriods;
+  const cooldown = options.cooldown ?? EVENTS_WORKFLOW_DEFAULTS.cooldown;
+  const minEvents = options.minEvents ?? EVENT_HYPOTHESIS_DEFAULTS.minEvents;
+  const inputs: EventsWorkflowInputs = {
+    assets,
+    open: panel.open,
+    close: panel.close,
+    logReturns: panel.logReturns,
+    funding,
+    openInterest,
+    liquidations,
+    otherVenueClose,
+    index,
+    factors,
+    factorNames,
+    factorAssets,
+    regime,
+    costs: built.models,
+    dataset: dataset.fingerprint.sha256,
+  };
+  const workflow = eventsWorkflow(inputs, {
+    cooldown,
+    study: { bootstrap: { replications } },
+    hypotheses: {
+      holdingPeriods,
+      minEvents,
+      bootstrap: { replications },
+      ...(options.ledger === undefined ? {} : { ledger: options.ledger }),
+    },
+  });
+  const configs: CandidateConfig[] = [];
+  const configFiles = workflow.candidates.map((c) => {
+    if (c.config === null) return null;
+    const file = `candidate-${configs.length + 1}.json`;
+    configs.push({
+      file,
+      config: {
+        ...c.config,
+        venue,
+        freq,
+        universe: [...dataset.symbols],
+        from: new Date(dataset.from).toISOString(),
+        to: new Date(dataset.to).toISOString(),
+        costs: {
+          fees: built.resolved.fees,
+          liquidity: built.resolved.liquidity,
+          spread: built.resolved.spread,
+        },
+      },
+    });
+    return file;
+  });
+  const params: Record<string, ParamValue> = {
+    venue,
+    freq,
+    universe: dataset.symbols.join(","),
+    from: dataset.from,
+    to: dataset.to,
+    perpVenue,
+    otherVenue: options.otherVenue ?? null,
+    regimeRun: regimeRunId,
+    factors: factorNames.join(","),
+    holdingPeriods: holdingPeriods.join(","),
+    cooldown,
+    minEvents,
+    replications,
+    fees: built.resolved.fees,
+    liquidity: built.resolved.liquidity,
+    spread: built.resolved.spread,
+  };
+  const model = buildEventsReport(dataset, workflow, {
+    params,
+    runId: options.runId,
+    git: options.git,
+    projectDir: options.projectDir,
+    notes,
+    configFiles,
+  });
+  return { model, dataset, workflow, configs };
+}
