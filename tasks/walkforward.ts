@@ -192,7 +192,8 @@ runMain(async (args) => {
       if (e instanceof StrategySpecError || e instanceof CostSpecError) throw usage(e.message);
       // a strategy parameter out of its range, found when the library computes the targets
       if (e instanceof RangeError && /^Cannot compute a /.test(e.message)) {
-        throw usage(`--grid or --param: ${e.message}`);
+        const k = Object.keys(grid).find((g) => new RegExp(`\\b${g}\\b`).test(e.message));
+        throw usage(`${k === undefined ? "--param" : `--grid ${k}`}: ${e.message}`);
       }
       if (e instanceof RangeError && /^Cannot make walk-forward splits/.test(e.message)) {
         throw usage(e.message);

@@ -302,6 +302,11 @@ realDataTest("deno task backtest/walkforward: long-short optimizer and signal gr
         ], /--grid kind: ma-crossover parameter kind must be one of sma, ema, got "wma"/],
         [
           "walkforward",
+          ["--strategy", "ma-crossover", "--assets", "BTCUSDT", "--grid", "fast=0,12"],
+          /--grid fast: Cannot compute a moving-average crossover: fast must be an integer >= 1, got 0/,
+        ],
+        [
+          "walkforward",
           ["--strategy", "long-short", "--grid", "signal=momentum,reversal"],
           /long-short signal momentum needs a lookback: --param lookback=BARS/,
         ],
