@@ -89,7 +89,7 @@ function int(name: string, v: string | undefined, min: number): number | undefin
   return n;
 }
 
-runMain(async (args) => {
+runMain((args) => {
   const { values } = parseFlags(args, {
     universe: { type: "string" },
     venue: { type: "string" },
