@@ -311,19 +311,27 @@ function verdictSentence(
 ): string {
   const what = v.kind === "returns" ? "Sharpe ratio" : "IC information ratio";
   const tries = `${v.n} trial${v.n === 1 ? "" : "s"} of family ${v.family}`;
-  if (!Number.isFinite(v.dsr.dsr)) {
-    return `With ${tries} counted, this trial's ${what} cannot be judged: its series has too ` +
-      "few values or no variance.";
-  }
+
   const overfit = v.pbo !== null && v.pbo.pbo >= 0.5
     ? `, and the family's in-sample winner lands in the bottom half out of sample in ` +
       `${pct(v.pbo.pbo)} of splits (PBO), so choosing among these variants picks noise`
     : "";
+  const np = v.nullPosition;
+  const placebo = np === null || np.percentile === undefined
+    ? ""
+    : `; placebos with no information beat it in ${
+      (100 - np.percentile).toFixed(0)
+    }% of runs (null-suite p = ${np.pValue.toFixed(3)})`;
+  if (!Number.isFinite(v.dsr.dsr)) {
+    return `With ${tries} counted, this trial's ${what} cannot be judged: its series has too ` +
+      `few values or no variance${placebo}.`;
+  }
   if (v.dsr.dsr >= 0.95) {
     return `Counting all ${tries}, this trial's ${what} is still unlikely to be luck ` +
-      `(DSR ${v.dsr.dsr.toFixed(3)} >= 0.95)${overfit === "" ? "" : `, but${overfit.slice(5)}`}.`;
+      `(DSR ${v.dsr.dsr.toFixed(3)} >= 0.95)${overfit === "" ? "" : `, but${overfit.slice(5)}`}` +
+      `${placebo}.`;
   }
   return `Counting all ${tries}, this trial's ${what} is not distinguishable from the best of ` +
     `${v.n} tries on noise (DSR ${v.dsr.dsr.toFixed(3)} < 0.95): treat it as unproven` +
-    `${overfit}.`;
+    `${overfit}${placebo}.`;
 }

@@ -171,6 +171,11 @@ Deno.test("signal report (--signal-file path): the IC trial's verdict with its n
     assert.match(String(t.rows[0]![2]), new RegExp(`^trial 1 of 1 in family ${family}`));
     assert.equal(t.rows.find((r) => r[0] === "Null-suite p-value")![1], 1 / 20);
     assert.match(String(t.rows.find((r) => r[0] === "Null-suite percentile")![2]), /rank 1 of 20/);
+    // the sentence says it too
+    assert.match(
+      (sec.blocks[1] as { text: string }).text,
+      /placebos with no information beat it in 0% of runs \(null-suite p = 0\.050\)\.$/,
+    );
     assert.equal(m.manifest.params.nullRuns, 19);
     // built again without a ledger (as verify-report would): the same section, found in the store
     const again =
