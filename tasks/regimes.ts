@@ -25,8 +25,8 @@ import { knownList } from "./_known.ts";
 
 const USAGE =
   `usage: deno task regimes --method vol|markov|structure [--universe LIST] [--venue V] [--freq F]
-                          [--train-fraction F] [--window N] [--cuts A,B] [--band X]
-                          [--min-dwell N] [--k 2|3] [--starts N] [--refit-every N]
+                          [--train-fraction F | --train-end DATE] [--window N] [--cuts A,B]
+                          [--band X] [--min-dwell N] [--k 2|3] [--starts N] [--refit-every N]
                           [--baseline N] [--db PATH]
 
 Computes regimes on stored bars and stores them as one run (regime_runs, regime_states). The
@@ -43,6 +43,8 @@ at the close of bar t (causal); only filtered Markov probabilities are stored, n
   --freq F           bar frequency (default 1h)
   --train-fraction F vol, markov: the first F of the bars are training data (thresholds,
                      Markov parameters); later bars are out of sample (default 0.5)
+  --train-end DATE   vol, markov: train on the bars that open before DATE (ISO, UTC) instead;
+                     a fixed end keeps earlier states unchanged when later bars arrive
   --window N         vol: volatility window (default 168); structure: feature window (default 168)
   --cuts A,B         vol: cut points in percentile units, e.g. 0.333,0.667 (default 1/3, 2/3)
   --band X           vol: hysteresis half-band in percentile units (default 0.05)
@@ -75,6 +77,22 @@ function fraction(flag: string, s: string | undefined, lo: number, hi: number): 
   return v;
 }
 
+/** An ISO date or time in UTC (`2021-03-01`, `2021-03-01T12:00`) as ms, or a usage error. */
+function parseDate(flag: string, v: string): number {
+  const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?Z?)?$/.test(v);
+  const ms = ok
+    ? Date.parse(/Z$|^\d{4}-\d{2}-\d{2}$/.test(v) ? v : `${v.replace(" ", "T")}Z`)
+    : NaN;
+  if (!Number.isFinite(ms)) {
+    throw usage(
+      `--${flag} must be an ISO date or time in UTC (2021-03-01, 2021-03-01T12:00), got "${
+        forTerminal(v)
+      }"`,
+    );
+  }
+  return ms;
+}
+
 function main(args: string[]): number {
   const { values } = parseFlags(args, {
     method: { type: "string" },
@@ -82,6 +100,7 @@ function main(args: string[]): number {
     venue: { type: "string" },
     freq: { type: "string" },
     "train-fraction": { type: "string" },
+    "train-end": { type: "string" },
     window: { type: "string" },
     cuts: { type: "string" },
     band: { type: "string" },
@@ -109,6 +128,12 @@ function main(args: string[]): number {
     throw usage("--universe lists a symbol twice");
   }
   const trainFraction = fraction("train-fraction", values["train-fraction"], 0, 1);
+  const trainEnd = values["train-end"] === undefined
+    ? undefined
+    : parseDate("train-end", values["train-end"]);
+  if (trainEnd !== undefined && trainFraction !== undefined) {
+    throw usage("--train-end and --train-fraction exclude each other: give one");
+  }
   const band = values.band === undefined ? undefined : Number(values.band);
   if (band !== undefined && !(band >= 0 && band < 0.5)) {
     throw usage(`--band must be in [0, 0.5) percentile units, got "${forTerminal(values.band!)}"`);
@@ -176,6 +201,7 @@ function main(args: string[]): number {
         method: method as RegimeMethod,
         symbols: universe,
         trainFraction,
+        trainEnd,
         window,
         cuts,
         band,

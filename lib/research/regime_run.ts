@@ -57,6 +57,12 @@ export interface MaterializeRegimesOptions {
    * @default 0.5
    */
   readonly trainFraction?: number | undefined;
+  /**
+   * `vol` and `markov`: the training data are the bars that open before this time (UTC ms,
+   * exclusive), instead of a fraction. A fixed end keeps the training window, and so every state
+   * after it, unchanged when later bars arrive. Excludes `trainFraction`.
+   */
+  readonly trainEnd?: number | undefined;
   /** Rolling window in bars (`vol`: volatility window; `structure`: feature window). */
   readonly window?: number | undefined;
   /** `vol`: interior cut points in percentile units. @default [1/3, 2/3] */
@@ -201,7 +207,24 @@ export function materializeRegimes(
   );
   const { panel, fingerprint } = dataset;
   const n = panel.index.length;
-  const trainRows = Math.max(1, Math.floor(trainFraction * n));
+  if (options.trainEnd !== undefined && options.trainFraction !== undefined) {
+    throw new RangeError(`${what}: give trainEnd or trainFraction, not both`);
+  }
+  let trainRows = Math.max(1, Math.floor(trainFraction * n));
+  if (options.trainEnd !== undefined) {
+    trainRows = 0;
+    while (trainRows < n && panel.index[trainRows]! < options.trainEnd) trainRows++;
+    if (trainRows < 1 && method !== "structure") {
+      throw new RangeError(
+        `${what}: trainEnd ${new Date(options.trainEnd).toISOString()} is not after the first ` +
+          `bar (${n > 0 ? new Date(panel.index[0]!).toISOString() : "none"}); no training data`,
+      );
+    }
+  }
+  // the training window as recorded in the run's parameters (and so in its id)
+  const training = options.trainEnd === undefined
+    ? { trainFraction }
+    : { trainEnd: options.trainEnd };
   let params: Record<string, unknown>;
   if (method === "vol") {
     params = {
@@ -211,7 +234,7 @@ export function materializeRegimes(
       symbols: dataset.symbols,
       from: from ?? null,
       to: to ?? null,
-      trainFraction,
+      ...training,
       window: options.window ?? VOL_REGIME_DEFAULTS.window,
       cuts: options.cuts ?? VOL_REGIME_DEFAULTS.cuts,
       band: options.band ?? VOL_REGIME_DEFAULTS.band,
@@ -227,7 +250,7 @@ export function materializeRegimes(
       symbols: dataset.symbols,
       from: from ?? null,
       to: to ?? null,
-      trainFraction,
+      ...training,
       k,
       starts: options.starts ?? MARKOV_DEFAULTS.starts,
       seed: MARKOV_DEFAULTS.seed,

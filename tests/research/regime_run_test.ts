@@ -145,6 +145,73 @@ realDataTest(
   },
 );
 
+realDataTest(
+  "stored regimes with a fixed training end: bars after t change nothing at or before t",
+  async () => {
+    const s = tempStore();
+    try {
+      await importSome(s.db);
+      const trainEnd = Date.UTC(2021, 2, 1);
+      const cut = Date.UTC(2021, 4, 1); // the second run sees bars before May only
+      for (
+        const [method, extra] of [
+          ["vol", {}],
+          ["markov", { symbols: ["BTCUSDT", "ETHUSDT"], starts: 2 }],
+        ] as const
+      ) {
+        const full = materializeRegimes(s.db, {
+          venue: "binance",
+          freq: "1h",
+          method,
+          trainEnd,
+          ...extra,
+        });
+        const part = materializeRegimes(s.db, {
+          venue: "binance",
+          freq: "1h",
+          method,
+          trainEnd,
+          to: cut,
+          ...extra,
+        });
+        assert.notEqual(full.runId, part.runId);
+        assert.equal(full.run.trainEndTs, trainEnd - 3_600_000);
+        const a = readRegimeRun(s.db, full.runId)!, b = readRegimeRun(s.db, part.runId)!;
+        assert.equal(b.index.at(-1), cut - 3_600_000);
+        assert.equal(a.index[0], b.index[0]);
+        b.series.forEach((sb, i) => {
+          const sa = a.series[i]!;
+          assert.equal(sa.asset, sb.asset);
+          for (let t = 0; t < b.index.length; t++) {
+            assert.equal(sa.state[t], sb.state[t], `${method} ${sa.asset} state[${t}]`);
+            for (let j = 0; j < sb.probabilities.length; j++) {
+              assert.ok(Object.is(sa.probabilities[j]![t], sb.probabilities[j]![t]));
+            }
+          }
+        });
+      }
+      assert.throws(
+        () =>
+          materializeRegimes(s.db, { venue: "binance", freq: "1h", method: "vol", trainEnd: 0 }),
+        /is not after the first bar/,
+      );
+      assert.throws(
+        () =>
+          materializeRegimes(s.db, {
+            venue: "binance",
+            freq: "1h",
+            method: "vol",
+            trainEnd,
+            trainFraction: 0.5,
+          }),
+        /not both/,
+      );
+    } finally {
+      s.cleanup();
+    }
+  },
+);
+
 Deno.test("writeRegimeRun: all or nothing, immutable once complete", () => {
   const { db, close } = openStore(":memory:");
   try {
@@ -243,9 +310,12 @@ realDataTest(
         "3",
         "--starts",
         "2",
+        "--train-end",
+        "2021-03-01",
       ]);
       assert.equal(mk.code, 0, mk.stderr);
       assert.match(mk.stdout, /calm +normal +volatile/);
+      assert.match(mk.stdout, /trained on bars up to 2021-02-28T23:00:00\.000Z/);
 
       // usage errors exit 2 and name the flag
       for (
@@ -264,6 +334,11 @@ realDataTest(
           [
             ["--method", "vol", "--train-fraction", "1.5"],
             /--train-fraction must be a number in \(0, 1\]/,
+          ],
+          [["--method", "vol", "--train-end", "March 1"], /--train-end must be an ISO date/],
+          [
+            ["--method", "vol", "--train-end", "2021-03-01", "--train-fraction", "0.5"],
+            /--train-end and --train-fraction exclude each other/,
           ],
           [["--method", "structure", "--universe", "BTCUSDT,ETHUSDT"], /needs at least 5 assets/],
           [["--venue", "kraken", "--method", "vol"], /--venue kraken: no 1h bars/],
