@@ -408,6 +408,17 @@ const ADV_MIN_BARS = 360;
  * Why the capacity curve cannot be drawn, or null when it can: impact is off (no size-dependent
  * cost, so every capital earns the same), fewer than two bars (no Sharpe ratio), or ADV is never
  * known (no volume, or too little history), so impact cannot be priced at any bar.
+ *
+ * @example Impact off, then on without volume
+ * ```ts
+ * import { capacityMissing } from "@lib/pipeline/backtest_run.ts";
+ * import { fromColumns } from "@lib/panel/from_columns.ts";
+ * import assert from "node:assert/strict";
+ * const panel = fromColumns({ venue: "sim", freq: "1h", assets: ["A"],
+ *   index: new Float64Array([0, 3_600_000]), close: [new Float64Array([1, 2])] });
+ * assert.match(capacityMissing(false, panel)!, /^market impact is off/);
+ * assert.match(capacityMissing(true, panel)!, /\(ADV\) behind market impact is never known/);
+ * ```
  */
 export function capacityMissing(impact: boolean, traded: Panel): string | null {
   if (!impact) {

@@ -114,7 +114,17 @@ export const ALLOWED_VALUES: Readonly<
   event: { definition: BAR_EVENT_DEFINITIONS, action: ["long", "short", "fade"] },
 };
 
-/** The parameter names of a strategy: those with defaults, then the optional ones. */
+/**
+ * The parameter names of a strategy: those with defaults, then the optional ones.
+ *
+ * @example
+ * ```ts
+ * import { strategyParamNames } from "@lib/pipeline/strategy_spec.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(strategyParamNames("ma-crossover"), ["fast", "slow", "kind", "short", "weight"]);
+ * assert.ok(strategyParamNames("long-short").includes("lookback"));
+ * ```
+ */
 export function strategyParamNames(strategy: StrategyName): string[] {
   return [...Object.keys(STRATEGY_PARAMS[strategy]), ...Object.keys(EXTRA_PARAMS[strategy] ?? {})];
 }
