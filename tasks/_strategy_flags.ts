@@ -73,6 +73,9 @@ export const STRATEGY_USAGE = `Strategy:
                    maxWeight, betaNeutral, turnoverPenalty, halfLife; event: definition (a
                    bar-based event definition, e.g. jump-4sd), action (long, short, fade),
                    holding, cooldown, weight -- deno task events writes these configs)
+  --config FILE    a JSON file with any of: strategy, assets (list), signal, params (object),
+                   costs {fees, liquidity, spread, impact, funding}, venue, freq, universe
+                   (list), from, to, lag, adjustRedenominations${""}; flags override it
 
 Long-short portfolio (shortcuts for --param; also "params" in --config):
   --weighting W    ${LONG_SHORT_WEIGHTINGS.join(", ")} (default ${
@@ -81,9 +84,8 @@ Long-short portfolio (shortcuts for --param; also "params" in --config):
                    quantile by minimum variance with the optimizer of lib/portfolio, each side
                    keeping its total, on returns up to each bar
   --gross G        sum of |weights| (default ${STRATEGY_PARAMS["long-short"].gross})
-  --risk-model M   optimize: covariance of the window, ${RISK_MODELS.join(", ")} (default ${
-  STRATEGY_PARAMS["long-short"].riskModel
-})
+  --risk-model M   optimize: the window's covariance, ${RISK_MODELS.join(", ")}
+                   (default ${STRATEGY_PARAMS["long-short"].riskModel})
   --optimize-window N
                    optimize: bars of returns behind the covariance (default ${
   STRATEGY_PARAMS["long-short"].optimizeWindow
@@ -95,9 +97,6 @@ Long-short portfolio (shortcuts for --param; also "params" in --config):
                    optimize: cost per unit of turnover against the previous bar's weights, in
                    per-bar return units (0.0005 = 5 bp per 100% traded; default 0)
   --max-weight W   optimize: largest |weight| of one asset (default: no cap)
-  --config FILE    a JSON file with any of: strategy, assets (list), signal, params (object),
-                   costs {fees, liquidity, spread, impact, funding}, venue, freq, universe
-                   (list), from, to, lag, adjustRedenominations${""}; flags override it
 
 Costs:
   --fees VENUE     fee schedule (binance, binance-usdm, kraken, coinbase, bybit, okx, ...) or
