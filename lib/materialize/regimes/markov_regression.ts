@@ -71,6 +71,9 @@ export interface MarkovRegressionFit {
   options: Required<MarkovRegressionOptions>;
 }
 
+/** Smallest state variance of the standardized series (see fromTheta and the EM update). */
+const MIN_STD_VARIANCE = 1e-8;
+
 /** Free parameters in the unconstrained space: k(k-1) logits, k constants, k log variances. */
 function dim(k: number): number {
   return k * (k - 1) + 2 * k;
@@ -105,7 +108,9 @@ function fromTheta(k: number, th: Float64Array): MarkovSwitchingParams {
   }
   const c = new Float64Array(k), s2 = new Float64Array(k);
   for (let j = 0; j < k; j++) c[j] = th[o++]!;
-  for (let j = 0; j < k; j++) s2[j] = Math.exp(th[o++]!);
+  // y is standardized, so a state variance below 1e-8 can only be a state collapsing onto
+  // repeated values (flat bars: returns of exactly 0), where the likelihood is unbounded: floor it
+  for (let j = 0; j < k; j++) s2[j] = Math.max(Math.exp(th[o++]!), MIN_STD_VARIANCE);
   return { k, transition, const: c, sigma2: s2 };
 }
 
@@ -154,7 +159,7 @@ function emStep(
       const e = y[t]! - c[j]!;
       ss += sm[t * k + j]! * e * e;
     }
-    s2[j] = w > 0 && ss > 0 ? Math.max(ss / w, 1e-8) : p.sigma2[j]!;
+    s2[j] = w > 0 && ss > 0 ? Math.max(ss / w, MIN_STD_VARIANCE) : p.sigma2[j]!;
   }
   return [{ k, transition, const: c, sigma2: s2 }, f.logLikelihood];
 }

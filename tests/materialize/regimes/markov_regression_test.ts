@@ -18,6 +18,7 @@ import {
 import { fitMarkovRegression } from "@lib/materialize/regimes/markov_regression.ts";
 import { markovRegimes } from "@lib/materialize/regimes/markov_regimes.ts";
 import { realDataTest } from "../../_shared/real_data.ts";
+import { createRng } from "@lib/stats/rng.ts";
 import { btcPercentReturns, ORACLE } from "./_btc_returns.ts";
 
 /** statsmodels' parameter vector (p[i->j] grouped by next state, const, sigma2) as our params. */
@@ -210,3 +211,14 @@ realDataTest(
     );
   },
 );
+
+Deno.test("markov: a state collapsing onto flat bars (exact zero returns) stays finite", () => {
+  // 60% of the returns exactly 0 (a pegged or illiquid pair): a zero-variance state would make
+  // the likelihood unbounded; the fit floors the variance and ends with finite numbers
+  const rng = createRng(9);
+  const y = Float64Array.from({ length: 1500 }, () => (rng.next() < 0.6 ? 0 : 0.01 * rng.normal()));
+  const fit = fitMarkovRegression(y, { k: 2, starts: 3 });
+  assert.ok(Number.isFinite(fit.logLikelihood));
+  assert.ok(fit.params.sigma2[0]! > 0 && Number.isFinite(fit.params.sigma2[1]!));
+  assert.ok(fit.filtered.every(Number.isFinite));
+});
