@@ -112,6 +112,11 @@ Deno.test({
       const s = await shown(NOTEBOOKS[0]);
       checkData(s, NOTEBOOKS[0]);
       const text = s.texts.join("\n");
+      // the backtests were recorded in the store's trial ledger (the notebook opens one)
+      assert.match(
+        text,
+        /trial ledger: nb05:allocation [2-9]\d* trials, nb05:momentum-long-short [1-9]\d* trials/,
+      );
       // risk models: shrinkage in (0, 1) and a better-conditioned matrix than the sample one
       const risk = tableWith(s, "shrinkage δ");
       assert.deepEqual(column(risk, "estimator"), ["sample", "Ledoit-Wolf", "OAS"]);

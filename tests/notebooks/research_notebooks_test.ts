@@ -152,6 +152,8 @@ Deno.test({
       const s = await shown(NOTEBOOKS[1]);
       checkData(s, NOTEBOOKS[1]);
       if (HAS_REAL_DATA) assert.match(s.texts.join("\n"), /already holds all 24 series/);
+      // each IC series was recorded in the store's trial ledger (the notebook opens one)
+      assert.match(s.texts.join("\n"), /trial ledger: nb03:\w+ [1-9]\d* trials/);
       const bars = figureTitled(s, "Mean Spearman IC by signal");
       assert.ok((bars.svg.match(/<rect\b/g) ?? []).length >= 12, "6 signals x 2 horizons of bars");
       const daily = figureTitled(s, "daily mean of the hourly IC");
