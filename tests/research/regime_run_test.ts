@@ -157,6 +157,7 @@ realDataTest(
         const [method, extra] of [
           ["vol", {}],
           ["markov", { symbols: ["BTCUSDT", "ETHUSDT"], starts: 2 }],
+          ["structure", { window: 48, baseline: 240 }],
         ] as const
       ) {
         const full = materializeRegimes(s.db, {
@@ -175,7 +176,7 @@ realDataTest(
           ...extra,
         });
         assert.notEqual(full.runId, part.runId);
-        assert.equal(full.run.trainEndTs, trainEnd - 3_600_000);
+        assert.equal(full.run.trainEndTs, method === "structure" ? null : trainEnd - 3_600_000);
         const a = readRegimeRun(s.db, full.runId)!, b = readRegimeRun(s.db, part.runId)!;
         assert.equal(b.index.at(-1), cut - 3_600_000);
         assert.equal(a.index[0], b.index[0]);
