@@ -51,7 +51,12 @@ export interface CostModel {
   /**
    * True when the cost is 0 for an asset with nothing traded and nothing held at the bar (every
    * built-in model): the engine then reads and resets `out` only at `bar.active`. A model that
-   * may write elsewhere must leave this unset. @default false
+   * may write elsewhere must leave this unset. On a model that limits fills (a `capTrade`
+   * method, e.g. `squareRootImpact`) the mark also says that `capTrade` fills nothing where
+   * nothing is desired and accepts the engine's list of assets `(t, equity, desired, out, at,
+   * count)`: the engine then visits only the assets that hold, have an open order or a target
+   * that is not 0; without it every asset is visited at every bar (same result, slower).
+   * @default false
    */
   readonly zeroWhenFlat?: boolean;
 }

@@ -27,9 +27,19 @@ export interface SquareRootImpactOptions {
 export interface FillLimiter {
   /**
    * Writes into `out` the part of `desired` (signed weights) that can be filled at bar `t`
-   * with `equity` in quote currency; see `capTrade` of ./cap_trade.ts (same rule).
+   * with `equity` in quote currency; see `capTrade` of ./cap_trade.ts (same rule). With `at`
+   * (ascending asset columns, `count` of them; the engine gives them), `desired` is 0 at every
+   * other asset and only `out[at[k]]` are written (the others are left as they are, 0 in the
+   * engine).
    */
-  capTrade(t: number, equity: number, desired: ArrayLike<number>, out: Float64Array): Float64Array;
+  capTrade(
+    t: number,
+    equity: number,
+    desired: ArrayLike<number>,
+    out: Float64Array,
+    at?: Int32Array,
+    count?: number,
+  ): Float64Array;
 }
 
 /** True when a cost model limits fills (the engine then calls its `capTrade` first). */
@@ -145,7 +155,14 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
         out[i] = x * k * S[j]! * Math.sqrt((x * equity) / a);
       }
     },
-    capTrade(t: number, equity: number, desired: ArrayLike<number>, out: Float64Array) {
+    capTrade(
+      t: number,
+      equity: number,
+      desired: ArrayLike<number>,
+      out: Float64Array,
+      at?: Int32Array,
+      count?: number,
+    ) {
       checkRow(t, bars, name);
       if (desired.length !== N || out.length !== N) {
         throw new RangeError(
@@ -160,7 +177,9 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
       }
       // capTrade of ./cap_trade.ts on row t, inline: nothing is filled where A is NaN
       const row = t * N;
-      for (let i = 0; i < N; i++) {
+      const n = at === undefined ? N : count!;
+      for (let q = 0; q < n; q++) {
+        const i = at === undefined ? q : at[q]!;
         const x = desired[i]!;
         if (x === 0) { // most assets trade nothing at a bar
           out[i] = 0;
