@@ -27,7 +27,7 @@ const USAGE =
   `usage: deno task regimes --method vol|markov|structure [--universe LIST] [--venue V] [--freq F]
                           [--train-fraction F | --train-end DATE] [--window N] [--cuts A,B]
                           [--band X] [--min-dwell N] [--k 2|3] [--starts N] [--refit-every N]
-                          [--baseline N] [--db PATH]
+                          [--baseline N] [--json] [--db PATH]
 
 Computes regimes on stored bars and stores them as one run (regime_runs, regime_states). The
 run id is the SHA-256 of the dataset fingerprint, the method, its parameters and the model
@@ -54,6 +54,7 @@ at the close of bar t (causal); only filtered Markov probabilities are stored, n
   --refit-every N    markov: re-fit every N bars after the training window on all earlier bars
                      (an expanding window; default: fit once on the training window)
   --baseline N       structure: bars of the trailing z-score baseline (default 720)
+  --json             print the run and each series' state shares as JSON on stdout
   --db PATH          store file (default: $CRYPTOLAB_DB or data/cryptolab.db)`;
 
 function usage(message: string): UsageError {
@@ -109,6 +110,7 @@ function main(args: string[]): number {
     starts: { type: "string" },
     "refit-every": { type: "string" },
     baseline: { type: "string" },
+    json: { type: "boolean" },
   }, USAGE);
   const method = values.method;
   if (method === undefined) throw usage("--method is required (vol, markov or structure)");
@@ -216,6 +218,55 @@ function main(args: string[]): number {
       progressDone();
     }
     const run = r.run;
+    for (const s of r.skipped) {
+      console.error(`skipped ${forTerminal(s.asset)}: ${forTerminal(s.reason)}`);
+    }
+    const stored = readRegimeRun(store.db, r.runId)!;
+    const labels = run.labels;
+    const summary = stored.series.map((s) => {
+      const counts = labels.map(() => 0);
+      let bars = 0, last = -1, lastTs: number | null = null;
+      s.state.forEach((v, t) => {
+        if (v >= 0) {
+          counts[v]!++;
+          bars++;
+          last = v;
+          lastTs = stored.index[t]!;
+        }
+      });
+      return { asset: s.asset, bars, counts, last, lastTs: lastTs as number | null };
+    });
+    if (values.json) {
+      // JSON keeps the stored strings byte for byte (JSON.stringify escapes control characters)
+      console.log(JSON.stringify(
+        {
+          schema: "cryptolab.regimes/1",
+          runId: r.runId,
+          status: r.status,
+          method: run.method,
+          venue: run.venue,
+          freq: run.freq,
+          labels,
+          features: run.features,
+          trainEndTs: run.trainEndTs,
+          dataset: { sha256: run.datasetSha256, rows: run.datasetRows },
+          modelVersion: run.modelVersion,
+          stateRows: run.stateRows,
+          skipped: r.skipped,
+          series: summary.map((x) => ({
+            asset: x.asset,
+            bars: x.bars,
+            share: Object.fromEntries(
+              labels.map((l, j) => [l, x.bars > 0 ? x.counts[j]! / x.bars : 0]),
+            ),
+            last: x.last >= 0 ? { state: labels[x.last], ts: x.lastTs } : null,
+          })),
+        },
+        null,
+        2,
+      ));
+      return 0;
+    }
     console.log(
       r.status === "exists"
         ? `run ${r.runId} exists (complete, created ${
@@ -232,35 +283,21 @@ function main(args: string[]): number {
           ? ", nothing fitted (rolling windows ending at each bar)"
           : `, trained on bars up to ${new Date(run.trainEndTs).toISOString()}`),
     );
-    for (const s of r.skipped) {
-      console.error(`skipped ${forTerminal(s.asset)}: ${forTerminal(s.reason)}`);
-    }
-    const stored = readRegimeRun(store.db, r.runId)!;
-    const labels = run.labels;
     const w = Math.max(6, ...stored.series.map((s) => s.asset.length));
     console.log(
       `${"series".padEnd(w)} ${"bars".padStart(6)} ${
         labels.map((l) => l.padStart(Math.max(8, l.length))).join(" ")
       }  last state`,
     );
-    for (const s of stored.series) {
-      const counts = labels.map(() => 0);
-      let bars = 0, last = -1;
-      for (const v of s.state) {
-        if (v >= 0) {
-          counts[v]!++;
-          bars++;
-          last = v;
-        }
-      }
+    for (const x of summary) {
       console.log(
-        `${forTerminal(s.asset).padEnd(w)} ${String(bars).padStart(6)} ${
-          counts.map((c, j) =>
-            `${(bars > 0 ? (100 * c) / bars : 0).toFixed(1)}%`.padStart(
+        `${forTerminal(x.asset).padEnd(w)} ${String(x.bars).padStart(6)} ${
+          x.counts.map((c, j) =>
+            `${(x.bars > 0 ? (100 * c) / x.bars : 0).toFixed(1)}%`.padStart(
               Math.max(8, labels[j]!.length),
             )
           ).join(" ")
-        }  ${last >= 0 ? labels[last] : "-"}`,
+        }  ${x.last >= 0 ? labels[x.last] : "-"}`,
       );
     }
     console.log(

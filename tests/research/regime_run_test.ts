@@ -284,6 +284,19 @@ realDataTest(
       assert.match(again.stdout, new RegExp(`^run ${id![1]} exists`, "m"));
       const table = (out: string) => out.split("\n").slice(2).join("\n");
       assert.equal(table(again.stdout), table(first.stdout));
+      const json = await runDeno([...args, "--json"]);
+      assert.equal(json.code, 0, json.stderr);
+      const doc = JSON.parse(json.stdout);
+      assert.equal(doc.schema, "cryptolab.regimes/1");
+      assert.equal(doc.runId, id![1]);
+      assert.equal(doc.status, "exists");
+      assert.deepEqual(doc.labels, ["low", "mid", "high"]);
+      assert.equal(doc.series.length, 6);
+      for (const x of doc.series) {
+        const total = Object.values(x.share as Record<string, number>).reduce((a, b) => a + b, 0);
+        assert.ok(Math.abs(total - 1) < 1e-12, x.asset);
+        assert.ok(["low", "mid", "high"].includes(x.last.state));
+      }
       const st = await runDeno([
         "task",
         "regimes",
