@@ -10,7 +10,9 @@
  *
  * Streams the pairs' Binance trades into the store exactly as `deno task stream` does (row
  * rules, quarantine, missed trade ids repaired over REST, bars materialized as they close, at
- * `--freq` and every coarser frequency up to 1h for the dashboard's frequency control), and
+ * `--freq` and every coarser frequency up to 1h for the dashboard's frequency control; on a
+ * fresh store the venue's last `300 + 2 window` candles at `--freq` are loaded first, in the
+ * background, so the analytics do not wait for `2 window` live bars), and
  * serves on `http://127.0.0.1:<port>/` the dashboard, the JSON API (`/api/openapi.json`
  * describes it), Server-Sent Events (`/api/events`, polling fallback `/api/poll`), CSV and
  * Parquet export and the OHLC upload (`POST /api/upload/ohlc`). On every bar close each pair's
@@ -241,6 +243,7 @@ async function main(args: string[]): Promise<number> {
       uploadDir: join(dirname(store.path), "monitor-uploads"),
       alerts: { rules, webhookUrls: values.webhook === undefined ? [] : [values.webhook] },
       paper: { initialEquity: equity },
+      history: repair,
       signal: stop.signal,
       runId,
       repair,

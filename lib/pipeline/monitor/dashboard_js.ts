@@ -202,7 +202,7 @@ function onEvent(e) {
   if (e.type === "bar" && e.data && e.data.freq === state.freq) scheduleRefresh();
   else if (e.type === "alert") { refreshAlerts(); text("last-alert", e.data && e.data.message ? e.data.message : "alert"); }
   else if (e.type === "paper") refreshPaper();
-  else if (e.type === "upload") scheduleRefresh();
+  else if (e.type === "upload" || e.type === "history") scheduleRefresh();
 }
 
 var pollTimer = null;
@@ -228,7 +228,7 @@ function connect() {
   es.onerror = function () {
     if (es.readyState === 2) { es.close(); startPolling(); } else setMode("reconnecting");
   };
-  ["bar", "analytics", "alert", "paper", "status", "upload"].forEach(function (type) {
+  ["bar", "analytics", "alert", "paper", "status", "upload", "history"].forEach(function (type) {
     es.addEventListener(type, function (m) { onEvent(JSON.parse(m.data)); });
   });
 }

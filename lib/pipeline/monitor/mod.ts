@@ -18,3 +18,4 @@ export * from "./server.ts";
 export * from "./run_monitor.ts";
 export * from "./alert_loop.ts";
 export * from "./paper_loop.ts";
+export * from "./history.ts";

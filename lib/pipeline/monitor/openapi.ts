@@ -86,7 +86,10 @@ export function monitorOpenApi(
     type: "object",
     properties: {
       seq: { type: "integer" },
-      type: { type: "string", enum: ["bar", "analytics", "alert", "paper", "status", "upload"] },
+      type: {
+        type: "string",
+        enum: ["bar", "analytics", "alert", "paper", "status", "upload", "history"],
+      },
       at: { type: "integer", description: "Server time, UTC ms" },
       data: { type: "object" },
     },

@@ -13,7 +13,9 @@ import { type IngestTradeStream, runStream, type RunStreamResult } from "@lib/in
 import type { StreamProblem } from "@lib/providers/binance_ws.ts";
 import type { TradeSource } from "@lib/providers/types.ts";
 import { latestBarTs, latestTradeTs } from "@lib/store/live_reads.ts";
-import { AnalyticsService } from "./analytics_service.ts";
+import { ANALYTICS_LIMIT_DEFAULT, AnalyticsService } from "./analytics_service.ts";
+import { loadHistory } from "./history.ts";
+import type { CandleSource } from "@lib/providers/types.ts";
 import { EventHub } from "./events.ts";
 import type { PairKey } from "./pair_closes.ts";
 import type { MonitorHedge } from "./pair_analytics.ts";
@@ -61,6 +63,11 @@ export interface RunMonitorOptions {
     /** Webhook retry settings (tests shorten them). */
     readonly webhook?: WebhookOptions & { readonly pollMs?: number };
   };
+  /**
+   * Where to load the recent candles a fresh store lacks (history.ts), e.g. `BinanceRest`;
+   * absent: none (the analytics start once `2 window` live bars have closed).
+   */
+  readonly history?: CandleSource;
   /** Paper trading of every pair; absent: none. */
   readonly paper?: { readonly initialEquity?: number };
   /** One human line per notable thing (listening, venue unreachable, bar closes). */
@@ -211,6 +218,29 @@ export async function runMonitor(
   const publishAll = (events: readonly { type: string; data: unknown }[] | void) => {
     for (const e of events ?? []) hub.publish(e.type, e.data);
   };
+  // a fresh store: the venue's recent candles, in the background (the stream starts at once)
+  const history = o.history === undefined ? Promise.resolve() : loadHistory(db, {
+    source: o.history,
+    venue: o.venue,
+    symbols,
+    freq: o.freq,
+    bars: ANALYTICS_LIMIT_DEFAULT + 2 * o.window,
+    now,
+    signal: o.signal,
+  }).then((results) => {
+    for (const r of results) {
+      if (r.status === "loaded") {
+        log(`monitor: history: ${r.symbol} ${r.inserted} ${o.freq} bars loaded`);
+      }
+      if (r.status === "failed") {
+        log(
+          `monitor: history: could not load ${r.symbol} ${o.freq} candles (${r.error}); its ` +
+            `analytics start once ${2 * o.window} live bars have closed`,
+        );
+      }
+    }
+    if (results.some((r) => r.inserted > 0)) hub.publish("history", { freq: o.freq });
+  });
   // catch up with what the store holds: the alert state (and alerts a kill -9 lost), the books
   try {
     reportAlerts(alertLoop?.start(now()) ?? []);
@@ -323,6 +353,7 @@ export async function runMonitor(
     });
   } finally {
     clearInterval(clock);
+    await history.catch(() => {});
     await server.shutdown();
     await webhook?.stop();
   }
