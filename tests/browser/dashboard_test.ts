@@ -163,6 +163,13 @@ Deno.test({
       // A planted move: BTC +0.3% from now on. On a quiet window that is many standard
       // deviations of the spread: its z-score crosses +2 and the crossing rule raises an alert
       // for a bar at or after the move (an earlier natural crossing would not count).
+      // Plant it while |z| < 1.4, so the crossing rule is armed (it re-arms below 2 - 0.5).
+      await page.waitForFunction(
+        `Math.abs(Number((document.querySelector(${
+          JSON.stringify(zSel)
+        })?.textContent ?? "").replace("\\u2212", "-"))) < 1.4`,
+        { timeout: 30_000, polling: 200 },
+      );
       const plantedAt = Date.now();
       tape.plantMove("BTCUSDT", 1.003, plantedAt);
       const crossed = (texts: string[]) =>
