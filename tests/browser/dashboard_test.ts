@@ -187,8 +187,9 @@ Deno.test({
       }
       const alerts = await shown();
       console.log(`alerts shown: ${JSON.stringify(alerts)}`);
-      assert.equal(crossed(alerts).length, 1, JSON.stringify(alerts));
-      assert.ok(zText(await page.$eval(zSel, (n) => (n as unknown as DomNode).textContent)) >= 2);
+      const fired = crossed(alerts);
+      assert.ok(fired.length >= 1, JSON.stringify(alerts));
+      assert.ok(Number(/spread z-score ([\d.]+) crossed/.exec(fired[0]!)![1]) >= 2, fired[0]);
       await page.mouse.move(0, 0);
       await screenshot(page, "dashboard-alert");
       // The README's picture: header, the pair's panel and the alerts.
