@@ -8,6 +8,11 @@ import { renderHtml } from "@lib/report/html.ts";
 import { figures, fixtureModel, INDEX, XSS_SCRIPT } from "../report/_fixture.ts";
 import { tearFigures } from "../report/_tear_fixture.ts";
 import { chartDataFromTidy } from "@lib/report/interactive/mod.ts";
+import type { FigureBlock } from "@lib/report/model.ts";
+import { buildResearchReport } from "@lib/report/research_report.ts";
+import { loadDataset } from "@lib/panel/load_dataset.ts";
+import { openStore } from "@lib/store/db.ts";
+import { simulateMarket, writeSimMarket } from "@lib/sim/mod.ts";
 import { type DomNode, findChromium, launchBrowser, screenshot, watchPage } from "./_browser.ts";
 
 const chromium = findChromium();
@@ -153,6 +158,67 @@ Deno.test({
       // every chart kind of the fixtures has a linear or log y scale
       assert.equal(refitted, timeSeries.length, "charts whose y was not refitted on zoom");
       await screenshot(page, "report-all-charts");
+      assert.deepEqual(log.pageErrors, []);
+      assert.deepEqual(log.consoleErrors, []);
+      assert.deepEqual(log.outside, []);
+    } finally {
+      await browser.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "research report on the simulated market: every time-series figure hovers and zooms",
+  ignore: chromium.path === null,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const market = simulateMarket({ seed: 5, assets: 7, freq: "1h", bars: 24 * 20 });
+    const { db } = openStore(":memory:");
+    writeSimMarket(db, market);
+    const model = buildResearchReport(loadDataset(db, { venue: "sim", freq: "1h" }), {
+      signals: ["momentum_24", "low_vol_48"],
+      horizons: [1, 24],
+      pairsTop: 5,
+      runId: "browser-research",
+      git: { commit: "unknown", dirty: null },
+    });
+    db.close();
+    const timeSeries = model.sections.flatMap((s) => s.blocks)
+      .filter((b): b is FigureBlock => b.type === "figure" && chartDataFromTidy(b.tidy) !== null)
+      .map((b) => b.id);
+    assert.ok(timeSeries.length >= 4, `time-series figures: ${timeSeries.join(", ")}`);
+    const dir = await Deno.makeTempDir({ prefix: "cryptolab-browser-" });
+    const file = `${dir}/report.html`;
+    await Deno.writeTextFile(file, renderHtml(model));
+    const browser = await launchBrowser(chromium.path!);
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1400, height: 900 });
+      const log = await watchPage(page);
+      await page.goto(`file://${file}`, { waitUntil: "load" });
+      for (const id of timeSeries) {
+        const svg = await page.$(`[id="${id}"] svg[data-cryptolab-interactive="static"]`);
+        assert.ok(svg !== null, `${id} did not become interactive`);
+        await svg.scrollIntoView();
+        const box = (await (await svg.$("rect.cryptolab-hit"))!.boundingBox())!;
+        await page.mouse.move(box.x + box.width * 0.75, box.y + box.height / 2);
+        const rows = await svg.$$eval(
+          "g.cryptolab-tooltip tspan.cryptolab-tooltip-row",
+          (l) => l.length,
+        );
+        assert.ok(rows >= 1, `${id}: no tooltip row`);
+        await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, { steps: 4 });
+        await page.mouse.up();
+        assert.ok(
+          await svg.evaluate((s) => (s as unknown as DomNode).getAttribute("data-cryptolab-zoom")),
+          `${id}: no zoom`,
+        );
+      }
+      await screenshot(page, "research-report-zoomed");
       assert.deepEqual(log.pageErrors, []);
       assert.deepEqual(log.consoleErrors, []);
       assert.deepEqual(log.outside, []);
