@@ -111,6 +111,7 @@ export const TASK_PROFILES: Readonly<Record<string, TaskProfile>> = {
   factors: { file: "tasks/factors.ts", ...STORE_ONLY },
   regimes: { file: "tasks/regimes.ts", ...STORE_ONLY },
   trials: { file: "tasks/trials.ts", ...STORE_ONLY },
+  scan: { file: "tasks/scan.ts", ...STORE_ONLY, writeFlag: { name: "out" } },
   quarantine: { file: "tasks/quarantine.ts", ...STORE_ONLY, writeFlag: { name: "out" } },
   export: {
     file: "tasks/export.ts",

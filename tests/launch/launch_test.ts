@@ -129,6 +129,11 @@ Deno.test("planLaunch: inputs, outputs and extra grants of the store tasks", () 
   }
   const out = planLaunch("export", ["--out", "/o/e", "--db", "/s/x.db"], opts);
   assert.equal(flag(out.args, "allow-write"), "/s,/o/e");
+  // scan reads the store only; it writes its JSON only where --out says
+  assert.equal(flag(planLaunch("scan", ["--db", "/s/x.db"], opts).args, "allow-write"), "/s");
+  const scan = planLaunch("scan", ["--out", "/o/scan.json", "--db", "/s/x.db"], opts);
+  assert.equal(flag(scan.args, "allow-write"), "/s,/o/scan.json");
+  assert.ok(!scan.args.some((a) => /^--allow-(net|run|sys)/.test(a)), scan.args.join(" "));
   const q = planLaunch("quarantine", ["export", "--out", "q.csv", "--db", "/s/x.db"], opts);
   assert.equal(flag(q.args, "allow-write"), "/s,/r/q.csv");
   assert.equal(flag(planLaunch("quarantine", ["list"], opts).args, "allow-write"), "/r/data");

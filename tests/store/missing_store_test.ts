@@ -15,6 +15,7 @@ const CASES = (out: string): readonly (readonly string[])[] => [
   ["materialize", "--freq", "4h"],
   ["factors", "--venue", "binance", "--freq", "1h"],
   ["regimes", "--method", "vol"],
+  ["scan", "--venue", "binance"],
   ["report", "--out", out],
   ["check-dataset"],
   ["export", "--formats", "csv", "--out", out],

@@ -87,6 +87,7 @@ const OFFLINE_TASKS: readonly TaskCase[] = [
   { task: "check-dataset", args: () => ["--json"] },
   { task: "quarantine", args: () => ["summary"] },
   { task: "trials", args: () => ["list"] },
+  { task: "scan", args: () => ["--venue", "binance", "--signals", "momentum", "--lookback", "3"] },
   { task: "export", args: (dir) => ["--formats", "csv", "--out", join(dir, "exports")] },
   { task: "report", args: (dir) => ["--out", join(dir, "reports"), "--run-id", "upgrade"] },
   {
