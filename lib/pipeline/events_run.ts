@@ -103,7 +103,32 @@ export interface EventsRun {
  * net notional (+ shorts liquidated) per bar between the first and last stored liquidation of
  * the symbol (NaN outside: the stream was not recording). Every promoted, runnable candidate
  * gets a config for `deno task backtest --config` with this run's venue, window, universe and
- * costs.
+ * costs. Throws an {@link EventsInputError} naming the option when the store cannot serve the
+ * request.
+ *
+ * @example Two assets of bars only: the perp definitions are unavailable
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { writeBars } from "@lib/store/bars.ts";
+ * import { allocBars } from "@lib/core/types.ts";
+ * import { runEvents } from "@lib/pipeline/events_run.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * const h = 3_600_000, n = 600;
+ * for (const [k, symbol] of ["BTCUSDT", "ALTUSDT"].entries()) {
+ *   const b = allocBars({ venue: "x", symbol, freq: "1h" }, n);
+ *   for (let i = 0; i < n; i++) {
+ *     const p = 100 * Math.exp(0.01 * Math.sin(i * (k + 1.3)));
+ *     b.ts[i] = i * h; b.open[i] = b.high[i] = b.low[i] = b.close[i] = p; b.volume[i] = 1;
+ *   }
+ *   writeBars(db, b, { source: "doc" });
+ * }
+ * const r = runEvents(db, { freq: "1h", costs: { fees: "binance" }, replications: 19, git: { commit: "unknown", dirty: null } });
+ * const funding = r.workflow.definitions.find((d) => d.name === "funding-high-2z")!;
+ * assert.equal(funding.available, false);
+ * assert.equal(r.model.manifest.params.factors, "BTCUSDT");
+ * assert.throws(() => runEvents(db, { freq: "1h", venue: "y" }), /no 1h bars of venue "y"/);
+ * ```
  */
 export function runEvents(db: DatabaseSync, options: EventsRunOptions): EventsRun {
   const { freq } = options;
