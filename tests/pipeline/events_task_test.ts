@@ -2,7 +2,8 @@
  * `deno task events` as users run it (deno.json's permissions through tasks/_launch.ts):
  * on real Binance hourly bars (NFI universe, 8 assets, Jan-Mar 2021) it writes a verified
  * report whose unavailable definitions say what the store lacks and whose every hypothesis is a
- * trial of the ledger; on a store of simulated bars with a planted effect (sharp drops followed
+ * trial of the ledger; a stored regime run (deno task regimes) conditions the hypotheses and a
+ * second venue (--other-venue) makes the dislocations available; on a store of simulated bars with a planted effect (sharp drops followed
  * by a rebound) it promotes "fade the jump" and writes a candidate config that `deno task
  * backtest --config` runs to a profit; usage errors exit 2 naming the flag.
  */
@@ -94,6 +95,58 @@ realDataTest("deno task events on real hourly bars: report, unavailable data, le
     } finally {
       s.close();
     }
+    // a stored regime run (market structure) conditions every hypothesis; a second venue
+    // (the same files imported as "mirror") makes the dislocation definitions available
+    const reg = await runDeno(["task", "regimes", "--method", "structure", "--db", db]);
+    assert.equal(reg.code, 0, reg.stderr);
+    const s2 = openStore(db, { mustExist: true });
+    try {
+      const r = await importPaths(
+        s2.db,
+        ["BTC", "ETH", "ADA"].map((b) => join(NFI, `${b}_USDT-1h.json`)),
+        { venue: "mirror", freq: "1h" },
+      );
+      assert.ok(r.files.every((f) => f.status === "imported"));
+    } finally {
+      s2.close();
+    }
+    const cond = await runDeno([
+      "task",
+      "events",
+      "--db",
+      db,
+      "--venue",
+      "binance",
+      "--out",
+      out,
+      "--from",
+      "2021-01-01",
+      "--to",
+      "2021-03-01",
+      "--replications",
+      "19",
+      "--holding",
+      "24",
+      "--other-venue",
+      "mirror",
+      "--no-ledger",
+    ]);
+    assert.equal(cond.code, 0, cond.stderr);
+    const cm = readModel(cond.stdout.trim().split("\n")[0]!.replace(/\/report\.html$/, ""));
+    const conditions = new Set(table(cm, "hypotheses-table").rows.map((r) => String(r[1])));
+    assert.deepEqual(
+      [...conditions].sort(),
+      [
+        "all",
+        "structure=beta_compression",
+        "structure=chop",
+        "structure=dispersion",
+        "structure=risk_off",
+      ],
+    );
+    assert.match(String(cm.manifest.params.regimeRun), /^[0-9a-f]{64}$/);
+    const st2 = new Map(table(cm, "events-definitions").rows.map((r) => [r[0], String(r[6])]));
+    assert.equal(st2.get("dislocation-3z"), "available");
     const bad = await runDeno(["task", "events", "--db", db, "--out", out, "--holding", "0"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--holding must be an integer >= 1, got "0"/);
