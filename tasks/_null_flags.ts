@@ -16,7 +16,8 @@ export const VERDICT_FLAGS = {
 /** Their lines of a task's usage text. */
 export const VERDICT_USAGE =
   `  --null-runs N    placebo runs per placebo kind of the null suite in the overfitting verdict
-                   (seeded; 0 runs none; default ${REPORT_NULL_DEFAULTS.runs})
+                   (seeded; 0 runs none; default ${REPORT_NULL_DEFAULTS.runs}, fewer on a large
+                   panel, at least ${REPORT_NULL_DEFAULTS.minRuns})
   --no-ledger      do not record this run in the store's trial ledger (default: record it)`;
 
 /** `--null-runs` as a number (undefined when not given); a bad value is a usage error. */

@@ -61,7 +61,8 @@ Options:
                    (ISO 8601 UTC or epoch ms); IC, decay, quantile returns, turnover and the
                    long-short quantile portfolio backtested with Binance taker fees, lag 1
   --null-runs N    placebo runs per placebo kind of the null suite in each overfitting verdict
-                   (seeded; 0 runs none; default ${REPORT_NULL_DEFAULTS.runs})
+                   (seeded; 0 runs none; default ${REPORT_NULL_DEFAULTS.runs}, fewer on a large
+                   panel, at least ${REPORT_NULL_DEFAULTS.minRuns})
   --no-ledger      do not record the signals' IC series (and a signal file's long-short
                    returns) in the store's trial ledger (default: record them)
   --run-id ID      report folder name (default: report-<hash of dataset and parameters>)

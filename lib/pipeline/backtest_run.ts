@@ -27,7 +27,7 @@ import { periodsPerYear } from "../backtest/metrics/periods_per_year.ts";
 import { buildManifest } from "../report/manifest.ts";
 import type { TrialLedger } from "../research/ledger.ts";
 import type { BacktestOptions } from "../backtest/types.ts";
-import { REPORT_NULL_DEFAULTS, strategyNullPosition } from "./null_position.ts";
+import { strategyNullPosition } from "./null_position.ts";
 import { overfittingVerdict } from "../research/overfitting_verdict.ts";
 import { findRecordedTrial } from "../research/recorded_trial.ts";
 import { canonicalParams, readTrials, type StoredTrial } from "../store/trials.ts";
@@ -91,7 +91,8 @@ export interface StrategyRunOptions extends RunDatasetOptions {
   /**
    * Placebo runs per placebo kind of the null suite in the overfitting verdict (the targets
    * permuted across assets at each bar and block-shuffled in time, through the same engine),
-   * seeded; 0 runs none. @default 49 (`REPORT_NULL_DEFAULTS.runs` of null_position.ts)
+   * seeded; 0 runs none. @default 19 within a cell budget (`REPORT_NULL_DEFAULTS` of
+   * null_position.ts)
    */
   readonly nullRuns?: number | undefined;
 }
@@ -527,11 +528,12 @@ function backtestOverfitting(
 }
 
 /**
- * `{ nullRuns }` for a manifest when the runs are not the default (so verify-report builds the
- * report again with the same placebo runs), else nothing.
+ * `{ nullRuns }` for a manifest when the runs were given (so verify-report builds the report
+ * again with the same placebo runs; without them the default depends only on the data), else
+ * nothing.
  */
 export function nullRunsParam(nullRuns: number | undefined): Record<string, ParamValue> {
-  return nullRuns === undefined || nullRuns === REPORT_NULL_DEFAULTS.runs ? {} : { nullRuns };
+  return nullRuns === undefined ? {} : { nullRuns };
 }
 
 /** The report model of a strategy run: manifest, run id, title. */

@@ -17,26 +17,46 @@ import { sharpeMoments } from "../stats/sharpe_moments.ts";
 
 /**
  * Defaults of the reports' null suite, stated once: placebo runs per placebo kind (so the
- * smallest p-value is 1 / 50) and their seed. `deno task report|backtest|walkforward
- * --null-runs N` changes the runs (0: no null suite).
+ * smallest p-value is 1 / 20), their seed, and the budget that keeps a report on a large panel
+ * fast: when the runs are not given, they drop (to `minRuns` at least) so that runs x kinds x
+ * bars x assets stays within `cellBudget` (about 5 s of IC series on 2 busy cores; 126 assets x
+ * 5,000 bars gets 9 runs). `deno task report|backtest|walkforward --null-runs N` sets the runs
+ * exactly (0: no null suite).
  */
-export const REPORT_NULL_DEFAULTS = { runs: 49, seed: 0 } as const;
+export const REPORT_NULL_DEFAULTS = {
+  runs: 19,
+  seed: 0,
+  minRuns: 9,
+  cellBudget: 10_000_000,
+} as const;
 
 /** Options of the report null suites. */
 export interface ReportNullOptions {
-  /** Placebo runs per kind; 0 runs none. @default 49 */
+  /**
+   * Placebo runs per kind; 0 runs none. @default 19, fewer (at least 9) on a large panel: see
+   * {@link REPORT_NULL_DEFAULTS}
+   */
   readonly runs?: number | undefined;
   /** Seed of the placebos. @default 0 */
   readonly seed?: number | undefined;
 }
 
-function runsOf(o: ReportNullOptions): number {
-  const runs = o.runs ?? REPORT_NULL_DEFAULTS.runs;
-  if (!Number.isInteger(runs) || runs < 0) {
-    throw new RangeError(`the null-suite runs must be an integer >= 0, got ${runs}`);
+function runsOf(o: ReportNullOptions, cellsPerRun: number): number {
+  const D = REPORT_NULL_DEFAULTS;
+  if (o.runs === undefined) {
+    return Math.max(D.minRuns, Math.min(D.runs, Math.floor(D.cellBudget / cellsPerRun)));
   }
-  return runs;
+  if (!Number.isInteger(o.runs) || o.runs < 0) {
+    throw new RangeError(`the null-suite runs must be an integer >= 0, got ${o.runs}`);
+  }
+  return o.runs;
 }
+
+/** The placebos of a signal in a report (random ranks, the weakest, left to `nullSuite`). */
+export const SIGNAL_PLACEBOS: readonly PlaceboKind[] = [
+  "cross-section-permutation",
+  "block-shuffle",
+];
 
 function meanFinite(x: ArrayLike<number>): number {
   let s = 0, n = 0;
@@ -51,10 +71,11 @@ function meanFinite(x: ArrayLike<number>): number {
 }
 
 /**
- * Null-suite position of a signal's mean rank IC at `horizon` bars: the three placebos of
- * `nullSuite` (random ranks, the signal permuted across assets, block-shuffled in time), each
- * `runs` times, seeded. Null when `runs` is 0 or the real mean IC is not finite. Cost: `3 runs`
- * IC series on the panel.
+ * Null-suite position of a signal's mean rank IC at `horizon` bars: the signal permuted
+ * across assets at each bar (the exact permutation test when assets are exchangeable) and
+ * block-shuffled in time ({@link SIGNAL_PLACEBOS}), each `runs` times (default: 19 within the
+ * cell budget of {@link REPORT_NULL_DEFAULTS}), seeded. Null when `runs` is 0 or the real mean
+ * IC is not finite. Cost: `2 runs` IC series on the panel.
  *
  * @example A signal with no information on a simulated market
  * ```ts
@@ -73,7 +94,8 @@ export function signalNullPosition(
   horizon: number,
   options: ReportNullOptions & { readonly minAssets?: number | undefined } = {},
 ): VerdictNullPosition | null {
-  const runs = runsOf(options);
+  const cells = panel.index.length * panel.assets.length;
+  const runs = runsOf(options, SIGNAL_PLACEBOS.length * cells);
   if (runs === 0) return null;
   const fwd = forwardReturns(panel.logReturns, horizon);
   const ic = { ...(options.minAssets === undefined ? {} : { minAssets: options.minAssets }) };
@@ -86,6 +108,7 @@ export function signalNullPosition(
     pipeline,
     runs,
     seed: options.seed ?? REPORT_NULL_DEFAULTS.seed,
+    kinds: SIGNAL_PLACEBOS,
     statisticName: `mean IC (${horizon}-bar)`,
   });
   return verdictNullPosition(res, `mean rank IC at ${horizon} bars`);
@@ -101,7 +124,7 @@ export const STRATEGY_PLACEBOS: readonly PlaceboKind[] = [
  * Null-suite position of a strategy's annualized net Sharpe: its target weights permuted
  * across the assets at each bar (`cross-section-permutation`, with at least 2 assets) and
  * block-shuffled in time (`block-shuffle`, Politis-White block length), each run through the same engine (`backtestWeights` with the same lag
- * and costs), `runs` times, seeded. Null when `runs` is 0 or the real Sharpe is not finite.
+ * and costs), `runs` times (as for signals), seeded. Null when `runs` is 0 or the real Sharpe is not finite.
  * Cost: `2 runs` backtests (`runs` with one asset).
  *
  * @example Noise weights on two assets
@@ -122,7 +145,9 @@ export function strategyNullPosition(
   periodsPerYear: number,
   options: ReportNullOptions = {},
 ): VerdictNullPosition | null {
-  const runs = runsOf(options);
+  // one asset: a permutation across assets is the identity, nothing to learn from
+  const kinds = weights.length >= 2 ? STRATEGY_PLACEBOS : ["block-shuffle" as const];
+  const runs = runsOf(options, kinds.length * panel.index.length * weights.length);
   if (runs === 0) return null;
   const pipeline = (w: readonly Float64Array[]) => {
     // a placebo moves NaN (no target) around: no target is a flat position
@@ -138,8 +163,7 @@ export function strategyNullPosition(
     pipeline,
     runs,
     seed: options.seed ?? REPORT_NULL_DEFAULTS.seed,
-    // one asset: a permutation across assets is the identity, nothing to learn from
-    kinds: weights.length >= 2 ? STRATEGY_PLACEBOS : ["block-shuffle"],
+    kinds,
     statisticName: "net Sharpe (annualized)",
   });
   return verdictNullPosition(res, "annualized net Sharpe");

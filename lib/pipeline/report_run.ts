@@ -20,7 +20,7 @@ import {
   type SignalTearSheet,
   type SignalTearSheetOptions,
 } from "../report/tears/mod.ts";
-import { REPORT_NULL_DEFAULTS, signalNullPosition } from "./null_position.ts";
+import { signalNullPosition } from "./null_position.ts";
 import { freqMs } from "../core/freq.ts";
 import { findRecordedTrial } from "../research/recorded_trial.ts";
 import { parseSignalName } from "../research/signals/mod.ts";
@@ -69,7 +69,7 @@ export interface ReportRunOptions extends ResearchReportParams {
    * Placebo runs per placebo kind of the null suite in each overfitting verdict (the signal's
    * mean rank IC at the first horizon against random ranks, the signal permuted across assets
    * and block-shuffled in time), seeded with `REPORT_NULL_DEFAULTS.seed`; 0 runs none.
-   * @default 49 (`REPORT_NULL_DEFAULTS.runs`)
+   * @default 19, fewer (at least 9) on a large panel (`REPORT_NULL_DEFAULTS`)
    */
   readonly nullRuns?: number | undefined;
 }
@@ -325,11 +325,11 @@ export function signalsOverfitting(
 }
 
 /**
- * The model with `nullRuns` in its manifest's parameters (keys kept sorted) when it is not the
- * default, so verify-report builds the report again with the same placebo runs.
+ * The model with `nullRuns` in its manifest's parameters (keys kept sorted) when it was given,
+ * so verify-report builds the report again with the same placebo runs.
  */
 function withNullRuns(model: ReportModel, nullRuns: number | undefined): ReportModel {
-  if (nullRuns === undefined || nullRuns === REPORT_NULL_DEFAULTS.runs) return model;
+  if (nullRuns === undefined) return model;
   const params = Object.fromEntries(
     Object.entries({ ...model.manifest.params, nullRuns }).sort(([a], [b]) =>
       a < b ? -1 : a > b ? 1 : 0

@@ -90,14 +90,14 @@ realDataTest(
       }
       // PBO on the two aligned trials, with the logit histogram
       two.table("overfitting-pbo-logits");
-      // the null-suite position: one asset, so the targets block-shuffled in time, 49 seeded runs
+      // the null-suite position: one asset, so the targets block-shuffled in time, 19 seeded runs
       const nullRow = verdict.rows.find((r) => r[0] === "Null-suite p-value")!;
       assert.match(
         String(nullRow[2]),
-        /against 49 block-shuffle placebo runs of the annualized net Sharpe \(seed 0;/,
+        /against 19 block-shuffle placebo runs of the annualized net Sharpe \(seed 0;/,
       );
       const hist = two.table("overfitting-null-histogram");
-      assert.equal(hist.rows.reduce((a, r) => a + (r[2] as number), 0), 49);
+      assert.equal(hist.rows.reduce((a, r) => a + (r[2] as number), 0), 19);
       assert.equal(hist.rows.filter((r) => r[4] === "<- here").length, 1);
       assert.ok(two.s.blocks[0]!.type === "paragraph" && /DSR/.test(two.s.blocks[0]!.text));
 

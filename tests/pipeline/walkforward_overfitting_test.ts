@@ -4,7 +4,7 @@
  * (its backtest on the whole data) and the stitched out-of-sample returns are trials of family
  * `walkforward:ma-crossover`; the report says "trial 5 of 5" (4 candidates, then the stitched
  * run), has PBO over the 5 aligned trials on the out-of-sample rows, SPA/StepM, and the null
- * suite of the stitched targets (49 block-shuffle runs, one asset). Run again with
+ * suite of the stitched targets (19 block-shuffle runs, one asset). Run again with
  * --no-ledger, nothing is recorded and the same verdict is found in the ledger; --null-runs 0
  * runs no placebo.
  */
@@ -87,10 +87,10 @@ realDataTest(
       assert.match(String(pbo[2]), /^PBO over 5 aligned trials/);
       assert.match(
         String(verdict.rows.find((r) => r[0] === "Null-suite p-value")![2]),
-        /against 49 block-shuffle placebo runs of the annualized net Sharpe \(seed 0;/,
+        /against 19 block-shuffle placebo runs of the annualized net Sharpe \(seed 0;/,
       );
       const hist = v.table("overfitting-null-histogram");
-      assert.equal(hist.rows.reduce((a, r) => a + (r[2] as number), 0), 49);
+      assert.equal(hist.rows.reduce((a, r) => a + (r[2] as number), 0), 19);
       const ledger = openStore(db, { mustExist: true });
       try {
         const stored = readTrials(ledger.db, "walkforward:ma-crossover");

@@ -143,7 +143,7 @@ realDataTest(
         );
         assert.match(
           String(verdict.rows.find((r) => r[0] === "Null-suite p-value")![2]),
-          /against 49 [a-z-]+ placebo runs of the mean rank IC at 1 bars \(seed 0;/,
+          /against 19 [a-z-]+ placebo runs of the mean rank IC at 1 bars \(seed 0;/,
         );
         assert.ok(ids.includes("overfitting"));
       }
