@@ -81,6 +81,47 @@ export interface EventsRunOptions {
   readonly projectDir?: string | undefined;
 }
 
+/**
+ * Net liquidated notional per bar of a grid (`index` = bar open times, `step` ms): + where shorts
+ * were liquidated (buy orders), - where longs were, `filledQty x avgPrice` summed over the rows
+ * whose trade time falls in the bar; 0 from the first row's bar on where there is none, NaN
+ * before it (nothing was recorded yet). Causal: the value at bar t depends on rows up to the end
+ * of bar t only. O(bars + rows).
+ *
+ * @example
+ * ```ts
+ * import { liquidationsOnGrid } from "@lib/pipeline/events_run.ts";
+ * import assert from "node:assert/strict";
+ * const row = { ts: 3_600_000 + 5, side: "sell" as const, filledQty: 2, avgPrice: 100 };
+ * const col = liquidationsOnGrid(Float64Array.of(0, 3_600_000, 7_200_000), 3_600_000, [row]);
+ * assert.deepEqual([...col], [NaN, -200, 0]);
+ * ```
+ */
+export function liquidationsOnGrid(
+  index: Float64Array,
+  step: number,
+  rows: readonly {
+    readonly ts: number;
+    readonly side: "buy" | "sell";
+    readonly filledQty: number;
+    readonly avgPrice: number;
+  }[],
+): Float64Array {
+  const T = index.length;
+  const col = new Float64Array(T).fill(NaN);
+  if (rows.length === 0 || T === 0) return col;
+  // 0 from the first row's bar on: whether a bar is 0 or NaN must not depend on later rows (a
+  // "last row" bound would)
+  const first = Math.floor((rows[0]!.ts - index[0]!) / step);
+  for (let t = Math.max(0, first); t < T; t++) col[t] = 0;
+  for (const r of rows) {
+    const t = Math.floor((r.ts - index[0]!) / step);
+    if (t < 0 || t >= T) continue;
+    col[t] = col[t]! + (r.side === "buy" ? 1 : -1) * r.filledQty * r.avgPrice;
+  }
+  return col;
+}
+
 /** A backtest config to write beside the report. */
 export interface CandidateConfig {
   readonly file: string;
@@ -100,8 +141,8 @@ export interface EventsRun {
  * Run the event workflow on the store's bars (see `eventsWorkflow` and `buildEventsReport`).
  * Funding is the rate known at each bar's close (`loadFundingOnGrid`: a rate counts from its
  * funding time), open interest the last value stamped before each bar's end, liquidations the
- * net notional (+ shorts liquidated) per bar between the first and last stored liquidation of
- * the symbol (NaN outside: the stream was not recording). Every promoted, runnable candidate
+ * net notional (+ shorts liquidated) per bar from the first stored liquidation of the symbol on
+ * (0 where none; NaN before it). Every promoted, runnable candidate
  * gets a config for `deno task backtest --config` with this run's venue, window, universe and
  * costs. Throws an {@link EventsInputError} naming the option when the store cannot serve the
  * request.
@@ -249,18 +290,8 @@ export function runEvents(db: DatabaseSync, options: EventsRunOptions): EventsRu
     let any = false;
     const cols = assets.map((symbol) => {
       const rows = readLiquidations(db, perpVenue, symbol, { from: index[0] ?? 0, to: gridEnd });
-      const col = new Float64Array(T).fill(NaN);
-      if (rows.length === 0 || T === 0) return col;
-      any = true;
-      const first = Math.floor((rows[0]!.ts - index[0]!) / step);
-      const last = Math.floor((rows[rows.length - 1]!.ts - index[0]!) / step);
-      for (let t = Math.max(0, first); t <= Math.min(T - 1, last); t++) col[t] = 0;
-      for (const r of rows) {
-        const t = Math.floor((r.ts - index[0]!) / step);
-        if (t < 0 || t >= T) continue;
-        col[t] = col[t]! + (r.side === "buy" ? 1 : -1) * r.filledQty * r.avgPrice;
-      }
-      return col;
+      if (rows.length > 0) any = true;
+      return liquidationsOnGrid(index, step, rows);
     });
     if (any) liquidations = cols;
   }
