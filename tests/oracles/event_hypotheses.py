@@ -6,7 +6,7 @@ statsmodels 0.13.5: OLS(x, ones).fit(cov_type="cluster", cov_kwds={"groups": bar
 (CR1: G / (G - 1) * (N - 1) / (N - K) with K = 1, t with G - 1 degrees of freedom); BH and BY by
 multipletests(method="fdr_bh" / "fdr_by").
 
-Run: /usr/bin/python3 tests/oracles/event_hypotheses.py
+Run: /usr/bin/python3 tests/oracles/event_hypotheses.py && deno fmt tests/oracles/event_hypotheses.json
 """
 import json
 import os

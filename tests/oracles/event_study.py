@@ -15,7 +15,7 @@ scipy t(n - 1). Kolari-Pynnonen (2010) eq. 13: t_BMP sqrt((1 - r) / (1 + (n - 1)
 average over all pairs of corr(residuals on common bars, pandas) * (shared CAR bars / 24),
 which on one common date is their r-bar.
 
-Run: /usr/bin/python3 tests/oracles/event_study.py
+Run: /usr/bin/python3 tests/oracles/event_study.py && deno fmt tests/oracles/event_study.json
 """
 import json
 import math
