@@ -1,12 +1,15 @@
 /**
- * The event strategy: causal (data after t never moves a target at or before t), refuses a
- * definition that needs more than bars, and resolves from a strategy spec as `deno task
- * backtest` does.
+ * The event strategy: causal (data after t never moves a target at or before t), held by the
+ * engine (lag 1) over exactly the bars eventHypotheses trades, refuses a definition that needs
+ * more than bars, and resolves from a strategy spec as `deno task backtest` does.
  */
 import assert from "node:assert/strict";
 import { eventStrategy } from "@lib/backtest/strategies/event_strategy.ts";
 import { resolveStrategy } from "@lib/pipeline/strategy_spec.ts";
 import { createRng } from "@lib/stats/rng.ts";
+import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
+import { eventHypotheses } from "@lib/backtest/events/event_hypotheses.ts";
+import { EVENT_DEFINITIONS, eventsFromFlags } from "@lib/research/events/event_definitions.ts";
 
 function prices(n: number, seed: number): Float64Array {
   const rng = createRng(seed);
@@ -64,5 +67,48 @@ Deno.test("resolveStrategy runs an event config on one asset and checks its para
         params: { definition: "oi-shock-4z" },
       }, ["BTCUSDT"]),
     /definition must be one of .*jump-4sd/,
+  );
+});
+
+Deno.test("the engine, given the event strategy's targets, holds exactly the bars eventHypotheses trades", () => {
+  const c = prices(4000, 3);
+  const r = Float64Array.from(c, (x, t) => (t === 0 ? NaN : Math.log(x / c[t - 1]!)));
+  const opts = { definition: "jump-3sd", action: "fade", holding: 6, cooldown: 24 } as const;
+  const { weights } = eventStrategy({ open: [c], close: [c] }, opts);
+  const bt = backtestWeights({ close: [c] }, weights, { lag: 1 });
+  const def = EVENT_DEFINITIONS.find((d) => d.name === "jump-3sd")!;
+  const events = eventsFromFlags(
+    def.flags({ assets: ["x"], open: [c], close: [c], logReturns: [r] }),
+    24,
+  );
+  const h = eventHypotheses(
+    {
+      logReturns: [r],
+      index: Float64Array.from(c, (_, t) => t * 3_600_000),
+      definitions: [{ name: "j", events }],
+    },
+    { holdingPeriods: [6], actions: ["fade"], lag: 1, bootstrap: { replications: 9 } },
+  ).hypotheses[0]!;
+  assert.ok(h.n > 20, `${h.n} trades`);
+  // per held bar the engine earns weight x simple return; the hypothesis sums log returns per
+  // trade: compare the sums of simple returns over the same held bars
+  let want = 0;
+  for (const e of events) {
+    if (e.bar + 1 + 6 + 1 >= c.length) continue;
+    for (let q = 1; q <= 6; q++) want += -e.sign * (Math.exp(r[e.bar + 1 + q]!) - 1);
+  }
+  const got = bt.gross.reduce((a, v) => a + (Number.isFinite(v) ? v : 0), 0);
+  assert.ok(Math.abs(got - want) < 1e-9, `engine ${got}, trades ${want}`);
+  assert.ok(
+    Math.abs(
+      h.meanGross * h.n - events.filter((e) => e.bar + 8 < c.length).reduce(
+        (a, e) => {
+          let s = 0;
+          for (let q = 1; q <= 6; q++) s += r[e.bar + 1 + q]!;
+          return a - e.sign * s;
+        },
+        0,
+      ),
+    ) < 1e-9,
   );
 });
