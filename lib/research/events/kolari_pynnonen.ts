@@ -27,7 +27,7 @@ export interface KolariPynnonenTest {
   readonly overlappingPairs: number;
   /** BMP statistic before the adjustment. */
   readonly bmpStatistic: number;
-  /** Adjusted t = t_BMP sqrt((1 - r) / (1 + (n - 1) r)). */
+  /** Adjusted t = t_BMP sqrt((1 - r) / (1 + (n - 1) r)); NaN when r <= -1 / (n - 1), which no correlation matrix allows. */
   readonly statistic: number;
   /** Two-sided p from t(n - 1). */
   readonly pValue: number;
