@@ -1,4 +1,4 @@
-import type { CostBar, CostModel } from "./cost_model.ts";
+import { COST_KERNEL, type CostBar, type CostKernel, type CostModel } from "./cost_model.ts";
 import {
   describeRedenomination,
   detectRedenominations,
@@ -641,6 +641,8 @@ class BarLoop {
   };
   /** Per model: its cost is 0 where nothing is traded or held (read only at the active assets). */
   readonly sparse: boolean[];
+  /** The built-in models' arithmetic, done in the fill's pass (see {@link fusedCosts}). */
+  readonly fused: Fused | undefined;
   eq: number;
   ruinBar = -1;
 
@@ -684,6 +686,7 @@ class BarLoop {
       activeCount: 0,
     };
     this.sparse = models.map((m) => m.zeroWhenFlat === true);
+    this.fused = fusedCosts(models, N, T, this.costByAsset);
   }
 
   step(t: number): void {
@@ -696,7 +699,7 @@ class BarLoop {
     }
     // 1. the fill at the close of bar s = t - 1 (the open of bar t), and bar t's return
     const s = t - 1;
-    let turn = 0;
+    let turn = 0, fused = false;
     if (s >= 0) {
       let issue = true;
       if (this.everyK > 0) {
@@ -706,7 +709,10 @@ class BarLoop {
         book.prepare(t, true);
         issue = book.maxDrift(t) > this.threshold;
       } else book.prepare(t, true);
-      if (this.limiters.length === 0) turn = book.fillAndEarn(t, issue);
+      if (this.fused !== undefined && t < book.T - 1) {
+        turn = book.fillFused(t, issue, this.eq, this.fused);
+        fused = true;
+      } else if (this.limiters.length === 0) turn = book.fillAndEarn(t, issue);
       else {
         turn = book.fillCapped(t, issue, this.limiters, this.eq);
       }
@@ -718,7 +724,14 @@ class BarLoop {
     // 2. costs of that fill and of holding over bar t (the return did not need them: they
     // change equity, so the drift's scale, which applies at the next fill)
     let cost = 0;
-    if (models.length > 0) {
+    if (fused) {
+      const c = this.fused!.c;
+      for (let m = 0; m < models.length; m++) {
+        if (!Number.isFinite(c[m]!)) this.nonFinite(m, c[m]!, t);
+        this.costSeries[m]![t] = c[m]!;
+        cost += c[m]!;
+      }
+    } else if (models.length > 0) {
       const bar = this.bar;
       bar.t = t;
       bar.ts = this.index[t]!;
@@ -729,12 +742,7 @@ class BarLoop {
         const c = this.sparse[m]
           ? addIntoAt(this.costBuf, this.costByAsset[m]!, book.active, book.activeCount)
           : addInto(this.costBuf, this.costByAsset[m]!);
-        if (!Number.isFinite(c)) {
-          throw new RangeError(
-            `Cannot run backtestWeights: cost model "${this.names[m]}" returned a non-finite ` +
-              `cost (${c}) at bar ${t}; check its inputs cover the backtest's grid`,
-          );
-        }
+        if (!Number.isFinite(c)) this.nonFinite(m, c, t);
         this.costSeries[m]![t] = c;
         cost += c;
       }
@@ -753,6 +761,85 @@ class BarLoop {
     if (!(eq > 0)) this.ruinBar = t;
     else book.scale = 1 / (1 + n);
   }
+
+  nonFinite(m: number, c: number, t: number): never {
+    throw new RangeError(
+      `Cannot run backtestWeights: cost model "${this.names[m]}" returned a non-finite ` +
+        `cost (${c}) at bar ${t}; check its inputs cover the backtest's grid`,
+    );
+  }
+}
+
+const NONE: Float64Array = new Float64Array(0);
+
+/**
+ * The built-in cost models of a run, as data for {@link Book.fillFused}: the model index of
+ * each kind (-1: absent) and its inputs, the per-model costs of the current bar (`c`) and the
+ * per-asset totals (`acc`, the engine's own tables).
+ */
+class Fused {
+  fee = -1;
+  feeRate = 0;
+  feeRates: Float64Array | undefined = undefined;
+  spread = -1;
+  charged: Float64Array = NONE;
+  impact = -1;
+  impactModel: CostModel | undefined = undefined;
+  S: Float64Array = NONE;
+  A: Float64Array = NONE;
+  k = 0;
+  cap = 0;
+  funding = -1;
+  R: Float64Array = NONE;
+  readonly c: Float64Array;
+  constructor(readonly acc: Float64Array[], models: number) {
+    this.c = new Float64Array(models);
+  }
+}
+
+/**
+ * The models' arithmetic for the fill's pass when every model is a built-in one (fees, half
+ * spread, square-root impact with its cap, funding; each at most once), built for `N` assets
+ * and covering `T` bars, with its own methods (not a copy whose `cost` or `capTrade` was
+ * replaced); else undefined and every model is called once per bar as the contract says.
+ */
+function fusedCosts(
+  models: readonly CostModel[],
+  N: number,
+  T: number,
+  acc: Float64Array[],
+): Fused | undefined {
+  if (models.length === 0) return undefined;
+  const f = new Fused(acc, models.length);
+  for (let m = 0; m < models.length; m++) {
+    const model = models[m]!;
+    const kern = (model as { [COST_KERNEL]?: CostKernel })[COST_KERNEL];
+    if (kern === undefined || kern.cost !== model.cost) return undefined;
+    if ((kern.width !== -1 && kern.width !== N) || !(kern.bars >= T)) return undefined;
+    if (kern.kind !== "impact" && fillLimit(model) !== undefined) return undefined;
+    if (kern.kind === "fee" && f.fee < 0) {
+      f.fee = m;
+      f.feeRate = kern.rate;
+      f.feeRates = kern.rates;
+    } else if (kern.kind === "spread" && f.spread < 0) {
+      f.spread = m;
+      f.charged = kern.charged;
+    } else if (
+      kern.kind === "impact" && f.impact < 0 &&
+      (model as Partial<FillLimit>).capTrade === kern.capTrade
+    ) {
+      f.impact = m;
+      f.impactModel = model;
+      f.S = kern.S;
+      f.A = kern.A;
+      f.k = kern.k;
+      f.cap = kern.cap;
+    } else if (kern.kind === "funding" && f.funding < 0) {
+      f.funding = m;
+      f.R = kern.R;
+    } else return undefined;
+  }
+  return f;
 }
 
 /**
@@ -1108,6 +1195,143 @@ class Book {
     this.activeCount = nAct;
     this.liveCount = nLive;
     return turn;
+  }
+
+  /**
+   * {@link fillCapped} (or {@link fillAndEarn} without the impact model) and the built-in cost
+   * models' arithmetic in one pass over the visited assets: the same expressions as the models'
+   * `cost` and `capTrade`, each model's cost summed over the active assets in ascending order
+   * and skipping 0 as {@link addIntoAt} does, so the same bits. Not for the last bar (its
+   * close of ended assets changes the traded weights after the fill).
+   */
+  fillFused(t: number, issue: boolean, equity: number, f: Fused): number {
+    const { N, WB, lastBar, drifted, scale, order, pending, traded, held, visit, live } = this;
+    const { weights, tradedCols, contribTurnover, contribGross, active } = this;
+    const s = t - 1, i = (t - this.t0) * N, row = t * N;
+    const capped = f.impact >= 0, { cap, A, S, k, charged, R, feeRates, feeRate } = f;
+    const fee = f.fee >= 0, spread = f.spread >= 0, funding = f.funding >= 0;
+    const accFee = fee ? f.acc[f.fee]! : NONE, accSpread = spread ? f.acc[f.spread]! : NONE;
+    const accImpact = capped ? f.acc[f.impact]! : NONE;
+    const accFunding = funding ? f.acc[f.funding]! : NONE;
+    let cFee = 0, cSpread = 0, cImpact = 0, cFunding = 0;
+    let turn = 0, g = 0, ge = 0, ne = 0, nAct = 0, nLive = 0;
+    const n = this.visitCount;
+    for (let q = 0; q < n; q++) {
+      const a = visit[q]!;
+      const d = drifted[a]! * scale;
+      let want = 0;
+      if (s <= lastBar[a]!) {
+        if (issue) {
+          order[a] = WB[i + a]!;
+          pending[a] = 1;
+        }
+        if (pending[a] && this.hasBar(a, s)) { // else no bar: the order waits
+          want = order[a]! - d;
+          pending[a] = 0;
+        }
+      }
+      let x = want;
+      if (capped && want !== 0) { // capTrade of squareRootImpact
+        const av = A[row + a]!;
+        const max = av > 0 ? (cap * av) / equity : 0;
+        x = Math.abs(want) <= max ? want : Math.sign(want) * max;
+        if (x !== want) {
+          pending[a] = 1; // the rest of the order stays open
+          this.cappedFills++;
+        }
+      }
+      const h = d + x;
+      traded[a] = x;
+      held[a] = h;
+      if (x !== 0 || h !== 0) {
+        active[nAct++] = a;
+        const ax = Math.abs(x);
+        if (x !== 0) {
+          turn += ax;
+          contribTurnover[a] = contribTurnover[a]! + ax;
+          tradedCols[a]![t] = x;
+        }
+        if (fee) {
+          const v = (feeRates !== undefined ? feeRates[a]! : feeRate) * ax;
+          if (v !== 0) {
+            cFee += v;
+            accFee[a] = accFee[a]! + v;
+          }
+        }
+        if (x !== 0 && spread) {
+          const v = (ax * charged[row + a]!) / 2;
+          if (v !== 0) {
+            cSpread += v;
+            accSpread[a] = accSpread[a]! + v;
+          }
+        }
+        if (x !== 0 && capped) {
+          let j = row + a, av = A[j]!;
+          while (av !== av && j >= N) { // the latest row before t where both are known
+            j -= N;
+            av = A[j]!;
+          }
+          if (av !== av || !(equity > 0) || !Number.isFinite(equity)) {
+            this.impactError(f, t, a, equity);
+          }
+          const v = ax * k * S[j]! * Math.sqrt((ax * equity) / av);
+          if (v !== 0) {
+            cImpact += v;
+            accImpact[a] = accImpact[a]! + v;
+          }
+        }
+        if (funding) {
+          const r = R[row + a]!;
+          if (h !== 0 && r !== 0) {
+            const v = h * r;
+            if (v !== 0) {
+              cFunding += v;
+              accFunding[a] = accFunding[a]! + v;
+            }
+          }
+        }
+      }
+      if (h === 0) {
+        drifted[a] = 0;
+      } else {
+        weights[a]![t] = h;
+        ge += Math.abs(h);
+        ne += h;
+        const r = this.ret(a, t);
+        if (r === r) {
+          const y = h * r;
+          g += y;
+          contribGross[a] = contribGross[a]! + y;
+          drifted[a] = h + y;
+        } else drifted[a] = h;
+      }
+      if (drifted[a] !== 0 || (pending[a] && order[a] !== 0)) live[nLive++] = a;
+    }
+    if (fee) f.c[f.fee] = cFee;
+    if (spread) f.c[f.spread] = cSpread;
+    if (capped) f.c[f.impact] = cImpact;
+    if (funding) f.c[f.funding] = cFunding;
+    this.g = g;
+    this.ge = ge;
+    this.ne = ne;
+    this.activeCount = nAct;
+    this.liveCount = nLive;
+    return turn;
+  }
+
+  /** The impact model's own error for asset `a` at bar `t` (liquidity never known). */
+  impactError(f: Fused, t: number, a: number, equity: number): never {
+    const at = Int32Array.of(a);
+    f.impactModel!.cost({
+      t,
+      ts: t,
+      traded: this.traded,
+      held: this.held,
+      equity,
+      active: at,
+      activeCount: 1,
+    }, new Float64Array(this.N));
+    throw new Error(`Cannot price the impact of a trade of asset ${a} at bar ${t}`);
   }
 
   /**

@@ -60,3 +60,46 @@ export interface CostModel {
    */
   readonly zeroWhenFlat?: boolean;
 }
+
+/**
+ * The key of a built-in model's {@link CostKernel} (internal: the engine reads it, nothing
+ * else should).
+ */
+export const COST_KERNEL: unique symbol = Symbol("cryptolab.costKernel");
+
+/**
+ * The arithmetic of a built-in cost model, as data, so that `backtestWeights` can compute it in
+ * its own pass over the assets (the same expressions in the same order: the same bits) instead
+ * of calling `cost` once per bar and reading `out` back. `cost` (and `capTrade`) are the
+ * model's own methods: a copy of the model whose methods were replaced is not inlined. A user
+ * model has no kernel and is called as the contract above says.
+ */
+export type CostKernel =
+  & {
+    /** The model's `cost` this kernel computes. */
+    readonly cost: CostModel["cost"];
+    /** Asset columns the model was built for; -1 for any number (one fee rate for all). */
+    readonly width: number;
+    /** Bars the model's inputs cover (rows 0 .. bars - 1); Infinity for no inputs. */
+    readonly bars: number;
+  }
+  & (
+    /** `rate_i * |traded_i|` at every active asset (`rates` per asset, else `rate`). */
+    | { readonly kind: "fee"; readonly rate: number; readonly rates: Float64Array | undefined }
+    /** `|traded_i| * charged[t * width + i] / 2` where traded. */
+    | { readonly kind: "spread"; readonly charged: Float64Array }
+    /**
+     * `|x| * k * S[j] * sqrt(|x| * equity / A[j])` where traded, `j` the latest row at or before
+     * `t` with `A` known; fills capped to `cap * A[t * width + i] / equity` (0 where unknown).
+     */
+    | {
+      readonly kind: "impact";
+      readonly S: Float64Array;
+      readonly A: Float64Array;
+      readonly k: number;
+      readonly cap: number;
+      readonly capTrade: (...args: never[]) => unknown;
+    }
+    /** `held_i * R[t * width + i]` where both are not 0. */
+    | { readonly kind: "funding"; readonly R: Float64Array }
+  );

@@ -3,8 +3,10 @@
  * order, or with a target that is not 0). A fill limit without the `zeroWhenFlat` mark makes it
  * visit every asset, as the engine did before it kept these lists: both must give the same
  * result to the last bit, on every rebalancing rule, lag, input kind, gaps, late starts, early
- * ends and capped fills. The oracle is the engine's own full pass (checked against the pandas
- * reference of tests/oracles/backtest_engine.py in backtest_engine_oracle_test.ts).
+ * ends and capped fills. The built-in cost models are computed in the engine's pass (their
+ * kernels), which must give the bits of calling each model per bar. The oracle is the engine's
+ * own full pass with every model called (checked against the pandas reference of
+ * tests/oracles/backtest_engine.py in backtest_engine_oracle_test.ts).
  */
 import assert from "node:assert/strict";
 import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
@@ -126,6 +128,13 @@ Deno.test("the assets visited per bar give the bits of a pass over every asset",
             costs: [...base, unmarked(impact)],
           });
           assertSameBits(sparse, dense, what);
+          // the built-in models are computed in the engine's own pass (their kernels); a copy
+          // whose cost is replaced is called per bar, the assets still visited sparsely
+          const called = backtestWeights(input, m.target, {
+            ...opts,
+            costs: [...base, impact].map((c) => ({ ...c, cost: c.cost.bind(c) })),
+          });
+          assertSameBits(sparse, called, `${what} (models called)`);
           const uncapped = backtestWeights(input, m.target, { ...opts, costs: base });
           const sum = (r: BacktestResult) => r.turnover.reduce((s, x) => s + x, 0);
           assert.ok(sum(uncapped) > 0, `${what}: something traded`);

@@ -1,4 +1,4 @@
-import type { CostBar, CostModel } from "../cost_model.ts";
+import { COST_KERNEL, type CostBar, type CostModel } from "../cost_model.ts";
 import { checkBarWidth } from "./_check.ts";
 import { type Liquidity, type VenueFee, venueFee } from "./fee_schedule.ts";
 
@@ -60,7 +60,7 @@ export function feeCost(options: FeeCostOptions): FeeCostModel {
   const rates = venues
     ? Float64Array.from(venues, (v) => venueFee(v, liquidity, options.overrides))
     : new Float64Array(0);
-  return {
+  const model: FeeCostModel = {
     name: options.name ?? "fees",
     rates,
     rate: single,
@@ -75,4 +75,14 @@ export function feeCost(options: FeeCostOptions): FeeCostModel {
       }
     },
   };
+  return Object.assign(model, {
+    [COST_KERNEL]: {
+      kind: "fee",
+      cost: model.cost,
+      width: venues ? rates.length : -1,
+      bars: Infinity,
+      rate: single,
+      rates: venues ? rates : undefined,
+    } as const,
+  });
 }

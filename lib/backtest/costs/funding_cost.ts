@@ -1,4 +1,4 @@
-import type { CostBar, CostModel } from "../cost_model.ts";
+import { COST_KERNEL, type CostBar, type CostModel } from "../cost_model.ts";
 import { checkBarWidth, checkColumns, checkRow } from "./_check.ts";
 
 /** Options of {@link fundingCost}. */
@@ -50,7 +50,7 @@ export function fundingCost(options: FundingCostOptions): CostModel {
     if (col === undefined) continue;
     for (let t = 0, j = i; t < bars; t++, j += N) R[j] = col[t]!;
   }
-  return {
+  const model: CostModel = {
     name,
     zeroWhenFlat: true,
     cost(bar: CostBar, out: Float64Array): void {
@@ -67,4 +67,7 @@ export function fundingCost(options: FundingCostOptions): CostModel {
       }
     },
   };
+  return Object.assign(model, {
+    [COST_KERNEL]: { kind: "funding", cost: model.cost, width: N, bars, R } as const,
+  });
 }

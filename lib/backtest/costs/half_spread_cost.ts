@@ -1,4 +1,4 @@
-import type { CostBar, CostModel } from "../cost_model.ts";
+import { COST_KERNEL, type CostBar, type CostModel } from "../cost_model.ts";
 import { checkBarWidth, checkColumns, checkNumber, checkRow } from "./_check.ts";
 
 /** Options of {@link halfSpreadCost}. */
@@ -71,7 +71,7 @@ export function halfSpreadCost(options: HalfSpreadCostOptions): CostModel {
       charged[j] = s >= 0 ? s : unknown;
     }
   }
-  return {
+  const model: CostModel = {
     name,
     zeroWhenFlat: true,
     cost(bar: CostBar, out: Float64Array): void {
@@ -88,4 +88,7 @@ export function halfSpreadCost(options: HalfSpreadCostOptions): CostModel {
       }
     },
   };
+  return Object.assign(model, {
+    [COST_KERNEL]: { kind: "spread", cost: model.cost, width: N, bars, charged } as const,
+  });
 }

@@ -1,4 +1,4 @@
-import type { CostBar, CostModel } from "../cost_model.ts";
+import { COST_KERNEL, type CostBar, type CostModel } from "../cost_model.ts";
 import { checkBarWidth, checkColumns, checkNumber, checkRow } from "./_check.ts";
 
 /** Options of {@link squareRootImpact}. */
@@ -125,7 +125,7 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
       A[j] = known(st, at) ? at : NaN;
     }
   }
-  return {
+  const model: CostModel & FillLimiter = {
     name,
     zeroWhenFlat: true,
     cost(bar: CostBar, out: Float64Array): void {
@@ -192,4 +192,17 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
       return out;
     },
   };
+  return Object.assign(model, {
+    [COST_KERNEL]: {
+      kind: "impact",
+      cost: model.cost,
+      capTrade: model.capTrade,
+      width: N,
+      bars,
+      S,
+      A,
+      k,
+      cap,
+    } as const,
+  });
 }
