@@ -1,6 +1,7 @@
 /**
- * The monitor's history on a fresh store: the venue's recent candles at the monitor's frequency
- * (the `backfill` of `deno task backfill`: row rules, quarantine, retries), so the hedge ratio,
+ * The monitor's history on a fresh store: the venue's recent candles at each frequency the
+ * monitor materializes (the `backfill` of `deno task backfill`: row rules, quarantine, retries),
+ * so the hedge ratio,
  * z-score and paper rule have their warm-up at once instead of after `2 window` live bars (two
  * hours of 1-minute bars with the default window).
  *

@@ -219,28 +219,46 @@ export async function runMonitor(
     for (const e of events ?? []) hub.publish(e.type, e.data);
   };
   // a fresh store: the venue's recent candles, in the background (the stream starts at once)
-  const history = o.history === undefined ? Promise.resolve() : loadHistory(db, {
-    source: o.history,
-    venue: o.venue,
-    symbols,
-    freq: o.freq,
-    bars: ANALYTICS_LIMIT_DEFAULT + 2 * o.window,
-    now,
-    signal: o.signal,
-  }).then((results) => {
-    for (const r of results) {
-      if (r.status === "loaded") {
-        log(`monitor: history: ${r.symbol} ${r.inserted} ${o.freq} bars loaded`);
+  const history = o.history === undefined ? Promise.resolve() : (async () => {
+    // the monitor's frequency first, then the coarser ones of the frequency control
+    for (const f of [o.freq, ...o.freqs.filter((x) => x !== o.freq)]) {
+      if (o.signal.aborted) break;
+      const results = await loadHistory(db, {
+        source: o.history!,
+        venue: o.venue,
+        symbols,
+        freq: f,
+        bars: ANALYTICS_LIMIT_DEFAULT + 2 * o.window,
+        now,
+        signal: o.signal,
+      });
+      for (const r of results) {
+        if (r.status === "loaded" && r.inserted > 0) {
+          log(`monitor: history: ${r.symbol} ${r.inserted} ${f} bars loaded`);
+        }
+        if (r.status === "loaded" && r.inserted === 0 && f === o.freq) {
+          log(`monitor: history: the venue has no recent ${r.symbol} ${f} candles`);
+        }
+        if (r.status === "failed" && f === o.freq) {
+          log(
+            `monitor: history: could not load ${r.symbol} ${f} candles (${r.error}); its ` +
+              `analytics start once ${2 * o.window} live bars have closed`,
+          );
+        }
       }
-      if (r.status === "failed") {
+      const failed = results.filter((r) => r.status === "failed");
+      if (f !== o.freq && failed.length > 0) {
+        // the coarser frequencies of the control: one line, not one per symbol
         log(
-          `monitor: history: could not load ${r.symbol} ${o.freq} candles (${r.error}); its ` +
-            `analytics start once ${2 * o.window} live bars have closed`,
+          `monitor: history: could not load ${f} candles of ${
+            failed.map((r) => r.symbol).join(", ")
+          }` +
+            ` (${failed[0]!.error})`,
         );
       }
+      if (results.some((r) => r.inserted > 0)) hub.publish("history", { freq: f });
     }
-    if (results.some((r) => r.inserted > 0)) hub.publish("history", { freq: o.freq });
-  });
+  })();
   // catch up with what the store holds: the alert state (and alerts a kill -9 lost), the books
   try {
     reportAlerts(alertLoop?.start(now()) ?? []);
