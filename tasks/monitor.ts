@@ -11,7 +11,7 @@
  * Streams the pairs' Binance trades into the store exactly as `deno task stream` does (row
  * rules, quarantine, missed trade ids repaired over REST, bars materialized as they close, at
  * `--freq` and every coarser frequency up to 1h for the dashboard's frequency control; on a
- * fresh store the venue's last `300 + 2 window` candles at `--freq` are loaded first, in the
+ * fresh store the venue's last `300 + 2 window` candles at each of them are loaded first, in the
  * background, so the analytics do not wait for `2 window` live bars), and
  * serves on `http://127.0.0.1:<port>/` the dashboard, the JSON API (`/api/openapi.json`
  * describes it), Server-Sent Events (`/api/events`, polling fallback `/api/poll`), CSV and
