@@ -3,7 +3,9 @@
  * idiosyncratic returns, no pairs, no gaps): planted events with a known effect are found by the
  * event study with the right sign and size and promoted by the hypotheses with the right action;
  * planted null events (random bars and assets, no effect) are rejected at about the nominal rate
- * before adjustment and no null survives Benjamini-Hochberg / Benjamini-Yekutieli.
+ * before adjustment, no null survives Benjamini-Hochberg / Benjamini-Yekutieli, and across 30
+ * families of null definitions BH makes a discovery in no more than the nominal share (1 of 30
+ * with this seed).
  */
 import assert from "node:assert/strict";
 import { simulateMarket } from "@lib/sim/simulate_market.ts";
@@ -98,4 +100,19 @@ Deno.test("hypotheses promote the planted definitions with the right action and 
     out.promoted.filter((h) => h.definition.startsWith("null")).map((h) => h.definition),
     [],
   );
+});
+
+Deno.test("families of null events: Benjamini-Hochberg keeps false discoveries at the nominal rate", () => {
+  // 30 families of 10 null definitions: under the complete null, BH at 5% makes any discovery in
+  // at most 5% of families (its FDR equals the family-wise rate there); a binomial 99% band for
+  // 30 families at 5% is 0 to 5
+  let withDiscovery = 0;
+  for (let f = 0; f < 30; f++) {
+    const p = Float64Array.from(
+      { length: 10 },
+      () => eventStudy(assets, [btc, eth], randomEvents(40), OPTS).kolariPynnonen!.pValue,
+    );
+    if (Array.from(benjaminiHochberg(p)).some((q) => q <= 0.05)) withDiscovery++;
+  }
+  assert.ok(withDiscovery <= 5, `${withDiscovery} of 30 null families had a BH discovery`);
 });
