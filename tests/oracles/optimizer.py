@@ -84,6 +84,8 @@ def groups_of(spec):
         g.append("grossExposure")
     for name in c.get("betas", {}):
         g.append(f"beta:{name}")
+    for e in c.get("exposures", []):
+        g.append(f"exposure:{e['name']}")
     if "limit" in c.get("turnover", {}):
         g.append("turnoverLimit")
     return g
@@ -144,6 +146,9 @@ def rows(spec, on, penalty):
     for name, beta in c.get("betas", {}).items():
         if f"beta:{name}" in on:
             eq([(i, beta[i]) for i in range(n)], 0.0)
+    for e in c.get("exposures", []):  # exact targets only
+        if f"exposure:{e['name']}" in on:
+            eq([(i, e["loadings"][i]) for i in range(n)], float(e["target"]))
     if use_t:
         for i in range(n):
             le([(i, 1), (t0 + i, -1)], w0[i])
@@ -421,6 +426,36 @@ def main():
     cases["randomIllConditionedLongOnly12"] = {
         "covariance": S.tolist(), "objective": "minVariance", "constraints": {"maxWeight": 0.3},
         "weightsWellConditioned": False,
+    }
+    # The long-short book of lib/backtest/strategies/long_short.ts with optimize: chosen longs
+    # and shorts, each side's total held by an exposure, side-sign bounds, beta-neutral to BTC,
+    # a turnover penalty against weights that meet the side totals but not the new betas (so
+    # most weights stay at their current value: the active-set method's degenerate case).
+    b12 = real_block(r, majors20[:12], 168)
+    sides = np.array([1.0 if i % 2 == 0 else -1.0 for i in range(12)])
+    is_long, is_short = (sides > 0).astype(float), (sides < 0).astype(float)
+    sides_constraints = {
+        "longOnly": False, "fullInvestment": False,
+        "minWeight": np.where(sides > 0, 0.0, -0.5).tolist(),
+        "maxWeight": np.where(sides > 0, 0.5, 0.0).tolist(),
+        "exposures": [{"name": "long", "loadings": is_long.tolist(), "target": 0.5},
+                      {"name": "short", "loadings": is_short.tolist(), "target": -0.5}],
+    }
+    equal_sides = (sides * 0.5 / 6).tolist()
+    for penalty in (1e-5, 1e-4):
+        cases[f"realLongShortSidesBeta12Penalty{penalty:g}"] = {
+            "assets": majors20[:12], "covariance": np.cov(b12.to_numpy(), rowvar=False).tolist(),
+            "objective": "minVariance", "currentWeights": equal_sides,
+            "constraints": {**sides_constraints, "betas": {"BTC": betas_of(b12)["BTC"]},
+                            "turnover": {"penalty": penalty}},
+            "activeSetMethod": True,
+        }
+    # a penalty that keeps every weight where it is (all at their kinks)
+    cases["realLongShortSidesStay12"] = {
+        "assets": majors20[:12], "covariance": np.cov(b12.to_numpy(), rowvar=False).tolist(),
+        "objective": "minVariance", "currentWeights": equal_sides,
+        "constraints": {**sides_constraints, "turnover": {"penalty": 1e-3}},
+        "activeSetMethod": True,
     }
     # Infeasible.
     cases["infeasibleNetZeroFullyInvested"] = {

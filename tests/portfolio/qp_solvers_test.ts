@@ -117,3 +117,46 @@ Deno.test("solveBoxL1 equals quadprog with auxiliary variables on random L1 prob
     );
   }
 });
+
+Deno.test("solveBoxL1: equalities met at the kinks, penalties that keep weights there", () => {
+  // the long-short book with a turnover penalty: current weights meet the equality rows, so a
+  // high penalty keeps every weight (or most) at its kink and an equality row has no free
+  // coordinate. The active-set method gave up there ("failed": a singular Schur complement at
+  // every start), and optimizePortfolio fell back to the dual QP on 2N variables.
+  const rng = createRng(29);
+  const next = () => rng.next();
+  for (let trial = 0; trial < 40; trial++) {
+    const n = 4 + Math.floor(next() * 20);
+    const h = randomSpd(n, next, 0.05);
+    const linear = Float64Array.from({ length: n }, () => (next() - 0.5) * 0.05);
+    const kinks = Float64Array.from({ length: n }, () => (next() - 0.5) * 0.2);
+    const lo = new Float64Array(n).fill(-0.3), hi = new Float64Array(n).fill(0.4);
+    const eqRows = [
+      Float64Array.from({ length: n }, (_, i) => i % 2),
+      Float64Array.from({ length: n }, (_, i) => 1 - (i % 2)),
+    ];
+    const eqValues = eqRows.map((e) => e.reduce((s, v, i) => s + v * kinks[i]!, 0));
+    const high = new Float64Array(n).fill(10);
+    const stay = solveBoxL1({
+      n,
+      hessian: h,
+      linear,
+      kinks,
+      kappa: high,
+      lo,
+      hi,
+      eqRows,
+      eqValues,
+    });
+    assert.equal(stay.status, "optimal", `trial ${trial}`);
+    assert.deepEqual([...stay.w], [...kinks], `trial ${trial}: every weight stays`);
+    // no ADMM round: the first active-set attempt (at most 8 systems) converges
+    assert.ok(stay.iterations <= 8, `trial ${trial}: ${stay.iterations} iterations`);
+    const kappa = Float64Array.from({ length: n }, () => next() * 0.1);
+    const some = solveBoxL1({ n, hessian: h, linear, kinks, kappa, lo, hi, eqRows, eqValues });
+    assert.equal(some.status, "optimal", `trial ${trial}`);
+    let moved = 0;
+    for (let i = 0; i < n; i++) if (some.w[i] !== kinks[i]) moved++;
+    assert.ok(moved < n, `trial ${trial}: some weights stay at their kinks`);
+  }
+});
