@@ -785,8 +785,7 @@ class Fused {
   charged: Float64Array = NONE;
   impact = -1;
   impactModel: CostModel | undefined = undefined;
-  S: Float64Array = NONE;
-  A: Float64Array = NONE;
+  SA: Float64Array = NONE;
   k = 0;
   cap = 0;
   funding = -1;
@@ -830,8 +829,7 @@ function fusedCosts(
     ) {
       f.impact = m;
       f.impactModel = model;
-      f.S = kern.S;
-      f.A = kern.A;
+      f.SA = kern.SA;
       f.k = kern.k;
       f.cap = kern.cap;
     } else if (kern.kind === "funding" && f.funding < 0) {
@@ -1208,7 +1206,7 @@ class Book {
     const { N, WB, lastBar, drifted, scale, order, pending, traded, held, visit, live } = this;
     const { weights, tradedCols, contribTurnover, contribGross, active } = this;
     const s = t - 1, i = (t - this.t0) * N, row = t * N;
-    const capped = f.impact >= 0, { cap, A, S, k, charged, R, feeRates, feeRate } = f;
+    const capped = f.impact >= 0, { cap, SA, k, charged, R, feeRates, feeRate } = f;
     const fee = f.fee >= 0, spread = f.spread >= 0, funding = f.funding >= 0;
     const accFee = fee ? f.acc[f.fee]! : NONE, accSpread = spread ? f.acc[f.spread]! : NONE;
     const accImpact = capped ? f.acc[f.impact]! : NONE;
@@ -1232,7 +1230,7 @@ class Book {
       }
       let x = want;
       if (capped && want !== 0) { // capTrade of squareRootImpact
-        const av = A[row + a]!;
+        const av = SA[2 * (row + a) + 1]!;
         const max = av > 0 ? (cap * av) / equity : 0;
         x = Math.abs(want) <= max ? want : Math.sign(want) * max;
         if (x !== want) {
@@ -1266,15 +1264,15 @@ class Book {
           }
         }
         if (x !== 0 && capped) {
-          let j = row + a, av = A[j]!;
+          let j = row + a, av = SA[2 * j + 1]!;
           while (av !== av && j >= N) { // the latest row before t where both are known
             j -= N;
-            av = A[j]!;
+            av = SA[2 * j + 1]!;
           }
           if (av !== av || !(equity > 0) || !Number.isFinite(equity)) {
             this.impactError(f, t, a, equity);
           }
-          const v = ax * k * S[j]! * Math.sqrt((ax * equity) / av);
+          const v = ax * k * SA[2 * j]! * Math.sqrt((ax * equity) / av);
           if (v !== 0) {
             cImpact += v;
             accImpact[a] = accImpact[a]! + v;

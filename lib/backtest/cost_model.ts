@@ -91,11 +91,12 @@ export type CostKernel =
     /**
      * `|x| * k * S[j] * sqrt(|x| * equity / A[j])` where traded, `j` the latest row at or before
      * `t` with `A` known; fills capped to `cap * A[t * width + i] / equity` (0 where unknown).
+     * `S[j]` and `A[j]` are `SA[2 * j]` and `SA[2 * j + 1]`, side by side: the cap reads `A`
+     * and brings `S` into cache with it.
      */
     | {
       readonly kind: "impact";
-      readonly S: Float64Array;
-      readonly A: Float64Array;
+      readonly SA: Float64Array;
       readonly k: number;
       readonly cap: number;
       readonly capTrade: (...args: never[]) => unknown;

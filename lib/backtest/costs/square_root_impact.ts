@@ -114,15 +114,17 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
   const name = options.name ?? "impact";
   // time-major copies (row t = bar t's N values), built once: the engine asks for one bar at a
   // time, and reading one value from each of N column arrays per bar is several times slower
-  // than one contiguous row; ADV is NaN where sigma or ADV is unknown (nothing is filled there)
+  // than one contiguous row; ADV is NaN where sigma or ADV is unknown (nothing is filled there).
+  // Sigma and ADV side by side (SA[2j], SA[2j + 1]): the cap reads ADV, which brings sigma
+  // into cache for the cost
   const N = sigma.length;
-  const S = new Float64Array(bars * N), A = new Float64Array(bars * N);
+  const SA = new Float64Array(2 * bars * N);
   for (let i = 0; i < N; i++) {
     const sc = sigma[i]!, ac = adv[i]!;
     for (let t = 0, j = i; t < bars; t++, j += N) {
       const st = sc[t]!, at = ac[t]!;
-      S[j] = st;
-      A[j] = known(st, at) ? at : NaN;
+      SA[2 * j] = st;
+      SA[2 * j + 1] = known(st, at) ? at : NaN;
     }
   }
   const model: CostModel & FillLimiter = {
@@ -138,10 +140,10 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
         const i = act === undefined ? q : act[q]!;
         const x = Math.abs(traded[i]!);
         if (x === 0) continue;
-        let j = row + i, a = A[j]!;
+        let j = row + i, a = SA[2 * j + 1]!;
         while (a !== a && j >= N) { // the latest row before t where both are known
           j -= N;
-          a = A[j]!;
+          a = SA[2 * j + 1]!;
         }
         if (a !== a || !(equity > 0) || !Number.isFinite(equity)) {
           throw new RangeError(
@@ -152,7 +154,7 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
               `capTrade (it fills nothing where liquidity is unknown)`,
           );
         }
-        out[i] = x * k * S[j]! * Math.sqrt((x * equity) / a);
+        out[i] = x * k * SA[2 * j]! * Math.sqrt((x * equity) / a);
       }
     },
     capTrade(
@@ -185,7 +187,7 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
           out[i] = 0;
           continue;
         }
-        const a = A[row + i]!;
+        const a = SA[2 * (row + i) + 1]!;
         const max = a > 0 ? (cap * a) / equity : 0;
         out[i] = Math.abs(x) <= max ? x : Math.sign(x) * max;
       }
@@ -199,8 +201,7 @@ export function squareRootImpact(options: SquareRootImpactOptions): CostModel & 
       capTrade: model.capTrade,
       width: N,
       bars,
-      S,
-      A,
+      SA,
       k,
       cap,
     } as const,
