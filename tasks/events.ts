@@ -1,6 +1,6 @@
 /**
  * `deno task events [--universe S1,S2|all] [--venue V] [--freq 1h] [--from DATE] [--to DATE]
- * [--holding 4,24] [--cooldown N] [--min-events N] [--replications N] [--perp-venue V]
+ * [--holding 4,24] [--cooldown N] [--min-events N] [--replications N] [--factors BTC,ETH] [--perp-venue V]
  * [--other-venue V] [--regime-run ID] [--fees V|none] [--spread S] [--no-ledger]
  * [--run-id ID] [--out DIR] [--db PATH]`
  *
@@ -57,6 +57,7 @@ Options:
   --cooldown N     bars after an asset's event in which its next flags are dropped (default ${EVENTS_WORKFLOW_DEFAULTS.cooldown})
   --min-events N   fewest trades for promotion (default ${EVENT_HYPOTHESIS_DEFAULTS.minEvents})
   --replications N bootstrap resamples (default ${EVENT_HYPOTHESIS_DEFAULTS.replications})
+  --factors LIST   factors of the market model: BTC or BTC,ETH (default BTC,ETH)
   --perp-venue V   venue of funding, open interest and liquidations (default: --venue when it
                    has funding, else binance_futures)
   --other-venue V  a second venue with bars of the same symbols, for dislocations (default none)
@@ -100,6 +101,7 @@ runMain((args) => {
     cooldown: { type: "string" },
     "min-events": { type: "string" },
     replications: { type: "string" },
+    factors: { type: "string" },
     "perp-venue": { type: "string" },
     "other-venue": { type: "string" },
     "regime-run": { type: "string" },
@@ -161,6 +163,7 @@ runMain((args) => {
         symbols: universe,
         from,
         to,
+        factors: values.factors === undefined ? undefined : list("factors", values.factors),
         perpVenue: values["perp-venue"],
         otherVenue: values["other-venue"],
         regimeRun: values["regime-run"],

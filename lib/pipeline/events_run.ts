@@ -65,6 +65,12 @@ export interface EventsRunOptions {
    * when the store has none.
    */
   readonly regimeRun?: string | undefined;
+  /**
+   * Factors of the market model, as base names resolved in the universe (`BTC` finds
+   * `BTCUSDT`): one or two. Without BTC in the universe the equal-weighted market is used.
+   * @default {EVENTS_RUN_DEFAULTS.factors} (BTC and ETH)
+   */
+  readonly factors?: readonly string[] | undefined;
   /** Cost models, as `deno task backtest` builds them. @default fees of the venue, taker */
   readonly costs?: CostSpec | undefined;
   /** @default {EVENT_HYPOTHESIS_DEFAULTS.holdingPeriods} */
@@ -121,6 +127,9 @@ export function liquidationsOnGrid(
   }
   return col;
 }
+
+/** Defaults of {@link EventsRunOptions} not stated elsewhere. */
+export const EVENTS_RUN_DEFAULTS = { factors: ["BTC", "ETH"] as readonly string[] } as const;
 
 /** A backtest config to write beside the report. */
 export interface CandidateConfig {
@@ -226,7 +235,19 @@ export function runEvents(db: DatabaseSync, options: EventsRunOptions): EventsRu
       return -1;
     }
   };
-  const btc = find("BTC"), eth = find("ETH");
+  const wanted = options.factors ?? EVENTS_RUN_DEFAULTS.factors;
+  if (wanted.length < 1 || wanted.length > 2) {
+    throw new EventsInputError(
+      `the market model takes one factor or two (e.g. BTC or BTC,ETH), got ${wanted.length}`,
+      "factors",
+    );
+  }
+  const found = wanted.map(find);
+  const btc = found[0]!, eth = found[1] ?? -1;
+  // the default pair falls back to BTC alone; an explicit second factor must exist
+  if (options.factors !== undefined && wanted.length === 2 && btc >= 0 && eth < 0) {
+    throw new EventsInputError(`no asset of the universe matches ${wanted[1]}`, "factors");
+  }
   let factors: Float64Array[];
   let factorNames: string[];
   let factorAssets: number[];
@@ -251,8 +272,8 @@ export function runEvents(db: DatabaseSync, options: EventsRunOptions): EventsRu
     factorNames = ["equal-weighted market"];
     factorAssets = [];
     notes.push(
-      "The universe has no BTC: the market model uses the equal-weighted average return of " +
-        "the universe as its one factor.",
+      `The universe has no ${wanted[0]}: the market model uses the equal-weighted average ` +
+        "return of the universe as its one factor.",
     );
   }
 

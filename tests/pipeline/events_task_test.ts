@@ -147,6 +147,22 @@ realDataTest("deno task events on real hourly bars: report, unavailable data, le
     assert.match(String(cm.manifest.params.regimeRun), /^[0-9a-f]{64}$/);
     const st2 = new Map(table(cm, "events-definitions").rows.map((r) => [r[0], String(r[6])]));
     assert.equal(st2.get("dislocation-3z"), "available");
+    const one = await runDeno([
+      "task",
+      "events",
+      ...["--db", db, "--venue", "binance", "--out", out, "--from", "2021-01-01"],
+      ...["--to", "2021-02-01", "--replications", "9", "--no-ledger", "--factors", "BTC"],
+    ]);
+    assert.equal(one.code, 0, one.stderr);
+    const om = readModel(one.stdout.trim().split("\n")[0]!.replace(/\/report\.html$/, ""));
+    assert.equal(om.manifest.params.factors, "BTCUSDT");
+    const noEth = await runDeno([
+      "task",
+      "events",
+      ...["--db", db, "--venue", "binance", "--out", out, "--factors", "BTC,NOPE"],
+    ]);
+    assert.equal(noEth.code, 2);
+    assert.match(noEth.stderr, /--factors: no asset of the universe matches NOPE/);
     const bad = await runDeno(["task", "events", "--db", db, "--out", out, "--holding", "0"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--holding must be an integer >= 1, got "0"/);
