@@ -218,6 +218,45 @@ export function buildEventsReport(
     ],
   });
 
+  const withRegimes = H.hypotheses.filter((h) =>
+    h.condition === "all" && Object.keys(h.byRegime).length > 0
+  );
+  if (withRegimes.length > 0) {
+    const labels = Object.keys(withRegimes[0]!.byRegime);
+    sections[sections.length - 1] = {
+      ...sections[sections.length - 1]!,
+      blocks: [
+        ...sections[sections.length - 1]!.blocks,
+        {
+          type: "table",
+          id: "hypotheses-regimes",
+          title: "Stability across regimes",
+          caption: "Mean net return per trade of each unconditioned hypothesis in each regime " +
+            "(trades in brackets, cluster-robust p after the slash); a regime with at least the " +
+            "minimum trades whose mean is significantly of the other sign makes it unstable.",
+          columns: [
+            column("definition", "Definition", "text"),
+            column("action", "Action", "text"),
+            column("holding", "Hold (bars)", "integer"),
+            ...labels.map((l) => column(`regime-${slug(l)}`, l, "text")),
+          ],
+          rows: withRegimes.map((h) => [
+            h.definition,
+            h.action,
+            h.holding,
+            ...labels.map((l) => {
+              const g = h.byRegime[l];
+              if (g === undefined || g.n === 0) return "no trades";
+              const m = Number.isFinite(g.mean) ? `${(g.mean * 100).toFixed(3)}%` : "n/a";
+              const p = Number.isFinite(g.pValue) ? g.pValue.toFixed(3) : "n/a";
+              return `${m} (${g.n}) / ${p}`;
+            }),
+          ]),
+        },
+      ],
+    };
+  }
+
   const cand = workflow.candidates;
   sections.push({
     id: "candidates",

@@ -145,6 +145,13 @@ realDataTest("deno task events on real hourly bars: report, unavailable data, le
       ],
     );
     assert.match(String(cm.manifest.params.regimeRun), /^[0-9a-f]{64}$/);
+    const stab = table(cm, "hypotheses-regimes");
+    assert.deepEqual(stab.columns.slice(3).map((c) => c.label), [
+      "chop",
+      "dispersion",
+      "beta_compression",
+      "risk_off",
+    ]);
     const st2 = new Map(table(cm, "events-definitions").rows.map((r) => [r[0], String(r[6])]));
     assert.equal(st2.get("dislocation-3z"), "available");
     const one = await runDeno([
