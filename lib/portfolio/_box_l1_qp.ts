@@ -64,8 +64,12 @@ export interface BoxL1Problem {
 
 /** The answer. */
 export interface BoxL1Solution {
-  /** "optimal", or "failed" (no convergence, or a singular system: use another method). */
-  readonly status: "optimal" | "failed";
+  /**
+   * "optimal"; "infeasible" (the first attempt failed and the caller's feasibility check said
+   * no weights meet the bounds and equalities); "failed" (no convergence, or a singular system:
+   * use another method).
+   */
+  readonly status: "optimal" | "infeasible" | "failed";
   readonly w: Float64Array;
   /** Multipliers of the equality rows. */
   readonly nu: Float64Array;
@@ -528,11 +532,16 @@ function statesOf(p: BoxL1Problem, z: Float64Array, out: Uint8Array) {
 
 /**
  * Solve the problem; see the module documentation. First the active-set method from every
- * coordinate free (enough when few bounds bind); if it cycles or stalls, ADMM rounds of
+ * coordinate free (enough when few bounds bind); if it cycles or stalls, `feasible` (when given)
+ * is asked whether any point meets the bounds and equalities ("infeasible" if not); then ADMM rounds of
  * 50, 100, 200, ... steps (at most `maxAdmm` in all), each followed by the active-set polish from
  * the ADMM point's states, until a polish converges.
  */
-export function solveBoxL1(p: BoxL1Problem, maxAdmm = 6400): BoxL1Solution {
+export function solveBoxL1(
+  p: BoxL1Problem,
+  maxAdmm = 6400,
+  feasible?: () => boolean,
+): BoxL1Solution {
   const n = p.n;
   const d = new Float64Array(n);
   let meanDiag = 0;
@@ -544,6 +553,15 @@ export function solveBoxL1(p: BoxL1Problem, maxAdmm = 6400): BoxL1Solution {
   let r = activeSet(p, d, free, FIRST_ITERATIONS);
   let total = r?.iterations ?? FIRST_ITERATIONS;
   if (r) return { status: "optimal", w: r.w, nu: r.nu, iterations: total };
+  // an infeasible problem never converges: ask before spending the ADMM rounds on it
+  if (feasible !== undefined && !feasible()) {
+    return {
+      status: "infeasible",
+      w: new Float64Array(n).fill(NaN),
+      nu: new Float64Array(0),
+      iterations: total,
+    };
+  }
   const z = new Float64Array(n), u = new Float64Array(n);
   for (let i = 0; i < n; i++) z[i] = Math.min(Math.max(p.kinks[i]!, p.lo[i]!), p.hi[i]!);
   const st = new Uint8Array(n);

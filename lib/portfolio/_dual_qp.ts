@@ -216,6 +216,20 @@ export function solveDualQp(p: DualQpProblem): DualQpSolution {
   for (let e = 0; e < p.equalities.length; e++) {
     const row = p.equalities[e]!;
     computeD(row);
+    // a row (numerically) in the span of the equalities already added: J2'a vanishes. Met
+    // already: redundant, skip it; not met: the equalities contradict each other. (Stepping
+    // along a rounding-level z instead took a huge step that broke the earlier equalities.)
+    let all = 0, rest = 0;
+    for (let col = 0; col < n; col++) {
+      all += d[col]! * d[col]!;
+      if (col >= iq) rest += d[col]! * d[col]!;
+    }
+    if (rest <= 1e-20 * all) {
+      let size = Math.abs(row.b);
+      for (let k = 0; k < row.idx.length; k++) size += Math.abs(row.val[k]! * x[row.idx[k]!]!);
+      if (Math.abs(dot(row, x) - row.b) > 1e-9 * (1 + size)) return fail("infeasible", iterations);
+      continue;
+    }
     updateZR();
     const zn = dot(row, z);
     const t2 = Math.abs(zn) > EPS ? (row.b - dot(row, x)) / zn : 0;

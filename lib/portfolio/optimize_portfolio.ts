@@ -599,6 +599,7 @@ function separable(
   linear: Float64Array,
 ):
   | { x: Float64Array; status: "optimal"; iterations: number; ridge: number; method: string }
+  | "infeasible"
   | undefined {
   if (on.has("grossExposure") || on.has("turnoverLimit")) return undefined;
   const n = s.n;
@@ -615,17 +616,22 @@ function separable(
   }
   const kappa = new Float64Array(n);
   if (s.penalty && b.tOff >= 0) { for (let i = 0; i < n; i++) kappa[i] = linear[b.tOff + i]!; }
-  const r = solveBoxL1({
-    n,
-    hessian: hw,
-    linear: linear.subarray(0, n),
-    kinks: s.w0,
-    kappa,
-    lo: b.lo,
-    hi: b.hi,
-    eqRows,
-    eqValues,
-  });
+  const r = solveBoxL1(
+    {
+      n,
+      hessian: hw,
+      linear: linear.subarray(0, n),
+      kinks: s.w0,
+      kappa,
+      lo: b.lo,
+      hi: b.hi,
+      eqRows,
+      eqValues,
+    },
+    undefined,
+    () => feasible(s, on),
+  );
+  if (r.status === "infeasible") return "infeasible";
   if (r.status !== "optimal") return undefined;
   return { x: r.w, status: "optimal", iterations: r.iterations, ridge: 0, method: ACTIVE_SET };
 }
@@ -858,6 +864,7 @@ export function optimizePortfolio(options: OptimizePortfolioOptions): PortfolioR
     for (let i = 0; i < n; i++) linear[b.tOff + i] = s.penalty[i]! / s.scale;
   }
   const fast = separable(s, on, b, hw, linear);
+  if (fast === "infeasible") return infeasible(s);
   const r = fast ?? solveWith(s, b, hw, linear);
   if (r.status === "infeasible") return infeasible(s);
   const w = r.x.slice(0, n);

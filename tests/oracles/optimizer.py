@@ -457,6 +457,15 @@ def main():
         "constraints": {**sides_constraints, "turnover": {"penalty": 1e-3}},
         "activeSetMethod": True,
     }
+    # a beta target the sides cannot meet (every long's beta above every short's), with the
+    # penalty: the active-set method asks for feasibility before its ADMM rounds
+    cases["infeasibleLongShortSidesBeta12"] = {
+        "assets": majors20[:12], "covariance": np.cov(b12.to_numpy(), rowvar=False).tolist(),
+        "objective": "minVariance", "currentWeights": equal_sides,
+        "constraints": {**sides_constraints,
+                        "betas": {"BTC": np.where(sides > 0, 1.5, 0.6).tolist()},
+                        "turnover": {"penalty": 1e-4}},
+    }
     # Infeasible.
     cases["infeasibleNetZeroFullyInvested"] = {
         "covariance": cases["realMinVarLongOnly20"]["covariance"], "assets": majors20,

@@ -160,3 +160,30 @@ Deno.test("solveBoxL1: equalities met at the kinks, penalties that keep weights 
     assert.ok(moved < n, `trial ${trial}: some weights stay at their kinks`);
   }
 });
+
+Deno.test("solveBoxL1: an infeasible problem is reported at once, without the ADMM rounds", () => {
+  // long side [0, 0.5] x 3 summing to 0.5, a "beta" row that needs a negative long exposure
+  const n = 3;
+  const h = Float64Array.from([1, 0.2, 0.1, 0.2, 1, 0.3, 0.1, 0.3, 1]);
+  const p = {
+    n,
+    hessian: h,
+    linear: new Float64Array(n),
+    kinks: Float64Array.from([0.2, 0.2, 0.1]),
+    kappa: new Float64Array(n).fill(1e-3),
+    lo: new Float64Array(n),
+    hi: new Float64Array(n).fill(0.5),
+    eqRows: [new Float64Array(n).fill(1), Float64Array.from([1, 2, 3])],
+    eqValues: [0.5, -0.1],
+  };
+  let asked = 0;
+  const r = solveBoxL1(p, 6400, () => (asked++, false));
+  assert.equal(r.status, "infeasible");
+  assert.equal(asked, 1);
+  assert.ok(r.iterations <= 8, `${r.iterations} iterations: no ADMM round ran`);
+  assert.ok(r.w.every(Number.isNaN));
+  // without the check it spends every ADMM round and gives up
+  const slow = solveBoxL1(p);
+  assert.equal(slow.status, "failed");
+  assert.ok(slow.iterations > 6400, `${slow.iterations}`);
+});
