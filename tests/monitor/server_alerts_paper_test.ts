@@ -21,8 +21,11 @@ const T0 = Date.UTC(2024, 0, 1);
 const N = 300;
 const PAIR = { y: "BTCUSDT", x: "ETHUSDT" };
 
-/** A cointegrated pair on 1m bars: y = 1.2 x + a mean-reverting spread (seeded). */
-function seed(db: ReturnType<typeof openStore>["db"]) {
+/**
+ * A cointegrated pair on 1m bars: y = 1.2 x + a mean-reverting spread (seeded); bars
+ * `from..to-1` of it.
+ */
+function seed(db: ReturnType<typeof openStore>["db"], from = 0, to = N) {
   const rng = createRng(7);
   let lx = Math.log(2000), e = 0;
   const x = new Float64Array(N), y = new Float64Array(N);
@@ -32,8 +35,9 @@ function seed(db: ReturnType<typeof openStore>["db"]) {
     x[t] = Math.exp(lx);
     y[t] = Math.exp(1.2 * lx + 1.5 + e);
   }
-  const ts = Float64Array.from({ length: N }, (_, i) => T0 + i * 60_000);
-  for (const [symbol, close] of [["BTCUSDT", y], ["ETHUSDT", x]] as const) {
+  const ts = Float64Array.from({ length: to - from }, (_, i) => T0 + (from + i) * 60_000);
+  for (const [symbol, all] of [["BTCUSDT", y], ["ETHUSDT", x]] as const) {
+    const close = all.slice(from, to);
     const v = close.map(() => 1);
     writeBars(db, {
       venue: "binance",
@@ -48,7 +52,7 @@ function seed(db: ReturnType<typeof openStore>["db"]) {
       quoteVolume: v,
       tradeCount: v,
       vwap: close,
-      complete: new Uint8Array(N).fill(1),
+      complete: new Uint8Array(to - from).fill(1),
     }, { source: "file:test" });
   }
 }
@@ -201,5 +205,46 @@ Deno.test("a bar close's values do not depend on how many bars are returned (liv
     assert.ok(Number.isFinite(last(one.pValue)));
   } finally {
     close();
+  }
+});
+
+Deno.test("Kalman alerts: stepping bar by bar fires the same alerts, with the same z, as a replay", () => {
+  const rules = monitorAlertRules({ pairs: [PAIR], z: 1.2, pValueLevel: 0.2 });
+  const opts = {
+    venue: "binance",
+    pairs: [PAIR],
+    freq: "1m" as const,
+    window: 30,
+    z: 1.2,
+    hedge: "kalman" as const,
+    rules,
+    webhookUrls: [],
+    startedAt: T0,
+    // the replay covers every bar, so both loops start their rules at the first bar
+    replayBars: 400,
+  };
+  // each alert with the value that fired it: z (or p) at that bar, to the last bit
+  const ids = (alerts: readonly { id: string; value: number }[]) =>
+    alerts.map((a) => `${a.id} ${a.value}`).sort();
+  // a restart: the rules replayed over every stored bar
+  const a = openStore(":memory:");
+  const b = openStore(":memory:");
+  try {
+    seed(a.db);
+    const replayed = new AlertLoop(a.db, new AnalyticsService(a.db, "binance"), opts)
+      .start(T0 + N * 60_000);
+    // live: started on the first bars, then one close at a time
+    seed(b.db, 0, N - 120);
+    const live = new AlertLoop(b.db, new AnalyticsService(b.db, "binance"), opts);
+    const fired = [...live.start(T0)];
+    for (let t = N - 120; t < N; t++) {
+      seed(b.db, t, t + 1);
+      fired.push(...live.onPairBar(PAIR, T0 + (t + 1) * 60_000));
+    }
+    assert.ok(replayed.some((x) => x.kind === "z-score" && x.ts >= T0 + (N - 120) * 60_000));
+    assert.deepEqual(ids(fired), ids(replayed));
+  } finally {
+    a.close();
+    b.close();
   }
 });

@@ -6,11 +6,10 @@
  * the state (hysteresis, dwell) is what it was and an alert a kill -9 lost before it was stored
  * is stored now, under the same id; one already stored is not stored or sent again.
  *
- * Known limit: with `hedge: "kalman"` the filter's state at a bar depends on where the bars it
- * runs on start (the last `replayBars + 2 window` bars before the newest), so the replay after a
- * restart can compute a slightly different z at a bar than the live step did, and an alert whose
- * |z| was within that difference of the threshold can fire at another bar (another id). Rolling
- * OLS uses only its window and gives the same values.
+ * With `hedge: "kalman"` the filter's state at a bar depends on where the bars it runs on start,
+ * so the alerts compute each bar from a start fixed by the bar alone (its block of `replayBars`
+ * intervals, less the warm-up): a replay gives the same z as the live step. Rolling OLS uses
+ * only its window and needs no such care.
  *
  * @module
  */
@@ -28,8 +27,8 @@ import {
 } from "@lib/monitor/mod.ts";
 import { insertAlerts, listAlerts } from "@lib/store/monitor_alerts.ts";
 import type { AnalyticsService, ServedAnalytics } from "./analytics_service.ts";
-import type { PairKey } from "./pair_closes.ts";
-import type { MonitorHedge } from "./pair_analytics.ts";
+import { pairClosesSince, type PairKey } from "./pair_closes.ts";
+import { type MonitorHedge, pairAnalytics } from "./pair_analytics.ts";
 
 /** What the task's flags say about alerts; defaults in {@link ALERT_LOOP_DEFAULTS}. */
 export interface MonitorAlertSpec {
@@ -208,6 +207,7 @@ export class AlertLoop {
 
   /** Observations of the pair's (and its legs') bars closed after the last ones stepped. */
   #observations(pair: PairKey, bars: number, _now: number): AlertObservation[] {
+    if (this.#o.hedge === "kalman") return this.#kalmanObservations(pair, bars);
     const name = `${pair.y}:${pair.x}`;
     let s: ServedAnalytics;
     try {
@@ -239,6 +239,58 @@ export class AlertLoop {
         }
       }
       this.#done.set(name, ts);
+    }
+    return out;
+  }
+
+  /**
+   * The Kalman filter's state at a bar depends on where its bars start, so each bar's values
+   * come from bars starting at a time fixed by the bar alone: the start of its block of
+   * `replayBars` intervals, less the `2 window` warm-up. The live step and a replay after a
+   * restart then compute the same z for the same bar, and fire the same alerts.
+   */
+  #kalmanObservations(pair: PairKey, bars: number): AlertObservation[] {
+    const name = `${pair.y}:${pair.x}`;
+    const o = this.#o, step = freqMs(o.freq);
+    const block = (o.replayBars ?? ALERT_LOOP_DEFAULTS.replayBars) * step;
+    const newest = Math.max(
+      ...[pair.y, pair.x].map((symbol) =>
+        latestBarTs(this.#db, { venue: o.venue, symbol, freq: o.freq }) ?? -Infinity
+      ),
+    );
+    if (!Number.isFinite(newest)) return [];
+    const after = this.#done.get(name) ?? -Infinity;
+    const from = Math.max(after + step, newest - (bars - 1) * step);
+    const out: AlertObservation[] = [];
+    for (let b = Math.floor(from / block); b * block <= newest; b++) {
+      const c = pairClosesSince(this.#db, o.venue, pair, o.freq, b * block - 2 * o.window * step);
+      let end = c.ts.length - 1;
+      while (end >= 0 && !(Number.isFinite(c.y[end]!) && Number.isFinite(c.x[end]!))) end--;
+      let first = 0;
+      while (first <= end && c.ts[first]! < Math.max(from, b * block)) first++;
+      if (first > end) continue;
+      let a;
+      try {
+        a = pairAnalytics(c.ts, c.y, c.x, {
+          window: o.window,
+          hedge: "kalman",
+          z: o.z,
+          pValueBars: c.ts.length - first,
+        });
+      } catch {
+        continue; // too few bars for the estimators yet
+      }
+      for (let t = first; t <= end && c.ts[t]! < (b + 1) * block; t++) {
+        const ts = c.ts[t]!;
+        out.push({ kind: "bar", subject: name, ts, z: a.zScore[t]!, pValue: a.pValue[t]! });
+        for (const [sym, close] of [[pair.y, c.y[t]!], [pair.x, c.x[t]!]] as const) {
+          if (ts > (this.#done.get(sym) ?? -Infinity)) {
+            out.push({ kind: "bar", subject: sym, ts, close });
+            this.#done.set(sym, ts);
+          }
+        }
+        this.#done.set(name, ts);
+      }
     }
     return out;
   }
