@@ -131,7 +131,7 @@ function zEvents(x: Float64Array, threshold: number, sign: 1 | -1 | 0): Int8Arra
 }
 
 /** Funding extreme: the known rate `z` trailing standard deviations above (high) or below (low) its mean. */
-export function fundingExtreme(side: "high" | "low", z: number = D.fundingZ): EventDefinition {
+export function fundingExtremeEvent(side: "high" | "low", z: number = D.fundingZ): EventDefinition {
   const sign = side === "high" ? 1 : -1;
   return {
     name: `funding-${side}-${z}z`,
@@ -145,7 +145,7 @@ export function fundingExtreme(side: "high" | "low", z: number = D.fundingZ): Ev
 }
 
 /** Volatility compression then breakout. */
-export function volBreakout(
+export function volBreakoutEvent(
   compression: number = D.compression,
   breakout: number = D.breakout,
 ): EventDefinition {
@@ -172,7 +172,7 @@ export function volBreakout(
 }
 
 /** A large one-bar move against trailing volatility. */
-export function jump(sd: number = D.jumpSd): EventDefinition {
+export function jumpEvent(sd: number = D.jumpSd): EventDefinition {
   return {
     name: `jump-${sd}sd`,
     family: "jump",
@@ -193,7 +193,7 @@ export function jump(sd: number = D.jumpSd): EventDefinition {
 }
 
 /** An open away from the previous close. */
-export function gap(size: number = D.gap): EventDefinition {
+export function gapEvent(size: number = D.gap): EventDefinition {
   return {
     name: `gap-${size * 100}pct`,
     family: "gap",
@@ -215,7 +215,7 @@ export function gap(size: number = D.gap): EventDefinition {
 }
 
 /** A one-bar open-interest change beyond `z` trailing standard deviations. */
-export function oiShock(z: number = D.oiZ): EventDefinition {
+export function oiShockEvent(z: number = D.oiZ): EventDefinition {
   return {
     name: `oi-shock-${z}z`,
     family: "oi-shock",
@@ -232,7 +232,7 @@ export function oiShock(z: number = D.oiZ): EventDefinition {
 }
 
 /** Net liquidations beyond `z` trailing standard deviations. */
-export function liquidationCascade(z: number = D.liquidationZ): EventDefinition {
+export function liquidationCascadeEvent(z: number = D.liquidationZ): EventDefinition {
   return {
     name: `liquidation-cascade-${z}z`,
     family: "liquidation-cascade",
@@ -244,7 +244,7 @@ export function liquidationCascade(z: number = D.liquidationZ): EventDefinition 
 }
 
 /** The price gap to a second venue beyond `z` trailing standard deviations. */
-export function dislocation(z: number = D.dislocationZ): EventDefinition {
+export function dislocationEvent(z: number = D.dislocationZ): EventDefinition {
   return {
     name: `dislocation-${z}z`,
     family: "dislocation",
@@ -262,7 +262,7 @@ export function dislocation(z: number = D.dislocationZ): EventDefinition {
 
 /**
  * The registry: 20 named event definitions (each family at two or three thresholds), in a fixed
- * order; build others with the factories (`jump(6)`, ...). Each `flags` is causal: the flag
+ * order; build others with the factories (`jumpEvent(6)`, ...). Each `flags` is causal: the flag
  * at bar t reads bars <= t only (trailing statistics end at t - 1 or t; the tests perturb the data
  * after t and check).
  *
@@ -279,26 +279,26 @@ export function dislocation(z: number = D.dislocationZ): EventDefinition {
  * ```
  */
 export const EVENT_DEFINITIONS: readonly EventDefinition[] = [
-  fundingExtreme("high", 2),
-  fundingExtreme("high", 3),
-  fundingExtreme("low", 2),
-  fundingExtreme("low", 3),
-  volBreakout(0.5, 2.5),
-  volBreakout(0.5, 3.5),
-  volBreakout(0.7, 2.5),
-  volBreakout(0.7, 3.5),
-  liquidationCascade(3),
-  liquidationCascade(5),
-  oiShock(2.5),
-  oiShock(4),
-  jump(3),
-  jump(4),
-  jump(5),
-  gap(0.005),
-  gap(0.01),
-  gap(0.02),
-  dislocation(3),
-  dislocation(5),
+  fundingExtremeEvent("high", 2),
+  fundingExtremeEvent("high", 3),
+  fundingExtremeEvent("low", 2),
+  fundingExtremeEvent("low", 3),
+  volBreakoutEvent(0.5, 2.5),
+  volBreakoutEvent(0.5, 3.5),
+  volBreakoutEvent(0.7, 2.5),
+  volBreakoutEvent(0.7, 3.5),
+  liquidationCascadeEvent(3),
+  liquidationCascadeEvent(5),
+  oiShockEvent(2.5),
+  oiShockEvent(4),
+  jumpEvent(3),
+  jumpEvent(4),
+  jumpEvent(5),
+  gapEvent(0.005),
+  gapEvent(0.01),
+  gapEvent(0.02),
+  dislocationEvent(3),
+  dislocationEvent(5),
 ];
 
 /** An event with its direction. */
