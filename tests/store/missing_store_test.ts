@@ -17,6 +17,7 @@ const CASES = (out: string): readonly (readonly string[])[] => [
   ["regimes", "--method", "vol"],
   ["scan", "--venue", "binance"],
   ["report", "--out", out],
+  ["events", "--out", out],
   ["check-dataset"],
   ["export", "--formats", "csv", "--out", out],
   ["quarantine", "summary"],
