@@ -93,9 +93,10 @@ const CANDIDATE_LO = 1.1 / Math.pow(
         REDENOMINATION_DEFAULTS.powerTolerance,
     ) - 1;
 /**
- * A close ratio outside [1 / PREFILTER, PREFILTER] is looked at as a candidate (its return
+ * A close ratio outside (1 / PREFILTER, PREFILTER) is looked at as a candidate (its return
  * computed and compared with the two bounds above, which lie outside it: ratios 50.6 and
- * 0.0196), so the other values cost two multiplications instead of a division.
+ * 0.0196); a close strictly inside the bounds of the last close is valid (positive, finite)
+ * and no candidate, one test for most values (the bounds move with each close).
  */
 const PREFILTER = 40;
 
@@ -112,16 +113,24 @@ function priceBlock(
   lastClose: Float64Array,
   cand: number[],
 ): number {
-  let last = lastClose[a]!;
+  let last = lastClose[a]!, hi = last * PREFILTER, lo = last * (1 / PREFILTER);
   for (let t = t0; t < t1; t++) {
     const x = c[t]!;
+    if (x > lo && x < hi) { // valid, and no candidate: one test for most values
+      last = x;
+      hi = x * PREFILTER;
+      lo = x * (1 / PREFILTER);
+      continue;
+    }
     if (x !== x) continue;
     if (!(x > 0) || x === Infinity) return t;
-    if (x > last * PREFILTER || x * PREFILTER < last) {
+    if (last === last) {
       const r = x / last - 1;
       if (r > CANDIDATE_HI || r < CANDIDATE_LO) cand.push(a, t);
     }
     last = x;
+    hi = x * PREFILTER;
+    lo = x * (1 / PREFILTER);
   }
   lastClose[a] = last;
   return -1;

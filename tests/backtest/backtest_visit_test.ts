@@ -146,3 +146,19 @@ Deno.test("the assets visited per bar give the bits of a pass over every asset",
   // the cap must have bitten (ADV unknown before bar 30 and at some bars of asset 11)
   assert.ok(capped >= 30, `capped runs: ${capped}`);
 });
+
+Deno.test("every price is checked, after valid ones too (one test per value in the scan)", () => {
+  const tgt = [Float64Array.of(1, 1, 1, 1, 1)];
+  for (const bad of [0, -3, Infinity, -Infinity]) {
+    const close = [Float64Array.of(100, 101, NaN, bad, 102)];
+    assert.throws(
+      () => backtestWeights({ close }, tgt),
+      new RegExp(`close of asset 0 at bar 3 is ${bad}; prices must be positive and finite`),
+    );
+  }
+  // a 100x jump is a redenomination candidate whatever the bounds of the last close
+  const close = [Float64Array.of(1, 1, 1, 100, 100), Float64Array.of(5, 5, 5, 5, 5)];
+  const res = backtestWeights({ close }, [new Float64Array(5), new Float64Array(5)]);
+  assert.equal(res.metadata.redenominations.length, 1);
+  assert.equal(res.metadata.redenominations[0]!.bar, 3);
+});
