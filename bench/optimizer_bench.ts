@@ -8,7 +8,12 @@
  *   `optimizePortfolio` solves it with its active-set method on the weights;
  * - the 50-asset long-short problem with a gross-exposure limit as well ("realMeanVarLongShort50"),
  *   which takes the general path: Goldfarb-Idnani's dual active-set method on the weights and
- *   auxiliary variables for |w| and |w - w0|.
+ *   auxiliary variables for |w| and |w - w0|;
+ * - one bar of the long-short book that lib/backtest/strategies/long_short.ts optimizes (12 assets,
+ *   6 a side, each side's total held, BTC-neutral, turnover penalty 1e-4 against weights that meet
+ *   the side totals but not the new betas: "realLongShortSidesBeta12Penalty0.0001"), and the same
+ *   book with a beta target the sides cannot reach ("infeasibleLongShortSidesBeta12"), where the
+ *   answer is the conflicting groups.
  *
  *   deno bench -A bench/optimizer_bench.ts
  *   /usr/bin/python3 bench/optimizer_peer.py   # side by side with cvxopt, ratios, objectives
@@ -33,12 +38,18 @@ function spec(name: string): OptimizePortfolioOptions {
 
 const big = spec("real126BenchProblem");
 const gross = spec("realMeanVarLongShort50");
+const book = spec("realLongShortSidesBeta12Penalty0.0001");
+const noBook = spec("infeasibleLongShortSidesBeta12");
 
 const out = Deno.env.get("CRYPTOLAB_BENCH_OUT");
 if (out) {
   mkdirSync(out, { recursive: true });
   for (
-    const [name, s] of [["real126BenchProblem", big], ["realMeanVarLongShort50", gross]] as const
+    const [name, s] of [
+      ["real126BenchProblem", big],
+      ["realMeanVarLongShort50", gross],
+      ["realLongShortSidesBeta12Penalty0.0001", book],
+    ] as const
   ) {
     const r = optimizePortfolio(s);
     writeFileSync(
@@ -70,5 +81,25 @@ Deno.bench({
   n: 20,
   fn() {
     optimizePortfolio(gross);
+  },
+});
+
+Deno.bench({
+  name: "optimizePortfolio 12-asset long-short book (side totals, BTC-neutral), penalty 1e-4",
+  group: "optimizer",
+  warmup: 20,
+  n: 200,
+  fn() {
+    optimizePortfolio(book);
+  },
+});
+
+Deno.bench({
+  name: "optimizePortfolio 12-asset long-short book, unreachable beta target (conflicts named)",
+  group: "optimizer",
+  warmup: 20,
+  n: 200,
+  fn() {
+    optimizePortfolio(noBook);
   },
 });

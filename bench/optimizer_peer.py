@@ -54,7 +54,8 @@ def cvxopt_problem(spec):
     P = np.zeros((m, m))
     P[:n, :n] = spec.get("riskAversion", 1.0) * S / scale
     q = np.zeros(m)
-    q[:n] = -np.asarray(spec["expectedReturns"]) / scale
+    if "expectedReturns" in spec:  # minVariance has none
+        q[:n] = -np.asarray(spec["expectedReturns"]) / scale
     q[t0:t0 + n] = oracle.per_asset(spec["constraints"]["turnover"]["penalty"], n) / scale
     A, b = oracle.independent_rows(A, b)
     return n, [matrix(P), matrix(q), matrix(G), matrix(h), matrix(A), matrix(b)]
@@ -71,6 +72,8 @@ def main():
          "optimizePortfolio 126 assets long-short beta-neutral, turnover penalty", 10),
         ("realMeanVarLongShort50",
          "optimizePortfolio 50 assets long-short, gross limit + turnover penalty (dual QP)", 10),
+        ("realLongShortSidesBeta12Penalty0.0001",
+         "optimizePortfolio 12-asset long-short book (side totals, BTC-neutral), penalty 1e-4", 50),
     ):
         spec = cases[name]["spec"]
         n, args = cvxopt_problem(spec)
