@@ -55,6 +55,7 @@ function quietStream(): IngestTradeStream {
     },
     async *[Symbol.asyncIterator]() {
       await stopped;
+      yield* []; // ends without a trade
     },
   };
 }
