@@ -146,6 +146,7 @@ function returnBlock(
 ): number {
   for (let t = t0; t < t1; t++) {
     const x = c[t]!;
+    if (x > CANDIDATE_LO && x < CANDIDATE_HI) continue; // valid and no candidate: one test
     if (x === x && (!(x >= -1) || x === Infinity)) return t;
     if (x > CANDIDATE_HI || x < CANDIDATE_LO) cand.push(a, t);
   }
