@@ -135,6 +135,22 @@ Deno.test("the assets visited per bar give the bits of a pass over every asset",
             costs: [...base, impact].map((c) => ({ ...c, cost: c.cost.bind(c) })),
           });
           assertSameBits(sparse, called, `${what} (models called)`);
+          // fees per venue (a maker rebate on some assets), computed and called
+          const venues = Array.from({ length: N }, (_, a) => ["binance", "kraken", "okx"][a % 3]!);
+          const perVenue = feeCost({
+            venue: venues,
+            liquidity: "maker",
+            overrides: { okx: { maker: -0.0001, taker: 0.0005 } },
+          });
+          const vOpts = { ...opts, costs: [perVenue, impact] };
+          assertSameBits(
+            backtestWeights(input, m.target, vOpts),
+            backtestWeights(input, m.target, {
+              ...vOpts,
+              costs: vOpts.costs.map((c) => ({ ...c, cost: c.cost.bind(c) })),
+            }),
+            `${what} (fees per venue)`,
+          );
           const uncapped = backtestWeights(input, m.target, { ...opts, costs: base });
           const sum = (r: BacktestResult) => r.turnover.reduce((s, x) => s + x, 0);
           assert.ok(sum(uncapped) > 0, `${what}: something traded`);
