@@ -29,6 +29,7 @@ import { insertAlerts, listAlerts } from "@lib/store/monitor_alerts.ts";
 import type { AnalyticsService, ServedAnalytics } from "./analytics_service.ts";
 import { pairClosesSince, type PairKey } from "./pair_closes.ts";
 import { type MonitorHedge, pairAnalytics } from "./pair_analytics.ts";
+import { KALMAN_BLOCK_BARS } from "./kalman_blocks.ts";
 
 /** What the task's flags say about alerts; defaults in {@link ALERT_LOOP_DEFAULTS}. */
 export interface MonitorAlertSpec {
@@ -53,8 +54,11 @@ export const ALERT_LOOP_DEFAULTS = {
   zMinBars: 1,
   pValueLevel: 0.1,
   staleMs: 60_000,
-  /** Bars replayed on start (per pair, at the monitor's frequency). */
-  replayBars: 500,
+  /**
+   * Bars replayed on start (per pair, at the monitor's frequency); also the Kalman block
+   * (kalman_blocks.ts), the same as the dashboard's series.
+   */
+  replayBars: KALMAN_BLOCK_BARS,
 } as const;
 
 /**

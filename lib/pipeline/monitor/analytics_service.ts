@@ -11,6 +11,7 @@ import type { Freq } from "@lib/core/freq.ts";
 import { latestTradeTs } from "@lib/store/live_reads.ts";
 import { type PairCloses, pairCloses, type PairKey } from "./pair_closes.ts";
 import { type MonitorHedge, type PairAnalytics, pairAnalytics } from "./pair_analytics.ts";
+import { KALMAN_BLOCK_BARS, kalmanBlockSeries } from "./kalman_blocks.ts";
 
 /** Parameters of one analytics request. */
 export interface AnalyticsRequest {
@@ -34,6 +35,12 @@ export interface ServedAnalytics {
   readonly analytics: PairAnalytics;
   /** Index in `closes` of the first bar returned. */
   readonly offset: number;
+  /**
+   * Kalman only: the starts of the filter runs the returned bars' hedge ratio, spread, bands,
+   * z-score and position come from (kalman_blocks.ts: fixed by each bar, as the alerts'), so
+   * a bar's values do not depend on `limit`.
+   */
+  readonly kalmanStarts?: readonly number[];
 }
 
 /** A number for JSON: NaN and infinities become null. */
@@ -54,10 +61,17 @@ export class AnalyticsService {
   readonly #cache = new Map<string, ServedAnalytics>();
   readonly #keep: number;
 
-  constructor(db: DatabaseSync, venue: string, keep = 64) {
+  readonly #kalmanBlockBars: number;
+
+  /**
+   * `kalmanBlockBars`: intervals per Kalman block (kalman_blocks.ts); the alert loop's
+   * `replayBars` must be the same for the chart to show the alerts' values.
+   */
+  constructor(db: DatabaseSync, venue: string, keep = 64, kalmanBlockBars = KALMAN_BLOCK_BARS) {
     this.#db = db;
     this.#venue = venue;
     this.#keep = keep;
+    this.#kalmanBlockBars = kalmanBlockBars;
   }
 
   /** The analytics of `r` on the store's current bars. */
@@ -68,17 +82,51 @@ export class AnalyticsService {
     const hit = this.#cache.get(key);
     // bars of a closed interval can still be rebuilt (a repaired hole): compare the closes
     if (hit !== undefined && sameCloses(hit.closes, closes)) return hit;
-    const analytics = pairAnalytics(closes.ts, closes.y, closes.x, {
+    let analytics = pairAnalytics(closes.ts, closes.y, closes.x, {
       window: r.window,
       hedge: r.hedge,
       z: r.z,
       pValueBars: r.limit,
     });
-    const served = {
+    const offset = Math.max(0, closes.ts.length - r.limit);
+    let kalmanStarts: number[] | undefined;
+    if (r.hedge === "kalman") {
+      // the returned bars' filter values from starts fixed by each bar (as the alerts')
+      const k = kalmanBlockSeries(
+        this.#db,
+        this.#venue,
+        r.pair,
+        r.freq,
+        {
+          window: r.window,
+          z: r.z,
+          blockBars: this.#kalmanBlockBars,
+        },
+        closes.ts,
+        offset,
+      );
+      const merge = <T extends Float64Array | Int8Array>(warm: T, fixed: T): T => {
+        const out = warm.slice() as T;
+        out.set(fixed.subarray(offset), offset);
+        return out;
+      };
+      analytics = {
+        ...analytics,
+        hedgeRatio: merge(analytics.hedgeRatio, k.hedgeRatio),
+        spread: merge(analytics.spread, k.spread),
+        spreadMean: merge(analytics.spreadMean, k.spreadMean),
+        spreadStd: merge(analytics.spreadStd, k.spreadStd),
+        zScore: merge(analytics.zScore, k.zScore),
+        position: merge(analytics.position, k.position),
+      };
+      kalmanStarts = k.starts;
+    }
+    const served: ServedAnalytics = {
       request: r,
       closes,
       analytics,
-      offset: Math.max(0, closes.ts.length - r.limit),
+      offset,
+      ...(kalmanStarts !== undefined ? { kalmanStarts } : {}),
     };
     this.#cache.delete(key);
     this.#cache.set(key, served);
@@ -103,6 +151,7 @@ export class AnalyticsService {
         bars: n,
         from: n > 0 ? a.ts[0] : null,
         to: n > 0 ? a.ts[last] : null,
+        ...(s.kalmanStarts !== undefined ? { kalmanStarts: s.kalmanStarts } : {}),
       },
       freshness: {
         lastBarTs: n > 0 ? a.ts[last] : null,

@@ -131,7 +131,11 @@ export function monitorOpenApi(
           description: "Computed on the last `limit + 2 window` bars (the first 2 window are " +
             "warm-up; `input` gives their span): the causal rolling OLS (or Kalman) hedge ratio " +
             "and spread of pairsMeanReversion, spreadZScore, the Pearson correlation of log " +
-            "returns over the window and engleGranger on each trailing window of log prices.",
+            "returns over the window and engleGranger on each trailing window of log prices. " +
+            "With hedge=kalman the filter's values of a bar (hedge ratio, spread, bands, " +
+            "z-score, position) come from its run started at a time fixed by the bar (its " +
+            "block of 500 intervals less the warm-up; `input.kalmanStarts` lists them), the " +
+            "values the alerts use, whatever `limit` is.",
           parameters: [
             query(
               "pair",
