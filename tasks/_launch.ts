@@ -112,6 +112,12 @@ export const TASK_PROFILES: Readonly<Record<string, TaskProfile>> = {
   regimes: { file: "tasks/regimes.ts", ...STORE_ONLY },
   trials: { file: "tasks/trials.ts", ...STORE_ONLY },
   scan: { file: "tasks/scan.ts", ...STORE_ONLY, writeFlag: { name: "out" } },
+  daily: {
+    file: "tasks/daily.ts",
+    ...STORE_ONLY,
+    writeFlag: { name: "out", default: "reports" },
+    extra: CODE_VERSION,
+  },
   quarantine: { file: "tasks/quarantine.ts", ...STORE_ONLY, writeFlag: { name: "out" } },
   export: {
     file: "tasks/export.ts",

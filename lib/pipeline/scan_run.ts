@@ -11,12 +11,10 @@ import {
   scanCrossSection,
   type ScanOptions,
 } from "../research/cross_section_scan.ts";
-import { loadRunDataset } from "./run_dataset.ts";
+import { CLOSED_BAR_RULE, loadClosedDataset } from "./closed_dataset.ts";
 import { ReportInputError } from "./report_run.ts";
 
-/** The closed-bar rule, in the words every output states it. */
-export const CLOSED_BAR_RULE =
-  "a bar is closed when its open time + one bar <= now; bars that close later (still forming) are not read";
+export { CLOSED_BAR_RULE };
 
 /** What {@link runScan} scans; only `freq` is required. */
 export interface ScanRunOptions extends ScanOptions {
@@ -49,8 +47,8 @@ export interface ScanRun {
 }
 
 /**
- * Rank a universe at its last closed bar. Bars are read with `to = now - one bar + 1`
- * (exclusive), so a bar still forming at `now` (a stream's or poll's latest bar) is never
+ * Rank a universe at its last closed bar. Bars are read up to the open of the bar containing
+ * `now` (exclusive, `loadClosedDataset`), so a bar still forming at `now` (a stream's or poll's latest bar) is never
  * read and cannot change a ranking; the fingerprint covers exactly the bars read. Throws a
  * `ReportInputError` naming the option (`freq`, `venue`, `universe`, `now`) when the store
  * cannot serve the request.
@@ -80,28 +78,7 @@ export function runScan(db: DatabaseSync, options: ScanRunOptions): ScanRun {
   const { freq } = options;
   const step = freqMs(freq);
   const now = options.now ?? Date.now();
-  const closedBy = `no ${freq} bar had closed by ${new Date(now).toISOString()}`;
-  let dataset;
-  try {
-    dataset = loadRunDataset(db, {
-      freq,
-      venue: options.venue,
-      symbols: options.symbols,
-      to: now - step + 1,
-    });
-  } catch (e) {
-    // the cutoff is the scan's clock: name --now, not the --to/--from of the report
-    if (e instanceof ReportInputError && e.flag === "from") {
-      throw new ReportInputError(`${closedBy}: ${e.message.replace(/; widen.*$/, "")}`, "now");
-    }
-    if (e instanceof RangeError && /^Cannot load the dataset: /.test(e.message)) {
-      const why = e.message.replace(/^Cannot load the dataset: /, "")
-        .replace(/--to (\S+) is not after/, "the cutoff $1 is not after")
-        .replace(/; pick a later --to$|; widen the window or leave them out$/, "");
-      throw new ReportInputError(`${closedBy}: ${why}`, "now");
-    }
-    throw e;
-  }
+  const dataset = loadClosedDataset(db, options, now);
   const panel = dataset.panel;
   let scan: CrossSectionScan;
   try {

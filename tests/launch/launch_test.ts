@@ -134,6 +134,10 @@ Deno.test("planLaunch: inputs, outputs and extra grants of the store tasks", () 
   const scan = planLaunch("scan", ["--out", "/o/scan.json", "--db", "/s/x.db"], opts);
   assert.equal(flag(scan.args, "allow-write"), "/s,/o/scan.json");
   assert.ok(!scan.args.some((a) => /^--allow-(net|run|sys)/.test(a)), scan.args.join(" "));
+  // daily writes its report under --out (default reports/) and records the code version
+  const daily = planLaunch("daily", ["--db", "/s/x.db"], opts);
+  assert.equal(flag(daily.args, "allow-write"), "/s,/r/reports");
+  assert.ok(daily.args.includes("--allow-run=git") && !daily.args.some((a) => /net/.test(a)));
   const q = planLaunch("quarantine", ["export", "--out", "q.csv", "--db", "/s/x.db"], opts);
   assert.equal(flag(q.args, "allow-write"), "/s,/r/q.csv");
   assert.equal(flag(planLaunch("quarantine", ["list"], opts).args, "allow-write"), "/r/data");

@@ -16,6 +16,7 @@ const CASES = (out: string): readonly (readonly string[])[] => [
   ["factors", "--venue", "binance", "--freq", "1h"],
   ["regimes", "--method", "vol"],
   ["scan", "--venue", "binance"],
+  ["daily", "--out", out],
   ["report", "--out", out],
   ["events", "--out", out],
   ["check-dataset"],

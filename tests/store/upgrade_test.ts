@@ -88,6 +88,10 @@ const OFFLINE_TASKS: readonly TaskCase[] = [
   { task: "quarantine", args: () => ["summary"] },
   { task: "trials", args: () => ["list"] },
   { task: "scan", args: () => ["--venue", "binance", "--signals", "momentum", "--lookback", "3"] },
+  {
+    task: "daily",
+    args: (dir) => ["--venue", "binance", "--min-assets", "3", "--out", join(dir, "reports")],
+  },
   { task: "export", args: (dir) => ["--formats", "csv", "--out", join(dir, "exports")] },
   { task: "report", args: (dir) => ["--out", join(dir, "reports"), "--run-id", "upgrade"] },
   {
