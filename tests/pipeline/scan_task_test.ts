@@ -20,7 +20,7 @@ import { forTerminal } from "@lib/core/for_terminal.ts";
 const NFI = realPath("ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h");
 const BASES = ["BTC", "ETH", "ADA", "LTC", "XRP", "LINK"];
 const NOW = "2021-03-01T00:30:00Z"; // the bar of 00:00 is forming; 23:00 is the last closed
-const EVIL = "EVIL\x1b[2J\x07USDT";
+const EVIL = "EVIL\x1b[2J\x07\x7f\x9bUSDT"; // ESC, BEL, DEL and C1 CSI
 
 realDataTest("deno task scan on real bars", async (t) => {
   const tmp = await Deno.makeTempDir({ prefix: "cryptolab-scan-task-" });
@@ -81,7 +81,9 @@ realDataTest("deno task scan on real bars", async (t) => {
       assert.match(json.rule, /open time \+ one bar <= now/);
       assert.deepEqual(json.assets, direct.assets);
       assert.ok(json.assets.includes(EVIL), "JSON keeps the symbol as stored");
-      assert.ok(!run.stdout.includes("\x1b") && !run.stdout.includes("\x07"), "escaped in JSON");
+      // deno-lint-ignore no-control-regex
+      const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
+      assert.ok(!control.test(run.stdout), "control characters escaped in the JSON text");
       assert.deepEqual(
         json.rankings.map((k: { signal: string; rows: unknown[] }) => [k.signal, k.rows]),
         direct.scan.rankings.map((k) => [k.signal, k.rows]),
