@@ -21,7 +21,7 @@ import { describeLookahead } from "../backtest/lookahead.ts";
 import { type Block, column, type ReportModel, type Section } from "../report/model.ts";
 import { dataSection } from "../report/sections/data_section.ts";
 import { cumulativeReturnsChart } from "../report/charts/cumulative_returns.ts";
-import { strategyTearSheet } from "../report/tears/strategy_tear_sheet.ts";
+import { type StrategyTearSheet, strategyTearSheet } from "../report/tears/strategy_tear_sheet.ts";
 import {
   nullRunsParam,
   type PreparedRun,
@@ -31,7 +31,7 @@ import {
   usedData,
 } from "./backtest_run.ts";
 import type { ParamValue } from "../report/model.ts";
-import type { BacktestOptions } from "../backtest/types.ts";
+import type { BacktestOptions, BacktestResult } from "../backtest/types.ts";
 import type { TrialLedger } from "../research/ledger.ts";
 import { findRecordedTrial } from "../research/recorded_trial.ts";
 import { overfittingVerdict } from "../research/overfitting_verdict.ts";
@@ -89,6 +89,11 @@ export interface WalkForwardRun {
   /** The candidate parameter sets, in grid order (each fold's `chosen` indexes them). */
   readonly candidates: readonly Readonly<Record<string, StrategyParam>>[];
   readonly result: WalkForwardResult<number>;
+  /**
+   * The strategy tear sheet of the report: of the stitched out-of-sample bars only
+   * (`result.outOfSampleRows`), the benchmark over the same bars.
+   */
+  readonly tearSheet: StrategyTearSheet;
 }
 
 /**
@@ -251,13 +256,30 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
     }),
     { type: "paragraph", text: describeLookahead(result.lookahead) },
   ];
-  const sheet = strategyTearSheet(result.backtest, {
+  // the tear sheet covers the stitched out-of-sample bars only (the training window before the
+  // first test bar trades nothing: counted as zero returns it would dilute Sharpe and CAGR),
+  // and the benchmark is measured over the same bars
+  const [, oLast] = result.outOfSampleRows;
+  const oos = backtestRows(result.backtest, o0!, oLast);
+  blocks.push({
+    type: "paragraph",
+    text: `The tear sheet below covers exactly the stitched out-of-sample bars: ` +
+      `${oos.index.length} bars from ${isoTime(oos.index[0]!)} to ` +
+      `${isoTime(oos.index[oos.index.length - 1]!)} (the first training window, where nothing ` +
+      `is traded, is left out)` +
+      (prep.benchmark === undefined
+        ? ""
+        : `; ${prep.benchmarkName} is measured over the same bars`) +
+      `. Its Sharpe ratio is the stitched out-of-sample Sharpe above.`,
+  });
+  const sheet = strategyTearSheet(oos, {
     barMs,
-    ...(prep.benchmark === undefined
-      ? {}
-      : { benchmark: prep.benchmark, benchmarkName: prep.benchmarkName }),
+    ...(prep.benchmark === undefined ? {} : {
+      benchmark: prep.benchmark.subarray(o0!, oLast + 1),
+      benchmarkName: prep.benchmarkName,
+    }),
     lookahead: result.lookahead,
-    name: `Walk-forward ${prep.strategy.strategy}`,
+    name: `Walk-forward ${prep.strategy.strategy} (out-of-sample)`,
     missing: {
       benchmark: prep.benchmarkMissing,
       tradeLog: "the stitched out-of-sample run switches parameters at every fold, so it has " +
@@ -312,7 +334,7 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
     ...foldParams,
     ...nullRunsParam(options.nullRuns),
   });
-  return { model, dataset, candidates, result };
+  return { model, dataset, candidates, result, tearSheet: sheet };
 }
 
 /** The ledger family of a walk-forward: one per strategy. */
@@ -441,6 +463,39 @@ function stitchedTargets(
     }
   }
   return out;
+}
+
+/**
+ * Rows `first..last` of a backtest: every per-bar series and weight column sliced, the
+ * metadata's bar count and ruin bar counted from `first`. Per-asset contributions stay those
+ * of the whole run: outside the stitched test periods the walk-forward holds nothing.
+ */
+function backtestRows(r: BacktestResult, first: number, last: number): BacktestResult {
+  const cut = (x: Float64Array) => x.slice(first, last + 1);
+  const md = r.metadata;
+  return {
+    ...r,
+    index: cut(r.index),
+    gross: cut(r.gross),
+    costs: Object.fromEntries(Object.entries(r.costs).map(([k, v]) => [k, cut(v)])),
+    totalCost: cut(r.totalCost),
+    net: cut(r.net),
+    turnover: cut(r.turnover),
+    grossExposure: cut(r.grossExposure),
+    netExposure: cut(r.netExposure),
+    equity: cut(r.equity),
+    weights: r.weights.map(cut),
+    traded: r.traded.map(cut),
+    metadata: {
+      ...md,
+      bars: last - first + 1,
+      ruinBar: md.ruinBar < first ? (md.ruinBar < 0 ? -1 : 0) : md.ruinBar - first,
+    },
+  };
+}
+
+function isoTime(ts: number): string {
+  return new Date(ts).toISOString().slice(0, 16).replace("T", " ") + " UTC";
 }
 
 function fin(x: number): number | null {
