@@ -56,6 +56,13 @@ export interface SimOptions {
   readonly gaps?: readonly SimGapSpec[];
   /** Target IC of the planted signal (time-series Pearson, next bar). Default 0.05. */
   readonly signalIc?: number;
+  /**
+   * Half-life in bars of the planted signal's persistence. Default 0: each published value is
+   * fresh, so it predicts the next bar only. With `h > 0` the signal is an AR(1) with
+   * `phi = 2^(-1/h)` (still standard normal), so a value published at bar `t` predicts bar
+   * `t + j` with IC `signalIc * phi^(j-1)`: it survives an execution lag.
+   */
+  readonly signalHalfLifeBars?: number;
   /** Degrees of freedom of the Student-t innovations (> 4 for a finite kurtosis). Default 5. */
   readonly tailDf?: number;
   /** GARCH(1,1) weights of the factors. Default `{ alpha: 0.04, beta: 0.95 }`. */
@@ -73,6 +80,7 @@ export interface ResolvedSimOptions {
   readonly pairs: readonly Required<SimPairSpec>[];
   readonly gaps: readonly SimGapSpec[];
   readonly signalIc: number;
+  readonly signalHalfLifeBars: number;
   readonly tailDf: number;
   readonly garch: { readonly alpha: number; readonly beta: number };
   /** Symbols: `BTCSIM`, `ETHSIM`, then the assets. */
@@ -226,6 +234,12 @@ export function resolveSimOptions(o: SimOptions): ResolvedSimOptions {
   if (!(signalIc >= 0 && signalIc < 0.3)) {
     throw new RangeError(`Cannot simulate market: signalIc must be in [0, 0.3), got ${signalIc}`);
   }
+  const signalHalfLifeBars = o.signalHalfLifeBars ?? 0;
+  if (!(signalHalfLifeBars >= 0 && Number.isFinite(signalHalfLifeBars))) {
+    throw new RangeError(
+      `Cannot simulate market: signalHalfLifeBars must be a finite number >= 0 (0 = next bar only), got ${signalHalfLifeBars}`,
+    );
+  }
   const tailDf = o.tailDf ?? 5;
   if (!(tailDf > 2 && Number.isFinite(tailDf))) {
     throw new RangeError(
@@ -233,5 +247,19 @@ export function resolveSimOptions(o: SimOptions): ResolvedSimOptions {
     );
   }
   const garch = o.garch ?? { alpha: 0.04, beta: 0.95 };
-  return { seed, assets, freq, barMs, bars, start, pairs, gaps, signalIc, tailDf, garch, symbols };
+  return {
+    seed,
+    assets,
+    freq,
+    barMs,
+    bars,
+    start,
+    pairs,
+    gaps,
+    signalIc,
+    signalHalfLifeBars,
+    tailDf,
+    garch,
+    symbols,
+  };
 }

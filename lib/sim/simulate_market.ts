@@ -34,7 +34,8 @@ const STREAM = { btc: 0, eth: 1, params: 2, asset: 100, bars: 100_000, pair: 200
  * - the planted signal: a standard normal value `z[t]` published at the close of bar `t`;
  *   the noise of bar `t + 1` carries `k z[t]` with `k` set so the Pearson correlation of `z[t]`
  *   with the asset's return over bar `t + 1` is `signalIc` (0.05) for every asset that is not a
- *   factor or a pair's `y` leg;
+ *   factor or a pair's `y` leg; with `signalHalfLifeBars` h > 0, `z` is a standard normal
+ *   AR(1) with `phi = 2^(-1/h)`, so `z[t]` also predicts bar `t + j` (IC `signalIc phi^(j-1)`);
  * - pairs: `log y = intercept + h log x + s`, `s` an AR(1)/OU with the given half-life; `y` has
  *   no noise of its own beyond `s`, so its betas are `h` times `x`'s;
  * - bars: open is the previous close; high/low from a Brownian bridge inside the bar; volume
@@ -113,6 +114,9 @@ export function simulateMarket(options: SimOptions = {}): SimMarket {
   const phiBeta = Math.exp(-1 / ((BETA_TAU_DAYS * 86_400_000) / barMs));
   const betaStep = BETA_SD * Math.sqrt(1 - phiBeta * phiBeta);
   const u = (a: number, b: number) => a + (b - a) * params.next();
+  // persistence of the planted signal: AR(1), unit variance; phi 0 draws exactly as before
+  const phiZ = o.signalHalfLifeBars > 0 ? Math.pow(2, -1 / o.signalHalfLifeBars) : 0;
+  const innovZ = Math.sqrt(1 - phiZ * phiZ);
   for (let i = 0; i < assets.length; i++) {
     const sym = assets[i]!;
     const mb = u(0.4, 1.2), me = u(-0.2, 0.5), alphaAnn = u(-0.3, 0.3), idioAnn = u(0.4, 1.0);
@@ -153,7 +157,7 @@ export function simulateMarket(options: SimOptions = {}): SimMarket {
       r[t] = a + xb * rB[t]! + xe * rE[t]! + eps;
       const hb = btc.variance[t]!, he = sdE[t]! * sdE[t]!;
       sd[t] = Math.sqrt(xb * xb * hb + xe * xe * he + 2 * xb * xe * ETH.onBtc * hb + s * s);
-      zPrev = ar.normal();
+      zPrev = phiZ === 0 ? ar.normal() : phiZ * zPrev + innovZ * ar.normal();
       z[t] = zPrev;
     }
     betas[sym] = { btc: bB, eth: bE };
@@ -250,7 +254,13 @@ export function simulateMarket(options: SimOptions = {}): SimMarket {
       alphas,
       idioVol,
       pairs,
-      signal: { name: "sim_next_bar_signal", values: signal, ic: o.signalIc },
+      signal: {
+        name: phiZ === 0 ? "sim_next_bar_signal" : "sim_persistent_signal",
+        values: signal,
+        ic: o.signalIc,
+        halfLifeBars: o.signalHalfLifeBars,
+        phi: phiZ,
+      },
       gaps,
     },
   };

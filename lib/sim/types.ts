@@ -37,6 +37,13 @@ export interface SimSignalTruth {
    */
   readonly values: Readonly<Record<string, Float64Array>>;
   readonly ic: number;
+  /** `signalHalfLifeBars` (0: a fresh value each bar, predicting the next bar only). */
+  readonly halfLifeBars: number;
+  /**
+   * AR(1) coefficient of the values, `2^(-1/halfLifeBars)` (0 when fresh): a value published at
+   * bar `t` has IC `ic * phi^(j-1)` with the return of bar `t + j`.
+   */
+  readonly phi: number;
 }
 
 /** Everything the generator planted, for tests and reports to check methods against. */

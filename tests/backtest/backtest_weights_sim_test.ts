@@ -2,7 +2,8 @@
  * The engine on the simulated market (lib/sim): causality by perturbation (data after bar t
  * changes nothing decided or earned at or before t, with fees, estimated spreads and
  * square-root impact built from the same perturbed data) and recovery (the planted next-bar
- * signal earns money before costs; a noise signal does not, and loses after costs).
+ * signal earns money before costs at lag 0 only; a persistent planted signal earns money
+ * before costs at the default lag of one bar; a noise signal does not, and loses after costs).
  */
 import assert from "node:assert/strict";
 import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
@@ -25,8 +26,8 @@ interface Grid {
 }
 
 /** The simulated bars on the full time grid, NaN where a bar was removed (a gap). */
-function simGrid(seed: number, assets: number, bars: number) {
-  const m = simulateMarket({ seed, assets, freq: "1h", bars });
+function simGrid(seed: number, assets: number, bars: number, signalHalfLifeBars = 0) {
+  const m = simulateMarket({ seed, assets, freq: "1h", bars, signalHalfLifeBars });
   const ts = m.truth.ts;
   const row = new Map<number, number>();
   ts.forEach((x, t) => row.set(x, t));
@@ -190,4 +191,50 @@ Deno.test("recovery: the planted signal earns before costs, a noise signal does 
   const tNet = tStat(res.net, 1);
   assert.ok(tNet < -3, `noise signal after 0.1% fees: net t = ${tNet}`);
   assert.ok(res.equity[T - 1]! < res.metadata.initialEquity * 0.5);
+});
+
+/** Signal-weighted weights (gross 1) of `z(a, t)`, 0 where the asset has no bar. */
+function signalWeights(g: Grid, z: (a: number, t: number) => number): Float64Array[] {
+  const T = g.index.length, N = g.assets.length;
+  const w = g.assets.map(() => new Float64Array(T));
+  for (let t = 0; t < T; t++) {
+    let s = 0;
+    for (let a = 0; a < N; a++) s += Math.abs(z(a, t));
+    if (s > 0) { for (let a = 0; a < N; a++) w[a]![t] = z(a, t) / s; }
+  }
+  return w;
+}
+
+Deno.test("recovery at the default lag of one bar: a persistent planted signal earns before costs, a noise signal does not after costs", () => {
+  // signalHalfLifeBars 6: z[t] also predicts bar t + 2 (IC 0.05 * 2^(-1/6) = 0.045), which is
+  // the first bar a lag-1 fill at the close of bar t + 1 earns
+  const { m, g } = simGrid(21, 20, 4000, 6);
+  const T = g.index.length;
+  assert.equal(m.truth.signal.halfLifeBars, 6);
+  const values = m.truth.signal.values;
+  const has = (a: number, t: number) => g.close[a]![t] === g.close[a]![t];
+  const planted = signalWeights(g, (a, t) => {
+    const v = values[g.assets[a]!];
+    return v && has(a, t) ? v[t]! : 0;
+  });
+  assert.ok(Object.keys(values).length >= 15);
+  const fees = feeCost({ venue: "binance" });
+  const res = backtestWeights(g, planted, { costs: [fees] }); // the default lag
+  assert.equal(res.metadata.lag, 1);
+  assert.equal(res.metadata.lagZero, false);
+  const tPlanted = tStat(res.gross, 2);
+  assert.ok(tPlanted > 4, `persistent planted signal, lag 1: gross t = ${tPlanted}`);
+  let grossSum = 0;
+  for (let t = 2; t < T; t++) grossSum += res.gross[t]!;
+  assert.ok(grossSum > 0.5, `persistent planted signal, lag 1: summed gross return ${grossSum}`);
+
+  const rng = createRng(99);
+  const noiseZ = g.assets.map(() => Float64Array.from({ length: T }, () => rng.normal()));
+  const noise = signalWeights(g, (a, t) => (has(a, t) ? noiseZ[a]![t]! : 0));
+  const nres = backtestWeights(g, noise, { costs: [fees] });
+  const tNoise = tStat(nres.gross, 2);
+  assert.ok(Math.abs(tNoise) < 3, `noise signal, lag 1: gross t = ${tNoise}`);
+  const tNet = tStat(nres.net, 2);
+  assert.ok(tNet < -3, `noise signal, lag 1, after 0.1% fees: net t = ${tNet}`);
+  assert.ok(nres.equity[T - 1]! < nres.metadata.initialEquity * 0.5);
 });
