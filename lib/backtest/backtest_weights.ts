@@ -330,7 +330,10 @@ function fillLimit(m: CostModel): FillLimit | undefined {
  * - Rebalancing: every bar (default), every `k` bars, or when a weight drifts more than a
  *   threshold from its target; in between, weights drift with prices.
  *
- * Cost: O(T x N x (1 + cost models)), one pass in time order; allocation O(T x N).
+ * Cost: O(T x N) to read and check every close and target once, then O(T x A x (1 + cost
+ * models)) for the bars, with A the assets held, with an open order or a target that is not 0 at
+ * a bar (the built-in cost models are computed in that pass; see `COST_KERNEL`); one pass in
+ * time order; allocation O(T x N) (the weights and traded tables).
  *
  * @example Lag 1 on two bars of a 10% move: the decision of bar 0 earns bar 2's return
  * ```ts
