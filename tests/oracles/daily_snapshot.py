@@ -7,7 +7,8 @@ Panel: 12 assets of the NFI hourly universe in ../shared/data/real
 one full hourly grid from the first to the last candle (NaN where a candle is missing), log
 returns log(c[t] / c[t-1]).
 
-At the last row, textbook numpy/pandas:
+The same at a second clock, 2021-04-02T20:10Z (the 19:00 bar is the last closed). At the last
+row, textbook numpy/pandas:
 - structure over the 168 rows ending at each row: dispersion = mean of the cross-sectional std
   (ddof 1), average correlation = mean off-diagonal np.corrcoef over assets with all 168 returns,
   beta dispersion = std (ddof 1) of np.cov(r_i, m) / var(m), market = nanmean of returns;
@@ -32,6 +33,7 @@ REAL = os.environ.get("CRYPTOLAB_REAL_DATA") or os.path.join(HERE, "..", "..", "
 DIR = os.path.join(REAL, "ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h")
 BASES = ["BTC", "ETH", "ADA", "LTC", "XRP", "LINK", "DOT", "EOS", "BCH", "TRX", "XLM", "DOGE"]
 NOW = "2021-05-19T14:30:00Z"
+NOW_MORE = "2021-04-02T20:10:00Z"
 H = 3_600_000
 W, BASE, MIN_ASSETS = 168, 720, 5
 MOVER, MA, TOP = 24, 168, 5
@@ -46,8 +48,8 @@ def ms(iso):
     return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000)
 
 
-def panel():
-    cutoff = ms(NOW) - H + 1
+def panel(now):
+    cutoff = ms(now) - H + 1
     data = {}
     for b in BASES:
         rows = json.load(open(os.path.join(DIR, f"{b}_USDT-1h.json")))
@@ -146,10 +148,10 @@ def vol_regime(ret):
     return {"state": cur, "volatility": float(vol[-1]), "percentile": float(pct), "thresholds": thresholds, "trainRows": train_end}
 
 
-def main():
-    names, grid, closes, r, bars = panel()
+def snapshot(now):
+    names, grid, closes, r, bars = panel(now)
     t = len(grid) - 1
-    snap = {"barTime": int(grid[t]), "rows": len(grid), "assets": names, "bars": bars, "excluded": EXCLUDED}
+    snap = {"now": now, "barTime": int(grid[t]), "rows": len(grid), "assets": names, "bars": bars}
     snap["structure"] = structure(r)
     snap["volRegime"] = vol_regime(r[names.index("BTCUSDT")])
     ma = pd.DataFrame(closes.T).rolling(MA).mean().to_numpy()[t]
@@ -167,10 +169,18 @@ def main():
     order = sorted((float(mv[i]), names[i]) for i in range(len(names)) if fin[i])
     snap["topLosers"] = [{"asset": a, "logReturn": v} for v, a in order[:TOP]]
     snap["topGainers"] = [{"asset": a, "logReturn": v} for v, a in sorted(order, key=lambda x: (-x[0], x[1]))[:TOP]]
-    snap["now"] = NOW
+    return snap
+
+
+def main():
+    snap = snapshot(NOW)
+    snap["excluded"] = EXCLUDED
     snap["bases"] = BASES
+    # a second clock: mixed breadth (10 advancers, 2 decliners), another class
+    snap["more"] = [snapshot(NOW_MORE)]
     json.dump(snap, open(os.path.join(HERE, "daily_snapshot.json"), "w"), indent=1)
-    print(json.dumps({k: snap[k] for k in ("barTime", "rows", "structure", "volRegime", "breadth")}, indent=1))
+    for x in [snap] + snap["more"]:
+        print(json.dumps({k: x[k] for k in ("now", "barTime", "rows", "structure", "volRegime", "breadth")}, indent=1))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 /**
  * `deno task daily` as users run it (deno.json permissions through tasks/_launch.ts) on real
  * Binance hourly bars of 12 assets up to the 2021-05-19 crash, imported into a temporary store:
- * every number of the snapshot against numpy/pandas (tests/oracles/daily_snapshot.py), the
+ * every number of the snapshot against numpy/pandas (tests/oracles/daily_snapshot.py; also
+ * at a second clock, 2021-04-02, with mixed breadth and another class), the
  * report byte-identical for a fixed run id and unmoved by a bar still forming, the manifest's
  * fingerprint, the funding and basis section with and without perp data (the rate known at the
  * bar's close, never a later one), a symbol with HTML in it escaped, and bad flags exiting 2.
@@ -97,44 +98,54 @@ realDataTest("deno task daily on real bars", async (t) => {
             .get(symbol, ts) as { n: number };
           assert.equal(n.n, 0, `${symbol} ${ts}`);
         }
-        const run = runDaily(s.db, { freq: "1h", now: Date.parse(NOW) });
-        assert.equal(run.dataset.fingerprint.rows, ORACLE.bars);
-        const snap = run.snapshot;
-        assert.equal(snap.barTime, ORACLE.barTime);
-        assert.equal(run.dataset.panel.index.length, ORACLE.rows);
-        assert.deepEqual(run.dataset.panel.assets, ORACLE.assets);
-        const o = ORACLE.structure;
-        const st = snap.structure;
-        close(st.dispersion, o.dispersion, 1e-12, "dispersion");
-        close(st.avgCorrelation, o.avgCorrelation, 1e-10, "avgCorrelation");
-        close(st.betaDispersion, o.betaDispersion, 1e-10, "betaDispersion");
-        close(st.marketVolatility, o.marketVolatility, 1e-12, "marketVolatility");
-        close(st.marketReturn, o.marketReturn, 1e-12, "marketReturn");
-        close(st.zDispersion, o.z_dispersion, 1e-8, "z dispersion");
-        close(st.zAvgCorrelation, o.z_avgCorrelation, 1e-8, "z avgCorrelation");
-        close(st.zBetaDispersion, o.z_betaDispersion, 1e-8, "z betaDispersion");
-        close(st.zMarketVolatility, o.z_marketVolatility, 1e-8, "z marketVolatility");
-        assert.equal(st.assets, o.assets);
-        assert.equal(st.label, o.label);
-        assert.equal(st.label, "risk_off"); // the 2021-05-19 crash
-        const v = snap.volRegime!;
-        assert.equal(v.asset, "BTCUSDT");
-        assert.equal(v.state, ORACLE.volRegime.state);
-        close(v.volatility, ORACLE.volRegime.volatility, 1e-10, "BTC volatility");
-        close(v.percentile, ORACLE.volRegime.percentile, 1e-12, "BTC percentile");
-        v.thresholds.forEach((x, i) => close(x, ORACLE.volRegime.thresholds[i], 1e-10, "cut"));
-        assert.equal(v.trainRows, ORACLE.volRegime.trainRows);
-        const b = snap.breadth;
-        for (const k of ["aboveMa", "withMa", "advancers", "decliners", "unchanged"] as const) {
-          assert.equal(b[k], ORACLE.breadth[k], k);
-        }
-        for (const side of ["topGainers", "topLosers"] as const) {
-          assert.deepEqual(
-            snap[side].map((m) => m.asset),
-            ORACLE[side].map((m: { asset: string }) => m.asset),
-          );
-          snap[side].forEach((m, i) => close(m.logReturn, ORACLE[side][i].logReturn, 1e-12, side));
-        }
+        // deno-lint-ignore no-explicit-any
+        const check = (X: any) => {
+          const run = runDaily(s.db, { freq: "1h", now: Date.parse(X.now) });
+          assert.equal(run.dataset.fingerprint.rows, X.bars);
+          const snap = run.snapshot;
+          assert.equal(snap.barTime, X.barTime);
+          assert.equal(run.dataset.panel.index.length, X.rows);
+          assert.deepEqual(run.dataset.panel.assets, X.assets);
+          const o = X.structure;
+          const at = X.now as string;
+          const c = (x: number, y: number, tol: number, what: string) =>
+            close(x, y, tol, `${at} ${what}`);
+          const st = snap.structure;
+          c(st.dispersion, o.dispersion, 1e-12, "dispersion");
+          c(st.avgCorrelation, o.avgCorrelation, 1e-10, "avgCorrelation");
+          c(st.betaDispersion, o.betaDispersion, 1e-10, "betaDispersion");
+          c(st.marketVolatility, o.marketVolatility, 1e-12, "marketVolatility");
+          c(st.marketReturn, o.marketReturn, 1e-12, "marketReturn");
+          c(st.zDispersion, o.z_dispersion, 1e-8, "z dispersion");
+          c(st.zAvgCorrelation, o.z_avgCorrelation, 1e-8, "z avgCorrelation");
+          c(st.zBetaDispersion, o.z_betaDispersion, 1e-8, "z betaDispersion");
+          c(st.zMarketVolatility, o.z_marketVolatility, 1e-8, "z marketVolatility");
+          assert.equal(st.assets, o.assets);
+          assert.equal(st.label, o.label);
+          const v = snap.volRegime!;
+          assert.equal(v.asset, "BTCUSDT");
+          assert.equal(v.state, X.volRegime.state);
+          c(v.volatility, X.volRegime.volatility, 1e-10, "BTC volatility");
+          c(v.percentile, X.volRegime.percentile, 1e-12, "BTC percentile");
+          v.thresholds.forEach((x, i) => c(x, X.volRegime.thresholds[i], 1e-10, "cut"));
+          assert.equal(v.trainRows, X.volRegime.trainRows);
+          const b = snap.breadth;
+          for (const k of ["aboveMa", "withMa", "advancers", "decliners", "unchanged"] as const) {
+            assert.equal(b[k], X.breadth[k], k);
+          }
+          for (const side of ["topGainers", "topLosers"] as const) {
+            assert.deepEqual(
+              snap[side].map((m) => m.asset),
+              X[side].map((m: { asset: string }) => m.asset),
+            );
+            snap[side].forEach((m, i) => c(m.logReturn, X[side][i].logReturn, 1e-12, side));
+          }
+          return run;
+        };
+        const run = check(ORACLE);
+        assert.equal(run.snapshot.structure.label, "risk_off"); // the 2021-05-19 crash
+        const st = run.snapshot.structure;
+        for (const x of ORACLE.more) check(x);
         // with the code version fixed, two runs render the same bytes, and the files of a run
         // at a later clock that sees the same closed bars too
         const git = { commit: "0".repeat(40), dirty: false };
