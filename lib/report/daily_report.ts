@@ -57,6 +57,33 @@ const VOL_STATES = ["low", "mid", "high"];
  * from data (symbols) are escaped by the renderers. The default run id is `daily-` and 12 hex
  * digits of the SHA-256 of the fingerprint and the parameters: the same data, parameters and
  * run id give the same bytes. O(assets).
+ *
+ * @example No perp data: the funding section says so
+ * ```ts
+ * import { openStore } from "@lib/store/db.ts";
+ * import { writeBars } from "@lib/store/bars.ts";
+ * import { allocBars } from "@lib/core/types.ts";
+ * import { loadDataset } from "@lib/panel/load_dataset.ts";
+ * import { marketSnapshot } from "@lib/research/market_snapshot.ts";
+ * import { buildDailyReport } from "@lib/report/daily_report.ts";
+ * import assert from "node:assert/strict";
+ * const { db } = openStore(":memory:");
+ * for (const [k, symbol] of ["BTCUSDT", "ETHUSDT", "<b>X</b>"].entries()) {
+ *   const b = allocBars({ venue: "x", symbol, freq: "1h" }, 40);
+ *   for (let i = 0; i < 40; i++) {
+ *     b.ts[i] = i * 3_600_000; b.open[i] = b.high[i] = b.low[i] = b.close[i] = 100 + k * i; b.volume[i] = 1;
+ *   }
+ *   writeBars(db, b, { source: "doc" });
+ * }
+ * const d = loadDataset(db, { venue: "x", freq: "1h" });
+ * const snap = marketSnapshot(d.panel, { window: 10, baseline: 10, minAssets: 3, volWindow: 5, maWindow: 10 });
+ * const m = buildDailyReport(d, snap, { perpVenue: "binance_futures", rows: [] }, {
+ *   params: { venue: "x" }, rule: "closed bars only", git: { commit: "unknown", dirty: null },
+ * });
+ * assert.match(m.runId, /^daily-[0-9a-f]{12}$/);
+ * const funding = m.sections.find((s) => s.id === "funding-basis")!.blocks[0]!;
+ * assert.equal(funding.type, "note");
+ * ```
  */
 export function buildDailyReport(
   dataset: Dataset,
