@@ -16,3 +16,6 @@ export * from "./cost_spec.ts";
 export * from "./backtest_run.ts";
 export * from "./walkforward_run.ts";
 export * from "./verify_report_run.ts";
+export * from "./closed_dataset.ts";
+export * from "./scan_run.ts";
+export * from "./daily_run.ts";

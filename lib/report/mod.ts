@@ -33,5 +33,6 @@ export * from "./sections/factor_section.ts";
 export * from "./sections/signal_section.ts";
 export * from "./sections/pairs_section.ts";
 export * from "./research_report.ts";
+export * from "./daily_report.ts";
 export * from "./tears/mod.ts";
 export * from "./interactive/mod.ts";

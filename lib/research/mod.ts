@@ -46,3 +46,5 @@ export * from "./ledger.ts";
 export * from "./ledger_ic.ts";
 export * from "./overfitting_verdict.ts";
 export * from "./recorded_trial.ts";
+export * from "./cross_section_scan.ts";
+export * from "./market_snapshot.ts";
