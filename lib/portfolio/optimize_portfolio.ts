@@ -729,7 +729,7 @@ function notOptimal(
     binding: [],
     conflicts,
     objective: NaN,
-    diagnostics: { ...diagnose(s, w, 0, 0), method: METHOD },
+    diagnostics: { ...diagnose(s, w, 0, 0), method: DUAL },
   };
 }
 
