@@ -89,6 +89,8 @@ runMain(async (args) => {
       }
       throw e;
     }
+    // what makes the figures meaningless is said here too, not only inside the report
+    for (const a of r.alerts) console.error(`warning: ${a}`);
     const dir = join(out, r.model.runId);
     progressLine(`writing ${dir}`);
     const written = writeReport(dir, r.model);

@@ -261,6 +261,12 @@ export interface BacktestRun {
   readonly lookahead: LookaheadResult | null;
   /** Net performance against capital, with impact on; else null. */
   readonly capacity: CapacityCurve | null;
+  /**
+   * What makes the figures not real performance (the tear sheet's `alerts`: an unadjusted
+   * redenomination, a net bar return above +1000%), at the top of the headline; `deno task
+   * backtest` prints each on stderr.
+   */
+  readonly alerts: readonly string[];
 }
 
 /**
@@ -331,6 +337,7 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
       ? {}
       : { benchmark: prep.benchmark, benchmarkName: prep.benchmarkName }),
     tradeLog,
+    close: traded.close,
     ...(capacity === null ? {} : { capacity }),
     ...(lookahead === null ? {} : { lookahead }),
     name: strategy.label,
@@ -376,7 +383,16 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
   const model = strategyReportModel(dataset, prep, options, "backtest", sections, {
     title: `cryptolab backtest: ${strategy.label}`,
   }, nullRunsParam(options.nullRuns));
-  return { model, dataset, targets, backtest, tradeLog, lookahead, capacity };
+  return {
+    model,
+    dataset,
+    targets,
+    backtest,
+    tradeLog,
+    lookahead,
+    capacity,
+    alerts: sheet.alerts,
+  };
 }
 
 /** What the optimizer of a `long-short` with weighting=optimize did, and where it could not. */

@@ -279,6 +279,7 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
       benchmarkName: prep.benchmarkName,
     }),
     lookahead: result.lookahead,
+    close: prep.traded.close.map((c) => c.subarray(o0!, oLast + 1)),
     name: `Walk-forward ${prep.strategy.strategy} (out-of-sample)`,
     missing: {
       benchmark: prep.benchmarkMissing,

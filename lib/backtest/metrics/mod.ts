@@ -22,3 +22,4 @@ export * from "./calendar_returns.ts";
 export * from "./rolling.ts";
 export * from "./alpha_beta.ts";
 export * from "./performance_summary.ts";
+export * from "./extreme_returns.ts";

@@ -16,6 +16,7 @@ import {
 } from "../../backtest/metrics/performance_summary.ts";
 import { periodsPerYear } from "../../backtest/metrics/periods_per_year.ts";
 import { rollingRisk } from "../../backtest/metrics/rolling.ts";
+import { EXTREME_RETURN_DEFAULTS, extremeReturns } from "../../backtest/metrics/extreme_returns.ts";
 import { type SectionsDisplay, sectionsDisplay } from "./sections_display.ts";
 import { type Block, type Cell, column, type Section } from "../model.ts";
 import { cumulativeReturnsChart } from "../charts/cumulative_returns.ts";
@@ -79,6 +80,11 @@ export interface StrategyTearSheetOptions {
    * @default a sentence that it was not given
    */
   readonly missing?: MissingReasons;
+  /**
+   * Close prices of the result's assets (a Panel's `close`, same bars): with them a bar whose
+   * net return is above +1000% (`extremeReturns`) names the asset that made it. @default none
+   */
+  readonly close?: readonly ArrayLike<number>[] | undefined;
   /** Window of the rolling Sharpe and volatility in bars. @default 30 days of bars */
   readonly rollingWindow?: number;
   /** Name of the strategy in titles. @default "Strategy" */
@@ -109,6 +115,12 @@ export interface StrategyTearSheet extends SectionsDisplay {
   readonly benchmarkSummary: PerformanceSummary | null;
   /** The five deepest drawdowns of the net equity. */
   readonly topDrawdowns: DrawdownEpisode[];
+  /**
+   * What makes the figures not real performance, one sentence each, at the top of the
+   * headline (and for a task to print on stderr): each redenomination left unadjusted, and
+   * net bar returns above +1000% (`extremeReturns`) with the asset that made them.
+   */
+  readonly alerts: readonly string[];
 }
 
 const DAY = 86_400_000;
@@ -175,6 +187,8 @@ export function strategyTearSheet(
   // 1. summary
   const summaryBlocks: Block[] = [];
   const md = result.metadata;
+  const alerts = headlineAlerts(result, options.close);
+  for (const a of alerts) summaryBlocks.push({ type: "note", level: "warning", text: a });
   summaryBlocks.push({
     type: "paragraph",
     text: `${name}: ${md.assets} assets, ${T} bars of ${barMs / 3_600_000} h ` +
@@ -371,7 +385,65 @@ export function strategyTearSheet(
       },
     ],
   });
-  return { sections, summary, benchmarkSummary, topDrawdowns: top, ...sectionsDisplay(sections) };
+  return {
+    sections,
+    summary,
+    benchmarkSummary,
+    topDrawdowns: top,
+    alerts,
+    ...sectionsDisplay(sections),
+  };
+}
+
+/**
+ * The sentences at the top of the headline: each redenomination the engine did not adjust (its
+ * jump is earned as a return), and the bars above +1000% with the asset that made them.
+ */
+function headlineAlerts(
+  result: BacktestResult,
+  close: readonly ArrayLike<number>[] | undefined,
+): string[] {
+  const out: string[] = [];
+  for (const e of result.metadata.redenominations) {
+    if (e.adjusted) continue;
+    out.push(
+      `These figures include ${e.asset}'s redenomination between ${when(e.prevTs)} and ` +
+        `${when(e.ts)} (close ratio ${e.ratio.toPrecision(4)}) as if it were a real move: a ` +
+        "position held across it earns or loses the jump. Rerun with --adjust-redenominations " +
+        '(redenominations: "adjust") for figures that mean anything.',
+    );
+  }
+  const ext = extremeReturns(result, { close });
+  if (ext.length > 0) {
+    const lim = EXTREME_RETURN_DEFAULTS.threshold;
+    const show = ext.slice(0, 3).map((x) =>
+      `${pctBig(x.net)} on the bar of ${when(x.ts)}` +
+      (x.asset === null
+        ? ""
+        : ` (${x.asset}: held weight ${x.weight.toPrecision(3)}, its return ${
+          pctBig(x.assetReturn)
+        })`)
+    );
+    out.push(
+      `${ext.length} bar${ext.length === 1 ? " has a net return" : "s have net returns"} above ` +
+        `+${lim * 100}% (equity x${lim + 1} in one bar), which no real bar of a traded ` +
+        `portfolio earns: ${show.join("; ")}${ext.length > 3 ? "; ..." : ""}. Look for a ` +
+        "redenomination, a bad price or a weight far too large; every figure below is driven " +
+        "by it.",
+    );
+  }
+  return out;
+}
+
+function when(ts: number): string {
+  return ts > 1e11
+    ? new Date(ts).toISOString().slice(0, 16).replace("T", " ") + " UTC"
+    : `bar ${ts}`;
+}
+
+function pctBig(v: number): string {
+  const p = v * 100;
+  return `${p >= 0 ? "+" : ""}${Math.abs(p) >= 1e6 ? p.toExponential(2) : p.toFixed(0)}%`;
 }
 
 function mean(x: ArrayLike<number>): number {
