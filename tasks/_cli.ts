@@ -49,6 +49,16 @@ export function parseFlags<O extends Options>(
     return parsed;
   } catch (e) {
     if (e instanceof UsageError) throw e;
+    // "--lag -1": parseArgs reads a value starting with a dash as a flag; say how to give it
+    const dash = /^Option '(--[\w-]+)' argument is ambiguous/.exec((e as Error).message);
+    const at = dash === null ? -1 : args.indexOf(dash[1]!);
+    if (dash !== null && at >= 0 && args[at + 1] !== undefined) {
+      const [flag, value] = [dash[1]!, args[at + 1]!];
+      throw new UsageError(
+        `${flag} ${value}: a value starting with a dash must be attached to its flag: ` +
+          `${flag}=${value}\n\n${usage}`,
+      );
+    }
     const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, "");
     throw new UsageError(`${msg}\n\n${usage}`);
   }

@@ -7,9 +7,16 @@
  */
 import { type Freq, isFreq } from "@lib/core/freq.ts";
 import { isRunId } from "@lib/report/model.ts";
-import { COST_DEFAULTS, type CostSpec, SPREAD_SOURCES } from "@lib/pipeline/cost_spec.ts";
+import {
+  COST_DEFAULTS,
+  type CostSpec,
+  CostSpecError,
+  parseFees,
+  SPREAD_SOURCES,
+} from "@lib/pipeline/cost_spec.ts";
 import {
   checkStrategyParam,
+  checkStrategySpec,
   LONG_SHORT_WEIGHTINGS,
   parseParam,
   parseValue,
@@ -59,8 +66,9 @@ export const STRATEGY_FLAGS = {
 export const STRATEGY_USAGE = `Strategy:
   --strategy NAME  ${STRATEGY_NAMES.join(", ")}
   --assets LIST    the traded asset (ma-crossover, vol-breakout) or Y,X (pairs; y is long when
-                   the spread is long); long-short trades the whole universe, event the listed
-                   assets or the whole universe
+                   the spread is long); event the listed assets or the whole universe;
+                   long-short refuses it: it trades the whole --universe (give the names
+                   there)
   --signal NAME    long-short: a library signal, e.g. momentum_24, reversal_1
   --signal-file PATH
                    long-short: your own signal, a CSV or Parquet file of (ts, asset, value)
@@ -99,8 +107,10 @@ Long-short portfolio (shortcuts for --param; also "params" in --config):
   --max-weight W   optimize: largest |weight| of one asset (default: no cap)
 
 Costs:
-  --fees VENUE     fee schedule (binance, binance-usdm, kraken, coinbase, bybit, okx, ...) or
-                   none (default: the dataset's venue)
+  --fees VENUE     fee schedule (binance, binance-usdm, kraken, coinbase, bybit, okx, ...),
+                   none, or your own rates as fractions of traded value: taker=0.0005,
+                   maker=0.0002 or either alone (the other side pays the same; a negative
+                   maker rate is a rebate) (default: the dataset's venue)
   --liquidity L    taker or maker (default ${COST_DEFAULTS.liquidity})
   --spread S       half-spread source: ${
   SPREAD_SOURCES.join(", ")
@@ -372,8 +382,17 @@ export async function strategyOptions(
   if (spread !== undefined && !(SPREAD_SOURCES as readonly string[]).includes(spread)) {
     throw usage(`--spread must be one of ${SPREAD_SOURCES.join(", ")}, got "${spread}"`);
   }
+  const fees = flag("fees") ?? str(cc, "fees", usage);
+  if (fees !== undefined) {
+    try {
+      parseFees(fees);
+    } catch (e) {
+      if (e instanceof CostSpecError) throw usage(e.message);
+      throw e;
+    }
+  }
   const costs: CostSpec = {
-    fees: flag("fees") ?? str(cc, "fees", usage),
+    fees,
     liquidity: liquidity as "taker" | "maker" | undefined,
     spread: spread as CostSpec["spread"],
     impact: bool("impact"),
@@ -405,6 +424,17 @@ export async function strategyOptions(
     : list(universeText, "universe", usage);
   if (symbols !== undefined && new Set(symbols).size !== symbols.length) {
     throw usage("--universe lists a symbol twice");
+  }
+  // the whole spec before any data is read: values together (fast below slow), --assets for
+  // long-short, a --universe list too small for long-short's minAssets
+  const assets = assetsText === undefined ? undefined : list(assetsText, "assets", usage);
+  try {
+    checkStrategySpec({ strategy, assets, signal: undefined, params }, symbols?.length);
+  } catch (e) {
+    if (e instanceof StrategySpecError) {
+      throw usage(e.flag === undefined ? `--param: ${e.message}` : e.message);
+    }
+    throw e;
   }
   const runId = flag("run-id");
   if (runId !== undefined && !isRunId(runId)) {
@@ -439,7 +469,7 @@ export async function strategyOptions(
       to,
       strategy: {
         strategy,
-        assets: assetsText === undefined ? undefined : list(assetsText, "assets", usage),
+        assets,
         signal,
         params,
       },

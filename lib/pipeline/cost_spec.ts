@@ -28,7 +28,10 @@ export type SpreadSource = typeof SPREAD_SOURCES[number];
 /** The costs of a backtest, as a task reads them; defaults in {@link COST_DEFAULTS}. */
 export interface CostSpec {
   /**
-   * Fee schedule: a venue of `VENUE_FEES` (e.g. `binance`), or `none`.
+   * Fee schedule: a venue of `VENUE_FEES` (e.g. `binance`), `none`, or your own rates as
+   * fractions of traded value, `taker=R`, `maker=R` or both comma-separated (e.g.
+   * `taker=0.0005,maker=0.0002`; a side not given pays the other's rate; a negative maker rate
+   * is a rebate), read by {@link parseFees}.
    * @default the dataset's venue (through {@link FEE_SCHEDULE_OF_VENUE})
    */
   readonly fees?: string | undefined;
@@ -71,6 +74,55 @@ export const FEE_SCHEDULE_OF_VENUE: Readonly<Record<string, string>> = {
 /** A cost request the data cannot meet; the message says what to change. */
 export class CostSpecError extends RangeError {
   override name = "CostSpecError";
+}
+
+/** A fee schedule as {@link parseFees} reads it. */
+export type FeeChoice =
+  | { readonly kind: "none" }
+  | { readonly kind: "venue"; readonly venue: string }
+  | { readonly kind: "custom"; readonly maker: number; readonly taker: number };
+
+/** Name of the custom schedule in `feeCost`'s overrides and in the manifest. */
+const CUSTOM_FEES = "custom";
+
+/**
+ * Read a fee schedule's text (`--fees`): `none`, a venue of `VENUE_FEES`, or custom rates
+ * `taker=R[,maker=R]` (either order, either alone: a side not given pays the other's rate),
+ * each a fraction of traded value in [-0.01, 0.1] (a negative maker rate is a rebate). Throws
+ * {@link CostSpecError} naming `--fees` and what it accepts.
+ *
+ * @example
+ * ```ts
+ * import { parseFees } from "@lib/pipeline/cost_spec.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseFees("binance"), { kind: "venue", venue: "binance" });
+ * assert.deepEqual(parseFees("taker=0.0005,maker=0.0002"), { kind: "custom", maker: 0.0002, taker: 0.0005 });
+ * assert.deepEqual(parseFees("taker=0.0004"), { kind: "custom", maker: 0.0004, taker: 0.0004 });
+ * assert.throws(() => parseFees("NaN"), /--fees must be/);
+ * ```
+ */
+export function parseFees(text: string): FeeChoice {
+  if (text === "none") return { kind: "none" };
+  if (Object.hasOwn(VENUE_FEES, text)) return { kind: "venue", venue: text };
+  const help = `--fees must be none, a venue (${Object.keys(VENUE_FEES).join(", ")}) or your ` +
+    `own rates as fractions of traded value, e.g. taker=0.0005,maker=0.0002; got "${text}"`;
+  if (!text.includes("=")) throw new CostSpecError(help);
+  const rates: Partial<Record<Liquidity, number>> = {};
+  for (const part of text.split(",")) {
+    const m = /^\s*(taker|maker)\s*=\s*([-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*$/.exec(part);
+    if (m === null) throw new CostSpecError(help);
+    const side = m[1] as Liquidity, rate = Number(m[2]);
+    if (side in rates) throw new CostSpecError(`--fees gives the ${side} rate twice: "${text}"`);
+    if (!(rate >= -0.01 && rate <= 0.1)) {
+      throw new CostSpecError(
+        `--fees ${side} rate must be a fraction of traded value between -0.01 (a rebate) and ` +
+          `0.1, got ${m[2]} (0.0005 is 5 bp)`,
+      );
+    }
+    rates[side] = rate;
+  }
+  const taker = rates.taker ?? rates.maker!, maker = rates.maker ?? rates.taker!;
+  return { kind: "custom", maker, taker };
 }
 
 /** What {@link buildCosts} returns. */
@@ -124,12 +176,25 @@ export function buildCosts(
   if (liquidity !== "taker" && liquidity !== "maker") {
     throw new CostSpecError(`liquidity must be "taker" or "maker", got "${liquidity}"`);
   }
-  if (fees !== "none") {
+  const feeChoice = Object.hasOwn(VENUE_FEES, fees) || fees === "none" || fees.includes("=")
+    ? parseFees(fees)
+    : undefined;
+  if (feeChoice?.kind === "custom") {
+    const { maker, taker } = feeChoice;
+    models.push(
+      feeCost({ venue: CUSTOM_FEES, liquidity, overrides: { custom: { maker, taker } } }),
+    );
+    notes.push(
+      `fees: your own ${liquidity} rate, ${(feeChoice[liquidity] * 1e4).toFixed(1)} bp of the ` +
+        `traded value (--fees ${fees})`,
+    );
+  } else if (fees !== "none") {
     const schedule = VENUE_FEES[fees];
     if (schedule === undefined) {
       throw new CostSpecError(
         `no fee schedule for venue "${fees}"; pass --fees with one of ` +
-          `${Object.keys(VENUE_FEES).join(", ")}, or --fees none`,
+          `${Object.keys(VENUE_FEES).join(", ")}, your own rates (--fees ` +
+          "taker=0.0005,maker=0.0002), or --fees none",
       );
     }
     models.push(feeCost({ venue: fees, liquidity }));

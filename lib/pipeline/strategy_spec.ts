@@ -134,8 +134,9 @@ export interface StrategySpec {
   readonly strategy: StrategyName;
   /**
    * The traded assets: one for `ma-crossover` / `vol-breakout`, `[y, x]` for `pairs`
-   * (y long when the spread is long), any for `event` (default: the whole universe); ignored by
-   * `long-short`, which trades the whole universe.
+   * (y long when the spread is long), any for `event` (default: the whole universe). Refused
+   * for `long-short`, which trades the whole universe: narrow it with the dataset's universe
+   * (`--universe`) instead.
    */
   readonly assets?: readonly string[] | undefined;
   /** `long-short`: a library signal name such as `momentum_24`. */
@@ -164,6 +165,12 @@ export interface ResolvedStrategy {
 /** A spec that cannot run; the message says what to change. */
 export class StrategySpecError extends RangeError {
   override name = "StrategySpecError";
+  /** The CLI flag the error is about when it is not `--param` (the message names it). */
+  readonly flag: string | undefined;
+  constructor(message: string, flag?: string) {
+    super(message);
+    this.flag = flag;
+  }
 }
 
 /**
@@ -258,6 +265,78 @@ export function checkStrategyParam(
         `long-short parameter lookback must be an integer >= 1 (bars), got ${v}`,
       );
     }
+  }
+}
+
+/**
+ * Check a spec before any data is read: every parameter (as {@link checkStrategyParam}) and
+ * their values together, by running the strategy's library function on a one-bar series so
+ * that its own option checks (e.g. `fast` below `slow`, `quantile` in (0, 0.5]) are the only
+ * ones; `assets` given to `long-short` (use the universe instead); and, when the universe is
+ * known (`universeSize`), a `long-short` universe smaller than `minAssets`, where no bar could
+ * hold a book. Throws {@link StrategySpecError} saying what to change.
+ *
+ * @example
+ * ```ts
+ * import { checkStrategySpec } from "@lib/pipeline/strategy_spec.ts";
+ * import assert from "node:assert/strict";
+ * checkStrategySpec({ strategy: "ma-crossover", params: { fast: 20, slow: 100 } });
+ * assert.throws(() => checkStrategySpec({ strategy: "ma-crossover", params: { fast: 200 } }),
+ *   /slow \(100\) must be above fast \(200\)/);
+ * assert.throws(() => checkStrategySpec({ strategy: "long-short", signal: "momentum_24" }, 1),
+ *   /needs at least 2 assets/);
+ * ```
+ */
+export function checkStrategySpec(spec: StrategySpec, universeSize?: number): void {
+  const strategy = spec.strategy;
+  if (!(STRATEGY_NAMES as readonly string[]).includes(strategy)) {
+    throw new StrategySpecError(
+      `unknown strategy "${strategy}"; choose one of ${STRATEGY_NAMES.join(", ")}`,
+    );
+  }
+  const params = checkParams(strategy, spec.params ?? {});
+  const p = params as Record<string, never>;
+  if (strategy === "long-short" && spec.assets !== undefined && spec.assets.length > 0) {
+    throw new StrategySpecError(
+      `long-short trades every asset of the universe and takes no --assets (got ` +
+        `${spec.assets.join(",")}): give them as --universe ${spec.assets.join(",")} ` +
+        `(or "universe" in --config)`,
+      "assets",
+    );
+  }
+  if (strategy === "long-short" && universeSize !== undefined) {
+    const need = params.minAssets as number;
+    if (universeSize < need) {
+      throw new StrategySpecError(
+        `long-short needs at least ${need} assets with a signal value on a bar (minAssets ` +
+          `${need}), but the universe holds ${universeSize}: give more with --universe (or ` +
+          "all), or lower --param minAssets (at least 2)",
+        "universe",
+      );
+    }
+  }
+  const one = Float64Array.of(1);
+  try {
+    switch (strategy) {
+      case "ma-crossover":
+        maCrossover(one, p);
+        break;
+      case "vol-breakout":
+        volatilityBreakout({ high: one, low: one, close: one }, p);
+        break;
+      case "pairs":
+        pairsMeanReversion({ y: one, x: one }, p);
+        break;
+      case "event":
+        eventStrategy({ open: [one], close: [one] }, p);
+        break;
+      case "long-short":
+        longShort([one, one], longShortBase(params));
+        break;
+    }
+  } catch (e) {
+    if (e instanceof RangeError) throw new StrategySpecError(e.message);
+    throw e;
   }
 }
 
@@ -363,6 +442,7 @@ export function resolveStrategy(
       `unknown strategy "${strategy}"; choose one of ${STRATEGY_NAMES.join(", ")}`,
     );
   }
+  checkStrategySpec(spec, strategy === "long-short" ? universe.length : undefined);
   const params = checkParams(strategy, spec.params ?? {});
   const p = params as Record<string, never>;
   const want = strategy === "pairs" ? 2 : strategy === "long-short" ? 0 : 1;
@@ -500,6 +580,17 @@ export function resolveStrategy(
   }
 }
 
+/** longShort's options from the checked `long-short` parameters, without the optimizer's. */
+function longShortBase(params: Readonly<Record<string, StrategyParam>>): LongShortOptions {
+  return {
+    quantile: params.quantile as number,
+    weighting: params.weighting === "signal" ? "signal" : "equal",
+    gross: params.gross as number,
+    net: params.net as number,
+    minAssets: params.minAssets as number,
+  };
+}
+
 /**
  * longShort's options from the checked `long-short` parameters, as a function of the panel
  * (weighting "optimize" needs its returns): equal buckets weighted by the optimizer, with the
@@ -509,13 +600,7 @@ function longShortOptions(
   params: Readonly<Record<string, StrategyParam>>,
   universe: readonly string[],
 ): (panel: Panel) => LongShortOptions {
-  const base: LongShortOptions = {
-    quantile: params.quantile as number,
-    weighting: params.weighting === "signal" ? "signal" : "equal",
-    gross: params.gross as number,
-    net: params.net as number,
-    minAssets: params.minAssets as number,
-  };
+  const base = longShortBase(params);
   if (params.weighting !== "optimize") return () => base;
   const names = String(params.betaNeutral) === "none"
     ? []
