@@ -37,7 +37,13 @@ export interface SpaResult {
  * - `T*_b = max(0, max_k sqrt(n) (d-bar*_bk - mu_k) / omega_k)` with the recentring
  *   `mu_k = max(d-bar_k, 0)` (lower), `d-bar_k 1{sqrt(n) d-bar_k / omega_k >= -sqrt(2 ln ln n)}`
  *   (consistent), `d-bar_k` (upper);
- * - p-value = share of `T*_b > T`.
+ * - p-value = share of `T*_b > T` when `T > 0`, and 1 when `T = 0` (no trial beats the
+ *   benchmark). Hansen's share of `T*_b > T` assumes a continuous null distribution; but `T*_b`
+ *   is floored at 0 too, so at `T = 0` the share of `T*_b > 0` would count only the resamples
+ *   where some recentred trial happens to exceed the benchmark and give a small p-value to a
+ *   family that loses (the lower and consistent bounds of two clearly losing trials gave 0).
+ *   `P(T* >= T) = 1` there, which is also what the Reality Check gives a losing family (its
+ *   statistic is not floored: `V < 0`, and nearly every `V*_b` exceeds it).
  *
  * Every statistic is studentized, in the data and in each resample (a popular Python
  * implementation labels its SPA studentized but uses raw differences). A trial whose
@@ -101,9 +107,11 @@ export function superiorPredictiveAbility(
     if (mU > T) eU++;
   }
   const B = c.replications;
+  // T = 0 is the smallest value the statistic can take: every T*_b >= T (see the JSDoc).
+  const p = (e: number) => (T > 0 ? e / B : 1);
   return {
     statistic: T,
-    pValues: { lower: eL / B, consistent: eC / B, upper: eU / B },
+    pValues: { lower: p(eL), consistent: p(eC), upper: p(eU) },
     tStatistics: t,
     omega,
     meanDifferentials: means,

@@ -18,7 +18,11 @@ t_k = sqrt(n) dbar_k / omega_k > c_s; repeat until nothing is rejected.
 
 Families: a random one (stored in the JSON) with two planted edges, and the 20 BTC daily
 momentum lookbacks against buy and hold (_real_family.py, rebuilt by the test from
-../shared/data/real). Run with /usr/bin/python3, then `deno fmt tests/oracles/spa.json`.
+../shared/data/real); "partial": trials shifted to planted t statistics on both sides of the
+consistent threshold -sqrt(2 ln ln n) (one edge, trials just below 0 that the consistent p-value
+recentres and the lower one does not, trials between the threshold and twice it, and far below,
+that only the upper one recentres), so lower < consistent < upper; "losing": two trials that
+lose to the benchmark (T = 0, every p-value 1). Run with /usr/bin/python3, then `deno fmt tests/oracles/spa.json`.
 """
 import base64
 import json
@@ -59,7 +63,9 @@ def reference(R, bench, idx, alpha):
     T = max(0.0, t.max())
     thr = -math.sqrt(2 * math.log(math.log(n)))
     mus = {"lower": np.maximum(dbar, 0), "consistent": np.where(t >= thr, dbar, 0.0), "upper": dbar}
-    spa = {k: float(np.mean(np.maximum(0, (rn * (boot - mu) / omega).max(1)) > T)) for k, mu in mus.items()}
+    # T = 0 (no trial beats the benchmark): every T*_b >= 0 = T, p = 1 (see superiorPredictiveAbility).
+    spa = {k: float(np.mean(np.maximum(0, (rn * (boot - mu) / omega).max(1)) > T)) if T > 0 else 1.0
+           for k, mu in mus.items()}
     se = np.empty_like(boot)
     for b, i in enumerate(idx):
         cuts = np.flatnonzero(np.diff(i) != 1) + 1
@@ -107,7 +113,23 @@ idx_real = stationary_indices(len(btc), 10.0, 30, rng)
 bench2 = rng.standard_normal(200) * 0.01
 R2 = rng.standard_normal((200, 10)) * 0.01
 idx2 = stationary_indices(200, 3.0, 150, rng)
+rng3 = np.random.default_rng(2006)
+n3 = 300
+bench3 = rng3.standard_normal(n3) * 0.01
+noise3 = rng3.standard_normal((n3, 16)) * 0.01
+idx3 = stationary_indices(n3, 4.0, 400, rng3)
+# Planted t statistics: shift each column's mean (omega depends only on the demeaned column).
+targets = np.array([2.1, -0.3, -0.6, -0.9, -1.2, -1.5, -1.7, -2.0, -2.3, -2.6, -2.9, -3.2, -3.5,
+                    -5.0, -7.0, -9.0])
+d3 = noise3 - noise3.mean(0)
+omega3 = np.sqrt(n3 * ((np.stack([d3[i].mean(0) for i in idx3])) ** 2).mean(0))
+R3 = bench3[:, None] + d3 + targets * omega3 / math.sqrt(n3)
+R4 = bench3[:, None] + d3[:, :2] - 0.004
 out = {
+    "partial": {"trials": R3.T.tolist(), "benchmark": bench3.tolist(), "n": n3, "replications": 400,
+                "indices": pack(idx3), **reference(R3, bench3, idx3, 0.05)},
+    "losing": {"trials": R4.T.tolist(), "benchmark": bench3.tolist(), "n": n3, "replications": 400,
+               "indices": pack(idx3), **reference(R4, bench3, idx3, 0.05)},
     "random": {"trials": R.T.tolist(), "benchmark": bench.tolist(), "n": n, "replications": 200,
                "indices": pack(idx), **reference(R, bench, idx, 0.05)},
     "noise": {"trials": R2.T.tolist(), "benchmark": bench2.tolist(), "n": 200, "replications": 150,

@@ -2,6 +2,9 @@
  * White's Reality Check, Hansen's SPA and Romano-Wolf StepM against the numpy reference
  * tests/oracles/spa.py run on the SAME stationary-bootstrap indices (drawn in Python, stored in
  * the JSON, fed here), on random families and on 20 BTC daily momentum lookbacks vs buy and hold.
+ * The "partial" family puts trials on both sides of the consistent threshold so the consistent
+ * p-value differs from both bounds (recentring with d-bar everywhere, or a doubled threshold,
+ * fails it); "losing" has no trial above the benchmark (T = 0, every p-value 1).
  */
 import assert from "node:assert/strict";
 import { realityCheck } from "@lib/stats/reality_check.ts";
@@ -53,7 +56,7 @@ function check(trials: Float64Array[], bench: Float64Array, o: any) {
   sm.criticalValues.forEach((c, s) => close(c, o.criticalValues[s], `critical value ${s}`));
 }
 
-for (const key of ["random", "noise"]) {
+for (const key of ["random", "noise", "partial", "losing"]) {
   Deno.test(`RC, SPA and StepM equal the numpy reference on the same indices (${key} family)`, () => {
     const o = oracle[key];
     const trials = (o.trials as number[][]).map((c) => Float64Array.from(c));
@@ -64,6 +67,25 @@ for (const key of ["random", "noise"]) {
 realDataTest("RC, SPA and StepM equal the numpy reference on BTC daily momentum lookbacks", () => {
   const { trials, benchmark } = momentumFamily(20);
   check(trials, benchmark, oracle.momentum);
+});
+
+Deno.test("the partial family separates the three SPA p-values (the oracle exercises the consistent recentring)", () => {
+  const p = oracle.partial.spa;
+  assert.ok(p.lower < p.consistent && p.consistent < p.upper, JSON.stringify(p));
+});
+
+Deno.test("no trial beats the benchmark (T = 0): every SPA p-value is 1, as the Reality Check's", () => {
+  // Reviewer's case: two losing trials gave SPA lower 0 and consistent 0 next to RC p = 1.
+  const rng = createRng(77);
+  const bench = Float64Array.from({ length: 500 }, () => 0.01 * rng.normal());
+  const trials = [0.003, 0.001].map((loss) =>
+    Float64Array.from(bench, (b) => b - loss + 0.01 * rng.normal())
+  );
+  const o = { blockLength: 3, replications: 300, seed: 2 };
+  const spa = superiorPredictiveAbility(trials, bench, o);
+  assert.equal(spa.statistic, 0);
+  assert.deepEqual(spa.pValues, { lower: 1, consistent: 1, upper: 1 });
+  assert.ok(realityCheck(trials, bench, o).pValue > 0.9);
 });
 
 Deno.test("SPA is studentized: a noisy irrelevant trial does not hide a good one (RC is fooled)", () => {
