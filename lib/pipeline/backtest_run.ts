@@ -25,6 +25,8 @@ import { type CapacityCurve, capacityCurve } from "../backtest/costs/capacity_cu
 import { impactInputs } from "../backtest/costs/impact_inputs.ts";
 import { periodsPerYear } from "../backtest/metrics/periods_per_year.ts";
 import { buildManifest } from "../report/manifest.ts";
+import { withLedgerUpTo } from "./ledger_up_to.ts";
+import { previousGenerationNote } from "./previous_generation.ts";
 import type { TrialLedger } from "../research/ledger.ts";
 import type { BacktestOptions } from "../backtest/types.ts";
 import { strategyNullPosition } from "./null_position.ts";
@@ -46,7 +48,12 @@ import { tearSheetRunId } from "../report/tear_sheet.ts";
 import { strategyTearSheet } from "../report/tears/strategy_tear_sheet.ts";
 import { buildCosts, type BuiltCosts, type CostSpec } from "./cost_spec.ts";
 import { loadRunDataset, type RunDatasetOptions } from "./run_dataset.ts";
-import { type ResolvedStrategy, resolveStrategy, type StrategySpec } from "./strategy_spec.ts";
+import {
+  type ResolvedStrategy,
+  resolveStrategy,
+  type StrategySpec,
+  StrategySpecError,
+} from "./strategy_spec.ts";
 
 /** Default execution lag of the tasks, in bars: fill at the close of the bar after the decision. */
 export const DEFAULT_TASK_LAG = 1;
@@ -89,12 +96,76 @@ export interface StrategyRunOptions extends RunDatasetOptions {
    */
   readonly ledger?: TrialLedger | undefined;
   /**
+   * Count only ledger trials with an id up to this one in the overfitting verdict: the
+   * manifest's `ledgerUpTo` of a first build, given back by verify-report. @default every
+   * trial of the family generation
+   */
+  readonly ledgerUpTo?: number | undefined;
+  /**
    * Placebo runs per placebo kind of the null suite in the overfitting verdict (the targets
    * permuted across assets at each bar and block-shuffled in time, through the same engine),
    * seeded; 0 runs none. @default 19 within a cell budget (`REPORT_NULL_DEFAULTS` of
    * null_position.ts)
    */
   readonly nullRuns?: number | undefined;
+  /**
+   * Largest gross exposure (sum of |target weight|, a multiple of equity) the strategy's
+   * targets may reach at any bar; above it the run is refused (`StrategySpecError` naming the
+   * parameter to lower), since a weight like 1e300 only ruins the account or overflows.
+   * @default 10 ({@link STRATEGY_RUN_DEFAULTS})
+   */
+  readonly maxGross?: number | undefined;
+}
+
+/** Defaults of {@link StrategyRunOptions}, stated once. */
+export const STRATEGY_RUN_DEFAULTS = {
+  /** Gross exposure above 10x equity is refused. */
+  maxGross: 10,
+} as const;
+
+/**
+ * Refuse targets whose gross exposure (sum over assets of |weight|) exceeds `maxGross` at some
+ * bar: a `StrategySpecError` naming the bar, the exposure and the flag to lower (`--param
+ * weight`, or `--gross` of long-short).
+ *
+ * @example Five times equity on one asset passes a 10x bound, 20x does not
+ * ```ts
+ * import { checkGrossExposure } from "@lib/pipeline/backtest_run.ts";
+ * import assert from "node:assert/strict";
+ * const index = new Float64Array([0, 3_600_000]);
+ * checkGrossExposure([new Float64Array([5, 5])], index, "ma-crossover", 10);
+ * assert.throws(
+ *   () => checkGrossExposure([new Float64Array([0, 20])], index, "ma-crossover", 10),
+ *   /gross exposure of 20.0x .* above the maximum of 10x .*--param weight/,
+ * );
+ * ```
+ */
+export function checkGrossExposure(
+  weights: readonly ArrayLike<number>[],
+  index: ArrayLike<number>,
+  strategy: string,
+  maxGross: number = STRATEGY_RUN_DEFAULTS.maxGross,
+): void {
+  if (!(maxGross > 0)) {
+    throw new StrategySpecError(`maxGross must be a positive number, got ${maxGross}`);
+  }
+  const T = index.length;
+  for (let t = 0; t < T; t++) {
+    let g = 0;
+    for (let a = 0; a < weights.length; a++) {
+      const w = weights[a]![t]!;
+      if (w === w) g += Math.abs(w); // NaN: no target at this bar
+    }
+    if (g > maxGross) {
+      const flag = strategy === "long-short" ? "--gross (--param gross)" : "--param weight";
+      throw new StrategySpecError(
+        `${flag}: the ${strategy} targets reach a gross exposure of ${g.toPrecision(3)}x ` +
+          `equity at ${new Date(index[t]!).toISOString()}, above the maximum of ${maxGross}x ` +
+          `(maxGross): lower ${flag} so that the sum of |weights| stays at or below ` +
+          `${maxGross}`,
+      );
+    }
+  }
 }
 
 /** Everything a strategy run shares before the engine runs: see {@link prepareStrategyRun}. */
@@ -307,6 +378,7 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
   const { dataset, strategy, traded, costs, lag, barMs } = prep;
   const engine = { lag, costs: costs.models, redenominations: prep.redenominations };
   const targets = strategy.targets(traded);
+  checkGrossExposure(targets.weights, traded.index, strategy.strategy, options.maxGross);
   let backtest: BacktestResult, lookahead: LookaheadResult | null = null;
   if (options.signalValues === undefined) {
     const checked = backtestWithLookahead(
@@ -362,12 +434,13 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     { id: "setup", title: "Strategy, costs and execution", blocks: setup },
     ...sheet.sections,
   ];
+  const overfitting = backtestOverfitting(db, prep, backtest.net, options.ledger, {
+    weights: targets.weights,
+    engine,
+    runs: options.nullRuns,
+  }, options.ledgerUpTo);
   sections.push(
-    backtestOverfitting(db, prep, backtest.net, options.ledger, {
-      weights: targets.weights,
-      engine,
-      runs: options.nullRuns,
-    }) ?? {
+    overfitting?.section ?? {
       id: "overfitting",
       title: "Overfitting verdict",
       blocks: [{
@@ -380,9 +453,12 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
       }],
     },
   );
-  const model = strategyReportModel(dataset, prep, options, "backtest", sections, {
-    title: `cryptolab backtest: ${strategy.label}`,
-  }, nullRunsParam(options.nullRuns));
+  const model = withLedgerUpTo(
+    strategyReportModel(dataset, prep, options, "backtest", sections, {
+      title: `cryptolab backtest: ${strategy.label}`,
+    }, nullRunsParam(options.nullRuns)),
+    overfitting?.upTo,
+  );
   return {
     model,
     dataset,
@@ -498,7 +574,8 @@ function backtestOverfitting(
     readonly engine: BacktestOptions;
     readonly runs: number | undefined;
   },
-): Section | null {
+  upTo: number | undefined,
+): { section: Section; upTo: number } | null {
   const family = backtestFamily(prep.strategy.strategy);
   const dataset = prep.dataset.fingerprint.sha256;
   let trial: StoredTrial | undefined;
@@ -536,11 +613,19 @@ function backtestOverfitting(
     trials,
     chosen: trial.trialId,
     periodsPerYear: ppy,
+    upTo,
     nullPosition: strategyNullPosition(prep.traded, placebo.weights, placebo.engine, ppy, {
       runs: placebo.runs,
     }) ?? undefined,
   });
-  return { id: "overfitting", title: "Overfitting verdict", blocks: overfittingSection(verdict) };
+  return {
+    section: {
+      id: "overfitting",
+      title: "Overfitting verdict",
+      blocks: [...previousGenerationNote(db, trial), ...overfittingSection(verdict)],
+    },
+    upTo: verdict.upTo,
+  };
 }
 
 /**

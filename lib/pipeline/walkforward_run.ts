@@ -23,6 +23,7 @@ import { dataSection } from "../report/sections/data_section.ts";
 import { cumulativeReturnsChart } from "../report/charts/cumulative_returns.ts";
 import { type StrategyTearSheet, strategyTearSheet } from "../report/tears/strategy_tear_sheet.ts";
 import {
+  checkGrossExposure,
   nullRunsParam,
   type PreparedRun,
   prepareStrategyRun,
@@ -175,7 +176,11 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
   const engine = { lag, costs: costs.models, redenominations: prep.redenominations };
   const result = walkForward<Panel, number>({
     data: traded,
-    strategy: (i, data) => resolved[i]!.targets(prep.strategyData(data)).weights,
+    strategy: (i, data) => {
+      const w = resolved[i]!.targets(prep.strategyData(data)).weights;
+      checkGrossExposure(w, data.index, prep.strategy.strategy, options.maxGross);
+      return w;
+    },
     paramGrid: candidates.map((_, i) => i),
     engineOptions: engine,
     splits,

@@ -23,6 +23,16 @@ export interface PerformanceSummaryOptions {
   readonly benchmark?: ArrayLike<number>;
   /** Confidence of VaR and CVaR. @default 0.95 */
   readonly confidence?: number;
+  /**
+   * The bar where the account was ruined (a backtest's `metadata.ruinBar`: equity at or below
+   * 0, or no longer a finite number), or -1. From there on the rows are not returns of a going
+   * concern, so every statistic of the return distribution (volatility, Sharpe, Sortino,
+   * Calmar, skew, kurtosis, VaR, CVaR, hit rate, best and worst day and month, alpha, beta)
+   * and the drawdown durations are NaN (undefined), never 0; total return, CAGR and max
+   * drawdown are -100% when the ruin bar lost everything (net return <= -1), else NaN.
+   * @default -1
+   */
+  readonly ruinBar?: number;
 }
 
 /** The numbers of a strategy tear sheet (returns are fractions; times UTC ms). */
@@ -118,6 +128,35 @@ export function performanceSummary(
     ? { beta: NaN, alpha: NaN }
     : alphaBeta(returns, options.benchmark, ppy);
   const c = cagr(returns, elapsed);
+  const ruinBar = options.ruinBar ?? -1;
+  if (ruinBar >= 0) {
+    const lost = returns[ruinBar]! <= -1 ? -1 : NaN;
+    return {
+      bars: returns.length,
+      periodsPerYear: ppy,
+      years: elapsed / YEAR_MS,
+      totalReturn: lost,
+      cagr: lost,
+      volatility: NaN,
+      sharpe: NaN,
+      sortino: NaN,
+      calmar: NaN,
+      maxDrawdown: lost,
+      maxDrawdownDurationMs: NaN,
+      longestDrawdownMs: NaN,
+      skew: NaN,
+      kurtosis: NaN,
+      valueAtRisk: NaN,
+      conditionalValueAtRisk: NaN,
+      hitRate: NaN,
+      bestDay: NaN,
+      worstDay: NaN,
+      bestMonth: NaN,
+      worstMonth: NaN,
+      beta: NaN,
+      alpha: NaN,
+    };
+  }
   return {
     bars: returns.length,
     periodsPerYear: ppy,

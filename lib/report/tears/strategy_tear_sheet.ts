@@ -172,12 +172,11 @@ export function strategyTearSheet(
         `${T} bars; align it to the backtest's bars (NaN where it has none)`,
     );
   }
-  const summary = performanceSummary(
-    net,
-    index,
-    barMs,
-    bench === undefined ? {} : { benchmark: bench },
-  );
+  const ruinBar = result.metadata.ruinBar;
+  const summary = performanceSummary(net, index, barMs, {
+    ...(bench === undefined ? {} : { benchmark: bench }),
+    ruinBar,
+  });
   const benchmarkSummary = bench === undefined ? null : performanceSummary(bench, index, barMs);
   const dd = drawdowns(net, index, barMs);
   const top = topDrawdowns(dd, 5);
@@ -224,7 +223,16 @@ export function strategyTearSheet(
       }. Alpha, beta and the benchmark's columns and equity curve are left out.`,
     });
   }
-  summaryBlocks.push(...metricsTables(`${p}-metrics`, summary, benchmarkSummary, name, bname));
+  summaryBlocks.push(
+    ...metricsTables(
+      `${p}-metrics`,
+      summary,
+      benchmarkSummary,
+      name,
+      bname,
+      ruinBar < 0 ? null : `ruined at bar ${ruinBar} (${when(index[ruinBar]!)})`,
+    ),
+  );
   sections.push({ id: `${p}-summary`, title: `${name}: performance`, blocks: summaryBlocks });
 
   // 2. returns and drawdowns
@@ -404,7 +412,17 @@ function headlineAlerts(
   close: readonly ArrayLike<number>[] | undefined,
 ): string[] {
   const out: string[] = [];
-  for (const e of result.metadata.redenominations) {
+  const md = result.metadata;
+  if (md.ruinBar >= 0) {
+    const eq = md.ruinBar > 0 ? result.equity[md.ruinBar - 1]! : md.initialEquity;
+    out.push(
+      `The account was ruined at bar ${md.ruinBar} (${when(result.index[md.ruinBar]!)}): ` +
+        `equity went from ${eq.toPrecision(4)} to ${result.equity[md.ruinBar]} and trading ` +
+        "stopped; the metrics that need a return distribution are undefined and shown as " +
+        `"ruined", not 0. Lower the weights or leverage.`,
+    );
+  }
+  for (const e of md.redenominations) {
     if (e.adjusted) continue;
     out.push(
       `These figures include ${e.asset}'s redenomination between ${when(e.prevTs)} and ` +
@@ -542,6 +560,7 @@ function metricsTables(
   b: PerformanceSummary | null,
   name: string,
   bname: string,
+  ruined: string | null,
 ): Block[] {
   const groups = [
     [
@@ -573,9 +592,11 @@ function metricsTables(
       .filter(([k, , m]) => m === kind && (b !== null || (k !== "beta" && k !== "alpha")))
       .map(([k, label, m, formula]): Cell[] => {
         const v = (x: PerformanceSummary) => (x[k] as number) / (m === "days" ? DAY : 1);
+        // after ruin an undefined metric says why instead of a blank (or a 0)
+        const sv = v(s);
         return [
           label,
-          v(s),
+          ruined !== null && !Number.isFinite(sv) ? ruined : sv,
           ...(b === null ? [] : [k === "beta" || k === "alpha" ? null : v(b)]),
           formula,
         ];
