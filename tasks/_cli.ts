@@ -54,6 +54,11 @@ export function parseFlags<O extends Options>(
     const at = dash === null ? -1 : args.indexOf(dash[1]!);
     if (dash !== null && at >= 0 && args[at + 1] !== undefined) {
       const [flag, value] = [dash[1]!, args[at + 1]!];
+      // A flag declared `nonNegative: true` (e.g. --null-runs) says what is wrong with "-1".
+      const spec = (options as Record<string, { nonNegative?: boolean }>)[flag.slice(2)];
+      if (spec?.nonNegative === true && /^-\d/.test(value)) {
+        throw new UsageError(`${flag} must be an integer >= 0, got "${value}"\n\n${usage}`);
+      }
       throw new UsageError(
         `${flag} ${value}: a value starting with a dash must be attached to its flag: ` +
           `${flag}=${value}\n\n${usage}`,

@@ -9,7 +9,8 @@ import type { UsageError } from "./_cli.ts";
 
 /** The `parseFlags` options of the two flags. */
 export const VERDICT_FLAGS = {
-  "null-runs": { type: "string" },
+  // nonNegative: `--null-runs -1` is "must be an integer >= 0" (tasks/_cli.ts parseFlags)
+  "null-runs": { type: "string", nonNegative: true },
   "no-ledger": { type: "boolean" },
 } as const;
 

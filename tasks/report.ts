@@ -120,7 +120,7 @@ runMain(async (args) => {
     horizons: { type: "string" },
     "pairs-top": { type: "string" },
     "signal-file": { type: "string" },
-    "null-runs": { type: "string" },
+    "null-runs": { type: "string", nonNegative: true },
     "no-ledger": { type: "boolean" },
     "run-id": { type: "string" },
     out: { type: "string" },

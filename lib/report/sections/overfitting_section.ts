@@ -65,6 +65,8 @@ export function overfittingSection(v: OverfittingVerdict, idPrefix = "overfittin
       Number.isFinite(v.minTrl.periods)
         ? `${Math.ceil(v.minTrl.periods)} periods needed for 95% confidence that SR > 0; ` +
           `the trial has ${v.moments.count}`
+        : v.moments.count === 0 || !Number.isFinite(v.moments.sharpe)
+        ? "no track record: the trial has no finite returns (an empty or NaN-only series)"
         : "no track record is long enough: the Sharpe ratio is not above 0",
     ],
     ["PBO", v.pbo === null ? null : v.pbo.pbo, v.pboNote],
