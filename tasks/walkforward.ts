@@ -32,11 +32,13 @@ import {
 } from "@lib/pipeline/walkforward_run.ts";
 import {
   checkStrategyParam,
+  checkStrategySpec,
   parseValue,
   type StrategyParam,
   StrategySpecError,
 } from "@lib/pipeline/strategy_spec.ts";
 import { CostSpecError } from "@lib/pipeline/cost_spec.ts";
+import { paramGrid } from "@lib/backtest/walk_forward.ts";
 import { writeReport } from "@lib/report/write.ts";
 
 const D = WALK_FORWARD_RUN_DEFAULTS;
@@ -129,6 +131,22 @@ runMain(async (args) => {
       }
     }
     if (new Set(vs).size !== vs.length) throw usage(`--grid ${k} lists a value twice`);
+  }
+  // and every parameter set of the grid as a whole, by the library's own checks (fast >= 1,
+  // fast below slow, ...), as the run would resolve it
+  const gridKeys = Object.keys(grid);
+  for (const g of paramGrid(grid)) {
+    try {
+      checkStrategySpec({ ...run.strategy, params: { ...run.strategy.params, ...g } });
+    } catch (e) {
+      if (!(e instanceof StrategySpecError)) throw e;
+      const set = gridKeys.map((k) => `${k} ${g[k]}`).join(", ");
+      throw usage(
+        gridKeys.length === 1
+          ? `--grid ${gridKeys[0]}: ${e.message}`
+          : `--grid ${gridKeys.join(",")} (${set}): ${e.message}`,
+      );
+    }
   }
   // a grid over the signal or its lookback: the run's base spec takes the first of each, so
   // the strategy resolves before the folds choose among them

@@ -1,7 +1,8 @@
 /**
  * `deno task backtest` / `walkforward` flags, run as users run them (deno.json's permissions
  * through tasks/_launch.ts): every value is checked before any data is read (a store that does
- * not exist is never reached: exit 2 naming the flag), long-short refuses `--assets` and a
+ * not exist is never reached: exit 2 naming the flag; a walk-forward's every parameter set of its
+ * grid too), long-short refuses `--assets` and a
  * universe smaller than its `minAssets`, `--lag -1` says to write `--lag=-1`, and your own fee
  * rates (`--fees taker=R,maker=R`, also `costs.fees` in --config) are charged: the report's
  * total return is the engine's with those rates, on real Binance hourly bars.
@@ -83,6 +84,16 @@ Deno.test("bad values exit 2 naming the flag before the store is opened", async 
         /--param: .*fast must be an integer >= 1/,
       ],
       ["walkforward", [...ma, "--fees", "NaN", "--grid", "slow=50,100"], /--fees must be/],
+      [
+        "walkforward",
+        [...ma, "--grid", "fast=0,12"],
+        /--grid fast: .*fast must be an integer >= 1, got 0/,
+      ],
+      [
+        "walkforward",
+        [...ma, "--grid", "fast=50,200", "--grid", "slow=100,300"],
+        /--grid fast,slow \(fast 200, slow 100\): .*slow \(100\) must be above fast \(200\)/,
+      ],
     ];
     for (const [task, args, want] of cases) {
       const run = await runDeno(["task", task, ...args, ...common]);
