@@ -12,6 +12,7 @@ import { freqMs } from "../core/freq.ts";
 import type { Dataset } from "../panel/dataset.ts";
 import type { Panel } from "../panel/types.ts";
 import { subsetPanel } from "../panel/subset_panel.ts";
+import { fillRatio } from "../backtest/costs/fill_ratio.ts";
 import { adjustRedenominations, detectRedenominations } from "../panel/redenominations.ts";
 import { alignSignal, type LongSignal } from "../research/signal_input.ts";
 import { resolveFactorAsset } from "../research/factor_assets.ts";
@@ -330,8 +331,11 @@ export interface BacktestRun {
   readonly tradeLog: TradeLog;
   /** The lookahead check on a sample of bars, or null for values from a signal file. */
   readonly lookahead: LookaheadResult | null;
-  /** Net performance against capital, with impact on; else null. */
-  readonly capacity: CapacityCurve | null;
+  /**
+   * Net performance against capital, with impact on, and each run's fill ratio (`fillRatio`:
+   * gross exposure held / targeted); else null.
+   */
+  readonly capacity: (CapacityCurve & { readonly fillRatio: Float64Array }) | null;
   /**
    * What makes the figures not real performance (the tear sheet's `alerts`: an unadjusted
    * redenomination, a net bar return above +1000%), at the top of the headline; `deno task
@@ -396,13 +400,19 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     ...(targets.groups === undefined ? {} : { groups: targets.groups }),
   });
   const noCapacity = capacityMissing(costs.resolved.impact, traded);
-  const capacity = noCapacity === null
+  const fills: number[] = [];
+  const curve = noCapacity === null
     ? capacityCurve(
-      (capital) => backtestWeights(traded, targets.weights, { ...engine, initialEquity: capital }),
+      (capital) => {
+        const run = backtestWeights(traded, targets.weights, { ...engine, initialEquity: capital });
+        fills.push(fillRatio(run, targets.weights, lag));
+        return run;
+      },
       CAPACITY_CAPITALS,
       { periodsPerYear: periodsPerYear(barMs) },
     )
     : null;
+  const capacity = curve === null ? null : { ...curve, fillRatio: Float64Array.from(fills) };
   const sheet = strategyTearSheet(backtest, {
     barMs,
     ...(prep.benchmark === undefined

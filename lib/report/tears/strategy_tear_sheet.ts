@@ -70,8 +70,11 @@ export interface StrategyTearSheetOptions {
   readonly benchmarkName?: string;
   /** The strategy's trade log (`buildTradeLog`), summarized. @default none */
   readonly tradeLog?: TradeLogInput;
-  /** The strategy's capacity curve (`capacityCurve`), charted. @default none */
-  readonly capacity?: CapacityCurve;
+  /**
+   * The strategy's capacity curve (`capacityCurve`), charted, with each run's fill ratio
+   * (`fillRatio`) when given. @default none
+   */
+  readonly capacity?: CapacityCurve & { readonly fillRatio?: ArrayLike<number> | undefined };
   /** The lookahead check of the strategy's targets (`checkLookahead`), printed. @default none */
   readonly lookahead?: LookaheadResult;
   /**
