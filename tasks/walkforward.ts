@@ -219,7 +219,7 @@ runMain(async (args) => {
       throw e;
     }
     // what makes the figures meaningless is said here too, not only inside the report
-    for (const a of r.tearSheet.alerts) console.error(`warning: ${a}`);
+    for (const a of [...r.warnings, ...r.tearSheet.alerts]) console.error(`warning: ${a}`);
     const dir = join(out, r.model.runId);
     progressLine(`writing ${dir}`);
     const written = writeReport(dir, r.model);

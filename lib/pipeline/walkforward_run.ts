@@ -33,6 +33,8 @@ import {
 } from "./backtest_run.ts";
 import type { ParamValue } from "../report/model.ts";
 import type { BacktestOptions, BacktestResult } from "../backtest/types.ts";
+import { withLedgerUpTo } from "./ledger_up_to.ts";
+import { previousGenerationNote } from "./previous_generation.ts";
 import type { TrialLedger } from "../research/ledger.ts";
 import { findRecordedTrial } from "../research/recorded_trial.ts";
 import { overfittingVerdict } from "../research/overfitting_verdict.ts";
@@ -95,6 +97,12 @@ export interface WalkForwardRun {
    * (`result.outOfSampleRows`), the benchmark over the same bars.
    */
   readonly tearSheet: StrategyTearSheet;
+  /**
+   * Folds whose training window is shorter than a parameter set's warm-up
+   * ({@link strategyWarmup}), one sentence per parameter set; also at the top of the
+   * walk-forward section, and printed on stderr by `deno task walkforward`.
+   */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -198,6 +206,17 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
   });
   const label = (i: number) =>
     i < 0 ? "none (flat)" : keys.map((k) => `${k} ${candidates[i]![k]}`).join(", ");
+  const warnings = shortTrainingWarnings(
+    result.folds.map((fo) => fo.train.rows),
+    resolved.map((r, i) =>
+      strategyWarmup(
+        r.strategy,
+        r.params,
+        String(candidates[i]!.signal ?? options.strategy.signal ?? ""),
+      )
+    ),
+    label,
+  );
   const foldRows = result.folds.map((fo) => [
     fo.fold + 1,
     traded.index[fo.train.first]!,
@@ -261,6 +280,7 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
     }),
     { type: "paragraph", text: describeLookahead(result.lookahead) },
   ];
+  blocks.unshift(...warnings.map((w): Block => ({ type: "note", level: "warning", text: w })));
   // the tear sheet covers the stitched out-of-sample bars only (the training window before the
   // first test bar trades nothing: counted as zero returns it would dilute Sharpe and CAGR),
   // and the benchmark is measured over the same bars
@@ -316,31 +336,129 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
     labelHorizon,
     embargo,
   };
+  const overfitting = walkforwardOverfitting(db, prep, result, {
+    family,
+    params: { ...prep.params, ...foldParams },
+    ledger: options.ledger,
+    ledgerUpTo: options.ledgerUpTo,
+    nullRuns: options.nullRuns,
+    engine,
+    stitchedTargets: () =>
+      stitchedTargets(result, (j) => resolved[j]!.targets(prep.strategyData(traded)).weights),
+  });
   const sections: Section[] = [
     { id: "data", title: "Data coverage and gaps", blocks: dataSection(dataset, usedData(prep)) },
     { id: "setup", title: "Strategy, costs and execution", blocks: setupBlocks },
     { id: "walkforward", title: "Walk-forward", blocks },
     ...sheet.sections,
-    walkforwardOverfitting(db, prep, result, {
-      family,
-      params: { ...prep.params, ...foldParams },
-      ledger: options.ledger,
-      nullRuns: options.nullRuns,
-      engine,
-      stitchedTargets: () =>
-        stitchedTargets(result, (j) => resolved[j]!.targets(prep.strategyData(traded)).weights),
-    }),
+    overfitting.section,
   ];
-  const model = strategyReportModel(dataset, prep, options, "walkforward", sections, {
-    title: `cryptolab walk-forward: ${prep.strategy.strategy}` +
-      (prep.strategy.strategy === "long-short" ? "" : ` ${prep.strategy.assets.join("/")}`),
-  }, {
-    // a parameter in the grid has no single value: each fold's choice is in the folds table
-    ...Object.fromEntries(keys.map((k) => [`param.${k}`, null])),
-    ...foldParams,
-    ...nullRunsParam(options.nullRuns),
+  const model = withLedgerUpTo(
+    strategyReportModel(dataset, prep, options, "walkforward", sections, {
+      title: `cryptolab walk-forward: ${prep.strategy.strategy}` +
+        (prep.strategy.strategy === "long-short" ? "" : ` ${prep.strategy.assets.join("/")}`),
+    }, {
+      // a parameter in the grid has no single value: each fold's choice is in the folds table
+      ...Object.fromEntries(keys.map((k) => [`param.${k}`, null])),
+      ...foldParams,
+      ...nullRunsParam(options.nullRuns),
+    }),
+    overfitting.upTo,
+  );
+  return { model, dataset, candidates, result, tearSheet: sheet, warnings };
+}
+
+/** A strategy's warm-up: bars of history before its first defined target, and why. */
+export interface StrategyWarmup {
+  readonly bars: number;
+  /** The parameters that set it, e.g. "slow=20". */
+  readonly from: string;
+}
+
+/**
+ * The warm-up of a built-in strategy with its parameters (after defaults): the bars of
+ * history its indicators need before they define a target. ma-crossover: max(fast, slow);
+ * vol-breakout: max(entryWindow, exitWindow, atrWindow) + 1; pairs: hedgeWindow + zWindow
+ * (rolling-ols: the spread's z-score needs zWindow spreads, each from hedgeWindow bars) or
+ * zWindow (kalman); long-short: the signal's lookback (`lookback`, else the `_N` of its name)
+ * plus `optimizeWindow` with weighting "optimize". null when not known (event strategies,
+ * whose definitions set their own windows, or a signal without a lookback).
+ *
+ * @example
+ * ```ts
+ * import { strategyWarmup } from "@lib/pipeline/walkforward_run.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(strategyWarmup("ma-crossover", { fast: 5, slow: 20 }), { bars: 20, from: "slow=20" });
+ * assert.equal(strategyWarmup("long-short", { weighting: "equal" }, "momentum_168")?.bars, 168);
+ * ```
+ */
+export function strategyWarmup(
+  strategy: string,
+  params: Readonly<Record<string, StrategyParam>>,
+  signal = "",
+): StrategyWarmup | null {
+  const n = (k: string) => (typeof params[k] === "number" ? params[k] as number : NaN);
+  const largest = (keys: string[], plus = 0): StrategyWarmup | null => {
+    const ok = keys.filter((k) => Number.isFinite(n(k)));
+    if (ok.length === 0) return null;
+    const k = ok.reduce((a, b) => (n(b) > n(a) ? b : a));
+    return { bars: n(k) + plus, from: `${k}=${n(k)}` };
+  };
+  switch (strategy) {
+    case "ma-crossover":
+      return largest(["fast", "slow"]);
+    case "vol-breakout":
+      return largest(["entryWindow", "exitWindow", "atrWindow"], 1);
+    case "pairs":
+      return params.hedge === "kalman" ? largest(["zWindow"]) : {
+        bars: n("hedgeWindow") + n("zWindow"),
+        from: `hedgeWindow=${n("hedgeWindow")} + zWindow=${n("zWindow")}`,
+      };
+    case "long-short": {
+      const m = /_(\d+)$/.exec(String(params.signal ?? signal));
+      const look = Number.isFinite(n("lookback")) ? n("lookback") : m === null ? NaN : Number(m[1]);
+      if (!Number.isFinite(look)) return null;
+      const opt = params.weighting === "optimize" && Number.isFinite(n("optimizeWindow"));
+      return opt
+        ? {
+          bars: look + n("optimizeWindow"),
+          from: `lookback=${look} + optimizeWindow=${n("optimizeWindow")}`,
+        }
+        : { bars: look, from: `lookback=${look}` };
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * One warning per parameter set whose warm-up is longer than some fold's training window
+ * (training rows after purging): there its in-sample score comes from fewer bars than one
+ * lookback, and in a window that starts at the first bar from bars where it has no target
+ * at all, so the choice is made on noise or on a flat book.
+ */
+function shortTrainingWarnings(
+  trainRows: readonly number[],
+  warmups: readonly (StrategyWarmup | null)[],
+  label: (candidate: number) => string,
+): string[] {
+  const out: string[] = [];
+  warmups.forEach((w, i) => {
+    if (w === null) return;
+    const short = trainRows.flatMap((
+      rows,
+      k,
+    ) => (rows < w.bars ? [`${k + 1} (${rows} bars)`] : []));
+    if (short.length === 0) return;
+    out.push(
+      `Parameter set ${label(i)} needs ${w.bars} bars of warm-up (${w.from}), more than the ` +
+        `training window of fold${short.length === 1 ? "" : "s"} ${short.join(", ")}: its ` +
+        "in-sample score there is measured on fewer bars than one lookback (in a window that " +
+        "starts at the first bar, on bars where it has no target yet), so choosing it or not " +
+        "says little. Give more training bars (--train-bars) or fewer folds.",
+    );
   });
-  return { model, dataset, candidates, result, tearSheet: sheet };
+  return out;
 }
 
 /** The ledger family of a walk-forward: one per strategy. */
@@ -369,11 +487,12 @@ function walkforwardOverfitting(
     readonly family: string;
     readonly params: Readonly<Record<string, ParamValue>>;
     readonly ledger: TrialLedger | undefined;
+    readonly ledgerUpTo: number | undefined;
     readonly nullRuns: number | undefined;
     readonly engine: BacktestOptions;
     readonly stitchedTargets: () => Float64Array[];
   },
-): Section {
+): { section: Section; upTo?: number } {
   const [first, last] = result.outOfSampleRows;
   const series = new Float64Array(result.backtest.net.length).fill(NaN);
   series.set(result.net, first);
@@ -402,15 +521,17 @@ function walkforwardOverfitting(
     );
     if (found === null) {
       return {
-        id: "overfitting",
-        title: "Overfitting verdict",
-        blocks: [{
-          type: "note",
-          level: "info",
-          text: "No overfitting verdict: this walk-forward was not recorded as a trial (no " +
-            "trial ledger was given) and the store's ledger holds no identical trial of family " +
-            `${o.family}. deno task walkforward records every run unless --no-ledger is given.`,
-        }],
+        section: {
+          id: "overfitting",
+          title: "Overfitting verdict",
+          blocks: [{
+            type: "note",
+            level: "info",
+            text: "No overfitting verdict: this walk-forward was not recorded as a trial (no " +
+              "trial ledger was given) and the store's ledger holds no identical trial of family " +
+              `${o.family}. deno task walkforward records every run unless --no-ledger is given.`,
+          }],
+        },
       };
     }
     trial = found.trial;
@@ -426,6 +547,7 @@ function walkforwardOverfitting(
     trials,
     chosen: trial.trialId,
     periodsPerYear: ppy,
+    upTo: o.ledgerUpTo,
     nullPosition: strategyNullPosition(
       window,
       o.stitchedTargets().map((c) => c.slice(first, last + 1)),
@@ -435,17 +557,21 @@ function walkforwardOverfitting(
     ) ?? undefined,
   });
   return {
-    id: "overfitting",
-    title: "Overfitting verdict",
-    blocks: [
-      {
-        type: "paragraph",
-        text: "The trial is the stitched out-of-sample net return series (the test periods " +
-          "only), counted with the grid's candidates (each one's backtest on the whole data is " +
-          "a trial of the same family).",
-      },
-      ...overfittingSection(verdict),
-    ],
+    section: {
+      id: "overfitting",
+      title: "Overfitting verdict",
+      blocks: [
+        {
+          type: "paragraph",
+          text: "The trial is the stitched out-of-sample net return series (the test periods " +
+            "only), counted with the grid's candidates (each one's backtest on the whole data " +
+            "is a trial of the same family).",
+        },
+        ...previousGenerationNote(db, trial),
+        ...overfittingSection(verdict),
+      ],
+    },
+    upTo: verdict.upTo,
   };
 }
 

@@ -11,11 +11,13 @@ import { openStore } from "@lib/store/db.ts";
 import { writeBars } from "@lib/store/bars.ts";
 import { allocBars } from "@lib/core/types.ts";
 import { runWalkForward } from "@lib/pipeline/walkforward_run.ts";
+import { join } from "node:path";
+import { runDeno } from "../_shared/run_task.ts";
 
 const H = 3_600_000;
 
-function store(n: number) {
-  const { db } = openStore(":memory:");
+function store(n: number, path = ":memory:") {
+  const { db } = openStore(path);
   const b = allocBars({ venue: "binance", symbol: "BTCUSDT", freq: "1h" }, n);
   for (let i = 0; i < n; i++) {
     b.ts[i] = Date.UTC(2021, 0, 1) + i * H;
@@ -63,4 +65,66 @@ Deno.test("walk-forward tear sheet: the stitched out-of-sample bars only, BTC ov
     /covers exactly the stitched out-of-sample bars: \d+ bars from .* BTCUSDT is measured over the same bars/
       .test(b.text)
   ));
+});
+
+Deno.test("walk-forward: a training window shorter than a parameter set's warm-up is warned about", () => {
+  // 48 bars, 3 folds: 16 training bars, while slow=20 needs 20 (the reviewer's case)
+  const { db } = store(48);
+  const r = runWalkForward(db, {
+    freq: "1h",
+    strategy: { strategy: "ma-crossover", assets: ["BTCUSDT"], params: { fast: 3 } },
+    grid: { slow: [10, 20] },
+    folds: { folds: 3 },
+    git: { commit: "unknown", dirty: null },
+  });
+  assert.equal(r.result.folds[0]!.train.rows, 16);
+  assert.equal(r.warnings.length, 1);
+  assert.match(
+    r.warnings[0]!,
+    /^Parameter set slow 20 needs 20 bars of warm-up \(slow=20\), more than the training window of folds? 1 \(16 bars\)/,
+  );
+  const wf = r.model.sections.find((x) => x.id === "walkforward")!;
+  assert.ok(wf.blocks[0]!.type === "note" && wf.blocks[0]!.text === r.warnings[0]);
+  // long enough training windows: no warning
+  const ok = runWalkForward(store(24 * 30).db, {
+    freq: "1h",
+    strategy: { strategy: "ma-crossover", assets: ["BTCUSDT"], params: { fast: 3 } },
+    grid: { slow: [10, 20] },
+    folds: { folds: 3 },
+    git: { commit: "unknown", dirty: null },
+  });
+  assert.deepEqual(ok.warnings, []);
+});
+
+Deno.test("deno task walkforward prints the short-training warning on stderr", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "cryptolab-wf-warmup-" });
+  try {
+    const path = join(tmp, "s.db");
+    store(48, path).db.close();
+    const run = await runDeno([
+      "task",
+      "walkforward",
+      "--db",
+      path,
+      "--out",
+      join(tmp, "out"),
+      "--no-ledger",
+      "--null-runs",
+      "0",
+      "--strategy",
+      "ma-crossover",
+      "--assets",
+      "BTCUSDT",
+      "--param",
+      "fast=3",
+      "--grid",
+      "slow=10,20",
+      "--folds",
+      "3",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /warning: Parameter set slow 20 needs 20 bars of warm-up \(slow=20\)/);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
 });
