@@ -25,6 +25,8 @@ export interface VerdictTrial {
   readonly params: string;
   readonly dataset: string;
   readonly kind: "returns" | "ic";
+  /** Bar frequency of the series (`1h`, ...); trials of another frequency are not counted. */
+  readonly freq?: string;
   /** Per-period series (NaN = no value). */
   readonly series: Float64Array;
 }
@@ -74,11 +76,17 @@ export interface OverfittingVerdictInput {
   /** Null-suite position of the chosen trial, when one was computed. */
   readonly nullPosition?: VerdictNullPosition | undefined;
   /**
-   * Which trials count: `recorded-before` (the default) those recorded up to and including the
-   * chosen one, so a report built again later gives the same bytes; `family` every trial given,
-   * for a trial chosen after the whole family was run (the best of a grid).
+   * Which trials count: `family` (the default) every trial of the generation given, also those
+   * recorded after the chosen one (the family is the set of variants tried for the hypothesis,
+   * whatever order they ran in); `recorded-before` only those recorded up to the chosen one.
    */
   readonly scope?: "recorded-before" | "family";
+  /**
+   * Count only trials with `trialId <= upTo`: the ledger as it was when a report was first
+   * built (its manifest's `ledgerUpTo`), so building it again after more trials gives the same
+   * bytes. Default: every trial given.
+   */
+  readonly upTo?: number | undefined;
 }
 
 /** Default options of {@link overfittingVerdict}. */
@@ -89,9 +97,21 @@ export interface OverfittingVerdict {
   readonly family: string;
   readonly kind: "returns" | "ic";
   readonly scope: "recorded-before" | "family";
-  /** The chosen trial is the k-th of the family's N trials recorded up to it. */
+  /**
+   * The chosen trial is the k-th (in recording order) of the N trials counted: the family
+   * generation's trials of the chosen one's kind (IC or returns) and frequency that have at
+   * least one finite value (see `scope`, `upTo`). A repeated run is the same ledger row, so it
+   * keeps its k.
+   */
   readonly k: number;
   readonly n: number;
+  /**
+   * Trials of the generation given but not counted: of another kind or frequency, with no
+   * finite value (a failed evaluation: kept in the ledger, never counted), or after `upTo`.
+   */
+  readonly excluded: { readonly otherKind: number; readonly empty: number; readonly later: number };
+  /** The largest trial id counted or excluded as other kind/empty: the `upTo` that rebuilds it. */
+  readonly upTo: number;
   readonly chosen: VerdictTrial;
   /** The trials counted (see `scope`), oldest first. */
   readonly trials: readonly (VerdictTrial & { readonly sharpe: number; readonly count: number })[];
@@ -147,8 +167,10 @@ export interface OverfittingVerdict {
 
 /**
  * The overfitting verdict of trial `chosen` in its family. The trials counted are those of the
- * family recorded up to and including the chosen one (so a report built again later, after
- * more trials, gives the same bytes; the trial is "k of N" with k = N for the newest). DSR takes
+ * family generation given (by default all of them, also those recorded after the chosen one, up
+ * to `upTo` when given) of the chosen trial's kind and frequency with at least one finite value
+ * (an IC series is never counted with return series; an all-NaN series is a failed evaluation,
+ * not a trial); the chosen trial is "k of N" with k its place in recording order. DSR takes
  * N and the variance of the per-period Sharpe ratios from them; PBO (CSCV, S = 16 blocks, fewer
  * for short series), SPA and StepM (benchmark 0: performance = mean of the series) use the
  * trials whose series are aligned with the chosen one (same dataset and length), on the rows
@@ -185,9 +207,26 @@ export function overfittingVerdict(input: OverfittingVerdictInput): OverfittingV
       `Cannot build the overfitting verdict: trial ${input.chosen} is not in family ${input.family}`,
     );
   }
-  const scope = input.scope ?? "recorded-before";
-  const counted = scope === "family" ? input.trials : input.trials.slice(0, at + 1);
-  const chosen = counted[at]!;
+  const scope = input.scope ?? "family";
+  const chosen = input.trials[at]!;
+  const upTo = input.upTo ?? Infinity;
+  const excluded = { otherKind: 0, empty: 0, later: 0 };
+  const counted: VerdictTrial[] = [];
+  let lastId = chosen.trialId;
+  input.trials.forEach((t, i) => {
+    if (t.trialId > upTo || (scope === "recorded-before" && i > at)) {
+      excluded.later++;
+      return;
+    }
+    lastId = Math.max(lastId, t.trialId);
+    if (
+      t.kind !== chosen.kind ||
+      (t.freq !== undefined && chosen.freq !== undefined && t.freq !== chosen.freq)
+    ) {
+      excluded.otherKind++;
+    } else if (t !== chosen && !t.series.some(Number.isFinite)) excluded.empty++;
+    else counted.push(t);
+  });
   const rows = counted.map((t) => {
     const m = sharpeMoments(t.series);
     return { ...t, sharpe: m.sharpe * Math.sqrt(ppy), count: m.n, perPeriod: m.sharpe };
@@ -271,8 +310,10 @@ export function overfittingVerdict(input: OverfittingVerdictInput): OverfittingV
     family: input.family,
     kind: chosen.kind,
     scope,
-    k: at + 1,
+    k: counted.indexOf(chosen) + 1,
     n: counted.length,
+    excluded,
+    upTo: lastId,
     chosen,
     trials: rows.map(({ perPeriod: _, ...r }) => r),
     datasets: [...new Set(counted.map((t) => t.dataset))],

@@ -33,7 +33,7 @@ function table(blocks: ReturnType<typeof overfittingSection>, id: string): Table
   return b;
 }
 
-Deno.test("trial k of N counts the family up to the chosen trial; DSR uses that N and V[SR]", () => {
+Deno.test("trial k of N counts the whole family, also trials after the chosen one; DSR uses that N and V[SR]", () => {
   const fam = noiseFamily(5, 300, 11);
   const v = overfittingVerdict({
     family: "mom",
@@ -43,26 +43,26 @@ Deno.test("trial k of N counts the family up to the chosen trial; DSR uses that 
     replications: 200,
   });
   assert.equal(v.k, 3);
-  assert.equal(v.n, 3);
-  assert.deepEqual(v.trials.map((t) => t.trialId), [1, 2, 3]);
-  // independent recomputation: sample variance (ddof 1) of the per-period Sharpes of trials 1-3
-  const srs = fam.slice(0, 3).map((t) => sharpeMoments(t.series).sharpe);
-  const mu = srs.reduce((a, b) => a + b) / 3;
-  const varSr = srs.reduce((a, b) => a + (b - mu) ** 2, 0) / 2;
+  assert.equal(v.n, 5);
+  assert.deepEqual(v.trials.map((t) => t.trialId), [1, 2, 3, 4, 5]);
+  // independent recomputation: sample variance (ddof 1) of the per-period Sharpes of trials 1-5
+  const srs = fam.map((t) => sharpeMoments(t.series).sharpe);
+  const mu = srs.reduce((a, b) => a + b) / 5;
+  const varSr = srs.reduce((a, b) => a + (b - mu) ** 2, 0) / 4;
   const want = deflatedSharpeRatio(sharpeMoments(fam[2]!.series), {
-    nTrials: 3,
+    nTrials: 5,
     sharpeVariance: varSr,
   });
   assert.ok(Math.abs(v.dsr.dsr - want.dsr) < 1e-12);
-  assert.ok(v.dsr.dsr < v.psr, "deflating by 3 trials lowers the PSR");
+  assert.ok(v.dsr.dsr < v.psr, "deflating by 5 trials lowers the PSR");
   const blocks = overfittingSection(v);
   const stats = table(blocks, "overfitting-verdict");
-  assert.match(String(stats.rows[0]![2]), /trial 3 of 3 in family mom/);
+  assert.match(String(stats.rows[0]![2]), /trial 3 of 5 in family mom/);
   const trials = table(blocks, "overfitting-trials");
   assert.deepEqual(trials.columns.slice(0, 2).map((c) => c.key), ["trial_id", "trial_hash"]);
-  assert.deepEqual(trials.rows.map((r) => r[0]), [1, 2, 3]);
+  assert.deepEqual(trials.rows.map((r) => r[0]), [1, 2, 3, 4, 5]);
   assert.equal(trials.rows[2]![5], "yes");
-  assert.equal(v.pbo?.trials, 3);
+  assert.equal(v.pbo?.trials, 5);
   assert.equal(v.pbo?.blocks, 16);
   const hist = table(blocks, "overfitting-pbo-logits");
   assert.equal(hist.rows.reduce((a, r) => a + Number(r[2]), 0), v.pbo!.splits);
@@ -162,6 +162,6 @@ Deno.test("scope family: the best trial chosen after the whole grid counts every
   assert.equal(v.dsr.nTrials, 6);
   assert.match(
     String(table(overfittingSection(v), "overfitting-verdict").rows[0]![2]),
-    /whole family/,
+    /every return series of the generation, also those recorded after this one/,
   );
 });

@@ -35,6 +35,27 @@ function num(x: number): number | null {
  * assert.ok(blocks.some((b) => b.type === "table" && b.id === "overfitting-trials"));
  * ```
  */
+/** What the trial count leaves out, when anything: `; not counted: ...`. */
+function countNote(v: OverfittingVerdict): string {
+  const e = v.excluded;
+  const parts = [
+    ...(e.otherKind > 0
+      ? [
+        `${e.otherKind} of another kind or frequency (${v.kind === "ic" ? "return" : "IC"} series)`,
+      ]
+      : []),
+    ...(e.empty > 0 ? [`${e.empty} with no finite value (failed evaluations)`] : []),
+    ...(e.later > 0
+      ? [
+        `${e.later} recorded after ${
+          v.scope === "family" ? "this report was first built" : "this one"
+        }`,
+      ]
+      : []),
+  ];
+  return parts.length === 0 ? "" : `; not counted: ${parts.join(", ")}`;
+}
+
 export function overfittingSection(v: OverfittingVerdict, idPrefix = "overfitting"): Block[] {
   const ratio = v.kind === "returns" ? "Sharpe ratio" : "IC information ratio";
   const stats: Cell[][] = [
@@ -42,8 +63,11 @@ export function overfittingSection(v: OverfittingVerdict, idPrefix = "overfittin
       "Trial",
       v.k,
       `trial ${v.k} of ${v.n} in family ${v.family} (${
-        v.scope === "family" ? "the whole family" : "trials recorded up to this one"
-      })`,
+        v.scope === "family"
+          ? `every ${v.kind === "ic" ? "IC" : "return"} series of the generation, also those ` +
+            "recorded after this one"
+          : "trials recorded up to this one"
+      })${countNote(v)}`,
     ],
     [
       `${ratio} (annualized)`,
