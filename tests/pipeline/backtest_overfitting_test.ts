@@ -94,7 +94,7 @@ realDataTest(
       const nullRow = verdict.rows.find((r) => r[0] === "Null-suite p-value")!;
       assert.match(
         String(nullRow[2]),
-        /against 19 block-shuffle placebo runs of the annualized net Sharpe \(seed 0;/,
+        /against 19 block-shuffle placebo runs of the annualized net Sharpe \(each placebo charged the real run's costs bar by bar\) \(seed 0;/,
       );
       const hist = two.table("overfitting-null-histogram");
       assert.equal(hist.rows.reduce((a, r) => a + (r[2] as number), 0), 19);

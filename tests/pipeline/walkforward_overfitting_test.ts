@@ -87,7 +87,7 @@ realDataTest(
       assert.match(String(pbo[2]), /^PBO over 5 aligned trials/);
       assert.match(
         String(verdict.rows.find((r) => r[0] === "Null-suite p-value")![2]),
-        /against 19 block-shuffle placebo runs of the annualized net Sharpe \(seed 0;/,
+        /against 19 block-shuffle placebo runs of the annualized net Sharpe \(each placebo charged the real run's costs bar by bar\) \(seed 0;/,
       );
       const hist = v.table("overfitting-null-histogram");
       assert.equal(hist.rows.reduce((a, r) => a + (r[2] as number), 0), 19);
