@@ -41,7 +41,7 @@ import {
 import type { PairKey } from "./pair_closes.ts";
 import { PAIR_ANALYTICS_DEFAULTS } from "./pair_analytics.ts";
 import { dashboardHtml } from "./dashboard.ts";
-import { uploadOhlc, type UploadResult } from "./upload.ts";
+import { MAX_UPLOAD_BYTES, uploadOhlc, type UploadResult } from "./upload.ts";
 
 /** What the server serves: the store, the pairs and the live state of the monitor. */
 export interface MonitorServerContext {
@@ -63,6 +63,8 @@ export interface MonitorServerContext {
   readonly health: () => Record<string, unknown>;
   /** Folder where uploads are written before the import reads them (inside the store's folder). */
   readonly uploadDir: string;
+  /** Largest upload body, bytes, enforced while it is read. @default MAX_UPLOAD_BYTES (256 MiB) */
+  readonly maxUploadBytes?: number;
   /** Stored alerts, newest last (`/api/alerts`); absent until alerts are wired. */
   readonly alerts?: (q: { readonly limit: number }) => unknown;
   /** Paper positions, fills, P&L and equity (`/api/paper`); absent until paper trading is wired. */
@@ -344,7 +346,13 @@ export function monitorHandler(
       },
       "POST /api/upload/ohlc": async (req, q) => {
         checkKnown(q, ["filename", "venue", "symbol", "freq"]);
-        const r: UploadResult = await uploadOhlc(ctx.db, req, q, ctx.uploadDir);
+        const r: UploadResult = await uploadOhlc(
+          ctx.db,
+          req,
+          q,
+          ctx.uploadDir,
+          ctx.maxUploadBytes ?? MAX_UPLOAD_BYTES,
+        );
         for (const f of r.files) {
           if (f.status === "imported") ctx.hub.publish("upload", { line: f.summary });
         }

@@ -87,6 +87,39 @@ function uploadMessage(message: string | undefined, dir: string): string | undef
 }
 
 /**
+ * The request body, read chunk by chunk and refused (`tooLarge()` thrown, the stream
+ * cancelled) as soon as it passes `maxBytes`, whether or not a Content-Length announced it.
+ */
+export async function readLimited(
+  req: Request,
+  maxBytes: number,
+  tooLarge: () => Error,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (req.body !== null) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
  * Import the files of an upload request into the store (see the module notes).
  *
  * @example The raw-body form, as curl sends it
@@ -116,20 +149,24 @@ export async function uploadOhlc(
   req: Request,
   q: URLSearchParams,
   uploadDir: string,
+  maxBytes: number = MAX_UPLOAD_BYTES,
 ): Promise<UploadResult> {
-  const length = Number(req.headers.get("content-length") ?? "0");
-  if (length > MAX_UPLOAD_BYTES) {
-    throw new BadRequest(
-      `the upload is ${length} bytes; at most ${MAX_UPLOAD_BYTES} are accepted (use deno task ` +
+  const tooLarge = (what: string) =>
+    new BadRequest(
+      `the upload is ${what}; at most ${maxBytes} bytes are accepted (use deno task ` +
         "import for larger files)",
     );
-  }
+  const length = Number(req.headers.get("content-length") ?? "0");
+  if (length > maxBytes) throw tooLarge(`${length} bytes`);
+  // the limit holds while the body is read: a chunked body (no Content-Length) is cut off at
+  // the first byte over it, never buffered whole
+  const body = await readLimited(req, maxBytes, () => tooLarge(`more than ${maxBytes} bytes`));
   const type = req.headers.get("content-type") ?? "";
   const files: { name: string; bytes: Uint8Array }[] = [];
   let form: FormData | undefined;
   if (type.startsWith("multipart/form-data")) {
     try {
-      form = await req.formData();
+      form = await new Response(body, { headers: { "content-type": type } }).formData();
     } catch (e) {
       throw new BadRequest(`the multipart body could not be read: ${(e as Error).message}`);
     }
@@ -148,12 +185,12 @@ export async function uploadOhlc(
           "(the name tells the import the format, venue, symbol and frequency)",
       );
     }
-    files.push({ name: safeUploadName(name), bytes: new Uint8Array(await req.arrayBuffer()) });
+    files.push({ name: safeUploadName(name), bytes: body });
   }
   for (const f of files) {
     if (f.bytes.length === 0) throw new BadRequest(`the file ${f.name} is empty`);
-    if (f.bytes.length > MAX_UPLOAD_BYTES) {
-      throw new BadRequest(`the file ${f.name} is larger than ${MAX_UPLOAD_BYTES} bytes`);
+    if (f.bytes.length > maxBytes) {
+      throw new BadRequest(`the file ${f.name} is larger than ${maxBytes} bytes`);
     }
   }
   const venue = override(q, form, "venue");
