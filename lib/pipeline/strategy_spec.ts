@@ -331,7 +331,15 @@ export function checkStrategySpec(spec: StrategySpec, universeSize?: number): vo
         eventStrategy({ open: [one], close: [one] }, p);
         break;
       case "long-short":
-        longShort([one, one], longShortBase(params));
+        longShort(
+          [one, one],
+          params.weighting === "optimize"
+            // the optimizer's options too (its beta-neutral assets are resolved on the data)
+            ? longShortOptions({ ...params, betaNeutral: "none" }, [])(
+              { close: [one, one], assets: [] } as unknown as Panel,
+            )
+            : longShortBase(params),
+        );
         break;
     }
   } catch (e) {

@@ -94,6 +94,11 @@ Deno.test("bad values exit 2 naming the flag before the store is opened", async 
         [...ma, "--grid", "fast=50,200", "--grid", "slow=100,300"],
         /--grid fast,slow \(fast 200, slow 100\): .*slow \(100\) must be above fast \(200\)/,
       ],
+      [
+        "backtest",
+        [...ls, "--weighting", "optimize", "--param", "turnoverPenalty=-1"],
+        /--param: .*optimize\.turnoverPenalty must be a finite number >= 0, got -1/,
+      ],
     ];
     for (const [task, args, want] of cases) {
       const run = await runDeno(["task", task, ...args, ...common]);
