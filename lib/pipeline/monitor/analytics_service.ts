@@ -134,6 +134,22 @@ export class AnalyticsService {
     return served;
   }
 
+  /** The values at bar `i` of `s.analytics` (the `latest` object of the JSON body). */
+  barJson(s: ServedAnalytics, i: number): Record<string, unknown> {
+    const a = s.analytics;
+    return {
+      ts: a.ts[i],
+      y: num(a.y[i]),
+      x: num(a.x[i]),
+      hedgeRatio: num(a.hedgeRatio[i]),
+      spread: num(a.spread[i]),
+      zScore: num(a.zScore[i]),
+      correlation: num(a.correlation[i]),
+      pValue: num(a.pValue[i]),
+      position: a.position[i],
+    };
+  }
+
   /** The JSON body of `/api/analytics`. */
   toJson(s: ServedAnalytics): Record<string, unknown> {
     const a = s.analytics, r = s.request, o = s.offset, n = a.ts.length;
@@ -160,17 +176,7 @@ export class AnalyticsService {
           [r.pair.x]: latestTradeTs(this.#db, this.#venue, r.pair.x) ?? null,
         },
       },
-      latest: n === 0 ? null : {
-        ts: a.ts[last],
-        y: num(a.y[last]),
-        x: num(a.x[last]),
-        hedgeRatio: num(a.hedgeRatio[last]),
-        spread: num(a.spread[last]),
-        zScore: num(a.zScore[last]),
-        correlation: num(a.correlation[last]),
-        pValue: num(a.pValue[last]),
-        position: a.position[last],
-      },
+      latest: n === 0 ? null : this.barJson(s, last),
       stationarity: {
         ...a.stationarity,
         statistic: num(a.stationarity.statistic),

@@ -8,11 +8,12 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { Freq } from "@lib/core/freq.ts";
 import { type IngestTradeStream, runStream, type RunStreamResult } from "@lib/ingest/stream.ts";
 import type { StreamProblem } from "@lib/providers/binance_ws.ts";
 import type { TradeSource } from "@lib/providers/types.ts";
 import { latestBarTs, latestTradeTs } from "@lib/store/live_reads.ts";
+import { readBars } from "@lib/store/bars.ts";
+import { type Freq, freqMs } from "@lib/core/freq.ts";
 import { ANALYTICS_LIMIT_DEFAULT, AnalyticsService } from "./analytics_service.ts";
 import { loadHistory } from "./history.ts";
 import type { CandleSource } from "@lib/providers/types.ts";
@@ -282,9 +283,21 @@ export async function runMonitor(
       for (const s of symbols) {
         const key = `${s} ${f}`;
         const ts = latestBarTs(db, { venue: o.venue, symbol: s, freq: f });
-        if (ts !== undefined && ts !== lastBar.get(key)) {
+        const prev = lastBar.get(key);
+        if (ts !== undefined && ts !== prev) {
           lastBar.set(key, ts);
-          closed.push({ symbol: s, ts });
+          if (ts < (prev ?? -Infinity)) {
+            closed.push({ symbol: s, ts });
+          } else {
+            // every bar stored since the last flush gets its event, not only the newest (a
+            // slow flush, e.g. during an upload, can close several 1s bars at once); with no
+            // bar before, those from the interval before the start on (not the history load)
+            const step = freqMs(f);
+            const from = prev !== undefined ? prev + 1 : Math.floor(started / step) * step - step;
+            const b = readBars(db, { venue: o.venue, symbol: s, freq: f }, { from, to: ts + 1 });
+            if (b.ts.length === 0) closed.push({ symbol: s, ts });
+            for (const t of b.ts) closed.push({ symbol: s, ts: t });
+          }
         }
       }
       if (closed.length === 0) continue;
@@ -299,19 +312,36 @@ export async function runMonitor(
           lastBar.get(`${p.y} ${f}`) ?? -Infinity,
           lastBar.get(`${p.x} ${f}`) ?? -Infinity,
         );
-        if (!(both > pairBar.get(name)!)) continue;
+        const before = pairBar.get(name)!;
+        if (!(both > before)) continue;
         pairBar.set(name, both);
         try {
+          // one analytics event per pair bar closed since the last flush (at most
+          // ANALYTICS_LIMIT_DEFAULT; only the newest when the monitor had none before)
+          const step = freqMs(f);
+          const newest = Math.max(
+            lastBar.get(`${p.y} ${f}`) ?? -Infinity,
+            lastBar.get(`${p.x} ${f}`) ?? -Infinity,
+          );
+          const count = before === -Infinity
+            ? 1 + Math.round((newest - both) / step)
+            : Math.min(ANALYTICS_LIMIT_DEFAULT, Math.round((newest - before) / step));
           const served = analytics.compute({
             pair: p,
             freq: f,
             window: o.window,
             hedge: o.hedge,
             z: o.z,
-            limit: 1,
+            limit: count,
           });
-          const body = analytics.toJson(served);
-          hub.publish("analytics", { pair: name, freq: f, ts: both, latest: body.latest });
+          const a = served.analytics;
+          for (let i = served.offset; i < a.ts.length; i++) {
+            if (a.ts[i]! > both || (before === -Infinity ? a.ts[i]! < both : a.ts[i]! <= before)) {
+              continue;
+            }
+            const latest = analytics.barJson(served, i);
+            hub.publish("analytics", { pair: name, freq: f, ts: a.ts[i], latest });
+          }
           reportAlerts(alertLoop?.onPairBar(p, now()) ?? []);
           publishAll(paperLoop?.onPairBar(p, now()));
         } catch (e) {
