@@ -79,6 +79,19 @@ const STATUS_MS = 5_000;
 /** The coarsest frequency the monitor materializes besides --freq. */
 const COARSEST = "1h";
 
+  --coint-hysteresis H  after a break alert, p must fall below P - H before another can fire
+                    (default ${ALERT_LOOP_DEFAULTS.pValueHysteresis}, at most P/2; must be below P)
+  --coint-dwell N   closed bars p must stay >= P before a break alert (default ${ALERT_LOOP_DEFAULTS.cointDwellBars})
+  --z-hysteresis H  after a z-score alert, |z| must fall below Z - H before another can fire
+                    (default ${ALERT_LOOP_DEFAULTS.zHysteresis}, at most Z/2; must be below Z)
+  --alert-dwell N   closed bars |z| >= Z (or a price beyond its level) must last before the
+                    alert fires (default ${ALERT_LOOP_DEFAULTS.dwellBars}: the bar it is first met)
+  --alert-dwell-s S  seconds every z-score, price and cointegration condition must also last,
+                    from its first bar to the current one (default ${
+  ALERT_LOOP_DEFAULTS.dwellMs / 1000
+})
+  --price-hysteresis PCT  a price alert re-arms when the close is back PCT % beyond its level
+                    (default ${ALERT_LOOP_DEFAULTS.priceHysteresisPct})
 function positiveInt(flag: string, value: string | undefined, dflt: number, min = 1): number {
   if (value === undefined) return dflt;
   const n = Number(value);
@@ -163,6 +176,12 @@ async function main(args: string[]): Promise<number> {
   if (values.webhook !== undefined) {
     let u: URL;
     try {
+    "coint-hysteresis": { type: "string" },
+    "coint-dwell": { type: "string" },
+    "z-hysteresis": { type: "string" },
+    "alert-dwell": { type: "string" },
+    "alert-dwell-s": { type: "string" },
+    "price-hysteresis": { type: "string" },
       u = new URL(values.webhook);
     } catch {
       throw new UsageError(
@@ -204,7 +223,55 @@ async function main(args: string[]): Promise<number> {
   if (!(equity > 0 && Number.isFinite(equity))) {
     throw new UsageError(`--equity must be a positive amount, got "${values.equity}"`);
   }
-  const rules = monitorAlertRules({ pairs, z, pValueLevel, staleMs: staleS * 1000, prices });
+  const zHysteresis = belowLimit("z-hysteresis", values["z-hysteresis"], z, "--z");
+  const pValueHysteresis = belowLimit(
+    "coint-hysteresis",
+    values["coint-hysteresis"],
+    pValueLevel,
+    "--coint-p",
+  );
+  const dwellBars = positiveInt(
+    "alert-dwell",
+    values["alert-dwell"],
+    ALERT_LOOP_DEFAULTS.dwellBars,
+  );
+  const cointDwellBars = positiveInt(
+    "coint-dwell",
+    values["coint-dwell"],
+    ALERT_LOOP_DEFAULTS.cointDwellBars,
+  );
+  const dwellS = values["alert-dwell-s"] === undefined
+    ? ALERT_LOOP_DEFAULTS.dwellMs / 1000
+    : Number(values["alert-dwell-s"]);
+  if (!(dwellS >= 0 && dwellS <= 86_400) || values["alert-dwell-s"]?.trim() === "") {
+    throw new UsageError(
+      `--alert-dwell-s must be a number of seconds in [0, 86400], got "${values["alert-dwell-s"]}"`,
+    );
+  }
+  const priceHysteresisPct = values["price-hysteresis"] === undefined
+    ? ALERT_LOOP_DEFAULTS.priceHysteresisPct
+    : Number(values["price-hysteresis"]);
+  if (
+    !(priceHysteresisPct >= 0 && priceHysteresisPct < 100) ||
+    values["price-hysteresis"]?.trim() === ""
+  ) {
+    throw new UsageError(
+      `--price-hysteresis must be a percentage in [0, 100), got "${values["price-hysteresis"]}"`,
+    );
+  }
+  const rules = monitorAlertRules({
+    pairs,
+    z,
+    ...(zHysteresis === undefined ? {} : { zHysteresis }),
+    dwellBars,
+    cointDwellBars,
+    dwellMs: dwellS * 1000,
+    pValueLevel,
+    ...(pValueHysteresis === undefined ? {} : { pValueHysteresis }),
+    staleMs: staleS * 1000,
+    prices,
+    priceHysteresisPct,
+  });
   const freqs = monitorFreqs(freq as Freq);
   const symbols = [...new Set(pairs.flatMap((p) => [p.y, p.x]))];
 

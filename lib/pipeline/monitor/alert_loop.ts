@@ -36,24 +36,60 @@ export interface MonitorAlertSpec {
   readonly pairs: readonly PairKey[];
   /** |z| of the z-score rule (the monitor's `--z`). */
   readonly z: number;
-  /** Re-arm distance of the z-score rule, at most `z / 2`. @default 0.5 */
+  /**
+   * Re-arm distance of the z-score rule (`--z-hysteresis`): after firing it re-arms when |z| <
+   * z - zHysteresis. The default is capped at `z / 2`; a value given must be below `z`.
+   * @default 0.5
+   */
   readonly zHysteresis?: number;
-  /** Closed bars |z| must stay beyond the threshold before it fires. @default 1 */
-  readonly zMinBars?: number;
-  /** Window p-value at or above which a pair is called broken. @default 0.1 */
+  /**
+   * Closed bars the z-score and price conditions must hold on before they fire
+   * (`--alert-dwell`). @default 1
+   */
+  readonly dwellBars?: number;
+  /**
+   * Closed bars the cointegration break must hold on before it fires (`--coint-dwell`).
+   * @default 3
+   */
+  readonly cointDwellBars?: number;
+  /**
+   * Milliseconds every threshold rule's condition must hold, from the first bar of the run to
+   * the current one (`--alert-dwell-s`), besides its bars. @default 0
+   */
+  readonly dwellMs?: number;
+  /** Window p-value at or above which a pair is called broken (`--coint-p`). @default 0.1 */
   readonly pValueLevel?: number;
+  /**
+   * Re-arm distance of the cointegration rule (`--coint-hysteresis`): after firing it re-arms
+   * only when p < pValueLevel - pValueHysteresis. Must be below `pValueLevel`. @default 0.05
+   */
+  readonly pValueHysteresis?: number;
   /** Silence (no trade of a leg) that fires a stale-data alert, ms. @default 60000 */
   readonly staleMs?: number;
   /** Price levels: `{symbol, level, direction}`. @default [] */
   readonly prices?: readonly { symbol: string; level: number; direction: "above" | "below" }[];
+  /**
+   * Re-arm distance of the price rules in percent of their level (`--price-hysteresis`): an
+   * `above` rule re-arms when close < level (1 - pct/100), `below` when close > level (1 +
+   * pct/100). @default 0.1
+   */
+  readonly priceHysteresisPct?: number;
 }
 
 /** Defaults of {@link MonitorAlertSpec}, stated once. */
 export const ALERT_LOOP_DEFAULTS = {
   zHysteresis: 0.5,
-  zMinBars: 1,
+  /** z-score and price rules fire on the bar the condition is first met (hysteresis re-arms). */
+  dwellBars: 1,
+  /** A cointegration break must hold on 3 consecutive closes (one noisy window does not fire). */
+  cointDwellBars: 3,
+  dwellMs: 0,
   pValueLevel: 0.1,
+  /** p must fall below 0.1 - 0.05 = 0.05 before another break can fire. */
+  pValueHysteresis: 0.05,
   staleMs: 60_000,
+  /** A price rule re-arms 0.1% back on the other side of its level. */
+  priceHysteresisPct: 0.1,
   /**
    * Bars replayed on start (per pair, at the monitor's frequency); also the Kalman block
    * (kalman_blocks.ts), the same as the dashboard's series.
@@ -78,24 +114,44 @@ export const ALERT_LOOP_DEFAULTS = {
 export function monitorAlertRules(spec: MonitorAlertSpec): AlertRule[] {
   const d = ALERT_LOOP_DEFAULTS;
   const rules: AlertRule[] = [];
+  const dwellBars = spec.dwellBars ?? d.dwellBars, minMs = spec.dwellMs ?? d.dwellMs;
+  const pLevel = spec.pValueLevel ?? d.pValueLevel;
   for (const p of spec.pairs) {
     const subject = `${p.y}:${p.x}`;
     rules.push({
       kind: "z-score",
       subject,
       threshold: spec.z,
-      // at most half of z: the re-arm level z - hysteresis must stay above 0, or a rule that
-      // starts disarmed could never arm (with --z 0.5 no z-score alert was ever raised)
-      hysteresis: Math.min(spec.zHysteresis ?? d.zHysteresis, spec.z / 2),
-      minBars: spec.zMinBars ?? d.zMinBars,
+      // the default at most half of z: the re-arm level z - hysteresis must stay above 0, or a
+      // rule that starts disarmed could never arm (with --z 0.5 no z-score alert was raised)
+      hysteresis: spec.zHysteresis ?? Math.min(d.zHysteresis, spec.z / 2),
+      minBars: dwellBars,
+      minMs,
     });
-    rules.push({ kind: "cointegration", subject, level: spec.pValueLevel ?? d.pValueLevel });
+    rules.push({
+      kind: "cointegration",
+      subject,
+      level: pLevel,
+      // the default at most half of the level, for the same reason
+      hysteresis: spec.pValueHysteresis ?? Math.min(d.pValueHysteresis, pLevel / 2),
+      minBars: spec.cointDwellBars ?? d.cointDwellBars,
+      minMs,
+    });
   }
   for (const s of new Set(spec.pairs.flatMap((p) => [p.y, p.x]))) {
     rules.push({ kind: "stale", subject: s, maxSilenceMs: spec.staleMs ?? d.staleMs });
   }
+  const pct = spec.priceHysteresisPct ?? d.priceHysteresisPct;
   for (const p of spec.prices ?? []) {
-    rules.push({ kind: "price", subject: p.symbol, level: p.level, direction: p.direction });
+    rules.push({
+      kind: "price",
+      subject: p.symbol,
+      level: p.level,
+      direction: p.direction,
+      hysteresis: p.level * pct / 100,
+      minBars: dwellBars,
+      minMs,
+    });
   }
   checkAlertRules(rules);
   return rules;
