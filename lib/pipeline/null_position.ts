@@ -66,8 +66,8 @@ export const SIGNAL_PLACEBOS: readonly PlaceboKind[] = [
 ];
 
 /**
- * The simulated market of a signal's null suite: as many signal-carrying assets as the panel
- * (at least 4, at most `maxAssets`, which bounds the cost on a large universe: a capped market
+ * The simulated market of a signal's null suite: as many assets as the panel, each carrying the
+ * (uninformative) published signal (no cointegrated pairs; at least 4, at most `maxAssets`, which bounds the cost on a large universe: a capped market
  * gives a wider, so more demanding, null distribution) and as many bars.
  */
 export const SIGNAL_SIMULATED_MARKET = { minAssets: 4, maxAssets: 40 } as const;
@@ -148,6 +148,9 @@ export function signalNullPosition(
     kinds,
     simulated: {
       market: {
+        // no cointegrated pairs: their y legs carry no published signal, and every asset
+        // must have one so that `minAssets` assets can have an IC
+        pairs: [],
         assets: simAssets,
         freq: panel.freq === "1m" ? "1m" : "1h",
         bars: Math.max(2, panel.index.length),

@@ -57,3 +57,23 @@ Deno.test("signal null suite: the simulated market runs the given signal definit
   const sim = pos.kinds!.find((k) => k.kind === "simulated-market")!;
   assert.ok(sim.runs === 7 && sim.pValue > 0 && sim.pValue <= 1);
 });
+
+Deno.test("signal null suite: the simulated market has as many signal-carrying assets as the panel", () => {
+  // 6 assets and minAssets 5: the default simulated market's pair legs carry no signal (4 of 6
+  // did), so every simulated run had no IC and the kind's p-value was 1 for a planted signal
+  const { panel } = simulatedPanel({
+    seed: 8,
+    assets: 4,
+    freq: "1h",
+    bars: 400,
+    signalIc: 0,
+    pairs: [],
+  });
+  assert.equal(panel.assets.length, 6);
+  const planted = panel.logReturns.map((r) => Float64Array.from(r, (_, t) => r[t + 1] ?? NaN));
+  const pos = signalNullPosition(panel, planted, 1, { runs: 9, minAssets: 5 })!;
+  const sim = pos.kinds!.find((k) => k.kind === "simulated-market")!;
+  assert.equal(sim.runs, 9);
+  assert.equal(sim.pValue, 0.1);
+  assert.equal(pos.pValue, 0.1);
+});

@@ -12,6 +12,8 @@ import { quantileReturns, type QuantileReturnsResult } from "../../research/quan
 import { rankAutocorrelation, turnover } from "../../research/turnover.ts";
 import { SIGNAL_DEFAULTS } from "../../research/signal_defaults.ts";
 import { mean as meanFinite } from "../../stats/mean.ts";
+import { benjaminiHochberg } from "../../stats/benjamini_hochberg.ts";
+import { benjaminiYekutieli } from "../../stats/benjamini_yekutieli.ts";
 import { namedMinObs, parseSignalName, type SignalDefinition } from "../../research/signals/mod.ts";
 import { type Block, column } from "../model.ts";
 import { icBarChart } from "../charts/ic_bars.ts";
@@ -218,6 +220,10 @@ export function signalSection(
       ];
     })
   );
+  // one family: every signal x horizon of the table (a NaN p-value counts as 1 in m)
+  const pEwc = Float64Array.from(tableRows, (r) => r[11] as number);
+  const bh = benjaminiHochberg(pEwc), by = benjaminiYekutieli(pEwc);
+  tableRows.forEach((r, i) => r.push(bh[i]!, by[i]!));
   if (ok.length === 0) return { blocks, signals, horizons, quantileHorizon: qh };
   const charted = ok.filter((s) => !empty.includes(s));
   blocks.push({
@@ -229,7 +235,11 @@ export function signalSection(
       "(assumes independent bars); t NW = Newey-West t-stat with at least h - 1 lags, since " +
       "h-bar forward returns overlap; p NW = its two-sided normal p-value; n = bars with an IC; " +
       "p EWC = the calibrated two-sided p-value (equal-weighted cosine variance, Student's t; " +
-      "uniform under no skill, overlap included: decide with this one).",
+      "uniform under no skill, overlap included: decide with this one); p EWC (BH) and " +
+      "(BY) = p EWC adjusted across every signal and horizon of this table at once " +
+      `(${tableRows.length} tests; Benjamini-Hochberg controls the false discovery rate for ` +
+      "independent or positively dependent tests, Benjamini-Yekutieli under any dependence: " +
+      "the same signal at nearby horizons is strongly dependent, so read BY).",
     columns: [
       column("signal", "Signal", "text"),
       column("horizon", "h (bars)", "integer"),
@@ -243,6 +253,8 @@ export function signalSection(
       column("nw_lags", "NW lags", "integer"),
       column("n", "n", "integer"),
       column("p_ewc", "p EWC", "number", 4),
+      column("p_ewc_bh", "p EWC (BH)", "number", 4),
+      column("p_ewc_by", "p EWC (BY)", "number", 4),
     ],
     rows: tableRows,
   });
