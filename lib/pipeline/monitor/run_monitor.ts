@@ -83,6 +83,25 @@ export interface RunMonitorOptions {
   readonly now?: () => number;
 }
 
+/**
+ * The venue connection in `/api/health` (`venueConnection`) and in `status` events.
+ * `state`: `connecting` (started, no answer and no failure yet), `connected`, `reconnecting`
+ * (it was reached, then lost; retrying), `down` (never reached; retrying); `since`: when that
+ * state began (UTC ms; for `reconnecting` the moment it was lost, not the last retry).
+ */
+export interface VenueConnection {
+  readonly state: "connecting" | "connected" | "reconnecting" | "down";
+  readonly since: number;
+  /** Milliseconds in this state (health only). */
+  readonly forMs: number;
+  readonly connected: boolean;
+  readonly everConnected: boolean;
+  /** The last connection error and when it happened (kept after a reconnect). */
+  readonly lastProblem: string | null;
+  readonly lastProblemAt: number | null;
+  readonly url: string | null;
+}
+
 /** Defaults of {@link RunMonitorOptions}, stated once. */
 export const RUN_MONITOR_DEFAULTS = { flushEveryMs: 250, graceMs: 1_000 } as const;
 
@@ -108,7 +127,10 @@ export async function runMonitor(
   const hub = new EventHub({ now, seqBase: Math.floor(started) * 1_000 });
   const analytics = new AnalyticsService(db, o.venue);
   const symbols = [...new Set(o.pairs.flatMap((p) => [p.y, p.x]))];
+  // the venue connection as /api/health and the page's banner show it (see VenueConnection)
   const venueState = {
+    state: "connecting" as VenueConnection["state"],
+    since: started,
     connected: false,
     everConnected: false,
     lastProblem: null as string | null,
@@ -116,8 +138,20 @@ export async function runMonitor(
     url: null as string | null,
   };
   let stream: IngestTradeStream | undefined;
-  let connectionsSeen = 0;
   let trades = 0;
+  // trades received (new or already stored) when the connection was last lost
+  let receivedAtProblem = 0;
+  let received = 0;
+  const statusEvent = () => ({
+    venue: o.venue,
+    state: venueState.state,
+    connected: venueState.connected,
+    since: venueState.since,
+    ...(venueState.connected ? {} : {
+      message: venueState.lastProblem,
+      lastProblemAt: venueState.lastProblemAt,
+    }),
+  });
   const alertLoop = o.alerts === undefined ? undefined : new AlertLoop(db, analytics, {
     venue: o.venue,
     pairs: o.pairs,
@@ -178,7 +212,8 @@ export async function runMonitor(
         return {
           uptimeMs: t - started,
           tradesStored: trades,
-          venueConnection: { ...venueState },
+          status: venueState.connected ? "ok" : "degraded",
+          venueConnection: { ...venueState, forMs: t - venueState.since },
           symbols: last,
         };
       },
@@ -368,11 +403,18 @@ export async function runMonitor(
           lastIds: ctx.lastIds,
           onProblem: (p) => {
             if (p.kind === "connection") {
+              const t = now();
+              if (venueState.connected || venueState.state === "connecting") {
+                // lost (or never reached): the state and its start change once, not per retry
+                venueState.state = venueState.everConnected ? "reconnecting" : "down";
+                venueState.since = t;
+              }
               venueState.connected = false;
               venueState.lastProblem = p.message;
-              venueState.lastProblemAt = now();
+              venueState.lastProblemAt = t;
               venueState.url = p.url ?? null;
-              hub.publish("status", { venue: o.venue, connected: false, message: p.message });
+              receivedAtProblem = received;
+              hub.publish("status", statusEvent());
             }
             ctx.onProblem(p);
           },
@@ -382,14 +424,18 @@ export async function runMonitor(
       onProblem: (p) => o.onProblem?.(p),
       onProgress: (p) => {
         trades = p.inserted;
-        const c = stream?.stats?.connections ?? 0;
-        if (c > connectionsSeen || (!venueState.connected && p.inserted > 0)) {
-          connectionsSeen = c;
-          if (!venueState.connected) {
-            venueState.connected = true;
-            venueState.everConnected = true;
-            hub.publish("status", { venue: o.venue, connected: true });
-          }
+        received = p.inserted + p.unchanged;
+        // live again: the stream says it is caught up (an open socket, a poll that answered),
+        // or, for a stream that cannot say, trades arrived since the connection was lost (a
+        // cumulative count would call a dead venue connected)
+        const caughtUp = stream?.caughtUp;
+        const live = caughtUp === undefined ? received > receivedAtProblem : caughtUp;
+        if (!venueState.connected && live) {
+          venueState.connected = true;
+          venueState.everConnected = true;
+          venueState.state = "connected";
+          venueState.since = now();
+          hub.publish("status", statusEvent());
         }
         try {
           afterFlush();
