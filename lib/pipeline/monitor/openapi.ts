@@ -115,7 +115,38 @@ export function monitorOpenApi(
       "/api/health": {
         get: {
           summary: "Health: the venue connection, the newest trade per symbol and its age",
-          responses: ok("Health"),
+          description: "`status` is `degraded` while the venue is not connected. " +
+            "`venueConnection.state`: connecting (started, no answer yet), connected, " +
+            "reconnecting (reached, then lost; retrying) or down (never reached; retrying); " +
+            "`since` is when that state began (for reconnecting: when the connection was " +
+            "lost, not the last retry), `forMs` how long ago, `lastProblem` / `lastProblemAt` " +
+            "the last connection error. The same state comes as `status` events.",
+          responses: ok("Health", {
+            type: "object",
+            properties: {
+              status: { type: "string", enum: ["ok", "degraded"] },
+              venue: { type: "string" },
+              uptimeMs: { type: "integer" },
+              tradesStored: { type: "integer" },
+              venueConnection: {
+                type: "object",
+                properties: {
+                  state: {
+                    type: "string",
+                    enum: ["connecting", "connected", "reconnecting", "down"],
+                  },
+                  since: { type: "integer", description: "UTC ms the state began" },
+                  forMs: { type: "integer" },
+                  connected: { type: "boolean" },
+                  everConnected: { type: "boolean" },
+                  lastProblem: { type: ["string", "null"] },
+                  lastProblemAt: { type: ["integer", "null"] },
+                  url: { type: ["string", "null"] },
+                },
+              },
+              symbols: { type: "object" },
+            },
+          }),
         },
       },
       "/api/pairs": {
