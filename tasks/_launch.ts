@@ -147,6 +147,8 @@ export const TASK_PROFILES: Readonly<Record<string, TaskProfile>> = {
   "verify-report": {
     file: "tasks/verify_report.ts",
     ...STORE_ONLY,
+    // the signal file of a signal tear sheet, read again
+    readFlags: ["signal-file"],
     readsPositionals: true,
     writeFlag: { name: "out" },
     extra: CODE_VERSION,

@@ -1,6 +1,6 @@
 /**
  * `deno task report [--signals A,B] [--universe S1,S2|all] [--venue V] [--freq 1h]
- * [--from DATE] [--to DATE] [--horizons 1,4,24] [--pairs-top N] [--signal-file PATH] [--run-id ID] [--out DIR]
+ * [--from DATE] [--to DATE] [--horizons 1,4,24] [--pairs-top N] [--signal-file PATH [--family NAME]] [--run-id ID] [--out DIR]
  * [--null-runs N] [--no-ledger] [--db PATH]`
  *
  * Builds the research report (data coverage, returns and risk, correlation and beta, factor
@@ -60,6 +60,8 @@ Options:
                    a CSV or Parquet file of (ts, asset, value) rows, ts = the bar's open time
                    (ISO 8601 UTC or epoch ms); IC, decay, quantile returns, turnover and the
                    long-short quantile portfolio backtested with Binance taker fees, lag 1
+  --family NAME    ledger family a --signal-file's trials are recorded in and counted with
+                   (default signal-file:<venue>-<freq>: every signal file tried on these bars)
   --null-runs N    placebo runs per placebo kind of the null suite in each overfitting verdict
                    (seeded; 0 runs none; default ${REPORT_NULL_DEFAULTS.runs}, fewer on a large
                    panel, at least ${REPORT_NULL_DEFAULTS.minRuns})
@@ -120,6 +122,7 @@ runMain(async (args) => {
     horizons: { type: "string" },
     "pairs-top": { type: "string" },
     "signal-file": { type: "string" },
+    family: { type: "string" },
     "null-runs": { type: "string", nonNegative: true },
     "no-ledger": { type: "boolean" },
     "run-id": { type: "string" },
@@ -175,6 +178,17 @@ runMain(async (args) => {
   if (signalPath !== undefined && values.signals !== undefined) {
     throw usage("--signals and --signal-file exclude each other: a report is on one or the other");
   }
+  if (values.family !== undefined) {
+    if (signalPath === undefined) {
+      throw usage("--family names the ledger family of a --signal-file; give --signal-file too");
+    }
+    if (!/^[^#\p{Cc}]{1,200}$/u.test(values.family)) {
+      throw usage(
+        `--family must be 1 to 200 characters without "#" (it separates a family's ` +
+          `generation) or control characters, got ${JSON.stringify(values.family)}`,
+      );
+    }
+  }
   let signalFile: SignalFile | undefined;
   if (signalPath !== undefined) {
     progressLine(`reading ${signalPath}`);
@@ -216,9 +230,9 @@ runMain(async (args) => {
           options: {
             ledger,
             trial: {
-              // '#' separates a family's generation: not in a name
-              family: `signal-file:${basename(signalFile.path).replace(/[#\p{Cc}]/gu, "_")}`,
-              params: { sha256: signalFile.sha256 },
+              // default: signal-file:<venue>-<freq> (signalFileFamily of lib/pipeline)
+              family: values.family,
+              params: { sha256: signalFile.sha256, file: basename(signalFile.path) },
             },
           },
         },

@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readSignalFile, type SignalFile } from "@lib/pipeline/signal_file.ts";
 import { join } from "node:path";
 import { forTerminal } from "@lib/core/for_terminal.ts";
 import { resolveDbPath } from "@lib/store/db.ts";
@@ -35,10 +36,46 @@ hashes are checked). The store is only read.
 Options:
   --db PATH    store the report was built from (default: $CRYPTOLAB_DB or data/cryptolab.db)
   --out DIR    also write the re-rendered files to DIR/<run-id>/, to diff them
+  --signal-file PATH
+               the signal file of a signal tear sheet (deno task report --signal-file),
+               read again and checked against the manifest's SHA-256 (default: the path the
+               manifest records)
   -h, --help   show this text`;
 
-runMain((args) => {
-  const { values, positionals } = parseFlags(args, { out: { type: "string" } }, USAGE, true);
+/**
+ * The signal file of a signal tear sheet: `--signal-file`, else the path its manifest names
+ * (when this process may read it); undefined for other reports or an unreadable file (the
+ * re-render check then says to give --signal-file).
+ */
+async function signalFileOf(
+  dir: string,
+  flag: string | undefined,
+): Promise<SignalFile | undefined> {
+  let path = flag;
+  if (path === undefined) {
+    try {
+      const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+      path = typeof m?.params?.signalFile === "string" ? m.params.signalFile : undefined;
+    } catch {
+      return undefined;
+    }
+    if (path === undefined) return undefined;
+  }
+  try {
+    return await readSignalFile(path);
+  } catch (e) {
+    if (flag !== undefined) throw new UsageError(`--signal-file: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+runMain(async (args) => {
+  const { values, positionals } = parseFlags(
+    args,
+    { out: { type: "string" }, "signal-file": { type: "string" } },
+    USAGE,
+    true,
+  );
   if (positionals.length !== 1) {
     throw new UsageError(`give exactly one report folder, got ${positionals.length}\n\n${USAGE}`);
   }
@@ -56,7 +93,9 @@ runMain((args) => {
     : { db: opened.db, path: opened.path };
   try {
     console.error(forTerminal(`verifying ${dir} against the store ${store.path}`));
-    const r = verifyReportRun(dir, store);
+    const r = verifyReportRun(dir, store, {
+      signalFile: await signalFileOf(dir, values["signal-file"]),
+    });
     for (const c of r.checks) {
       console.log(forTerminal(`${c.name}: ${c.status.toUpperCase()}`));
       for (const line of c.lines) console.log(forTerminal(`  ${line.replaceAll("\n", "\n  ")}`));

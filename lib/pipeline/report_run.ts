@@ -23,6 +23,9 @@ import {
 import { signalNullPosition } from "./null_position.ts";
 import { freqMs } from "../core/freq.ts";
 import { findRecordedTrial } from "../research/recorded_trial.ts";
+import type { TrialSpec } from "../research/ledger.ts";
+import { withLedgerUpTo, withManifestParam } from "./ledger_up_to.ts";
+import { previousGenerationNote } from "./previous_generation.ts";
 import { parseSignalName } from "../research/signals/mod.ts";
 import { overfittingVerdict } from "../research/overfitting_verdict.ts";
 import { overfittingSection } from "../report/sections/overfitting_section.ts";
@@ -63,8 +66,20 @@ export interface ReportRunOptions extends ResearchReportParams {
   readonly signal?: {
     readonly input: SignalInput;
     readonly source?: { readonly path: string; readonly sha256: string };
-    readonly options?: SignalTearSheetOptions;
+    /**
+     * The tear sheet's options; `trial.family` (the ledger family the signal's trials are
+     * recorded in and judged against) defaults to {@link signalFileFamily} of the dataset.
+     */
+    readonly options?:
+      & Omit<SignalTearSheetOptions, "trial">
+      & { readonly trial?: Omit<TrialSpec, "family"> & { readonly family?: string | undefined } };
   } | undefined;
+  /**
+   * Count only ledger trials with an id up to this one in the overfitting verdicts: the
+   * manifest's `ledgerUpTo` of a first build, given back by verify-report. @default every
+   * trial of each family generation
+   */
+  readonly ledgerUpTo?: number | undefined;
   /**
    * Placebo runs per placebo kind of the null suite in each overfitting verdict (the signal's
    * mean rank IC at the first horizon against random ranks, the signal permuted across assets
@@ -148,15 +163,23 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
   });
   if (options.signal === undefined) {
     const model = withNullRuns(buildResearchReport(dataset, options), options.nullRuns);
-    const overfitting = researchOverfitting(db, dataset, model, options.nullRuns);
+    const overfitting = researchOverfitting(db, dataset, model, options);
     const verdict = overfitting === null
       ? model
-      : { ...model, sections: beforeMethod(model, overfitting) };
+      : { ...model, sections: beforeMethod(model, overfitting.section) };
     const regimes = reportRegimeSection(dataset.panel, options.signals ?? DEFAULT_REPORT_SIGNALS);
-    return { model: { ...verdict, sections: beforeMethod(verdict, regimes) }, dataset };
+    return {
+      model: withLedgerUpTo(
+        { ...verdict, sections: beforeMethod(verdict, regimes) },
+        overfitting?.upTo,
+      ),
+      dataset,
+    };
   }
   const { input, source } = options.signal;
-  const family = options.signal.options?.trial?.family;
+  const spec = options.signal.options?.trial;
+  const family = spec === undefined ? undefined : spec.family ?? signalFileFamily(dataset);
+  let upTo: number | undefined;
   // the tear sheet's IC series is at its first horizon
   const horizons = options.horizons ?? options.signal.options?.horizons ??
     SIGNAL_TEAR_SHEET_DEFAULTS.horizons;
@@ -164,6 +187,7 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
   const model = withNullRuns(
     buildSignalReport(dataset, input, {
       ...options.signal.options,
+      trial: spec === undefined || family === undefined ? undefined : { ...spec, family },
       ...(options.horizons === undefined ? {} : { horizons: options.horizons }),
       signalSource: source,
       runId: options.runId,
@@ -171,9 +195,13 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
       git: options.git,
       overfitting: (sheet) => {
         seen = sheet;
-        return family === undefined
-          ? null
-          : signalOverfitting(db, dataset, family, sheet, horizons[0]!, options.nullRuns);
+        if (family === undefined) return null;
+        const r = signalOverfitting(db, dataset, family, sheet, horizons[0]!, {
+          nullRuns: options.nullRuns,
+          upTo: options.ledgerUpTo,
+        });
+        upTo = r.upTo;
+        return r.section;
       },
     }),
     options.nullRuns,
@@ -184,7 +212,25 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
     options.signal.options?.name ?? source?.path ?? "signal",
     seen!.signal,
   );
-  return { model: { ...model, sections: [...model.sections, regimes] }, dataset };
+  const withFamily = family === undefined
+    ? model
+    : withManifestParam(model, "ledgerFamily", family);
+  return {
+    model: withLedgerUpTo({ ...withFamily, sections: [...model.sections, regimes] }, upTo),
+    dataset,
+  };
+}
+
+/**
+ * The default ledger family of a signal file's trials (`deno task report --signal-file`
+ * without `--family`): `signal-file:<venue>-<freq>`, one family for every signal file tried on
+ * the venue's bars at that frequency, so each new file is counted with the ones tried before
+ * (a file's name says nothing of the hypothesis; give `--family NAME` to count it elsewhere).
+ */
+export function signalFileFamily(
+  dataset: { readonly venue: string; readonly freq: string },
+): string {
+  return `signal-file:${dataset.venue}-${dataset.freq}`.replace(/[#\p{Cc}]/gu, "_");
 }
 
 /**
@@ -199,8 +245,8 @@ function signalOverfitting(
   family: string,
   sheet: SignalTearSheet,
   h: number,
-  nullRuns: number | undefined,
-): Section {
+  o: { readonly nullRuns: number | undefined; readonly upTo: number | undefined },
+): { section: Section; upTo?: number } {
   const found = findRecordedTrial(db, family, (t) => {
     if (t.origin !== "icDecay" || t.dataset !== dataset.fingerprint.sha256) return false;
     const q = JSON.parse(t.params) as Record<string, unknown>;
@@ -209,15 +255,17 @@ function signalOverfitting(
   });
   if (found === null) {
     return {
-      id: "overfitting",
-      title: "Overfitting verdict",
-      blocks: [{
-        type: "note",
-        level: "info",
-        text: `No overfitting verdict: the store's trial ledger holds no IC trial of this signal ` +
-          `in family ${family} (it was not recorded: deno task report records one unless ` +
-          "--no-ledger is given).",
-      }],
+      section: {
+        id: "overfitting",
+        title: "Overfitting verdict",
+        blocks: [{
+          type: "note",
+          level: "info",
+          text: `No overfitting verdict: the store's trial ledger holds no IC trial of this ` +
+            `signal in family ${family} (it was not recorded: deno task report records one ` +
+            "unless --no-ledger is given).",
+        }],
+      },
     };
   }
   const { trial, trials } = found;
@@ -226,23 +274,28 @@ function signalOverfitting(
     trials,
     chosen: trial.trialId,
     periodsPerYear: periodsPerYear(freqMs(dataset.freq)),
+    upTo: o.upTo,
     nullPosition: signalNullPosition(dataset.panel, sheet.signal, h, {
-      runs: nullRuns,
+      runs: o.nullRuns,
       minAssets: sheetMinAssets(trial.params),
     }) ?? undefined,
   });
   return {
-    id: "overfitting",
-    title: "Overfitting verdict",
-    blocks: [
-      {
-        type: "paragraph",
-        text: `The trial series is the signal's rank IC series at horizon ${h} (one value per ` +
-          `bar; trial ${trial.trialId} in the ledger), not the long-short returns: the ratio ` +
-          "below is the IC information ratio.",
-      },
-      ...overfittingSection(verdict),
-    ],
+    section: {
+      id: "overfitting",
+      title: "Overfitting verdict",
+      blocks: [
+        {
+          type: "paragraph",
+          text: `The trial series is the signal's rank IC series at horizon ${h} (one value ` +
+            `per bar; trial ${trial.trialId} in the ledger), not the long-short returns: the ` +
+            "ratio below is the IC information ratio, counted with the family's IC series only.",
+        },
+        ...previousGenerationNote(db, trial),
+        ...overfittingSection(verdict),
+      ],
+    },
+    upTo: verdict.upTo,
   };
 }
 
@@ -261,12 +314,12 @@ function researchOverfitting(
   db: DatabaseSync,
   dataset: Dataset,
   model: ReportModel,
-  nullRuns: number | undefined,
-): Section | null {
+  o: { readonly nullRuns?: number | undefined; readonly ledgerUpTo?: number | undefined },
+): { section: Section; upTo: number } | null {
   const p = model.manifest.params;
   const signals = String(p.signals ?? "").split(",").filter((x) => x !== "");
   const horizon = Number(String(p.horizons ?? "").split(",")[0]);
-  return signalsOverfitting(db, dataset, signals, horizon, nullRuns);
+  return signalsOverfittingUpTo(db, dataset, signals, horizon, o.nullRuns, o.ledgerUpTo);
 }
 
 /**
@@ -283,7 +336,23 @@ export function signalsOverfitting(
   horizon: number,
   nullRuns?: number | undefined,
 ): Section | null {
+  return signalsOverfittingUpTo(db, dataset, signals, horizon, nullRuns)?.section ?? null;
+}
+
+/**
+ * {@link signalsOverfitting} counting only trials with an id up to `upTo` (default all), with
+ * the largest trial id its verdicts counted (the manifest's `ledgerUpTo`).
+ */
+export function signalsOverfittingUpTo(
+  db: DatabaseSync,
+  dataset: Dataset,
+  signals: readonly string[],
+  horizon: number,
+  nullRuns?: number | undefined,
+  upTo?: number | undefined,
+): { section: Section; upTo: number } | null {
   const blocks: Block[] = [];
+  let last = 0;
   for (const name of signals) {
     let family: string;
     try {
@@ -304,24 +373,29 @@ export function signalsOverfitting(
       trials,
       chosen: trial.trialId,
       periodsPerYear: periodsPerYear(freqMs(dataset.freq)),
+      upTo,
       nullPosition: signalNullPosition(dataset.panel, signal, horizon, {
         runs: nullRuns,
         minAssets: sheetMinAssets(trial.params),
       }) ?? undefined,
     });
+    last = Math.max(last, verdict.upTo);
     blocks.push(
       {
         type: "paragraph",
         text: `Signal ${name}, IC series at horizon ${horizon} (its trial ${trial.trialId} in ` +
           "the ledger):",
       },
+      ...previousGenerationNote(db, trial),
       ...overfittingSection(
         verdict,
         `overfitting-${name.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`,
       ),
     );
   }
-  return blocks.length === 0 ? null : { id: "overfitting", title: "Overfitting verdict", blocks };
+  return blocks.length === 0
+    ? null
+    : { section: { id: "overfitting", title: "Overfitting verdict", blocks }, upTo: last };
 }
 
 /**

@@ -18,9 +18,12 @@
  *    difference means the current code or data produce other bytes; when the code version of
  *    the checkout differs from the recorded one, a note says so, since that may be the cause.
  *    Re-rendered kinds: the demo on the simulated market, the research report
- *    (`deno task report` without `--signal-file`) and the backtest report (`deno task backtest`
- *    without `--signal-file`); other kinds (walk-forward, signal tear sheet, the real-data demo)
- *    are skipped with the reason.
+ *    (`deno task report`), the signal tear sheet (`deno task report --signal-file`: the file the
+ *    manifest names is read again, and must have the manifest's SHA-256), the walk-forward
+ *    report (`deno task walkforward`) and the backtest report (`deno task backtest` without
+ *    `--signal-file`); other kinds (the backtest of a signal file, the real-data demo) are
+ *    skipped with the reason. Overfitting verdicts count the ledger's trials up to the
+ *    manifest's `ledgerUpTo`, so trials recorded after the report change nothing.
  * 4. **ledger**: a table of the report whose columns include {@link LEDGER_REFERENCE_COLUMNS}
  *    (`trial_id`, `trial_hash`) references trials of the ledger: each must exist with that hash,
  *    and the ledger's hash chain must verify (`verifyLedger` of lib/store). Skipped when the
@@ -49,6 +52,9 @@ import { renderReportFiles, REPORT_FILES, type ReportFiles } from "../report/wri
 import { demoDataNote, demoReportModel } from "./demo_run.ts";
 import { runReport } from "./report_run.ts";
 import { runBacktest } from "./backtest_run.ts";
+import { runWalkForward } from "./walkforward_run.ts";
+import type { SignalFile } from "./signal_file.ts";
+import { LEDGER_UP_TO_PARAM } from "./ledger_up_to.ts";
 import type { StrategyName, StrategyParam } from "./strategy_spec.ts";
 import type { SpreadSource } from "./cost_spec.ts";
 import type { Liquidity } from "../backtest/costs/fee_schedule.ts";
@@ -105,6 +111,11 @@ export type StoreAccess =
 export interface VerifyReportRunOptions {
   /** Checkout whose git commit is compared with the manifest's. @default the current directory */
   readonly projectDir?: string;
+  /**
+   * The signal file a signal tear sheet's manifest names (`params.signalFile`), read by the
+   * caller (`readSignalFile`, asynchronous); a signal tear sheet without it fails re-render.
+   */
+  readonly signalFile?: SignalFile | undefined;
 }
 
 /**
@@ -250,6 +261,7 @@ function rebuild(
   db: DatabaseSync,
   m: ManifestFile,
   report: ReportJson,
+  signalFile: SignalFile | undefined,
 ): { model: ReportModel } | { skip: string } {
   const p = m.params;
   const d = m.dataset;
@@ -294,6 +306,7 @@ function rebuild(
         factorWindow: num("factorWindow"),
         zWindow: num("zWindow"),
         nullRuns: num("nullRuns"),
+        ledgerUpTo: num(LEDGER_UP_TO_PARAM),
         runId: m.runId,
         git: m.git,
       }).model,
@@ -336,15 +349,140 @@ function rebuild(
         },
         lag: num("lag"),
         nullRuns: num("nullRuns"),
+        ledgerUpTo: num(LEDGER_UP_TO_PARAM),
         runId: m.runId,
         git: m.git,
       }).model,
     };
   }
+  if (
+    report.title.startsWith("cryptolab walk-forward: ") && typeof p.strategy === "string" &&
+    typeof p.grid === "string" && p.signalFile === null
+  ) {
+    // the grid is `k=v1,v2;k2=...`; the setup paragraph opens with the strategy's label, which
+    // lists the parameters the user gave besides the grid ("ma-crossover BTCUSDT (slow 50), on
+    // 1h bars ..."): give those again, with their values from the manifest
+    const grid: Record<string, StrategyParam[]> = {};
+    for (const item of p.grid.split(";")) {
+      const [k, values] = item.split("=") as [string, string];
+      grid[k] = values.split(",").map((v) => {
+        const n = Number(v);
+        return v !== "" && Number.isFinite(n) ? n : v === "true" ? true : v === "false" ? false : v;
+      });
+    }
+    const setup = report.sections.find((x) => x.id === "setup")?.blocks
+      .find((b) => b.type === "paragraph");
+    const label = setup?.type === "paragraph" ? setup.text : "";
+    const shown = /^[^(]*\(([^()]*)\), on /.exec(label)?.[1] ?? "";
+    const strategyParams: Record<string, StrategyParam> = {};
+    for (const item of shown === "" ? [] : shown.split(", ")) {
+      const k = item.split(" ")[0]!;
+      const v = p[`param.${k}`];
+      if (v !== undefined && v !== null && !(k in grid)) strategyParams[k] = v;
+    }
+    const str = (k: string) => typeof p[k] === "string" ? p[k] as string : undefined;
+    const bool = (k: string) => typeof p[k] === "boolean" ? p[k] as boolean : undefined;
+    return {
+      model: runWalkForward(db, {
+        freq: d.freq as Freq,
+        venue: d.venue,
+        symbols: d.symbols,
+        from: d.from,
+        to: d.to,
+        strategy: {
+          strategy: p.strategy as StrategyName,
+          assets: str("assets")?.split(","),
+          signal: str("signal"),
+          params: strategyParams,
+        },
+        grid,
+        folds: {
+          window: str("window") as "rolling" | "expanding" | undefined,
+          trainBars: num("trainBars"),
+          testBars: num("testBars"),
+          folds: num("testBars") === undefined ? num("folds") : undefined,
+          labelHorizon: num("labelHorizon"),
+          embargo: num("embargo"),
+        },
+        costs: {
+          fees: str("fees"),
+          liquidity: str("liquidity") as Liquidity | undefined,
+          spread: str("spread") as SpreadSource | undefined,
+          impact: bool("impact"),
+          funding: bool("funding"),
+        },
+        lag: num("lag"),
+        nullRuns: num("nullRuns"),
+        ledgerUpTo: num(LEDGER_UP_TO_PARAM),
+        runId: m.runId,
+        git: m.git,
+      }).model,
+    };
+  }
+  if (typeof p.signalFile === "string" && typeof p.signalSha256 === "string") {
+    return rebuildSignalReport(db, m, signalFile);
+  }
   return {
     skip: `re-rendering "${report.title}" reports is not supported yet (supported: the demo ` +
-      "on the simulated market, deno task report without --signal-file and deno task " +
-      "backtest without --signal-file)",
+      "on the simulated market, deno task report (also with --signal-file), deno task " +
+      "walkforward and deno task backtest without --signal-file)",
+  };
+}
+
+/**
+ * A signal tear sheet (`deno task report --signal-file`) built again from the file the
+ * manifest names, read by the caller (`options.signalFile`); throws, naming the file, when it
+ * was not read or its bytes changed since the report.
+ */
+function rebuildSignalReport(
+  db: DatabaseSync,
+  m: ManifestFile,
+  signalFile: SignalFile | undefined,
+): { model: ReportModel } {
+  const p = m.params;
+  const d = m.dataset;
+  const path = String(p.signalFile);
+  if (signalFile === undefined) {
+    throw new Error(
+      `the signal file ${path} the manifest names was not read; give it with --signal-file ` +
+        "PATH (the manifest records the path as it was given)",
+    );
+  }
+  if (signalFile.sha256 !== p.signalSha256) {
+    throw new Error(
+      `the signal file ${path} changed since the report: its SHA-256 is ${signalFile.sha256}, ` +
+        `the manifest lists ${p.signalSha256}`,
+    );
+  }
+  const num = (k: string) => typeof p[k] === "number" ? p[k] as number : undefined;
+  const family = typeof p.ledgerFamily === "string" ? p.ledgerFamily : undefined;
+  return {
+    model: runReport(db, {
+      freq: d.freq as Freq,
+      venue: d.venue,
+      symbols: d.symbols,
+      from: d.from,
+      to: d.to,
+      horizons: String(p.horizons ?? "").split(",").filter((h) => h !== "").map(Number),
+      nullRuns: num("nullRuns"),
+      ledgerUpTo: num(LEDGER_UP_TO_PARAM),
+      runId: m.runId,
+      git: m.git,
+      signal: {
+        input: signalFile.signal,
+        // the manifest's path, whatever path the file was read from now
+        source: { path, sha256: signalFile.sha256 },
+        options: {
+          ...Object.fromEntries(
+            (["quantiles", "minAssets", "lag"] as const).flatMap((k) =>
+              num(k) === undefined ? [] : [[k, num(k)!]]
+            ),
+          ),
+          // the trials are looked up in the store's ledger, not recorded again
+          ...(family === undefined ? {} : { trial: { family } }),
+        },
+      },
+    }).model,
   };
 }
 
@@ -357,7 +495,7 @@ function reRenderCheck(
 ): { check: ReportCheck; differences: FileDifference[]; files: ReportFiles | null } {
   let built: { model: ReportModel } | { skip: string };
   try {
-    built = rebuild(db, m, report);
+    built = rebuild(db, m, report, options.signalFile);
   } catch (e) {
     return {
       check: {

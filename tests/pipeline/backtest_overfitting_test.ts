@@ -3,9 +3,9 @@
  * tasks/_launch.ts permissions): two backtests of one strategy with different parameters in the
  * same store are trials 1 and 2 of family `backtest:ma-crossover` in the ledger; the second
  * report says "trial 2 of 2", lists both trials by id and ledger hash, and `deno task
- * verify-report` passes on both reports (the first still says 1 of 1: a trial is judged against
- * the family as it was when it was recorded, also after the family is closed). A repeated run
- * adds no trial.
+ * verify-report` passes on both reports (the first still says 1 of 1: verify-report counts the
+ * ledger as it was when the report was built, its manifest's `ledgerUpTo`, also after the family
+ * is closed). A repeated run adds no trial, keeps its k, and counts the whole family.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -132,8 +132,14 @@ realDataTest(
       const bad = await runDeno(["task", "backtest", ...common, "--null-runs", "x"]);
       assert.equal(bad.code, 2);
       assert.match(bad.stderr, /--null-runs must be an integer >= 0, got "x"/);
-      // the same run again is not a new trial
-      await run(72);
+      // the first variant run again is not a new trial: it keeps k = 1, and N counts the
+      // family, also the trial recorded after it (issue 10, finding 1: it said 1 of 1)
+      const rerun = await run(168);
+      assert.equal(rerun, first);
+      assert.match(
+        String(section(rerun).table("overfitting-verdict").rows[0]![2]),
+        /^trial 1 of 2 in family backtest:ma-crossover /,
+      );
       const again = openStore(db, { mustExist: true });
       try {
         assert.equal(readTrials(again.db, "backtest:ma-crossover").length, 2);
@@ -157,6 +163,15 @@ realDataTest(
       assert.match(
         String(section(third).table("overfitting-verdict").rows[0]![2]),
         /^trial 1 of 1 in family backtest:ma-crossover#2 /,
+      );
+      // ... and names the closed generation in one line
+      const closedNote = section(third).s.blocks.find((b) =>
+        b.type === "note" && /previous generation 1/.test(b.text)
+      );
+      assert.ok(closedNote !== undefined && closedNote.type === "note");
+      assert.match(
+        closedNote.text,
+        /the previous generation 1 \(backtest:ma-crossover\), closed, held 2 return trials, the best trial \d+ \(\{/,
       );
       const after = await runDeno(["task", "verify-report", second, "--db", db]);
       assert.equal(after.code, 0, after.stdout + after.stderr);

@@ -71,10 +71,21 @@ Deno.test("research report with a ledger: an overfitting verdict per signal that
       b.type === "table" && b.id === "overfitting-momentum-12-verdict"
     );
     assert.ok(t12 !== undefined && t12.type === "table");
-    // momentum_24's trials were recorded first: momentum_12 is judged against those before it
+    // momentum_24's trials were recorded first: momentum_12 keeps its place k, and N counts
+    // every IC trial of the family, also those recorded after it (issue 10, finding 1)
+    assert.ok(stored.every((t) => t.kind === "ic"));
     assert.match(
       String(t12.rows[0]![2]),
-      new RegExp(`^trial ${k} of ${k} in family signal:momentum `),
+      new RegExp(`^trial ${k} of ${stored.length} in family signal:momentum `),
+    );
+    // momentum_24, recorded first, is not "trial 1 of 1"
+    const t24 = sec.blocks.find((b) =>
+      b.type === "table" && b.id === "overfitting-momentum-24-verdict"
+    );
+    assert.ok(t24 !== undefined && t24.type === "table");
+    assert.match(
+      String(t24.rows[0]![2]),
+      new RegExp(`^trial 1 of ${stored.length} in family signal:momentum `),
     );
     // the null-suite position: p-value, percentile and rank, and the histogram with the real
     // value marked (19 seeded runs per placebo by default)
@@ -98,7 +109,7 @@ Deno.test("research report with a ledger: an overfitting verdict per signal that
     assert.ok(trials !== undefined && trials.type === "table");
     assert.deepEqual(
       trials.rows.map((r) => [r[0], r[1]]),
-      stored.slice(0, k).map((t) => [t.trialId, t.hash]),
+      stored.map((t) => [t.trialId, t.hash]),
     );
 
     const dir = join(s.dir, "rep");
@@ -168,7 +179,17 @@ Deno.test("signal report (--signal-file path): the IC trial's verdict with its n
     );
     const t = sec.blocks.find((b) => b.type === "table" && b.id === "overfitting-verdict");
     assert.ok(t !== undefined && t.type === "table");
-    assert.match(String(t.rows[0]![2]), new RegExp(`^trial 1 of 1 in family ${family}`));
+    // N counts the family's IC series only: the long-short returns trial is left out
+    const stored = readTrials(s.db, family);
+    const ic = stored.filter((x) => x.kind === "ic").length;
+    assert.equal(stored.length, ic + 1);
+    assert.match(
+      String(t.rows[0]![2]),
+      new RegExp(
+        `^trial 1 of ${ic} in family ${family} .*not counted: 1 of another kind or frequency ` +
+          "\\(return series\\)$",
+      ),
+    );
     assert.equal(t.rows.find((r) => r[0] === "Null-suite p-value")![1], 1 / 20);
     assert.match(String(t.rows.find((r) => r[0] === "Null-suite percentile")![2]), /rank 1 of 20/);
     // the sentence says it too

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openStore } from "@lib/store/db.ts";
+import { readTrials } from "@lib/store/trials.ts";
 import { importPaths } from "@lib/ingest/import_path.ts";
 import { loadDataset } from "@lib/panel/load_dataset.ts";
 import { tableToParquet } from "@lib/core/export/parquet.ts";
@@ -136,11 +137,28 @@ realDataTest(
           b.type === "table" && b.id === "overfitting-verdict"
         );
         assert.ok(verdict !== undefined && verdict.type === "table", ids.join(","));
+        // every signal file tried on these bars is one family (issue 10, finding 1): the CSV
+        // is trial 1, the Parquet file (other bytes, same values) comes after it, and N counts
+        // the family's IC series (not the long-short returns)
         const base = path.split("/").pop()!;
+        const ledger = openStore(db, { mustExist: true });
+        const stored = readTrials(ledger.db, "signal-file:binance-1h");
+        ledger.close();
+        const ics = stored.filter((t) => t.kind === "ic");
+        const k = ics.findIndex((t) => {
+          const q = JSON.parse(t.params);
+          return q.file === base && q.horizon === 1;
+        }) + 1;
+        assert.ok(k >= 1 && stored.length > ics.length);
         assert.match(
           String(verdict.rows[0]![2]),
-          new RegExp(`^trial 1 of 1 in family signal-file:${base.replace(".", "\\.")} `),
+          new RegExp(`^trial ${k} of ${ics.length} in family signal-file:binance-1h `),
         );
+        assert.equal(m.manifest.params.ledgerFamily, "signal-file:binance-1h");
+        // verify-report re-renders the signal tear sheet from the file (issue 10, finding 2)
+        const v = await runDeno(["task", "verify-report", dir, "--db", db, "--signal-file", path]);
+        assert.equal(v.code, 0, v.stdout + v.stderr);
+        assert.match(v.stdout, /^re-render: OK$/m);
         assert.match(
           String(verdict.rows.find((r) => r[0] === "Null-suite p-value")![2]),
           /against 19 [a-z-]+ placebo runs of the mean rank IC at 1 bars \(seed 0;/,
@@ -173,7 +191,7 @@ realDataTest(
         b.type === "table" && b.id === "overfitting-verdict"
       );
       assert.ok(qv !== undefined && qv.type === "table");
-      assert.match(String(qv.rows[0]![2]), /^trial 1 of 1 in family signal-file:momentum\.csv /);
+      assert.match(String(qv.rows[0]![2]), /^trial \d+ of \d+ in family signal-file:binance-1h /);
       assert.deepEqual(qv.rows.find((r) => r[0] === "Null-suite p-value")!.slice(1), [
         null,
         "no null suite: none was run (--null-runs 0), or the statistic has no finite value on this data",
