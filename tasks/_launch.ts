@@ -10,7 +10,8 @@
  * - `--allow-net` on the hosts of the venues the task talks to: each venue's public host, or the
  *   host of its `CRYPTOLAB_<NAME>_URL` override (a mirror, or the local exchange of the tests);
  *   none for tasks that only work on the store; the monitor also gets the `--host:--port` it
- *   listens on and the host of its `--webhook` URL;
+ *   listens on and the host of its `--webhook` URL, and only the hosts of the venue its
+ *   `--venue` names (binance: stream and REST; kraken: REST);
  * - `--allow-env`, plus `--allow-sys` and `--allow-run=git` for the tasks that record the code
  *   version in a report (report, backtest, walkforward, demo); nothing else.
  *
@@ -71,6 +72,15 @@ export interface TaskProfile {
   readonly listen?: { readonly host: string; readonly port: number };
   /** Flags whose value is a URL the task sends to (monitor `--webhook`): net on its host. */
   readonly urlFlags?: readonly string[];
+  /**
+   * A flag choosing the venue (monitor `--venue`): its value's `<NAME>`s replace `venues`
+   * (only that venue's hosts are granted); a value not listed gets no venue host (the task
+   * refuses it with its usage message).
+   */
+  readonly venueFlag?: {
+    readonly name: string;
+    readonly venues: Readonly<Record<string, readonly string[]>>;
+  };
 }
 
 const STORE_ONLY = { venues: [], readFlags: [], readEnv: [] } as const;
@@ -156,6 +166,10 @@ export const TASK_PROFILES: Readonly<Record<string, TaskProfile>> = {
   monitor: {
     file: "tasks/monitor.ts",
     venues: ["BINANCE_WS", "BINANCE"],
+    venueFlag: {
+      name: "venue",
+      venues: { binance: ["BINANCE_WS", "BINANCE"], kraken: ["KRAKEN"] },
+    },
     readFlags: [],
     readEnv: [],
     listen: { host: "127.0.0.1", port: 8787 },
@@ -354,7 +368,15 @@ export function planLaunch(
       writes.add(real(out));
     }
   }
-  const hosts = [...new Set(profile.venues.map((v) => hostOf(v, env)))];
+  const chosen = profile.venueFlag === undefined
+    ? undefined
+    : flagValue(taskArgs, profile.venueFlag.name)?.value;
+  const venues = chosen === undefined
+    ? profile.venues
+    : Object.hasOwn(profile.venueFlag!.venues, chosen)
+    ? profile.venueFlag!.venues[chosen]!
+    : [];
+  const hosts = [...new Set(venues.map((v) => hostOf(v, env)))];
   if (profile.listen !== undefined) {
     const h = flagValue(taskArgs, "host")?.value ?? profile.listen.host;
     const port = flagValue(taskArgs, "port")?.value ?? String(profile.listen.port);

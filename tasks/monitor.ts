@@ -6,7 +6,14 @@
  * deno task monitor --pairs BTCUSDT:ETHUSDT,SOLUSDT:ETHUSDT --port 8787 --db data/live.db
  * CRYPTOLAB_BINANCE_WS_URL=ws://127.0.0.1:9001 CRYPTOLAB_BINANCE_URL=http://127.0.0.1:9002 \
  *   deno task monitor --pairs BTCUSDT:ETHUSDT     # against a local exchange (offline)
+ * deno task monitor --venue kraken --pairs XBTUSDT:ETHUSDT --poll-ms 2000   # REST polling
  * ```
+ *
+ * `--venue kraken` (no trade stream): Kraken's REST trades are polled every `--poll-ms`
+ * (lib/ingest/poll_trades.ts, resuming after the newest stored trade) into the same path: row
+ * rules, quarantine, bars as they close, analytics, alerts and paper books; the history
+ * candles come from Kraken's OHLC (Kraken has no 1s candles). The launcher grants only that
+ * venue's host (`CRYPTOLAB_KRAKEN_URL` replaces it).
  *
  * Streams the pairs' Binance trades into the store exactly as `deno task stream` does (row
  * rules, quarantine, missed trade ids repaired over REST, bars materialized as they close, at
@@ -33,6 +40,10 @@ import { type Freq, freqMs, FREQS } from "@lib/core/freq.ts";
 import { forTerminal } from "@lib/core/for_terminal.ts";
 import { BinanceRest } from "@lib/providers/binance.ts";
 import { BinanceVenue, type StreamProblem } from "@lib/providers/binance_ws.ts";
+import { KRAKEN_DEFAULT_URL, KrakenProvider } from "@lib/providers/kraken.ts";
+import { baseUrl } from "@lib/providers/http.ts";
+import { POLL_TRADES_DEFAULTS, pollTradeStream } from "@lib/ingest/poll_trades.ts";
+import { latestTradeTs } from "@lib/store/live_reads.ts";
 import { finishRun, startRun } from "@lib/store/runs.ts";
 import { parsePairs } from "@lib/pipeline/monitor/params.ts";
 import { isLoopback, MONITOR_SERVER_DEFAULTS } from "@lib/pipeline/monitor/server.ts";
@@ -46,11 +57,15 @@ const D = PAIR_ANALYTICS_DEFAULTS;
 
 const USAGE = `deno task monitor --pairs Y:X[,Y:X...] [options]
 
-Live pairs monitor: Binance trades into the store, bars as they close, each pair's hedge ratio,
-spread z-score, correlation and Engle-Granger p-value recomputed on every bar close, served as
-a dashboard and a JSON API on http://HOST:PORT/.
+Live pairs monitor: a venue's trades into the store (Binance's trade stream, or Kraken's REST
+trades polled), bars as they close, each pair's hedge ratio, spread z-score, correlation and
+Engle-Granger p-value recomputed on every bar close, served as a dashboard and a JSON API on
+http://HOST:PORT/.
 
   --pairs LIST      pairs Y:X (y regressed on x), e.g. BTCUSDT:ETHUSDT,SOLUSDT:ETHUSDT
+                    (the venue's symbols: XBTUSDT:ETHUSDT on Kraken)
+  --venue V         binance (default; WebSocket trade stream) | kraken (REST trades polled)
+  --poll-ms N       kraken: ms between polls (default ${POLL_TRADES_DEFAULTS.intervalMs})
   --freq F          bar frequency of the analytics (default 1m): ${FREQS.join(", ")}
   --window N        bars of every rolling window, >= 20 (default ${D.window})
   --z Z             alert and entry threshold of |z| (default ${D.z})
@@ -150,6 +165,8 @@ function problemLine(p: StreamProblem, dashboard: string, first: boolean): strin
 async function main(args: string[]): Promise<number> {
   const { values } = parseFlags(args, {
     pairs: { type: "string" },
+    venue: { type: "string" },
+    "poll-ms": { type: "string" },
     freq: { type: "string" },
     window: { type: "string" },
     z: { type: "string" },
@@ -177,6 +194,14 @@ async function main(args: string[]): Promise<number> {
   } catch (e) {
     throw new UsageError(`--pairs: ${(e as Error).message}`);
   }
+  const venueId = values.venue ?? "binance";
+  if (venueId !== "binance" && venueId !== "kraken") {
+    throw new UsageError(`--venue must be binance or kraken, got "${values.venue}"`);
+  }
+  if (values["poll-ms"] !== undefined && venueId !== "kraken") {
+    throw new UsageError(`--poll-ms applies to --venue kraken (Binance trades are streamed)`);
+  }
+  const pollMs = positiveInt("poll-ms", values["poll-ms"], POLL_TRADES_DEFAULTS.intervalMs, 100);
   const freq = values.freq ?? "1m";
   if (!(FREQS as readonly string[]).includes(freq)) {
     throw new UsageError(`--freq: unknown frequency "${freq}"; use ${FREQS.join(", ")}`);
@@ -300,6 +325,7 @@ async function main(args: string[]): Promise<number> {
   const db = store.db;
   const runId = startRun(db, "monitor", {
     pairs: pairs.map((p) => `${p.y}:${p.x}`),
+    venue: venueId,
     freq,
     window,
     z,
@@ -311,14 +337,15 @@ async function main(args: string[]): Promise<number> {
   const onSignal = () => stop.abort();
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
-  const venue = new BinanceVenue({ market: "spot" });
-  const repair = new BinanceRest({ market: "spot", trades: "raw" });
+  const binance = venueId === "binance" ? new BinanceVenue({ market: "spot" }) : undefined;
+  const kraken = venueId === "kraken" ? new KrakenProvider() : undefined;
+  const repair = kraken ?? new BinanceRest({ market: "spot", trades: "raw" });
   let dashboard = "", serverUrl = "";
   let told = false; // the first connection failure also says the dashboard keeps serving
   let lastStatus = 0;
   try {
     const result = await runMonitor(db, {
-      venue: "binance",
+      venue: venueId,
       pairs,
       freq: freq as Freq,
       freqs,
@@ -334,9 +361,27 @@ async function main(args: string[]): Promise<number> {
       history: repair,
       signal: stop.signal,
       runId,
-      repair,
+      // Kraken's REST trades page by time, not by id: holes are recorded, not fetched by id
+      ...(kraken === undefined ? { repair } : {}),
       openStream: ({ lastIds, onProblem }) =>
-        venue.openTradeStream({ symbols, kind: "trade", lastIds, onProblem, repairAttempts: 1 }),
+        kraken !== undefined
+          ? pollTradeStream({
+            source: kraken,
+            venue: "kraken",
+            symbols,
+            lastIds,
+            lastTs: Object.fromEntries(symbols.map((s) => [s, latestTradeTs(db, "kraken", s)])),
+            intervalMs: pollMs,
+            url: baseUrl("KRAKEN", KRAKEN_DEFAULT_URL),
+            onProblem,
+          })
+          : binance!.openTradeStream({
+            symbols,
+            kind: "trade",
+            lastIds,
+            onProblem,
+            repairAttempts: 1,
+          }),
       onProblem: (p) => {
         console.error(problemLine(p, serverUrl, !told));
         if (p.kind === "connection") told = true;
@@ -346,7 +391,9 @@ async function main(args: string[]): Promise<number> {
         dashboard = `${s.url}/${token !== undefined ? `?token=${token}` : ""}`;
         console.error(
           `monitor: dashboard at ${dashboard} (API: ${s.url}/api/openapi.json); ` +
-            `${pairs.map((p) => `${p.y}:${p.x}`).join(", ")} at ${freq}, window ${window}, ` +
+            `${pairs.map((p) => `${p.y}:${p.x}`).join(", ")} on ${venueId}` +
+            `${kraken !== undefined ? ` (REST trades polled every ${pollMs} ms)` : ""} at ` +
+            `${freq}, window ${window}, ` +
             `|z| ${z}, ${hedge}`,
         );
         if (generated) {

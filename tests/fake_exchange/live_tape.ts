@@ -208,11 +208,67 @@ export class LiveTape {
   }
 
   /**
+   * Kraken's `/0/public/Trades?pair=P[&since=S][&count=N]` for a pair of the tape (its symbol,
+   * e.g. `XBTUSDT`), as JSON text; undefined for another pair. Trades after `since` (Kraken's
+   * cursor: nanoseconds, or seconds when it has at most 12 integer digits), at most `count`
+   * (default and most 1000); without `since`, the last `count` published. Rows are Kraken's
+   * `[price, volume, time (s), "b"|"s", "l", "", trade_id]`; `last` is the nanosecond time of
+   * the last row (the `since` given when there is none).
+   *
+   * @example
+   * ```ts
+   * import { LiveTape } from "./live_tape.ts";
+   * import assert from "node:assert/strict";
+   * let t = 1_700_000_000_000;
+   * const tape = new LiveTape({ rows: { XBTUSDT: [{ p: "100", q: "1", m: false }] }, rate: 10, now: () => t });
+   * t += 1_000;
+   * const since = String(BigInt(tape.t0 + 500) * 1_000_000n);
+   * const a = JSON.parse(tape.restAnswer("/0/public/Trades", new URLSearchParams({ pair: "XBTUSDT", since }))!);
+   * assert.deepEqual(a.result.XBTUSDT.map((r: unknown[]) => r[6]), [1_000_006, 1_000_007, 1_000_008, 1_000_009, 1_000_010]);
+   * assert.equal(a.result.last, String(BigInt(tape.t0 + 1_000) * 1_000_000n));
+   * ```
+   */
+  krakenTrades(params: URLSearchParams): string | undefined {
+    const pair = params.get("pair") ?? "";
+    if (!this.#symbols.has(pair)) return undefined;
+    const s = this.#tape(pair);
+    const count = Math.min(1000, Math.max(1, Number(params.get("count") ?? 1000) || 1000));
+    const sinceText = params.get("since");
+    const published = this.published(pair);
+    let k: number;
+    if (sinceText === null || !/^\d+(\.\d+)?$/.test(sinceText)) {
+      k = Math.max(0, published - count);
+    } else {
+      const sinceMs = sinceText.split(".")[0]!.length <= 12
+        ? Number(sinceText) * 1000
+        : Number(BigInt(sinceText.split(".")[0]!) / 1_000_000n);
+      // the first trade strictly after sinceMs (trade k is at t0 + floor(k 1000 / rate))
+      k = Math.max(0, Math.floor(((sinceMs - this.t0) * this.rate) / 1000) - 1);
+      while (k < published && this.trade(pair, k).T <= sinceMs) k++;
+    }
+    k = Math.max(k, s.forgotten - s.startId);
+    const rows: string[] = [];
+    let lastT: number | undefined;
+    for (; k < published && rows.length < count; k++) {
+      const t = this.trade(pair, k);
+      rows.push(
+        `["${t.p}","${t.q}",${t.T / 1000},"${t.m ? "s" : "b"}","l","",${t.id}]`,
+      );
+      lastT = t.T;
+    }
+    const last = lastT === undefined
+      ? JSON.stringify(sinceText ?? "0")
+      : `"${BigInt(lastT) * 1_000_000n}"`;
+    return `{"error":[],"result":{"${pair}":[${rows.join(",")}],"last":${last}}}`;
+  }
+
+  /**
    * The Binance REST answer for `path` (`/api/v3/trades`, `/api/v3/historicalTrades`,
    * `/api/v3/aggTrades` and their `/fapi/v1/` twins) when it asks for a symbol of the tape, as
    * JSON text; undefined for anything else.
    */
   restAnswer(path: string, params: URLSearchParams): string | undefined {
+    if (path === "/0/public/Trades") return this.krakenTrades(params);
     const symbol = params.get("symbol") ?? "";
     if (!this.#symbols.has(symbol)) return undefined;
     const spot = path.startsWith("/api/v3/");
