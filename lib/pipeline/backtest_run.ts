@@ -113,7 +113,8 @@ export interface StrategyRunOptions extends RunDatasetOptions {
    * Largest gross exposure (sum of |target weight|, a multiple of equity) the strategy's
    * targets may reach at any bar; above it the run is refused (`StrategySpecError` naming the
    * parameter to lower), since a weight like 1e300 only ruins the account or overflows.
-   * @default 10 ({@link STRATEGY_RUN_DEFAULTS})
+   * `--max-gross X` (`maxGross` in `--config`) of `deno task backtest` and `walkforward`;
+   * recorded in the manifest's params when given. @default 10 ({@link STRATEGY_RUN_DEFAULTS})
    */
   readonly maxGross?: number | undefined;
 }
@@ -163,7 +164,7 @@ export function checkGrossExposure(
         `${flag}: the ${strategy} targets reach a gross exposure of ${g.toPrecision(3)}x ` +
           `equity at ${new Date(index[t]!).toISOString()}, above the maximum of ${maxGross}x ` +
           `(maxGross): lower ${flag} so that the sum of |weights| stays at or below ` +
-          `${maxGross}`,
+          `${maxGross}, or raise the bound with --max-gross (maxGross in --config)`,
       );
     }
   }
@@ -206,6 +207,11 @@ export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions
   const lag = options.lag ?? DEFAULT_TASK_LAG;
   if (!Number.isInteger(lag) || lag < 0) {
     throw new RangeError(`the lag must be an integer >= 0 bars, got ${lag}`);
+  }
+  if (options.maxGross !== undefined && !(options.maxGross > 0 && options.maxGross < Infinity)) {
+    throw new StrategySpecError(
+      `--max-gross (maxGross) must be a finite number > 0, got ${options.maxGross}`,
+    );
   }
   const dataset = loadRunDataset(db, options);
   const { panel } = dataset;
@@ -273,6 +279,8 @@ export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions
     params[`param.${k}`] = typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
   }
   if (options.adjustRedenominations === true) params.adjustRedenominations = true;
+  // only when given, so the run ids and bytes of runs at the default stay as they were
+  if (options.maxGross !== undefined) params.maxGross = options.maxGross;
   blocks.unshift(
     {
       type: "paragraph",
@@ -591,7 +599,8 @@ function backtestOverfitting(
   let trial: StoredTrial | undefined;
   if (ledger !== undefined) {
     trial = ledger.record({
-      spec: { family, dataset, freq: prep.dataset.freq },
+      // the strategy's library code is hashed into the trial's source_sha256
+      spec: { family, dataset, freq: prep.dataset.freq, source: prep.strategy.source },
       kind: "returns",
       origin: BACKTEST_TRIAL_ORIGIN,
       params: prep.params,

@@ -160,6 +160,17 @@ export interface ResolvedStrategy {
    * the panel); rows past the panel's end are ignored.
    */
   readonly targets: (panel: Panel) => StrategyTargets;
+  /**
+   * The source text of the library code computing the targets (the strategy function, and the
+   * signal's for `long-short`): what the trial ledger hashes as the trial's `source_sha256`.
+   */
+  readonly source: string;
+}
+
+/** The source text of library functions, joined: a strategy's code identity in the ledger. */
+// deno-lint-ignore ban-types
+function sourceOf(...fns: Function[]): string {
+  return fns.map((f) => Function.prototype.toString.call(f)).join("\n");
 }
 
 /** A spec that cannot run; the message says what to change. */
@@ -502,6 +513,7 @@ export function resolveStrategy(
         params,
         label: `ma-crossover ${assets[0]}${suffix}`,
         targets: (panel) => maCrossover(pick(panel).close[0]!, p),
+        source: sourceOf(maCrossover),
       };
     case "vol-breakout":
       return {
@@ -513,6 +525,7 @@ export function resolveStrategy(
           const q = pick(panel);
           return volatilityBreakout({ high: q.high[0]!, low: q.low[0]!, close: q.close[0]! }, p);
         },
+        source: sourceOf(volatilityBreakout),
       };
     case "event":
       return {
@@ -526,6 +539,7 @@ export function resolveStrategy(
           const q = pick(panel);
           return eventStrategy({ open: q.open, close: q.close }, p);
         },
+        source: sourceOf(eventStrategy),
       };
     case "pairs":
       return {
@@ -537,6 +551,7 @@ export function resolveStrategy(
           const q = pick(panel);
           return pairsMeanReversion({ y: q.close[0]!, x: q.close[1]! }, p);
         },
+        source: sourceOf(pairsMeanReversion),
       };
     case "long-short": {
       const lsOptions = longShortOptions(params, universe);
@@ -562,6 +577,7 @@ export function resolveStrategy(
               values.map((v) => Array.prototype.slice.call(v, 0, panel.index.length)),
               lsOptions(panel),
             ),
+          source: sourceOf(longShort),
         };
       }
       const signalName = longShortSignal(spec, params);
@@ -583,6 +599,7 @@ export function resolveStrategy(
         params,
         label: `long-short on ${signalName}${suffix}`,
         targets: (panel) => longShort(compute(pick(panel)), lsOptions(pick(panel))),
+        source: sourceOf(longShort, compute),
       };
     }
   }
