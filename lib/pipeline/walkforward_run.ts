@@ -199,7 +199,6 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
         family,
         dataset: fingerprint,
         freq: dataset.freq,
-        source: prep.strategy.source,
         // `param` (added per candidate) is the candidate's index in this grid
         params: { grid: keys.map((k) => `${k}=${options.grid[k]!.join(",")}`).join(";") },
       },
@@ -502,7 +501,7 @@ function walkforwardOverfitting(
   let trials: readonly StoredTrialWithSeries[];
   if (o.ledger !== undefined) {
     trial = o.ledger.record({
-      spec: { family: o.family, dataset, freq: prep.dataset.freq, source: prep.strategy.source },
+      spec: { family: o.family, dataset, freq: prep.dataset.freq },
       kind: "returns",
       origin: WALKFORWARD_TRIAL_ORIGIN,
       params: o.params,
@@ -549,6 +548,11 @@ function walkforwardOverfitting(
     chosen: trial.trialId,
     periodsPerYear: ppy,
     upTo: o.ledgerUpTo,
+    // a stitched series (this run's or an earlier walk-forward's) is made of the candidates'
+    // returns: counted in N, not a candidate of the selection PBO, SPA and StepM judge
+    notCandidates: trials.filter((t) => t.origin === WALKFORWARD_TRIAL_ORIGIN).map((t) =>
+      t.trialId
+    ),
     nullPosition: strategyNullPosition(
       window,
       o.stitchedTargets().map((c) => c.slice(first, last + 1)),

@@ -15,6 +15,9 @@ import { meanIcInterval, performanceIntervals } from "../stats/performance_inter
 import type { BootstrapInterval } from "../stats/bootstrap_confidence_interval.ts";
 import { superiorPredictiveAbility } from "../stats/superior_predictive_ability.ts";
 import { stepM } from "../stats/step_m.ts";
+import { correlationMatrix } from "../stats/correlation_matrix.ts";
+import { effectiveNumberOfTrials } from "../stats/effective_number_of_trials.ts";
+import { loSharpeRatio } from "../stats/lo_sharpe_ratio.ts";
 
 /** One trial of the family as the ledger stores it (`readTrials` of lib/store/trials.ts). */
 export interface VerdictTrial {
@@ -87,6 +90,25 @@ export interface OverfittingVerdictInput {
    * bytes. Default: every trial given.
    */
   readonly upTo?: number | undefined;
+  /**
+   * Trial ids counted (N, V[SR]) but not candidates of the selection that PBO, SPA and StepM
+   * judge: a walk-forward's stitched out-of-sample series is made of the candidates' returns,
+   * not a competitor of them. The chosen trial
+   * is left out too when listed: PBO, SPA and StepM then judge the selection among the
+   * candidates (on the rows where the chosen one is finite). Default: none.
+   */
+  readonly notCandidates?: readonly number[] | undefined;
+  /**
+   * Which trial count decides the DSR: `raw` (default: the counted trials N, the conservative
+   * one) or `effective` (N_eff from their correlation, `effectiveNumberOfTrials`); both DSRs are
+   * always computed and shown.
+   */
+  readonly deflateBy?: "raw" | "effective";
+  /**
+   * `flag` (default): test the chosen returns for autocorrelation (Ljung-Box, Lo 2002) and say
+   * so; `adjust`: also annualize its Sharpe ratio with Lo's eta(q) instead of sqrt(q).
+   */
+  readonly autocorrelation?: "flag" | "adjust";
 }
 
 /** Default options of {@link overfittingVerdict}. */
@@ -128,13 +150,45 @@ export interface OverfittingVerdict {
   };
   /** PSR against 0. */
   readonly psr: number;
-  /** DSR with N and V[SR] (per period) from the counted trials. */
+  /**
+   * DSR with V[SR] (per period) from the counted trials and N = the count that decides
+   * (`effectiveTrials.decides`: the raw N by default).
+   */
   readonly dsr: {
     readonly dsr: number;
     readonly expectedMaxSharpe: number;
     readonly nTrials: number;
     readonly sharpeVariance: number;
   };
+  /**
+   * The effective number of independent trials behind N (average-correlation method of
+   * `effectiveNumberOfTrials`, rho from the aligned trials' correlation on their common rows,
+   * `N_eff = rho + (1 - rho) N`; N when fewer than 2 are aligned), the eigenvalue cross-check,
+   * the DSR deflated by N_eff, and which count decides `dsr` (`deflateBy`).
+   */
+  readonly effectiveTrials: {
+    readonly raw: number;
+    readonly effective: number;
+    readonly eigen: number;
+    readonly averageCorrelation: number;
+    readonly method: string;
+    readonly dsr: number;
+    readonly expectedMaxSharpe: number;
+    readonly decides: "raw" | "effective";
+  };
+  /**
+   * Serial correlation of the chosen series (Ljung-Box at `lags` lags; Lo 2002's annualized
+   * Sharpe with eta(q)); null below 20 finite values. `adjusted`: the verdict's annual Sharpe
+   * is Lo's (option `autocorrelation: "adjust"`).
+   */
+  readonly autocorrelation: {
+    readonly ljungBoxP: number;
+    readonly lags: number;
+    readonly autocorrelated: boolean;
+    readonly loAnnualSharpe: number;
+    readonly naiveAnnualSharpe: number;
+    readonly adjusted: boolean;
+  } | null;
   /** Minimum track record length (95%, against 0) in periods and in years; Infinity if SR <= 0. */
   readonly minTrl: { readonly periods: number; readonly years: number };
   /** PBO over the trials aligned with the chosen one, or null with the reason. */
@@ -254,19 +308,76 @@ export function overfittingVerdict(input: OverfittingVerdictInput): OverfittingV
     if (aligned.every((t) => Number.isFinite(t.series[i]!))) keep.push(i);
   }
   const matrix = aligned.map((t) => Float64Array.from(keep, (i) => t.series[i]!));
+  // PBO, SPA and StepM judge the candidates of the selection (not `notCandidates`)
+  const notCandidate = new Set(input.notCandidates ?? []);
+  const candidates = aligned.filter((t) => !notCandidate.has(t.trialId));
+  const candidateMatrix = matrix.filter((_, j) => !notCandidate.has(aligned[j]!.trialId));
+  const leftOut = aligned.length - candidates.length;
+  const leftOutNote = leftOut === 0
+    ? ""
+    : ` (${leftOut} aligned trial${leftOut === 1 ? "" : "s"} left out: not candidates of the ` +
+      "selection, e.g. a walk-forward's stitched series)";
+
+  // effective number of independent trials: rho from the aligned trials on their common rows
+  let effectiveTrials: OverfittingVerdict["effectiveTrials"];
+  {
+    const N = counted.length;
+    const e = aligned.length >= 2 && keep.length >= 3
+      ? effectiveNumberOfTrials(correlationMatrix(matrix))
+      : null;
+    const rho = e === null ? NaN : e.averageCorrelation;
+    const r = Math.min(1, Math.max(0, rho));
+    const nEff = Number.isFinite(rho) ? r + (1 - r) * N : N;
+    const d = usable
+      ? deflatedSharpeRatio(m, { nTrials: Math.max(1, nEff), sharpeVariance: variance })
+      : { dsr: NaN, expectedMaxSharpe: NaN };
+    effectiveTrials = {
+      raw: N,
+      effective: nEff,
+      eigen: e === null ? NaN : e.nEffEigen,
+      averageCorrelation: rho,
+      method: e === null
+        ? "no correlation to estimate (fewer than 2 trials aligned on 3 common rows): N_eff = N"
+        : `N_eff = rho + (1 - rho) N with rho = ${rho.toFixed(3)}, the mean pairwise ` +
+          `correlation of the ${aligned.length} aligned trials on ${keep.length} common rows ` +
+          `(clamped to [0, 1]); Nyholt's eigenvalue count of those ${aligned.length}: ` +
+          `${e.nEffEigen.toFixed(2)}`,
+      dsr: d.dsr,
+      expectedMaxSharpe: d.expectedMaxSharpe,
+      decides: input.deflateBy ?? "raw",
+    };
+  }
+
+  // serial correlation of the chosen returns (Lo 2002): flagged, adjusted when asked
+  let autocorrelation: OverfittingVerdict["autocorrelation"] = null;
+  {
+    const f = Float64Array.from(Array.from(chosen.series).filter((v) => Number.isFinite(v)));
+    const q = Math.round(ppy);
+    if (chosen.kind === "returns" && f.length >= 20 && q >= 2) {
+      const lo = loSharpeRatio(f, q, { maxLag: Math.min(q - 1, 10, f.length - 1) });
+      autocorrelation = {
+        ljungBoxP: lo.ljungBox.pValue,
+        lags: lo.maxLag,
+        autocorrelated: lo.autocorrelated,
+        loAnnualSharpe: lo.annualized,
+        naiveAnnualSharpe: lo.naiveAnnualized,
+        adjusted: (input.autocorrelation ?? "flag") === "adjust",
+      };
+    }
+  }
   let pbo: OverfittingVerdict["pbo"] = null;
   let pboNote: string;
   const blocks = Math.min(16, 2 * Math.floor(keep.length / 8));
-  if (aligned.length < 2) {
+  if (candidates.length < 2) {
     pboNote = "PBO needs at least 2 trials on the same data: the family has " +
-      `${aligned.length} aligned with this one.`;
+      `${candidates.length} aligned with this one${leftOutNote}.`;
   } else if (blocks < 2) {
     pboNote = `PBO needs at least 8 common rows, got ${keep.length}.`;
   } else {
-    const r = probabilityOfBacktestOverfitting(matrix, { blocks, seed });
+    const r = probabilityOfBacktestOverfitting(candidateMatrix, { blocks, seed });
     pbo = {
       pbo: r.pbo,
-      trials: aligned.length,
+      trials: candidates.length,
       splits: r.splits,
       blocks: r.blocks,
       probabilityOfLoss: r.probabilityOfLoss,
@@ -274,8 +385,9 @@ export function overfittingVerdict(input: OverfittingVerdictInput): OverfittingV
       histogram: r.histogram,
       convention: r.convention,
     };
-    pboNote = `PBO over ${aligned.length} aligned trials, ${r.blocks} blocks, ${r.splits} of ` +
-      `${r.totalSplits} splits (${r.enumerated ? "all enumerated" : "seeded sample"}).`;
+    pboNote = `PBO over ${candidates.length} aligned trials, ${r.blocks} blocks, ${r.splits} of ` +
+      `${r.totalSplits} splits (${r.enumerated ? "all enumerated" : "seeded sample"})` +
+      `${leftOutNote}.`;
   }
 
   const finite = Float64Array.from(
@@ -295,15 +407,15 @@ export function overfittingVerdict(input: OverfittingVerdictInput): OverfittingV
     }
   }
   let spa: OverfittingVerdict["spa"] = null;
-  if (keep.length >= 10) {
+  if (keep.length >= 10 && candidates.length >= 1) {
     const zero = new Float64Array(keep.length);
     const opts = { seed, replications };
-    const s = superiorPredictiveAbility(matrix, zero, opts);
-    const sm = stepM(matrix, zero, opts);
+    const s = superiorPredictiveAbility(candidateMatrix, zero, opts);
+    const sm = stepM(candidateMatrix, zero, opts);
     spa = {
       ...s.pValues,
-      trials: aligned.length,
-      stepMRejected: Array.from(sm.rejected, (j) => aligned[j]!.trialId),
+      trials: candidates.length,
+      stepMRejected: Array.from(sm.rejected, (j) => candidates[j]!.trialId),
     };
   }
   const verdict = {
@@ -320,18 +432,29 @@ export function overfittingVerdict(input: OverfittingVerdictInput): OverfittingV
     periodsPerYear: ppy,
     moments: {
       sharpe: m.sharpe,
-      annualSharpe: m.sharpe * Math.sqrt(ppy),
+      annualSharpe: autocorrelation?.adjusted === true
+        ? autocorrelation.loAnnualSharpe
+        : m.sharpe * Math.sqrt(ppy),
       skewness: m.skewness,
       kurtosis: m.kurtosis,
       count: m.n,
     },
     psr,
-    dsr: {
-      dsr: dsr.dsr,
-      expectedMaxSharpe: dsr.expectedMaxSharpe,
-      nTrials: dsr.nTrials,
-      sharpeVariance: dsr.sharpeVariance,
-    },
+    dsr: effectiveTrials.decides === "effective"
+      ? {
+        dsr: effectiveTrials.dsr,
+        expectedMaxSharpe: effectiveTrials.expectedMaxSharpe,
+        nTrials: effectiveTrials.effective,
+        sharpeVariance: dsr.sharpeVariance,
+      }
+      : {
+        dsr: dsr.dsr,
+        expectedMaxSharpe: dsr.expectedMaxSharpe,
+        nTrials: dsr.nTrials,
+        sharpeVariance: dsr.sharpeVariance,
+      },
+    effectiveTrials,
+    autocorrelation,
     minTrl: { periods: trlPeriods, years: trlPeriods / ppy },
     pbo,
     pboNote,

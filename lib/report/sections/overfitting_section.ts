@@ -81,8 +81,39 @@ export function overfittingSection(v: OverfittingVerdict, idPrefix = "overfittin
       num(v.dsr.dsr),
       `PSR against ${fmt(v.dsr.expectedMaxSharpe)} per period, the expected best of ` +
       `N = ${v.dsr.nTrials} null trials with V[SR] = ${fmt(v.dsr.sharpeVariance)} ` +
-      "(per period, from the family)",
+      "(per period, from the family)" +
+      (v.effectiveTrials.decides === "effective" ? "; N is the effective count below" : ""),
     ],
+    [
+      "Effective trials",
+      num(v.effectiveTrials.effective),
+      `N = ${v.effectiveTrials.raw} trials counted, about ${
+        fmt(v.effectiveTrials.effective)
+      } independent ones: ${v.effectiveTrials.method}. DSR with the effective N: ` +
+      `${fmt(v.effectiveTrials.dsr)} (against ${fmt(v.effectiveTrials.expectedMaxSharpe)} per ` +
+      `period). The DSR above uses the ${
+        v.effectiveTrials.decides === "raw"
+          ? "raw N (the conservative count: correlated variants can only lower N_eff)"
+          : "effective N (asked for)"
+      }.`,
+    ],
+    ...(v.autocorrelation === null ? [] : [[
+      "Autocorrelation (Ljung-Box p)",
+      v.autocorrelation.ljungBoxP,
+      `${
+        v.autocorrelation.autocorrelated
+          ? "the returns are serially correlated (p < 0.05 at " +
+            `${v.autocorrelation.lags} lags): sqrt(q) annualization is off; Lo (2002) gives ` +
+            `${fmt(v.autocorrelation.loAnnualSharpe)} instead of ` +
+            `${fmt(v.autocorrelation.naiveAnnualSharpe)}`
+          : `no serial correlation detected at ${v.autocorrelation.lags} lags; Lo (2002) ` +
+            `annualized Sharpe ${fmt(v.autocorrelation.loAnnualSharpe)}`
+      }${
+        v.autocorrelation.adjusted
+          ? " (the annualized Sharpe above is Lo's)"
+          : " (the annualized Sharpe above uses sqrt(q))"
+      }`,
+    ] as Cell[]]),
     [
       "MinTRL (years)",
       num(v.minTrl.years),
