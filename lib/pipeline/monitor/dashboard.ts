@@ -9,7 +9,7 @@
  * `#fresh-P`, charts `#c-prices-P`, `#c-spread-P`, `#c-z-P`, `#c-beta-P`, `#c-corr-P`,
  * `#c-p-P`; controls `#ctl-freq`, `#ctl-window`, `#ctl-z`, `#ctl-hedge`; `#conn` (live (SSE)
  * / polling / offline), `#alerts` (list), `#paper`, `#upload-form` (file input `name="file"`),
- * `#upload-result`, `#exports`, `#error`, `#paper-table` (one row per pair and book), paper
+ * `#upload-result`, `#exports`, `#error`, `#venue-banner` (shown while the venue is disconnected), `#paper-table` (one row per pair and book), paper
  * order buttons `button[data-order="long"|"short"|"close"][data-pair="Y:X"]`.
  *
  * @module
@@ -27,6 +27,8 @@ import type { PairKey } from "./pair_closes.ts";
 /** What the page is built from. */
 export interface DashboardConfig {
   readonly pairs: readonly PairKey[];
+  /** Venue id, named in the venue banner. */
+  readonly venue?: string;
   readonly freq: Freq;
   readonly freqs: readonly Freq[];
   readonly window: number;
@@ -50,7 +52,7 @@ section h2{font-size:1em;margin:0 0 .5em}
 .chart{min-height:240px}.note{font-size:.8em;color:#666}
 #error{color:#b00020;white-space:pre-wrap}#upload-result{white-space:pre-wrap;font-family:monospace}
 #exports a{margin-right:.8em}pre{font-size:.8em;max-height:20em;overflow:auto}
-.alert{color:#7a0019}table{border-collapse:collapse;font-size:.9em}
+.alert{color:#7a0019}.banner{margin:0;padding:.6em 1em;background:#b00020;color:#fff;font-weight:600}table{border-collapse:collapse;font-size:.9em}
 td,th{border-bottom:1px solid #eee;padding:.2em .6em;text-align:left}`;
 
 /** The CSP of the page: nothing but this server and the page's own hashed inline code. */
@@ -94,6 +96,7 @@ export function dashboardHtml(c: DashboardConfig): { html: string; csp: string }
   const symbols = [...new Set(c.pairs.flatMap((p) => [p.y, p.x]))];
   const config = {
     pairs: c.pairs.map((p) => `${p.y}:${p.x}`),
+    ...(c.venue !== undefined ? { venue: c.venue } : {}),
     symbols,
     freq: c.freq,
     freqs: c.freqs,
@@ -143,6 +146,7 @@ export function dashboardHtml(c: DashboardConfig): { html: string; csp: string }
 <main>
 <p class="note">The controls redraw the charts; alerts and the paper books run with the monitor's
 own settings (${e(c.freq)} bars, window ${c.window}, |z| ${c.z}, ${e(c.hedge)}).</p>
+<p id="venue-banner" class="banner" role="alert" hidden></p>
 <p id="error" hidden></p>
 ${panels}
 <section><h2>Alerts</h2><p class="note" id="last-alert"></p><ul id="alerts"></ul></section>

@@ -47,7 +47,33 @@ function getJson(url, opts) {
     });
   });
 }
-function showError(msg) { text("error", msg); $("error").hidden = !msg; }
+// errors by source (the controls, each pair's refresh, an order): a successful refresh clears
+// its own, never the controls' (an invalid window stays said until it is corrected)
+var errors = {};
+function setError(key, msg) {
+  if (msg) errors[key] = msg; else delete errors[key];
+  var all = Object.keys(errors).map(function (k) { return errors[k]; }).join("\n");
+  text("error", all);
+  $("error").hidden = !all;
+}
+
+// the venue banner: shown while the venue is not connected (status events, /api/health)
+function showVenue(v) {
+  if (!v || !v.state) return;
+  var b = $("venue-banner");
+  if (v.connected || v.state === "connecting") { b.hidden = true; b.textContent = ""; return; }
+  var since = v.since ? new Date(v.since).toISOString().replace(".000Z", "Z") : "?";
+  var what = v.state === "down" ? "cannot be reached (never connected)" : "is disconnected, reconnecting";
+  var err = v.message || v.lastProblem;
+  b.textContent = "Venue " + (v.venue || cfg.venue || "") + " " + what + " since " + since + (err ? "; last error: " + err : "") +
+    ". Charts show the stored bars; new bars resume when it is back.";
+  b.hidden = false;
+}
+function refreshHealth() {
+  return getJson(api("/api/health")).then(function (h) {
+    if (h.venueConnection) showVenue(Object.assign({ venue: h.venue }, h.venueConnection));
+  }).catch(function () {});
+}
 
 function chart(key, el, options) {
   if (!window.cryptolabCharts) return;
@@ -93,9 +119,9 @@ function drawPair(pair, a) {
 function refreshPair(pair) {
   var params = { pair: pair, freq: state.freq, window: state.window, z: state.z, hedge: state.hedge };
   return getJson(api("/api/analytics", params)).then(function (a) {
-    showError("");
+    setError("pair " + pair, "");
     drawPair(pair, a);
-  }).catch(function (e) { showError(pair + ": " + e.message); });
+  }).catch(function (e) { setError("pair " + pair, pair + ": " + e.message); });
 }
 function refreshAll() {
   cfg.pairs.forEach(refreshPair);
@@ -169,7 +195,8 @@ function order(pair, action) {
     method: "POST",
     headers: { "content-type": "application/json", "x-cryptolab-request": "1" },
     body: JSON.stringify({ pair: pair, action: action })
-  }).then(function () { refreshPaper(); }).catch(function (e) { showError(e.message); });
+  }).then(function () { setError("order", ""); refreshPaper(); })
+    .catch(function (e) { setError("order", "paper order: " + e.message); });
 }
 
 function updateExports() {
@@ -203,10 +230,12 @@ function onEvent(e) {
   else if (e.type === "alert") { refreshAlerts(); text("last-alert", e.data && e.data.message ? e.data.message : "alert"); }
   else if (e.type === "paper") refreshPaper();
   else if (e.type === "upload" || e.type === "history") scheduleRefresh();
+  else if (e.type === "status") showVenue(e.data);
 }
 
 var pollTimer = null;
 function poll() {
+  refreshHealth();
   getJson(api("/api/poll", { since: lastSeq })).then(function (r) {
     if (r.missed > 0) { lastSeq = r.lastSeq; refreshAll(); }
     r.events.forEach(onEvent);
@@ -246,14 +275,17 @@ setInterval(function () {
   });
 }, 1000);
 
+// each control applies on its own: an invalid window keeps the last valid one (and says so
+// until corrected) while a frequency, threshold or hedge change still redraws
 function readControls() {
-  var w = Number($("ctl-window").value), z = Number($("ctl-z").value);
-  if (!(w >= 20 && w <= 5000 && Math.floor(w) === w)) { showError("window must be an integer from 20 to 5000"); return; }
-  if (!(z > 0 && z <= 20)) { showError("threshold must be a number above 0 and at most 20"); return; }
+  var w = Number($("ctl-window").value), z = Number($("ctl-z").value), bad = [];
+  if (w >= 20 && w <= 5000 && Math.floor(w) === w) state.window = w;
+  else bad.push("window must be an integer from 20 to 5000 (the charts keep window " + state.window + ")");
+  if (z > 0 && z <= 20) state.z = z;
+  else bad.push("threshold must be a number above 0 and at most 20 (the charts keep " + state.z + ")");
   state.freq = $("ctl-freq").value;
-  state.window = w;
-  state.z = z;
   state.hedge = $("ctl-hedge").value;
+  setError("controls", bad.join("\n"));
   refreshAll();
 }
 ["ctl-freq", "ctl-window", "ctl-z", "ctl-hedge"].forEach(function (id) {
@@ -277,5 +309,6 @@ $("upload-form").addEventListener("submit", function (ev) {
 });
 
 refreshAll();
+refreshHealth();
 connect();
 })();`;

@@ -144,6 +144,7 @@ export function monitorHandler(
         checkKnown(q, []);
         const page = dashboardHtml({
           pairs: ctx.pairs,
+          venue: ctx.venue,
           freq: ctx.freq,
           freqs: ctx.freqs,
           window: ctx.window,
@@ -284,7 +285,10 @@ export function monitorHandler(
         try {
           body = await req.json();
         } catch {
-          throw new BadRequest('the body must be JSON, e.g. {"pair":"BTCUSDT:ETHUSDT","side":1}');
+          throw new BadRequest(
+            'the body must be JSON, e.g. {"pair":"BTCUSDT:ETHUSDT","action":"open-long"} ' +
+              "(action: open-long, open-short or close)",
+          );
         }
         return json(ctx.paperOrder(body));
       },
