@@ -199,6 +199,7 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
         family,
         dataset: fingerprint,
         freq: dataset.freq,
+        source: prep.strategy.source,
         // `param` (added per candidate) is the candidate's index in this grid
         params: { grid: keys.map((k) => `${k}=${options.grid[k]!.join(",")}`).join(";") },
       },
@@ -501,7 +502,7 @@ function walkforwardOverfitting(
   let trials: readonly StoredTrialWithSeries[];
   if (o.ledger !== undefined) {
     trial = o.ledger.record({
-      spec: { family: o.family, dataset, freq: prep.dataset.freq },
+      spec: { family: o.family, dataset, freq: prep.dataset.freq, source: prep.strategy.source },
       kind: "returns",
       origin: WALKFORWARD_TRIAL_ORIGIN,
       params: o.params,
