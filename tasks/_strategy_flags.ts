@@ -28,7 +28,7 @@ import {
 } from "@lib/pipeline/strategy_spec.ts";
 import { readSignalFile } from "@lib/pipeline/signal_file.ts";
 import { RISK_MODELS } from "@lib/backtest/strategies/long_short.ts";
-import type { StrategyRunOptions } from "@lib/pipeline/backtest_run.ts";
+import { STRATEGY_RUN_DEFAULTS, type StrategyRunOptions } from "@lib/pipeline/backtest_run.ts";
 import { UsageError } from "./_cli.ts";
 
 /** Flag definitions (node:util parseArgs) shared by both tasks. */
@@ -57,6 +57,7 @@ export const STRATEGY_FLAGS = {
   from: { type: "string" },
   to: { type: "string" },
   lag: { type: "string" },
+  "max-gross": { type: "string" },
   "adjust-redenominations": { type: "boolean" },
   "run-id": { type: "string" },
   out: { type: "string" },
@@ -83,7 +84,7 @@ export const STRATEGY_USAGE = `Strategy:
                    holding, cooldown, weight -- deno task events writes these configs)
   --config FILE    a JSON file with any of: strategy, assets (list), signal, params (object),
                    costs {fees, liquidity, spread, impact, funding}, venue, freq, universe
-                   (list), from, to, lag, adjustRedenominations${""}; flags override it
+                   (list), from, to, lag, maxGross, adjustRedenominations; flags override it
 
 Long-short portfolio (shortcuts for --param; also "params" in --config):
   --weighting W    ${LONG_SHORT_WEIGHTINGS.join(", ")} (default ${
@@ -130,6 +131,9 @@ Data and execution:
   --to DATE        end of the window, ISO date or time in UTC, exclusive (default: the end)
   --lag N          execution lag in bars (default 1: decided at t's close, filled at t+1's
                    close); 0 fills at the deciding bar's own close and is flagged in every output
+  --max-gross X    largest gross exposure (sum of |target weights|, a multiple of equity) the
+                   targets may reach at any bar; above it the run is refused, naming the bar
+                   (default ${STRATEGY_RUN_DEFAULTS.maxGross})
   --adjust-redenominations
                    rescale a traded asset's prices before a detected redenomination (e.g.
                    COCOS 1:1000 in January 2021) for the strategy and the engine; without it
@@ -225,6 +229,33 @@ function strList(config: Record<string, unknown>, key: string, usage: (m: string
   return v.join(",");
 }
 
+/**
+ * `--max-gross X` over the config's `maxGross`: a finite number > 0, or undefined (the
+ * library's default, {@link STRATEGY_RUN_DEFAULTS}); else a usage error naming the flag or key.
+ */
+function parseMaxGross(
+  flagText: string | undefined,
+  configValue: unknown,
+  usage: (m: string) => UsageError,
+): number | undefined {
+  if (flagText === undefined && configValue === undefined) return undefined;
+  const fromFlag = flagText !== undefined;
+  const x = fromFlag
+    ? (/^\s*$/.test(flagText) ? NaN : Number(flagText))
+    : typeof configValue === "number"
+    ? configValue
+    : NaN;
+  if (!(x > 0) || !Number.isFinite(x)) {
+    const got = fromFlag ? `"${flagText}"` : JSON.stringify(configValue);
+    throw usage(
+      `${fromFlag ? "--max-gross" : '--config: "maxGross" (--max-gross)'} must be a number > 0 ` +
+        `(the largest sum of |target weights| as a multiple of equity, default ` +
+        `${STRATEGY_RUN_DEFAULTS.maxGross}), got ${got}`,
+    );
+  }
+  return x;
+}
+
 /** The long-short flags: flag, parameter, and how its value is read. */
 const PORTFOLIO_FLAGS = [
   ["weighting", "weighting", "weighting"],
@@ -293,6 +324,7 @@ export async function strategyOptions(
     "from",
     "to",
     "lag",
+    "maxGross",
     "adjustRedenominations",
     ...allowedConfigKeys,
   ];
@@ -418,6 +450,7 @@ export async function strategyOptions(
   const adjustRedenominations = adjustFlag ?? (adjustConfig as boolean | undefined);
   const lagText = flag("lag") ?? str(config, "lag", usage);
   const lag = lagText === undefined ? undefined : parseCount("lag", lagText, 0, usage);
+  const maxGross = parseMaxGross(flag("max-gross"), config.maxGross, usage);
   const universeText = flag("universe") ?? strList(config, "universe", usage);
   const symbols = universeText === undefined || universeText === "all"
     ? undefined
@@ -476,6 +509,7 @@ export async function strategyOptions(
       signalValues,
       costs,
       lag,
+      maxGross,
       adjustRedenominations,
       runId,
     },
