@@ -63,6 +63,11 @@ Deno.test({
       return num(row[1]!);
     };
     assert.equal(stat("trials in the family (N)"), 40);
+    // 40 correlated lookbacks are far fewer independent tries; the raw N still decides the DSR
+    const nEff = stat("effective independent trials (N_eff)");
+    assert.ok(nEff >= 1 && nEff < 40, `N_eff ${nEff}`);
+    assert.ok(stat("DSR with N_eff") >= stat("DSR"), "fewer independent trials deflate less");
+    assert.match(text, /^trials: N = 40 raw, N_eff = \d+\.\d\d effective \(N_eff = rho/m);
     const psr = stat("PSR"), dsr = stat("DSR");
     assert.ok(dsr >= 0 && dsr < psr && psr <= 1, `DSR ${dsr} < PSR ${psr}`);
     // the expected best of 40 null trials is a positive bar to clear
