@@ -103,8 +103,8 @@ function checkWindow(w: readonly [number, number], name: string): void {
  * Standardized CARs feed the Boehmer-Musumeci-Poulsen and Kolari-Pynnonen tests.
  *
  * `returns[a]` and `factors[f]` are per-bar log returns on one grid (a factor, e.g. BTC, may also
- * be one of the assets; its own events then have abnormal returns of exactly 0 and are best left
- * out). Cost: O(events (estimation length + event length) k^2).
+ * be one of the assets; an event on an asset whose returns are a factor's is refused with a
+ * RangeError: it would regress the asset on itself). Cost: O(events (estimation length + event length) k^2).
  *
  * Reference: MacKinlay (1997), "Event Studies in Economics and Finance", JEL 35(1), 13-39.
  *
@@ -190,11 +190,28 @@ export function abnormalReturns(
   const x = new Float64Array(3);
   const g = new Float64Array(3);
 
+  // an event on a factor asset regresses the asset on itself: residual variance ~0 and
+  // meaningless standardized CARs, so it is refused (the caller leaves such events out)
+  const isFactor = new Map<number, number>();
+  const factorOf = (a: number, r: Float64Array): number => {
+    let hit = isFactor.get(a);
+    if (hit === undefined) {
+      hit = factors.findIndex((f) => f === r || sameSeries(f, r));
+      isFactor.set(a, hit);
+    }
+    return hit;
+  };
   for (const ev of events) {
     const r = returns[ev.asset];
     if (r === undefined || r.length !== n) {
       throw new RangeError(
         `Cannot compute abnormal returns: event asset ${ev.asset} is not a column of returns (${returns.length} columns of ${n} bars)`,
+      );
+    }
+    const fi = factorOf(ev.asset, r);
+    if (fi >= 0) {
+      throw new RangeError(
+        `Cannot compute abnormal returns: event asset ${ev.asset} (bar ${ev.bar}) is factor ${fi} of the market model (its returns are that factor's), so its abnormal returns are 0 by construction; leave the factor assets' events out, or use other factors`,
       );
     }
     if (ev.bar + est[0] < 0 || ev.bar + win[1] >= n) {
@@ -340,5 +357,14 @@ function invertSymmetric(m: Float64Array, out: Float64Array, k: number): boolean
     }
   }
   for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) out[r * 3 + c] = a[r * 6 + 3 + c]!;
+  return true;
+}
+
+/** True when two series are equal bar by bar (NaN equal to NaN). */
+function sameSeries(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (!Object.is(a[i], b[i])) return false;
+  }
   return true;
 }

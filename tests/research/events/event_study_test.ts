@@ -174,3 +174,16 @@ Deno.test("abnormalReturns rejects bad windows and factors, naming the option", 
   assert.throws(() => abnormalReturns(assets, [], events), /one factor \(BTC\) or two/);
   assert.throws(() => abnormalReturns(assets, [btc], [{ asset: 9, bar: 300 }]), /event asset 9/);
 });
+
+Deno.test("an event on a factor asset is refused, not studied with a ~0 residual variance", () => {
+  // BTC as both a column and the factor: before, residual variance ~1e-36 and huge SCARs
+  const cols = [btc, ...assets];
+  const e = [{ asset: 0, bar: events[0]!.bar }];
+  assert.throws(() => abnormalReturns(cols, [btc, eth], e), /is factor 0 of the market model/);
+  // a copy of the factor's returns is caught too (same values, another array)
+  const copy = [Float64Array.from(eth), ...assets];
+  assert.throws(() => eventStudy(copy, [btc, eth], e), /is factor 1 of the market model/);
+  // the other assets' events on the same columns still run
+  const ok = abnormalReturns(cols, [btc, eth], events.map((v) => ({ ...v, asset: v.asset + 1 })));
+  assert.equal(ok.events.length + ok.dropped.length, events.length);
+});
