@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { materializeRegimes } from "@lib/research/regime_run.ts";
+import { materializeRegimes, TrainEndError } from "@lib/research/regime_run.ts";
 import { readRegimeRun, type RegimeMethod } from "@lib/store/regimes.ts";
 import { listSeries } from "@lib/store/bars.ts";
 import { forTerminal } from "@lib/core/for_terminal.ts";
@@ -44,7 +44,8 @@ at the close of bar t (causal); only filtered Markov probabilities are stored, n
   --train-fraction F vol, markov: the first F of the bars are training data (thresholds,
                      Markov parameters); later bars are out of sample (default 0.5)
   --train-end DATE   vol, markov: train on the bars that open before DATE (ISO, UTC) instead;
-                     a fixed end keeps earlier states unchanged when later bars arrive
+                     a fixed end keeps earlier states unchanged when later bars arrive; it
+                     must leave at least 24 bars after it (out of sample)
   --window N         vol: volatility window (default 168); structure: feature window (default 168)
   --cuts A,B         vol: cut points in percentile units, e.g. 0.333,0.667 (default 1/3, 2/3)
   --band X           vol: hysteresis half-band in percentile units (default 0.05)
@@ -214,6 +215,11 @@ function main(args: string[]): number {
         baseline,
         onProgress: progressLine,
       });
+    } catch (e) {
+      if (e instanceof TrainEndError) {
+        throw new UsageError(`--train-end ${forTerminal(values["train-end"]!)}: ${e.detail}`);
+      }
+      throw e;
     } finally {
       progressDone();
     }

@@ -38,7 +38,24 @@ export const REGIME_MODEL_VERSION = "regimes/1";
 export const REGIME_RUN_DEFAULTS = {
   /** Fraction of the grid (from its start) that is training data for `vol` and `markov`. */
   trainFraction: 0.5,
+  /**
+   * With `trainEnd`, for `vol` and `markov`: the fewest bars that must open at or after it (out
+   * of sample); a `trainEnd` after the last bar, or too close to it, is refused.
+   */
+  minOutOfSampleBars: 24,
 } as const;
+
+/**
+ * Thrown by {@link materializeRegimes} when `trainEnd` leaves no training bars or fewer than
+ * `minOutOfSampleBars` out-of-sample bars; `detail` says which, without the option's name, so a
+ * CLI can name its own flag.
+ */
+export class TrainEndError extends RangeError {
+  constructor(readonly detail: string) {
+    super(`Cannot materialize regimes: trainEnd ${detail}`);
+    this.name = "TrainEndError";
+  }
+}
 
 /** Options of {@link materializeRegimes}. */
 export interface MaterializeRegimesOptions {
@@ -63,6 +80,12 @@ export interface MaterializeRegimesOptions {
    * after it, unchanged when later bars arrive. Excludes `trainFraction`.
    */
   readonly trainEnd?: number | undefined;
+  /**
+   * With `trainEnd` (`vol`, `markov`): the fewest out-of-sample bars (opening at or after
+   * `trainEnd`) required; fewer throws {@link TrainEndError}.
+   * @default REGIME_RUN_DEFAULTS.minOutOfSampleBars
+   */
+  readonly minOutOfSampleBars?: number | undefined;
   /** Rolling window in bars (`vol`: volatility window; `structure`: feature window). */
   readonly window?: number | undefined;
   /** `vol`: interior cut points in percentile units. @default [1/3, 2/3] */
@@ -214,10 +237,19 @@ export function materializeRegimes(
   if (options.trainEnd !== undefined) {
     trainRows = 0;
     while (trainRows < n && panel.index[trainRows]! < options.trainEnd) trainRows++;
+    const iso = (t: number) => new Date(t).toISOString();
     if (trainRows < 1 && method !== "structure") {
-      throw new RangeError(
-        `${what}: trainEnd ${new Date(options.trainEnd).toISOString()} is not after the first ` +
-          `bar (${n > 0 ? new Date(panel.index[0]!).toISOString() : "none"}); no training data`,
+      throw new TrainEndError(
+        `${iso(options.trainEnd)} is not after the first ` +
+          `bar (${n > 0 ? iso(panel.index[0]!) : "none"}); no training data`,
+      );
+    }
+    const minOut = options.minOutOfSampleBars ?? REGIME_RUN_DEFAULTS.minOutOfSampleBars;
+    if (method !== "structure" && n - trainRows < minOut) {
+      throw new TrainEndError(
+        `${iso(options.trainEnd)} leaves ${n - trainRows} out-of-sample bar(s) after it ` +
+          `(the last bar opens at ${iso(panel.index[n - 1]!)}); at least ${minOut} are ` +
+          `needed, so every state would be in sample: give an earlier date`,
       );
     }
   }

@@ -17,7 +17,11 @@ import {
   regimeRunInfo,
   writeRegimeRun,
 } from "@lib/store/regimes.ts";
-import { materializeRegimes, REGIME_MODEL_VERSION } from "@lib/research/regime_run.ts";
+import {
+  materializeRegimes,
+  REGIME_MODEL_VERSION,
+  TrainEndError,
+} from "@lib/research/regime_run.ts";
 import { volPercentileRegimes } from "@lib/materialize/regimes/vol_percentile_regimes.ts";
 import { markovRegimes } from "@lib/materialize/regimes/markov_regimes.ts";
 import { marketStructure } from "@lib/materialize/regimes/market_structure.ts";
@@ -196,6 +200,31 @@ realDataTest(
           materializeRegimes(s.db, { venue: "binance", freq: "1h", method: "vol", trainEnd: 0 }),
         /is not after the first bar/,
       );
+      // a training end after the last bar, or leaving fewer than minOutOfSampleBars after it
+      const last = loadDataset(s.db, { venue: "binance", freq: "1h" }).panel.index.at(-1)!;
+      for (const [end, left] of [[Date.UTC(2030, 0, 1), 0], [last - 9 * 3_600_000, 10]] as const) {
+        assert.throws(
+          () =>
+            materializeRegimes(s.db, {
+              venue: "binance",
+              freq: "1h",
+              method: "vol",
+              trainEnd: end,
+            }),
+          (e: unknown) =>
+            e instanceof TrainEndError &&
+            e.detail.includes(`leaves ${left} out-of-sample bar(s)`) &&
+            e.detail.includes("at least 24 are needed"),
+        );
+      }
+      // exactly the minimum is accepted
+      materializeRegimes(s.db, {
+        venue: "binance",
+        freq: "1h",
+        method: "vol",
+        trainEnd: last - 9 * 3_600_000,
+        minOutOfSampleBars: 10,
+      });
       assert.throws(
         () =>
           materializeRegimes(s.db, {
@@ -353,6 +382,14 @@ realDataTest(
           [
             ["--method", "vol", "--train-end", "2021-03-01", "--train-fraction", "0.5"],
             /--train-end and --train-fraction exclude each other/,
+          ],
+          [
+            ["--method", "vol", "--train-end", "2030-01-01"],
+            /--train-end 2030-01-01: 2030-01-01T00:00:00\.000Z leaves 0 out-of-sample bar\(s\) after it \(the last bar opens at 2021-[^)]+\); at least 24 are needed/,
+          ],
+          [
+            ["--method", "markov", "--train-end", "1999-01-01"],
+            /--train-end 1999-01-01: 1999-01-01T00:00:00\.000Z is not after the first bar/,
           ],
           [["--method", "structure", "--universe", "BTCUSDT,ETHUSDT"], /needs at least 5 assets/],
           [["--venue", "kraken", "--method", "vol"], /--venue kraken: no 1h bars/],
