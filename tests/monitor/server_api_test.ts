@@ -209,7 +209,8 @@ Deno.test("monitor API: CSV and Parquet exports hold the JSON's numbers", async 
     const lines = csv.trim().split("\n");
     assert.equal(
       lines[0],
-      "ts,y_close,x_close,hedge_ratio,spread,spread_mean,spread_std,z_score,correlation,p_value,position",
+      "ts,y_close,x_close,hedge_ratio,spread,spread_mean,spread_std,z_score,correlation,p_value," +
+        "ols_intercept,ols_r_squared,ols_residual_std,ols_slope_std_error,position",
     );
     assert.equal(lines.length, 51);
     const last = lines.at(-1)!.split(",");
@@ -222,6 +223,7 @@ Deno.test("monitor API: CSV and Parquet exports hold the JSON's numbers", async 
     assert.equal(rows.length, 50);
     assert.equal(rows.at(-1)!.z_score, a.series.zScore.at(-1));
     assert.equal(rows.at(-1)!.hedge_ratio, a.series.hedgeRatio.at(-1));
+    assert.equal(rows.at(-1)!.ols_slope_std_error, a.series.slopeStdError.at(-1));
     const bars = await (await fetch(`${url}/api/bars?symbol=ETHUSDT&limit=3&format=csv`)).text();
     assert.match(bars, /^ts,open,high,low,close,volume,trade_count,complete\n/);
     assert.equal(bars.trim().split("\n").length, 4);

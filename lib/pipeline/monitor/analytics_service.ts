@@ -147,6 +147,13 @@ export class AnalyticsService {
       correlation: num(a.correlation[i]),
       pValue: num(a.pValue[i]),
       position: a.position[i],
+      regression: {
+        intercept: num(a.regression.intercept[i]),
+        slope: num(a.regression.slope[i]),
+        rSquared: num(a.regression.rSquared[i]),
+        residualStd: num(a.regression.residualStd[i]),
+        slopeStdError: num(a.regression.slopeStdError[i]),
+      },
     };
   }
 
@@ -201,6 +208,10 @@ export class AnalyticsService {
         zScore: arr(a.zScore, o),
         correlation: arr(a.correlation, o),
         pValue: arr(a.pValue, o),
+        intercept: arr(a.regression.intercept, o),
+        rSquared: arr(a.regression.rSquared, o),
+        residualStd: arr(a.regression.residualStd, o),
+        slopeStdError: arr(a.regression.slopeStdError, o),
         position: Array.from(a.position.subarray(o)),
       },
     };

@@ -103,7 +103,8 @@ export function monitorOpenApi(
         "analytics computed with the research library's estimators on every bar close, alerts " +
         "and paper trading. Every time is UTC epoch milliseconds; a missing value is null. " +
         "Bound to a non-loopback address every request needs the token (bearer or ?token=). " +
-        "A bad parameter is a 400 whose `error` says what was wrong.",
+        "A bad parameter, an unknown one or one given twice is a 400 whose `error` says " +
+        "what was wrong.",
     },
     components: {
       securitySchemes: {
@@ -208,7 +209,13 @@ export function monitorOpenApi(
               z: { type: "number" },
               input: { type: "object" },
               freshness: { type: "object" },
-              latest: { type: ["object", "null"] },
+              latest: {
+                type: ["object", "null"],
+                description: "The last bar's values, with `regression`: intercept, slope, " +
+                  "rSquared, residualStd, slopeStdError of the OLS of log y on log x over the " +
+                  "window ending at the bar before (the rolling-OLS hedge ratio's fit; " +
+                  "lib/stats ols, classical standard errors)",
+              },
               stationarity: { type: "object" },
               series: {
                 type: "object",
@@ -225,6 +232,10 @@ export function monitorOpenApi(
                     "zScore",
                     "correlation",
                     "pValue",
+                    "intercept",
+                    "rSquared",
+                    "residualStd",
+                    "slopeStdError",
                   ].map((k): [string, Json] => [k, numArray]).concat([
                     ["ts", { type: "array", items: { type: "integer" } }],
                     ["position", { type: "array", items: { type: "integer", enum: [-1, 0, 1] } }],
@@ -237,14 +248,28 @@ export function monitorOpenApi(
       },
       "/api/bars": {
         get: {
-          summary: "The newest bars of a leg",
+          summary: "The bars of a leg: the newest, or those of a time range",
+          description: "Without from/to: the newest `limit` bars. With `from`: the first " +
+            "`limit` bars with from <= ts < to (page on with from = the last ts + 1). With " +
+            "only `to`: the last `limit` bars before it. A time is UTC epoch ms or an ISO 8601 " +
+            "date (2024-01-01, 2024-01-01T12:00:00Z); from must be before to (else 400).",
           parameters: [
             symbol,
             freq,
             query(
               "limit",
               { type: "integer", minimum: 1, maximum: 100000, default: 500 },
-              "Bars returned",
+              "Bars returned (at most)",
+            ),
+            query(
+              "from",
+              { type: ["integer", "string"] },
+              "First bar open time included (UTC ms or ISO 8601)",
+            ),
+            query(
+              "to",
+              { type: ["integer", "string"] },
+              "Bar open times before this one (UTC ms or ISO 8601; excluded)",
             ),
             format,
           ],

@@ -6,6 +6,7 @@
  */
 import { engleGranger } from "@lib/stats/engle_granger.ts";
 import { pearson } from "@lib/stats/pearson.ts";
+import { ols } from "@lib/stats/ols.ts";
 import { spreadZScore } from "@lib/research/pairs/spread.ts";
 import { pairsMeanReversion } from "@lib/backtest/strategies/pairs_mean_reversion.ts";
 
@@ -93,10 +94,30 @@ export interface PairAnalytics {
   readonly correlation: Float64Array;
   /** Engle-Granger p-value of the window ending at t (NaN where not computed). */
   readonly pValue: Float64Array;
+  /**
+   * The regression behind the rolling-OLS hedge ratio at t: `ols` of log y on an intercept and
+   * log x over the `window` bars ending at t - 1 (known before t; with hedge=kalman the same
+   * OLS, to compare with the filter). Computed where all `window` bars have both legs, for the
+   * last `pValueBars` bars (as the p-values); NaN elsewhere.
+   */
+  readonly regression: WindowRegression;
   /** The pairs strategy's position at t's close (+1 long the spread, -1 short, 0 flat). */
   readonly position: Int8Array;
   /** The test of the last window. */
   readonly stationarity: WindowStationarity;
+}
+
+/** Per-bar output of the causal window OLS (see {@link PairAnalytics.regression}). */
+export interface WindowRegression {
+  readonly intercept: Float64Array;
+  /** Equal to the rolling-OLS hedge ratio (same window and estimator). */
+  readonly slope: Float64Array;
+  /** Centered R². */
+  readonly rSquared: Float64Array;
+  /** Residual standard deviation, `sqrt(ssr / (nobs - 2))` (statsmodels `sqrt(scale)`). */
+  readonly residualStd: Float64Array;
+  /** Classical standard error of the slope (statsmodels `bse[1]`). */
+  readonly slopeStdError: Float64Array;
 }
 
 const CAVEAT = "Engle-Granger on one short trailing window: overlapping windows are many tests, " +
@@ -234,6 +255,31 @@ export function pairAnalytics(
     pValue[e] = w.pValue;
     if (k === 0) last = w;
   }
+  const regression: WindowRegression = {
+    intercept: new Float64Array(n).fill(NaN),
+    slope: new Float64Array(n).fill(NaN),
+    rSquared: new Float64Array(n).fill(NaN),
+    residualStd: new Float64Array(n).fill(NaN),
+    slopeStdError: new Float64Array(n).fill(NaN),
+  };
+  for (let t = Math.max(window, n - pValueBars); t < n; t++) {
+    const wy = ly.subarray(t - window, t), wx = lx.subarray(t - window, t);
+    let complete = true;
+    for (let i = 0; i < window && complete; i++) {
+      complete = Number.isFinite(wy[i]!) && Number.isFinite(wx[i]!);
+    }
+    if (!complete) continue;
+    try {
+      const f = ols(wy, [wx]);
+      regression.intercept[t] = f.coef[0]!;
+      regression.slope[t] = f.coef[1]!;
+      regression.rSquared[t] = f.rSquared;
+      regression.residualStd[t] = Math.sqrt(f.sigma2);
+      regression.slopeStdError[t] = f.standardErrors[1]!;
+    } catch {
+      // a constant leg over the window: no regression (the hedge ratio is NaN there too)
+    }
+  }
   if (n >= window && pValueBars === 0) {
     last = windowTest(ly.subarray(n - window), lx.subarray(n - window));
   }
@@ -258,6 +304,7 @@ export function pairAnalytics(
     zScore: strategy.zScore,
     correlation,
     pValue,
+    regression,
     position: strategy.position,
     stationarity: last,
   };

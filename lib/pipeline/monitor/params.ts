@@ -13,9 +13,21 @@ export class BadRequest extends Error {
   override name = "BadRequest";
 }
 
-/** Every query parameter the API knows, so a typo (`windw=`) is a 400, not silently ignored. */
+/**
+ * Every query parameter the API knows, so a typo (`windw=`) is a 400, not silently ignored;
+ * and each at most once (`window=20&window=30` is a 400, not the first one taken).
+ */
 export function checkKnown(q: URLSearchParams, known: readonly string[]): void {
+  const seen = new Set<string>();
   for (const k of q.keys()) {
+    if (seen.has(k)) {
+      throw new BadRequest(
+        `parameter "${k}" is given more than once (${
+          q.getAll(k).map((v) => JSON.stringify(v)).join(", ")
+        }); give it once`,
+      );
+    }
+    seen.add(k);
     if (k === "token") continue;
     if (!known.includes(k)) {
       throw new BadRequest(
@@ -80,6 +92,38 @@ export function choiceParam<T extends string>(
     );
   }
   return raw as T;
+}
+
+/**
+ * A time parameter: UTC epoch milliseconds (an integer) or an ISO 8601 date or date-time
+ * with `Z` (`2024-01-01`, `2024-01-01T12:00:00Z`); undefined when absent.
+ *
+ * @example
+ * ```ts
+ * import { timeParam } from "@lib/pipeline/monitor/params.ts";
+ * import assert from "node:assert/strict";
+ * const q = new URLSearchParams("from=2024-01-01T00:01:00Z&to=1704067200000&bad=yesterday");
+ * assert.equal(timeParam(q, "from"), Date.UTC(2024, 0, 1, 0, 1));
+ * assert.equal(timeParam(q, "to"), Date.UTC(2024, 0, 1));
+ * assert.equal(timeParam(q, "none"), undefined);
+ * assert.throws(() => timeParam(q, "bad"), /"bad" must be UTC epoch milliseconds or an ISO/);
+ * ```
+ */
+export function timeParam(q: URLSearchParams, name: string): number | undefined {
+  const raw = q.get(name);
+  if (raw === null) return undefined;
+  let v = NaN;
+  if (/^\d{1,16}$/.test(raw)) v = Number(raw);
+  else if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/.test(raw)) {
+    v = Date.parse(raw);
+  }
+  if (!Number.isSafeInteger(v)) {
+    throw new BadRequest(
+      `parameter "${name}" must be UTC epoch milliseconds or an ISO 8601 date ` +
+        `(2024-01-01 or 2024-01-01T12:00:00Z), got ${JSON.stringify(raw)}`,
+    );
+  }
+  return v;
 }
 
 /** A bar frequency among those the monitor materializes. */

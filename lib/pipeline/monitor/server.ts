@@ -13,12 +13,13 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { timingSafeEqual } from "node:crypto";
-import type { Freq } from "@lib/core/freq.ts";
+import { type Freq, freqMs } from "@lib/core/freq.ts";
 import type { ExportTable } from "@lib/core/export/table.ts";
 import { tableToCsv } from "@lib/core/export/csv.ts";
 import { tableToParquet } from "@lib/core/export/parquet.ts";
 import { recentTrades } from "@lib/store/live_reads.ts";
 import { latestBarTs, recentBars } from "@lib/store/live_reads.ts";
+import { readBars } from "@lib/store/bars.ts";
 import {
   ANALYTICS_LIMIT_DEFAULT,
   AnalyticsService,
@@ -37,6 +38,7 @@ import {
   numberParam,
   pairParam,
   symbolParam,
+  timeParam,
 } from "./params.ts";
 import type { PairKey } from "./pair_closes.ts";
 import { PAIR_ANALYTICS_DEFAULTS } from "./pair_analytics.ts";
@@ -209,16 +211,25 @@ export function monitorHandler(
         return exportResponse(analyticsTable(s, ctx.venue), format);
       },
       "GET /api/bars": (_req, q) => {
-        checkKnown(q, ["symbol", "freq", "limit", "format"]);
+        checkKnown(q, ["symbol", "freq", "limit", "format", "from", "to"]);
         const symbol = symbolParam(q, symbols);
         const freq = freqParam(q, ctx.freq, ctx.freqs);
         const limit = intParam(q, "limit", 500, 1, 100_000);
         const format = choiceParam(q, "format", "json", ["json", "csv", "parquet"]);
+        const from = timeParam(q, "from"), to = timeParam(q, "to");
+        if (from !== undefined && to !== undefined && !(from < to)) {
+          throw new BadRequest(
+            `parameter "from" (${new Date(from).toISOString()}) must be before "to" (${
+              new Date(to).toISOString()
+            })`,
+          );
+        }
         const key = { venue: ctx.venue, symbol, freq };
-        const end = latestBarTs(ctx.db, key);
-        const b = end === undefined
-          ? recentBars(ctx.db, key, 1, -1)
-          : recentBars(ctx.db, key, limit, end);
+        // from/to: bars with from <= ts < to, the first `limit` of them when `from` is given
+        // (page on with from = the last ts + 1), else the last `limit` before `to`
+        const b = from === undefined && to === undefined
+          ? latestBars(key, limit)
+          : barsBetween(key, from, to, limit);
         const table: ExportTable = {
           name: "bars",
           metadata: { venue: ctx.venue, symbol, freq },
@@ -364,6 +375,29 @@ export function monitorHandler(
       },
     };
 
+  function latestBars(key: { venue: string; symbol: string; freq: Freq }, limit: number) {
+    const end = latestBarTs(ctx.db, key);
+    return end === undefined ? recentBars(ctx.db, key, 1, -1) : recentBars(ctx.db, key, limit, end);
+  }
+
+  function barsBetween(
+    key: { venue: string; symbol: string; freq: Freq },
+    from: number | undefined,
+    to: number | undefined,
+    limit: number,
+  ) {
+    // one bar per interval: `limit` intervals hold at most `limit` bars
+    const span = limit * freqMs(key.freq);
+    if (from !== undefined) {
+      return readBars(ctx.db, key, { from, to: Math.min(to ?? Infinity, from + span) });
+    }
+    const end = to ?? Number.MAX_SAFE_INTEGER;
+    const last = latestBarTs(ctx.db, key);
+    // without from: the last `limit` intervals before `to` that the series has
+    const top = last === undefined ? end : Math.min(end, last + 1);
+    return readBars(ctx.db, key, { from: top - span, to: top });
+  }
+
   function analyticsOf(q: URLSearchParams): ServedAnalytics {
     const pair = pairParam(q, ctx.pairs);
     const freq = freqParam(q, ctx.freq, ctx.freqs);
@@ -474,6 +508,10 @@ export function analyticsTable(s: ServedAnalytics, venue: string): ExportTable {
       { name: "z_score", type: "float", values: f(a.zScore) },
       { name: "correlation", type: "float", values: f(a.correlation) },
       { name: "p_value", type: "float", values: f(a.pValue) },
+      { name: "ols_intercept", type: "float", values: f(a.regression.intercept) },
+      { name: "ols_r_squared", type: "float", values: f(a.regression.rSquared) },
+      { name: "ols_residual_std", type: "float", values: f(a.regression.residualStd) },
+      { name: "ols_slope_std_error", type: "float", values: f(a.regression.slopeStdError) },
       { name: "position", type: "int", values: a.position.subarray(o) },
     ],
   };
