@@ -1,6 +1,7 @@
 /**
  * `deno task export [--freq 1h] [--venue V] [--universe LIST] [--from DATE] [--to DATE]
- * [--signals LIST] [--horizons LIST] [--formats csv,parquet,json] [--out DIR] [--db PATH]`
+ * [--signals LIST] [--horizons LIST] [--formats csv,parquet,json] [--no-ledger] [--out DIR]
+ * [--db PATH]`
  *
  * Writes the results of one dataset of the store for pandas, polars and DuckDB users
  * (`exportResults` and `writeExport` of `lib/pipeline/export_run.ts`): the panel, the factor
@@ -8,7 +9,9 @@
  * every table and figure of the research report, each as CSV (with a `.csv.meta.json`
  * sidecar), Parquet (key-value metadata) and tidy JSON, each carrying the dataset fingerprint.
  * Files go to `<out>/<venue>-<freq>-<fingerprint 12>/` with an `export.json` index; the folder
- * is printed to stdout, progress to stderr. Usage errors exit 2.
+ * is printed to stdout, progress to stderr. Usage errors exit 2. Every signal's IC series is a
+ * trial of family `signal:<family>` in the store's ledger, as `deno task report` records it (the
+ * same evaluation is one trial), unless `--no-ledger`.
  *
  * @module
  */
@@ -34,6 +37,8 @@ import {
   runMain,
   UsageError,
 } from "./_cli.ts";
+import { openStore } from "@lib/store/db.ts";
+import { openLedger } from "@lib/research/ledger.ts";
 
 const USAGE = `Usage: deno task export [options]
 
@@ -49,6 +54,8 @@ Options:
   --signals LIST   signals of the IC series and report (default ${DEFAULT_REPORT_SIGNALS.join(",")})
   --horizons LIST  forward-return horizons in bars (default ${DEFAULT_SIGNAL_HORIZONS.join(",")})
   --formats LIST   any of ${EXPORT_FORMATS.join(",")} (default all)
+  --no-ledger      do not record the signals' IC series in the store's trial ledger (default:
+                   record them, family signal:<family>, as deno task report does)
   --out DIR        parent folder (default exports); files go to DIR/<venue>-<freq>-<fp12>/
   --db PATH        store (default: $CRYPTOLAB_DB or data/cryptolab.db)
   -h, --help       show this text`;
@@ -84,6 +91,7 @@ runMain((args) => {
     signals: { type: "string" },
     horizons: { type: "string" },
     formats: { type: "string" },
+    "no-ledger": { type: "boolean" },
     out: { type: "string" },
   }, USAGE);
   const freqText = values.freq ?? "1h";
@@ -128,6 +136,9 @@ runMain((args) => {
     : list("universe", values.universe);
   const t0 = performance.now();
   const store = openTaskStore(values.db, true);
+  // the data is read through a read-only connection; the trial ledger (every signal's IC
+  // series) is appended through its own writing one
+  const ledgerStore = values["no-ledger"] ? undefined : openStore(store.path, { mustExist: true });
   try {
     progressLine(`store ${store.path}: building the dataset, factor, IC and report tables`);
     let r;
@@ -140,6 +151,7 @@ runMain((args) => {
         to,
         signals,
         horizons,
+        ledger: ledgerStore === undefined ? undefined : openLedger(ledgerStore.db),
       });
     } catch (e) {
       if (!(e instanceof ReportInputError)) throw e;
@@ -157,6 +169,7 @@ runMain((args) => {
     );
     console.log(dir);
   } finally {
+    ledgerStore?.close();
     store.close();
   }
 });
