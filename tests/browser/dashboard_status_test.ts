@@ -3,6 +3,7 @@
  * seeded store (no stream; the test publishes the events):
  * - /api/health saying the venue is reconnecting shows the banner at load (what the polling
  *   fallback reads too); a `status` event hides it once connected and shows it again when lost;
+ * - the pair's panel shows the window OLS (intercept, R², residual sd, slope standard error);
  * - an invalid window stays said after bar events refresh the charts (before: cleared within a
  *   second), and a frequency change while it is invalid still redraws at the new frequency
  *   (before: silently ignored).
@@ -104,6 +105,11 @@ Deno.test({
         /^Venue binance is disconnected, reconnecting since 2026-01-02T03:04:05Z; last error: no message for 10000 ms\./,
       );
       await screenshot(page, "dashboard-venue-banner");
+      // the window OLS beside the hedge ratio
+      await page.waitForFunction(
+        `/^a -?\\d+\\.\\d{4}, R\u00b2 0\\.\\d{3}, sd \\d+\\.\\d{5}, se \\d+\\.\\d{4}$/.test(document.querySelector("#reg-BTCUSDT-ETHUSDT").textContent)`,
+        { timeout: 10_000 },
+      );
       // SSE: connected hides it, lost shows it again
       await page.waitForFunction(`document.querySelector("#conn").textContent === "live (SSE)"`, {
         timeout: 10_000,

@@ -6,7 +6,7 @@
  *
  * Elements the browser tests look for (per pair `P` = `Y-X`, e.g. `BTCUSDT-ETHUSDT`):
  * `#pair-P` (the panel), `#z-P` (latest z-score text), `#beta-P`, `#corr-P`, `#p-P`,
- * `#fresh-P`, charts `#c-prices-P`, `#c-spread-P`, `#c-z-P`, `#c-beta-P`, `#c-corr-P`,
+ * `#fresh-P`, `#reg-P` (the window OLS: intercept, R², residual sd, slope standard error), charts `#c-prices-P`, `#c-spread-P`, `#c-z-P`, `#c-beta-P`, `#c-corr-P`,
  * `#c-p-P`; controls `#ctl-freq`, `#ctl-window`, `#ctl-z`, `#ctl-hedge`; `#conn` (live (SSE)
  * / polling / offline), `#alerts` (list), `#paper`, `#upload-form` (file input `name="file"`),
  * `#upload-result`, `#exports`, `#error`, `#venue-banner` (shown while the venue is disconnected), `#paper-table` (one row per pair and book), paper
@@ -114,7 +114,9 @@ export function dashboardHtml(c: DashboardConfig): { html: string; csp: string }
 <h2>${e(p.y)} vs ${e(p.x)} <small class="note" id="bars-${id}"></small></h2>
 <div class="stats">${stat("z-score", "z", true)}${stat("hedge ratio", "beta")}${
       stat("correlation", "corr")
-    }${stat("Engle-Granger p (window)", "p")}${stat("strategy position", "pos")}
+    }${stat("Engle-Granger p (window)", "p")}${stat("strategy position", "pos")}${
+      stat("OLS of the window: intercept, R², residual sd, se(slope)", "reg")
+    }
 <div><span>freshness</span><b id="fresh-${id}">…</b></div></div>
 <p class="note" id="pnote-${id}"></p>
 <div class="grid">${["prices", "spread", "z", "beta", "corr", "p"].map(box).join("")}</div>

@@ -90,6 +90,9 @@ function drawPair(pair, a) {
   text("corr-" + id, fmt(L.correlation, 3));
   text("p-" + id, fmt(a.stationarity.pValue, 3));
   text("pnote-" + id, a.stationarity.error ? a.stationarity.error : a.stationarity.caveat);
+  var R = L.regression || {};
+  text("reg-" + id, "a " + fmt(R.intercept, 4) + ", R\u00b2 " + fmt(R.rSquared, 3) + ", sd " +
+    fmt(R.residualStd, 5) + ", se " + fmt(R.slopeStdError, 4));
   text("pos-" + id, L.position === 1 ? "long spread" : L.position === -1 ? "short spread" : "flat");
   text("bars-" + id, a.input.bars + " bars, last " + (L.ts ? new Date(L.ts).toISOString() : "none"));
   freshness[pair] = a.freshness;
