@@ -3,6 +3,7 @@
  * second streaming in from the local exchange, with latency percentiles printed.
  *
  *   deno run -A bench/monitor_load_bench.ts [--seconds 30] [--clients 50] [--rps 200] [--rate 5000]
+ *     [--move-every 10] [--move-pct 0.4]
  *   deno bench -A bench/monitor_load_bench.ts   # only the per-close analytics cost
  *
  * Three processes, as a user would have them: the local exchange (tests/fake_exchange with a
@@ -15,6 +16,12 @@
  *   the bar's interval (p50/p90/p99/max): "bars keep up";
  * - `api`: latency of each route requested (GET /api/analytics, /api/bars, /api/trades,
  *   /api/health, /api/pairs, in turn) at the target rate, and the rate achieved;
+ * - `alertLagMs`: per SSE client and z-score alert, the time it arrived minus the close of the bar
+ *   that fired it (p50/p90/p99/max): "alerts keep up". During the load the local exchange plants
+ *   a move on BTCUSDT every `--move-every` seconds (`LiveTape.plantMove`, alternately `+move-pct`%
+ *   and back), so the spread's |z| jumps past `--z 2` and falls back (re-arming the rule);
+ *   `alerts` counts the moves planted and the z-score alerts they fired, with the time from each
+ *   plant to the first client's copy of its alert;
  * - `newestTradeAgeMs`: the age of the newest stored trade each time /api/health answered
  *   (small: the store keeps up with the tape); `ingest`: trades stored and their rate.
  *
@@ -35,14 +42,21 @@ function percentiles(xs: number[]): Record<string, number> {
   return { n: s.length, p50: r(q(0.5)), p90: r(q(0.9)), p99: r(q(0.99)), max: r(s.at(-1) ?? NaN) };
 }
 
-/** Child mode: the local exchange with a live tape; prints its URLs, exits on stdin EOF. */
+/**
+ * Child mode: the local exchange with a live tape; prints its URLs; a stdin line `move SYMBOL
+ * FACTOR` plants a move from now (`LiveTape.plantMove`); exits on stdin EOF.
+ */
 async function exchangeMain(rate: number): Promise<void> {
   const { LiveTape, startFakeExchange } = await import("../tests/fake_exchange/mod.ts");
   const { tapeRows } = await import("../tests/monitor/_monitor_task.ts");
   const tape = new LiveTape({ rows: tapeRows(), rate: rate / 2 });
   const ex = await startFakeExchange({ live: tape });
   console.log(JSON.stringify({ url: ex.url, wsUrl: ex.wsUrl, t0: tape.t0 }));
-  for await (const _ of Deno.stdin.readable) { /* wait for EOF */ }
+  const lines = lineReader(Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader());
+  for (let l = await lines.next(); l !== undefined; l = await lines.next()) {
+    const m = /^move (\w+) ([\d.]+)$/.exec(l.trim());
+    if (m) tape.plantMove(m[1]!, Number(m[2]));
+  }
   await ex.close();
   Deno.exit(0);
 }
@@ -73,6 +87,8 @@ async function main(): Promise<void> {
       rps: { type: "string" },
       rate: { type: "string" },
       exchange: { type: "string" },
+      "move-every": { type: "string" },
+      "move-pct": { type: "string" },
     },
     strict: true,
   });
@@ -81,6 +97,8 @@ async function main(): Promise<void> {
   const clients = Number(values.clients ?? 50);
   const rps = Number(values.rps ?? 200);
   const rate = Number(values.rate ?? 5_000);
+  const moveEveryMs = Number(values["move-every"] ?? 10) * 1000;
+  const moveFactor = 1 + Number(values["move-pct"] ?? 0.4) / 100;
 
   const exchange = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL(import.meta.url).pathname, "--exchange", String(rate)],
@@ -88,6 +106,7 @@ async function main(): Promise<void> {
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
+  const exIn = exchange.stdin.getWriter();
   const exOut = exchange.stdout.pipeThrough(new TextDecoderStream()).getReader();
   const exLine = await lineReader(exOut).next();
   if (exLine === undefined) throw new Error("the local exchange exited before printing its URLs");
@@ -129,6 +148,9 @@ async function main(): Promise<void> {
   // 50 SSE clients: the lag of every 1-second bar event after its interval's end
   const stop = new AbortController();
   const lags: number[] = [];
+  const alertLags: number[] = [];
+  /** Wall time each z-score alert id first reached a client. */
+  const alertFirst = new Map<string, number>();
   const sse = Array.from({ length: clients }, async () => {
     const res = await fetch(`${url}/api/events`, { signal: stop.signal });
     const dec = new TextDecoder();
@@ -140,6 +162,14 @@ async function main(): Promise<void> {
         while ((k = buf.indexOf("\n\n")) >= 0) {
           const block = buf.slice(0, k);
           buf = buf.slice(k + 2);
+          if (block.includes("event: alert")) {
+            const a = JSON.parse(block.slice(block.indexOf("data: ") + 6)).data;
+            if (a.kind !== "z-score") continue;
+            const now = Date.now();
+            alertLags.push(now - (a.ts + 1_000)); // the 1s bar that fired it closed at ts + 1 s
+            if (!alertFirst.has(a.id)) alertFirst.set(a.id, now);
+            continue;
+          }
           if (!block.includes("event: bar")) continue;
           const data = JSON.parse(block.slice(block.indexOf("data: ") + 6));
           if (data.data.freq === "1s") lags.push(Date.now() - (data.data.ts + 1_000));
@@ -162,10 +192,25 @@ async function main(): Promise<void> {
   const inflight = new Set<Promise<void>>();
   const warmup = 3_000;
   await new Promise((r) => setTimeout(r, warmup));
+  // the z-score needs 2 windows of bars (history the local exchange may not serve): wait for it,
+  // so the planted moves can fire alerts
+  for (let i = 0; i < 120; i++) {
+    const j = await (await fetch(`${url}/api/analytics?limit=1`)).json();
+    if (typeof j.latest?.zScore === "number") break;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
   say(`${lags.length} bar events so far; load starts`);
-  const lagStart = lags.length;
+  const lagStart = lags.length, alertStart = alertLags.length;
+  const firedBefore = new Set(alertFirst.keys());
+  const plants: number[] = [];
   const t0 = performance.now();
   while (performance.now() - t0 < seconds * 1000) {
+    // a planted move every moveEveryMs, from half a period in: up, back, up, ...
+    if ((performance.now() - t0) >= moveEveryMs * (plants.length + 0.5)) {
+      const factor = plants.length % 2 === 0 ? moveFactor : 1 / moveFactor;
+      plants.push(Date.now());
+      await exIn.write(new TextEncoder().encode(`move BTCUSDT ${factor}\n`));
+    }
     const due = Math.floor(((performance.now() - t0) / 1000) * rps);
     while (sent < due) {
       const route = routes[sent % routes.length]!;
@@ -202,7 +247,7 @@ async function main(): Promise<void> {
   await monitor.status;
   say("monitor stopped");
   await pump;
-  await exchange.stdin.close();
+  await exIn.close();
   await exOut.cancel();
   await exchange.status;
   const db = new (await import("node:sqlite")).DatabaseSync(`${dir}/m.db`, { readOnly: true });
@@ -215,6 +260,19 @@ async function main(): Promise<void> {
     case: `monitor: ${clients} SSE clients, ${rps} API req/s, ${rate} trades/s, ${seconds} s`,
     loadAverage: Deno.loadavg()[0],
     sseBarLagMs: percentiles(lags.slice(lagStart)),
+    alertLagMs: percentiles(alertLags.slice(alertStart)),
+    alerts: {
+      movesPlanted: plants.length,
+      // the monitor's own ALERT lines on stderr (every kind), to cross-check the SSE count
+      printed: statusLines.filter((l) => l.includes("ALERT")),
+      zScoreAlerts: [...alertFirst.keys()].filter((id) => !firedBefore.has(id)).length,
+      // from each plant to the first client's copy of the first alert after it (before the next)
+      plantToAlertMs: percentiles(plants.flatMap((p, i) => {
+        const next = plants[i + 1] ?? Infinity;
+        const first = [...alertFirst.values()].filter((t) => t >= p && t < next);
+        return first.length === 0 ? [] : [Math.min(...first) - p];
+      })),
+    },
     api,
     apiAchievedRps: Math.round(Object.values(latency).reduce((a, l) => a + l.length, 0) / elapsed),
     apiErrors: errors,
