@@ -38,6 +38,8 @@ Options:
   --universe LIST    comma-separated symbols, or "all" (default: every series of the venue)
   --now ISO          the clock the closed-bar rule uses, UTC (default: now)
   --perp-venue V     venue of the funding rates and perp bars (default ${D.perpVenue})
+  --spot-venue V     venue of the spot bars the basis compares the perp with (default: the
+                     perp venue's spot venue, binance for binance_futures; else --venue)
   --window N         bars of the market-structure window (default ${D.window})
   --baseline N       bars the structure z-scores are taken against (default ${D.baseline})
   --min-assets N     assets with a full window the structure needs (default ${D.minAssets})
@@ -71,6 +73,7 @@ runMain((args) => {
     universe: { type: "string" },
     now: { type: "string" },
     "perp-venue": { type: "string" },
+    "spot-venue": { type: "string" },
     window: { type: "string" },
     baseline: { type: "string" },
     "min-assets": { type: "string" },
@@ -132,6 +135,7 @@ runMain((args) => {
         symbols: universe,
         now,
         perpVenue: values["perp-venue"],
+        spotVenue: values["spot-venue"],
         runId,
         ...tuning,
       });

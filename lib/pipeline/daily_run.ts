@@ -10,6 +10,8 @@ import { type Freq, freqMs } from "../core/freq.ts";
 import type { Dataset } from "../panel/dataset.ts";
 import { loadFunding } from "../panel/load_funding.ts";
 import { loadBasis } from "../panel/basis.ts";
+import { listSeries, readBars } from "../store/bars.ts";
+import { PERP_RULE_DEFAULTS } from "../ingest/gates/rules.ts";
 import {
   MARKET_SNAPSHOT_DEFAULTS,
   type MarketSnapshot,
@@ -37,6 +39,12 @@ export interface DailyRunOptions extends MarketSnapshotOptions {
   readonly now?: number | undefined;
   /** Venue of the funding rates and perp bars. @default DEFAULT_PERP_VENUE */
   readonly perpVenue?: string | undefined;
+  /**
+   * Venue of the spot bars the basis compares the perp with. Default: `matchingSpotVenue` of
+   * the perp venue (`binance` for `binance_futures`), else the dataset's venue when it is not
+   * the perp venue, else none (no basis). Must differ from the perp venue.
+   */
+  readonly spotVenue?: string | undefined;
   readonly runId?: string | undefined;
   readonly git?: GitInfo | undefined;
   readonly projectDir?: string | undefined;
@@ -51,16 +59,55 @@ export interface DailyRun {
 }
 
 /**
+ * The spot venue whose bars a perp venue's basis is taken against, by name: `X_futures` or
+ * `X_perp` -> `X` (`binance_futures` -> `binance`); undefined for any other name.
+ *
+ * @example
+ * ```ts
+ * import { matchingSpotVenue } from "@lib/pipeline/daily_run.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(matchingSpotVenue("binance_futures"), "binance");
+ * assert.equal(matchingSpotVenue("binance"), undefined);
+ * ```
+ */
+export function matchingSpotVenue(perpVenue: string): string | undefined {
+  const m = /^(.+)_(futures|perp)$/.exec(perpVenue);
+  return m === null ? undefined : m[1];
+}
+
+/**
+ * The funding interval of one symbol: the shortest gap between its last (up to) four stamped
+ * funding times, rounded to the hour (venues move some symbols to 4h or 1h funding), or
+ * `fallback` with fewer than two.
+ */
+function fundingInterval(time: Float64Array, fallback: number): number {
+  let best = Infinity;
+  for (let k = Math.max(1, time.length - 3); k < time.length; k++) {
+    best = Math.min(best, time[k]! - time[k - 1]!);
+  }
+  if (!Number.isFinite(best)) return fallback;
+  return Math.max(3_600_000, Math.round(best / 3_600_000) * 3_600_000);
+}
+
+function hours(ms: number): string {
+  const h = ms / 3_600_000;
+  return h >= 48 ? `${(h / 24).toFixed(1)} days` : `${Math.round(h * 10) / 10}h`;
+}
+
+/**
  * Funding and basis of each symbol at the bar opening at `barTime`: the last funding rate of
  * `perpVenue` stamped before the bar's close (`f < close`, as `fundingKnownAt`) within the
- * dataset's window, and the basis `(perp - spot) / spot` at the bar (`loadBasis`). Symbols with
- * neither are left out.
+ * dataset's window, marked stale when older than the symbol's funding interval at the close,
+ * and the basis `(perp - spot) / spot` of `perpVenue` against `spotVenue` at the bar
+ * (`loadBasis`; no basis when `spotVenue` is null or either bar is missing, and the row's note
+ * says which). Symbols with neither a rate nor a perp bar are left out.
  */
 export function fundingBasisAt(
   db: DatabaseSync,
   dataset: Dataset,
   barTime: number,
   perpVenue: string,
+  spotVenue: string | null,
 ): FundingBasisSnapshot {
   const close = barTime + freqMs(dataset.freq);
   const funding = loadFunding(db, {
@@ -69,28 +116,59 @@ export function fundingBasisAt(
     from: dataset.from,
     to: close,
   });
+  const spotSeries = spotVenue === null
+    ? new Set<string>()
+    : new Set(listSeries(db, { venue: spotVenue, freq: dataset.freq }).map((x) => x.symbol));
   const rows: FundingBasisRow[] = [];
   dataset.symbols.forEach((symbol, i) => {
     const f = funding[i]!;
     const k = f.time.length - 1;
-    const b = loadBasis(db, {
+    const b = spotVenue === null ? null : loadBasis(db, {
       symbol,
       freq: dataset.freq,
       perpVenue,
-      spotVenue: dataset.venue,
+      spotVenue,
       from: barTime,
       to: close,
     });
-    const basis = b.ts.length === 1 ? b.basis[0]! : NaN;
-    if (k < 0 && !Number.isFinite(basis)) return;
+    const perpBar = b === null
+      ? readBars(db, { venue: perpVenue, symbol, freq: dataset.freq }, {
+        from: barTime,
+        to: close,
+      }).ts.length === 1
+      : b.ts.length === 1;
+    if (k < 0 && !perpBar) return;
+    const basis = b !== null && b.ts.length === 1 ? b.basis[0]! : NaN;
+    const notes: string[] = [];
+    let stale = false;
+    if (k >= 0) {
+      const interval = fundingInterval(f.time, PERP_RULE_DEFAULTS.fundingIntervalMs);
+      const age = close - f.time[k]!;
+      if (age > interval) {
+        stale = true;
+        notes.push(
+          `stale funding: stamped ${new Date(f.time[k]!).toISOString()}, ${hours(age)} ` +
+            `before the bar's close (funding interval ${hours(interval)})`,
+        );
+      }
+    } else notes.push(`no ${perpVenue} funding rate`);
+    if (!Number.isFinite(basis)) {
+      if (spotVenue === null) notes.push("no basis: no spot venue (give --spot-venue)");
+      else if (!perpBar) notes.push(`no basis: no ${perpVenue} bar at the bar`);
+      else if (!spotSeries.has(symbol)) {
+        notes.push(`no basis: the store has no ${spotVenue} ${dataset.freq} bars of ${symbol}`);
+      } else notes.push(`no basis: no ${spotVenue} bar at the bar`);
+    }
     rows.push({
       symbol,
       fundingRate: k >= 0 ? f.rate[k]! : NaN,
       fundingTime: k >= 0 ? f.time[k]! : null,
       basis,
+      fundingStale: stale,
+      note: notes.join("; "),
     });
   });
-  return { perpVenue, rows };
+  return { perpVenue, spotVenue, rows };
 }
 
 /**
@@ -136,7 +214,16 @@ export function runDaily(db: DatabaseSync, options: DailyRunOptions): DailyRun {
     throw e;
   }
   const perpVenue = options.perpVenue ?? DEFAULT_PERP_VENUE;
-  const funding = fundingBasisAt(db, dataset, snapshot.barTime, perpVenue);
+  const spotVenue = options.spotVenue ?? matchingSpotVenue(perpVenue) ??
+    (dataset.venue !== perpVenue ? dataset.venue : null);
+  if (spotVenue === perpVenue) {
+    throw new ReportInputError(
+      `spot venue ${spotVenue} is the perp venue: the basis would compare the perp with ` +
+        `itself; give the spot venue of ${perpVenue}`,
+      "spot-venue",
+    );
+  }
+  const funding = fundingBasisAt(db, dataset, snapshot.barTime, perpVenue, spotVenue);
   const o = snapshot.options;
   const params = {
     venue: dataset.venue,
@@ -144,6 +231,7 @@ export function runDaily(db: DatabaseSync, options: DailyRunOptions): DailyRun {
     universe: dataset.symbols.join(","),
     bar: new Date(snapshot.barTime).toISOString(),
     perpVenue,
+    spotVenue,
     window: o.window,
     baseline: o.baseline,
     minAssets: o.minAssets,

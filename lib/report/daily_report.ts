@@ -28,14 +28,46 @@ export interface FundingBasisRow {
   readonly fundingTime: number | null;
   /** `(perp close - spot close) / spot close` at the bar (lib/panel/basis.ts), NaN without both bars. */
   readonly basis: number;
+  /**
+   * The funding rate is older than the symbol's funding interval at the bar's close (a rate
+   * from an earlier period, not the current one); false without a rate.
+   */
+  readonly fundingStale: boolean;
+  /** Why a value is missing or stale (e.g. no spot bars of the symbol), or "" when nothing is. */
+  readonly note: string;
 }
 
 /** The funding and basis snapshot the pipeline read from the store. */
 export interface FundingBasisSnapshot {
   /** Venue of the funding and perp bars. */
   readonly perpVenue: string;
+  /** Venue of the spot bars the basis compares the perp with; null: none, so no basis. */
+  readonly spotVenue: string | null;
   /** Symbols with a funding rate or a basis. */
   readonly rows: readonly FundingBasisRow[];
+}
+
+/** Warning notes above the funding table: stale funding rates, symbols without a basis. */
+function fundingNotes(funding: FundingBasisSnapshot): Block[] {
+  const notes: Block[] = [];
+  const stale = funding.rows.filter((r) => r.fundingStale).map((r) => r.symbol);
+  if (stale.length > 0) {
+    notes.push({
+      type: "note",
+      level: "warning",
+      text: `Stale funding (older than the funding interval at the bar's close; its time is ` +
+        `in the table): ${stale.join(", ")}.`,
+    });
+  }
+  const noBasis = funding.rows.filter((r) => !Number.isFinite(r.basis)).map((r) => r.symbol);
+  if (noBasis.length > 0) {
+    notes.push({
+      type: "note",
+      level: "info",
+      text: `No basis for ${noBasis.join(", ")} (the Note column says why).`,
+    });
+  }
+  return notes;
 }
 
 /** Options of {@link buildDailyReport}. */
@@ -77,7 +109,7 @@ const VOL_STATES = ["low", "mid", "high"];
  * }
  * const d = loadDataset(db, { venue: "x", freq: "1h" });
  * const snap = marketSnapshot(d.panel, { window: 10, baseline: 10, minAssets: 3, volWindow: 5, maWindow: 10 });
- * const m = buildDailyReport(d, snap, { perpVenue: "binance_futures", rows: [] }, {
+ * const m = buildDailyReport(d, snap, { perpVenue: "binance_futures", spotVenue: "binance", rows: [] }, {
  *   params: { venue: "x" }, rule: "closed bars only", git: { commit: "unknown", dirty: null },
  * });
  * assert.match(m.runId, /^daily-[0-9a-f]{12}$/);
@@ -178,20 +210,31 @@ export function buildDailyReport(
           `universe up to the bar; load them with deno task backfill --kind funding (or mark) ` +
           `or deno task import of the freqtrade funding/mark files.`,
       }]
-      : [{
+      : [...fundingNotes(funding), {
         type: "table",
         id: "daily-funding",
         title: "Funding and basis",
-        caption: `Funding rate of ${funding.perpVenue}: the last rate stamped at or before the ` +
-          `bar's close (never a rate from the future); basis: (perp close - spot close) / spot close at ` +
-          `the bar.`,
+        caption: `Funding rate of ${funding.perpVenue}: the last rate stamped before the ` +
+          `bar's close (never a rate from the future), stale when older than the symbol's ` +
+          `funding interval; basis: ` +
+          (funding.spotVenue === null
+            ? `not computed (no spot venue; give --spot-venue).`
+            : `(${funding.perpVenue} close - ${funding.spotVenue} close) / ` +
+              `${funding.spotVenue} close at the bar.`),
         columns: [
           column("symbol", "Symbol", "text"),
           column("funding_rate", "Funding rate", "percent", 4),
           column("funding_time", "Funding time", "datetime"),
           column("basis", "Basis", "percent", 3),
+          column("note", "Note", "text"),
         ],
-        rows: funding.rows.map((r) => [r.symbol, num(r.fundingRate), r.fundingTime, num(r.basis)]),
+        rows: funding.rows.map((r) => [
+          r.symbol,
+          num(r.fundingRate),
+          r.fundingTime,
+          num(r.basis),
+          r.note,
+        ]),
       }],
   });
 
