@@ -34,8 +34,8 @@ export interface DemoReportParams {
   /** Override the git state (tests). Default: read with git. */
   readonly git?: GitInfo | undefined;
   /**
-   * Record the signal validation's IC series in this trial ledger (`openLedger` of
-   * lib/research; `deno task demo` opens one on its store). Not part of the parameters: the
+   * Record the signal validation's IC series and the portfolio section's three backtests in
+   * this trial ledger (`openLedger` of lib/research; `deno task demo` opens one on its store). Not part of the parameters: the
    * report is the same with or without it. Default: not recorded.
    */
   readonly ledger?: TrialLedger | undefined;
@@ -120,7 +120,11 @@ export function buildDemoReport(dataset: Dataset, p: DemoReportParams): ReportMo
   const portfolio: Section = {
     id: "portfolio",
     title: "Portfolio and backtest",
-    blocks: portfolioSection(dataset.panel).blocks,
+    blocks: portfolioSection(dataset.panel, {
+      ...(p.ledger === undefined ? {} : {
+        record: { ledger: p.ledger, dataset: dataset.fingerprint.sha256, freq: dataset.freq },
+      }),
+    }).blocks,
   };
   const at = model.sections.findIndex((s) => s.id === "method");
   const sections = [...model.sections];

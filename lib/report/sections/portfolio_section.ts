@@ -20,6 +20,7 @@ import type { BacktestResult } from "../../backtest/types.ts";
 import { ledoitWolf } from "../../portfolio/ledoit_wolf.ts";
 import { optimizePortfolio } from "../../portfolio/optimize_portfolio.ts";
 import { type Block, column } from "../model.ts";
+import type { TrialLedger } from "../../research/ledger.ts";
 import { cumulativeReturnsChart } from "../charts/cumulative_returns.ts";
 
 /** Options of {@link portfolioSection}; defaults in {@link PORTFOLIO_SECTION_DEFAULTS}. */
@@ -34,7 +35,21 @@ export interface PortfolioSectionOptions {
   readonly rebalanceBars?: number;
   /** Fee schedule (a venue of `VENUE_FEES`). @default "binance" */
   readonly feeVenue?: string;
+  /**
+   * Record the three backtests' net returns in this trial ledger, family
+   * {@link PORTFOLIO_FAMILY} (the books are variants compared on the same data), each with its
+   * book and settings as params. Default: not recorded.
+   */
+  readonly record?: {
+    readonly ledger: TrialLedger;
+    /** The dataset fingerprint. */
+    readonly dataset: string;
+    readonly freq: string;
+  } | undefined;
 }
+
+/** The ledger family of the portfolio section's backtests. */
+export const PORTFOLIO_FAMILY = "portfolio";
 
 /** Defaults of {@link PortfolioSectionOptions}, stated once. */
 export const PORTFOLIO_SECTION_DEFAULTS = {
@@ -173,20 +188,37 @@ export function portfolioSection(
     full: lsWeights,
     sample: LOOKAHEAD_BACKTEST_SAMPLE,
   });
-  const ls = backtestWeights(prices, lsWeights, { lag: 1, costs: [fees, spreads] });
+  const rec = options.record;
+  // deno-lint-ignore ban-types
+  const trial = (params: Record<string, unknown>, source: Function) =>
+    rec === undefined ? {} : {
+      ledger: rec.ledger,
+      trial: { family: PORTFOLIO_FAMILY, params, source, dataset: rec.dataset, freq: rec.freq },
+    };
+  const ls = backtestWeights(prices, lsWeights, {
+    lag: 1,
+    costs: [fees, spreads],
+    ...trial({ book: "long-short momentum", lookback, quantile, venue }, targets),
+  });
 
   const returns = simpleReturns(panel.close);
   const mv = backtestWeights(prices, minVarianceTargets(returns, window, every), {
     lag: 1,
     costs: [fees],
     rebalance: { every, offset: (window - 1) % every },
+    ...trial({ book: "min-variance", window, every, venue }, minVarianceTargets),
   });
   const ew = backtestWeights(
     prices,
     panel.close.map((c) =>
       Float64Array.from(c, (_, t) => (t >= window - 1 ? 1 / assets.length : NaN))
     ),
-    { lag: 1, costs: [fees], rebalance: { every, offset: (window - 1) % every } },
+    {
+      lag: 1,
+      costs: [fees],
+      rebalance: { every, offset: (window - 1) % every },
+      ...trial({ book: "equal-weight", window, every, venue }, portfolioSection),
+    },
   );
   const summary = (r: BacktestResult) => performanceSummary(r.net, index, barMs);
   const lsSum = summary(ls), mvSum = summary(mv), ewSum = summary(ew);
