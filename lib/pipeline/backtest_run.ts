@@ -421,8 +421,10 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     )
     : null;
   const capacity = curve === null ? null : { ...curve, fillRatio: Float64Array.from(fills) };
+  const book = longShortBook(strategy, targets, traded);
   const sheet = strategyTearSheet(backtest, {
     barMs,
+    ...(book?.alert === undefined ? {} : { alerts: [book.alert] }),
     ...(prep.benchmark === undefined
       ? {}
       : { benchmark: prep.benchmark, benchmarkName: prep.benchmarkName }),
@@ -437,6 +439,9 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     },
   });
   const setup: Block[] = [...prep.setupBlocks];
+  if (book !== null && book.rankedBars < traded.index.length) {
+    setup.push({ type: "paragraph", text: book.text });
+  }
   const fallback = (targets as { fallbackBars?: Int32Array }).fallbackBars;
   if (strategy.params.weighting === "optimize" && fallback !== undefined) {
     setup.push(optimizerNote(strategy.params, fallback.length, traded.index.length));
@@ -486,6 +491,47 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     lookahead,
     capacity,
     alerts: sheet.alerts,
+  };
+}
+
+/**
+ * How many bars of a `long-short` run had at least `minAssets` signal values (`rankedBars` of
+ * longShort), in a sentence for the report; with none, also an alert for the headline and
+ * stderr: the run traded nothing, and why that usually happens. Null for other strategies.
+ *
+ * @example A signal with values on one bar of three, then on none
+ * ```ts
+ * import { longShortBook } from "@lib/pipeline/backtest_run.ts";
+ * import assert from "node:assert/strict";
+ * const s = { strategy: "long-short", params: { minAssets: 2 } };
+ * const panel = { index: new Float64Array(3), assets: ["A", "B"] };
+ * const one = longShortBook(s, { weights: [], rankedBars: 1 }, panel)!;
+ * assert.equal(one.alert, undefined);
+ * assert.match(one.text, /^1 of 3 bars had at least 2 assets with a signal value/);
+ * const none = longShortBook(s, { weights: [], rankedBars: 0 }, panel)!;
+ * assert.match(none.alert!, /^No bar had at least 2 assets with a signal value .* traded nothing/);
+ * ```
+ */
+export function longShortBook(
+  strategy: { readonly strategy: string; readonly params: Readonly<Record<string, unknown>> },
+  targets: { readonly weights: readonly ArrayLike<number>[]; readonly rankedBars?: number },
+  traded: { readonly index: ArrayLike<number>; readonly assets: readonly string[] },
+): { readonly rankedBars: number; readonly text: string; readonly alert?: string } | null {
+  const ranked = targets.rankedBars;
+  if (strategy.strategy !== "long-short" || ranked === undefined) return null;
+  const need = strategy.params.minAssets;
+  const T = traded.index.length;
+  const text = `${ranked} of ${T} bars had at least ${need} assets with a signal value ` +
+    `(minAssets); the others held no book.`;
+  if (ranked > 0) return { rankedBars: ranked, text };
+  return {
+    rankedBars: 0,
+    text,
+    alert: `No bar had at least ${need} assets with a signal value (minAssets ${need}; the ` +
+      `universe holds ${traded.assets.length}): the run traded nothing and every return is 0. ` +
+      `The likely reason: the signal's warm-up (its lookback, e.g. 168 bars for momentum_168) ` +
+      `is longer than the data (${T} bars), or too many of its values are missing. Give a ` +
+      `longer --from/--to window, a signal with a shorter lookback, or a lower --param minAssets.`,
   };
 }
 

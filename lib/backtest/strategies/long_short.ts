@@ -86,6 +86,11 @@ export interface LongShortOptions {
 export interface LongShortTargets extends StrategyTargets {
   /** With `optimize`: bars that kept equal weights (too little history, no optimal solution). */
   readonly fallbackBars: Int32Array;
+  /**
+   * Bars with at least `minAssets` signal values, where a book could be formed; 0 means every
+   * weight is 0 (a signal warm-up longer than the data, or too many missing values).
+   */
+  readonly rankedBars: number;
 }
 
 /** Defaults of {@link LongShortOptions}, stated once. */
@@ -224,6 +229,7 @@ export function longShort(
     rets = opt.returns.map((c) => Float64Array.from(c));
   }
   const fallback: number[] = [];
+  let ranked = 0;
   const longSide = (gross + net) / 2, shortSide = (gross - net) / 2;
   const weights = Array.from({ length: N }, () => new Float64Array(T));
   const row = new Float64Array(N), rank = new Float64Array(N);
@@ -238,6 +244,7 @@ export function longShort(
       }
     }
     if (m < minAssets) continue;
+    ranked++;
     if (weighting === "equal") {
       const k = Math.max(1, Math.floor(q * m));
       rankFirst(row, rank);
@@ -294,5 +301,5 @@ export function longShort(
       }
     }
   }
-  return { weights, fallbackBars: Int32Array.from(fallback) };
+  return { weights, fallbackBars: Int32Array.from(fallback), rankedBars: ranked };
 }

@@ -94,6 +94,11 @@ export interface StrategyTearSheetOptions {
   readonly name?: string;
   /** Prefix of every section and block id (`[a-z0-9-]+`). @default "strategy" */
   readonly idPrefix?: string;
+  /**
+   * The caller's own alerts (e.g. a long-short run that never had enough names to trade), put
+   * first in the headline and in `alerts`. @default none
+   */
+  readonly alerts?: readonly string[];
 }
 
 /** Why the benchmark, trade log or capacity curve of {@link strategyTearSheet} is absent. */
@@ -189,7 +194,7 @@ export function strategyTearSheet(
   // 1. summary
   const summaryBlocks: Block[] = [];
   const md = result.metadata;
-  const alerts = headlineAlerts(result, options.close);
+  const alerts = [...(options.alerts ?? []), ...headlineAlerts(result, options.close)];
   for (const a of alerts) summaryBlocks.push({ type: "note", level: "warning", text: a });
   summaryBlocks.push({
     type: "paragraph",
