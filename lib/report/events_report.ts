@@ -164,26 +164,35 @@ export function buildEventsReport(
     blocks: [
       {
         type: "paragraph",
-        text: `${H.family} hypotheses (definition x condition x action x holding period) were ` +
-          `tested; every one counts in the Benjamini-Hochberg (BH) and Benjamini-Yekutieli (BY) ` +
-          `adjustment and is recorded in the trial ledger. Promotion needs at least the minimum ` +
+        text: `${H.family} hypotheses (definition x condition x action x holding period) ` +
+          `with at least one trade were tested; every one counts in the Benjamini-Hochberg (BH) ` +
+          `and Benjamini-Yekutieli (BY) adjustment and is recorded in the trial ledger` +
+          (H.empty > 0 ? ` (${H.empty} more had no trade, test nothing and are not counted)` : "") +
+          `. Promotion needs at least the minimum ` +
           `events, a bootstrap interval of the mean net return above zero, ${H.adjustment.toUpperCase()} q <= ` +
           `${H.alpha}, the same sign in both halves of the window (and no regime significantly ` +
-          `against it), and a net (after-cost) mean above zero.`,
+          `against it), at most ${(H.maxTopDayShare * 100).toFixed(0)}% of the net return from ` +
+          `its best ${H.topDays} days, and a net (after-cost) mean above zero.`,
       },
       {
         type: "table",
         id: "hypotheses-table",
         title: "Hypothesis table",
         caption: "Per-trade returns in log-return units; net = gross - costs (the backtest's " +
-          "cost models for the entry, holding and exit). p: cluster-robust t (clusters = event " +
-          "bars). Failures list every gate that failed.",
+          "cost models for the entry, holding and exit). p: cluster-robust t with trades " +
+          "clustered by UTC day of the event and Driscoll-Kraay (Bartlett) covariance between " +
+          "the days one holding window spans, t with days - 1 df (a market-wide shock, and the " +
+          "overlapping holds around it, count as one day). Days: distinct event days. Top days: " +
+          `share of the net return from the best ${H.topDays} days. Failures list every gate ` +
+          "that failed.",
         columns: [
           column("definition", "Definition", "text"),
           column("condition", "Condition", "text"),
           column("action", "Action", "text"),
           column("holding", "Hold (bars)", "integer"),
           column("n", "Trades", "integer"),
+          column("days", "Days", "integer"),
+          column("top_days", "Top days", "percent", 0),
           column("gross", "Gross", "percent", 3),
           column("cost", "Cost", "percent", 3),
           column("net", "Net", "percent", 3),
@@ -202,6 +211,8 @@ export function buildEventsReport(
           h.action,
           h.holding,
           h.n,
+          h.clusters,
+          h.topDayShare,
           h.meanGross,
           h.meanCost,
           h.meanNet,

@@ -87,6 +87,15 @@ export interface EventHypothesisOptions {
    * @default {10}
    */
   readonly minRegimeTrades?: number;
+  /**
+   * The concentration gate: a hypothesis fails ("concentrated in few days") when its `topDays`
+   * best UTC entry days carry more than `maxTopDayShare` of its total net return (a few crash
+   * days are not a repeatable edge).
+   * @default {5}
+   */
+  readonly topDays?: number;
+  /** @default {0.5} */
+  readonly maxTopDayShare?: number;
   /** The block bootstrap of the interval (replications default 499 here). */
   readonly bootstrap?: BootstrapCarOptions;
   /** Where every hypothesis is recorded as a trial (kind `returns`: its per-trade net returns). */
@@ -102,6 +111,8 @@ export const EVENT_HYPOTHESIS_DEFAULTS = {
   alpha: 0.05,
   adjustment: "by" as const,
   minRegimeTrades: 10,
+  topDays: 5,
+  maxTopDayShare: 0.5,
   replications: 499,
 } as const;
 
@@ -112,6 +123,7 @@ export type GateFailure =
   | "negative expectancy"
   | "not significant after adjustment"
   | "unstable"
+  | "concentrated in few days"
   | "eaten by costs";
 
 /** One tested hypothesis. */
@@ -123,8 +135,10 @@ export interface EventHypothesis {
   readonly holding: number;
   /** Trades (events with a complete holding window). */
   readonly n: number;
-  /** Clusters of the t-test (distinct event bars). */
+  /** Clusters of the t-test (distinct UTC days of the event bars). */
   readonly clusters: number;
+  /** Share of the total net return from the `topDays` best entry days (see the gate). */
+  readonly topDayShare: number;
   /** Mean gross and net (after costs) return per trade (log-return units). */
   readonly meanGross: number;
   readonly meanNet: number;
@@ -132,9 +146,16 @@ export interface EventHypothesis {
   /** Block-bootstrap percentile interval of the mean net return. */
   readonly lower: number;
   readonly upper: number;
-  /** Two-sided p of mean net = 0, cluster-robust (by event bar) t with clusters - 1 df. */
+  /**
+   * Two-sided p of mean net = 0: trades clustered by UTC day of the event bar, with
+   * Driscoll-Kraay (Bartlett) covariance between days a holding window can span (`clusterT`),
+   * t with clusters - 1 df.
+   */
   readonly pValue: number;
-  /** Benjamini-Hochberg and Benjamini-Yekutieli adjusted p across the whole family. */
+  /**
+   * Benjamini-Hochberg and Benjamini-Yekutieli adjusted p across the family (NaN for a
+   * hypothesis with no trade: it tests nothing and is not counted).
+   */
   readonly pBH: number;
   readonly pBY: number;
   /** Mean net return in the first and second half of the grid. */
@@ -154,14 +175,21 @@ export interface EventHypothesis {
 export interface EventHypotheses {
   readonly hypotheses: readonly EventHypothesis[];
   readonly promoted: readonly EventHypothesis[];
-  /** Number of hypotheses in the family (the m of the adjustment). */
+  /** Number of hypotheses in the family (the m of the adjustment: those with >= 1 trade). */
   readonly family: number;
+  /** Hypotheses with no trade (not in the family). */
+  readonly empty: number;
   readonly adjustment: "bh" | "by";
   readonly alpha: number;
+  /** The concentration gate's settings (see {@link EventHypothesisOptions.topDays}). */
+  readonly topDays: number;
+  readonly maxTopDayShare: number;
 }
 
 interface Trades {
   bars: Int32Array;
+  /** UTC day number of each event bar. */
+  days: Int32Array;
   net: Float64Array;
   gross: Float64Array;
   n: number;
@@ -176,10 +204,13 @@ interface Trades {
  * cost what the cost models charge for that entry, holding and exit (fees and spread both ways,
  * funding while held). Per hypothesis: expectancy (mean net), a block-bootstrap percentile
  * interval (trades in time order, circular blocks, `bootstrapCarTest`), a cluster-robust t p-value
- * (trades clustered by event bar, so a market-wide shock hitting 50 assets counts once), the
- * mean in each half of the grid and, without a condition, in each regime; then BH and BY across
- * every hypothesis tested (the m counts all of them, even those with too few events), and the
- * gates. With a ledger, every hypothesis is one trial (family `event:<definition>`).
+ * (trades clustered by UTC day of the event bar, with Driscoll-Kraay covariance between the
+ * days one holding window can span, `clusterT`: a market-wide shock hitting 50 assets, and the
+ * overlapping holds of the hours around it, count as one day, not as 50 independent trades),
+ * the share of the net return from the best `topDays` days, the mean in each half of the grid
+ * and, without a condition, in each regime; then BH and BY across every hypothesis with at least
+ * one trade (the m counts all of those, even with too few events; one with no trade tests
+ * nothing and is left out), and the gates. With a ledger, every hypothesis is one trial (family `event:<definition>`).
  * Cost: O(hypotheses x (trades + replications x trades)).
  *
  * @example A planted drift over the bars a lag-1 trade holds is promoted, long; short fails
@@ -217,6 +248,18 @@ export function eventHypotheses(
   const alpha = options.alpha ?? D.alpha;
   const adjustment = options.adjustment ?? D.adjustment;
   const minRegime = options.minRegimeTrades ?? D.minRegimeTrades;
+  const topDays = options.topDays ?? D.topDays;
+  const maxTopShare = options.maxTopDayShare ?? D.maxTopDayShare;
+  if (!Number.isInteger(topDays) || topDays < 1) {
+    throw new RangeError(
+      `Cannot test event hypotheses: topDays must be an integer >= 1, got ${topDays}`,
+    );
+  }
+  if (!(maxTopShare > 0 && maxTopShare <= 1)) {
+    throw new RangeError(
+      `Cannot test event hypotheses: maxTopDayShare must be in (0, 1], got ${maxTopShare}`,
+    );
+  }
   const boot: BootstrapCarOptions = {
     ...options.bootstrap,
     replications: options.bootstrap?.replications ?? D.replications,
@@ -271,6 +314,11 @@ export function eventHypotheses(
     regime.labels.forEach((l, k) => conditions.push({ name: `${regime.name}=${l}`, state: k }));
   }
   const half = Math.floor(T / 2);
+  const DAY = 86_400_000;
+  const dayOf = (bar: number) => Math.floor(index[bar]! / DAY);
+  const step = T > 1 ? index[1]! - index[0]! : DAY;
+  // days a trade's window (event bar .. exit bar's close) can reach beyond its entry day
+  const lagDays = (h: number) => Math.ceil((lag + h + 1) * step / DAY);
 
   interface Raw {
     definition: string;
@@ -278,6 +326,7 @@ export function eventHypotheses(
     action: EventAction;
     holding: number;
     trades: Trades;
+    maxLag: number;
     byRegime: Record<string, { n: number; mean: number; pValue: number }>;
   }
   const raws: Raw[] = [];
@@ -317,6 +366,7 @@ export function eventHypotheses(
           });
           const trades: Trades = {
             bars: Int32Array.from(pick, (i) => def.events[i]!.bar),
+            days: Int32Array.from(pick, (i) => dayOf(def.events[i]!.bar)),
             gross: Float64Array.from(pick, (i) => dirOf(def.events[i]!) * grossUp[i]!),
             net: Float64Array.from(pick, (i) => {
               const d = dirOf(def.events[i]!);
@@ -332,8 +382,8 @@ export function eventHypotheses(
                 if (regime.state[trades.bars[j]!] === k) idx.push(j);
               }
               const sub = Float64Array.from(idx, (j) => trades.net[j]!);
-              const bars = Int32Array.from(idx, (j) => trades.bars[j]!);
-              const ct = clusterT(sub, bars);
+              const days = Int32Array.from(idx, (j) => trades.days[j]!);
+              const ct = clusterT(sub, days, lagDays(h));
               byRegime[l] = { n: idx.length, mean: ct.mean, pValue: ct.pValue };
             });
           }
@@ -343,20 +393,30 @@ export function eventHypotheses(
             action,
             holding: h,
             trades,
+            maxLag: lagDays(h),
             byRegime,
           });
         }
       }
     }
   }
-  const pRaw = new Float64Array(raws.length);
-  const tests = raws.map((w, i) => {
-    const ct = clusterT(w.trades.net, w.trades.bars);
-    pRaw[i] = Number.isNaN(ct.pValue) ? 1 : ct.pValue;
-    return ct;
-  });
-  const pBH = benjaminiHochberg(pRaw);
-  const pBY = benjaminiYekutieli(pRaw);
+  const tests = raws.map((w) => clusterT(w.trades.net, w.trades.days, w.maxLag));
+  // the family: hypotheses with at least one trade (an empty one tests nothing)
+  const member = raws.map((w, i) => w.trades.n > 0 ? i : -1).filter((i) => i >= 0);
+  const pRaw = Float64Array.from(
+    member,
+    (i) => Number.isNaN(tests[i]!.pValue) ? 1 : tests[i]!.pValue,
+  );
+  const pBH = new Float64Array(raws.length).fill(NaN);
+  const pBY = new Float64Array(raws.length).fill(NaN);
+  if (member.length > 0) {
+    const bh = benjaminiHochberg(pRaw);
+    const by = benjaminiYekutieli(pRaw);
+    member.forEach((i, k) => {
+      pBH[i] = bh[k]!;
+      pBY[i] = by[k]!;
+    });
+  }
   const freq = indexFreq(index);
   const hypotheses: EventHypothesis[] = raws.map((w, i) => {
     const { trades } = w;
@@ -407,6 +467,15 @@ export function eventHypotheses(
       }
     }
     if (unstable.length > 0) fail("unstable", unstable.join("; "));
+    const topDayShare = topClusterShare(trades.net, trades.days, topDays);
+    if (meanNet > 0 && topDayShare > maxTopShare) {
+      fail(
+        "concentrated in few days",
+        `the best ${topDays} of ${ct.clusters} days carry ${
+          (topDayShare * 100).toFixed(0)
+        }% of the net return > ${(maxTopShare * 100).toFixed(0)}%`,
+      );
+    }
     if (meanGross > 0 && !(meanNet > 0)) {
       fail("eaten by costs", `gross ${pct(meanGross)}, net ${pct(meanNet)}`);
     }
@@ -434,6 +503,7 @@ export function eventHypotheses(
       holding: w.holding,
       n: trades.n,
       clusters: ct.clusters,
+      topDayShare,
       meanGross,
       meanNet,
       meanCost: meanGross - meanNet,
@@ -454,39 +524,80 @@ export function eventHypotheses(
   return {
     hypotheses,
     promoted: hypotheses.filter((h) => h.promoted),
-    family: hypotheses.length,
+    family: member.length,
+    empty: raws.length - member.length,
     adjustment,
     alpha,
+    topDays,
+    maxTopDayShare: maxTopShare,
   };
 }
 
 /**
- * Mean of `x` and its cluster-robust (CR1) two-sided t-test, clusters = equal `bars`:
- * se^2 = G / (G - 1) * sum_g (sum_{i in g} (x_i - mean))^2 / n^2, df = G - 1.
+ * Mean of `x` and its cluster-robust two-sided t-test. Clusters are equal `ids` (integers in time
+ * order, e.g. UTC day numbers); with `maxLag` L > 0 the cluster sums are also allowed to be
+ * correlated with those of clusters up to L ids away, with Bartlett weights 1 - l / (L + 1)
+ * (Driscoll and Kraay 1998, "Consistent covariance matrix estimation with spatially dependent
+ * panel data", REStat 80(4); Newey and West 1987): with s_g = sum_{i in g} (x_i - mean),
+ * se^2 = G / (G - 1) * (sum_g s_g^2 + 2 sum_{l=1..L} w_l sum_{g, g' = g + l} s_g s_g') / n^2 and a t
+ * with G - 1 df, G = clusters. An id with no trade counts as a zero sum (so lags are in id units,
+ * e.g. calendar days). L = 0 is CR1 clustering (statsmodels `cluster`); L > 0 with consecutive ids
+ * is statsmodels' `hac-groupsum` with `use_correction="cluster"`.
  */
 export function clusterT(
   x: Float64Array,
-  bars: Int32Array,
+  ids: Int32Array,
+  maxLag = 0,
 ): { mean: number; se: number; pValue: number; clusters: number } {
   const n = x.length;
   if (n === 0) return { mean: NaN, se: NaN, pValue: NaN, clusters: 0 };
   let s = 0;
   for (let i = 0; i < n; i++) s += x[i]!;
   const mean = s / n;
-  const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => bars[p]! - bars[q]! || p - q);
-  let G = 0, acc = 0, cur = 0;
+  const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => ids[p]! - ids[q]! || p - q);
+  const gId: number[] = [];
+  const gSum: number[] = [];
+  let cur = 0;
   for (let j = 0; j < n; j++) {
     const i = order[j]!;
     cur += x[i]! - mean;
-    if (j === n - 1 || bars[order[j + 1]!] !== bars[i]) {
-      acc += cur * cur;
+    if (j === n - 1 || ids[order[j + 1]!] !== ids[i]) {
+      gId.push(ids[i]!);
+      gSum.push(cur);
       cur = 0;
-      G++;
     }
   }
-  if (G < 2) return { mean, se: NaN, pValue: NaN, clusters: G };
+  const G = gId.length;
+  let acc = 0;
+  for (let g = 0; g < G; g++) {
+    acc += gSum[g]! * gSum[g]!;
+    for (let k = g + 1; k < G && gId[k]! - gId[g]! <= maxLag; k++) {
+      acc += 2 * (1 - (gId[k]! - gId[g]!) / (maxLag + 1)) * gSum[g]! * gSum[k]!;
+    }
+  }
+  if (G < 2 || !(acc > 0)) return { mean, se: NaN, pValue: NaN, clusters: G };
   const se = Math.sqrt(G / (G - 1) * acc) / n;
   return { mean, se, pValue: se > 0 ? twoSidedT(mean / se, G - 1) : NaN, clusters: G };
+}
+
+/**
+ * Share of the total of `x` (in the direction of its sign) that its `k` best clusters carry:
+ * cluster sums S_g over equal `ids`, total S, share = (sum of the k largest sign(S) S_g) / |S|.
+ * NaN when S is 0 or there are no values. Above 1 when the other clusters lose in sum.
+ */
+export function topClusterShare(x: Float64Array, ids: Int32Array, k: number): number {
+  const sums = new Map<number, number>();
+  let total = 0;
+  for (let i = 0; i < x.length; i++) {
+    sums.set(ids[i]!, (sums.get(ids[i]!) ?? 0) + x[i]!);
+    total += x[i]!;
+  }
+  if (!(Math.abs(total) > 0)) return NaN;
+  const sg = Math.sign(total);
+  const top = [...sums.values()].map((v) => sg * v).sort((a, b) => b - a).slice(0, k);
+  let t = 0;
+  for (const v of top) t += v;
+  return t / Math.abs(total);
 }
 
 function pct(x: number): string {

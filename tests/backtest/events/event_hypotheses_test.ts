@@ -5,7 +5,11 @@
  * conditions and the trial ledger.
  */
 import assert from "node:assert/strict";
-import { clusterT, eventHypotheses } from "@lib/backtest/events/event_hypotheses.ts";
+import {
+  clusterT,
+  eventHypotheses,
+  topClusterShare,
+} from "@lib/backtest/events/event_hypotheses.ts";
 import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
 import { benjaminiHochberg } from "@lib/stats/benjamini_hochberg.ts";
 import { benjaminiYekutieli } from "@lib/stats/benjamini_yekutieli.ts";
@@ -27,6 +31,57 @@ Deno.test("clusterT equals statsmodels OLS with clustered standard errors (CR1, 
     assert.ok(Math.abs(r.pValue - c.pValue) < 1e-9, `p ${r.pValue} vs ${c.pValue}`);
     assert.equal(r.clusters, c.clusters);
   }
+});
+
+Deno.test("clusterT with maxLag equals statsmodels hac-groupsum (Driscoll-Kraay, cluster correction)", () => {
+  for (const c of O.driscollKraay) {
+    const r = clusterT(Float64Array.from(c.x), Int32Array.from(c.days), c.maxLag);
+    assert.ok(Math.abs(r.mean - c.mean) < 1e-14);
+    assert.ok(Math.abs(r.se - c.se) < 1e-12 * Math.max(1, c.se), `se ${r.se} vs ${c.se}`);
+    // maxLag 0 (CR1) ignores the covariance between neighbouring days: another number
+    const cr1 = clusterT(Float64Array.from(c.x), Int32Array.from(c.days));
+    assert.ok(Math.abs(cr1.se - r.se) > 1e-9, `${cr1.se} vs ${r.se}`);
+  }
+  // lags are in id units: a day with no trade is a zero sum, so days 0 and 2 are 2 apart
+  const x = Float64Array.of(1, 2, 3, 4);
+  const a = clusterT(x, Int32Array.of(0, 2, 4, 6), 1);
+  const b = clusterT(x, Int32Array.of(0, 2, 4, 6), 0);
+  assert.equal(a.se, b.se);
+  assert.notEqual(clusterT(x, Int32Array.of(0, 1, 2, 3), 1).se, b.se);
+});
+
+Deno.test("topClusterShare: the share of the total from the k best clusters", () => {
+  const x = Float64Array.of(3, 1, -1, 0.5, 0.5);
+  const ids = Int32Array.of(0, 1, 2, 3, 3);
+  // cluster sums 3, 1, -1, 1; total 4; best one 3 -> 75%, best two 4 -> 100%
+  assert.equal(topClusterShare(x, ids, 1), 0.75);
+  assert.equal(topClusterShare(x, ids, 2), 1);
+  // a negative total: the best are the most negative
+  assert.equal(topClusterShare(Float64Array.of(-2, 1, -1), Int32Array.of(0, 1, 2), 1), 1);
+  assert.ok(Number.isNaN(topClusterShare(Float64Array.of(1, -1), Int32Array.of(0, 1), 1)));
+});
+
+Deno.test("hypotheses with no trade are left out of the BH/BY family", () => {
+  const n = 3000;
+  const r = market(n, 2, 5);
+  const index = Float64Array.from({ length: n }, (_, t) => t * H);
+  const events = [];
+  for (let b = 100; b < n - 40; b += 29) events.push({ asset: b % 2, bar: b, sign: 1 });
+  // the regime is never "b": every hypothesis conditioned on it has no trade
+  const regime = { name: "r", labels: ["a", "b"], state: new Int8Array(n) };
+  const out = eventHypotheses(
+    { logReturns: r, index, definitions: [{ name: "x", events }], regime },
+    { holdingPeriods: [4], actions: ["long", "short"], bootstrap: { replications: 99 } },
+  );
+  assert.equal(out.hypotheses.length, 6);
+  assert.equal(out.family, 4);
+  assert.equal(out.empty, 2);
+  const empty = out.hypotheses.filter((h) => h.n === 0);
+  assert.deepEqual(empty.map((h) => h.condition), ["r=b", "r=b"]);
+  assert.ok(empty.every((h) => Number.isNaN(h.pBY) && Number.isNaN(h.pBH)));
+  const full = out.hypotheses.filter((h) => h.n > 0);
+  const by = benjaminiYekutieli(Float64Array.from(full, (h) => h.pValue));
+  full.forEach((h, i) => assert.equal(h.pBY, by[i]));
 });
 
 Deno.test("the FDR functions used match statsmodels multipletests fdr_bh / fdr_by", () => {

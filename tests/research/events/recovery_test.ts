@@ -116,3 +116,38 @@ Deno.test("families of null events: Benjamini-Hochberg keeps false discoveries a
   }
   assert.ok(withDiscovery <= 5, `${withDiscovery} of 30 null families had a BH discovery`);
 });
+
+Deno.test("a clustered null (events bunched on 8 days, a common shock per day) is not promoted", () => {
+  // the NFI failure of review 12: thousands of trades, most of the P&L from a few crash days.
+  // 8 UTC days; on each, every asset has events at hours 0, 4 and 8, and the whole market moves
+  // by a common shock c_k spread over the bars those trades hold (mean of the c_k > 0, but 8
+  // draws of a day-level shock are 8 observations, not 8 x 3 x A); 200 background events with
+  // no effect. Clustered by event bar (the old test) this was p < 1e-6 and promoted.
+  const own = assets.map((a) => Float64Array.from(a));
+  const index = Float64Array.from(m.truth.ts);
+  const DAY = 86_400_000;
+  const SHOCKS = [0.04, 0.03, 0.05, -0.01, 0.02, 0.035, 0.045, -0.005];
+  const events: SignedEvent[] = randomEvents(200);
+  let b0 = 400;
+  for (const c of SHOCKS) {
+    while (index[b0]! % DAY !== 0) b0++;
+    for (let a = 0; a < A; a++) {
+      for (let s = 2; s <= 21; s++) own[a]![b0 + s] = own[a]![b0 + s]! + c / 20;
+      for (const dh of [0, 4, 8]) events.push({ asset: a, bar: b0 + dh, sign: 1 });
+    }
+    b0 += 600;
+  }
+  events.sort((p, q) => p.bar - q.bar || p.asset - q.asset);
+  const out = eventHypotheses(
+    { logReturns: own, index, definitions: [{ name: "crash-days", events }] },
+    { holdingPeriods: [12], bootstrap: { replications: 199 } },
+  );
+  assert.deepEqual(out.promoted.map((h) => h.action), []);
+  const long = out.hypotheses.find((h) => h.action === "long")!;
+  assert.ok(long.meanGross > 0.005, `the shock days make the mean look good: ${long.meanGross}`);
+  assert.ok(
+    long.failureKinds.includes("concentrated in few days"),
+    long.failures.join("; "),
+  );
+  assert.ok(long.topDayShare > 0.5 && long.clusters < 220, `${long.topDayShare} ${long.clusters}`);
+});
