@@ -91,6 +91,13 @@ export interface NullSuiteOptions {
   readonly simulated?: NullSuiteSimulated;
   /** Name of the statistic in the sentence. @default "statistic" */
   readonly statisticName?: string;
+  /**
+   * Placebo values of a kind computed earlier, used instead of running it: only for a kind whose
+   * runs do not depend on the real signal (`simulated-market` with a fixed signal definition,
+   * from {@link simulatedMarketValues} with the same pipeline, runs, seed and options), so a
+   * report judging several signals on one panel simulates the markets once. Default: none.
+   */
+  readonly precomputed?: Partial<Record<PlaceboKind, Float64Array>>;
 }
 
 /** The null distribution of one placebo kind and where the real result sits in it. */
@@ -268,7 +275,17 @@ export function nullSuite(options: NullSuiteOptions): NullSuiteResult {
     const values = new Float64Array(runs);
     let blockLength: number | null = null;
     if (kind === "block-shuffle") blockLength = options.blockLength ?? placeboBlockLength(signal);
-    for (let r = 0; r < runs; r++) values[r] = placeboRun(kind, options, rng, blockLength);
+    const given = options.precomputed?.[kind];
+    if (given !== undefined) {
+      if (given.length !== runs) {
+        throw new RangeError(
+          `${what}: ${given.length} precomputed ${kind} values for ${runs} runs`,
+        );
+      }
+      values.set(given);
+    } else {
+      for (let r = 0; r < runs; r++) values[r] = placeboRun(kind, options, rng, blockLength);
+    }
     return summarize(kind, statistic, values, blockLength);
   });
   const pValue = nulls.reduce((p, d) => Math.max(p, d.pValue), 0);
@@ -282,6 +299,37 @@ export function nullSuite(options: NullSuiteOptions): NullSuiteResult {
     convention: NULL_SUITE_CONVENTION,
     sentence: sentence(name, statistic, nulls, pValue),
   };
+}
+
+/**
+ * The `simulated-market` placebo values of {@link nullSuite} for these options (the same seed
+ * stream, markets and pipeline calls), to pass as `precomputed` to several suites that share
+ * them: they depend on the panel's shape, the pipeline and `simulated`, not on the real signal.
+ * Cost: `runs` simulated markets and pipeline calls.
+ *
+ * @example Reused across two suites, the same values as running the kind
+ * ```ts
+ * import { nullSuite, simulatedMarketValues } from "@lib/research/null_suite.ts";
+ * import { simulatedPanel } from "@lib/research/null_suite_sim.ts";
+ * import assert from "node:assert/strict";
+ * const { panel, signal } = simulatedPanel({ seed: 3, assets: 4, freq: "1h", bars: 60, signalIc: 0 });
+ * const pipeline = (s: readonly Float64Array[]) => s[2]!.filter((v) => v === v).length;
+ * const o = { panel, signal, pipeline, runs: 3, kinds: ["simulated-market" as const] };
+ * const values = simulatedMarketValues(o);
+ * const ran = nullSuite(o), reused = nullSuite({ ...o, precomputed: { "simulated-market": values } });
+ * assert.deepEqual(reused.nulls[0]!.values, ran.nulls[0]!.values);
+ * ```
+ */
+export function simulatedMarketValues(
+  options: Omit<NullSuiteOptions, "signal"> & { readonly signal?: readonly Float64Array[] },
+): Float64Array {
+  const runs = options.runs ?? NULL_SUITE_DEFAULTS.runs;
+  const seed = options.seed ?? NULL_SUITE_DEFAULTS.seed;
+  const rng = createRng(seed, PLACEBO_KINDS.indexOf("simulated-market"));
+  const o = { ...options, signal: options.signal ?? [] };
+  const values = new Float64Array(runs);
+  for (let r = 0; r < runs; r++) values[r] = placeboRun("simulated-market", o, rng, null);
+  return values;
 }
 
 function placeboRun(

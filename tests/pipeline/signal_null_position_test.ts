@@ -8,6 +8,9 @@ import assert from "node:assert/strict";
 import { simulatedPanel } from "@lib/research/null_suite_sim.ts";
 import { SIGNAL_PLACEBOS, signalNullPosition } from "@lib/pipeline/null_position.ts";
 import type { Panel } from "@lib/panel/types.ts";
+import { nullSuite } from "@lib/research/null_suite.ts";
+import { forwardReturns } from "@lib/research/forward_returns.ts";
+import { informationCoefficient } from "@lib/research/information_coefficient.ts";
 
 Deno.test("signal null suite: four kinds, a planted signal is above all of them", () => {
   assert.deepEqual(SIGNAL_PLACEBOS, [
@@ -76,4 +79,38 @@ Deno.test("signal null suite: the simulated market has as many signal-carrying a
   assert.equal(sim.runs, 9);
   assert.equal(sim.pValue, 0.1);
   assert.equal(pos.pValue, 0.1);
+});
+
+Deno.test("signal null suite: the simulated values reused for a second signal give what running them gives", () => {
+  const { panel, signal } = simulatedPanel({
+    seed: 10,
+    assets: 6,
+    freq: "1h",
+    bars: 300,
+    signalIc: 0.05,
+    pairs: [],
+  });
+  const other = signal.map((c) => Float64Array.from(c, (v) => -v));
+  const o = { runs: 9, minAssets: 4, seed: 3 };
+  signalNullPosition(panel, signal, 1, o); // fills the cache
+  const reused = signalNullPosition(panel, other, 1, o)!;
+  const fwd = forwardReturns(panel.logReturns, 1);
+  const pipeline = (s: readonly Float64Array[], p: Panel = panel) => {
+    const f = p === panel ? fwd : forwardReturns(p.logReturns, 1);
+    const ic = informationCoefficient(s, f, { minAssets: 4 }).ic.filter(Number.isFinite);
+    return ic.reduce((a, b) => a + b, 0) / ic.length;
+  };
+  const direct = nullSuite({
+    panel,
+    signal: other,
+    pipeline,
+    runs: 9,
+    seed: 3,
+    kinds: SIGNAL_PLACEBOS,
+    simulated: { market: { pairs: [], assets: 6, freq: "1h", bars: 300 } },
+  });
+  assert.deepEqual(
+    reused.kinds!.map((k) => [k.kind, k.pValue, k.percentile]),
+    direct.nulls.map((d) => [d.kind, d.pValue, d.percentile]),
+  );
 });
