@@ -126,7 +126,9 @@ export async function runPerpBackfill(
         const secs = (Date.now() - t0) / 1000;
         const eta = frac > 0 ? secs * (1 - frac) / frac : Infinity;
         progressLine(
-          `backfill ${kind} ${p.symbol}: ${p.done} rows, ~${(frac * 100).toFixed(0)}% ETA ` +
+          `backfill ${kind} ${p.symbol}: ${p.symbolDone} rows (${p.done} all symbols), ~${
+            (frac * 100).toFixed(0)
+          }% ETA ` +
             `${formatDuration(eta)} (${p.requests} requests)`,
         );
       },
@@ -138,6 +140,10 @@ export async function runPerpBackfill(
         `${r.requests} requests in ${secs} s (run ${r.runId})`,
     );
     for (const s of r.symbols) {
+      console.error(
+        `  ${s.symbol}: ${s.rows} rows (${s.inserted} new, ${s.updated} updated, ` +
+          `${s.unchanged} unchanged, ${s.quarantined} quarantined)`,
+      );
       if (s.quarantined > 0) {
         console.error(
           `  ${s.symbol}: ${s.quarantined} rows refused by the perp rules, see the quarantine table`,

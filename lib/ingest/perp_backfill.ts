@@ -64,7 +64,13 @@ export interface PerpBackfillOptions {
   readonly now?: (() => number) | undefined;
   /** Abort to stop after the page in flight; the run is marked `interrupted`. */
   readonly signal?: AbortSignal | undefined;
-  readonly onProgress?: ((p: BackfillProgress) => void) | undefined;
+  readonly onProgress?: ((p: PerpBackfillProgress) => void) | undefined;
+}
+
+/** Progress after each committed page: the spot backfill's fields and this symbol's own count. */
+export interface PerpBackfillProgress extends BackfillProgress {
+  /** Rows received so far for `symbol` alone (`done` counts every symbol). */
+  readonly symbolDone: number;
 }
 
 /** What happened to one symbol. */
@@ -74,6 +80,8 @@ export interface PerpBackfillSymbolResult {
   /** Where the fetch started (after resuming from the store). */
   readonly startTs: number;
   readonly pages: number;
+  /** Rows the venue returned for this symbol (stored, unchanged, updated or quarantined). */
+  readonly rows: number;
   readonly inserted: number;
   readonly unchanged: number;
   readonly updated: number;
@@ -186,7 +194,7 @@ export async function backfillPerp(
     const resume = last === undefined ? since : last + (kind === "funding" ? 1 : step);
     let cursor = Math.max(since, resume);
     const startTs = cursor;
-    let pages = 0, inserted = 0, unchanged = 0, updated = 0, quarantined = 0;
+    let pages = 0, rows = 0, inserted = 0, unchanged = 0, updated = 0, quarantined = 0;
     let status: RunStatus = "ok";
     let error: string | undefined;
     const add = (w: PerpWriteResult, n: number) => {
@@ -196,7 +204,8 @@ export async function backfillPerp(
       updated += w.updated;
       quarantined += w.quarantined;
       done += n;
-      options.onProgress?.({ symbol, done, total, requests });
+      rows += n;
+      options.onProgress?.({ symbol, done, symbolDone: rows, total, requests });
     };
     try {
       while (cursor < until) {
@@ -297,6 +306,7 @@ export async function backfillPerp(
       status,
       startTs,
       pages,
+      rows,
       inserted,
       unchanged,
       updated,

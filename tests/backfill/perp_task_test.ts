@@ -30,7 +30,7 @@ realDataTest(
         "--kind",
         "funding",
         "--symbols",
-        "XRPUSDT",
+        "XRPUSDT,BTCUSDT",
         "--since",
         "2021-11-18",
         "--until",
@@ -38,6 +38,17 @@ realDataTest(
       );
       assert.equal(a.code, 0, a.stderr);
       assert.match(a.stderr, /backfill funding ok: 91 rows written, 0 quarantined/);
+      // per-symbol counts, not a running total: BTCUSDT has no funding in the window
+      assert.match(a.stderr, /^backfill funding BTCUSDT: 0 rows \(91 all symbols\)/m);
+      assert.match(
+        a.stderr,
+        /^ {2}XRPUSDT: 91 rows \(91 new, 0 updated, 0 unchanged, 0 quarantined\)$/m,
+      );
+      assert.match(
+        a.stderr,
+        /^ {2}BTCUSDT: 0 rows \(0 new, 0 updated, 0 unchanged, 0 quarantined\)$/m,
+      );
+      assert.doesNotMatch(a.stderr, /BTCUSDT: [1-9]\d* rows/);
       const file = JSON.parse(
         readFileSync(
           realPath(
