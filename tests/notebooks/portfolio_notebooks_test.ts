@@ -214,6 +214,11 @@ Deno.test({
       assert.match(text, /CPCV: 15 splits, 5 paths/);
       const paths = tableWith(s, "path");
       assert.equal(paths.rows.length, 5);
+      // every backtest was recorded in the store's trial ledger (issue 10, finding 7): the
+      // single run, the walk-forward's and CPCV's six candidates, the hindsight runs
+      const ledgerLine = text.match(/trial ledger: nb06:ma-crossover (\d+) trials/);
+      assert.ok(ledgerLine, "the ledger line");
+      assert.ok(Number(ledgerLine[1]) >= 13, ledgerLine[0]);
     });
   },
 });

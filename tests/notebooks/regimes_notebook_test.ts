@@ -37,6 +37,9 @@ Deno.test({
       assert.match(text, /real data: (imported 24 files|the store already holds all 24 series)/);
       assert.match(text, /panel: 24 assets x 5493 hourly bars/);
     }
+    // the IC series and the long-short quantile returns are trials in the store's ledger
+    // (issue 10, finding 7: the notebook recorded nothing)
+    assert.match(text, /trial ledger: nb09:momentum 2 trials/);
     const html = outputs.map((o) => joined(o.data?.["text/html"]))
       .filter((h) => h.startsWith('<table class="cryptolab-table">'));
     // vol regimes: three states after training, shares summing to 1
