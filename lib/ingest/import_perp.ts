@@ -75,8 +75,42 @@ export function perpFileTarget(
   return { venue, symbol };
 }
 
+/**
+ * JSON as Python's `json` module writes it: bare `NaN`, `Infinity` and `-Infinity` (outside
+ * strings) become `null`, `1e999` and `-1e999`, so such rows reach the perp rules (a NaN rate
+ * or price is non-finite and quarantined with its reason) instead of failing the whole file.
+ *
+ * @example
+ * ```ts
+ * import { pythonJsonToJson } from "@lib/ingest/import_perp.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(pythonJsonToJson('[[1, NaN, -Infinity, "NaN"]]'), '[[1, null, -1e999, "NaN"]]');
+ * ```
+ */
+export function pythonJsonToJson(text: string): string {
+  return text.replace(
+    /"(?:[^"\\]|\\.)*"|-?\bInfinity\b|\bNaN\b/g,
+    (t) => t.startsWith('"') ? t : t === "NaN" ? "null" : t.startsWith("-") ? "-1e999" : "1e999",
+  );
+}
+
+function parseRows(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    // Python's json writes NaN / Infinity bare; retry with them as null / 1e999
+    const fixed = pythonJsonToJson(text);
+    if (fixed === text) throw e;
+    try {
+      return JSON.parse(fixed);
+    } catch {
+      throw e;
+    }
+  }
+}
+
 function rowsOf(text: string): unknown[][] {
-  const data: unknown = JSON.parse(text);
+  const data: unknown = parseRows(text);
   if (!Array.isArray(data) || !data.every(Array.isArray)) {
     throw new Error("line 1: expected a JSON array of rows ([[time_ms, ...], ...])");
   }

@@ -140,3 +140,56 @@ Deno.test("import quarantines a funding row the rules refuse and keeps the rest"
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("import reads funding and mark files with bare NaN (as Python writes it), quarantining those rows", async () => {
+  const dir = Deno.makeTempDirSync();
+  const db = join(dir, "perp.db");
+  try {
+    Deno.mkdirSync(join(dir, "binance", "futures"), { recursive: true });
+    const funding = join(dir, "binance", "futures", "ETH_USDT_USDT-8h-funding_rate.json");
+    // Python's json.dump writes float("nan") as a bare NaN, which JSON.parse refuses
+    Deno.writeTextFileSync(
+      funding,
+      "[[1756425600000, 0.0001, 0.0, 0.0, 0.0, 0.0], [1756454400000, NaN, 0.0, 0.0, 0.0, 0.0], " +
+        "[1756483200000, -0.0002, 0.0, 0.0, 0.0, 0.0]]",
+    );
+    const mark = join(dir, "binance", "futures", "ETH_USDT_USDT-8h-mark.json");
+    Deno.writeTextFileSync(
+      mark,
+      "[[1756425600000, 4000.0, 4010.0, 3990.0, 4005.0, 0.0],\n" +
+        " [1756454400000, 4005.0, NaN, 3995.0, 4001.0, 0.0],\n" +
+        " [1756483200000, 4001.0, 4020.0, 3999.0, 4015.0, 0.0]]",
+    );
+    for (const path of [funding, mark]) {
+      const r = await runDeno(["task", "import", path, "--db", db]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, /invalid JSON|Unexpected token/i);
+    }
+    const s = openStore(db);
+    try {
+      assert.deepEqual([...readFunding(s.db, V, "ETHUSDT").rate], [0.0001, -0.0002]);
+      const k = readPerpKlines(s.db, {
+        venue: V,
+        symbol: "ETHUSDT",
+        kind: "mark",
+        freq: "8h",
+      });
+      assert.deepEqual([...k.ts], [1756425600000, 1756483200000]);
+      const q = s.db.prepare("SELECT reason FROM quarantine ORDER BY id").all().map((x) =>
+        String(x.reason)
+      );
+      assert.equal(q.length, 2, q.join("\n"));
+      assert.match(q[0]!, /^funding rate is not a finite number: rate NaN at 2025-08-29T08:00/);
+      assert.match(q[1]!, /^price is not a finite number: high NaN/);
+    } finally {
+      s.close();
+    }
+    // a file that is not JSON even with NaN read as null is still refused as a whole
+    const broken = join(dir, "binance", "futures", "BTC_USDT_USDT-8h-funding_rate.json");
+    Deno.writeTextFileSync(broken, "[[1756425600000, NaN, 0.0, 0.0, 0.0, 0.0],");
+    const b = await runDeno(["task", "import", broken, "--db", db]);
+    assert.notEqual(b.code, 0);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
