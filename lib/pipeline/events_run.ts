@@ -280,17 +280,30 @@ export function runEvents(db: DatabaseSync, options: EventsRunOptions): EventsRu
   // perp data
   const perpVenue = options.perpVenue ??
     (listFundingSeries(db, venue).length > 0 ? venue : "binance_futures");
-  const fundingStored = new Set(listFundingSeries(db, perpVenue).map((s) => s.symbol));
+  const fundingSeries = listFundingSeries(db, perpVenue).filter((s) => assets.includes(s.symbol));
+  const fundingStored = new Set(fundingSeries.map((s) => s.symbol));
+  const gridEnd = T > 0 ? index[T - 1]! + step : 0;
+  const unavailable: Partial<Record<"funding", string>> = {};
   let funding: Float64Array[] | undefined;
-  if (assets.some((a) => fundingStored.has(a))) {
+  if (fundingStored.size > 0) {
     funding = [...loadFundingOnGrid(db, { venue: perpVenue, assets, index, freq }).known];
+    const inWindow = funding.some((c) => c.some((v) => Number.isFinite(v)));
+    const first = Math.min(...fundingSeries.map((s) => s.first));
+    const last = Math.max(...fundingSeries.map((s) => s.last));
+    const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16) + "Z";
+    const span = `${iso(first)} to ${iso(last)}`;
+    if (!inWindow) {
+      unavailable.funding = `funding rates are stored on ${perpVenue} for ${fundingStored.size} ` +
+        `of these assets, but only from ${span}, outside the window ${iso(index[0] ?? 0)} to ` +
+        `${iso(gridEnd)}: pick --from/--to inside that span, or backfill funding for the window ` +
+        "(deno task backfill --kind funding)";
+    }
     notes.push(
-      `Funding: ${assets.filter((a) => fundingStored.has(a)).length} of ${assets.length} ` +
-        `assets have stored funding on ${perpVenue}; the rate at a bar is the last one whose ` +
-        `funding time has passed by the bar's close.`,
+      `Funding: ${fundingStored.size} of ${assets.length} assets have stored funding on ` +
+        `${perpVenue} (${span}${inWindow ? "" : ", none known in this window"}); the rate at a ` +
+        `bar is the last one whose funding time has passed by the bar's close.`,
     );
   }
-  const gridEnd = T > 0 ? index[T - 1]! + step : 0;
   let openInterest: Float64Array[] | undefined;
   if ((OPEN_INTEREST_PERIODS as readonly string[]).includes(freq)) {
     let any = false;
@@ -350,38 +363,95 @@ export function runEvents(db: DatabaseSync, options: EventsRunOptions): EventsRu
     notes.push(`Dislocations against ${options.otherVenue} (${both.length} common symbols).`);
   }
 
-  // regime
+  // regime: only states known at the event bar, i.e. out of sample for a fitted run (a vol or
+  // Markov run's training states use thresholds / parameters fitted on later bars)
   let regime: EventRegime | undefined;
   let regimeRunId: string | null = null;
+  const winFrom = T > 0 ? index[0]! : 0;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const skipped: string[] = [];
   const runs = options.regimeRun !== undefined
     ? [options.regimeRun]
     : listRegimeRuns(db, { venue, freq }).map((r) => r.runId);
-  if (options.regimeRun !== undefined && readRegimeRun(db, options.regimeRun) === undefined) {
-    throw new EventsInputError(`no regime run ${options.regimeRun} in the store`, "regime-run");
+  if (options.regimeRun !== undefined) {
+    const info = readRegimeRun(db, options.regimeRun)?.run;
+    if (info === undefined) {
+      throw new EventsInputError(`no regime run ${options.regimeRun} in the store`, "regime-run");
+    }
+    if (info.venue !== venue || info.freq !== freq) {
+      throw new EventsInputError(
+        `regime run ${options.regimeRun.slice(0, 12)} is of ${info.venue} ${info.freq} bars, ` +
+          `the events run on ${venue} ${freq}: pick a run of ${venue} ${freq} (deno task regimes ` +
+          `--venue ${venue} --freq ${freq}) or leave --regime-run out`,
+        "regime-run",
+      );
+    }
+    if (
+      info.firstTs === null || info.lastTs === null || info.lastTs < winFrom ||
+      info.firstTs >= gridEnd
+    ) {
+      throw new EventsInputError(
+        `regime run ${options.regimeRun.slice(0, 12)} covers ${
+          info.firstTs === null ? "no bar" : `${day(info.firstTs)} to ${day(info.lastTs!)}`
+        }, outside the events' window ${day(winFrom)} to ${day(gridEnd - step)}: pick a run ` +
+          "of this period or change --from/--to",
+        "regime-run",
+      );
+    }
+    if (info.trainEndTs !== null && info.trainEndTs >= gridEnd - step) {
+      throw new EventsInputError(
+        `regime run ${options.regimeRun.slice(0, 12)} was trained on bars up to ${
+          day(info.trainEndTs)
+        }, so every state in the events' window (to ${day(gridEnd - step)}) is in sample ` +
+          "(fitted on later bars): run deno task regimes with a --train-end before the window's end",
+        "regime-run",
+      );
+    }
   }
   for (const id of runs) {
     const run = readRegimeRun(db, id)!;
     const s = run.series.find((x) => x.asset === "*") ??
       (btc >= 0 ? run.series.find((x) => x.asset === assets[btc]) : undefined);
     if (s === undefined) continue;
+    const trainEnd = run.run.trainEndTs;
     const pos = new Map<number, number>();
     run.index.forEach((ts, i) => pos.set(ts, i));
     const state = new Int8Array(T).fill(-1);
+    let known = 0;
     for (let t = 0; t < T; t++) {
+      if (trainEnd !== null && index[t]! <= trainEnd) continue;
       const i = pos.get(index[t]!);
-      if (i !== undefined) state[t] = s.state[i]!;
+      if (i !== undefined) {
+        state[t] = s.state[i]!;
+        if (state[t]! >= 0) known++;
+      }
+    }
+    if (known === 0) {
+      skipped.push(id.slice(0, 12));
+      continue;
     }
     regime = { name: run.run.method, labels: run.run.labels, state };
     regimeRunId = id;
     notes.push(
       `Regime: run ${id.slice(0, 12)} (${run.run.method}, series ${s.asset}; labels ` +
-        `${run.run.labels.join(", ")}), the state known at each event bar's close.`,
+        `${run.run.labels.join(", ")}), the state known at each event bar's close` +
+        (trainEnd !== null
+          ? `: only its out-of-sample states (bars after its training end ${
+            day(trainEnd)
+          }; ${known} of ${T} bars); events on or before it are in no regime condition (its ` +
+            "thresholds / parameters were fitted on later bars) and count only in the " +
+            "unconditioned hypotheses."
+          : ` (${known} of ${T} bars have a state).`),
     );
     break;
   }
   if (regime === undefined) {
     notes.push(
-      "No stored regime run for this venue and frequency: hypotheses are unconditioned (run deno task regimes to add regime conditions).",
+      skipped.length > 0
+        ? `The stored regime runs (${
+          skipped.join(", ")
+        }) have no out-of-sample state in this window: hypotheses are unconditioned (run deno task regimes with a --train-end before the window to add regime conditions).`
+        : "No stored regime run for this venue and frequency: hypotheses are unconditioned (run deno task regimes to add regime conditions).",
     );
   }
 
@@ -407,6 +477,7 @@ export function runEvents(db: DatabaseSync, options: EventsRunOptions): EventsRu
     regime,
     costs: built.models,
     dataset: dataset.fingerprint.sha256,
+    unavailable,
   };
   const workflow = eventsWorkflow(inputs, {
     cooldown,

@@ -13,6 +13,7 @@ import { writeOpenInterest } from "@lib/store/perp_open_interest.ts";
 import { writeLiquidations } from "@lib/store/perp_liquidations.ts";
 import { allocBars } from "@lib/core/types.ts";
 import { liquidationsOnGrid, runEvents } from "@lib/pipeline/events_run.ts";
+import { writeRegimeRun } from "@lib/store/regimes.ts";
 import { createRng } from "@lib/stats/rng.ts";
 
 const H = 3_600_000;
@@ -143,4 +144,123 @@ Deno.test("liquidationsOnGrid: rows after bar t (or none after it) never change 
     const upTo = liquidationsOnGrid(index, H, all.filter((r) => r.ts < (cut + 1) * H));
     assert.deepEqual(upTo.subarray(0, cut + 1), full.subarray(0, cut + 1), `cut ${cut}`);
   }
+});
+
+/** A regime run of `venue` over the store's grid, trained up to bar `trainEnd`; `state(t)`. */
+function regimeRun(
+  db: ReturnType<typeof store>,
+  id: string,
+  trainEnd: number | null,
+  state: (t: number) => number,
+  venue = V,
+): void {
+  const index = Float64Array.from({ length: N }, (_, t) => T0 + t * H);
+  writeRegimeRun(
+    db,
+    {
+      runId: id.repeat(64).slice(0, 64),
+      method: "vol",
+      venue,
+      freq: "1h",
+      labels: ["calm", "wild"],
+      features: [],
+      trainEndTs: trainEnd === null ? null : T0 + trainEnd * H,
+      params: "{}",
+      fit: "{}",
+      datasetSha256: "d".repeat(64),
+      datasetRows: N,
+      modelVersion: "test",
+      codeVersion: null,
+      source: "test",
+      ingestRunId: null,
+      createdAt: 0,
+    },
+    index,
+    [{
+      asset: "*",
+      state: Int8Array.from({ length: N }, (_, t) => state(t)),
+      probabilities: [],
+      features: [],
+    }],
+  );
+}
+
+Deno.test("regime conditions use only a run's out-of-sample states (perturbing the training states moves nothing)", () => {
+  // two runs alike after their training end (bar 600), different before it (as when the
+  // thresholds fitted on bars after an event would label it otherwise); before the fix every
+  // state was used, so the conditional hypotheses differed
+  const stateAfter = (t: number) => (Math.floor(t / 50) % 2);
+  const results = ["a", "b"].map((id, k) => {
+    const db = store(N);
+    regimeRun(db, id, 600, (t) => (t <= 600 ? (k === 0 ? 0 : 1) : stateAfter(t)));
+    const r = runEvents(db, { ...OPTS, minEvents: 2 });
+    db.close();
+    return r;
+  });
+  const [a, b] = results.map((r) => r.workflow.hypotheses.hypotheses);
+  assert.equal(a!.length, b!.length);
+  a!.forEach((h, i) => {
+    const g = b![i]!;
+    assert.deepEqual([g.condition, g.n, g.meanNet], [h.condition, h.n, h.meanNet], h.condition);
+  });
+  // no event at or before the training end is in a condition
+  const w = results[0]!.workflow;
+  for (const h of a!.filter((x) => x.condition !== "all" && x.n > 0)) {
+    const all = a!.find((x) =>
+      x.condition === "all" && x.definition === h.definition && x.action === h.action &&
+      x.holding === h.holding
+    )!;
+    assert.ok(h.n <= all.n, `${h.definition} ${h.condition}`);
+  }
+  const jump = w.definitions.find((d) => d.family === "jump" || d.name.startsWith("jump"))!;
+  const late = jump.events.filter((e) => e.bar > 600 && e.bar + 1 + 4 + 1 < N).length;
+  const cond = a!.filter((x) =>
+    x.definition === jump.name && x.condition !== "all" && x.action === "long"
+  ).reduce((s, x) => s + x.n, 0);
+  assert.equal(cond, late);
+  assert.match(JSON.stringify(results[0]!.model), /only its out-of-sample states/);
+});
+
+Deno.test("a regime run of another venue or period is refused, one trained past the window too", () => {
+  const db = store(N);
+  regimeRun(db, "c", 600, (t) => t % 2, "kraken");
+  assert.throws(
+    () => runEvents(db, { ...OPTS, regimeRun: "c".repeat(64) }),
+    (e: Error & { flag?: string }) =>
+      e.flag === "regime-run" &&
+      /is of kraken 1h bars, the events run on binance_futures 1h/.test(e.message),
+  );
+  regimeRun(db, "e", 600, (t) => t % 2);
+  assert.throws(
+    () => runEvents(db, { ...OPTS, regimeRun: "e".repeat(64), to: T0 + 500 * H }),
+    /trained on bars up to 2025-01-26, so every state in the events' window \(to 2025-01-21\) is in sample/,
+  );
+  // the default run (newest of the venue) with no out-of-sample bar in the window is skipped, said
+  const r = runEvents(db, { ...OPTS, to: T0 + 500 * H });
+  assert.equal(r.model.manifest.params.regimeRun, null);
+  assert.match(JSON.stringify(r.model), /have no out-of-sample state in this window/);
+  db.close();
+});
+
+Deno.test("funding stored outside the window is named, not called missing", () => {
+  // funding only for bars 1000..1199; the window ends at bar 800
+  const db = store(N);
+  db.exec(`DELETE FROM funding_rates WHERE funding_time < ${T0 + 1000 * H}`);
+  const r = runEvents(db, { ...OPTS, to: T0 + 800 * H });
+  const f = r.workflow.definitions.find((d) => d.name === "funding-high-3z")!;
+  assert.equal(f.available, false);
+  assert.match(
+    f.reason!,
+    /funding rates are stored on binance_futures for 3 of these assets, but only from 2025-02-11T16:00Z to 2025-02-19T16:00Z, outside the window 2025-01-01T00:00Z to 2025-02-03T08:00Z/,
+  );
+  db.close();
+  // none stored at all: the old message
+  const db2 = store(N);
+  db2.exec("DELETE FROM funding_rates");
+  const r2 = runEvents(db2, OPTS);
+  assert.match(
+    r2.workflow.definitions.find((d) => d.name === "funding-high-3z")!.reason!,
+    /the store has no funding rates/,
+  );
+  db2.close();
 });

@@ -43,6 +43,11 @@ export interface EventsWorkflowInputs extends EventInputs {
   readonly regime?: EventRegime | undefined;
   readonly costs?: readonly CostModel[] | undefined;
   readonly dataset?: string | undefined;
+  /**
+   * Why an input kind (`funding`, `openInterest`, ...) is unavailable, when the caller knows more
+   * than "not stored" (e.g. stored, but outside the window); replaces the default reason.
+   */
+  readonly unavailable?: Readonly<Partial<Record<EventDefinition["requires"], string>>> | undefined;
 }
 
 /** Options of {@link eventsWorkflow}. */
@@ -133,7 +138,8 @@ export function eventsWorkflow(
         description: def.description,
         requires: def.requires,
         available: false,
-        reason: `the store has no ${REQUIRES_TEXT[def.requires]} for these assets`,
+        reason: inputs.unavailable?.[def.requires] ??
+          `the store has no ${REQUIRES_TEXT[def.requires]} for these assets`,
         events: [],
         study: null,
       };
