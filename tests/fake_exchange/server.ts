@@ -55,7 +55,9 @@ export interface FakeExchangeOptions {
    * A clock-driven tape (`live_tape.ts`): its symbols' WebSocket streams publish the tape live
    * (a client that reconnects has missed what traded meanwhile) and `/api/v3/trades`,
    * `historicalTrades` and `aggTrades` (and the `/fapi/v1/` twins) of its symbols serve the
-   * tape's history by `fromId`. Default: none (the capture is replayed).
+   * tape's history by `fromId`; `/api/v3/klines` of its symbols, at every interval and `1s`,
+   * are aggregated from the tape's trades (`LiveTape.klines`: history before the tape started
+   * too). Default: none (the capture is replayed).
    */
   readonly live?: LiveTape | undefined;
 }
@@ -268,7 +270,8 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
     const symbol = p.get("symbol");
     if (symbol === null) return binanceError(-1102, "Mandatory parameter 'symbol' was not sent.");
     const interval = p.get("interval") ?? "";
-    const step = INTERVAL_MS[interval];
+    // Binance's spot API has 1s klines, its futures API does not
+    const step = interval === "1s" && !futures ? 1_000 : INTERVAL_MS[interval];
     if (step === undefined) return binanceError(-1120, "Invalid interval.");
     const limit = intParam(p, "limit");
     const startTime = intParam(p, "startTime");
@@ -279,6 +282,13 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
     }
     if (startTime === "bad" || endTime === "bad") {
       return binanceError(-1100, "Illegal characters found in parameter 'startTime'/'endTime'.");
+    }
+    // a live tape's symbol: klines of every interval aggregated from the tape's own trades
+    if (!futures && options.live?.symbols.includes(symbol)) {
+      return json(
+        200,
+        toBinanceKlines(options.live.klines(symbol, step, { startTime, endTime, limit }), step),
+      );
     }
     const file = ohlcvFiles.get(`${symbol}:${interval}`);
     if (file === undefined) {
