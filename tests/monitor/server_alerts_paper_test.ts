@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openStore } from "@lib/store/db.ts";
 import { writeBars } from "@lib/store/bars.ts";
-import { listAlerts } from "@lib/store/monitor_alerts.ts";
+import { insertAlerts, listAlerts } from "@lib/store/monitor_alerts.ts";
 import { createRng } from "@lib/stats/rng.ts";
 import { AnalyticsService } from "@lib/pipeline/monitor/analytics_service.ts";
 import { AlertLoop, monitorAlertRules } from "@lib/pipeline/monitor/alert_loop.ts";
@@ -79,7 +79,9 @@ Deno.test("monitor alerts and paper books through the API: stored once, resumed,
       startedAt: T0,
       replayBars: 250,
     });
-  const first = loop().start(T0 + N * 60_000);
+  // the store as a monitor that stepped every bar left it (a start reports only news)
+  const first = loop().replay(T0 + N * 60_000);
+  insertAlerts(db, first, { webhookUrls: [], now: T0 + N * 60_000 });
   assert.ok(first.some((a) => a.kind === "z-score"), "the replay fired z-score alerts");
   assert.equal(listAlerts(db).length, first.length);
   // a restart replays the same bars: the same ids, nothing stored twice
@@ -232,11 +234,11 @@ Deno.test("Kalman alerts: stepping bar by bar fires the same alerts, with the sa
   try {
     seed(a.db);
     const replayed = new AlertLoop(a.db, new AnalyticsService(a.db, "binance"), opts)
-      .start(T0 + N * 60_000);
+      .replay(T0 + N * 60_000);
     // live: started on the first bars, then one close at a time
     seed(b.db, 0, N - 120);
     const live = new AlertLoop(b.db, new AnalyticsService(b.db, "binance"), opts);
-    const fired = [...live.start(T0)];
+    const fired = [...live.replay(T0)];
     for (let t = N - 120; t < N; t++) {
       seed(b.db, t, t + 1);
       fired.push(...live.onPairBar(PAIR, T0 + (t + 1) * 60_000));

@@ -4,7 +4,8 @@
  * alert stored append-only with `insertAlerts` (its webhook deliveries queued in the same
  * transaction), printed and published. On start the rules are replayed over the stored bars, so
  * the state (hysteresis, dwell) is what it was and an alert a kill -9 lost before it was stored
- * is stored now, under the same id; one already stored is not stored or sent again.
+ * (on the newest bars) is stored now, under the same id; one already stored is not stored or
+ * sent again, and a rule added on this start does not fire for old bars (`AlertLoop.start`).
  *
  * With `hedge: "kalman"` the filter's state at a bar depends on where the bars it runs on start,
  * so the alerts compute each bar from a start fixed by the bar alone (its block of `replayBars`
@@ -157,6 +158,9 @@ export function monitorAlertRules(spec: MonitorAlertSpec): AlertRule[] {
   return rules;
 }
 
+/** Bars closed this long before a subject's newest one can hold alerts a kill lost. */
+const START_LOSS_MS = 30_000;
+
 /** Options of {@link AlertLoop}. */
 export interface AlertLoopOptions {
   /** Venue id of the stored bars, e.g. `binance`. */
@@ -191,17 +195,50 @@ export class AlertLoop {
   }
 
   /**
-   * Replay the rules over the stored bars of every pair; returns the alerts stored now (those a
-   * previous process fired but had not stored: normally none).
+   * Replay the rules over the last `replayBars` stored bars of every pair: the state is set
+   * as after stepping them, and every alert they fire is returned, stored or not, without
+   * storing anything (`start` decides what to store and report).
    */
-  start(now: number): readonly Alert[] {
+  replay(now: number): readonly Alert[] {
     const obs: AlertObservation[] = [];
     const bars = this.#o.replayBars ?? ALERT_LOOP_DEFAULTS.replayBars;
     for (const p of this.#o.pairs) obs.push(...this.#observations(p, bars, now));
     obs.sort((a, b) => (a as { ts: number }).ts - (b as { ts: number }).ts);
     const r = replayAlerts(this.#o.rules, obs);
     this.#state = r.state;
-    return this.#store(r.alerts, now);
+    return r.alerts;
+  }
+
+  /**
+   * Replay the rules over the stored bars of every pair ({@link replay}), so their state
+   * (hysteresis, dwell) is what it was; returns the alerts reported as new (stored, printed,
+   * published, queued for the webhooks): those a previous process fired but had not stored
+   * (killed between storing a bar and storing its alert), normally none. Of the alerts the
+   * replay finds that are not stored yet, only those on the newest bars of their subject (the
+   * last 30 s of bars, at least the last one: what one flush closes) can be such a loss:
+   * - a rule with stored alerts reports them, however long ago those bars closed;
+   * - a rule with none (added on this start, e.g. `--price-alert`, or one that never fired)
+   *   reports them only while they are recent (closed within two intervals plus 5 s of `now`);
+   * - anything older is dropped: the process that stepped those bars did not fire it (a replay
+   *   starting at another bar can differ in hysteresis state), and a new rule does not fire
+   *   for old bars.
+   */
+  start(now: number): readonly Alert[] {
+    const found = this.replay(now);
+    if (found.length === 0) return [];
+    const step = freqMs(this.#o.freq);
+    const history = new Set<string>();
+    for (const subject of new Set(found.map((a) => a.subject))) {
+      for (const a of listAlerts(this.#db, { subject, limit: 1_000_000 })) {
+        history.add(`${a.ruleId}/${a.subject}`);
+      }
+    }
+    const report = found.filter((a) => {
+      const newest = this.#done.get(a.subject) ?? -Infinity;
+      if (a.ts < newest - Math.max(step, START_LOSS_MS)) return false;
+      return history.has(`${a.ruleId}/${a.subject}`) || a.ts + step >= now - 2 * step - 5_000;
+    });
+    return this.#store(report, now);
   }
 
   /** Step the bars of `pair` closed since the last call; returns the alerts stored. */
