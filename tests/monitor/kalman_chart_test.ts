@@ -109,7 +109,7 @@ Deno.test("Kalman chart series do not depend on how many bars are read, and equa
       rules,
       webhookUrls: [],
       startedAt: T0,
-    }).start(T0 + N * 60_000);
+    }).replay(T0 + N * 60_000);
     const zAlerts = alerts.filter((a) => a.kind === "z-score" && large.has(a.ts));
     assert.ok(zAlerts.length >= 3, `z-score alerts in the charted bars: ${zAlerts.length}`);
     for (const a of zAlerts) assert.equal(a.value, large.get(a.ts)![3], a.id);
