@@ -17,6 +17,7 @@ import type { Dataset } from "../panel/dataset.ts";
 import { loadDataset } from "../panel/load_dataset.ts";
 import { loadFundingOnGrid } from "../panel/load_funding.ts";
 import { fundingKnownAt } from "../panel/funding_on_grid.ts";
+import { detectRedenominations } from "../panel/redenominations.ts";
 import { GRID_DEFAULTS } from "../core/grid_size.ts";
 import { resolveFactorAsset } from "../research/factor_assets.ts";
 import type { TrialLedger } from "../research/ledger.ts";
@@ -489,6 +490,21 @@ export function runEvents(db: DatabaseSync, options: EventsRunOptions): EventsRu
       ...(options.ledger === undefined ? {} : { ledger: options.ledger }),
     },
   });
+  // a redenomination in the data (COCOS's 1:1000) would show as a jump in a replay that does not
+  // undo it: candidate configs ask the backtest to adjust it (its --adjust-redenominations)
+  const redenominations = workflow.candidates.some((c) => c.config !== null)
+    ? detectRedenominations({ close: panel.close, volume: panel.volume, index, assets })
+    : [];
+  if (redenominations.length > 0) {
+    notes.push(
+      `The data hold ${redenominations.length} redenomination(s) (${
+        redenominations.map((e) =>
+          `${e.asset} ${new Date(e.ts).toISOString().slice(0, 10)}, x${e.factor}`
+        ).join("; ")
+      }): every candidate config sets adjustRedenominations: true, so deno task backtest ` +
+        "--config undoes them (as --adjust-redenominations) instead of trading the jump.",
+    );
+  }
   const configs: CandidateConfig[] = [];
   const configFiles = workflow.candidates.map((c) => {
     if (c.config === null) return null;
@@ -507,6 +523,7 @@ export function runEvents(db: DatabaseSync, options: EventsRunOptions): EventsRu
           liquidity: built.resolved.liquidity,
           spread: built.resolved.spread,
         },
+        ...(redenominations.length > 0 ? { adjustRedenominations: true } : {}),
       },
     });
     return file;

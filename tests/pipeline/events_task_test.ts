@@ -5,7 +5,7 @@
  * trial of the ledger; a stored regime run (deno task regimes) conditions the hypotheses and a
  * second venue (--other-venue) makes the dislocations available; on a store of simulated bars with a planted effect (sharp drops followed
  * by a rebound) it promotes "fade the jump" and writes a candidate config that `deno task
- * backtest --config` runs to a profit; usage errors exit 2 naming the flag.
+ * backtest --config` runs to a profit (and that undoes the 1:1000 redenomination of one asset); usage errors exit 2 naming the flag.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -217,12 +217,14 @@ Deno.test("deno task events promotes a planted effect and deno task backtest run
         for (let t = 0; t < N; t++) {
           const o = c;
           c = t === 0 ? c : c * Math.exp(r[t]!);
+          // FFFUSDT is redenominated 1:1000 at bar 1500 (price x1000, units volume /1000)
+          if (a === 7 && t === 1500) c *= 1000;
           bars.ts[t] = Date.UTC(2024, 0, 1) + t * 3_600_000;
           bars.open[t] = o;
           bars.close[t] = c;
           bars.high[t] = Math.max(o, c);
           bars.low[t] = Math.min(o, c);
-          bars.volume[t] = 1000;
+          bars.volume[t] = a === 7 && t >= 1500 ? 1 : 1000;
         }
         writeBars(store.db, bars, { source: "test" });
       });
@@ -255,6 +257,9 @@ Deno.test("deno task events promotes a planted effect and deno task backtest run
     assert.equal(config.strategy, "event");
     assert.equal(config.params.action, "fade");
     assert.equal(config.params.holding, 24);
+    // the replay undoes the redenomination instead of warning about it (review 12, item 8)
+    assert.equal(config.adjustRedenominations, true);
+    assert.match(JSON.stringify(model), /FFFUSDT 2024-03-03, x1000/);
     const bt = await runDeno([
       "task",
       "backtest",
@@ -266,6 +271,7 @@ Deno.test("deno task events promotes a planted effect and deno task backtest run
       out,
     ]);
     assert.equal(bt.code, 0, bt.stderr);
+    assert.doesNotMatch(bt.stderr, /Rerun with --adjust-redenominations/);
     const btModel = readModel(bt.stdout.trim().split("\n")[0]!.replace(/\/report\.html$/, ""));
     const metrics = table(btModel, "strategy-metrics-returns");
     const total = Number(metrics.rows.find((r) => r[0] === "Total return")![1]);
