@@ -31,6 +31,7 @@ import { overfittingVerdict } from "../research/overfitting_verdict.ts";
 import { overfittingSection } from "../report/sections/overfitting_section.ts";
 import { periodsPerYear } from "../backtest/metrics/periods_per_year.ts";
 import { reportRegimeSection, signalRegimeSection } from "./report_regimes.ts";
+import { signalReportName } from "../report/tears/signal_report.ts";
 import { DEFAULT_REPORT_SIGNALS } from "../report/sections/signal_section.ts";
 
 /**
@@ -209,7 +210,7 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
   // the regime section conditions the signal as the tear sheet aligned it
   const regimes = signalRegimeSection(
     dataset.panel,
-    options.signal.options?.name ?? source?.path ?? "signal",
+    signalReportName({ name: options.signal.options?.name, signalSource: source }),
     seen!.signal,
   );
   const withFamily = family === undefined

@@ -141,6 +141,13 @@ realDataTest(
         // is trial 1, the Parquet file (other bytes, same values) comes after it, and N counts
         // the family's IC series (not the long-short returns)
         const base = path.split("/").pop()!;
+        // the title and the regime tables name the signal by the file's base name, not its path
+        assert.equal(m.title, `cryptolab signal tear sheet: ${base}`);
+        const regimeRows = m.sections.find((s) => s.id === "regimes")!.blocks.flatMap((b) =>
+          b.type === "table" ? b.rows : []
+        );
+        assert.ok(regimeRows.some((r) => r[0] === base), JSON.stringify(regimeRows[0]));
+        assert.ok(!JSON.stringify(m.sections).includes(path), "the full path in a section");
         const ledger = openStore(db, { mustExist: true });
         const stored = readTrials(ledger.db, "signal-file:binance-1h");
         ledger.close();

@@ -23,6 +23,25 @@ import {
   type SignalTearSheetOptions,
 } from "./signal_tear_sheet.ts";
 
+/**
+ * The name a signal report gives its signal: `name`, else the base name of the signal file
+ * (never its full path), else `signal`.
+ *
+ * @example
+ * ```ts
+ * import { signalReportName } from "@lib/report/tears/signal_report.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(signalReportName({ signalSource: { path: "/tmp/r12/sig.csv" } }), "sig.csv");
+ * assert.equal(signalReportName({ name: "mine" }), "mine");
+ * ```
+ */
+export function signalReportName(o: {
+  readonly name?: string | undefined;
+  readonly signalSource?: { readonly path: string } | undefined;
+}): string {
+  return o.name ?? o.signalSource?.path.split(/[\\/]/).pop() ?? "signal";
+}
+
 /** Options of {@link buildSignalReport}. */
 export interface SignalReportOptions extends SignalTearSheetOptions {
   /**
@@ -113,7 +132,7 @@ export function buildSignalReport(
     ...(options.git === undefined ? {} : { git: options.git }),
   });
   const overfitting = options.overfitting?.(sheet) ?? null;
-  const name = options.name ?? options.signalSource?.path ?? "signal";
+  const name = signalReportName(options);
   return {
     schemaVersion: SCHEMA_VERSION,
     runId: options.runId ?? tearSheetRunId("signal", dataset.fingerprint.sha256, manifest.params),
