@@ -61,8 +61,9 @@ Options:
   --perp-venue V   venue of funding, open interest and liquidations (default: --venue when it
                    has funding, else binance_futures)
   --other-venue V  a second venue with bars of the same symbols, for dislocations (default none)
-  --regime-run ID  a stored regime run (deno task regimes) to condition on (default: the newest
-                   of the venue and frequency, if any)
+  --regime-run ID  a stored regime run (deno task regimes) of this venue and frequency to
+                   condition on, by its out-of-sample states only (default: the newest of the
+                   venue and frequency with out-of-sample states in the window, if any)
   --fees V         fee schedule, or none (default: the venue's)
   --spread S       ${SPREAD_SOURCES.join(", ")} (default none)
   --no-ledger      do not record the hypotheses in the store's trial ledger
