@@ -9,8 +9,9 @@
  * `#fresh-P`, `#reg-P` (the window OLS: intercept, R², residual sd, slope standard error), charts `#c-prices-P`, `#c-spread-P`, `#c-z-P`, `#c-beta-P`, `#c-corr-P`,
  * `#c-p-P`; controls `#ctl-freq`, `#ctl-window`, `#ctl-z`, `#ctl-hedge`; `#conn` (live (SSE)
  * / polling / offline), `#alerts` (list), `#paper`, `#upload-form` (file input `name="file"`),
- * `#upload-result`, `#exports`, `#error`, `#venue-banner` (shown while the venue is disconnected), `#paper-table` (one row per pair and book), paper
- * order buttons `button[data-order="long"|"short"|"close"][data-pair="Y:X"]`.
+ * `#upload-result`, `#exports`, `#error`, `#venue-banner` (shown while the venue is disconnected), `#paper-table` (one row per pair and book),
+ * `#paper-costs` (the fills' cost model), per pair `#c-paper-P` (rule book equity vs its backtest)
+ * and `#paper-trades-P` (round trips of both books, newest first), paper order buttons `button[data-order="long"|"short"|"close"][data-pair="Y:X"]`.
  *
  * @module
  */

@@ -177,19 +177,70 @@ function refreshPaper() {
       });
     });
     box.appendChild(table);
-    if (r.backtest && r.backtest.notes) {
-      var ul = document.createElement("ul");
-      ul.className = "note";
-      r.backtest.notes.forEach(function (n) { var li = document.createElement("li"); li.textContent = n; ul.appendChild(li); });
-      box.appendChild(ul);
-    }
-    if (r.equity && r.equity.t && window.cryptolabCharts) {
-      var series = [{ name: "paper equity", t: r.equity.t, y: r.equity.y }];
-      if (r.backtest && r.backtest.equity) {
-        series.push({ name: "backtest, same bars", t: r.backtest.equity.t, y: r.backtest.equity.y });
+    var costs = document.createElement("p");
+    costs.id = "paper-costs";
+    costs.className = "note";
+    costs.textContent = "Costs of every fill, paper and backtest alike: " + (r.costs || "n/a") + ".";
+    box.appendChild(costs);
+    var notesShown = false;
+    (r.pairs || []).forEach(function (p) {
+      var id = pairId(p.pair);
+      // per pair: the rule book's equity against the backtest of the same rule on the same bars
+      var holder = $("c-paper-" + id);
+      if (!holder) {
+        var h = document.createElement("h3");
+        h.textContent = p.pair + ": z-score rule paper equity vs its backtest";
+        holder = document.createElement("div");
+        holder.className = "chart";
+        holder.id = "c-paper-" + id;
+        $("c-paper").appendChild(h);
+        $("c-paper").appendChild(holder);
       }
-      chart("paper-equity", $("c-paper"), { yLabel: "equity", series: series });
-    }
+      if (p.rule && p.rule.equityCurve && p.rule.equityCurve.t && window.cryptolabCharts) {
+        var series = [{ name: "paper equity", t: p.rule.equityCurve.t, y: p.rule.equityCurve.y }];
+        if (p.backtest && p.backtest.equity) {
+          series.push({ name: "backtest, same bars", t: p.backtest.equity.t, y: p.backtest.equity.y });
+        }
+        chart("paper-equity-" + id, holder, { yLabel: "equity", series: series });
+      }
+      // the notes on paper vs backtest are the same for every pair: said once
+      if (!notesShown && p.backtest && p.backtest.notes && p.backtest.notes.length > 0) {
+        notesShown = true;
+        var ul = document.createElement("ul");
+        ul.className = "note";
+        p.backtest.notes.forEach(function (n) { var li = document.createElement("li"); li.textContent = n; ul.appendChild(li); });
+        box.appendChild(ul);
+      }
+      // the round trips of both books, newest first
+      var rows = [];
+      ["rule", "manual"].forEach(function (kind) {
+        ((p[kind] && p[kind].trades) || []).forEach(function (tr) { rows.push({ kind: kind, t: tr }); });
+      });
+      rows.sort(function (a, b) { return b.t.entryTs - a.t.entryTs; });
+      var cap = document.createElement("h3");
+      cap.textContent = p.pair + ": trades (round trips" + (rows.length === 0 ? ": none yet" : "") + ")";
+      box.appendChild(cap);
+      if (rows.length === 0) return;
+      var tt = document.createElement("table");
+      tt.id = "paper-trades-" + id;
+      tt.className = "paper-trades";
+      var hr = document.createElement("tr");
+      ["book", "entry", "exit", "side", "units y / x", "entry price y / x", "exit price y / x", "costs", "net P&L"].forEach(function (h) {
+        var th = document.createElement("th"); th.textContent = h; hr.appendChild(th);
+      });
+      tt.appendChild(hr);
+      var iso = function (ms) { return new Date(ms).toISOString().replace(".000Z", "Z"); };
+      rows.forEach(function (x) {
+        var t = x.t, row = document.createElement("tr");
+        [x.kind === "rule" ? "z-score rule" : "manual", iso(t.entryTs), t.open || t.exitTs === null ? "open (marked)" : iso(t.exitTs),
+          t.side, fmt(t.unitsY, 6) + " / " + fmt(t.unitsX, 6), fmt(t.entryPriceY, 2) + " / " + fmt(t.entryPriceX, 2),
+          fmt(t.exitPriceY, 2) + " / " + fmt(t.exitPriceX, 2), fmt(t.cost, 2), fmt(t.netPnl, 2)].forEach(function (v) {
+          var td = document.createElement("td"); td.textContent = v; row.appendChild(td);
+        });
+        tt.appendChild(row);
+      });
+      box.appendChild(tt);
+    });
   }).catch(function () {});
 }
 
