@@ -153,3 +153,51 @@ for (const mode of ["trade count", "caughtUp"] as const) {
     }
   });
 }
+
+Deno.test("monitor venue status: a poller that says caughtUp before its first answer is not connected", async () => {
+  const { db, close } = openStore(":memory:");
+  const dir = Deno.makeTempDirSync({ prefix: "cryptolab-monitor-venue-" });
+  const stats = { connections: 0 };
+  let s: ReturnType<typeof scripted> | undefined;
+  const stop = new AbortController();
+  let url = "";
+  const done = runMonitor(db, {
+    venue: "binance",
+    pairs: [{ y: "BTCUSDT", x: "ETHUSDT" }],
+    freq: "1m",
+    freqs: ["1m"],
+    window: 20,
+    z: 2,
+    hedge: "rolling-ols",
+    port: 0,
+    uploadDir: `${dir}/uploads`,
+    signal: stop.signal,
+    flushEveryMs: 20,
+    now: () => T0,
+    openStream: (ctx) => {
+      s = scripted(ctx.onProblem, { value: true });
+      Object.defineProperty(s.stream, "stats", { get: () => stats });
+      return s.stream;
+    },
+    onListen: (srv) => (url = srv.url),
+  });
+  try {
+    while (url === "" || s === undefined) await wait(10);
+    await wait(150);
+    const health = async () => (await (await fetch(`${url}/api/health`)).json());
+    assert.equal((await health()).venueConnection.state, "connecting");
+    s.lose("connection refused");
+    await wait(60);
+    assert.equal((await health()).venueConnection.state, "down");
+    stats.connections = 1; // the first answer
+    for (let i = 0; i < 100 && (await health()).venueConnection.connected !== true; i++) {
+      await wait(20);
+    }
+    assert.equal((await health()).venueConnection.state, "connected");
+  } finally {
+    stop.abort();
+    await done;
+    close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -429,7 +429,9 @@ export async function runMonitor(
         // or, for a stream that cannot say, trades arrived since the connection was lost (a
         // cumulative count would call a dead venue connected)
         const caughtUp = stream?.caughtUp;
-        const live = caughtUp === undefined ? received > receivedAtProblem : caughtUp;
+        const live = caughtUp === undefined
+          ? received > receivedAtProblem
+          : caughtUp && (stream?.stats?.connections ?? 1) > 0; // a poller before its 1st answer
         if (!venueState.connected && live) {
           venueState.connected = true;
           venueState.everConnected = true;
