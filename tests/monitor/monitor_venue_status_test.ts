@@ -98,6 +98,7 @@ for (const mode of ["trade count", "caughtUp"] as const) {
           data: Record<string, unknown>;
         }[]).filter((e) => e.type === "status").map((e) => e.data);
       assert.equal((await health()).venueConnection.state, "connecting");
+      assert.equal((await health()).status, "ok"); // starting is not degraded
       // reached: trades arrive (and the stream says it is caught up)
       if (caught) caught.value = true;
       s.send(batch("BTCUSDT", 1, T0 - 5_000));

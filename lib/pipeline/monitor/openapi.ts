@@ -116,7 +116,7 @@ export function monitorOpenApi(
       "/api/health": {
         get: {
           summary: "Health: the venue connection, the newest trade per symbol and its age",
-          description: "`status` is `degraded` while the venue is not connected. " +
+          description: "`status` is `degraded` while the venue is down or reconnecting. " +
             "`venueConnection.state`: connecting (started, no answer yet), connected, " +
             "reconnecting (reached, then lost; retrying) or down (never reached; retrying); " +
             "`since` is when that state began (for reconnecting: when the connection was " +

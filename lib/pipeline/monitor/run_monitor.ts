@@ -212,7 +212,10 @@ export async function runMonitor(
         return {
           uptimeMs: t - started,
           tradesStored: trades,
-          status: venueState.connected ? "ok" : "degraded",
+          // degraded once the venue failed (down) or was lost (reconnecting)
+          status: venueState.state === "down" || venueState.state === "reconnecting"
+            ? "degraded"
+            : "ok",
           venueConnection: { ...venueState, forMs: t - venueState.since },
           symbols: last,
         };
