@@ -35,7 +35,10 @@ function num(x: number): number | null {
  * assert.ok(blocks.some((b) => b.type === "table" && b.id === "overfitting-trials"));
  * ```
  */
-/** What the trial count leaves out, when anything: `; not counted: ...`. */
+/**
+ * What the trial count leaves out, when anything: `; not counted: ...` (trials after `upTo` are
+ * not mentioned: a report built again must give the same bytes).
+ */
 function countNote(v: OverfittingVerdict): string {
   const e = v.excluded;
   const parts = [
@@ -45,13 +48,6 @@ function countNote(v: OverfittingVerdict): string {
       ]
       : []),
     ...(e.empty > 0 ? [`${e.empty} with no finite value (failed evaluations)`] : []),
-    ...(e.later > 0
-      ? [
-        `${e.later} recorded after ${
-          v.scope === "family" ? "this report was first built" : "this one"
-        }`,
-      ]
-      : []),
   ];
   return parts.length === 0 ? "" : `; not counted: ${parts.join(", ")}`;
 }
