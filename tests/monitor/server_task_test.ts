@@ -44,7 +44,11 @@ realDataTest(
       const reader = readEvents(`${url}/api/events`, (e) => events.push(e), stop.signal);
       const t0 = Date.now();
       while (Date.now() - t0 < 30_000) {
-        const bars = events.filter((e) => e.type === "bar" && e.data.data.freq === "1s");
+        // 12 bars the stream closed (every stored bar has its event, the interval before the
+        // start included: those are not counted)
+        const bars = events.filter((e) =>
+          e.type === "bar" && e.data.data.freq === "1s" && (e.data.data.ts as number) >= startedAt
+        );
         if (bars.length >= 12 && events.some((e) => e.type === "analytics")) break;
         await new Promise((r) => setTimeout(r, 200));
       }
