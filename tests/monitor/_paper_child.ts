@@ -107,6 +107,9 @@ if (import.meta.main) {
     insertAlerts(store.db, a.alerts, { webhookUrls: [WEBHOOK] });
     state = step.state;
     alertState = a.state;
+    // progress for the parent, which kills at a bar it chose (not at a wall-clock time, which
+    // lands before the first bar or after the last on a slow or a fast machine)
+    await Deno.stdout.write(new TextEncoder().encode(`bar ${t}\n`));
     if (pause > 0) await new Promise((r) => setTimeout(r, pause));
   }
   store.close();

@@ -198,20 +198,37 @@ Deno.test("kill -9 at random moments loses no alert and no paper fill, and doubl
           String(n),
           "2",
         ],
-        stdout: "null",
+        stdout: "piped",
         stderr: "piped",
       }).spawn();
+      // kill at a bar chosen at random in the first half of what is left, after a random part of
+      // the child's pause, so the kill lands mid-run whatever the machine's speed
+      const done = progress.at(-1) ?? 0;
+      const target = kills < 6
+        ? done + 1 + Math.floor(rand() * Math.max(1, (n - done - 2) / 2))
+        : n + 1;
       let killed = false;
-      const timer = kills < 6
-        ? setTimeout(() => {
-          killed = true;
-          try {
-            p.kill("SIGKILL");
-          } catch { /* already exited */ }
-        }, 250 + 700 * rand())
-        : undefined;
-      const out = await p.output();
-      clearTimeout(timer);
+      const reader = (async () => {
+        const dec = new TextDecoder();
+        let buf = "";
+        for await (const chunk of p.stdout) {
+          if (killed) continue;
+          buf += dec.decode(chunk, { stream: true });
+          const last = /bar (\d+)\n(?![\s\S]*bar \d+\n)/.exec(buf);
+          if (last !== null && Number(last[1]) >= target) {
+            killed = true;
+            await new Promise((r) => setTimeout(r, 2 * rand()));
+            try {
+              p.kill("SIGKILL");
+            } catch { /* already exited */ }
+          }
+          buf = buf.slice(-64);
+        }
+      })();
+      const errText = new Response(p.stderr).text();
+      const status = await p.status;
+      await reader;
+      const out = { success: status.success, stderr: new TextEncoder().encode(await errText) };
       if (killed && !out.success) {
         kills++;
         const st = openStore(path);
