@@ -17,7 +17,9 @@ function stepUp(p: number[], c: number): number[] {
       .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     const at = finite.findIndex(([, k]) => k === i);
     let best = 1;
-    for (let r = at; r < finite.length; r++) best = Math.min(best, (c * m * finite[r]![0]) / (r + 1));
+    for (let r = at; r < finite.length; r++) {
+      best = Math.min(best, (c * m * finite[r]![0]) / (r + 1));
+    }
     return best;
   });
 }
@@ -40,5 +42,8 @@ Deno.test("IC table: p EWC (BH) and (BY) adjust across all signals x horizons as
     assert.ok(Math.abs((r[13] as number) - by[i]!) < 1e-12, `BY row ${i}`);
     assert.ok((r[12] as number) >= p[i]! && (r[13] as number) >= (r[12] as number));
   });
-  assert.match(t.caption ?? "", /adjusted across every signal and horizon of this table at once \(9 tests/);
+  assert.match(
+    t.caption ?? "",
+    /adjusted across every signal and horizon of this table at once \(9 tests/,
+  );
 });
