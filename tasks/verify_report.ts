@@ -37,13 +37,13 @@ Options:
   --db PATH    store the report was built from (default: $CRYPTOLAB_DB or data/cryptolab.db)
   --out DIR    also write the re-rendered files to DIR/<run-id>/, to diff them
   --signal-file PATH
-               the signal file of a signal tear sheet (deno task report --signal-file),
-               read again and checked against the manifest's SHA-256 (default: the path the
+               the signal file of a signal tear sheet or a backtest (deno task report or
+               backtest --signal-file), read again and checked against the manifest's SHA-256 (default: the path the
                manifest records)
   -h, --help   show this text`;
 
 /**
- * The signal file of a signal tear sheet: `--signal-file`, else the path its manifest names
+ * The signal file of a signal tear sheet or a backtest: `--signal-file`, else the path its manifest names
  * (when this process may read it); undefined for other reports or an unreadable file (the
  * re-render check then says to give --signal-file).
  */

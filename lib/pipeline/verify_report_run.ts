@@ -20,9 +20,9 @@
  *    Re-rendered kinds: the demo on the simulated market, the research report
  *    (`deno task report`), the signal tear sheet (`deno task report --signal-file`: the file the
  *    manifest names is read again, and must have the manifest's SHA-256), the walk-forward
- *    report (`deno task walkforward`) and the backtest report (`deno task backtest` without
- *    `--signal-file`); other kinds (the backtest of a signal file, the real-data demo) are
- *    skipped with the reason. Overfitting verdicts count the ledger's trials up to the
+ *    report (`deno task walkforward`) and the backtest report (`deno task backtest`, also with
+ *    `--signal-file`: the file is read again the same way); the real-data demo is skipped
+ *    with the reason; a signal file that cannot be read fails the check. Overfitting verdicts count the ledger's trials up to the
  *    manifest's `ledgerUpTo`, so trials recorded after the report change nothing.
  * 4. **ledger**: a table of the report whose columns include {@link LEDGER_REFERENCE_COLUMNS}
  *    (`trial_id`, `trial_hash`) references trials of the ledger: each must exist with that hash,
@@ -112,8 +112,9 @@ export interface VerifyReportRunOptions {
   /** Checkout whose git commit is compared with the manifest's. @default the current directory */
   readonly projectDir?: string;
   /**
-   * The signal file a signal tear sheet's manifest names (`params.signalFile`), read by the
-   * caller (`readSignalFile`, asynchronous); a signal tear sheet without it fails re-render.
+   * The signal file a signal tear sheet's or a backtest's manifest names (`params.signalFile`),
+   * read by the caller (`readSignalFile`, asynchronous); such a report without it fails
+   * re-render.
    */
   readonly signalFile?: SignalFile | undefined;
 }
@@ -314,8 +315,14 @@ function rebuild(
   }
   if (
     report.title.startsWith("cryptolab backtest: ") && typeof p.strategy === "string" &&
-    p.signalFile === null
+    (p.signalFile === null ||
+      (typeof p.signalFile === "string" && typeof p.signalSha256 === "string"))
   ) {
+    // a backtest of a signal file (`--signal-file`): the file read again, with the manifest's
+    // SHA-256 (throws, naming the file, else)
+    const signalValues = p.signalFile === null
+      ? undefined
+      : { input: checkedSignalFile(m, signalFile).signal, source: signalSource(m) };
     // the manifest holds every parameter after defaults; the title's label lists the ones the
     // user gave, in their order ("ma-crossover BTCUSDT (fast 3, slow 10)"): give those again
     const shown = /\(([^()]*)\)$/.exec(report.title)?.[1] ?? "";
@@ -347,8 +354,10 @@ function rebuild(
           impact: bool("impact"),
           funding: bool("funding"),
         },
+        signalValues,
         lag: num("lag"),
         maxGross: num("maxGross"),
+        adjustRedenominations: bool("adjustRedenominations"),
         nullRuns: num("nullRuns"),
         ledgerUpTo: num(LEDGER_UP_TO_PARAM),
         runId: m.runId,
@@ -427,8 +436,34 @@ function rebuild(
   return {
     skip: `re-rendering "${report.title}" reports is not supported yet (supported: the demo ` +
       "on the simulated market, deno task report (also with --signal-file), deno task " +
-      "walkforward and deno task backtest without --signal-file)",
+      "walkforward and deno task backtest, also with --signal-file)",
   };
+}
+
+/**
+ * The signal file the manifest names (`params.signalFile`), as read by the caller; throws,
+ * naming the file, when it was not read or its SHA-256 differs from the manifest's.
+ */
+function checkedSignalFile(m: ManifestFile, signalFile: SignalFile | undefined): SignalFile {
+  const path = String(m.params.signalFile);
+  if (signalFile === undefined) {
+    throw new Error(
+      `the signal file ${path} the manifest names was not read; give it with --signal-file ` +
+        "PATH (the manifest records the path as it was given)",
+    );
+  }
+  if (signalFile.sha256 !== m.params.signalSha256) {
+    throw new Error(
+      `the signal file ${path} changed since the report: its SHA-256 is ${signalFile.sha256}, ` +
+        `the manifest lists ${m.params.signalSha256}`,
+    );
+  }
+  return signalFile;
+}
+
+/** The manifest's path and SHA-256 of its signal file, whatever path it was read from now. */
+function signalSource(m: ManifestFile): { path: string; sha256: string } {
+  return { path: String(m.params.signalFile), sha256: String(m.params.signalSha256) };
 }
 
 /**
@@ -444,18 +479,7 @@ function rebuildSignalReport(
   const p = m.params;
   const d = m.dataset;
   const path = String(p.signalFile);
-  if (signalFile === undefined) {
-    throw new Error(
-      `the signal file ${path} the manifest names was not read; give it with --signal-file ` +
-        "PATH (the manifest records the path as it was given)",
-    );
-  }
-  if (signalFile.sha256 !== p.signalSha256) {
-    throw new Error(
-      `the signal file ${path} changed since the report: its SHA-256 is ${signalFile.sha256}, ` +
-        `the manifest lists ${p.signalSha256}`,
-    );
-  }
+  signalFile = checkedSignalFile(m, signalFile);
   const num = (k: string) => typeof p[k] === "number" ? p[k] as number : undefined;
   const family = typeof p.ledgerFamily === "string" ? p.ledgerFamily : undefined;
   return {
