@@ -8,6 +8,7 @@
  * - the upload form imports an OHLC file and shows the import's per-file summary.
  * Screenshots go to tests/browser/.screenshots (paths printed for the CI log).
  */
+import { killTree } from "../_shared/kill_tree.ts";
 import assert from "node:assert/strict";
 import { LiveTape, startFakeExchange, type TapeRow } from "../fake_exchange/mod.ts";
 import { loadCapture } from "../stream/_helpers.ts";
@@ -89,7 +90,7 @@ async function startMonitor(env: Record<string, string>, db: string) {
     url = /dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(err)?.[1];
     if (url !== undefined) break;
     if (Date.now() > deadline) {
-      child.kill("SIGKILL");
+      killTree(child);
       throw new Error(`the monitor did not print its dashboard URL in 30 s:\n${err}`);
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -102,7 +103,7 @@ async function startMonitor(env: Record<string, string>, db: string) {
       // Ctrl-C must end it; if it hangs, kill it so the suite goes on (and the exit code fails).
       const hung = setTimeout(() => {
         err += "\n(test: no exit 20 s after SIGINT; SIGKILL)\n";
-        child.kill("SIGKILL");
+        killTree(child);
       }, 20_000);
       const status = await child.status;
       clearTimeout(hung);

@@ -7,6 +7,7 @@
  * leaves no monitor behind; the flag errors go through `deno task` itself) against the local
  * exchange's live tape served as Kraken `/0/public/Trades`.
  */
+import { killTree } from "../_shared/kill_tree.ts";
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { openStore } from "@lib/store/db.ts";
@@ -177,9 +178,7 @@ realDataTest(
       }
     } finally {
       stop.abort();
-      try {
-        mon.child.kill("SIGKILL");
-      } catch { /* ended */ }
+      killTree(mon.child);
       await mon.done;
       await ex.close();
       d.cleanup();

@@ -5,6 +5,7 @@
  * it with exit 0 and the run marked interrupted; an unreachable venue is said in one line while
  * the dashboard keeps serving; a non-loopback address needs the token; bad flags exit 2.
  */
+import { killTree } from "../_shared/kill_tree.ts";
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { realDataTest } from "../_shared/real_data.ts";
@@ -93,9 +94,7 @@ realDataTest(
       }
     } finally {
       stop.abort();
-      try {
-        mon.child.kill("SIGKILL");
-      } catch { /* ended */ }
+      killTree(mon.child);
       await mon.done;
       await ex.close();
       d.cleanup();
@@ -137,9 +136,7 @@ Deno.test("monitor task: an unreachable venue is said in one line; the dashboard
     const end = await mon.done;
     assert.equal(end.code, 0, end.stderr);
   } finally {
-    try {
-      mon.child.kill("SIGKILL");
-    } catch { /* ended */ }
+    killTree(mon.child);
     await mon.done;
     d.cleanup();
   }
@@ -175,9 +172,7 @@ Deno.test("monitor task: on a non-loopback address every request needs the token
     mon.child.kill("SIGTERM");
     assert.equal((await mon.done).code, 0);
   } finally {
-    try {
-      mon.child.kill("SIGKILL");
-    } catch { /* ended */ }
+    killTree(mon.child);
     await mon.done;
     d.cleanup();
   }
