@@ -22,6 +22,11 @@ export interface PairCloses {
   /** Closes; NaN where a leg has no bar. */
   readonly y: Float64Array;
   readonly x: Float64Array;
+  /** Highs and lows of each leg's bars (NaN where it has none): the spread estimates' input. */
+  readonly yHigh: Float64Array;
+  readonly yLow: Float64Array;
+  readonly xHigh: Float64Array;
+  readonly xLow: Float64Array;
   /** Complete flag of each leg's bar (0 where it has none). */
   readonly complete: Uint8Array;
 }
@@ -62,12 +67,7 @@ export function pairCloses(
   const ky = { venue, symbol: pair.y, freq }, kx = { venue, symbol: pair.x, freq };
   const ey = latestBarTs(db, ky), ex = latestBarTs(db, kx);
   if (ey === undefined && ex === undefined) {
-    return {
-      ts: new Float64Array(0),
-      y: new Float64Array(0),
-      x: new Float64Array(0),
-      complete: new Uint8Array(0),
-    };
+    return onGrid(undefined, undefined, freq, 0, -1);
   }
   const end = Math.max(ey ?? -Infinity, ex ?? -Infinity);
   const by = recentBars(db, ky, bars, end), bx = recentBars(db, kx, bars, end);
@@ -105,19 +105,31 @@ function onGrid(
   const n = by === undefined ? 0 : Math.round((end - first) / step) + 1;
   const ts = new Float64Array(n), y = new Float64Array(n).fill(NaN);
   const x = new Float64Array(n).fill(NaN), complete = new Uint8Array(n).fill(1);
+  const yHigh = new Float64Array(n).fill(NaN), yLow = new Float64Array(n).fill(NaN);
+  const xHigh = new Float64Array(n).fill(NaN), xLow = new Float64Array(n).fill(NaN);
   for (let i = 0; i < n; i++) ts[i] = first + i * step;
   const seen = new Uint8Array(n);
-  if (by === undefined || bx === undefined) return { ts, y, x, complete };
-  const place = (b: BarColumns, out: Float64Array, bit: number) => {
+  if (by === undefined || bx === undefined) {
+    return { ts, y, x, yHigh, yLow, xHigh, xLow, complete };
+  }
+  const place = (
+    b: BarColumns,
+    out: Float64Array,
+    hi: Float64Array,
+    lo: Float64Array,
+    bit: number,
+  ) => {
     for (let i = 0; i < b.ts.length; i++) {
       const k = Math.round((b.ts[i]! - first) / step);
       out[k] = b.close[i]!;
+      hi[k] = b.high[i]!;
+      lo[k] = b.low[i]!;
       seen[k]! |= bit;
       if (!b.complete[i]) complete[k] = 0;
     }
   };
-  place(by, y, 1);
-  place(bx, x, 2);
+  place(by, y, yHigh, yLow, 1);
+  place(bx, x, xHigh, xLow, 2);
   for (let i = 0; i < n; i++) if (seen[i] !== 3) complete[i] = 0;
-  return { ts, y, x, complete };
+  return { ts, y, x, yHigh, yLow, xHigh, xLow, complete };
 }

@@ -2,7 +2,9 @@
  * The monitor's paper trading: per pair two books kept in the store (lib/store/monitor_paper.ts),
  * the pairs z-score rule's (`advancePaperRule`: the rule of `deno task backtest --strategy pairs`
  * with the monitor's window, threshold and hedge method, filled at the next bar's close on both
- * legs with Binance taker fees, `feeCost`) and a manual one (orders from the page's buttons,
+ * legs with the venue's taker fees, `feeCost`, and half the bid-ask spread, `halfSpreadCost`, the
+ * spread estimated causally from the bars' highs and lows by Corwin-Schultz,
+ * `estimatedSpreads`: see {@link paperCosts}) and a manual one (orders from the page's buttons,
  * `POST /api/paper/orders`). Each closed bar advances both and appends their fills and marks in
  * one transaction per book, so a restart resumes from the last stored mark (`loadPaperState`)
  * and a kill -9 loses nothing that was committed. `summary()` is `/api/paper`: positions, P&L,
@@ -17,7 +19,10 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { type Freq, freqMs } from "@lib/core/freq.ts";
+import type { CostModel } from "@lib/backtest/cost_model.ts";
 import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
+import { halfSpreadCost } from "@lib/backtest/costs/half_spread_cost.ts";
+import { estimatedSpreads } from "@lib/backtest/costs/estimated_spreads.ts";
 import {
   advancePaperManual,
   advancePaperRule,
@@ -59,11 +64,61 @@ export interface PaperLoopOptions {
   readonly initialEquity?: number;
 }
 
-/** `PaperBars` on typed arrays. */
-interface GridBars extends PaperBars {
+/** `PaperBars` on typed arrays, with each leg's highs and lows (the spread estimates' input). */
+export interface GridBars extends PaperBars {
   readonly ts: Float64Array;
   readonly y: Float64Array;
   readonly x: Float64Array;
+  readonly yHigh: Float64Array;
+  readonly yLow: Float64Array;
+  readonly xHigh: Float64Array;
+  readonly xLow: Float64Array;
+}
+
+/** What the page's cost line says of {@link paperCosts}. */
+export function paperCostsLabel(venue: string): string {
+  return `${venue} taker fees (feeCost) + half the bid-ask spread (halfSpreadCost), the spread ` +
+    `estimated from the bars' highs and lows up to the bar before the fill (Corwin-Schultz, ` +
+    `estimatedSpreads, 30 two-bar estimates; 20 bp until 15 are known)`;
+}
+
+/**
+ * The cost models of every paper fill and of the backtest beside it, built on a book's grid:
+ * `fee` (the venue's taker fee) and `halfSpreadCost` with `estimatedSpreads` (Corwin-Schultz,
+ * its defaults) of each leg's high, low and close. The spread charged at the fill at the close
+ * of row t (the model's row t + 1) uses bars up to t only, so it is causal: bars added later do
+ * not move it, and a resumed book (same grid from its first bar) pays what an uninterrupted one
+ * pays. The columns cover one row more than the bars (the fill at the last close is row n).
+ * Cost: O(n) per call.
+ *
+ * @example Fees and half spreads, the spread unknown in the warm-up (20 bp charged)
+ * ```ts
+ * import { paperCosts } from "@lib/pipeline/monitor/paper_loop.ts";
+ * import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
+ * import assert from "node:assert/strict";
+ * const c = Float64Array.of(100, 101, 100.5);
+ * const h = c.map((v) => v * 1.002), l = c.map((v) => v * 0.998);
+ * const bars = { ts: Float64Array.of(0, 60e3, 120e3), y: c, x: c, yHigh: h, yLow: l, xHigh: h, xLow: l, barMs: 60e3 };
+ * const [fees, spread] = paperCosts(feeCost({ venue: "binance" }), bars);
+ * assert.equal(fees!.name, "fees");
+ * const out = new Float64Array(2);
+ * spread!.cost({ t: 3, ts: 180e3, traded: Float64Array.of(0.5, -0.5), held: Float64Array.of(0.5, -0.5), equity: 1 }, out);
+ * assert.equal(out[0], 0.5 * 0.002 / 2);
+ * ```
+ */
+export function paperCosts(fee: CostModel, bars: GridBars): CostModel[] {
+  const n = bars.ts.length;
+  const ext = (a: Float64Array) => {
+    const out = new Float64Array(n + 1).fill(NaN);
+    out.set(a.subarray(0, n));
+    return out;
+  };
+  const spreads = estimatedSpreads({
+    high: [ext(bars.yHigh), ext(bars.xHigh)],
+    low: [ext(bars.yLow), ext(bars.xLow)],
+    close: [ext(bars.y), ext(bars.x)],
+  }, { estimator: "corwin-schultz" });
+  return [fee, halfSpreadCost({ spreads })];
 }
 
 interface Book {
@@ -92,6 +147,7 @@ export class PaperLoop {
   readonly #o: PaperLoopOptions;
   readonly #options: PaperOptions;
   readonly #books = new Map<string, PairBooks>();
+  readonly #fee: CostModel;
   #orders = 0;
 
   constructor(db: DatabaseSync, o: PaperLoopOptions, now: number = Date.now()) {
@@ -110,6 +166,7 @@ export class PaperLoop {
       costs: [feeCost({ venue: o.venue })],
       initialEquity,
     };
+    this.#fee = this.#options.costs![0]!;
     for (const pair of o.pairs) {
       const spec = (book: "rule" | "manual") => ({
         book,
@@ -117,7 +174,7 @@ export class PaperLoop {
         ySymbol: pair.y,
         xSymbol: pair.x,
         freq: o.freq,
-        params: { rule: this.#options.rule, costs: `${o.venue} taker fees` },
+        params: { rule: this.#options.rule, costs: paperCostsLabel(o.venue) },
         initialEquity,
       });
       const load = (book: "rule" | "manual"): Book => {
@@ -139,7 +196,16 @@ export class PaperLoop {
       const last = Math.min(k(pair.y) ?? Infinity, k(pair.x) ?? Infinity);
       if (!Number.isFinite(last)) {
         const none = new Float64Array(0);
-        return { ts: none, y: none, x: none, barMs: step };
+        return {
+          ts: none,
+          y: none,
+          x: none,
+          yHigh: none,
+          yLow: none,
+          xHigh: none,
+          xLow: none,
+          barMs: step,
+        };
       }
       from = last - 2 * this.#o.window * step;
     }
@@ -156,8 +222,17 @@ export class PaperLoop {
       ts: c.ts.subarray(i, end),
       y: c.y.subarray(i, end),
       x: c.x.subarray(i, end),
+      yHigh: c.yHigh.subarray(i, end),
+      yLow: c.yLow.subarray(i, end),
+      xHigh: c.xHigh.subarray(i, end),
+      xLow: c.xLow.subarray(i, end),
       barMs: step,
     };
+  }
+
+  /** The paper options with the cost models built on `bars` (see {@link paperCosts}). */
+  #optionsFor(bars: GridBars): PaperOptions {
+    return { ...this.#options, costs: paperCosts(this.#fee, bars) };
   }
 
   /** Advance both books of `pair` over its newly closed bars; returns events to publish. */
@@ -169,13 +244,14 @@ export class PaperLoop {
       const book = b[kind];
       const bars = this.#bars(pair, book);
       if (bars.ts.length <= book.state.row) continue;
+      const options = this.#optionsFor(bars);
       const step = kind === "rule"
-        ? advancePaperRule(book.state, bars, this.#options)
+        ? advancePaperRule(book.state, bars, options)
         : advancePaperManual(
           book.state,
           bars,
           pendingManualOrders(this.#db, book.account.accountId),
-          this.#options,
+          options,
         );
       appendPaperStep(this.#db, book.account, step, now);
       book.state = step.state;
@@ -276,7 +352,12 @@ export class PaperLoop {
           y: bars.y.subarray(0, n),
           x: bars.x.subarray(0, n),
         };
-        const c = paperVsBacktest(sub, this.#options, rule.marks.slice(0, n) as PaperMark[]);
+        // the same cost models as the book's fills, on the same grid
+        const c = paperVsBacktest(
+          sub,
+          this.#optionsFor(bars),
+          rule.marks.slice(0, n) as PaperMark[],
+        );
         backtest = {
           equity: tail(Array.from(c.ts), Array.from(c.backtestEquity, (v) => num(v))),
           maxAbsDifference: num(c.maxAbsDifference),
@@ -292,7 +373,7 @@ export class PaperLoop {
     return {
       freq: this.#o.freq,
       rule: this.#options.rule,
-      costs: `${this.#o.venue} taker fees (feeCost)`,
+      costs: paperCostsLabel(this.#o.venue),
       initialEquity: this.#options.initialEquity,
       pairs,
       // the page's chart: the first pair's rule book against its backtest
