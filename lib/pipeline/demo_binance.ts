@@ -247,8 +247,60 @@ export async function runBinanceDemo(
       : `; left out after failed backfill: ${
         skipped.map((s) => `${s.symbol} (${s.reason})`).join(", ")
       }`);
-  const data = loadDemoDataset(db, "binance", symbols, from, to);
-  const model = withOverfitting(
+  const model = binanceDemoModel(db, {
+    symbols,
+    from,
+    to,
+    assets,
+    days,
+    betaWindow,
+    dataNote,
+    runId: options.runId,
+    projectDir: options.projectDir,
+    git: options.git,
+    ledger: options.ledger,
+  });
+  const t4 = performance.now();
+  return {
+    model,
+    symbols,
+    skipped,
+    inserted: result.inserted,
+    timings: { universe: t1 - t0, backfill: t2 - t1, materialize: t3 - t2, report: t4 - t3 },
+  };
+}
+
+/** What {@link binanceDemoModel} builds the real-data demo report from. */
+export interface BinanceDemoModelInput {
+  /** The pairs in the report, `[from, to)` of their hourly bars on venue `binance`. */
+  readonly symbols: readonly string[];
+  readonly from: number;
+  readonly to: number;
+  /** The requested number of pairs, days and beta window (the manifest's parameters). */
+  readonly assets: number;
+  readonly days: number;
+  readonly betaWindow: number;
+  /**
+   * The report's data note: the universe, the window and the exchange clock when the demo ran,
+   * and the pairs left out (what the store cannot tell afterwards).
+   */
+  readonly dataNote: string;
+  readonly runId?: string | undefined;
+  readonly projectDir?: string | undefined;
+  readonly git?: GitInfo | undefined;
+  /** Where the IC series are recorded (see `BinanceDemoOptions.ledger`). Default: none. */
+  readonly ledger?: TrialLedger | undefined;
+}
+
+/**
+ * The real-data demo report of bars the demo already backfilled and rolled up to 1d, read
+ * only: what {@link runBinanceDemo} builds after the backfill, and what `deno task
+ * verify-report` re-renders a real-data demo report with.
+ */
+export function binanceDemoModel(db: DatabaseSync, input: BinanceDemoModelInput): ReportModel {
+  const { assets, days, betaWindow } = input;
+  const data = loadDemoDataset(db, "binance", input.symbols, input.from, input.to);
+  return withOverfitting(
     buildDemoReport(data.dataset, {
       benchmark: "BTCUSDT",
       betaWindow,
@@ -259,20 +311,12 @@ export async function runBinanceDemo(
       },
       seed: null,
       params: { source: "binance", assets, days, betaWindow },
-      dataNote,
-      runId: options.runId,
-      ...(options.projectDir === undefined ? {} : { projectDir: options.projectDir }),
-      ...(options.git === undefined ? {} : { git: options.git }),
-      ...(options.ledger === undefined ? {} : { ledger: options.ledger }),
+      dataNote: input.dataNote,
+      runId: input.runId,
+      ...(input.projectDir === undefined ? {} : { projectDir: input.projectDir }),
+      ...(input.git === undefined ? {} : { git: input.git }),
+      ...(input.ledger === undefined ? {} : { ledger: input.ledger }),
     }),
     signalsOverfitting(db, data.dataset, DEFAULT_REPORT_SIGNALS, DEFAULT_SIGNAL_HORIZONS[0]!),
   );
-  const t4 = performance.now();
-  return {
-    model,
-    symbols,
-    skipped,
-    inserted: result.inserted,
-    timings: { universe: t1 - t0, backfill: t2 - t1, materialize: t3 - t2, report: t4 - t3 },
-  };
 }

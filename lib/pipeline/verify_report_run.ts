@@ -17,12 +17,14 @@
  *    manifest into the re-rendered one (no wall-clock time is recorded in a report), so a
  *    difference means the current code or data produce other bytes; when the code version of
  *    the checkout differs from the recorded one, a note says so, since that may be the cause.
- *    Re-rendered kinds: the demo on the simulated market, the research report
+ *    Re-rendered kinds: the demo on the simulated market and on real data (the bars it
+ *    backfilled read again; its data note, which records the exchange clock, taken from
+ *    `report.json`), the research report
  *    (`deno task report`), the signal tear sheet (`deno task report --signal-file`: the file the
  *    manifest names is read again, and must have the manifest's SHA-256), the walk-forward
  *    report (`deno task walkforward`) and the backtest report (`deno task backtest`, also with
- *    `--signal-file`: the file is read again the same way); the real-data demo is skipped
- *    with the reason; a signal file that cannot be read fails the check. Overfitting verdicts count the ledger's trials up to the
+ *    `--signal-file`: the file is read again the same way); other kinds are skipped with the
+ *    reason; a signal file that cannot be read fails the check. Overfitting verdicts count the ledger's trials up to the
  *    manifest's `ledgerUpTo`, so trials recorded after the report change nothing.
  * 4. **ledger**: a table of the report whose columns include {@link LEDGER_REFERENCE_COLUMNS}
  *    (`trial_id`, `trial_hash`) references trials of the ledger: each must exist with that hash,
@@ -50,6 +52,7 @@ import {
 import { verifyReport } from "../report/verify.ts";
 import { renderReportFiles, REPORT_FILES, type ReportFiles } from "../report/write.ts";
 import { demoDataNote, demoReportModel } from "./demo_run.ts";
+import { binanceDemoModel } from "./demo_binance.ts";
 import { runReport } from "./report_run.ts";
 import { runBacktest } from "./backtest_run.ts";
 import { runWalkForward } from "./walkforward_run.ts";
@@ -291,6 +294,30 @@ function rebuild(
       }),
     };
   }
+  if (
+    report.title === "cryptolab demo report" && d.venue === "binance" && m.seed === null &&
+    p.source === "binance"
+  ) {
+    // the real-data demo: the bars it backfilled are read again; the data note (the exchange
+    // clock when it ran, the pairs left out) is not in the store and is taken from report.json
+    const assets = num("assets"), days = num("days"), betaWindow = num("betaWindow");
+    if (assets === undefined || days === undefined || betaWindow === undefined) {
+      return { skip: "the real-data demo manifest lacks assets, days or betaWindow" };
+    }
+    return {
+      model: binanceDemoModel(db, {
+        symbols: d.symbols,
+        from: d.from,
+        to: d.to,
+        assets,
+        days,
+        betaWindow,
+        dataNote: report.dataNote,
+        runId: m.runId,
+        git: m.git,
+      }),
+    };
+  }
   if (report.title === "cryptolab research report" && typeof p.signals === "string") {
     const list = (k: string) => String(p[k] ?? "").split(",").filter((s) => s !== "");
     return {
@@ -435,7 +462,7 @@ function rebuild(
   }
   return {
     skip: `re-rendering "${report.title}" reports is not supported yet (supported: the demo ` +
-      "on the simulated market, deno task report (also with --signal-file), deno task " +
+      "on the simulated market or on real data, deno task report (also with --signal-file), deno task " +
       "walkforward and deno task backtest, also with --signal-file)",
   };
 }

@@ -5,17 +5,44 @@
  * listening it says why on stderr and in the report header, and uses the simulated market.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseFreqtradeJson } from "@lib/ingest/mod.ts";
 import { openStore } from "@lib/store/db.ts";
 import { readBars } from "@lib/store/bars.ts";
 import { verifyReport } from "@lib/report/verify.ts";
+import { sha256Hex } from "@lib/report/manifest.ts";
 import { realDataTest, realPath } from "../_shared/real_data.ts";
 import { startFakeExchange } from "../fake_exchange/mod.ts";
-import { REPORT_TASK_PERMISSIONS, runTask, type TaskOutput } from "../_shared/run_task.ts";
+import { REPORT_TASK_PERMISSIONS, runDeno, runTask, type TaskOutput } from "../_shared/run_task.ts";
 
 const HOUR = 3_600_000;
+
+/**
+ * Forge the first number of the first table row in report.json and the first numeric table
+ * cell in report.html, and fix the hashes in the HTML and the manifest.
+ */
+function forgeTotalCells(dir: string): void {
+  const jsonPath = join(dir, "report.json"), htmlPath = join(dir, "report.html");
+  const json = readFileSync(jsonPath, "utf8");
+  const forgedJson = json.replace(
+    /("rows":\s*\[\s*\[\s*"[^"]*",\s*)(-?[0-9][0-9.e+-]*)/,
+    "$1123.456",
+  );
+  assert.notEqual(forgedJson, json, "a numeric table cell in report.json");
+  const enc = new TextEncoder();
+  const html = readFileSync(htmlPath, "utf8");
+  const forgedHtml = html.replace(/(<td[^>]*>)(-?[0-9][0-9.,%]*)(<\/td>)/, "$1123.456$3")
+    .replaceAll(sha256Hex(enc.encode(json)), sha256Hex(enc.encode(forgedJson)));
+  assert.notEqual(forgedHtml, html, "a numeric table cell in report.html");
+  writeFileSync(jsonPath, forgedJson);
+  writeFileSync(htmlPath, forgedHtml);
+  const mPath = join(dir, "manifest.json");
+  const m = JSON.parse(readFileSync(mPath, "utf8"));
+  m.outputs["report.json"] = sha256Hex(enc.encode(forgedJson));
+  m.outputs["report.html"] = sha256Hex(enc.encode(forgedHtml));
+  writeFileSync(mPath, JSON.stringify(m, null, 2) + "\n");
+}
 
 function demo(args: string[], binanceUrl: string): Promise<TaskOutput> {
   return runTask("demo", args, {
@@ -66,6 +93,22 @@ realDataTest("demo backfills the top Binance pairs when the exchange answers", a
     } finally {
       store.close();
     }
+    // verify-report re-renders the real-data demo from the backfilled bars, byte for byte
+    // (issue 10, item 8: it was skipped), as users run it (deno task, deno.json permissions)
+    const v = await runDeno(["task", "verify-report", dir, "--db", db]);
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.match(v.stdout, /^re-render: OK$/m);
+    assert.match(v.stdout, /report\.json: \d+ bytes, identical/);
+    // a forged copy: a number edited in report.json and report.html, the hashes fixed
+    const forged = join(tmp, "forged");
+    cpSync(dir, forged, { recursive: true });
+    forgeTotalCells(forged);
+    assert.deepEqual(verifyReport(forged).problems, []);
+    const f = await runDeno(["task", "verify-report", forged, "--db", db]);
+    assert.equal(f.code, 1, f.stdout + f.stderr);
+    assert.match(f.stdout, /^hashes: OK$/m);
+    assert.match(f.stdout, /^re-render: FAILED$/m);
+    assert.match(f.stdout, /report\.json: first difference at byte \d+/);
     // Re-running fetches only what is missing: nothing.
     const before = ex.requests.filter((q) => q.path === "/api/v3/klines").length;
     const again = await demo(["--assets", "5", "--days", "10", "--db", db, "--out", tmp], ex.url);
