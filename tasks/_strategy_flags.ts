@@ -302,6 +302,31 @@ function portfolioFlag(
   }
 }
 
+/** The first value of each `--grid k=v1,v2` flag and `grid` key of the config file. */
+function firstGridValues(
+  values: Values,
+  config: Record<string, unknown>,
+): Record<string, StrategyParam> {
+  const out: Record<string, StrategyParam> = {};
+  const fromConfig = config.grid;
+  if (typeof fromConfig === "object" && fromConfig !== null && !Array.isArray(fromConfig)) {
+    for (const [k, v] of Object.entries(fromConfig as Record<string, unknown>)) {
+      const first = Array.isArray(v) ? v[0] : undefined;
+      if (typeof first === "string") out[k] = parseValue(first);
+      else if (typeof first === "number" || typeof first === "boolean") out[k] = first;
+    }
+  }
+  const flags = (values as Record<string, unknown>).grid;
+  for (const g of Array.isArray(flags) ? flags as string[] : []) {
+    const eq = g.indexOf("=");
+    const first = eq > 0
+      ? g.slice(eq + 1).split(",").map((x) => x.trim()).find((x) => x)
+      : undefined;
+    if (first !== undefined) out[g.slice(0, eq).trim()] = parseValue(first);
+  }
+  return out;
+}
+
 /**
  * The run options from the flags (`values` of parseArgs with {@link STRATEGY_FLAGS}) over the
  * `--config` file. Every error is a usage error naming the flag or key.
@@ -311,6 +336,9 @@ export async function strategyOptions(
   usage: (m: string) => UsageError,
   allowedConfigKeys: readonly string[] = [],
 ): Promise<StrategyFlags> {
+  // a walk-forward's grid fills in parameters (--param slow=10 --grid fast=2,3): its task checks
+  // each parameter set of the grid as a whole, so here the parameters are not checked together
+  const gridFills = allowedConfigKeys.includes("grid");
   const config = await readConfig(values.config as string | undefined, usage);
   const known = [
     "strategy",
@@ -461,8 +489,18 @@ export async function strategyOptions(
   // the whole spec before any data is read: values together (fast below slow), --assets for
   // long-short, a --universe list too small for long-short's minAssets
   const assets = assetsText === undefined ? undefined : list(assetsText, "assets", usage);
+  // with a grid, parameters the grid completes (--param slow=10 --grid fast=2,3) pass when they
+  // pass with the first value of each grid key in place (--param fast=0 --grid slow=50,100 does
+  // not); the task then checks every parameter set of the grid, naming --grid
+  const check = (p: Record<string, StrategyParam>) =>
+    checkStrategySpec({ strategy, assets, signal: undefined, params: p }, symbols?.length);
   try {
-    checkStrategySpec({ strategy, assets, signal: undefined, params }, symbols?.length);
+    try {
+      check(params);
+    } catch (e) {
+      if (!(gridFills && e instanceof StrategySpecError && e.flag === undefined)) throw e;
+      check({ ...params, ...firstGridValues(values, config) });
+    }
   } catch (e) {
     if (e instanceof StrategySpecError) {
       throw usage(e.flag === undefined ? `--param: ${e.message}` : e.message);

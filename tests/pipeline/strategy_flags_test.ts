@@ -107,6 +107,20 @@ Deno.test("bad values exit 2 naming the flag before the store is opened", async 
       assert.match(line, want, `${task} ${args.join(" ")}`);
       assert.doesNotMatch(run.stderr, /Store .* does not exist/);
     }
+    // a walk-forward whose grid completes the parameters passes the checks (--param slow=10
+    // with the default fast 20 alone would fail; fast 2 or 3 from the grid is below slow): the
+    // run goes on to the store, which does not exist
+    const ok = await runDeno([
+      "task",
+      "walkforward",
+      ...ma,
+      "--param",
+      "slow=10",
+      "--grid",
+      "fast=2,3",
+      ...common,
+    ]);
+    assert.match(ok.stderr, /Store .* does not exist/, ok.stderr);
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }

@@ -92,8 +92,9 @@ Deno.test("deno task report --signal-file records the IC and the long-short book
   ]);
   assert.equal(out.code, 0, out.stderr);
   const check = openStore(db, { readOnly: true });
-  // "#" separates a generation, so the file's "#" becomes "_"
-  const trials = readTrials(check.db, "signal-file:mom_6.csv");
+  // without --family, every signal file tried on the venue's bars at that frequency is one family
+  // (issue 10: a new file name must not start a new count at 1)
+  const trials = readTrials(check.db, "signal-file:sim-1h");
   const kinds = trials.map((t) => `${t.origin}:${t.kind}`);
   assert.ok(kinds.includes("backtestWeights:returns"), String(kinds));
   assert.ok(kinds.includes("icDecay:ic"), String(kinds));
