@@ -151,8 +151,10 @@ runMain(async (args) => {
   // a grid over the signal or its lookback: the run's base spec takes the first of each, so
   // the strategy resolves before the folds choose among them
   const base: Record<string, StrategyParam> = { ...run.strategy.params };
-  for (const k of ["signal", "lookback"]) {
-    if (grid[k] !== undefined && base[k] === undefined) base[k] = grid[k]![0]!;
+  // (and every other grid key too, so a base spec that --param alone leaves incomplete, e.g.
+  // --param slow=10 --grid fast=2,3 with the default fast 20, is the grid's first set)
+  for (const k of Object.keys(grid)) {
+    if (base[k] === undefined) base[k] = grid[k]![0]!;
   }
   const spec = { ...run.strategy, params: base };
   const cf = (config.folds ?? {}) as Record<string, unknown>;
