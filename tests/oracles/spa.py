@@ -22,7 +22,8 @@ momentum lookbacks against buy and hold (_real_family.py, rebuilt by the test fr
 consistent threshold -sqrt(2 ln ln n) (one edge, trials just below 0 that the consistent p-value
 recentres and the lower one does not, trials between the threshold and twice it, and far below,
 that only the upper one recentres), so lower < consistent < upper; "losing": two trials that
-lose to the benchmark (T = 0, every p-value 1). Run with /usr/bin/python3, then `deno fmt tests/oracles/spa.json`.
+lose to the benchmark (T = 0, every p-value 1). Run with /usr/bin/python3; it writes tests/oracles/spa.json.gz (gzip: the indices
+and trial returns are 2.4 MB as text).
 """
 import base64
 import json
@@ -137,6 +138,7 @@ out = {
     "momentum": {"n": len(btc), "replications": 30, "indices": pack(idx_real),
                  **reference(fam, btc, idx_real, 0.10)},
 }
-with open(os.path.join(HERE, "spa.json"), "w") as f:
-    json.dump(out, f)
+import gzip
+with gzip.GzipFile(os.path.join(HERE, "spa.json.gz"), "wb", compresslevel=9, mtime=0) as f:
+    f.write(json.dumps(out).encode())
 print({k: (v["rcPValue"], v["spa"], v["rejected"]) for k, v in out.items()})
