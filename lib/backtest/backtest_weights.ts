@@ -76,6 +76,8 @@ function isColumns(x: BacktestInput): x is Columns {
  * are computed only for the assets the bar loop visits (see `Book`).
  */
 const BLOCK = 256;
+/** Words of a bitmap of the rows of a block (see `Book.RB`). */
+const ROW_WORDS = BLOCK >>> 5;
 
 /**
  * Returns beyond these are passed to `detectRedenominations` as candidates (looser than its
@@ -428,8 +430,8 @@ export function backtestWeights(
 
   // one allocation per output table, a column view per asset
   // written in place where not 0 (a portfolio holds and trades few of its assets at a bar)
-  const weights = Array.from({ length: N }, () => new Float64Array(T));
-  const tradedCols = Array.from({ length: N }, () => new Float64Array(T));
+  const weights = columnViews(N, T);
+  const tradedCols = columnViews(N, T);
   const ended: EndedAsset[] = [];
   const prices = data.kind === "prices";
   const book = new Book(N, T, lastBar, cols, prices, weights, tradedCols, (a, d) => {
@@ -482,6 +484,7 @@ export function backtestWeights(
     }
     book.startBlock(t0, WB, lists, counts);
     for (let t = t0; t < t1; t++) bars.step(t);
+    book.flush();
   }
   const found = upFront ??
     (cand.length === 0 ? [] : findRedenominations(data, input, pairsOf(cand)));
@@ -583,6 +586,12 @@ export function backtestWeights(
     recordBacktestTrial(options.ledger, options.trial, input, targetWeights, result);
   }
   return result;
+}
+
+/** `n` zeroed columns of `T` values, views of one buffer (one allocation, not `n`). */
+function columnViews(n: number, T: number): Float64Array[] {
+  const buf = new Float64Array(n * T);
+  return Array.from({ length: n }, (_, a) => buf.subarray(a * T, (a + 1) * T));
 }
 
 /**
@@ -904,6 +913,16 @@ class Book {
   /** The open order's target weight, and 1 while it is open. */
   readonly order: Float64Array;
   readonly pending: Uint8Array;
+  /**
+   * The block's rows of the result tables, time-major (`HB[j * N + a]` held, `XB` traded, for
+   * bar `t0 + j`), valid where bit `j` of asset `a`'s row bitmap `RB[a * ROW_WORDS ..]` is set; written
+   * to the asset's columns by {@link flush} at the end of each block, column by column in time
+   * order. Writing each bar's few values straight into columns of T values touches a cache line
+   * in a different column per asset and bar, measured 1.5 ms slower on 126 x 5,493.
+   */
+  readonly HB: Float64Array;
+  readonly XB: Float64Array;
+  readonly RB: Int32Array;
   /** Traded and held weights of the current bar; 0 at every asset not visited. */
   readonly traded: Float64Array;
   readonly held: Float64Array;
@@ -917,9 +936,11 @@ class Book {
   /** The assets visited at the current bar, ascending, in `visit[0 .. visitCount - 1]`. */
   readonly visit: Int32Array;
   visitCount = 0;
-  /** The assets holding or with an open order that is not 0 after the last bar, ascending. */
+  /** Bitmap (bit `a & 31` of word `a >>> 5`) of the assets holding or with an open order that
+   * is not 0 after the last bar. */
   readonly live: Int32Array;
-  liveCount = 0;
+  /** Words of a bitmap of the assets. */
+  readonly words: number;
   /** Visit every asset at every bar. */
   dense = false;
   /** Per asset, its last close before bar `known[a]` (NaN: none), for returns of prices. */
@@ -945,6 +966,9 @@ class Book {
     readonly tradedCols: Float64Array[],
     readonly onEnded: (a: number, closedWeight: number) => void,
   ) {
+    this.HB = new Float64Array(BLOCK * N);
+    this.XB = new Float64Array(BLOCK * N);
+    this.RB = new Int32Array(N * ROW_WORDS);
     this.drifted = new Float64Array(N);
     this.order = new Float64Array(N);
     this.pending = new Uint8Array(N);
@@ -956,7 +980,8 @@ class Book {
     this.contribTurnover = new Float64Array(N);
     this.active = new Int32Array(N);
     this.visit = new Int32Array(N);
-    this.live = new Int32Array(N);
+    this.words = (N + 31) >>> 5;
+    this.live = new Int32Array(this.words);
     this.lastPx = new Float64Array(N).fill(NaN);
     this.known = new Int32Array(N);
     this.WB = this.drifted;
@@ -968,6 +993,33 @@ class Book {
     this.WB = WB;
     this.lists = lists;
     this.counts = counts;
+  }
+
+  /** Asset `a`'s held weight `h` and traded weight `x` at bar `t` into the block's rows. */
+  record(t: number, a: number, h: number, x: number): void {
+    const j = t - this.t0, i = j * this.N + a;
+    this.HB[i] = h;
+    this.XB[i] = x;
+    this.RB[a * ROW_WORDS + (j >>> 5)]! |= 1 << (j & 31);
+  }
+
+  /** The block's recorded rows into the weights and traded columns (see {@link HB}). */
+  flush(): void {
+    const { N, HB, XB, RB, weights, tradedCols, t0 } = this;
+    for (let a = 0; a < N; a++) {
+      const w = weights[a]!, x = tradedCols[a]!;
+      for (let k = 0; k < ROW_WORDS; k++) {
+        let b = RB[a * ROW_WORDS + k]!;
+        if (b === 0) continue;
+        RB[a * ROW_WORDS + k] = 0;
+        while (b !== 0) {
+          const low = b & -b, j = (k << 5) + 31 - Math.clz32(low), i = j * N + a;
+          w[t0 + j] = HB[i]!;
+          x[t0 + j] = XB[i]!;
+          b ^= low;
+        }
+      }
+    }
   }
 
   /** Nothing traded or held over bar `t` (before the first fill, after ruin). */
@@ -1026,27 +1078,24 @@ class Book {
       this.visitCount = N;
       return;
     }
-    const nl = this.liveCount;
-    if (!withTargets) {
-      for (let k = 0; k < nl; k++) visit[k] = live[k]!;
-      this.visitCount = nl;
-      return;
-    }
-    const j = t - this.t0, base = j * N, m = this.counts[j]!, lists = this.lists;
-    let p = 0, q = 0, n = 0;
-    while (p < nl && q < m) {
-      const x = live[p]!, y = lists[base + q]!;
-      if (x <= y) {
-        visit[n++] = x;
-        p++;
-        if (x === y) q++;
-      } else {
-        visit[n++] = y;
-        q++;
+    // the union of the live bitmap and the row's listed targets, its bits in ascending order
+    if (withTargets) {
+      const j = t - this.t0, base = j * N, m = this.counts[j]!, lists = this.lists;
+      for (let q = 0; q < m; q++) {
+        const a = lists[base + q]!;
+        live[a >>> 5]! |= 1 << (a & 31);
       }
     }
-    while (p < nl) visit[n++] = live[p++]!;
-    while (q < m) visit[n++] = lists[base + q++]!;
+    let n = 0;
+    for (let w = 0; w < this.words; w++) {
+      let b = live[w]!;
+      live[w] = 0; // rebuilt by the fill pass
+      while (b !== 0) {
+        const low = b & -b;
+        visit[n++] = (w << 5) + 31 - Math.clz32(low);
+        b ^= low;
+      }
+    }
     this.visitCount = n;
   }
 
@@ -1074,12 +1123,15 @@ class Book {
    */
   fillAndEarn(t: number, issue: boolean): number {
     const { N, WB, lastBar, drifted, scale, order, pending, traded, held, visit, live } = this;
-    const { weights, tradedCols, contribTurnover, contribGross, active } = this;
+    const { cols, prices } = this;
+    const { contribTurnover, contribGross, active, HB, XB, RB } = this;
+    const j = t - this.t0, jN = j * N; // the block row of bar t
     const s = t - 1, i = (t - this.t0) * N; // WB row of bar t
-    let turn = 0, g = 0, ge = 0, ne = 0, nAct = 0, nLive = 0;
+    let turn = 0, g = 0, ge = 0, ne = 0, nAct = 0;
     const n = this.visitCount;
     for (let k = 0; k < n; k++) {
       const a = visit[k]!;
+      const c = cols[a]!, y = c[s]!; // y: bar s exists when a number
       const d = drifted[a]! * scale;
       const last = lastBar[a]!;
       let x = 0;
@@ -1088,7 +1140,7 @@ class Book {
           order[a] = WB[i + a]!;
           pending[a] = 1;
         }
-        if (pending[a] && this.hasBar(a, s)) { // else no bar: the order waits
+        if (pending[a] && y === y) { // else no bar: the order waits
           x = order[a]! - d;
           pending[a] = 0;
         }
@@ -1096,20 +1148,24 @@ class Book {
       const h = d + x;
       traded[a] = x;
       held[a] = h;
-      if (x !== 0) {
-        const ax = Math.abs(x);
-        turn += ax;
-        contribTurnover[a] = contribTurnover[a]! + ax;
-        tradedCols[a]![t] = x;
+      if (x !== 0 || h !== 0) {
         active[nAct++] = a;
-      } else if (h !== 0) active[nAct++] = a;
+        const i = jN + a;
+        HB[i] = h;
+        XB[i] = x;
+        RB[a * ROW_WORDS + (j >>> 5)]! |= 1 << (j & 31);
+        if (x !== 0) {
+          const ax = Math.abs(x);
+          turn += ax;
+          contribTurnover[a] = contribTurnover[a]! + ax;
+        }
+      }
       if (h === 0) {
         drifted[a] = 0;
       } else {
-        weights[a]![t] = h;
         ge += Math.abs(h);
         ne += h;
-        const r = this.ret(a, t);
+        const r = !prices ? c[t]! : y === y ? c[t]! / y - 1 : this.ret(a, t); // as ret
         if (r === r) {
           const y = h * r;
           g += y;
@@ -1117,20 +1173,21 @@ class Book {
           drifted[a] = h + y;
         } else drifted[a] = h;
       }
-      if (drifted[a] !== 0 || (pending[a] && order[a] !== 0)) live[nLive++] = a;
+      if (drifted[a] !== 0 || (pending[a] && order[a] !== 0)) live[a >>> 5]! |= 1 << (a & 31);
     }
     this.g = g;
     this.ge = ge;
     this.ne = ne;
     this.activeCount = nAct;
-    this.liveCount = nLive;
     return turn;
   }
 
   /** {@link fillAndEarn} with the fill limits of the cost models applied first. */
   fillCapped(t: number, issue: boolean, limiters: readonly FillLimit[], equity: number): number {
     const { N, WB, lastBar, drifted, scale, order, pending, traded, held, visit, live } = this;
-    const { desired, capBuf, weights, tradedCols, contribTurnover, contribGross, active } = this;
+    const { cols, prices } = this;
+    const { desired, capBuf, contribTurnover, contribGross, active, HB, XB, RB } = this;
+    const j = t - this.t0, jN = j * N; // the block row of bar t
     const s = t - 1, i = (t - this.t0) * N;
     const n = this.visitCount;
     let any = false;
@@ -1144,7 +1201,8 @@ class Book {
         order[a] = WB[i + a]!;
         pending[a] = 1;
       }
-      if (!this.hasBar(a, s)) continue; // no bar: the order waits
+      const y = cols[a]![s]!;
+      if (y !== y) continue; // no bar: the order waits
       if (pending[a]) {
         desired[a] = order[a]! - d;
         pending[a] = 0;
@@ -1167,7 +1225,7 @@ class Book {
       for (let k = 0; k < n; k++) traded[visit[k]!] = 0;
     }
     // the fill as capped, then bar t's return (as earn)
-    let turn = 0, g = 0, ge = 0, ne = 0, nAct = 0, nLive = 0;
+    let turn = 0, g = 0, ge = 0, ne = 0, nAct = 0;
     for (let k = 0; k < n; k++) {
       const a = visit[k]!;
       const x = traded[a]!;
@@ -1177,20 +1235,25 @@ class Book {
       }
       const h = drifted[a]! + x;
       held[a] = h;
-      if (x !== 0) {
-        const ax = Math.abs(x);
-        turn += ax;
-        contribTurnover[a] = contribTurnover[a]! + ax;
-        tradedCols[a]![t] = x;
+      if (x !== 0 || h !== 0) {
         active[nAct++] = a;
-      } else if (h !== 0) active[nAct++] = a;
+        const i = jN + a;
+        HB[i] = h;
+        XB[i] = x;
+        RB[a * ROW_WORDS + (j >>> 5)]! |= 1 << (j & 31);
+        if (x !== 0) {
+          const ax = Math.abs(x);
+          turn += ax;
+          contribTurnover[a] = contribTurnover[a]! + ax;
+        }
+      }
       if (h === 0) {
         drifted[a] = 0;
       } else {
-        weights[a]![t] = h;
         ge += Math.abs(h);
         ne += h;
-        const r = this.ret(a, t);
+        const c = cols[a]!, y = c[s]!;
+        const r = !prices ? c[t]! : y === y ? c[t]! / y - 1 : this.ret(a, t); // as ret
         if (r === r) {
           const y = h * r;
           g += y;
@@ -1198,13 +1261,12 @@ class Book {
           drifted[a] = h + y;
         } else drifted[a] = h;
       }
-      if (drifted[a] !== 0 || (pending[a] && order[a] !== 0)) live[nLive++] = a;
+      if (drifted[a] !== 0 || (pending[a] && order[a] !== 0)) live[a >>> 5]! |= 1 << (a & 31);
     }
     this.g = g;
     this.ge = ge;
     this.ne = ne;
     this.activeCount = nAct;
-    this.liveCount = nLive;
     return turn;
   }
 
@@ -1217,7 +1279,9 @@ class Book {
    */
   fillFused(t: number, issue: boolean, equity: number, f: Fused): number {
     const { N, WB, lastBar, drifted, scale, order, pending, traded, held, visit, live } = this;
-    const { weights, tradedCols, contribTurnover, contribGross, active } = this;
+    const { cols, prices } = this;
+    const { contribTurnover, contribGross, active, HB, XB, RB } = this;
+    const j = t - this.t0, jN = j * N; // the block row of bar t
     const s = t - 1, i = (t - this.t0) * N, row = t * N;
     const capped = f.impact >= 0, { cap, SA, k, charged, R, feeRates, feeRate } = f;
     const fee = f.fee >= 0, spread = f.spread >= 0, funding = f.funding >= 0;
@@ -1225,10 +1289,11 @@ class Book {
     const accImpact = capped ? f.acc[f.impact]! : NONE;
     const accFunding = funding ? f.acc[f.funding]! : NONE;
     let cFee = 0, cSpread = 0, cImpact = 0, cFunding = 0;
-    let turn = 0, g = 0, ge = 0, ne = 0, nAct = 0, nLive = 0;
+    let turn = 0, g = 0, ge = 0, ne = 0, nAct = 0;
     const n = this.visitCount;
     for (let q = 0; q < n; q++) {
       const a = visit[q]!;
+      const c = cols[a]!, y = c[s]!; // y: bar s exists when a number
       const d = drifted[a]! * scale;
       let want = 0;
       if (s <= lastBar[a]!) {
@@ -1236,7 +1301,7 @@ class Book {
           order[a] = WB[i + a]!;
           pending[a] = 1;
         }
-        if (pending[a] && this.hasBar(a, s)) { // else no bar: the order waits
+        if (pending[a] && y === y) { // else no bar: the order waits
           want = order[a]! - d;
           pending[a] = 0;
         }
@@ -1256,11 +1321,14 @@ class Book {
       held[a] = h;
       if (x !== 0 || h !== 0) {
         active[nAct++] = a;
+        const i = jN + a;
+        HB[i] = h;
+        XB[i] = x;
+        RB[a * ROW_WORDS + (j >>> 5)]! |= 1 << (j & 31);
         const ax = Math.abs(x);
         if (x !== 0) {
           turn += ax;
           contribTurnover[a] = contribTurnover[a]! + ax;
-          tradedCols[a]![t] = x;
         }
         if (fee) {
           const v = (feeRates !== undefined ? feeRates[a]! : feeRate) * ax;
@@ -1305,10 +1373,9 @@ class Book {
       if (h === 0) {
         drifted[a] = 0;
       } else {
-        weights[a]![t] = h;
         ge += Math.abs(h);
         ne += h;
-        const r = this.ret(a, t);
+        const r = !prices ? c[t]! : y === y ? c[t]! / y - 1 : this.ret(a, t); // as ret
         if (r === r) {
           const y = h * r;
           g += y;
@@ -1316,7 +1383,7 @@ class Book {
           drifted[a] = h + y;
         } else drifted[a] = h;
       }
-      if (drifted[a] !== 0 || (pending[a] && order[a] !== 0)) live[nLive++] = a;
+      if (drifted[a] !== 0 || (pending[a] && order[a] !== 0)) live[a >>> 5]! |= 1 << (a & 31);
     }
     if (fee) f.c[f.fee] = cFee;
     if (spread) f.c[f.spread] = cSpread;
@@ -1326,7 +1393,6 @@ class Book {
     this.ge = ge;
     this.ne = ne;
     this.activeCount = nAct;
-    this.liveCount = nLive;
     return turn;
   }
 
@@ -1352,7 +1418,7 @@ class Book {
    * row's turnover `turn` adjusted.
    */
   closeEnded(t: number, turn: number): number {
-    const { N, lastBar, traded, held, tradedCols, contribTurnover } = this;
+    const { N, lastBar, traded, held, contribTurnover } = this;
     for (let a = 0; a < N; a++) {
       const last = lastBar[a]!;
       if (last < 0 || last >= t) continue;
@@ -1361,7 +1427,7 @@ class Book {
       if (h === 0) continue;
       const y = x - h;
       traded[a] = y;
-      tradedCols[a]![t] = y;
+      this.record(t, a, h, y);
       const dTurn = Math.abs(y) - Math.abs(x);
       turn += dTurn;
       contribTurnover[a] = contribTurnover[a]! + dTurn;
@@ -1371,7 +1437,7 @@ class Book {
 
   /** Bar `t`'s gross return on the held weights (into g, ge, ne), and the unscaled drift. */
   earn(t: number): void {
-    const { N, held, weights, drifted, contribGross } = this;
+    const { N, held, traded, drifted, contribGross } = this;
     let g = 0, ge = 0, ne = 0;
     for (let a = 0; a < N; a++) {
       const h = held[a]!;
@@ -1379,7 +1445,7 @@ class Book {
         drifted[a] = 0;
         continue;
       }
-      weights[a]![t] = h;
+      this.record(t, a, h, traded[a]!);
       ge += Math.abs(h);
       ne += h;
       const r = this.ret(a, t);
