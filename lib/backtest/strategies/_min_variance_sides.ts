@@ -15,6 +15,14 @@ import { ewmaCovariance } from "../../portfolio/ewma_covariance.ts";
 export const RISK_MODELS = ["sample", "ledoit-wolf", "oas", "ewma"] as const;
 export type RiskModel = typeof RISK_MODELS[number];
 
+/**
+ * Why {@link minVarianceSides} found no weights: `"history"` (too few complete rows of returns
+ * in the window), `"cap"` (the cap times a side's members is below the side's total),
+ * `"factors"` (the factors' returns are constant or collinear over the window: no betas) or
+ * `"infeasible"` (the optimizer's status was not optimal: no weights meet every constraint).
+ */
+export type FallbackReason = "history" | "cap" | "factors" | "infeasible";
+
 /** What {@link minVarianceSides} adds to plain minimum variance. */
 export interface SidesExtras {
   /** Covariance of the window's complete rows. */
@@ -38,8 +46,9 @@ export interface SidesExtras {
  * factor f, where `beta_i` are the slopes of an OLS regression (with an intercept) of member
  * i's returns on all the factors' returns over the same rows (a factor column regressed on
  * itself has beta 1 to itself and 0 to the others). With `extras.penalty`, the objective also
- * pays `penalty * sum_i |w_i - current_i|`. `undefined` when fewer than `minRows` complete rows
- * exist or the problem has no optimal solution (the caller falls back to equal weights).
+ * pays `penalty * sum_i |w_i - current_i|`. A {@link FallbackReason} when fewer than `minRows`
+ * complete rows exist or the problem has no optimal solution (the caller falls back to equal
+ * weights).
  */
 export function minVarianceSides(
   returns: readonly Float64Array[],
@@ -52,14 +61,14 @@ export function minVarianceSides(
   shortSide: number,
   cap: number,
   extras?: SidesExtras,
-): Float64Array | undefined {
+): Float64Array | FallbackReason {
   const k = cols.length;
   // a side whose members cannot reach its total under the cap has no solution: say so at once
   // instead of letting the optimizer search for the conflicting constraints at every bar
   let nLong = 0;
   for (const side of sides) if (side > 0) nLong++;
   const reach = (n: number, total: number) => n * Math.min(cap, total) >= total * (1 - 1e-12);
-  if (!reach(nLong, longSide) || !reach(k - nLong, shortSide)) return undefined;
+  if (!reach(nLong, longSide) || !reach(k - nLong, shortSide)) return "cap";
   const factors = extras?.factors ?? [];
   const need = [...cols, ...factors];
   const rows: number[] = [];
@@ -73,7 +82,7 @@ export function minVarianceSides(
     }
     if (ok) rows.push(s);
   }
-  if (rows.length < Math.max(minRows, 2, factors.length + 2)) return undefined;
+  if (rows.length < Math.max(minRows, 2, factors.length + 2)) return "history";
   const sub = cols.map((a) => Float64Array.from(rows, (s) => returns[a]![s]!));
   const model = extras?.riskModel ?? "sample";
   const covariance = model === "ledoit-wolf"
@@ -101,7 +110,7 @@ export function minVarianceSides(
   if (factors.length > 0) {
     const f = factors.map((a) => Float64Array.from(rows, (s) => returns[a]![s]!));
     const b = olsSlopes(sub, f);
-    if (b === undefined) return undefined;
+    if (b === undefined) return "factors";
     betas = Object.fromEntries(factors.map((c, j) => [`column${c}`, b[j]!]));
   }
   const penalty = extras?.penalty ?? 0;
@@ -119,7 +128,7 @@ export function minVarianceSides(
     },
     ...(penalty > 0 && extras?.current !== undefined ? { currentWeights: extras.current } : {}),
   });
-  if (r.status !== "optimal") return undefined;
+  if (r.status !== "optimal") return "infeasible";
   // a member at its zero bound can come back as -1e-19: keep every weight on its side
   const w = r.weights;
   for (let i = 0; i < k; i++) w[i] = sides[i]! > 0 ? Math.max(0, w[i]!) : Math.min(0, w[i]!);

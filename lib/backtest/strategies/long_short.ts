@@ -3,10 +3,14 @@
  *
  * @module
  */
-import { rankFirst } from "../rank_first.ts";
-import { minVarianceSides, RISK_MODELS, type RiskModel } from "./_min_variance_sides.ts";
+import {
+  type FallbackReason,
+  minVarianceSides,
+  RISK_MODELS,
+  type RiskModel,
+} from "./_min_variance_sides.ts";
 
-export { RISK_MODELS, type RiskModel };
+export { type FallbackReason, RISK_MODELS, type RiskModel };
 import type { StrategyTargets } from "./types.ts";
 
 /** Minimum-variance weights within the buckets, instead of equal weights. */
@@ -87,11 +91,47 @@ export interface LongShortTargets extends StrategyTargets {
   /** With `optimize`: bars that kept equal weights (too little history, no optimal solution). */
   readonly fallbackBars: Int32Array;
   /**
+   * Why each bar of `fallbackBars` kept equal weights, same order: `"history"` (fewer than
+   * `minRows` complete rows of returns in the window, e.g. the first bars of the data),
+   * `"cap"` (`maxWeight` times a side's members is below the side's total), `"factors"` (the
+   * factor columns' returns are constant or collinear over the window, so no betas) or
+   * `"infeasible"` (the optimizer found no weights meeting every constraint, e.g. no
+   * beta-neutral book with these members).
+   */
+  readonly fallbackReasons: readonly FallbackReason[];
+  /**
+   * Bars with at least `minAssets` values that are all equal: the signal orders nothing, so
+   * the bar holds no book (every weight 0). Counted in `rankedBars`.
+   */
+  readonly tiedBars: Int32Array;
+  /** The rules that turned the signal into weights ({@link LONG_SHORT_RULES}), for reports. */
+  readonly rules: readonly string[];
+  /**
    * Bars with at least `minAssets` signal values, where a book could be formed; 0 means every
    * weight is 0 (a signal warm-up longer than the data, or too many missing values).
    */
   readonly rankedBars: number;
 }
+
+/**
+ * How {@link longShort} turns a cross-section into weights, one sentence per rule, for the
+ * metadata of every result and for reports.
+ */
+export const LONG_SHORT_RULES: readonly string[] = [
+  "Each bar is decided from the signal at that bar only; assets without a finite value are not " +
+  "ranked and hold 0; a bar with fewer than minAssets values holds no book.",
+  "A bar whose values are all equal (a fully tied cross-section) holds no book: the signal " +
+  "orders nothing there (counted as tied bars).",
+  "Equal weighting: the top k = max(1, floor(quantile x m)) of the m ranked assets are long " +
+  "and the bottom k short, (gross + net) / 2 and (gross - net) / 2 of equity split over k " +
+  "slots. Assets with equal values share the slots their group reaches: a tied group of g " +
+  "assets of which j slots fall inside a bucket gives each member j / g of a slot (the average " +
+  "of the books of every order of the tied values), so column order never decides; a group " +
+  "that reaches into both buckets holds the difference, 0 at net 0, and that bar's gross is " +
+  "below the target.",
+  "Signal weighting: each asset's weight is proportional to its value minus the " +
+  "cross-sectional mean (equal values get equal weights), each side scaled to its exposure.",
+];
 
 /** Defaults of {@link LongShortOptions}, stated once. */
 export const LONG_SHORT_DEFAULTS = {
@@ -107,13 +147,15 @@ export const LONG_SHORT_DEFAULTS = {
 
 /**
  * Target weights of a long-short portfolio from a cross-sectional signal `signal[a][t]`
- * (asset-major, NaN = no value: not ranked, weight 0), higher = more attractive. At each bar
- * the assets with a value are ranked with `rankFirst` (ties go to the lower column first, so
- * a tie at the bucket edge is decided deterministically: the higher column counts as the
- * higher value), then weighted by `weighting` with the long side summing to `(gross + net) / 2`
- * and the short side to `-(gross - net) / 2` (defaults: gross 1, net 0). A bar whose signal is
- * constant across assets (nothing above the mean) under `"signal"` is flat. The weights at bar
- * t use the signal at t only: as causal as the signal. O(T x N log N).
+ * (asset-major, NaN and infinities = no value: not ranked, weight 0), higher = more
+ * attractive. At each bar the assets with a value are sorted by value and weighted by
+ * `weighting` with the long side summing to `(gross + net) / 2` and the short side to
+ * `-(gross - net) / 2` (defaults: gross 1, net 0). Ties never follow column order: a bar whose
+ * values are all equal holds no book (listed in `tiedBars`), and a group of equal values at a
+ * bucket edge shares the edge's slots equally, which is the average of the books of every
+ * order of the tied values (a group straddling both edges nets out); the rules are in
+ * {@link LONG_SHORT_RULES} and in `rules` of the result. The weights at bar t use the signal
+ * at t only: as causal as the signal. O(T x N log N).
  *
  * With `optimize`, the chosen longs and shorts are weighted by minimum variance
  * (`optimizePortfolio` from lib/portfolio) on returns up to t, so still causal: with the
@@ -129,6 +171,17 @@ export const LONG_SHORT_DEFAULTS = {
  * assert.deepEqual(weights.map((w) => w[0]), [0, 0, 0, 0.5, -0.5, 0]);
  * const s = longShort(signal, { weighting: "signal" });
  * assert.ok(Math.abs(s.weights.reduce((a, w) => a + w[0]!, 0)) < 1e-15);
+ * ```
+ *
+ * @example Ties: a constant bar holds nothing; a tied group at the edge shares the slot
+ * ```ts
+ * import { longShort } from "@lib/backtest/strategies/long_short.ts";
+ * import assert from "node:assert/strict";
+ * const r = longShort([[1, 2], [1, 2], [1, 2], [1, 1], [1, 0]]);
+ * assert.deepEqual([...r.tiedBars], [0]);
+ * assert.deepEqual(r.weights.map((w) => w[0]), [0, 0, 0, 0, 0]);
+ * // bar 1: three assets tie at the top for one long slot: 0.5 / 3 each
+ * assert.deepEqual(r.weights.map((w) => w[1]), [0.5 / 3, 0.5 / 3, 0.5 / 3, 0, -0.5]);
  * ```
  */
 export function longShort(
@@ -228,38 +281,58 @@ export function longShort(
     }
     rets = opt.returns.map((c) => Float64Array.from(c));
   }
-  const fallback: number[] = [];
+  const fallback: number[] = [], reasons: FallbackReason[] = [], tied: number[] = [];
   let ranked = 0;
   const longSide = (gross + net) / 2, shortSide = (gross - net) / 2;
   const weights = Array.from({ length: N }, () => new Float64Array(T));
-  const row = new Float64Array(N), rank = new Float64Array(N);
+  const row = new Float64Array(N);
+  const order: number[] = [];
   for (let t = 0; t < T; t++) {
-    let m = 0, sum = 0;
+    let m = 0, sum = 0, lo = Infinity, hi = -Infinity;
+    order.length = 0;
     for (let a = 0; a < N; a++) {
       const v = signal[a]![t]!;
       row[a] = Number.isFinite(v) ? v : NaN;
       if (row[a] === row[a]) {
         m++;
         sum += v;
+        order.push(a);
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
       }
     }
     if (m < minAssets) continue;
     ranked++;
+    if (lo === hi) {
+      // every value equal: no order, so no book
+      tied.push(t);
+      continue;
+    }
     if (weighting === "equal") {
       const k = Math.max(1, Math.floor(q * m));
-      rankFirst(row, rank);
+      order.sort((i, j) => row[i]! - row[j]!);
       const cols: number[] = [], sides: number[] = [];
-      for (let a = 0; a < N; a++) {
-        const r = rank[a]!;
-        if (r > m - k) {
-          weights[a]![t] = longSide / k;
-          cols.push(a);
-          sides.push(1);
-        } else if (r <= k) {
-          weights[a]![t] = -shortSide / k;
-          cols.push(a);
-          sides.push(-1);
+      let longTotal = 0, shortTotal = 0;
+      // groups of equal values at sorted positions first+1..last (1-based): each member gets
+      // its share of the slots the group reaches in the bottom (1..k) and top (m-k+1..m) buckets
+      for (let first = 0; first < m;) {
+        let last = first + 1;
+        while (last < m && row[order[last]!] === row[order[first]!]) last++;
+        const g = last - first;
+        const inShort = Math.max(0, Math.min(last, k) - first);
+        const inLong = Math.max(0, last - Math.max(first, m - k));
+        const w = (longSide * inLong - shortSide * inShort) / (k * g);
+        if (w !== 0) {
+          for (let i = first; i < last; i++) {
+            const a = order[i]!;
+            weights[a]![t] = w;
+            cols.push(a);
+            sides.push(w > 0 ? 1 : -1);
+            if (w > 0) longTotal += w;
+            else shortTotal -= w;
+          }
         }
+        first = last;
       }
       if (opt !== undefined) {
         const w = minVarianceSides(
@@ -269,8 +342,8 @@ export function longShort(
           minRows,
           cols,
           sides,
-          longSide,
-          shortSide,
+          longTotal,
+          shortTotal,
           cap,
           {
             riskModel,
@@ -282,8 +355,10 @@ export function longShort(
               : undefined,
           },
         );
-        if (w === undefined) fallback.push(t);
-        else cols.forEach((a, i) => weights[a]![t] = w[i]!);
+        if (typeof w === "string") {
+          fallback.push(t);
+          reasons.push(w);
+        } else cols.forEach((a, i) => weights[a]![t] = w[i]!);
       }
     } else {
       const mean = sum / m;
@@ -301,5 +376,12 @@ export function longShort(
       }
     }
   }
-  return { weights, fallbackBars: Int32Array.from(fallback), rankedBars: ranked };
+  return {
+    weights,
+    fallbackBars: Int32Array.from(fallback),
+    fallbackReasons: reasons,
+    rankedBars: ranked,
+    tiedBars: Int32Array.from(tied),
+    rules: LONG_SHORT_RULES,
+  };
 }

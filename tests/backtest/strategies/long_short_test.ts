@@ -19,12 +19,13 @@ import { assertChangedAfter, assertSameUpTo, perturbAfter } from "./_helpers.ts"
 const signal = [[1, 5, NaN], [2, 4, 1], [3, 3, 1], [4, 2, 1], [5, 1, 1]];
 const at = (w: Float64Array[], t: number) => w.map((c) => c[t]);
 
-Deno.test("longShort: top and bottom quantile, equal weights, ties to the lower column first", () => {
-  const { weights } = longShort(signal); // quantile 0.2: k = 1 of 5
+Deno.test("longShort: top and bottom quantile, equal weights, a fully tied bar holds nothing", () => {
+  const { weights, tiedBars } = longShort(signal); // quantile 0.2: k = 1 of 5
   assert.deepEqual(at(weights, 0), [-0.5, 0, 0, 0, 0.5]);
   assert.deepEqual(at(weights, 1), [0.5, 0, 0, 0, -0.5]);
-  // four tied values rank a1 < a2 < a3 < a4 (column order): a1 short, a4 long (k = max(1, 0))
-  assert.deepEqual(at(weights, 2), [0, -0.5, 0, 0, 0.5]);
+  // four tied values (a0 has none): no order, no book (column order used to decide it)
+  assert.deepEqual(at(weights, 2), [0, 0, 0, 0, 0]);
+  assert.deepEqual([...tiedBars], [2]);
   const two = longShort(signal, { quantile: 0.4 }).weights; // k = 2
   assert.deepEqual(at(two, 0), [-0.25, -0.25, 0, 0.25, 0.25]);
   // net 0.2 at gross 1: long side 0.6, short side 0.4
