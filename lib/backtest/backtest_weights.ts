@@ -801,8 +801,8 @@ const NONE: Float64Array = new Float64Array(0);
  */
 class Fused {
   fee = -1;
-  feeRate = 0;
-  feeRates: Float64Array | undefined = undefined;
+  /** The fee rate of each asset. */
+  rates: Float64Array = NONE;
   spread = -1;
   charged: Float64Array = NONE;
   impact = -1;
@@ -840,8 +840,7 @@ function fusedCosts(
     if (kern.kind !== "impact" && fillLimit(model) !== undefined) return undefined;
     if (kern.kind === "fee" && f.fee < 0) {
       f.fee = m;
-      f.feeRate = kern.rate;
-      f.feeRates = kern.rates;
+      f.rates = kern.rates !== undefined ? kern.rates : new Float64Array(N).fill(kern.rate);
     } else if (kern.kind === "spread" && f.spread < 0) {
       f.spread = m;
       f.charged = kern.charged;
@@ -1283,7 +1282,9 @@ class Book {
     const { contribTurnover, contribGross, active, HB, XB, RB } = this;
     const j = t - this.t0, jN = j * N; // the block row of bar t
     const s = t - 1, i = (t - this.t0) * N, row = t * N;
-    const capped = f.impact >= 0, { cap, SA, k, charged, R, feeRates, feeRate } = f;
+    const capped = f.impact >= 0, { cap, SA, k, charged, R, rates } = f;
+    const okEquity = equity > 0 && Number.isFinite(equity);
+    let nCapped = 0;
     const fee = f.fee >= 0, spread = f.spread >= 0, funding = f.funding >= 0;
     const accFee = fee ? f.acc[f.fee]! : NONE, accSpread = spread ? f.acc[f.spread]! : NONE;
     const accImpact = capped ? f.acc[f.impact]! : NONE;
@@ -1313,7 +1314,7 @@ class Book {
         x = Math.abs(want) <= max ? want : Math.sign(want) * max;
         if (x !== want) {
           pending[a] = 1; // the rest of the order stays open
-          this.cappedFills++;
+          nCapped++;
         }
       }
       const h = d + x;
@@ -1330,44 +1331,24 @@ class Book {
           turn += ax;
           contribTurnover[a] = contribTurnover[a]! + ax;
         }
+        // each model's cost, summed as addIntoAt does (adding a 0 changes no sum or total:
+        // the same bits as skipping it)
         if (fee) {
-          const v = (feeRates !== undefined ? feeRates[a]! : feeRate) * ax;
-          if (v !== 0) {
-            cFee += v;
-            accFee[a] = accFee[a]! + v;
-          }
+          const v = rates[a]! * ax;
+          cFee += v;
+          accFee[a] = accFee[a]! + v;
         }
-        if (x !== 0 && spread) {
-          const v = (ax * charged[row + a]!) / 2;
-          if (v !== 0) {
+        if (x !== 0) {
+          if (spread) {
+            const v = (ax * charged[row + a]!) / 2;
             cSpread += v;
             accSpread[a] = accSpread[a]! + v;
           }
         }
-        if (x !== 0 && capped) {
-          let j = row + a, av = SA[2 * j + 1]!;
-          while (av !== av && j >= N) { // the latest row before t where both are known
-            j -= N;
-            av = SA[2 * j + 1]!;
-          }
-          if (av !== av || !(equity > 0) || !Number.isFinite(equity)) {
-            this.impactError(f, t, a, equity);
-          }
-          const v = ax * k * SA[2 * j]! * Math.sqrt((ax * equity) / av);
-          if (v !== 0) {
-            cImpact += v;
-            accImpact[a] = accImpact[a]! + v;
-          }
-        }
-        if (funding) {
-          const r = R[row + a]!;
-          if (h !== 0 && r !== 0) {
-            const v = h * r;
-            if (v !== 0) {
-              cFunding += v;
-              accFunding[a] = accFunding[a]! + v;
-            }
-          }
+        if (funding && h !== 0) {
+          const v = h * R[row + a]!;
+          cFunding += v;
+          accFunding[a] = accFunding[a]! + v;
         }
       }
       if (h === 0) {
@@ -1385,6 +1366,23 @@ class Book {
       }
       if (drifted[a] !== 0 || (pending[a] && order[a] !== 0)) live[a >>> 5]! |= 1 << (a & 31);
     }
+    // the impact of each trade, in a pass of its own: its division and square root then
+    // overlap from one asset to the next instead of waiting in the fill's longer chain
+    for (let q = 0; capped && q < nAct; q++) {
+      const a = active[q]!, x = traded[a]!;
+      if (x === 0) continue;
+      let j = row + a, av = SA[2 * j + 1]!;
+      while (av !== av && j >= N) { // the latest row before t where both are known
+        j -= N;
+        av = SA[2 * j + 1]!;
+      }
+      if (av !== av || !okEquity) this.impactError(f, t, a, equity);
+      const ax = Math.abs(x);
+      const v = ax * k * SA[2 * j]! * Math.sqrt((ax * equity) / av);
+      cImpact += v;
+      accImpact[a] = accImpact[a]! + v;
+    }
+    this.cappedFills += nCapped;
     if (fee) f.c[f.fee] = cFee;
     if (spread) f.c[f.spread] = cSpread;
     if (capped) f.c[f.impact] = cImpact;
