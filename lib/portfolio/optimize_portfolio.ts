@@ -6,6 +6,9 @@
  * @module
  */
 import { checkSquare } from "./_linear.ts";
+import { choleskyPasses, smallestEigenvalue } from "./_psd.ts";
+import { correlationToCovariance, covarianceToCorrelation } from "./covariance_to_correlation.ts";
+import { nearestCorrelation } from "./nearest_correlation.ts";
 import { solveBoxL1 } from "./_box_l1_qp.ts";
 import { solveDualQp, sparseRow } from "./_dual_qp.ts";
 import { type QpRow, solveQp } from "./_qp.ts";
@@ -75,10 +78,32 @@ export interface PortfolioConstraints {
   readonly turnover?: TurnoverConstraint;
 }
 
+/**
+ * What {@link optimizePortfolio} does with a covariance that is not positive semi-definite:
+ * "none" refuses (status "notPositiveSemiDefinite"); "nearestCorrelation" replaces it by
+ * `D C* D`, where `D` holds the given volatilities and `C*` is the nearest correlation matrix
+ * (Higham 2002, {@link nearestCorrelation}) to its correlation, and says so in the result.
+ */
+export type CovarianceRepair = "none" | "nearestCorrelation";
+
 /** Options of {@link optimizePortfolio}. */
 export interface OptimizePortfolioOptions {
-  /** Per-period covariance of the assets' returns (N x N, symmetric, positive semi-definite). */
+  /**
+   * Per-period covariance of the assets' returns (N x N, symmetric, positive semi-definite: its
+   * smallest eigenvalue at least -1e-11 times its mean variance, see `covarianceRepair`).
+   */
   readonly covariance: readonly ArrayLike<number>[];
+  /**
+   * What to do when `covariance` is not positive semi-definite (a pairwise covariance of assets
+   * with different histories, a hand-edited or stressed matrix): "none" refuses with status
+   * "notPositiveSemiDefinite" and a message naming its smallest eigenvalue; "nearestCorrelation"
+   * (an explicit opt-in) optimizes on the repaired matrix `D C* D` instead (variances kept,
+   * correlations moved to the nearest correlation matrix, Higham 2002), with
+   * `diagnostics.covarianceRepaired` true and the message saying so. The default refuses because
+   * a repair changes the risk model: that is the caller's decision, not the optimizer's.
+   * @default "none"
+   */
+  readonly covarianceRepair?: CovarianceRepair;
   /** Per-period expected returns (N); needed by "meanVariance" and "maxSharpe". */
   readonly expectedReturns?: ArrayLike<number>;
   /** What to optimize. */
@@ -111,14 +136,36 @@ export const OPTIMIZE_PORTFOLIO_DEFAULTS = {
   fullInvestment: true,
   riskAversion: 1,
   riskFreeRate: 0,
+  covarianceRepair: "none",
 } as const;
+
+/**
+ * A covariance passes the positive semi-definite check when its smallest eigenvalue is at least
+ * `-PSD_TOLERANCE` times its mean variance (tested as a Cholesky factorization of
+ * `S + PSD_TOLERANCE * meanVariance * I`). Rounding in a covariance computed from data is around
+ * 1e-14 of the mean variance even for 126 assets, so 1e-11 accepts every matrix that is PSD up
+ * to rounding (a singular one included: fewer bars than assets) and refuses every real defect;
+ * it is below the 1e-10 ridge the dense solver adds to a singular matrix, so a matrix that
+ * passes is always solvable there.
+ */
+export const PSD_TOLERANCE = 1e-11;
 
 /**
  * "optimal"; "infeasible" (no weights meet the constraints: `conflicts` names a minimal
  * conflicting set); "noPositiveExcessReturn" (maxSharpe only: the constraints hold, but no
- * portfolio meeting them earns more than the risk-free rate, e.g. a bear market).
+ * portfolio meeting them earns more than the risk-free rate, e.g. a bear market); "unbounded"
+ * (maxSharpe only: portfolios meeting the constraints approach a best Sharpe ratio only as their
+ * weights grow without bound, so no portfolio attains it: bound the weights or the gross
+ * exposure); "notPositiveSemiDefinite" (the covariance has a negative eigenvalue, so some
+ * portfolio would have a negative variance; nothing was optimized: repair it, see
+ * `covarianceRepair`).
  */
-export type PortfolioStatus = "optimal" | "infeasible" | "noPositiveExcessReturn";
+export type PortfolioStatus =
+  | "optimal"
+  | "infeasible"
+  | "noPositiveExcessReturn"
+  | "unbounded"
+  | "notPositiveSemiDefinite";
 
 /** Figures of the solution, all per period. */
 export interface PortfolioDiagnostics {
@@ -149,6 +196,18 @@ export interface PortfolioDiagnostics {
    * 1e-10 when the covariance was singular (fewer bars than assets) and quadprog solved it.
    */
   readonly ridge: number;
+  /**
+   * The smallest eigenvalue of the covariance given, computed when it failed the positive
+   * semi-definite check (see {@link PSD_TOLERANCE}); NaN when the check passed (the cheap
+   * Cholesky test does not compute it).
+   */
+  readonly smallestEigenvalue: number;
+  /**
+   * True when the covariance given was not positive semi-definite and `covarianceRepair:
+   * "nearestCorrelation"` replaced it; `variance`, `volatility` and `sharpe` are then those of
+   * the repaired matrix (the one optimized).
+   */
+  readonly covarianceRepaired: boolean;
 }
 
 /** The answer of {@link optimizePortfolio}. */
@@ -172,7 +231,8 @@ export interface PortfolioResult {
   readonly conflicts: string[];
   /**
    * The minimized objective in per-period return units (see {@link optimizePortfolio});
-   * for "maxSharpe", the per-period Sharpe ratio (maximized). NaN when not optimal.
+   * for "maxSharpe", the per-period Sharpe ratio (maximized). NaN when not optimal, except
+   * "unbounded": the per-period Sharpe ratio approached (the supremum, not attained).
    */
   readonly objective: number;
   /** See {@link PortfolioDiagnostics}. */
@@ -210,6 +270,9 @@ interface Spec {
   turnoverLimit: number | undefined;
   names: readonly string[] | undefined;
   groups: string[];
+  /** Smallest eigenvalue of the covariance given when it failed the PSD check, else NaN. */
+  minEigenvalue: number;
+  repaired: boolean;
 }
 
 const METHOD = "quadprog 1.6.1 (Goldfarb-Idnani dual active set)";
@@ -399,7 +462,73 @@ function validate(o: OptimizePortfolioOptions): Spec {
     turnoverLimit,
     names: o.assets,
     groups,
+    minEigenvalue: NaN,
+    repaired: false,
   };
+}
+
+/** Three significant digits, in exponent form outside [1e-3, 1e6) (`-2.09e-5`). */
+function sig(v: number): string {
+  const a = Math.abs(v);
+  return a === 0 || (a >= 1e-3 && a < 1e6) ? v.toPrecision(3) : v.toExponential(2);
+}
+
+/**
+ * The positive semi-definite check, and the opt-in repair: the spec to optimize, or the
+ * refusal. Cost: one Cholesky factorization (O(N^3 / 6)); an eigen decomposition only when it
+ * fails.
+ */
+function checkPsd(s: Spec, repair: CovarianceRepair): Spec | PortfolioResult {
+  const n = s.n;
+  if (choleskyPasses(s.cov, n, PSD_TOLERANCE * s.scale)) return s;
+  const min = smallestEigenvalue(s.cov, n);
+  if (min >= -PSD_TOLERANCE * s.scale) return s; // rounding at the border: the eigenvalues decide
+  const refused = { ...s, minEigenvalue: min };
+  const what = `The covariance is not positive semi-definite: its smallest eigenvalue is ` +
+    `${sig(min)} (${sig(min / s.scale)} times its mean variance ${sig(s.scale)}), so some ` +
+    `portfolio would have a negative variance, which any optimizer exploits (weights pushed ` +
+    `to their bounds, a variance reported as 0)`;
+  if (repair === "none") {
+    return notOptimal(
+      refused,
+      "notPositiveSemiDefinite",
+      `${what}; nothing was optimized. Repair it first (covarianceToCorrelation, ` +
+        `nearestCorrelation, correlationToCovariance: Higham 2002), or pass covarianceRepair: ` +
+        `"nearestCorrelation" to do that here, or estimate it on complete rows (ledoitWolf, oas, ` +
+        `or sampleCovariance of the rows where every asset has a return), which is PSD`,
+      [],
+    );
+  }
+  const rows = Array.from({ length: n }, (_, i) => s.cov.subarray(i * n, (i + 1) * n));
+  let split;
+  try {
+    split = covarianceToCorrelation(rows);
+  } catch (e) {
+    return notOptimal(
+      refused,
+      "notPositiveSemiDefinite",
+      `${what}, and covarianceRepair "nearestCorrelation" cannot repair it: ` +
+        `${(e as Error).message}; drop that asset or estimate the covariance on complete rows`,
+      [],
+    );
+  }
+  const near = nearestCorrelation(split.correlation);
+  const fixed = correlationToCovariance(near.correlation, split.volatilities);
+  const cov = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) cov[i * n + j] = (fixed[i]![j]! + fixed[j]![i]!) / 2;
+  }
+  if (!choleskyPasses(cov, n, PSD_TOLERANCE * s.scale)) {
+    return notOptimal(
+      refused,
+      "notPositiveSemiDefinite",
+      `${what}, and its nearest-correlation repair still fails the check (smallest eigenvalue ` +
+        `${sig(smallestEigenvalue(cov, n))}); repair it yourself with a floor on the ` +
+        `eigenvalues (nearestCorrelation's minEigenvalue) or use a shrinkage estimator`,
+      [],
+    );
+  }
+  return { ...refused, cov, repaired: true };
 }
 
 /** Variable layout and rows of one QP built from a set of enabled groups. */
@@ -690,6 +819,8 @@ function diagnose(
     netExposure: net,
     exposures,
     ridge,
+    smallestEigenvalue: s.minEigenvalue,
+    covarianceRepaired: s.repaired,
   };
 }
 
@@ -717,7 +848,7 @@ function bindingOf(s: Spec, b: Built, w: Float64Array, d: PortfolioDiagnostics):
 
 function notOptimal(
   s: Spec,
-  status: "infeasible" | "noPositiveExcessReturn",
+  status: Exclude<PortfolioStatus, "optimal">,
   message: string,
   conflicts: string[],
 ): PortfolioResult {
@@ -756,9 +887,14 @@ function infeasible(s: Spec): PortfolioResult {
  *   problem `min y'Sy` s.t. `(mu - rf)'y = 1` with every constraint made homogeneous by
  *   `k = sum y` (Cornuejols & Tutuncu 2007, section 8.2), then `w = y / k`. It takes a turnover
  *   limit, not a penalty. When no portfolio meeting the constraints earns more than `rf` (every
- *   expected return below it, as in a crypto bear market), the status is
+ *   expected return below it, as in a crypto bear market, long-only), the status is
  *   "noPositiveExcessReturn" and the message says so: there is no maximum-Sharpe portfolio to
- *   return (PyPortfolioOpt raises a solver error there).
+ *   return (PyPortfolioOpt raises a solver error there). When some do but the best Sharpe ratio
+ *   is only approached as the weights grow without bound (long-short with no weight or gross
+ *   bounds: e.g. every expected return below `rf` and the tangency direction `S^-1 (mu - rf)`
+ *   with a negative sum, so the supremum is that of a zero-budget long-short portfolio, Merton
+ *   1972), the status is "unbounded", `objective` is that supremum, and the message says which
+ *   bounds to add.
  *
  * `lambda` is `riskAversion` (default 1); `w0` is `currentWeights` (default all zero). The
  * result's `objective` is the value above at the solution (the Sharpe ratio for "maxSharpe").
@@ -796,6 +932,20 @@ function infeasible(s: Spec): PortfolioResult {
  *   covariance gets a 1e-10 ridge on the weights there (`diagnostics.ridge`).
  * `diagnostics.method` says which ran. The covariance is scaled to unit mean variance before
  * solving, so the solvers see O(1) numbers whatever the bar frequency.
+ *
+ * **The covariance must be positive semi-definite.** A pairwise covariance of assets with
+ * different histories, or a hand-edited or stressed matrix, can have a negative eigenvalue: some
+ * portfolio then has a "negative variance", and every solver path would exploit it (weights at
+ * their bounds, a variance reported as 0). So before solving, every call checks it: a Cholesky
+ * factorization of `S + 1e-11 * meanVariance * I` ({@link PSD_TOLERANCE}: the smallest
+ * eigenvalue must be at least -1e-11 times the mean variance, far above rounding and below the
+ * ridge the dense solver may add). A matrix that fails is refused, with status
+ * "notPositiveSemiDefinite", NaN weights, `diagnostics.smallestEigenvalue` and a message saying
+ * how to repair it, unless the caller opts into `covarianceRepair: "nearestCorrelation"`: the
+ * correlation is replaced by its nearest correlation matrix (Higham 2002, {@link
+ * nearestCorrelation}), the variances kept, and the result says so
+ * (`diagnostics.covarianceRepaired`, the message). The check costs one factorization, O(N^3/6):
+ * about 0.3 ms for 126 assets.
  *
  * **Infeasible problems** return `status: "infeasible"`, NaN weights and `conflicts`: a
  * minimal set of constraint groups that cannot hold together, found by re-solving the
@@ -839,6 +989,27 @@ function infeasible(s: Spec): PortfolioResult {
  * assert.ok(Number.isNaN(r.weights[0]));
  * ```
  *
+ * @example A covariance that is not positive semi-definite is refused, or repaired on request
+ * ```ts
+ * import { optimizePortfolio } from "@lib/portfolio/optimize_portfolio.ts";
+ * import assert from "node:assert/strict";
+ * // correlation 2 between the first two assets: eigenvalues 3, 1 and -1
+ * const covariance = [[1, 2, 0], [2, 1, 0], [0, 0, 1]];
+ * const constraints = { longOnly: false, minWeight: -5, maxWeight: 5 };
+ * const r = optimizePortfolio({ covariance, objective: "minVariance", constraints });
+ * assert.equal(r.status, "notPositiveSemiDefinite");
+ * assert.ok(Math.abs(r.diagnostics.smallestEigenvalue + 1) < 1e-12);
+ * const fixed = optimizePortfolio({
+ *   covariance,
+ *   objective: "minVariance",
+ *   constraints,
+ *   covarianceRepair: "nearestCorrelation",
+ * });
+ * assert.equal(fixed.status, "optimal");
+ * assert.ok(fixed.diagnostics.covarianceRepaired);
+ * assert.ok(Math.abs(fixed.diagnostics.variance - 0.5) < 1e-9);
+ * ```
+ *
  * @example Conflicting constraints are named
  * ```ts
  * import { optimizePortfolio } from "@lib/portfolio/optimize_portfolio.ts";
@@ -853,7 +1024,16 @@ function infeasible(s: Spec): PortfolioResult {
  * ```
  */
 export function optimizePortfolio(options: OptimizePortfolioOptions): PortfolioResult {
-  const s = validate(options);
+  const repair = options.covarianceRepair ?? OPTIMIZE_PORTFOLIO_DEFAULTS.covarianceRepair;
+  if (repair !== "none" && repair !== "nearestCorrelation") {
+    throw new RangeError(
+      `Cannot optimize the portfolio: unknown covarianceRepair "${repair}"; use "none" ` +
+        `(refuse a matrix that is not positive semi-definite) or "nearestCorrelation"`,
+    );
+  }
+  const checked = checkPsd(validate(options), repair);
+  if ("status" in checked) return checked;
+  const s = checked;
   const n = s.n;
   const on = new Set(s.groups);
   if (s.objective === "maxSharpe") return maxSharpe(s, on);
@@ -879,12 +1059,20 @@ export function optimizePortfolio(options: OptimizePortfolioOptions): PortfolioR
   return {
     weights: w,
     status: "optimal",
-    message: `optimal (${s.objective})`,
+    message: `optimal (${s.objective})${repairedNote(s)}`,
     binding: bindingOf(s, b, w, d),
     conflicts: [],
     objective,
     diagnostics: d,
   };
+}
+
+function repairedNote(s: Spec): string {
+  return s.repaired
+    ? ` on the repaired covariance: the one given has smallest eigenvalue ` +
+      `${sig(s.minEigenvalue)}, and covarianceRepair "nearestCorrelation" replaced its ` +
+      `correlation by the nearest correlation matrix (variances kept)`
+    : "";
 }
 
 function maxSharpe(s: Spec, on: ReadonlySet<string>): PortfolioResult {
@@ -933,16 +1121,35 @@ function maxSharpe(s: Spec, on: ReadonlySet<string>): PortfolioResult {
   for (let c = 0; c < n * n; c++) hw[c] = s.cov[c]! / s.scale;
   const r = solveWith(s, hb, hw, new Float64Array(b.nVar));
   if (r.status === "infeasible") return feasible(s, on) ? noExcess() : infeasible(s);
-  let k = 0;
-  for (let i = 0; i < n; i++) k += r.x[i]!;
-  if (!(k > 1e-12)) return noExcess();
+  let k = 0, size = 0;
+  for (let i = 0; i < n; i++) (k += r.x[i]!, size += Math.abs(r.x[i]!));
+  if (!(k > 1e-12 * Math.max(1, size))) {
+    // y earns excess return with sum(y) = 0: a direction the constraints allow at any scale (a
+    // recession direction), so w0 + t y (w0 feasible) earns more than rf for t large enough, and
+    // its Sharpe ratio rises towards y's as t grows: the supremum exists but is not attained
+    if (!feasible(s, on)) return infeasible(s);
+    const y = r.x.subarray(0, n);
+    const sup = top / Math.sqrt(quad(s.cov, y, n));
+    const result = notOptimal(
+      s,
+      "unbounded",
+      `The maximum Sharpe ratio is not attained: portfolios meeting the constraints approach a ` +
+        `Sharpe ratio of ${sup.toPrecision(4)} per period only as their weights grow without ` +
+        `bound (adding ever more of a long-short position with sum w = 0 that earns more than ` +
+        `the risk-free rate ${s.rf}), so no weights are best; bound them (minWeight and ` +
+        `maxWeight, grossExposure, or longOnly) to get a maximum-Sharpe portfolio, or use ` +
+        `minVariance or meanVariance`,
+      [],
+    );
+    return { ...result, objective: sup };
+  }
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = r.x[i]! / k;
   const d = { ...diagnose(s, w, r.iterations, r.ridge), method: r.method };
   return {
     weights: w,
     status: "optimal",
-    message: "optimal (maxSharpe)",
+    message: `optimal (maxSharpe)${repairedNote(s)}`,
     binding: bindingOf(s, b, w, d),
     conflicts: [],
     objective: d.sharpe,

@@ -131,3 +131,59 @@ Deno.test("optimizePortfolio: maxSharpe long-only names its binding bounds and b
     }
   }
 });
+
+Deno.test("optimizePortfolio: maxSharpe whose maximum is not attained says so, not 'no excess'", () => {
+  // long-short, fully invested, no bounds, every expected return below rf: the Sharpe ratio over
+  // sum w = 1 rises towards sqrt(B - A^2/C) as the weights grow (tests/oracles/optimizer_psd.py:
+  // numpy 1.24.2, Merton 1972 frontier algebra) and never attains it
+  const u = (JSON.parse(
+    Deno.readTextFileSync(new URL("../oracles/optimizer_psd.json", import.meta.url)),
+  ) as {
+    unbounded: {
+      covariance: number[][];
+      expectedReturns: number[];
+      riskFreeRate: number;
+      supremumSharpe: number;
+      sharpeAlong: number[];
+    };
+  }).unbounded;
+  assert.ok(u.expectedReturns.every((m) => m < u.riskFreeRate));
+  // portfolios with sum w = 1 earn more than rf (the old message denied it), approaching the sup
+  const along = u.sharpeAlong;
+  assert.ok(along.at(-1)! > 0 && along.at(-1)! < u.supremumSharpe);
+  for (let i = 1; i < along.length; i++) assert.ok(along[i]! > along[i - 1]!);
+  const base = {
+    covariance: u.covariance,
+    expectedReturns: u.expectedReturns,
+    riskFreeRate: u.riskFreeRate,
+    objective: "maxSharpe" as const,
+  };
+  const r = optimizePortfolio({ ...base, constraints: { longOnly: false } });
+  assert.equal(r.status, "unbounded", r.message);
+  assert.ok(r.weights.every(Number.isNaN));
+  assert.ok(Math.abs(r.objective / u.supremumSharpe - 1) < 1e-9, `${r.objective}`);
+  assert.doesNotMatch(r.message, /No portfolio/);
+  assert.match(r.message, /maximum Sharpe ratio is not attained/);
+  assert.match(r.message, /approach a Sharpe ratio of 0\.008058 per period/);
+  assert.match(r.message, /minWeight and maxWeight, grossExposure, or longOnly/);
+  // bounding the weights, as the message says, gives a maximum below the supremum, closer to it
+  // the looser the bounds
+  const bounded = (b: number) =>
+    optimizePortfolio({ ...base, constraints: { longOnly: false, minWeight: -b, maxWeight: b } });
+  const [b3, b100] = [bounded(3), bounded(100)];
+  assert.equal(b3.status, "optimal");
+  assert.equal(b100.status, "optimal");
+  assert.ok(b3.objective > 0 && b3.objective < b100.objective);
+  assert.ok(b100.objective < u.supremumSharpe && b100.objective > along.at(-2)!);
+  // long-only with every mu below rf: no portfolio beats rf, and that is what it says
+  const longOnly = optimizePortfolio(base);
+  assert.equal(longOnly.status, "noPositiveExcessReturn");
+  assert.match(longOnly.message, /No portfolio meeting the constraints has an expected return/);
+  // equal expected returns below rf: every fully invested portfolio earns exactly mu < rf
+  const flat = optimizePortfolio({
+    ...base,
+    expectedReturns: [-0.001, -0.001, -0.001],
+    constraints: { longOnly: false },
+  });
+  assert.equal(flat.status, "noPositiveExcessReturn");
+});
