@@ -37,9 +37,9 @@ Options:
   --db PATH    store the report was built from (default: $CRYPTOLAB_DB or data/cryptolab.db)
   --out DIR    also write the re-rendered files to DIR/<run-id>/, to diff them
   --signal-file PATH
-               the signal file of a signal tear sheet or a backtest (deno task report or
-               backtest --signal-file), read again and checked against the manifest's SHA-256 (default: the path the
-               manifest records)
+               the signal file of a signal tear sheet, a backtest or a walk-forward (deno task
+               report, backtest or walkforward --signal-file), read again and checked against
+               the manifest's SHA-256 (default: the path the manifest records)
   -h, --help   show this text`;
 
 /**

@@ -118,6 +118,14 @@ runMain(async (args) => {
   if (Object.keys(grid).length === 0) {
     throw usage("--grid is required: at least one parameter to choose, e.g. --grid fast=12,24,48");
   }
+  // a parameter is either fixed or chosen per fold
+  const both = Object.keys(grid).filter((k) => run.strategy.params?.[k] !== undefined);
+  if (both.length > 0) {
+    throw usage(
+      `--grid ${both.join(",")}: also given as a fixed parameter (--param, a portfolio flag or ` +
+        `"params" in --config); give each parameter either fixed or as a grid`,
+    );
+  }
   // every value of the grid checked before any data is read: the error names the flag, the
   // parameter and what it accepts
   const strategy = run.strategy.strategy;
@@ -148,15 +156,6 @@ runMain(async (args) => {
       );
     }
   }
-  // a grid over the signal or its lookback: the run's base spec takes the first of each, so
-  // the strategy resolves before the folds choose among them
-  const base: Record<string, StrategyParam> = { ...run.strategy.params };
-  // (and every other grid key too, so a base spec that --param alone leaves incomplete, e.g.
-  // --param slow=10 --grid fast=2,3 with the default fast 20, is the grid's first set)
-  for (const k of Object.keys(grid)) {
-    if (base[k] === undefined) base[k] = grid[k]![0]!;
-  }
-  const spec = { ...run.strategy, params: base };
   const cf = (config.folds ?? {}) as Record<string, unknown>;
   const num = (flag: string, key: string, min: number) => {
     const v = (values as Record<string, unknown>)[flag] as string | undefined ??
@@ -199,7 +198,6 @@ runMain(async (args) => {
     try {
       r = runWalkForward(store.db, {
         ...run,
-        strategy: spec,
         grid,
         folds: foldSpec,
         nullRuns,

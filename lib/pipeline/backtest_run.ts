@@ -191,6 +191,11 @@ export interface PreparedRun {
   /** What the engine does with redenominations (`"adjust"` when asked and one was found). */
   readonly redenominations: "warn" | "adjust";
   /**
+   * The signal file's values placed on the grid (one column per universe asset), given to
+   * `resolveStrategy` for `long-short`; undefined without `signalValues`.
+   */
+  readonly signalColumns: Float64Array[] | undefined;
+  /**
    * The data a strategy sees: the panel with the traded assets' redenominations undone when
    * adjusting (the events found on the whole traded panel, fixed, so a cut of the data is
    * rescaled as the full data is), else the panel as it is.
@@ -326,6 +331,7 @@ export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions
     params,
     setupBlocks: blocks,
     redenominations: found.length > 0 ? "adjust" : "warn",
+    signalColumns: values,
     strategyData,
   };
 }

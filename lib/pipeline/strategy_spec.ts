@@ -143,6 +143,13 @@ export interface StrategySpec {
   readonly signal?: string | undefined;
   /** Parameters by name (see {@link STRATEGY_PARAMS}); unset ones take the library default. */
   readonly params?: Readonly<Record<string, StrategyParam>> | undefined;
+  /**
+   * Parameters a walk-forward chooses per fold from its grid: `params` holds a placeholder for
+   * each (the grid's first value, so the spec resolves), which the label does not name as if
+   * the run used it (for `long-short`, a `signal` or `lookback` among them makes the label say
+   * the signal is chosen per fold). @default none
+   */
+  readonly chosenPerFold?: readonly string[] | undefined;
 }
 
 /** A checked spec: what {@link resolveStrategy} returns. */
@@ -499,7 +506,9 @@ export function resolveStrategy(
       throw new StrategySpecError(`pairs needs two different assets, got ${assets.join(",")}`);
     }
   }
-  const shown = Object.entries(spec.params ?? {}).map(([k, v]) => `${k} ${v}`).join(", ");
+  const perFold = spec.chosenPerFold ?? [];
+  const shown = Object.entries(spec.params ?? {}).filter(([k]) => !perFold.includes(k))
+    .map(([k, v]) => `${k} ${v}`).join(", ");
   const suffix = shown === "" ? "" : ` (${shown})`;
   const pick = (panel: Panel) =>
     panel.assets.length === assets.length && panel.assets.every((a, i) => a === assets[i])
@@ -597,7 +606,11 @@ export function resolveStrategy(
         strategy,
         assets,
         params,
-        label: `long-short on ${signalName}${suffix}`,
+        label: `long-short on ${
+          perFold.includes("signal") || perFold.includes("lookback")
+            ? "a signal chosen per fold"
+            : signalName
+        }${suffix}`,
         targets: (panel) => longShort(compute(pick(panel)), lsOptions(pick(panel))),
         source: sourceOf(longShort, compute),
       };

@@ -22,8 +22,8 @@
  *    `report.json`), the research report
  *    (`deno task report`), the signal tear sheet (`deno task report --signal-file`: the file the
  *    manifest names is read again, and must have the manifest's SHA-256), the walk-forward
- *    report (`deno task walkforward`) and the backtest report (`deno task backtest`, also with
- *    `--signal-file`: the file is read again the same way); other kinds are skipped with the
+ *    report (`deno task walkforward`) and the backtest report (`deno task backtest`), both also
+ *    with `--signal-file` (the file is read again the same way); other kinds are skipped with the
  *    reason; a signal file that cannot be read fails the check. Overfitting verdicts count the ledger's trials up to the
  *    manifest's `ledgerUpTo`, so trials recorded after the report change nothing.
  * 4. **ledger**: a table of the report whose columns include {@link LEDGER_REFERENCE_COLUMNS}
@@ -394,11 +394,18 @@ function rebuild(
   }
   if (
     report.title.startsWith("cryptolab walk-forward: ") && typeof p.strategy === "string" &&
-    typeof p.grid === "string" && p.signalFile === null
+    typeof p.grid === "string" &&
+    (p.signalFile === null ||
+      (typeof p.signalFile === "string" && typeof p.signalSha256 === "string"))
   ) {
+    // a walk-forward of a signal file: read again as for a backtest
+    const signalValues = p.signalFile === null
+      ? undefined
+      : { input: checkedSignalFile(m, signalFile).signal, source: signalSource(m) };
     // the grid is `k=v1,v2;k2=...`; the setup paragraph opens with the strategy's label, which
     // lists the parameters the user gave besides the grid ("ma-crossover BTCUSDT (slow 50), on
-    // 1h bars ..."): give those again, with their values from the manifest
+    // 1h bars ..."; none: "ma-crossover BTCUSDT, on 1h bars ..."): give those again, with their
+    // values from the manifest (runWalkForward completes the rest from the grid, as it did)
     const grid: Record<string, StrategyParam[]> = {};
     for (const item of p.grid.split(";")) {
       const [k, values] = item.split("=") as [string, string];
@@ -410,7 +417,7 @@ function rebuild(
     const setup = report.sections.find((x) => x.id === "setup")?.blocks
       .find((b) => b.type === "paragraph");
     const label = setup?.type === "paragraph" ? setup.text : "";
-    const shown = /^[^(]*\(([^()]*)\), on /.exec(label)?.[1] ?? "";
+    const shown = /^[^,(]* \(([^()]*)\), on /.exec(label)?.[1] ?? "";
     const strategyParams: Record<string, StrategyParam> = {};
     for (const item of shown === "" ? [] : shown.split(", ")) {
       const k = item.split(" ")[0]!;
@@ -433,6 +440,7 @@ function rebuild(
           params: strategyParams,
         },
         grid,
+        signalValues,
         folds: {
           window: str("window") as "rolling" | "expanding" | undefined,
           trainBars: num("trainBars"),
@@ -450,6 +458,7 @@ function rebuild(
         },
         lag: num("lag"),
         maxGross: num("maxGross"),
+        adjustRedenominations: bool("adjustRedenominations"),
         nullRuns: num("nullRuns"),
         ledgerUpTo: num(LEDGER_UP_TO_PARAM),
         runId: m.runId,
@@ -463,7 +472,7 @@ function rebuild(
   return {
     skip: `re-rendering "${report.title}" reports is not supported yet (supported: the demo ` +
       "on the simulated market or on real data, deno task report (also with --signal-file), deno task " +
-      "walkforward and deno task backtest, also with --signal-file)",
+      "walkforward and deno task backtest, both also with --signal-file)",
   };
 }
 

@@ -142,9 +142,6 @@ export interface WalkForwardRun {
  * ```
  */
 export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions): WalkForwardRun {
-  const prep = prepareStrategyRun(db, options);
-  const { dataset, traded, costs, lag, barMs } = prep;
-  const base = options.strategy.params ?? {};
   const keys = Object.keys(options.grid);
   if (keys.length === 0) {
     throw new StrategySpecError(
@@ -156,13 +153,31 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
       throw new StrategySpecError(`the grid gives no value for ${k}`);
     }
   }
+  // the parameters given besides the grid (a key of both is the grid's); the run's base spec
+  // completes them with the grid's first values, so that it resolves (--param slow=10 with
+  // --grid fast=2,3 would fail on the default fast 20), and its label does not name those
+  // values: they are placeholders, each fold chooses its own. Done here, not by the caller,
+  // so the task and verify-report's re-render build the same run from the same inputs.
+  const base = Object.fromEntries(
+    Object.entries(options.strategy.params ?? {}).filter(([k]) => !(k in options.grid)),
+  );
+  const prep = prepareStrategyRun(db, {
+    ...options,
+    strategy: {
+      ...options.strategy,
+      params: { ...base, ...Object.fromEntries(keys.map((k) => [k, options.grid[k]![0]!])) },
+      chosenPerFold: keys,
+    },
+  });
+  const { dataset, traded, costs, lag, barMs } = prep;
   const candidates = paramGrid(options.grid as Record<string, readonly StrategyParam[]>)
     .map((g) => ({ ...base, ...g }));
   const universe = dataset.symbols;
   // checked up front: a bad value in the grid fails before any backtest runs
   const resolved = candidates.map((params) =>
-    resolveStrategy({ ...options.strategy, params }, universe)
+    resolveStrategy({ ...options.strategy, params }, universe, prep.signalColumns)
   );
+  const fromFile = prep.signalColumns !== undefined;
   const D = WALK_FORWARD_RUN_DEFAULTS;
   const f = options.folds ?? {};
   const bars = traded.index.length;
@@ -192,6 +207,8 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
     paramGrid: candidates.map((_, i) => i),
     engineOptions: engine,
     splits,
+    // values given as a file are fixed: cutting the data cannot show whether they look ahead
+    ...(fromFile ? { lookaheadBars: 0 } : {}),
     // every candidate's backtest on the whole data is a trial of the family
     ...(options.ledger === undefined ? {} : {
       ledger: options.ledger,
@@ -279,7 +296,12 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
       caption: "Growth of one unit over the test periods only, each traded with its fold's " +
         `choice. Out-of-sample Sharpe of the stitched returns: ${fin(result.sharpe)?.toFixed(2)}.`,
     }),
-    { type: "paragraph", text: describeLookahead(result.lookahead) },
+    {
+      type: "paragraph",
+      text: fromFile
+        ? "Lookahead: not checked (the targets come from values given as a file)."
+        : describeLookahead(result.lookahead),
+    },
   ];
   blocks.unshift(...warnings.map((w): Block => ({ type: "note", level: "warning", text: w })));
   // the tear sheet covers the stitched out-of-sample bars only (the training window before the
@@ -304,7 +326,7 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
       benchmark: prep.benchmark.subarray(o0!, oLast + 1),
       benchmarkName: prep.benchmarkName,
     }),
-    lookahead: result.lookahead,
+    ...(fromFile ? {} : { lookahead: result.lookahead }),
     close: prep.traded.close.map((c) => c.subarray(o0!, oLast + 1)),
     name: `Walk-forward ${prep.strategy.strategy} (out-of-sample)`,
     missing: {
@@ -315,9 +337,13 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
         "chosen parameters with --impact (deno task backtest) for the capacity curve",
     },
   });
-  // a parameter of the grid has no single value: the table names the values tried
+  // a parameter of the grid has no single value: the opening paragraph says which parameters
+  // each fold chooses and from what, and the table names the values tried
+  const opening = `${prep.strategy.label}, on `;
   const setupBlocks = prep.setupBlocks.map((b): Block =>
-    b.type === "table" && b.id === "strategy-params"
+    b.type === "paragraph" && b.text.startsWith(opening)
+      ? { ...b, text: `${b.text} ${gridSentence(options.grid)}` }
+      : b.type === "table" && b.id === "strategy-params"
       ? {
         ...b,
         caption: "Every parameter after defaults; those of the grid are chosen per fold.",
@@ -337,9 +363,11 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
     labelHorizon,
     embargo,
   };
+  // a parameter in the grid has no single value: each fold's choice is in the folds table
+  const gridNulls = Object.fromEntries(keys.map((k) => [`param.${k}`, null]));
   const overfitting = walkforwardOverfitting(db, prep, result, {
     family,
-    params: { ...prep.params, ...foldParams },
+    params: { ...prep.params, ...gridNulls, ...foldParams },
     ledger: options.ledger,
     ledgerUpTo: options.ledgerUpTo,
     nullRuns: options.nullRuns,
@@ -359,14 +387,40 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
       title: `cryptolab walk-forward: ${prep.strategy.strategy}` +
         (prep.strategy.strategy === "long-short" ? "" : ` ${prep.strategy.assets.join("/")}`),
     }, {
-      // a parameter in the grid has no single value: each fold's choice is in the folds table
-      ...Object.fromEntries(keys.map((k) => [`param.${k}`, null])),
+      ...gridNulls,
       ...foldParams,
       ...nullRunsParam(options.nullRuns),
     }),
     overfitting.upTo,
   );
   return { model, dataset, candidates, result, tearSheet: sheet, warnings };
+}
+
+/**
+ * The sentence of the setup paragraph on the grid: which parameters each fold chooses, from
+ * which values, and where the choices are.
+ *
+ * @example
+ * ```ts
+ * import { gridSentence } from "@lib/pipeline/walkforward_run.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   gridSentence({ fast: [12, 24], slow: [168] }),
+ *   "Parameters chosen per fold: fast and slow, on each training window from a grid of 2 " +
+ *     "parameter sets, fast in {12, 24} and slow in {168}; each fold's choice is in the folds " +
+ *     "table of the walk-forward section.",
+ * );
+ * ```
+ */
+export function gridSentence(grid: Readonly<Record<string, readonly StrategyParam[]>>): string {
+  const keys = Object.keys(grid);
+  const and = (xs: readonly string[]) =>
+    xs.length <= 1 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs[xs.length - 1]}`;
+  const n = keys.reduce((a, k) => a * grid[k]!.length, 1);
+  return `Parameter${keys.length === 1 ? "" : "s"} chosen per fold: ${and(keys)}, on each ` +
+    `training window from a grid of ${n} parameter set${n === 1 ? "" : "s"}, ` +
+    `${and(keys.map((k) => `${k} in {${grid[k]!.join(", ")}}`))}; each fold's choice is in ` +
+    "the folds table of the walk-forward section.";
 }
 
 /** A strategy's warm-up: bars of history before its first defined target, and why. */
