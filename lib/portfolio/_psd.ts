@@ -9,7 +9,7 @@ import { symmetricEigen } from "./_linear.ts";
  * True when `A + shift * I` has a Cholesky factor (every pivot > 0), i.e. when the smallest
  * eigenvalue of the symmetric matrix `A` (flat row-major n x n) is above `-shift`, up to
  * rounding. A factorization instead of an eigen decomposition because it is the cheap test:
- * n^3 / 6 multiply-adds (about 0.3 ms for 126 assets) against several times that for the
+ * n^3 / 6 multiply-adds (under 1 ms for 126 assets) against several times that for the
  * eigenvalues, and the optimizer runs it on every call.
  */
 export function choleskyPasses(a: Float64Array, n: number, shift: number): boolean {

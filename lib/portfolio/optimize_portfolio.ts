@@ -945,7 +945,7 @@ function infeasible(s: Spec): PortfolioResult {
  * correlation is replaced by its nearest correlation matrix (Higham 2002, {@link
  * nearestCorrelation}), the variances kept, and the result says so
  * (`diagnostics.covarianceRepaired`, the message). The check costs one factorization, O(N^3/6):
- * about 0.3 ms for 126 assets.
+ * under 1 ms for 126 assets.
  *
  * **Infeasible problems** return `status: "infeasible"`, NaN weights and `conflicts`: a
  * minimal set of constraint groups that cannot hold together, found by re-solving the

@@ -73,6 +73,33 @@ for (const c of ORACLE.hrp) {
   );
 }
 
+for (const name of ["nfi30", "nfi126"]) {
+  Deno.test(
+    `hierarchicalRiskParity ${name} without options is the paper's single linkage on columns (${ORACLE.oracle})`,
+    () => {
+      // the documented default (HRP_DEFAULTS: linkage "single", distance "columns") against the
+      // oracle's `sch.linkage(dist, "single")` on the N x N distance matrix, as the paper's code;
+      // the other linkages give other merge distances on this matrix, so a changed default fails
+      const cov = ORACLE.covariances[name]!.covariance;
+      const find = (method: HrpLinkage) =>
+        ORACLE.hrp.find((c) =>
+          c.covariance === name && c.method === method && c.distance === "columns"
+        )!;
+      const single = find("single"), average = find("average");
+      const r = hierarchicalRiskParity(cov);
+      assert.deepEqual([...r.order], single.order);
+      r.linkage.forEach((row, i) => {
+        const e = single.linkage[i]!;
+        assert.deepEqual([row.a, row.b, row.size], [e[0], e[1], e[3]], `row ${i}`);
+        assert.ok(Math.abs(row.distance - e[2]!) <= 1e-12 * Math.max(1, e[2]!), `row ${i}`);
+      });
+      r.weights.forEach((w, i) => assert.ok(Math.abs(w - single.weights[i]!) <= 1e-12 * w, `${i}`));
+      assert.ok(single.linkage.some((e, i) => Math.abs(e[2]! - average.linkage[i]![2]!) > 1e-6));
+      assert.ok(single.weights.some((w, i) => Math.abs(w - average.weights[i]!) > 1e-6 * w));
+    },
+  );
+}
+
 Deno.test("hierarchicalRiskParity: the distance option changes the clustering on real data", () => {
   const cov = ORACLE.covariances.nfi30!.covariance;
   const a = hierarchicalRiskParity(cov).order;
