@@ -2,7 +2,7 @@
  * Participation cap on fills: the part of a desired trade that one bar's market can absorb.
  * `out[i] = sign(desired_i) * min(|desired_i|, cap * adv_i / equity)`: a trade may be at most
  * `cap` times the average traded value per bar `adv_i` (quote currency, known before the bar;
- * see {@link impactInputs}), expressed as a weight of `equity`. Where `adv_i` is missing or not
+ * see {@link impactInputs}), expressed as a weight of `equity`. Where `adv_i` is not finite or not
  * positive nothing can be traded (`out[i] = 0`): an asset with unknown liquidity is not
  * filled. The engine calls this (through the impact model's `capTrade`) before it executes a
  * bar's trades, executes `out` instead of `desired`, and keeps chasing its target at the next
