@@ -40,7 +40,9 @@ export interface SampleCovarianceOptions {
  * most of a crypto panel: one late listing shortens every pair. The price is that a pairwise
  * matrix need not be positive semi-definite when histories differ; repair it with
  * `nearestCorrelation` (on its correlation) before optimizing, or use a shrinkage estimator
- * (`ledoitWolf`, `oas`), which use complete rows and are always PSD.
+ * (`ledoitWolf`, `oas`), which use complete rows and are always PSD. `optimizePortfolio`
+ * refuses such a matrix (status "notPositiveSemiDefinite") unless asked to repair it
+ * (`covarianceRepair: "nearestCorrelation"`).
  *
  * Differences from pandas 1.5.3: pandas ignores `ddof` when any value is missing (it always
  * divides by n - 1 then) and gives NaN for a pair with too few rows; here `ddof` always applies
