@@ -15,8 +15,11 @@ import {
   PSD_TOLERANCE,
 } from "@lib/portfolio/optimize_portfolio.ts";
 import { sampleCovariance } from "@lib/portfolio/sample_covariance.ts";
+import { ledoitWolf } from "@lib/portfolio/ledoit_wolf.ts";
+import { oas } from "@lib/portfolio/oas.ts";
+import { ewmaCovariance } from "@lib/portfolio/ewma_covariance.ts";
 import { realDataTest } from "../_shared/real_data.ts";
-import { pick } from "./_risk_data.ts";
+import { nfiReturns, pick } from "./_risk_data.ts";
 
 interface StaggeredCase {
   length: number;
@@ -122,7 +125,8 @@ Deno.test("optimizePortfolio: the PSD check's tolerance is relative to the mean 
     // rounding-level defects (1e-13 of the mean variance) pass: singular but PSD to rounding
     assert.equal(at(1e-13, scale).status, "optimal", `${scale}`);
     assert.equal(at(0, scale).status, "optimal", `${scale}`);
-    // ten times the tolerance is a real defect
+    // 1e-9 of the mean variance, or ten times the tolerance, is a real defect
+    assert.equal(at(1e-9, scale).status, "notPositiveSemiDefinite", `${scale}`);
     const r = at(10 * PSD_TOLERANCE, scale);
     assert.equal(r.status, "notPositiveSemiDefinite", `${scale}`);
     assert.ok(rel(r.diagnostics.smallestEigenvalue, -10 * PSD_TOLERANCE * scale) < 1e-3);
@@ -230,5 +234,50 @@ realDataTest(
     const want = c.minVariance!;
     assert.ok(rel(r.objective, want.objective) < 1e-6, `${r.objective} vs ${want.objective}`);
     r.weights.forEach((w, i) => assert.ok(Math.abs(w - want.weights[i]!) < 1e-5, `${i}`));
+  },
+);
+
+realDataTest(
+  "the PSD check accepts every complete-row estimator on real data, singular ones included",
+  () => {
+    // what longShort's optimized book (and the demo's minimum-variance section) pass: sample,
+    // Ledoit-Wolf, OAS and EWMA covariances of complete rows. They are PSD by construction, so
+    // the check must never refuse them, even with fewer rows than assets (a singular sample
+    // covariance: zero eigenvalues up to rounding) or near-duplicate assets
+    const r = nfiReturns();
+    const complete: number[] = [];
+    for (let t = 0; t < r.length && complete.length < 400; t++) {
+      if (r.columns.every((c) => Number.isFinite(c[t]!))) complete.push(t);
+    }
+    const take = (rows: number, assets: number) =>
+      r.columns.slice(0, assets).map((c) =>
+        Float64Array.from(complete.slice(0, rows), (t) => c[t]!)
+      );
+    const twin = (cols: Float64Array[]) => [...cols, cols[0]!.map((v, i) => v + 1e-9 * (i % 3))];
+    const cases: [string, Float64Array[]][] = [
+      ["126 assets x 60 rows (singular)", take(60, 126)],
+      ["126 assets x 400 rows", take(400, 126)],
+      ["12 assets x 168 rows + a near twin", twin(take(168, 12))],
+      ["12 assets x 8 rows (singular)", take(8, 12)],
+    ];
+    for (const [what, cols] of cases) {
+      const n = cols.length;
+      for (
+        const [model, cov] of [
+          ["sample", sampleCovariance(cols)],
+          ["ledoit-wolf", ledoitWolf(cols).covariance],
+          ["oas", oas(cols).covariance],
+          ["ewma", ewmaCovariance(cols, { halfLife: 24 })],
+        ] as const
+      ) {
+        const res = optimizePortfolio({
+          covariance: cov,
+          objective: "minVariance",
+          constraints: { longOnly: false, minWeight: -1 / n, maxWeight: 2 / n },
+        });
+        assert.equal(res.status, "optimal", `${what}, ${model}: ${res.message}`);
+        assert.ok(Number.isNaN(res.diagnostics.smallestEigenvalue), `${what}, ${model}`);
+      }
+    }
   },
 );
