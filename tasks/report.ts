@@ -210,9 +210,9 @@ runMain(async (args) => {
       `building the report: ${universe?.length ?? "all"} assets, ${signals.length} ` +
         `signals, horizons ${horizons.join(",")}`,
     );
-    let model;
+    let run;
     try {
-      model = runReport(store.db, {
+      run = runReport(store.db, {
         venue: values.venue,
         freq,
         symbols: universe,
@@ -236,11 +236,16 @@ runMain(async (args) => {
             },
           },
         },
-      }).model;
+      });
     } catch (e) {
       if (!(e instanceof ReportInputError)) throw e;
-      throw usage(e.flag === "universe" ? `--universe: ${e.message}` : e.message);
+      throw usage(
+        e.flag === "universe" || e.flag === "signal-file" ? `--${e.flag}: ${e.message}` : e.message,
+      );
     }
+    const { model } = run;
+    // what makes the figures meaningless is said here too, not only inside the report
+    for (const w of run.warnings) console.error(`warning: ${w}`);
     const dir = join(out, model.runId);
     progressLine(`writing ${dir}`);
     const written = writeReport(dir, model);

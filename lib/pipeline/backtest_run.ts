@@ -14,7 +14,12 @@ import type { Panel } from "../panel/types.ts";
 import { subsetPanel } from "../panel/subset_panel.ts";
 import { fillRatio } from "../backtest/costs/fill_ratio.ts";
 import { adjustRedenominations, detectRedenominations } from "../panel/redenominations.ts";
-import { alignSignal, type LongSignal } from "../research/signal_input.ts";
+import {
+  alignSignal,
+  type LongSignal,
+  requireSignalPlaced,
+  SignalAlignmentError,
+} from "../research/signal_input.ts";
 import { resolveFactorAsset } from "../research/factor_assets.ts";
 import { backtestWeights } from "../backtest/backtest_weights.ts";
 import { backtestWithLookahead } from "../backtest/lookahead_backtest.ts";
@@ -55,6 +60,13 @@ import {
   type StrategySpec,
   StrategySpecError,
 } from "./strategy_spec.ts";
+
+/** Why a `--signal-file` backtest has no lookahead check, and how a user can check the signal. */
+const FILE_LOOKAHEAD = "Values read from a signal file cannot be recomputed on data cut at " +
+  "each bar, so they cannot be truncation-checked for lookahead; to check the signal, compute " +
+  "it with a function of the panel in a notebook and pass that function to " +
+  "checkLookahead(fn, panel) or signalTearSheet(panel, fn), and run deno task report " +
+  "--signal-file on the file: its tear sheet flags an IC no causal signal could have";
 
 /** Default execution lag of the tasks, in bars: fill at the close of the bar after the decision. */
 export const DEFAULT_TASK_LAG = 1;
@@ -224,6 +236,14 @@ export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions
   const blocks: Block[] = [];
   if (options.signalValues !== undefined) {
     const aligned = alignSignal(options.signalValues.input, panel);
+    try {
+      requireSignalPlaced(aligned, options.signalValues.input, panel);
+    } catch (e) {
+      if (e instanceof SignalAlignmentError) {
+        throw new StrategySpecError(`--signal-file: ${e.message}`);
+      }
+      throw e;
+    }
     values = aligned.signal;
     const unknown = Object.keys(aligned.unknownAssets);
     blocks.push({
@@ -233,8 +253,7 @@ export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions
         `placed on the grid, ${aligned.offGrid} off the bar grid, ` +
         `${unknown.length === 0 ? "no" : unknown.length} unknown assets` +
         `${unknown.length === 0 ? "" : ` (${unknown.slice(0, 10).join(", ")})`}. A value dated t ` +
-        "is read as known at bar t's close. Values given as a file cannot be checked for " +
-        "lookahead: make sure each uses data up to its bar only.",
+        "is read as known at bar t's close. " + FILE_LOOKAHEAD + ".",
     });
   }
   const resolved = resolveStrategy(options.strategy, dataset.symbols, values);
@@ -428,9 +447,16 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     : null;
   const capacity = curve === null ? null : { ...curve, fillRatio: Float64Array.from(fills) };
   const book = longShortBook(strategy, targets, traded);
+  const fellBack = strategy.params.weighting === "optimize"
+    ? optimizerFallbackAlert(strategy.params, targets)
+    : null;
+  const bookAlerts = [
+    ...(book?.alert === undefined ? [] : [book.alert]),
+    ...(fellBack === null ? [] : [fellBack]),
+  ];
   const sheet = strategyTearSheet(backtest, {
     barMs,
-    ...(book?.alert === undefined ? {} : { alerts: [book.alert] }),
+    ...(bookAlerts.length === 0 ? {} : { alerts: bookAlerts }),
     ...(prep.benchmark === undefined
       ? {}
       : { benchmark: prep.benchmark, benchmarkName: prep.benchmarkName }),
@@ -442,11 +468,26 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
     missing: {
       ...(noCapacity === null ? {} : { capacity: noCapacity }),
       benchmark: prep.benchmarkMissing,
+      ...(lookahead === null
+        ? { lookahead: FILE_LOOKAHEAD[0]!.toLowerCase() + FILE_LOOKAHEAD.slice(1) }
+        : {}),
     },
   });
   const setup: Block[] = [...prep.setupBlocks];
-  if (book !== null && book.rankedBars < traded.index.length) {
+  if (book !== null && (book.rankedBars < traded.index.length || book.tiedBars > 0)) {
     setup.push({ type: "paragraph", text: book.text });
+  }
+  const lsRules = (targets as { rules?: readonly string[] }).rules;
+  if (strategy.strategy === "long-short" && lsRules !== undefined) {
+    setup.push({
+      type: "table",
+      id: "long-short-rules",
+      title: "How the signal becomes weights (longShort)",
+      caption: "The long-short book's rules, ties included; the engine's rules follow the " +
+        "tear sheet.",
+      columns: [column("rule", "#", "integer"), column("text", "Rule", "text")],
+      rows: lsRules.map((r, i) => [i + 1, r]),
+    });
   }
   const fallback = (targets as { fallbackBars?: Int32Array }).fallbackBars;
   if (strategy.params.weighting === "optimize" && fallback !== undefined) {
@@ -455,7 +496,7 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
   setup.push({
     type: "paragraph",
     text: lookahead === null
-      ? "Lookahead: not checked (the targets come from values given as a file)."
+      ? `Lookahead: not checked. ${FILE_LOOKAHEAD}.`
       : describeLookahead(lookahead),
   });
   const sections: Section[] = [
@@ -502,10 +543,12 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
 
 /**
  * How many bars of a `long-short` run had at least `minAssets` signal values (`rankedBars` of
- * longShort), in a sentence for the report; with none, also an alert for the headline and
- * stderr: the run traded nothing, and why that usually happens. Null for other strategies.
+ * longShort) and how many of those had every value equal (`tiedBars`: no usable spread, no
+ * book), in a sentence for the report; when no bar could hold a book, also an alert for the
+ * headline and stderr: the run traded nothing, and why that usually happens. Null for other
+ * strategies.
  *
- * @example A signal with values on one bar of three, then on none
+ * @example A signal with values on one bar of three, then on none, then tied everywhere
  * ```ts
  * import { longShortBook } from "@lib/pipeline/backtest_run.ts";
  * import assert from "node:assert/strict";
@@ -516,22 +559,65 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
  * assert.match(one.text, /^1 of 3 bars had at least 2 assets with a signal value/);
  * const none = longShortBook(s, { weights: [], rankedBars: 0 }, panel)!;
  * assert.match(none.alert!, /^No bar had at least 2 assets with a signal value .* traded nothing/);
+ * const tied = longShortBook(s, { weights: [], rankedBars: 3, tiedBars: [0, 1, 2] }, panel)!;
+ * assert.match(tied.alert!, /^At every one of the 3 bars .* all equal .* traded nothing/);
  * ```
  */
 export function longShortBook(
   strategy: { readonly strategy: string; readonly params: Readonly<Record<string, unknown>> },
-  targets: { readonly weights: readonly ArrayLike<number>[]; readonly rankedBars?: number },
+  targets: {
+    readonly weights: readonly ArrayLike<number>[];
+    readonly rankedBars?: number;
+    readonly tiedBars?: ArrayLike<number>;
+  },
   traded: { readonly index: ArrayLike<number>; readonly assets: readonly string[] },
-): { readonly rankedBars: number; readonly text: string; readonly alert?: string } | null {
+): {
+  readonly rankedBars: number;
+  readonly tiedBars: number;
+  readonly text: string;
+  readonly alert?: string;
+} | null {
   const ranked = targets.rankedBars;
   if (strategy.strategy !== "long-short" || ranked === undefined) return null;
+  const tied = targets.tiedBars?.length ?? 0;
   const need = strategy.params.minAssets;
   const T = traded.index.length;
   const text = `${ranked} of ${T} bars had at least ${need} assets with a signal value ` +
-    `(minAssets); the others held no book.`;
-  if (ranked > 0) return { rankedBars: ranked, text };
+    `(minAssets)` +
+    (tied > 0
+      ? `; at ${tied} of them every value was equal (no usable spread: the signal orders ` +
+        `nothing), so ${ranked - tied} bars held a book`
+      : "") +
+    `; the others held no book.`;
+  if (ranked > 0 && tied === 0) return { rankedBars: ranked, tiedBars: 0, text };
+  if (ranked > 0 && tied < ranked) {
+    return {
+      rankedBars: ranked,
+      tiedBars: tied,
+      text,
+      ...(tied * 2 > ranked
+        ? {
+          alert: `At ${tied} of the ${ranked} bars with signal values every value was equal ` +
+            `(no usable spread), so those bars held no book; only ${ranked - tied} bars traded. ` +
+            `A signal with few distinct values (e.g. -1/0/1) ties often: ties at a bucket edge ` +
+            `share the edge's slots.`,
+        }
+        : {}),
+    };
+  }
+  if (ranked > 0) {
+    return {
+      rankedBars: ranked,
+      tiedBars: tied,
+      text,
+      alert: `At every one of the ${ranked} bars with signal values the values were all equal ` +
+        `(no usable spread), so no bar held a book: the run traded nothing and every return ` +
+        `is 0. A constant signal orders nothing; check the signal's values.`,
+    };
+  }
   return {
     rankedBars: 0,
+    tiedBars: 0,
     text,
     alert: `No bar had at least ${need} assets with a signal value (minAssets ${need}; the ` +
       `universe holds ${traded.assets.length}): the run traded nothing and every return is 0. ` +
@@ -539,6 +625,82 @@ export function longShortBook(
       `is longer than the data (${T} bars), or too many of its values are missing. Give a ` +
       `longer --from/--to window, a signal with a shorter lookback, or a lower --param minAssets.`,
   };
+}
+
+/**
+ * The headline sentence (and stderr warning) of a `long-short` run with weighting=optimize
+ * whose optimizer fell back to equal weights on some bars (`fallbackBars` and
+ * `fallbackReasons` of longShort): on how many bars and why, with the leading warm-up bars
+ * named (no returns before the run's first bar are used, so the first bars lack history).
+ * Null when no bar fell back or the targets are not longShort's.
+ *
+ * @example 3 warm-up bars and 2 bars with no beta-neutral book
+ * ```ts
+ * import { optimizerFallbackAlert } from "@lib/pipeline/backtest_run.ts";
+ * import assert from "node:assert/strict";
+ * const w = [Float64Array.of(0, 0.5, 0.5, 0.5, 0.4, 0.5, 0.5), Float64Array.of(0, -0.5, -0.5, -0.5, -0.4, -0.5, -0.5)];
+ * const targets = { weights: w, fallbackBars: Int32Array.of(1, 2, 3, 5, 6),
+ *   fallbackReasons: ["history", "history", "history", "infeasible", "infeasible"] as const };
+ * const a = optimizerFallbackAlert({ optimizeWindow: 6, betaNeutral: "BTCUSDT" }, targets)!;
+ * assert.match(a, /^5 of 6 bars with a book kept equal weights/);
+ * assert.match(a, /the first 3 bars with a book are warm-up/);
+ * assert.match(a, /2 found no weights meeting every constraint/);
+ * ```
+ */
+export function optimizerFallbackAlert(
+  p: Readonly<Record<string, unknown>>,
+  targets: {
+    readonly weights: readonly ArrayLike<number>[];
+    readonly fallbackBars?: ArrayLike<number>;
+    readonly fallbackReasons?: readonly string[];
+  },
+): string | null {
+  const bars = targets.fallbackBars, reasons = targets.fallbackReasons;
+  if (bars === undefined || reasons === undefined || bars.length === 0) return null;
+  const fell = new Set(Array.from(bars));
+  const T = targets.weights[0]?.length ?? 0;
+  let booked = 0, firstOptimized = Infinity;
+  for (let t = 0; t < T; t++) {
+    if (!targets.weights.some((c) => c[t] !== 0)) continue;
+    booked++;
+    if (!fell.has(t) && t < firstOptimized) firstOptimized = t;
+  }
+  const count = (r: string) => reasons.filter((x) => x === r).length;
+  let warm = 0;
+  for (let i = 0; i < bars.length; i++) {
+    if (bars[i]! < firstOptimized && reasons[i] === "history") warm++;
+  }
+  const neutral = p.betaNeutral !== undefined && p.betaNeutral !== "none";
+  const why: string[] = [];
+  const history = count("history");
+  if (history > 0) {
+    why.push(
+      `${history} had too little complete history in the ${p.optimizeWindow}-bar window` +
+        (warm > 0
+          ? ` (the first ${warm} bars with a book are warm-up: no returns before the run's ` +
+            "first bar are used, so start --from earlier by the window to avoid it" +
+            (warm < history ? "; the others follow gaps in a member's data" : "") + ")"
+          : " (gaps in a member's data)"),
+    );
+  }
+  const cap = count("cap");
+  if (cap > 0) {
+    why.push(`${cap} could not reach a side's total under --max-weight ${p.maxWeight}`);
+  }
+  const factors = count("factors");
+  if (factors > 0) {
+    why.push(`${factors} had constant or collinear factor returns (no betas)`);
+  }
+  const infeasible = count("infeasible");
+  if (infeasible > 0) {
+    why.push(
+      `${infeasible} found no weights meeting every constraint` +
+        (neutral ? " (no beta-neutral book within the bounds with these members)" : ""),
+    );
+  }
+  return `${bars.length} of ${booked} bars with a book kept equal weights instead of the ` +
+    `optimized (minimum-variance${neutral ? ", beta-neutral" : ""}) book` +
+    (neutral ? ", so those bars are NOT beta-neutral" : "") + `: ${why.join("; ")}.`;
 }
 
 /** What the optimizer of a `long-short` with weighting=optimize did, and where it could not. */

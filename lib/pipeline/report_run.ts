@@ -13,7 +13,7 @@ import { loadDataset } from "../panel/load_dataset.ts";
 import { GRID_DEFAULTS } from "../core/grid_size.ts";
 import type { Block, GitInfo, ReportModel, Section } from "../report/model.ts";
 import { buildResearchReport, type ResearchReportParams } from "../report/research_report.ts";
-import type { SignalInput } from "../research/signal_input.ts";
+import { SignalAlignmentError, type SignalInput } from "../research/signal_input.ts";
 import {
   buildSignalReport,
   SIGNAL_TEAR_SHEET_DEFAULTS,
@@ -94,6 +94,12 @@ export interface ReportRunOptions extends ResearchReportParams {
 export interface ReportRun {
   readonly model: ReportModel;
   readonly dataset: Dataset;
+  /**
+   * With `signal`: the signal tear sheet's warnings (`SignalTearSheet.warnings`: an IC no
+   * causal signal reaches, a book that never held a position), for a task to print on stderr;
+   * the report shows them first. Empty for a research report.
+   */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -175,6 +181,7 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
         overfitting?.upTo,
       ),
       dataset,
+      warnings: [],
     };
   }
   const { input, source } = options.signal;
@@ -185,8 +192,9 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
   const horizons = options.horizons ?? options.signal.options?.horizons ??
     SIGNAL_TEAR_SHEET_DEFAULTS.horizons;
   let seen: SignalTearSheet | null = null;
-  const model = withNullRuns(
-    buildSignalReport(dataset, input, {
+  let built;
+  try {
+    built = buildSignalReport(dataset, input, {
       ...options.signal.options,
       trial: spec === undefined || family === undefined ? undefined : { ...spec, family },
       ...(options.horizons === undefined ? {} : { horizons: options.horizons }),
@@ -204,9 +212,13 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
         upTo = r.upTo;
         return r.section;
       },
-    }),
-    options.nullRuns,
-  );
+    });
+  } catch (e) {
+    // nothing of the file landed on the dataset: refused before any trial is recorded
+    if (e instanceof SignalAlignmentError) throw new ReportInputError(e.message, "signal-file");
+    throw e;
+  }
+  const model = withNullRuns(built, options.nullRuns);
   // the regime section conditions the signal as the tear sheet aligned it
   const regimes = signalRegimeSection(
     dataset.panel,
@@ -219,6 +231,7 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
   return {
     model: withLedgerUpTo({ ...withFamily, sections: [...model.sections, regimes] }, upTo),
     dataset,
+    warnings: (seen as SignalTearSheet | null)?.warnings ?? [],
   };
 }
 

@@ -35,6 +35,7 @@ export * from "./turnover.ts";
 export { SIGNAL_DEFAULTS, type SignalDefaults } from "./signal_defaults.ts";
 export { finiteCrossSection } from "./finite_cross_section.ts";
 export * from "./rolling_ic.ts";
+export * from "./impossible_ic.ts";
 export * from "./signals/mod.ts";
 export * from "./factor_run.ts";
 export * from "./regime_run.ts";

@@ -37,8 +37,96 @@ export interface AlignedSignal {
   readonly unknownAssets: Readonly<Record<string, number>>;
   /** Rows whose time is not a bar open time of the panel (dropped). */
   readonly offGrid: number;
-  /** Rows with a non-finite value (left NaN). */
+  /** The first (up to 5) times of rows off the grid, UTC epoch ms, for messages. */
+  readonly offGridExamples: readonly number[];
+  /** Rows without a value (NaN: an empty cell, `nan`, null; left NaN on the grid). */
   readonly missingValues: number;
+}
+
+/**
+ * A signal table that cannot be used on a panel: no row lands on a bar of it, or no row that
+ * does has a value. The message says which assets and times did not match.
+ */
+export class SignalAlignmentError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "SignalAlignmentError";
+  }
+}
+
+const iso = (ts: number) =>
+  Number.isFinite(ts) && Math.abs(ts) < 8.64e15
+    ? new Date(ts).toISOString().replace(":00.000Z", "Z")
+    : String(ts);
+
+/**
+ * Throw a {@link SignalAlignmentError} when an aligned table gives the panel nothing: no row
+ * landed on a bar (saying which assets the panel does not hold, which times are off its bar
+ * grid, and the panel's assets, bars and frequency), or every row that landed had no value.
+ * Called by `signalTearSheet` before anything is computed or recorded.
+ *
+ * @example Wrong asset names
+ * ```ts
+ * import { alignSignal, requireSignalPlaced } from "@lib/research/signal_input.ts";
+ * import assert from "node:assert/strict";
+ * const panel = { assets: ["BTCUSDT"], index: Float64Array.of(0, 3_600_000), freq: "1h" as const };
+ * const long = { ts: Float64Array.of(0), asset: ["BTC"], value: Float64Array.of(1) };
+ * assert.throws(() => requireSignalPlaced(alignSignal(long, panel), long, panel), /BTC \(1 row\)/);
+ * ```
+ */
+export function requireSignalPlaced(
+  aligned: AlignedSignal,
+  long: LongSignal,
+  panel: Pick<Panel, "assets" | "index" | "freq">,
+): void {
+  const src = long.source ?? "the signal table";
+  const T = panel.index.length, N = panel.assets.length;
+  const bars = T === 0
+    ? "no bars"
+    : `${T} ${panel.freq} bars opening from ${iso(panel.index[0]!)} to ${iso(panel.index[T - 1]!)}`;
+  const assets = `${panel.assets.slice(0, 10).join(", ")}${N > 10 ? `, ... (${N})` : ""}`;
+  if (aligned.matched === 0) {
+    const why: string[] = [];
+    const unknown = Object.entries(aligned.unknownAssets);
+    if (unknown.length > 0) {
+      why.push(
+        `${unknown.length} asset name${unknown.length === 1 ? " is" : "s are"} not in the ` +
+          `panel: ${
+            unknown.slice(0, 10).map(([a, c]) => `${a} (${c} row${c === 1 ? "" : "s"})`).join(
+              ", ",
+            )
+          }${unknown.length > 10 ? ", ..." : ""} (the panel's assets: ${assets})`,
+      );
+    }
+    if (aligned.offGrid > 0) {
+      let lo = Infinity, hi = -Infinity;
+      for (const t of long.ts) {
+        if (t < lo) lo = t;
+        if (t > hi) hi = t;
+      }
+      const seconds = hi < 1e11 && hi > 1e8
+        ? " (these look like epoch SECONDS: give milliseconds or ISO 8601)"
+        : "";
+      why.push(
+        `${aligned.offGrid} row${aligned.offGrid === 1 ? "'s time is" : "s' times are"} not ` +
+          `a bar open time of the panel, e.g. ${
+            aligned.offGridExamples.map(iso).join(", ")
+          }; the file's times run from ${iso(lo)} to ${iso(hi)}${seconds}, the panel has ${bars}`,
+      );
+    }
+    throw new SignalAlignmentError(
+      `Cannot use ${src}: no row of its ${long.ts.length} fell on a bar of the panel: ` +
+        `${why.join("; ")}. Use the panel's asset names and bar open times in UTC.`,
+    );
+  }
+  let cells = 0;
+  for (const c of aligned.signal) for (const v of c) if (v === v) cells++;
+  if (cells === 0) {
+    throw new SignalAlignmentError(
+      `Cannot use ${src}: its ${aligned.matched} rows on the panel's bars all have no value ` +
+        `(empty or NaN); there is nothing to evaluate`,
+    );
+  }
 }
 
 /**
@@ -47,8 +135,9 @@ export interface AlignedSignal {
  * read as known at that bar's close, as every built-in signal is (row t from data up to bar t),
  * so it is scored against returns from bar t + 1 on and traded at the earliest at bar t's
  * close plus the backtest's lag. Rows of assets the panel does not hold, and rows off the bar
- * grid, are dropped and counted (a report shows the counts); two rows for the same bar and
- * asset are an error naming them. O(rows + T x assets).
+ * grid, are dropped and counted (a report shows the counts); NaN is a missing value; two rows
+ * for the same bar and asset, and an infinite value, are errors naming the row.
+ * O(rows + T x assets).
  *
  * @example Two assets, one row off the grid
  * ```ts
@@ -82,7 +171,15 @@ export function alignSignal(
   const seen = new Uint8Array(T * panel.assets.length);
   const unknownAssets: Record<string, number> = {};
   let matched = 0, offGrid = 0, missingValues = 0;
+  const offGridExamples: number[] = [];
   for (let i = 0; i < n; i++) {
+    const v = long.value[i]!;
+    if (v === Infinity || v === -Infinity) {
+      throw new RangeError(
+        `Cannot align ${src}: row ${i + 1} (${long.asset[i]} at ${iso(long.ts[i]!)}) has an ` +
+          `infinite value (${v}); a signal value must be a finite number, or NaN for none`,
+      );
+    }
     const a = col.get(long.asset[i]!);
     if (a === undefined) {
       unknownAssets[long.asset[i]!] = (unknownAssets[long.asset[i]!] ?? 0) + 1;
@@ -91,6 +188,9 @@ export function alignSignal(
     const t = row.get(long.ts[i]!);
     if (t === undefined) {
       offGrid++;
+      if (offGridExamples.length < 5 && !offGridExamples.includes(long.ts[i]!)) {
+        offGridExamples.push(long.ts[i]!);
+      }
       continue;
     }
     const k = a * T + t;
@@ -105,14 +205,15 @@ export function alignSignal(
     }
     seen[k] = 1;
     matched++;
-    const v = long.value[i]!;
-    if (Number.isFinite(v)) signal[a]![t] = v;
+    if (v === v) signal[a]![t] = v;
     else missingValues++;
   }
-  return { signal, matched, unknownAssets, offGrid, missingValues };
+  return { signal, matched, unknownAssets, offGrid, offGridExamples, missingValues };
 }
 
 const TIME_NAMES = ["ts", "timestamp", "time", "date", "datetime"];
+/** Cells read as "no value" (pandas writes NaN as an empty cell, or these with na_rep). */
+const MISSING_CELLS = new Set(["", "nan", "na", "n/a", "<na>", "null", "none"]);
 const ASSET_NAMES = ["asset", "symbol", "ticker", "pair"];
 const VALUE_NAMES = ["value", "signal", "factor", "score"];
 
@@ -168,7 +269,10 @@ function pick(
  * the first of `ts, timestamp, time, date, datetime`, the asset column the first of
  * `asset, symbol, ticker, pair`, the value column the first of `value, signal, factor, score`
  * (or the only other column), matched case-insensitively. Times go through
- * {@link parseSignalTime}; a row whose time cannot be read is an error naming it.
+ * {@link parseSignalTime}; a row whose time cannot be read is an error naming it. A value is a
+ * finite number; an empty cell, null, `NaN`, `nan`, `NA`, `N/A`, `<NA>`, `null` or `None` is
+ * no value (NaN); anything else (`inf`, `Infinity`, `1e999`, text) is an error naming the
+ * row, the column and the cell, never counted as missing.
  *
  * @example
  * ```ts
@@ -195,6 +299,8 @@ export function longSignalFromRecords(
     : pick(header, VALUE_NAMES, "value", source);
   const [tk, ak, vk] = [header[ti]!, header[ai]!, header[vi]!];
   const n = records.length;
+  const bad: string[] = [];
+  let nBad = 0;
   const ts = new Float64Array(n), value = new Float64Array(n);
   const asset: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
@@ -208,10 +314,45 @@ export function longSignalFromRecords(
     }
     ts[i] = t;
     asset[i] = String(r[ak] ?? "");
-    const v = r[vk];
-    value[i] = v === null || v === undefined || v === "" ? NaN : Number(v);
+    const v = signalValue(r[vk]);
+    if (typeof v === "string") {
+      if (nBad++ < 5) bad.push(`row ${i + 1} (${asset[i]}): ${v}`);
+    } else value[i] = v;
+  }
+  if (nBad > 0) {
+    throw new RangeError(
+      `Cannot read ${source}: ${nBad} value${nBad === 1 ? "" : "s"} in column ${vk} ` +
+        `${nBad === 1 ? "is not a finite number" : "are not finite numbers"}: ${bad.join("; ")}` +
+        `${nBad > 5 ? "; ..." : ""}. A value must be a finite number; leave the cell empty (or ` +
+        "NaN) for no value",
+    );
   }
   return { ts, asset, value, source };
+}
+
+/**
+ * One value cell as a number (NaN for a missing marker), or why it is not one: an infinite
+ * value or text that is not a number.
+ */
+function signalValue(v: unknown): number | string {
+  if (v === null || v === undefined) return NaN;
+  let x: number;
+  let shown: string;
+  if (typeof v === "number") [x, shown] = [v, String(v)];
+  else if (typeof v === "bigint") [x, shown] = [Number(v), String(v)];
+  else {
+    const s = String(v).trim();
+    shown = JSON.stringify(s.slice(0, 40));
+    if (MISSING_CELLS.has(s.toLowerCase())) return NaN;
+    x = /^[+-]?(inf|infinity)$/i.test(s)
+      ? (s.startsWith("-") ? -Infinity : Infinity)
+      : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)
+      ? Number(s)
+      : NaN;
+    if (x !== x) return `${shown} is not a number`;
+  }
+  if (x === Infinity || x === -Infinity) return `${shown} is infinite`;
+  return x;
 }
 
 /**

@@ -13,7 +13,7 @@ import { backtestWeights } from "../../backtest/backtest_weights.ts";
 import { LOOKAHEAD_BACKTEST_SAMPLE } from "../../backtest/lookahead_backtest.ts";
 import { checkLookahead, type LookaheadResult } from "../../backtest/lookahead.ts";
 import type { BacktestResult, Rebalance } from "../../backtest/types.ts";
-import { longShort } from "../../backtest/strategies/long_short.ts";
+import { longShort, type LongShortTargets } from "../../backtest/strategies/long_short.ts";
 import { forwardReturns } from "../../research/forward_returns.ts";
 import { informationCoefficient } from "../../research/information_coefficient.ts";
 import { icDecay, type IcDecayRow } from "../../research/ic_decay.ts";
@@ -21,6 +21,7 @@ import type { TrialLedger, TrialSpec } from "../../research/ledger.ts";
 import { quantileReturns, type QuantileReturnsResult } from "../../research/quantile_returns.ts";
 import { rankAutocorrelation, turnover } from "../../research/turnover.ts";
 import { rollingIc } from "../../research/rolling_ic.ts";
+import { impossibleIc, impossibleIcWarning } from "../../research/impossible_ic.ts";
 import { SIGNAL_DEFAULTS } from "../../research/signal_defaults.ts";
 import { mean as meanFinite } from "../../stats/mean.ts";
 import { resolveFactorAsset } from "../../research/factor_assets.ts";
@@ -28,6 +29,7 @@ import {
   type AlignedSignal,
   alignSignal,
   type LongSignal,
+  requireSignalPlaced,
   type SignalInput,
 } from "../../research/signal_input.ts";
 import { type SectionsDisplay, sectionsDisplay } from "./sections_display.ts";
@@ -107,8 +109,17 @@ export interface SignalTearSheet extends SectionsDisplay {
   readonly decay: IcDecayRow[];
   /** Quantile returns at the first horizon. */
   readonly quantileReturns: QuantileReturnsResult;
+  /**
+   * What makes the sheet's figures not what they seem, one sentence each, first in the sheet
+   * (and for a task to print on stderr): an IC no causal signal reaches (`impossibleIc`: the
+   * signal looks like it uses future data), a long-short book that never held a position
+   * because every cross-section was tied.
+   */
+  readonly warnings: readonly string[];
   /** Top-minus-bottom-quantile portfolio through the backtest engine, with costs. */
   readonly longShort: {
+    /** The book's targets (`longShort`): `tiedBars`, `rankedBars`, `rules`. */
+    readonly targets: LongShortTargets;
     readonly result: BacktestResult;
     /** The lookahead check of the signal function (null when the signal is given as values). */
     readonly lookahead: LookaheadResult | null;
@@ -136,7 +147,18 @@ function toColumns(cols: readonly ArrayLike<number>[], panel: Panel, what: strin
           `${c.length} values for the panel's ${T} bars`,
       );
     }
-    return Float64Array.from(c);
+    const out = Float64Array.from(c);
+    for (let t = 0; t < T; t++) {
+      const v = out[t]!;
+      if (v === Infinity || v === -Infinity) {
+        throw new RangeError(
+          `Cannot build the signal tear sheet: ${what} has an infinite value (${v}) in column ` +
+            `${a} (${panel.assets[a]}) at bar ${t} (${new Date(panel.index[t]!).toISOString()}); ` +
+            `a signal value must be a finite number, or NaN for none`,
+        );
+      }
+    }
+    return out;
   });
 }
 
@@ -212,6 +234,8 @@ export function signalTearSheet(
     kind = "computed by a function of the panel";
   } else if (isLong(input)) {
     alignment = alignSignal(input, panel);
+    // a table that gives the panel nothing is refused before anything is computed or recorded
+    requireSignalPlaced(alignment, input, panel);
     signal = alignment.signal;
     kind = `read from ${input.source ?? "a table"} (timestamp, asset, value rows)`;
   } else {
@@ -239,7 +263,8 @@ export function signalTearSheet(
       id: `${p}-alignment`,
       title: "How the file was put on the panel's grid",
       caption: "Rows placed on a bar of the panel, rows of assets the panel does not hold and " +
-        "rows whose time is not a bar open time (both dropped), rows without a value.",
+        "rows whose time is not a bar open time (both dropped), rows without a value (an " +
+        "empty cell or NaN; an infinite or non-numeric value is refused when the file is read).",
       columns: [
         column("matched", "Rows placed", "integer"),
         column("unknown_assets", "Rows of other assets", "integer"),
@@ -260,15 +285,6 @@ export function signalTearSheet(
         level: "warning",
         text: `Rows of ${unknown.length} assets not in the panel were dropped: ${shown}` +
           (unknown.length > 12 ? ` and ${unknown.length - 12} more` : "") + ".",
-      });
-    }
-    if (alignment.matched === 0) {
-      inputBlocks.push({
-        type: "note",
-        level: "warning",
-        text: "No row of the file fell on a bar of the panel: check the time column (bar open " +
-          "times in UTC, as ISO 8601 or epoch MILLISECONDS: epoch seconds land in 1970) and " +
-          "the asset names.",
       });
     }
   }
@@ -294,6 +310,9 @@ export function signalTearSheet(
     ledger: options.ledger,
     trial: options.trial,
   });
+  const warnings: string[] = [];
+  const cheat = impossibleIcWarning(impossibleIc(decay));
+  if (cheat !== null) warnings.push(cheat);
   const icWindow = options.icWindow ?? Math.max(2, Math.round(D.icWindowDays * 86_400_000 / barMs));
   const roll = rollingIc(ic, icWindow, { minPeriods: Math.max(1, Math.floor(icWindow / 2)) });
   sections.push({
@@ -475,10 +494,18 @@ export function signalTearSheet(
     ...(options.rebalance === undefined ? {} : { rebalance: options.rebalance }),
   };
   // the strategies' long-short builder: top and bottom 1/q of the ranked assets, equal weights
-  const book = (x: readonly ArrayLike<number>[]) =>
-    longShort(x, { quantile: 1 / q, minAssets: Math.max(minAssets, q) }).weights;
+  const targets = longShort(signal, { quantile: 1 / q, minAssets: Math.max(minAssets, q) });
+  const tied = targets.tiedBars.length;
+  if (targets.rankedBars > 0 && tied === targets.rankedBars) {
+    warnings.push(
+      `At every one of the ${tied} bars with at least ${
+        Math.max(minAssets, q)
+      } values, all values were equal (no usable spread): the long-short book held nothing, ` +
+        "so its returns are 0. A constant signal orders nothing.",
+    );
+  }
   let result: BacktestResult, lookahead: LookaheadResult | null = null;
-  result = backtestWeights(panel, book(signal), {
+  result = backtestWeights(panel, targets.weights, {
     ...btOptions,
     ledger: options.ledger,
     trial: options.trial === undefined ? undefined : {
@@ -516,6 +543,7 @@ export function signalTearSheet(
   }
   const lsSheet = strategyTearSheet(result, {
     barMs,
+    alerts: warnings,
     ...(bench === undefined ? {} : { benchmark: bench, benchmarkName: bname }),
     ...(lookahead === null ? {} : { lookahead }),
     name: `Long-short ${name}`,
@@ -526,6 +554,7 @@ export function signalTearSheet(
         "deno task backtest --strategy long-short logs them",
       capacity: "a signal tear sheet does not rerun its long-short book at several capitals; " +
         "deno task backtest --strategy long-short --impact charts the capacity curve",
+      ...(fn === null ? { lookahead: VALUES_LOOKAHEAD_NOTE } : {}),
     },
   });
   const lsIntro: Block = {
@@ -536,14 +565,28 @@ export function signalTearSheet(
       } values, the assets ranked in the top 1/${q} (at least one) ` +
       `hold +50% of equity in equal weights and those in the bottom 1/${q} -50%, run ` +
       `through the backtest engine with lag ${btOptions.lag} and costs ` +
-      `${costs.map((c) => c.name).join(", ") || "none"}.` +
+      `${costs.map((c) => c.name).join(", ") || "none"}. Ties never follow column order: a ` +
+      "bar whose values are all equal holds no book, and equal values at a bucket edge share " +
+      `its slots equally. ${targets.rankedBars} of ${T} bars had enough values` +
+      (tied > 0 ? `; at ${tied} of them every value was equal (no usable spread, no book)` : "") +
+      "." +
       (lookahead === null
-        ? " The signal was given as values, not as a function, so its lookahead cannot be " +
-          "checked here: make sure each value dated t uses data up to bar t only."
+        ? ` ${VALUES_LOOKAHEAD_NOTE[0]!.toUpperCase()}${VALUES_LOOKAHEAD_NOTE.slice(1)}.`
         : ""),
   };
   const [first, ...rest] = lsSheet.sections;
   sections.push({ ...first!, blocks: [lsIntro, ...first!.blocks] }, ...rest);
+  // the sheet's own warnings, then the book's (a ruin, an extreme bar return)
+  const allWarnings = lsSheet.alerts;
+  if (allWarnings.length > 0) {
+    sections[0] = {
+      ...sections[0]!,
+      blocks: [
+        ...allWarnings.map((text) => ({ type: "note" as const, level: "warning" as const, text })),
+        ...sections[0]!.blocks,
+      ],
+    };
+  }
   return {
     sections,
     signal,
@@ -551,10 +594,23 @@ export function signalTearSheet(
     ic,
     decay,
     quantileReturns: qr,
-    longShort: { result, lookahead, tearSheet: lsSheet },
+    warnings: allWarnings,
+    longShort: { targets, result, lookahead, tearSheet: lsSheet },
     ...sectionsDisplay(sections),
   };
 }
+
+/**
+ * Why a signal given as values (a file, an array) has no lookahead check, and what a user can
+ * do about it, for reports (a clause: starts in lower case, no final period).
+ */
+export const VALUES_LOOKAHEAD_NOTE =
+  "the signal was given as values (a file or an array), not as a " +
+  "function of the data, so it cannot be recomputed on data cut at each bar: values cannot be " +
+  "truncation-checked for lookahead. To check it, compute the signal with a function of the " +
+  "panel in a notebook and pass that function to signalTearSheet(panel, fn) (or " +
+  "checkLookahead(fn, panel)), which recomputes it on the data cut at a sample of bars; the IC " +
+  "check at the top flags values no causal signal could have";
 
 function simpleReturns(c: ArrayLike<number>): Float64Array {
   const out = new Float64Array(c.length).fill(NaN);

@@ -109,6 +109,8 @@ export interface MissingReasons {
   readonly tradeLog?: string | undefined;
   /** Why there is no capacity curve (e.g. "market impact is off"). */
   readonly capacity?: string | undefined;
+  /** Why no lookahead check was run (e.g. the targets come from values read from a file). */
+  readonly lookahead?: string | undefined;
 }
 
 /**
@@ -388,7 +390,7 @@ export function strategyTearSheet(
     id: `${p}-checks`,
     title: "Lookahead check and engine rules",
     blocks: [
-      ...lookaheadBlocks(`${p}-lookahead`, options.lookahead),
+      ...lookaheadBlocks(`${p}-lookahead`, options.lookahead, options.missing?.lookahead),
       {
         type: "table",
         id: `${p}-rules`,
@@ -780,13 +782,19 @@ function tradeBlocks(prefix: string, log: TradeLogInput): Block[] {
   return blocks;
 }
 
-function lookaheadBlocks(prefix: string, l: LookaheadResult | undefined): Block[] {
+function lookaheadBlocks(
+  prefix: string,
+  l: LookaheadResult | undefined,
+  missing: string | undefined,
+): Block[] {
   if (l === undefined) {
     return [{
       type: "note",
       level: "warning",
-      text: "No lookahead check was run on this strategy's targets: pass one " +
-        "(checkLookahead or backtestWithLookahead) to prove they use no future data.",
+      text: missing !== undefined
+        ? `No lookahead check: ${missing}.`
+        : "No lookahead check was run on this strategy's targets: pass one " +
+          "(checkLookahead or backtestWithLookahead) to prove they use no future data.",
     }];
   }
   const blocks: Block[] = [{
