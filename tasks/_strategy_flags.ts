@@ -130,7 +130,8 @@ Data and execution:
   --from DATE      first bar, ISO date or time in UTC, inclusive (default: the first bar)
   --to DATE        end of the window, ISO date or time in UTC, exclusive (default: the end)
   --lag N          execution lag in bars (default 1: decided at t's close, filled at t+1's
-                   close); 0 fills at the deciding bar's own close and is flagged in every output
+                   close); 0 fills at the deciding bar's own close and is flagged in every
+                   output; one that leaves no position held for a bar (bars - 1 or more) exits 2
   --max-gross X    largest gross exposure (sum of |target weights|, a multiple of equity) the
                    targets may reach at any bar; above it the run is refused, naming the bar
                    (default ${STRATEGY_RUN_DEFAULTS.maxGross})
@@ -219,14 +220,48 @@ function str(config: Record<string, unknown>, key: string, usage: (m: string) =>
   return String(v);
 }
 
-function strList(config: Record<string, unknown>, key: string, usage: (m: string) => UsageError) {
+/**
+ * A list of names from the config (`["BTCUSDT", "ETHUSDT"]`), joined with commas; text in its
+ * place is a wrong type (exit 2), except the words in `words` (`"universe": "all"`).
+ */
+function strList(
+  config: Record<string, unknown>,
+  key: string,
+  usage: (m: string) => UsageError,
+  words: readonly string[] = [],
+) {
   const v = config[key];
   if (v === undefined) return undefined;
-  if (typeof v === "string") return list(v, key, usage).join(",");
-  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
-    throw usage(`--config: "${key}" must be a list of strings, got ${JSON.stringify(v)}`);
+  if (typeof v === "string" && words.includes(v)) return v;
+  if (
+    !Array.isArray(v) || v.length === 0 ||
+    !v.every((x) => typeof x === "string" && x.trim() !== "")
+  ) {
+    throw usage(
+      `--config: "${key}" must be a non-empty list of strings, e.g. ["BTCUSDT"]` +
+        (words.length === 0 ? "" : ` (or ${words.map((w) => `"${w}"`).join(", ")})`) +
+        `, got ${JSON.stringify(v)}`,
+    );
   }
-  return v.join(",");
+  return v.map((x) => x.trim()).join(",");
+}
+
+/** An integer >= min from the config (a number in JSON: "1" is text, a wrong type). */
+function configCount(
+  config: Record<string, unknown>,
+  key: string,
+  flag: string,
+  min: number,
+  usage: (m: string) => UsageError,
+): number | undefined {
+  const v = config[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) {
+    throw usage(
+      `--config: "${key}" (--${flag}) must be an integer >= ${min}, got ${JSON.stringify(v)}`,
+    );
+  }
+  return v;
 }
 
 /**
@@ -386,7 +421,16 @@ export async function strategyOptions(
       if (typeof v !== "number" && typeof v !== "string" && typeof v !== "boolean") {
         throw usage(`--config: params.${k} must be a number, string or boolean`);
       }
-      params[k] = typeof v === "string" ? parseValue(v) : v;
+      // JSON says the type: "24" is text, not the number 24 (a wrong type exits 2); JSON has
+      // no Infinity, so "Infinity" (a stop or maxWeight that never binds) is read as the number
+      const value = v === "Infinity" || v === "-Infinity" ? Number(v) : v;
+      try {
+        checkStrategyParam(strategy, k, value);
+      } catch (e) {
+        if (e instanceof StrategySpecError) throw usage(`--config: params.${k}: ${e.message}`);
+        throw e;
+      }
+      params[k] = value;
     }
   }
   for (const p of (values.param as string[] | undefined) ?? []) {
@@ -476,10 +520,12 @@ export async function strategyOptions(
     throw usage(`--config: adjustRedenominations must be true or false`);
   }
   const adjustRedenominations = adjustFlag ?? (adjustConfig as boolean | undefined);
-  const lagText = flag("lag") ?? str(config, "lag", usage);
-  const lag = lagText === undefined ? undefined : parseCount("lag", lagText, 0, usage);
+  const lagText = flag("lag");
+  const lag = lagText === undefined
+    ? configCount(config, "lag", "lag", 0, usage)
+    : parseCount("lag", lagText, 0, usage);
   const maxGross = parseMaxGross(flag("max-gross"), config.maxGross, usage);
-  const universeText = flag("universe") ?? strList(config, "universe", usage);
+  const universeText = flag("universe") ?? strList(config, "universe", usage, ["all"]);
   const symbols = universeText === undefined || universeText === "all"
     ? undefined
     : list(universeText, "universe", usage);

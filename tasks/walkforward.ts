@@ -27,6 +27,7 @@ import { parseCount, STRATEGY_FLAGS, STRATEGY_USAGE, strategyOptions } from "./_
 import { ReportInputError } from "@lib/pipeline/report_run.ts";
 import {
   type FoldSpec,
+  MIN_TRAIN_BARS,
   runWalkForward,
   WALK_FORWARD_RUN_DEFAULTS,
 } from "@lib/pipeline/walkforward_run.ts";
@@ -63,7 +64,8 @@ Walk-forward:
                    momentum, reversal, low_vol, or a full name such as momentum_24) and
                    lookback (bars), which replace the family and lookback of --signal
   --window W       rolling or expanding training windows (default ${D.window})
-  --train-bars N   training bars before the first test period (default a third of the bars)
+  --train-bars N   training bars before the first test period, at least 2 (default a third
+                   of the bars)
   --test-bars N    bars per test period (or --folds)
   --folds N        number of test periods (default ${D.folds})
   --label-horizon N
@@ -104,7 +106,21 @@ runMain(async (args) => {
       if (!Array.isArray(v) || v.length === 0) {
         throw usage(`--config: grid.${k} must be a non-empty list`);
       }
-      grid[k] = v.map((x) => (typeof x === "string" ? parseValue(x) : x as StrategyParam));
+      // JSON says the type: "12" is text, not the number 12 (a wrong type exits 2)
+      grid[k] = v.map((x) => {
+        if (typeof x !== "number" && typeof x !== "string" && typeof x !== "boolean") {
+          throw usage(
+            `--config: grid.${k} must list numbers, strings or booleans, got ${JSON.stringify(x)}`,
+          );
+        }
+        try {
+          checkStrategyParam(run.strategy.strategy, k, x);
+        } catch (e) {
+          if (e instanceof StrategySpecError) throw usage(`--config: grid.${k}: ${e.message}`);
+          throw e;
+        }
+        return x;
+      });
     }
   }
   for (const g of values.grid ?? []) {
@@ -118,12 +134,14 @@ runMain(async (args) => {
   if (Object.keys(grid).length === 0) {
     throw usage("--grid is required: at least one parameter to choose, e.g. --grid fast=12,24,48");
   }
-  // a parameter is either fixed or chosen per fold
+  // a parameter is either fixed or chosen per fold: the grid replaces a fixed value (the
+  // backtest's flags can be reused with a grid added), and says so
   const both = Object.keys(grid).filter((k) => run.strategy.params?.[k] !== undefined);
   if (both.length > 0) {
-    throw usage(
-      `--grid ${both.join(",")}: also given as a fixed parameter (--param, a portfolio flag or ` +
-        `"params" in --config); give each parameter either fixed or as a grid`,
+    console.error(
+      `warning: ${both.map((k) => `${k}=${run.strategy.params![k]}`).join(", ")} (--param, a ` +
+        `portfolio flag or "params" in --config) is replaced by --grid ${both.join(",")}: ` +
+        "each fold chooses from the grid",
     );
   }
   // every value of the grid checked before any data is read: the error names the flag, the
@@ -157,11 +175,30 @@ runMain(async (args) => {
     }
   }
   const cf = (config.folds ?? {}) as Record<string, unknown>;
+  if (typeof cf !== "object" || cf === null || Array.isArray(cf)) {
+    throw usage(`--config: "folds" must be an object, e.g. {"trainBars": 720, "folds": 5}`);
+  }
+  const foldKeys = ["window", "trainBars", "testBars", "folds", "labelHorizon", "embargo"];
+  for (const k of Object.keys(cf)) {
+    if (!foldKeys.includes(k)) {
+      throw usage(`--config: unknown folds key "${k}"; keys: ${foldKeys.join(", ")}`);
+    }
+  }
   const num = (flag: string, key: string, min: number) => {
-    const v = (values as Record<string, unknown>)[flag] as string | undefined ??
-      (cf[key] === undefined ? undefined : String(cf[key]));
-    return v === undefined ? undefined : parseCount(flag, v, min, usage);
+    const v = (values as Record<string, unknown>)[flag] as string | undefined;
+    if (v !== undefined) return parseCount(flag, v, min, usage);
+    const c = cf[key];
+    if (c === undefined) return undefined;
+    if (typeof c !== "number" || !Number.isSafeInteger(c) || c < min) {
+      throw usage(
+        `--config: folds.${key} (--${flag}) must be an integer >= ${min}, got ${JSON.stringify(c)}`,
+      );
+    }
+    return c;
   };
+  if (cf.window !== undefined && typeof cf.window !== "string") {
+    throw usage(`--config: folds.window must be "rolling" or "expanding"`);
+  }
   const window = values.window ?? (cf.window as string | undefined);
   if (window !== undefined && window !== "rolling" && window !== "expanding") {
     throw usage(`--window must be rolling or expanding, got "${window}"`);
@@ -172,7 +209,8 @@ runMain(async (args) => {
   }
   const foldSpec: FoldSpec = {
     window: window as FoldSpec["window"],
-    trainBars: num("train-bars", "trainBars", 1),
+    // one training bar gives no Sharpe ratio to choose by (it needs two returns)
+    trainBars: num("train-bars", "trainBars", MIN_TRAIN_BARS),
     testBars,
     folds,
     labelHorizon: num("label-horizon", "labelHorizon", 0),

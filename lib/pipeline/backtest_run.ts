@@ -232,6 +232,18 @@ export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions
   }
   const dataset = loadRunDataset(db, options);
   const { panel } = dataset;
+  // a fill earns from the bar after it: with lag >= bars - 1 no position is ever held for a bar,
+  // and the run would report a flat 0 as if it were a result
+  const bars = panel.index.length;
+  if (lag >= bars - 1) {
+    throw new StrategySpecError(
+      `--lag ${lag}: the data holds ${bars} bar${bars === 1 ? "" : "s"}, so no order can be ` +
+        `filled and then held for a bar (a target decided at bar t fills at the close of bar ` +
+        `t + ${lag} and earns from the bar after): give a lag below ${Math.max(0, bars - 1)} or ` +
+        "a longer --from/--to window",
+      "lag",
+    );
+  }
   let values: Float64Array[] | undefined;
   const blocks: Block[] = [];
   if (options.signalValues !== undefined) {
@@ -251,7 +263,8 @@ export function prepareStrategyRun(db: DatabaseSync, options: StrategyRunOptions
       text: `Signal file ${options.signalValues.source.path} (SHA-256 ` +
         `${options.signalValues.source.sha256.slice(0, 16)}...): ${aligned.matched} values ` +
         `placed on the grid, ${aligned.offGrid} off the bar grid, ` +
-        `${unknown.length === 0 ? "no" : unknown.length} unknown assets` +
+        `${unknown.length === 0 ? "no" : unknown.length} unknown ` +
+        `asset${unknown.length === 1 ? "" : "s"}` +
         `${unknown.length === 0 ? "" : ` (${unknown.slice(0, 10).join(", ")})`}. A value dated t ` +
         "is read as known at bar t's close. " + FILE_LOOKAHEAD + ".",
     });
@@ -899,7 +912,8 @@ export function strategyReportModel(
     schemaVersion: SCHEMA_VERSION,
     runId: options.runId ?? tearSheetRunId(prefix, dataset.fingerprint.sha256, manifest.params),
     title: text.title,
-    subtitle: `${dataset.symbols.length} assets, ${dataset.freq} bars, ` +
+    subtitle: `${dataset.symbols.length} asset${dataset.symbols.length === 1 ? "" : "s"}, ` +
+      `${dataset.freq} bars, ` +
       `${Math.round((dataset.to - dataset.from) / 86_400_000 * 10) / 10} days, lag ${prep.lag}` +
       (prep.lag === 0 ? " (LAG 0: not tradable live)" : ""),
     dataNote: `${dataset.freq} bars of venue ${dataset.venue} from the store`,

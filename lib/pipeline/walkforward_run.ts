@@ -54,7 +54,10 @@ import { resolveStrategy, type StrategyParam, StrategySpecError } from "./strate
 export interface FoldSpec {
   /** `rolling` (fixed-length training windows) or `expanding` (anchored at the first bar). */
   readonly window?: "rolling" | "expanding" | undefined;
-  /** Training bars before the first test period. @default a third of the bars */
+  /**
+   * Training bars before the first test period, at least {@link MIN_TRAIN_BARS}.
+   * @default a third of the bars
+   */
   readonly trainBars?: number | undefined;
   /** Bars per test period (or give `folds`). */
   readonly testBars?: number | undefined;
@@ -65,6 +68,19 @@ export interface FoldSpec {
   /** Training rows dropped after each test period's end. @default 0 */
   readonly embargo?: number | undefined;
 }
+
+/**
+ * The fewest training bars a fold may have: a Sharpe ratio, the score each parameter set is
+ * chosen by, needs two returns. `trainBars` below it (`--train-bars 1`) is refused.
+ */
+export const MIN_TRAIN_BARS = 2;
+
+/**
+ * At most this many folds are named in a short-training warning, and at most this many
+ * parameter sets get their own warning (the rest are counted in one more line), so that a
+ * walk-forward of thousands of folds does not print a line of tens of kilobytes.
+ */
+export const WARNING_LIST_CAP = 5;
 
 /** Defaults of {@link FoldSpec}, stated once. */
 export const WALK_FORWARD_RUN_DEFAULTS = {
@@ -182,7 +198,17 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
   const f = options.folds ?? {};
   const bars = traded.index.length;
   const window = f.window ?? D.window;
-  const trainBars = f.trainBars ?? Math.max(1, Math.floor(bars * D.trainFraction));
+  const trainBars = f.trainBars ?? Math.floor(bars * D.trainFraction);
+  if (!(trainBars >= MIN_TRAIN_BARS)) {
+    throw new StrategySpecError(
+      f.trainBars === undefined
+        ? `--train-bars: the data holds ${bars} bars; a third of them (${trainBars}) is too ` +
+          `few to train on (a Sharpe ratio needs at least ${MIN_TRAIN_BARS} bars): give a ` +
+          "longer --from/--to window"
+        : `--train-bars must be at least ${MIN_TRAIN_BARS} (a Sharpe ratio, the score each ` +
+          `parameter set is chosen by, needs two returns), got ${trainBars}`,
+    );
+  }
   const labelHorizon = f.labelHorizon ?? D.labelHorizon;
   const embargo = f.embargo ?? D.embargo;
   const folds = f.testBars === undefined ? (f.folds ?? D.folds) : undefined;
@@ -490,29 +516,59 @@ export function strategyWarmup(
  * One warning per parameter set whose warm-up is longer than some fold's training window
  * (training rows after purging): there its in-sample score comes from fewer bars than one
  * lookback, and in a window that starts at the first bar from bars where it has no target
- * at all, so the choice is made on noise or on a flat book.
+ * at all, so the choice is made on noise or on a flat book. Capped: at most
+ * {@link WARNING_LIST_CAP} folds are named per warning (the rest counted) and at most
+ * {@link WARNING_LIST_CAP} parameter sets get a warning (the rest share one more line).
+ *
+ * @example 1,000 short folds are counted, not listed
+ * ```ts
+ * import { shortTrainingWarnings } from "@lib/pipeline/walkforward_run.ts";
+ * import assert from "node:assert/strict";
+ * const w = shortTrainingWarnings(new Array(1000).fill(3), [{ bars: 20, from: "slow=20" }],
+ *   () => "slow 20");
+ * assert.equal(w.length, 1);
+ * assert.match(w[0]!, /of 1000 of the 1000 folds \(1 \(3 bars\), .*, 5 \(3 bars\) and 995 more\)/);
+ * assert.ok(w[0]!.length < 600);
+ * ```
  */
-function shortTrainingWarnings(
+export function shortTrainingWarnings(
   trainRows: readonly number[],
   warmups: readonly (StrategyWarmup | null)[],
   label: (candidate: number) => string,
 ): string[] {
   const out: string[] = [];
+  let more = 0, moreFolds = 0;
   warmups.forEach((w, i) => {
     if (w === null) return;
-    const short = trainRows.flatMap((
-      rows,
-      k,
-    ) => (rows < w.bars ? [`${k + 1} (${rows} bars)`] : []));
+    const short = trainRows.flatMap((rows, k) => (rows < w.bars ? [k] : []));
     if (short.length === 0) return;
+    if (out.length === WARNING_LIST_CAP) {
+      more++;
+      moreFolds = Math.max(moreFolds, short.length);
+      return;
+    }
+    const named = short.slice(0, WARNING_LIST_CAP).map((k) => `${k + 1} (${trainRows[k]} bars)`);
+    const rest = short.length - named.length;
     out.push(
       `Parameter set ${label(i)} needs ${w.bars} bars of warm-up (${w.from}), more than the ` +
-        `training window of fold${short.length === 1 ? "" : "s"} ${short.join(", ")}: its ` +
-        "in-sample score there is measured on fewer bars than one lookback (in a window that " +
-        "starts at the first bar, on bars where it has no target yet), so choosing it or not " +
-        "says little. Give more training bars (--train-bars) or fewer folds.",
+        `training window of ` +
+        (rest === 0
+          ? `fold${short.length === 1 ? "" : "s"} ${named.join(", ")}`
+          : `${short.length} of the ${trainRows.length} folds (${named.join(", ")} and ` +
+            `${rest} more)`) +
+        ": its in-sample score there is measured on fewer bars than one lookback (in a window " +
+        "that starts at the first bar, on bars where it has no target yet), so choosing it or " +
+        "not says little. Give more training bars (--train-bars) or fewer folds.",
     );
   });
+  if (more > 0) {
+    out.push(
+      `${more} more parameter set${more === 1 ? "" : "s"} of the grid need${
+        more === 1 ? "s" : ""
+      } more warm-up than the training window of some folds (up to ${moreFolds} of ` +
+        `${trainRows.length}); the same applies to ${more === 1 ? "it" : "them"}.`,
+    );
+  }
   return out;
 }
 

@@ -186,7 +186,8 @@ function scopeText(m: Manifest): string {
   const d = m.dataset;
   const span = d.rows > 0 ? `, ${formatTime(d.from)} to ${formatTime(d.to)}` : "";
   const rows = formatCell(d.rows, { key: "rows", label: "", format: "integer", digits: 0 });
-  return `${d.symbols.length} assets, venue ${d.venue}, ${d.freq} bars, ${rows} rows${span}`;
+  const assets = `${d.symbols.length} asset${d.symbols.length === 1 ? "" : "s"}`;
+  return `${assets}, venue ${d.venue}, ${d.freq} bars, ${rows} rows${span}`;
 }
 
 /**

@@ -105,8 +105,9 @@ export function dataSection(dataset: Dataset, options: DataSectionOptions = {}):
       type: "paragraph",
       text:
         (only === undefined
-          ? `${series.length} assets of venue "${venue}"`
-          : `${series.length} of the dataset's ${dataset.series.length} assets of venue ` +
+          ? `${series.length} asset${series.length === 1 ? "" : "s"} of venue "${venue}"`
+          : `${series.length} of the dataset's ${dataset.series.length} ` +
+            `asset${dataset.series.length === 1 ? "" : "s"} of venue ` +
             `"${venue}" (${only.used}: ${nameList(series.map((s) => s.symbol))}; the others ` +
             `are in the dataset and its fingerprint but not used here)`) +
         `, ${freq} bars from the store, ` +

@@ -200,7 +200,8 @@ export function strategyTearSheet(
   for (const a of alerts) summaryBlocks.push({ type: "note", level: "warning", text: a });
   summaryBlocks.push({
     type: "paragraph",
-    text: `${name}: ${md.assets} assets, ${T} bars of ${barMs / 3_600_000} h ` +
+    text: `${name}: ${md.assets} asset${md.assets === 1 ? "" : "s"}, ${T} bars of ` +
+      `${barMs / 3_600_000} h ` +
       `(${summary.years.toFixed(2)} years of 365 days), execution lag ${md.lag} bar${
         md.lag === 1 ? "" : "s"
       }, ` +
