@@ -2,7 +2,8 @@
  * The demo's portfolio and backtest section (`portfolioSection`): the minimum-variance targets
  * are causal (checked at every bar) and equal the optimizer on the Ledoit-Wolf covariance of
  * exactly the window before each rebalance; on real Binance bars the long-short portfolio's
- * table shows the engine's numbers and net below gross.
+ * table shows the engine's numbers and net below gross, and both books' lookahead checks (the
+ * long-short's and the minimum variance's) are run and printed.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -83,5 +84,18 @@ realDataTest(
     const held = s.minVariance.weights.map((w) => w[t]!);
     assert.ok(held.every((x) => x >= -1e-12));
     assert.ok(Math.abs(held.reduce((a, b) => a + b, 0) - 1) < 0.05, "drift keeps it near 1");
+    // both books' targets are checked for lookahead on the backtest sample, and it is printed
+    for (const look of [s.longShortLookahead, s.minVarianceLookahead]) {
+      assert.equal(look.passed, true);
+      assert.ok(look.checkedBars >= 30, `${look.checkedBars} bars checked`);
+    }
+    const said = s.blocks.flatMap((b) => (b.type === "paragraph" ? [b.text] : []));
+    assert.ok(
+      said.some((x) =>
+        /^An allocation by the optimizer: .* Minimum variance: Lookahead check passed: at each of \d+ bars/
+          .test(x)
+      ),
+      said.join("\n"),
+    );
   },
 );

@@ -10,7 +10,11 @@ import type { Panel } from "../../panel/types.ts";
 import { momentum } from "../../research/signals/momentum.ts";
 import { longShort } from "../../backtest/strategies/long_short.ts";
 import { backtestWeights } from "../../backtest/backtest_weights.ts";
-import { checkLookahead, describeLookahead } from "../../backtest/lookahead.ts";
+import {
+  checkLookahead,
+  describeLookahead,
+  type LookaheadResult,
+} from "../../backtest/lookahead.ts";
 import { LOOKAHEAD_BACKTEST_SAMPLE } from "../../backtest/lookahead_backtest.ts";
 import { feeCost } from "../../backtest/costs/fee_cost.ts";
 import { estimatedSpreads } from "../../backtest/costs/estimated_spreads.ts";
@@ -65,6 +69,10 @@ export interface PortfolioSection {
   readonly blocks: Block[];
   /** The long-short momentum portfolio with fees and half-spreads. */
   readonly longShort: BacktestResult;
+  /** The lookahead check of the long-short targets (`LOOKAHEAD_BACKTEST_SAMPLE`). */
+  readonly longShortLookahead: LookaheadResult;
+  /** The lookahead check of the minimum-variance targets, on the same sample. */
+  readonly minVarianceLookahead: LookaheadResult;
   /** Minimum variance on Ledoit-Wolf covariances, long-only, fully invested, with fees. */
   readonly minVariance: BacktestResult;
   /** Equal weights rebalanced on the same bars, with fees. */
@@ -147,8 +155,10 @@ function cumulative(r: ArrayLike<number>): Float64Array {
  * `momentum_<momentumBars>` (top quantile long, bottom short, equal weights, gross 1, net 0)
  * through `backtestWeights` with lag 1, fees and Corwin-Schultz half-spreads, its net and
  * gross equity, costs by model and turnover, and the lookahead check of its targets on a sample of
- * bars (`LOOKAHEAD_BACKTEST_SAMPLE`); (2) minimum variance on Ledoit-Wolf covariances ({@link minVarianceTargets}) against
- * equal weights, both rebalanced every `rebalanceBars` bars, lag 1, fees. Deterministic: the
+ * bars (`LOOKAHEAD_BACKTEST_SAMPLE`); (2) minimum variance on Ledoit-Wolf covariances
+ * ({@link minVarianceTargets}) against equal weights, both rebalanced every `rebalanceBars`
+ * bars, lag 1, fees, the minimum-variance targets checked for lookahead on the same sample
+ * (equal weights use no data). Deterministic: the
  * same panel gives the same blocks. Cost: one small QP per rebalance, O(T x assets) otherwise.
  *
  * @example Six assets of a sine market
@@ -202,7 +212,13 @@ export function portfolioSection(
   });
 
   const returns = simpleReturns(panel.close);
-  const mv = backtestWeights(prices, minVarianceTargets(returns, window, every), {
+  const mvTargets = (p: Panel) => minVarianceTargets(simpleReturns(p.close), window, every);
+  const mvWeights = minVarianceTargets(returns, window, every);
+  const mvLookahead = checkLookahead(mvTargets, panel, {
+    full: mvWeights,
+    sample: LOOKAHEAD_BACKTEST_SAMPLE,
+  });
+  const mv = backtestWeights(prices, mvWeights, {
     lag: 1,
     costs: [fees],
     rebalance: { every, offset: (window - 1) % every },
@@ -279,7 +295,8 @@ export function portfolioSection(
         `portfolio (long-only, fully invested; optimizePortfolio) on the Ledoit-Wolf shrunk ` +
         `covariance of the last ${window} bars of simple returns, against equal weights ` +
         `rebalanced on the same bars. Both are run through the engine with lag 1 and ${venue} ` +
-        "taker fees, and drift with prices between rebalances.",
+        "taker fees, and drift with prices between rebalances. Minimum variance: " +
+        describeLookahead(mvLookahead),
     },
     cumulativeReturnsChart({
       index,
@@ -321,7 +338,14 @@ export function portfolioSection(
       }),
     },
   ];
-  return { blocks, longShort: ls, minVariance: mv, equalWeight: ew };
+  return {
+    blocks,
+    longShort: ls,
+    longShortLookahead: lookahead,
+    minVarianceLookahead: mvLookahead,
+    minVariance: mv,
+    equalWeight: ew,
+  };
 }
 
 function fin(x: number): number | null {
