@@ -41,7 +41,7 @@ import { isFreq } from "../core/freq.ts";
 import { readBars } from "../store/bars.ts";
 import { fingerprintBarColumns } from "../store/fingerprint.ts";
 import { listTrialFamilies, readTrials, verifyLedger } from "../store/trials.ts";
-import type { ReportModel } from "../report/model.ts";
+import type { ParamValue, ReportModel } from "../report/model.ts";
 import { gitInfo } from "../report/manifest.ts";
 import {
   type ManifestFile,
@@ -356,7 +356,7 @@ function rebuild(
     const strategyParams: Record<string, StrategyParam> = {};
     for (const item of shown === "" ? [] : shown.split(", ")) {
       const k = item.split(" ")[0]!;
-      const v = p[`param.${k}`];
+      const v = manifestParam(p[`param.${k}`]);
       if (v !== undefined && v !== null) strategyParams[k] = v;
     }
     const str = (k: string) => typeof p[k] === "string" ? p[k] as string : undefined;
@@ -421,7 +421,7 @@ function rebuild(
     const strategyParams: Record<string, StrategyParam> = {};
     for (const item of shown === "" ? [] : shown.split(", ")) {
       const k = item.split(" ")[0]!;
-      const v = p[`param.${k}`];
+      const v = manifestParam(p[`param.${k}`]);
       if (v !== undefined && v !== null && !(k in grid)) strategyParams[k] = v;
     }
     const str = (k: string) => typeof p[k] === "string" ? p[k] as string : undefined;
@@ -474,6 +474,15 @@ function rebuild(
       "on the simulated market or on real data, deno task report (also with --signal-file), deno task " +
       "walkforward and deno task backtest, both also with --signal-file)",
   };
+}
+
+/**
+ * A strategy parameter as the manifest records it: JSON has no Infinity, so a non-finite
+ * number (a pairs `stop` or a `maxWeight` that never binds) is recorded as the text
+ * "Infinity" (`prepareStrategyRun`); read it back as the number.
+ */
+function manifestParam(v: ParamValue | undefined): ParamValue | undefined {
+  return v === "Infinity" || v === "-Infinity" ? Number(v) : v;
 }
 
 /**

@@ -7,7 +7,9 @@
  * Before, the task completed the base spec with the grid's first values and verify-report did
  * not, so every re-render lost the overfitting verdict's ledgerUpTo and the setup paragraph
  * differed; and the label named the first grid values ("fast 12, slow 168") as if the run had
- * used them.
+ * used them. The re-render also dropped --adjust-redenominations of a walk-forward and read a
+ * parameter of Infinity (`--param stop=Infinity`, recorded as text: JSON has no Infinity) as
+ * text, in walk-forward and backtest reports alike.
  *
  * `walkforward --strategy long-short --signal-file PATH` (refused before: "long-short needs a
  * signal") is checked against its oracle: a file holding exactly the library's momentum_24
@@ -136,6 +138,8 @@ realDataTest("deno task walkforward: every report passes deno task verify-report
         "slow=168",
         "--folds",
         "3",
+        // recorded in the manifest; the re-render dropped it
+        "--adjust-redenominations",
       ]);
       await verify(dir);
       const text = setupText(readJson<Report>(dir, "report.json"));
@@ -156,14 +160,31 @@ realDataTest("deno task walkforward: every report passes deno task verify-report
         "entry=1.5,2,2.5",
         "--param",
         "zWindow=48",
+        // JSON has no Infinity: the manifest records the text, the re-render read it as text
+        "--param",
+        "stop=Infinity",
         "--folds",
         "3",
       ]);
       await verify(dir);
       assert.match(
         setupText(readJson<Report>(dir, "report.json")),
-        /^pairs ETHUSDT\/BTCUSDT \(zWindow 48\), on 1h bars/,
+        /^pairs ETHUSDT\/BTCUSDT \(zWindow 48, stop Infinity\), on 1h bars/,
       );
+      // the same parameter in a backtest report
+      const bt = await runDeno([
+        "task",
+        "backtest",
+        "--strategy",
+        "pairs",
+        "--assets",
+        "ETHUSDT,BTCUSDT",
+        "--param",
+        "stop=Infinity",
+        ...common,
+      ]);
+      assert.equal(bt.code, 0, bt.stderr);
+      await verify(reportDir(bt.stdout));
     });
 
     await t.step("a long-short signal grid (README)", async () => {
