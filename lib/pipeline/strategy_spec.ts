@@ -541,7 +541,9 @@ export function resolveStrategy(
         strategy,
         assets,
         params,
-        label: `event ${params.definition} ${params.action} on ${
+        label: `event ${
+          perFold.includes("definition") ? "per-fold definition" : params.definition
+        } ${perFold.includes("action") ? "per-fold action" : params.action} on ${
           assets.length === 1 ? assets[0] : `${assets.length} assets`
         }${suffix}`,
         targets: (panel) => {

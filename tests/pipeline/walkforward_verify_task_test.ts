@@ -187,6 +187,27 @@ realDataTest("deno task walkforward: every report passes deno task verify-report
       await verify(reportDir(bt.stdout));
     });
 
+    await t.step("an event strategy's action grid", async () => {
+      const dir = await walk([
+        "--strategy",
+        "event",
+        "--assets",
+        "BTCUSDT",
+        "--grid",
+        "action=long,fade",
+        "--param",
+        "holding=12",
+        "--folds",
+        "3",
+      ]);
+      await verify(dir);
+      // not "event jump-4sd long": the action is chosen per fold
+      assert.match(
+        setupText(readJson<Report>(dir, "report.json")),
+        /^event jump-4sd per-fold action on BTCUSDT \(holding 12\), on 1h bars/,
+      );
+    });
+
     await t.step("a long-short signal grid (README)", async () => {
       const dir = await walk([
         "--strategy",
