@@ -574,6 +574,9 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
  * assert.match(none.alert!, /^No bar had at least 2 assets with a signal value .* traded nothing/);
  * const tied = longShortBook(s, { weights: [], rankedBars: 3, tiedBars: [0, 1, 2] }, panel)!;
  * assert.match(tied.alert!, /^At every one of the 3 bars .* all equal .* traded nothing/);
+ * const most = longShortBook(s, { weights: [], rankedBars: 3, tiedBars: [0, 2] }, panel)!;
+ * assert.match(most.alert!, /^At 2 of the 3 bars with signal values every value was equal/);
+ * assert.match(most.text, /at 2 of them every value was equal .*, so 1 bar held a book/);
  * ```
  */
 export function longShortBook(
@@ -599,7 +602,7 @@ export function longShortBook(
     `(minAssets)` +
     (tied > 0
       ? `; at ${tied} of them every value was equal (no usable spread: the signal orders ` +
-        `nothing), so ${ranked - tied} bars held a book`
+        `nothing), so ${ranked - tied} bar${ranked - tied === 1 ? "" : "s"} held a book`
       : "") +
     `; the others held no book.`;
   if (ranked > 0 && tied === 0) return { rankedBars: ranked, tiedBars: 0, text };
