@@ -132,8 +132,8 @@ if (out) {
 Deno.bench({
   name: "backtestWeights 126 x 5,493, fees + spread + impact (capped) + funding",
   group: "backtest",
-  warmup: 3,
-  n: 30,
+  warmup: 20,
+  n: 50,
   fn() {
     run();
   },
@@ -142,8 +142,8 @@ Deno.bench({
 Deno.bench({
   name: "backtestWeights 126 x 5,493, fees only",
   group: "backtest",
-  warmup: 3,
-  n: 30,
+  warmup: 20,
+  n: 50,
   fn() {
     backtestWeights(p, target, { costs: [costs[0]!], initialEquity: 1e7 });
   },

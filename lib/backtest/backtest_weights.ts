@@ -434,7 +434,8 @@ export function backtestWeights(
   const tradedCols = columnViews(N, T);
   const ended: EndedAsset[] = [];
   const prices = data.kind === "prices";
-  const book = new Book(N, T, lastBar, cols, prices, weights, tradedCols, (a, d) => {
+  const scratch = takeScratch(N);
+  const book = new Book(N, T, lastBar, cols, prices, weights, tradedCols, scratch, (a, d) => {
     const last = lastBar[a]!;
     ended.push({
       asset: assets[a]!,
@@ -445,10 +446,7 @@ export function backtestWeights(
     });
   });
   const bars = new BarLoop(book, models, index, lag, rebalance, initialEquity);
-  // block buffers, time-major: the decision rows due at the fills opening bars t0..t1-1 (0
-  // where not listed) and, per row, the assets with a target that is not 0
-  const WB = new Float64Array(BLOCK * N);
-  const lists = new Int32Array(BLOCK * N), counts = new Int32Array(BLOCK);
+  const { WB, lists, counts } = scratch;
   const lastClose = new Float64Array(N).fill(NaN);
   for (let t0 = 0; t0 < T; t0 += BLOCK) {
     const t1 = Math.min(T, t0 + BLOCK);
@@ -486,6 +484,7 @@ export function backtestWeights(
     for (let t = t0; t < t1; t++) bars.step(t);
     book.flush();
   }
+  spare = scratch; // the run is over: its buffers serve the next one
   const found = upFront ??
     (cand.length === 0 ? [] : findRedenominations(data, input, pairsOf(cand)));
   const { gross, net, totalCost, turnover, grossExp, netExp, equity, ruinBar } = bars;
@@ -586,6 +585,41 @@ export function backtestWeights(
     recordBacktestTrial(options.ledger, options.trial, input, targetWeights, result);
   }
   return result;
+}
+
+/**
+ * The block buffers of a run, kept for the next run of the same width (allocating and zeroing
+ * their 0.9 MB at every run of a walk-forward or a parameter grid costs more than their use):
+ * the decision rows due at the fills opening the block's bars, time-major (`WB`, 0 where not
+ * listed), per row the assets whose target is not 0 (`lists`, `counts`), and the block's rows
+ * of the result tables (`HB`, `XB`, `RB`, see `Book.HB`). A run gives them back only when it
+ * ends normally (every block flushed, `WB` matching `lists`, which the next block load clears);
+ * a run that throws drops them.
+ */
+class Scratch {
+  readonly WB: Float64Array;
+  readonly lists: Int32Array;
+  readonly counts: Int32Array;
+  readonly HB: Float64Array;
+  readonly XB: Float64Array;
+  readonly RB: Int32Array;
+  constructor(readonly N: number) {
+    this.WB = new Float64Array(BLOCK * N);
+    this.lists = new Int32Array(BLOCK * N);
+    this.counts = new Int32Array(BLOCK);
+    this.HB = new Float64Array(BLOCK * N);
+    this.XB = new Float64Array(BLOCK * N);
+    this.RB = new Int32Array(N * ROW_WORDS);
+  }
+}
+
+/** The spare {@link Scratch} (undefined while a run holds it: a nested run makes its own). */
+let spare: Scratch | undefined;
+
+function takeScratch(N: number): Scratch {
+  const s = spare;
+  spare = undefined;
+  return s !== undefined && s.N === N ? s : new Scratch(N);
 }
 
 /** `n` zeroed columns of `T` values, views of one buffer (one allocation, not `n`). */
@@ -963,11 +997,12 @@ class Book {
     readonly prices: boolean,
     readonly weights: Float64Array[],
     readonly tradedCols: Float64Array[],
+    scratch: Scratch,
     readonly onEnded: (a: number, closedWeight: number) => void,
   ) {
-    this.HB = new Float64Array(BLOCK * N);
-    this.XB = new Float64Array(BLOCK * N);
-    this.RB = new Int32Array(N * ROW_WORDS);
+    this.HB = scratch.HB;
+    this.XB = scratch.XB;
+    this.RB = scratch.RB;
     this.drifted = new Float64Array(N);
     this.order = new Float64Array(N);
     this.pending = new Uint8Array(N);
@@ -1278,7 +1313,7 @@ class Book {
    */
   fillFused(t: number, issue: boolean, equity: number, f: Fused): number {
     const { N, WB, lastBar, drifted, scale, order, pending, traded, held, visit, live } = this;
-    const { cols, prices } = this;
+    const { cols, prices, known, lastPx } = this;
     const { contribTurnover, contribGross, active, HB, XB, RB } = this;
     const j = t - this.t0, jN = j * N; // the block row of bar t
     const s = t - 1, i = (t - this.t0) * N, row = t * N;
@@ -1356,7 +1391,24 @@ class Book {
       } else {
         ge += Math.abs(h);
         ne += h;
-        const r = !prices ? c[t]! : y === y ? c[t]! / y - 1 : this.ret(a, t); // as ret
+        let r: number; // ret(a, t) written out: no call in the loop
+        if (!prices) r = c[t]!;
+        else if (y === y) r = c[t]! / y - 1;
+        else { // no bar at t - 1: the last close before it, as ret
+          const x = c[t]!;
+          let p = NaN;
+          for (let u = t - 2, k = known[a]!; u >= k; u--) {
+            const z = c[u]!;
+            if (z === z) {
+              p = z;
+              break;
+            }
+          }
+          if (p !== p) p = lastPx[a]!;
+          known[a] = t + 1;
+          lastPx[a] = x === x ? x : p;
+          r = x !== x ? NaN : p === p ? x / p - 1 : 0;
+        }
         if (r === r) {
           const y = h * r;
           g += y;

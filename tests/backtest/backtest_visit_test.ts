@@ -178,3 +178,29 @@ Deno.test("every price is checked, after valid ones too (one test per value in t
   assert.equal(res.metadata.redenominations.length, 1);
   assert.equal(res.metadata.redenominations[0]!.bar, 3);
 });
+
+Deno.test("block buffers kept from run to run leave no trace: a run after others, of other widths and after a refused input, has the bits of the first", () => {
+  const m = market(11);
+  const opts = () => ({
+    costs: [
+      feeCost({ venue: "binance" }),
+      halfSpreadCost({ spreads: m.spreads }),
+      squareRootImpact({ sigma: m.sigma, adv: m.adv, k: 1, participationCap: 0.1 }),
+      fundingCost({ rates: m.rates }),
+    ],
+    initialEquity: 1e6,
+  });
+  const first = backtestWeights({ close: m.close }, m.target, opts());
+  // other runs in between: another width, a run refused at a bad price in its third block
+  // (its targets were loaded into the buffers), then another market at lag 2 every 5 bars,
+  // whose buffers (its last block's targets and rows still in them) the last run takes over
+  const other = market(12);
+  backtestWeights({ close: other.close.slice(0, 5) }, other.target.slice(0, 5));
+  const long = 600; // two blocks and more
+  const bad = m.close.map((c) => Float64Array.from({ length: long }, (_, t) => c[t % T]!));
+  bad[2]![long - 10] = -1;
+  const tgt = m.target.map((c) => Float64Array.from({ length: long }, (_, t) => c[t % T]!));
+  assert.throws(() => backtestWeights({ close: bad }, tgt), /close of asset 2 at bar 590/);
+  backtestWeights({ close: other.close }, other.target, { lag: 2, rebalance: { every: 5 } });
+  assertSameBits(backtestWeights({ close: m.close }, m.target, opts()), first, "again");
+});
