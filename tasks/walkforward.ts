@@ -134,6 +134,14 @@ runMain(async (args) => {
   if (Object.keys(grid).length === 0) {
     throw usage("--grid is required: at least one parameter to choose, e.g. --grid fast=12,24,48");
   }
+  const librarySignal = Object.keys(grid).filter((k) => k === "signal" || k === "lookback");
+  if (run.signalValues !== undefined && librarySignal.length > 0) {
+    throw usage(
+      `--grid ${librarySignal.join(",")}: these choose a library signal, but with --signal-file ` +
+        "the file's values are the signal; grid the book's parameters instead (e.g. --grid " +
+        "quantile=0.1,0.2)",
+    );
+  }
   // a parameter is either fixed or chosen per fold: the grid replaces a fixed value (the
   // backtest's flags can be reused with a grid added), and says so
   const both = Object.keys(grid).filter((k) => run.strategy.params?.[k] !== undefined);

@@ -167,6 +167,16 @@ Deno.test("walkforward/backtest: absurd inputs and mistyped --config values exit
       assert.equal(r.code, 0, r.stderr);
     });
 
+    await t.step("a grid over the library signal with --signal-file", async () => {
+      const path = join(tmp, "sig.csv");
+      await Deno.writeTextFile(path, "ts,asset,value\n2021-01-01T00:00:00Z,BTCUSDT,1\n");
+      await refused(
+        "walkforward",
+        ["--strategy", "long-short", "--signal-file", path, "--grid", "signal=momentum,reversal"],
+        /--grid signal: these choose a library signal, but with --signal-file the file's values are the signal/,
+      );
+    });
+
     await t.step(
       "a parameter both fixed and a grid: the grid replaces it, and says so",
       async () => {
