@@ -115,8 +115,10 @@ export interface WalkForwardRun {
   readonly tearSheet: StrategyTearSheet;
   /**
    * Folds whose training window is shorter than a parameter set's warm-up
-   * ({@link strategyWarmup}), one sentence per parameter set; also at the top of the
-   * walk-forward section, and printed on stderr by `deno task walkforward`.
+   * ({@link strategyWarmup}), one sentence per parameter set (capped, see
+   * {@link WARNING_LIST_CAP}), and test periods too short for the lag to fill a fold's own
+   * choice inside them (fewer than lag + 2 bars); also at the top of the walk-forward section,
+   * and printed on stderr by `deno task walkforward`.
    */
   readonly warnings: readonly string[];
 }
@@ -261,6 +263,22 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
     ),
     label,
   );
+  // a fold's choice is filled lag bars after its decision and earns from the bar after: a test
+  // period shorter than lag + 2 bars earns nothing from its own choice (the last period, cut
+  // short by the data's end, is left out unless it is the only one)
+  const periods = result.folds.length > 1 ? result.folds.slice(0, -1) : result.folds;
+  const shortest = Math.min(...periods.map((fo) => fo.test.rows));
+  if (shortest < lag + 2) {
+    warnings.push(
+      `With a lag of ${lag} bar${lag === 1 ? "" : "s"}, a test period of ${shortest} ` +
+        `bar${shortest === 1 ? "" : "s"} earns nothing from its own fold's choice (a target ` +
+        `decided at the period's first bar is filled at its close + ${lag} bar` +
+        `${lag === 1 ? "" : "s"} and earns from the bar after), so the folds table's ` +
+        "out-of-sample Sharpe ratios are those of earlier folds' choices; the stitched " +
+        "out-of-sample returns are still out of sample. Give at least " +
+        `${lag + 2} bars per test period (--test-bars, or fewer --folds).`,
+    );
+  }
   const foldRows = result.folds.map((fo) => [
     fo.fold + 1,
     traded.index[fo.train.first]!,

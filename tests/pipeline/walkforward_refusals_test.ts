@@ -167,6 +167,39 @@ Deno.test("walkforward/backtest: absurd inputs and mistyped --config values exit
       assert.equal(r.code, 0, r.stderr);
     });
 
+    await t.step(
+      "a test period too short for the lag to fill its own choice is warned about",
+      async () => {
+        const wf = (testBars: string, lag: string) =>
+          runDeno([
+            "task",
+            "walkforward",
+            ...ma,
+            "--grid",
+            "fast=1,2",
+            "--param",
+            "slow=3",
+            "--train-bars",
+            "10",
+            "--test-bars",
+            testBars,
+            "--lag",
+            lag,
+            ...common,
+          ]);
+        const warned =
+          /warning: With a lag of 1 bar, a test period of 2 bars earns nothing from its own fold's choice .* Give at least 3 bars per test period/;
+        let r = await wf("2", "1");
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, warned);
+        r = await wf("3", "1");
+        assert.equal(r.code, 0, r.stderr);
+        assert.doesNotMatch(r.stderr, /earns nothing from its own fold's choice/);
+        r = await wf("3", "2");
+        assert.match(r.stderr, /With a lag of 2 bars, a test period of 3 bars earns nothing/);
+      },
+    );
+
     await t.step("a grid over the library signal with --signal-file", async () => {
       const path = join(tmp, "sig.csv");
       await Deno.writeTextFile(path, "ts,asset,value\n2021-01-01T00:00:00Z,BTCUSDT,1\n");
