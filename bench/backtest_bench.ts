@@ -4,18 +4,20 @@
  * square-root impact (k = 1, 720-bar sigma and ADV) with its 10% participation cap on fills,
  * and funding (a synthetic 0.01% every 8 hours, as if every pair were a perp). The target is
  * long-only momentum: the 20 pairs of highest 24h close ratio, 5% each (ranks by rankFirst),
- * lag 1, rebalanced every bar, $10m of equity. With all four costs the run is ruined at bar
- * 4,159 (equity <= 0: capped fills leave the book levered through the May 2021 crash), where
- * the engine, the numpy peer and the pandas reference all stop trading. Cost inputs are built once, outside the timing
- * (both sides get the same arrays). The DEX pool cost does not apply to a CEX panel.
+ * lag 1, rebalanced every bar. Two capitals: $1m, which runs to the last of the 5,493 bars, and
+ * $10m, where the run is ruined at bar 4,159 (equity <= 0: fills capped at 10% of ADV leave the
+ * book levered through the May 2021 crash) and the engine, the numpy peer and the pandas
+ * reference all stop trading there. Cost inputs are built once, outside the timing (both sides
+ * get the same arrays). The DEX pool cost does not apply to a CEX panel.
  *
  *   deno bench -A bench/backtest_bench.ts
  *   /usr/bin/python3 bench/backtest_peer.py   # side by side with the pandas reference of
  *                                             # tests/oracles/backtest_engine.py and a numpy loop
  *
- * With CRYPTOLAB_BENCH_OUT set, also writes the inputs and the per-bar results to that folder
- * (raw little-endian float64, asset-major) so the peer runs on the same inputs and reports the
- * largest difference, and the process's CPU time per run of the all-costs case (cpu.json).
+ * With CRYPTOLAB_BENCH_OUT set, also writes the inputs and, per capital, the per-bar results
+ * to that folder (raw little-endian float64, asset-major; results in `e1000000/` and
+ * `e10000000/`) so the peer runs on the same inputs and reports the largest difference, and the
+ * process's CPU time per run of each all-costs case (`cpu.json` in each).
  *
  * @module
  */
@@ -94,7 +96,9 @@ const costs = [
   squareRootImpact({ sigma, adv, k: 1, participationCap: 0.1 }),
   fundingCost({ rates }),
 ];
-const run = () => backtestWeights(p, target, { costs, initialEquity: 1e7 });
+/** The two capitals of the all-costs case: runs to the end, and ruined at bar 4,159. */
+const CAPITALS = [1e6, 1e7] as const;
+const run = (equity: number) => backtestWeights(p, target, { costs, initialEquity: equity });
 
 const out = Deno.env.get("CRYPTOLAB_BENCH_OUT");
 if (out) {
@@ -110,32 +114,49 @@ if (out) {
   save("sigma", sigma);
   save("adv", adv);
   save("funding", [funding]);
-  const res = run();
-  save("net", [res.net]);
-  save("turnover", [res.turnover]);
-  save("costs", res.metadata.costNames.map((k) => res.costs[k]!));
-  save("weights", res.weights);
-  save("traded", res.traded);
   writeFileSync(join(out, "shape.json"), JSON.stringify({ assets: N, bars: T }));
-  // the process's own CPU time per run (user + system, GC and compiler threads included): on
-  // a machine shared with other jobs, wall time also measures them
-  for (let i = 0; i < 5; i++) run();
-  const runs = 20, c0 = process.cpuUsage();
-  for (let i = 0; i < runs; i++) run();
-  const c = process.cpuUsage(c0);
-  writeFileSync(
-    join(out, "cpu.json"),
-    JSON.stringify({ msPerRun: (c.user + c.system) / 1000 / runs }),
-  );
+  for (const equity of CAPITALS) {
+    const dir = join(out, `e${equity}`);
+    mkdirSync(dir, { recursive: true });
+    const res = run(equity);
+    const saveIn = (name: string, cols: readonly ArrayLike<number>[]) =>
+      save(join(`e${equity}`, name), cols);
+    saveIn("net", [res.net]);
+    saveIn("turnover", [res.turnover]);
+    saveIn("costs", res.metadata.costNames.map((k) => res.costs[k]!));
+    saveIn("weights", res.weights);
+    saveIn("traded", res.traded);
+    writeFileSync(join(dir, "ruin.json"), JSON.stringify({ ruinBar: res.metadata.ruinBar }));
+    // the process's own CPU time per run (user + system, GC and compiler threads included): on
+    // a machine shared with other jobs, wall time also measures them
+    for (let i = 0; i < 20; i++) run(equity);
+    const runs = 30, c0 = process.cpuUsage();
+    for (let i = 0; i < runs; i++) run(equity);
+    const c = process.cpuUsage(c0);
+    writeFileSync(
+      join(dir, "cpu.json"),
+      JSON.stringify({ msPerRun: (c.user + c.system) / 1000 / runs }),
+    );
+  }
 }
 
 Deno.bench({
-  name: "backtestWeights 126 x 5,493, fees + spread + impact (capped) + funding",
+  name: "backtestWeights 126 x 5,493, fees + spread + impact (capped) + funding, $1m (to the end)",
   group: "backtest",
   warmup: 20,
   n: 50,
   fn() {
-    run();
+    run(1e6);
+  },
+});
+
+Deno.bench({
+  name: "backtestWeights 126 x 5,493, fees + spread + impact (capped) + funding, $10m (ruined)",
+  group: "backtest",
+  warmup: 20,
+  n: 50,
+  fn() {
+    run(1e7);
   },
 });
 

@@ -1,7 +1,9 @@
 """Backtest engine, cryptolab (Deno) vs numpy/pandas, on the same inputs in one run.
 
 Runs `deno bench --json bench/backtest_bench.ts` (which writes its inputs and results to
-bench/.out/backtest/), then the same backtest written the fastest plain numpy way: a Python loop
+bench/.out/backtest/), then, for each of the bench's two capitals ($1m, which runs to the last
+bar, and $10m, ruined at bar 4,159 where every side stops trading), the same backtest written
+the fastest plain numpy way: a Python loop
 over the 5,493 bars (the state, drifted weights and open orders, is sequential, so the bars cannot
 be vectorized away) with vector operations over the 126 assets on time-major arrays:
   returns      pandas ffill of the closes, close / last known close - 1, NaN where no candle
@@ -43,7 +45,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "oracles"))
 from backtest_engine import run as reference_run  # noqa: E402
 OUT = os.path.join(ROOT, "bench", ".out", "backtest")
-FEE, UNKNOWN_SPREAD, K, CAP, EQUITY0, LAG = 0.001, 0.002, 1.0, 0.1, 1e7, 1
+FEE, UNKNOWN_SPREAD, K, CAP, LAG = 0.001, 0.002, 1.0, 0.1, 1
+CAPITALS = (1e6, 1e7)  # runs to the last bar; ruined at bar 4,159 (bench/backtest_bench.ts)
 
 
 def read(name, shape):
@@ -52,7 +55,7 @@ def read(name, shape):
     return np.fromfile(os.path.join(OUT, f"{name}.f64"), dtype="<f8").reshape(n, t).T.copy()
 
 
-def backtest(close, target, spread, sigma, adv, funding):
+def backtest(close, target, spread, sigma, adv, funding, equity0):
     T, N = close.shape
     has = np.isfinite(close)
     px = pd.DataFrame(close).ffill().to_numpy()
@@ -67,7 +70,7 @@ def backtest(close, target, spread, sigma, adv, funding):
     drifted = np.zeros(N)
     order = np.zeros(N)
     pending = np.zeros(N, dtype=bool)
-    equity = EQUITY0
+    equity = equity0
     net = np.zeros(T)
     turnover = np.zeros(T)
     costs = np.zeros((4, T))
@@ -122,57 +125,64 @@ def main():
     close, target = read("close", sh), read("target", sh)
     spread, sigma, adv = read("spread", sh), read("sigma", sh), read("adv", sh)
     funding = np.repeat(read("funding", (1, sh[1])), sh[0], axis=1)
-    samples = []
-    c0 = time.process_time()
-    for _ in range(5):
-        t0 = time.perf_counter()
-        net, turnover, costs, held, traded = backtest(close, target, spread, sigma, adv, funding)
-        samples.append((time.perf_counter() - t0) * 1000)
-    py_cpu = (time.process_time() - c0) * 1000 / 5
-    with open(os.path.join(OUT, "cpu.json")) as f:
-        deno_cpu = json.load(f)["msPerRun"]
-    samples.sort()
-    py_min, py_med = samples[0], samples[len(samples) // 2]
-    # the pandas reference of the oracle, same inputs and costs
     close_df, target_df = pd.DataFrame(close), pd.DataFrame(target)
     ref_costs = {"spread": spread, "sigma": sigma, "adv": adv, "funding": funding, "k": K, "cap": CAP}
-    ref_samples = []
-    c0 = time.process_time()
-    for _ in range(3):
-        t0 = time.perf_counter()
-        ref = reference_run(close_df, target_df, LAG, "every", equity0=EQUITY0, costs=ref_costs)
-        ref_samples.append((time.perf_counter() - t0) * 1000)
-    ref_cpu = (time.process_time() - c0) * 1000 / 3
-    ref_samples.sort()
-    ref_min, ref_med = ref_samples[0], ref_samples[len(ref_samples) // 2]
-    ref_net = np.array(ref["net"])
-    mine_net = read("net", (1, sh[1]))[:, 0]
-    mine_turn = read("turnover", (1, sh[1]))[:, 0]
-    mine_costs = read("costs", (4, sh[1])).T
-    d_net = float(np.max(np.abs(mine_net - net) / np.maximum(1, np.abs(net))))
-    d_turn = float(np.max(np.abs(mine_turn - turnover)))
-    d_cost = float(np.max(np.abs(mine_costs - costs)))
-    d_w = float(np.max(np.abs(read("weights", sh) - held)))
-    d_x = float(np.max(np.abs(read("traded", sh) - traded)))
-    d_ref = float(np.max(np.abs(mine_net - ref_net) / np.maximum(1, np.abs(ref_net))))
-    key = next(k for k in deno if "impact" in k)
-    fees_only = next(k for k in deno if "fees only" in k)
-    d = deno[key]
     print(f"backtest engine, NFI 1h panel {sh[0]} assets x {sh[1]} hours, lag {LAG}, every bar,")
     print("fees + half spread + square-root impact (10% cap) + funding; min (and deno mean /")
     print("python median) of the runs: on a shared machine the minimum is the least disturbed")
-    print(f"{'':30} {'deno ms':>16} {'python ms':>17} {'ratio':>13}")
-    print(f"{'vs the pandas reference':30} {d['min']:7.1f} ({d['avg']:6.1f}) "
-          f"{ref_min:8.1f} ({ref_med:6.1f}) {ref_min / d['min']:5.1f}x ({ref_med / d['avg']:4.1f}x)")
-    print(f"{'  CPU time of the process/run':30} {deno_cpu:16.1f} {ref_cpu:17.1f} {ref_cpu / deno_cpu:12.1f}x")
-    print(f"{'vs the numpy loop':30} {d['min']:7.1f} ({d['avg']:6.1f}) "
-          f"{py_min:8.1f} ({py_med:6.1f}) {py_min / d['min']:5.1f}x ({py_med / d['avg']:4.1f}x)")
-    print(f"{'  CPU time of the process/run':30} {deno_cpu:16.1f} {py_cpu:17.1f} {py_cpu / deno_cpu:12.1f}x")
-    print(f"pandas reference: max |diff| of net (relative to max(1, |net|)) {d_ref:.2e}")
-    print(f"max |diff|: net (relative to max(1, |net|)) {d_net:.2e}, turnover {d_turn:.2e}, "
-          f"costs {d_cost:.2e}, weights {d_w:.2e}, traded {d_x:.2e}")
-    print(f"(deno, fees only: min {deno[fees_only]['min']:.1f} ms, mean {deno[fees_only]['avg']:.1f} ms; "
-          f"equity {EQUITY0:.0e})")
+    for equity0 in CAPITALS:
+        sub = f"e{int(equity0)}"
+        with open(os.path.join(OUT, sub, "ruin.json")) as f:
+            ruin = json.load(f)["ruinBar"]
+        samples = []
+        c0 = time.process_time()
+        for _ in range(5):
+            t0 = time.perf_counter()
+            net, turnover, costs, held, traded = backtest(close, target, spread, sigma, adv, funding, equity0)
+            samples.append((time.perf_counter() - t0) * 1000)
+        py_cpu = (time.process_time() - c0) * 1000 / 5
+        with open(os.path.join(OUT, sub, "cpu.json")) as f:
+            deno_cpu = json.load(f)["msPerRun"]
+        samples.sort()
+        py_min, py_med = samples[0], samples[len(samples) // 2]
+        # the pandas reference of the oracle, same inputs and costs
+        ref_samples = []
+        c0 = time.process_time()
+        for _ in range(3):
+            t0 = time.perf_counter()
+            ref = reference_run(close_df, target_df, LAG, "every", equity0=equity0, costs=ref_costs)
+            ref_samples.append((time.perf_counter() - t0) * 1000)
+        ref_cpu = (time.process_time() - c0) * 1000 / 3
+        ref_samples.sort()
+        ref_min, ref_med = ref_samples[0], ref_samples[len(ref_samples) // 2]
+        ref_net = np.array(ref["net"])
+        rd = lambda name, shape: read(os.path.join(sub, name), shape)  # noqa: E731
+        mine_net = rd("net", (1, sh[1]))[:, 0]
+        mine_turn = rd("turnover", (1, sh[1]))[:, 0]
+        mine_costs = rd("costs", (4, sh[1])).T
+        d_net = float(np.max(np.abs(mine_net - net) / np.maximum(1, np.abs(net))))
+        d_turn = float(np.max(np.abs(mine_turn - turnover)))
+        d_cost = float(np.max(np.abs(mine_costs - costs)))
+        d_w = float(np.max(np.abs(rd("weights", sh) - held)))
+        d_x = float(np.max(np.abs(rd("traded", sh) - traded)))
+        d_ref = float(np.max(np.abs(mine_net - ref_net) / np.maximum(1, np.abs(ref_net))))
+        key = next(k for k in deno if "impact" in k and ("$1m" if equity0 == 1e6 else "$10m") in k)
+        d = deno[key]
+        end = "runs to the last bar" if ruin < 0 else f"ruined at bar {ruin:,}: every side stops there"
+        print()
+        print(f"${equity0 / 1e6:.0f}m of equity ({end})")
+        print(f"{'':30} {'deno ms':>16} {'python ms':>17} {'ratio':>13}")
+        print(f"{'vs the pandas reference':30} {d['min']:7.1f} ({d['avg']:6.1f}) "
+              f"{ref_min:8.1f} ({ref_med:6.1f}) {ref_min / d['min']:5.1f}x ({ref_med / d['avg']:4.1f}x)")
+        print(f"{'  CPU time of the process/run':30} {deno_cpu:16.1f} {ref_cpu:17.1f} {ref_cpu / deno_cpu:12.1f}x")
+        print(f"{'vs the numpy loop':30} {d['min']:7.1f} ({d['avg']:6.1f}) "
+              f"{py_min:8.1f} ({py_med:6.1f}) {py_min / d['min']:5.1f}x ({py_med / d['avg']:4.1f}x)")
+        print(f"{'  CPU time of the process/run':30} {deno_cpu:16.1f} {py_cpu:17.1f} {py_cpu / deno_cpu:12.1f}x")
+        print(f"pandas reference: max |diff| of net (relative to max(1, |net|)) {d_ref:.2e}")
+        print(f"numpy loop: max |diff| of net (relative to max(1, |net|)) {d_net:.2e}, turnover {d_turn:.2e}, "
+              f"costs {d_cost:.2e}, weights {d_w:.2e}, traded {d_x:.2e}")
+    fees_only = next(k for k in deno if "fees only" in k)
+    print(f"\n(deno, fees only, $10m: min {deno[fees_only]['min']:.1f} ms, mean {deno[fees_only]['avg']:.1f} ms)")
 
 if __name__ == "__main__":
     main()
