@@ -107,8 +107,9 @@ export interface LongShortTargets extends StrategyTargets {
   /** The rules that turned the signal into weights ({@link LONG_SHORT_RULES}), for reports. */
   readonly rules: readonly string[];
   /**
-   * Bars with at least `minAssets` signal values, where a book could be formed; 0 means every
-   * weight is 0 (a signal warm-up longer than the data, or too many missing values).
+   * Bars with at least `minAssets` signal values, where a book could be formed (`tiedBars`
+   * among them hold none); 0 means every weight is 0 (a signal warm-up longer than the data, or
+   * too many missing values).
    */
   readonly rankedBars: number;
 }
