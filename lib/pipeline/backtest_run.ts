@@ -21,6 +21,8 @@ import {
   SignalAlignmentError,
 } from "../research/signal_input.ts";
 import { resolveFactorAsset } from "../research/factor_assets.ts";
+import { icDecay } from "../research/ic_decay.ts";
+import { impossibleIc, impossibleIcWarning } from "../research/impossible_ic.ts";
 import { backtestWeights } from "../backtest/backtest_weights.ts";
 import { backtestWithLookahead } from "../backtest/lookahead_backtest.ts";
 import { describeLookahead, type LookaheadResult } from "../backtest/lookahead.ts";
@@ -65,8 +67,11 @@ import {
 const FILE_LOOKAHEAD = "Values read from a signal file cannot be recomputed on data cut at " +
   "each bar, so they cannot be truncation-checked for lookahead; to check the signal, compute " +
   "it with a function of the panel in a notebook and pass that function to " +
-  "checkLookahead(fn, panel) or signalTearSheet(panel, fn), and run deno task report " +
-  "--signal-file on the file: its tear sheet flags an IC no causal signal could have";
+  "checkLookahead(fn, panel) or signalTearSheet(panel, fn); an IC no causal signal could have " +
+  "(impossibleIc at horizons 1, 4 and 24 bars) is warned about first";
+
+/** Horizons (bars) at which a `--signal-file` backtest checks its values for an impossible IC. */
+const FILE_IC_HORIZONS = [1, 4, 24];
 
 /** Default execution lag of the tasks, in bars: fill at the close of the bar after the decision. */
 export const DEFAULT_TASK_LAG = 1;
@@ -463,7 +468,12 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
   const fellBack = strategy.params.weighting === "optimize"
     ? optimizerFallbackAlert(strategy.params, targets)
     : null;
+  // values from a file cannot be truncation-checked: an IC no causal signal has is the defence
+  const cheat = prep.signalColumns === undefined ? null : impossibleIcWarning(
+    impossibleIc(icDecay(prep.signalColumns, traded.logReturns, FILE_IC_HORIZONS)),
+  );
   const bookAlerts = [
+    ...(cheat === null ? [] : [cheat]),
     ...(book?.alert === undefined ? [] : [book.alert]),
     ...(fellBack === null ? [] : [fellBack]),
   ];

@@ -8,7 +8,7 @@
  *   - a constant signal: no book at any bar, no trade (it used to lose 63% by trading in
  *     column order), said on stderr and first in the report;
  *   - the next bar's return as the signal: "looks like it uses future data" on stderr and first
- *     in the report;
+ *     in the report (the tear sheet's and the backtest's);
  * and an optimized beta-neutral book whose optimizer falls back says on how many bars and why,
  * on stderr and in the headline.
  */
@@ -231,6 +231,14 @@ realDataTest(
         ),
       );
       const nb = await backtest(next);
+      // the backtest of file values warns about the impossible IC too, on stderr and first
+      assert.equal(nb.code, 0, nb.stderr);
+      assert.match(
+        nb.stderr,
+        /warning: This signal looks like it uses future data: .*h=1: mean IC 1\.000/,
+      );
+      const nbHead = model(nb.stdout).sections.find((x) => x.id === "strategy-summary")!.blocks[0]!;
+      assert.ok(nbHead.type === "note" && /looks like it uses future data/.test(nbHead.text));
       assert.ok(
         texts(model(nb.stdout), "setup").some((t) =>
           /^Lookahead: not checked\. Values read from a signal file cannot be recomputed .*checkLookahead\(fn, panel\)/
