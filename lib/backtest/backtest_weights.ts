@@ -768,7 +768,7 @@ class BarLoop {
       if (this.fused !== undefined && t < book.T - 1) {
         turn = book.fillFused(t, issue, this.eq, this.fused);
         fused = true;
-      } else if (this.limiters.length === 0) turn = book.fillAndEarn(t, issue);
+      } else if (this.limiters.length === 0) turn = book.fillFused(t, issue, this.eq, NO_COSTS);
       else {
         turn = book.fillCapped(t, issue, this.limiters, this.eq);
       }
@@ -851,6 +851,9 @@ class Fused {
     this.c = new Float64Array(models);
   }
 }
+
+/** No built-in cost: {@link Book.fillFused} then fills and earns only. */
+const NO_COSTS = new Fused([], 0);
 
 /**
  * The models' arithmetic for the fill's pass when every model is a built-in one (fees, half
@@ -1151,72 +1154,9 @@ class Book {
   }
 
   /**
-   * The fill at the close of bar t - 1 (opening bar `t`) without fill limits, and bar `t`'s
-   * return on the weights then held (as {@link earn}), in one pass over the visited assets;
-   * returns the turnover.
+   * {@link fillFused} with the fill limits of cost models that are not built in applied first
+   * (each model's `capTrade`, in the models' order), their costs left to the models.
    */
-  fillAndEarn(t: number, issue: boolean): number {
-    const { N, WB, lastBar, drifted, scale, order, pending, traded, held, visit, live } = this;
-    const { cols, prices } = this;
-    const { contribTurnover, contribGross, active, HB, XB, RB } = this;
-    const j = t - this.t0, jN = j * N; // the block row of bar t
-    const s = t - 1, i = (t - this.t0) * N; // WB row of bar t
-    let turn = 0, g = 0, ge = 0, ne = 0, nAct = 0;
-    const n = this.visitCount;
-    for (let k = 0; k < n; k++) {
-      const a = visit[k]!;
-      const c = cols[a]!, y = c[s]!; // y: bar s exists when a number
-      const d = drifted[a]! * scale;
-      const last = lastBar[a]!;
-      let x = 0;
-      if (s <= last) {
-        if (issue) {
-          order[a] = WB[i + a]!;
-          pending[a] = 1;
-        }
-        if (pending[a] && y === y) { // else no bar: the order waits
-          x = order[a]! - d;
-          pending[a] = 0;
-        }
-      }
-      const h = d + x;
-      traded[a] = x;
-      held[a] = h;
-      if (x !== 0 || h !== 0) {
-        active[nAct++] = a;
-        const i = jN + a;
-        HB[i] = h;
-        XB[i] = x;
-        RB[a * ROW_WORDS + (j >>> 5)]! |= 1 << (j & 31);
-        if (x !== 0) {
-          const ax = Math.abs(x);
-          turn += ax;
-          contribTurnover[a] = contribTurnover[a]! + ax;
-        }
-      }
-      if (h === 0) {
-        drifted[a] = 0;
-      } else {
-        ge += Math.abs(h);
-        ne += h;
-        const r = !prices ? c[t]! : y === y ? c[t]! / y - 1 : this.ret(a, t); // as ret
-        if (r === r) {
-          const y = h * r;
-          g += y;
-          contribGross[a] = contribGross[a]! + y;
-          drifted[a] = h + y;
-        } else drifted[a] = h;
-      }
-      if (drifted[a] !== 0 || (pending[a] && order[a] !== 0)) live[a >>> 5]! |= 1 << (a & 31);
-    }
-    this.g = g;
-    this.ge = ge;
-    this.ne = ne;
-    this.activeCount = nAct;
-    return turn;
-  }
-
-  /** {@link fillAndEarn} with the fill limits of the cost models applied first. */
   fillCapped(t: number, issue: boolean, limiters: readonly FillLimit[], equity: number): number {
     const { N, WB, lastBar, drifted, scale, order, pending, traded, held, visit, live } = this;
     const { cols, prices } = this;
@@ -1305,11 +1245,13 @@ class Book {
   }
 
   /**
-   * {@link fillCapped} (or {@link fillAndEarn} without the impact model) and the built-in cost
-   * models' arithmetic in one pass over the visited assets: the same expressions as the models'
-   * `cost` and `capTrade`, each model's cost summed over the active assets in ascending order
-   * and skipping 0 as {@link addIntoAt} does, so the same bits. Not for the last bar (its
-   * close of ended assets changes the traded weights after the fill).
+   * The fill at the close of bar t - 1 (opening bar `t`) and bar `t`'s return on the weights
+   * then held (as {@link earn}), in one pass over the visited assets, with the built-in cost
+   * models' arithmetic (`f`): the same expressions as the models' `cost` and `capTrade`, each
+   * model's cost summed over the active assets in ascending order as {@link addIntoAt} does, so
+   * the same bits. With {@link NO_COSTS} it is the plain fill of a run without fill limits (at
+   * any bar); with costs, not for the last bar (its close of ended assets changes the traded
+   * weights after the fill). Returns the turnover.
    */
   fillFused(t: number, issue: boolean, equity: number, f: Fused): number {
     const { N, WB, lastBar, drifted, scale, order, pending, traded, held, visit, live } = this;
