@@ -407,8 +407,9 @@ export function backtestWeights(
   }
   if (targetWeights.length !== N) {
     throw new RangeError(
-      `Cannot run backtestWeights: targetWeights has ${targetWeights.length} columns for ` +
-        `${N} assets; give one column per asset, in input order`,
+      `Cannot run backtestWeights: targetWeights has ${targetWeights.length} column` +
+        `${targetWeights.length === 1 ? "" : "s"} for ${N} asset${N === 1 ? "" : "s"}; give ` +
+        `one column per asset, in input order`,
     );
   }
   for (let a = 0; a < N; a++) {

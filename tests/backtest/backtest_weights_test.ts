@@ -261,7 +261,7 @@ Deno.test("a participation cap limits the fill; the rest of the order is chased"
 Deno.test("inputs are checked with messages that say what to fix", () => {
   const px = close(1, 2);
   assert.throws(() => backtestWeights({ close: [px] }, [close(1)]), /target column 0 .* 1 values/);
-  assert.throws(() => backtestWeights({ close: [px] }, []), /0 columns for 1 assets/);
+  assert.throws(() => backtestWeights({ close: [px] }, []), /0 columns for 1 asset;/);
   assert.throws(() => backtestWeights({ close: [close(1, -2)] }, [close(1, 1)]), /positive/);
   assert.throws(() => backtestWeights([close(0, -1.5)], [close(1, 1)]), />= -1/);
   assert.throws(
