@@ -26,7 +26,9 @@ option: fee, half spread, square-root impact with the 10% cap on fills, funding)
 returns compared with the engine's. Both ratios are printed: against the pandas reference and
 against the numpy loop (the faster of the two Python programs).
 
-Run from the repository root: /usr/bin/python3 bench/backtest_peer.py
+Run from the repository root: /usr/bin/python3 bench/backtest_peer.py [--rounds R]
+(R rounds of both sides in turn, then the best of each side over them: on a machine shared
+with other jobs a single round can catch either side in a slow moment.)
 (pandas 1.5.3 / numpy 1.24.2 from Debian). Deno: see bench/_deno.py.
 """
 import json
@@ -117,72 +119,105 @@ def backtest(close, target, spread, sigma, adv, funding, equity0):
     return net, turnover, costs, held_out, traded_out
 
 
+def measure(deno, equity0, inputs):
+    """One round of one capital: the numpy loop (5 runs) and the pandas reference (3 runs) on
+    the inputs, their minimum and median wall times and CPU per run, the Deno figures of the
+    same round, and the largest differences from the engine's saved results."""
+    sh, close, target, spread, sigma, adv, funding, close_df, target_df, ref_costs = inputs
+    sub = f"e{int(equity0)}"
+    with open(os.path.join(OUT, sub, "ruin.json")) as f:
+        ruin = json.load(f)["ruinBar"]
+    samples = []
+    c0 = time.process_time()
+    for _ in range(5):
+        t0 = time.perf_counter()
+        net, turnover, costs, held, traded = backtest(close, target, spread, sigma, adv, funding, equity0)
+        samples.append((time.perf_counter() - t0) * 1000)
+    py_cpu = (time.process_time() - c0) * 1000 / 5
+    with open(os.path.join(OUT, sub, "cpu.json")) as f:
+        deno_cpu = json.load(f)["msPerRun"]
+    samples.sort()
+    ref_samples = []
+    c0 = time.process_time()
+    for _ in range(3):
+        t0 = time.perf_counter()
+        ref = reference_run(close_df, target_df, LAG, "every", equity0=equity0, costs=ref_costs)
+        ref_samples.append((time.perf_counter() - t0) * 1000)
+    ref_cpu = (time.process_time() - c0) * 1000 / 3
+    ref_samples.sort()
+    ref_net = np.array(ref["net"])
+    rd = lambda name, shape: read(os.path.join(sub, name), shape)  # noqa: E731
+    mine_net = rd("net", (1, sh[1]))[:, 0]
+    key = next(k for k in deno if "impact" in k and ("$1m" if equity0 == 1e6 else "$10m") in k)
+    return {
+        "ruin": ruin,
+        "deno_min": deno[key]["min"], "deno_avg": deno[key]["avg"], "deno_cpu": deno_cpu,
+        "py_min": samples[0], "py_med": samples[len(samples) // 2], "py_cpu": py_cpu,
+        "ref_min": ref_samples[0], "ref_med": ref_samples[len(ref_samples) // 2], "ref_cpu": ref_cpu,
+        "d_ref": float(np.max(np.abs(mine_net - ref_net) / np.maximum(1, np.abs(ref_net)))),
+        "d_net": float(np.max(np.abs(mine_net - net) / np.maximum(1, np.abs(net)))),
+        "d_turn": float(np.max(np.abs(rd("turnover", (1, sh[1]))[:, 0] - turnover))),
+        "d_cost": float(np.max(np.abs(rd("costs", (4, sh[1])).T - costs))),
+        "d_w": float(np.max(np.abs(rd("weights", sh) - held))),
+        "d_x": float(np.max(np.abs(rd("traded", sh) - traded))),
+    }
+
+
+def show(equity0, m, title):
+    end = "runs to the last bar" if m["ruin"] < 0 else f"ruined at bar {m['ruin']:,}: every side stops there"
+    print()
+    print(f"${equity0 / 1e6:.0f}m of equity ({end}){title}")
+    print(f"{'':30} {'deno ms':>16} {'python ms':>17} {'ratio':>13}")
+    print(f"{'vs the pandas reference':30} {m['deno_min']:7.1f} ({m['deno_avg']:6.1f}) "
+          f"{m['ref_min']:8.1f} ({m['ref_med']:6.1f}) {m['ref_min'] / m['deno_min']:5.1f}x "
+          f"({m['ref_med'] / m['deno_avg']:4.1f}x)")
+    print(f"{'  CPU time of the process/run':30} {m['deno_cpu']:16.1f} {m['ref_cpu']:17.1f} "
+          f"{m['ref_cpu'] / m['deno_cpu']:12.1f}x")
+    print(f"{'vs the numpy loop':30} {m['deno_min']:7.1f} ({m['deno_avg']:6.1f}) "
+          f"{m['py_min']:8.1f} ({m['py_med']:6.1f}) {m['py_min'] / m['deno_min']:5.1f}x "
+          f"({m['py_med'] / m['deno_avg']:4.1f}x)")
+    print(f"{'  CPU time of the process/run':30} {m['deno_cpu']:16.1f} {m['py_cpu']:17.1f} "
+          f"{m['py_cpu'] / m['deno_cpu']:12.1f}x")
+    if "d_ref" in m:
+        print(f"pandas reference: max |diff| of net (relative to max(1, |net|)) {m['d_ref']:.2e}")
+        print(f"numpy loop: max |diff| of net (relative to max(1, |net|)) {m['d_net']:.2e}, turnover "
+              f"{m['d_turn']:.2e}, costs {m['d_cost']:.2e}, weights {m['d_w']:.2e}, traded {m['d_x']:.2e}")
+
+
 def main():
-    deno = deno_bench_stats("bench/backtest_bench.ts", {"CRYPTOLAB_BENCH_OUT": OUT})
-    with open(os.path.join(OUT, "shape.json")) as f:
-        shape = json.load(f)
-    sh = (shape["assets"], shape["bars"])
-    close, target = read("close", sh), read("target", sh)
-    spread, sigma, adv = read("spread", sh), read("sigma", sh), read("adv", sh)
-    funding = np.repeat(read("funding", (1, sh[1])), sh[0], axis=1)
-    close_df, target_df = pd.DataFrame(close), pd.DataFrame(target)
-    ref_costs = {"spread": spread, "sigma": sigma, "adv": adv, "funding": funding, "k": K, "cap": CAP}
-    print(f"backtest engine, NFI 1h panel {sh[0]} assets x {sh[1]} hours, lag {LAG}, every bar,")
-    print("fees + half spread + square-root impact (10% cap) + funding; min (and deno mean /")
-    print("python median) of the runs: on a shared machine the minimum is the least disturbed")
-    for equity0 in CAPITALS:
-        sub = f"e{int(equity0)}"
-        with open(os.path.join(OUT, sub, "ruin.json")) as f:
-            ruin = json.load(f)["ruinBar"]
-        samples = []
-        c0 = time.process_time()
-        for _ in range(5):
-            t0 = time.perf_counter()
-            net, turnover, costs, held, traded = backtest(close, target, spread, sigma, adv, funding, equity0)
-            samples.append((time.perf_counter() - t0) * 1000)
-        py_cpu = (time.process_time() - c0) * 1000 / 5
-        with open(os.path.join(OUT, sub, "cpu.json")) as f:
-            deno_cpu = json.load(f)["msPerRun"]
-        samples.sort()
-        py_min, py_med = samples[0], samples[len(samples) // 2]
-        # the pandas reference of the oracle, same inputs and costs
-        ref_samples = []
-        c0 = time.process_time()
-        for _ in range(3):
-            t0 = time.perf_counter()
-            ref = reference_run(close_df, target_df, LAG, "every", equity0=equity0, costs=ref_costs)
-            ref_samples.append((time.perf_counter() - t0) * 1000)
-        ref_cpu = (time.process_time() - c0) * 1000 / 3
-        ref_samples.sort()
-        ref_min, ref_med = ref_samples[0], ref_samples[len(ref_samples) // 2]
-        ref_net = np.array(ref["net"])
-        rd = lambda name, shape: read(os.path.join(sub, name), shape)  # noqa: E731
-        mine_net = rd("net", (1, sh[1]))[:, 0]
-        mine_turn = rd("turnover", (1, sh[1]))[:, 0]
-        mine_costs = rd("costs", (4, sh[1])).T
-        d_net = float(np.max(np.abs(mine_net - net) / np.maximum(1, np.abs(net))))
-        d_turn = float(np.max(np.abs(mine_turn - turnover)))
-        d_cost = float(np.max(np.abs(mine_costs - costs)))
-        d_w = float(np.max(np.abs(rd("weights", sh) - held)))
-        d_x = float(np.max(np.abs(rd("traded", sh) - traded)))
-        d_ref = float(np.max(np.abs(mine_net - ref_net) / np.maximum(1, np.abs(ref_net))))
-        key = next(k for k in deno if "impact" in k and ("$1m" if equity0 == 1e6 else "$10m") in k)
-        d = deno[key]
-        end = "runs to the last bar" if ruin < 0 else f"ruined at bar {ruin:,}: every side stops there"
-        print()
-        print(f"${equity0 / 1e6:.0f}m of equity ({end})")
-        print(f"{'':30} {'deno ms':>16} {'python ms':>17} {'ratio':>13}")
-        print(f"{'vs the pandas reference':30} {d['min']:7.1f} ({d['avg']:6.1f}) "
-              f"{ref_min:8.1f} ({ref_med:6.1f}) {ref_min / d['min']:5.1f}x ({ref_med / d['avg']:4.1f}x)")
-        print(f"{'  CPU time of the process/run':30} {deno_cpu:16.1f} {ref_cpu:17.1f} {ref_cpu / deno_cpu:12.1f}x")
-        print(f"{'vs the numpy loop':30} {d['min']:7.1f} ({d['avg']:6.1f}) "
-              f"{py_min:8.1f} ({py_med:6.1f}) {py_min / d['min']:5.1f}x ({py_med / d['avg']:4.1f}x)")
-        print(f"{'  CPU time of the process/run':30} {deno_cpu:16.1f} {py_cpu:17.1f} {py_cpu / deno_cpu:12.1f}x")
-        print(f"pandas reference: max |diff| of net (relative to max(1, |net|)) {d_ref:.2e}")
-        print(f"numpy loop: max |diff| of net (relative to max(1, |net|)) {d_net:.2e}, turnover {d_turn:.2e}, "
-              f"costs {d_cost:.2e}, weights {d_w:.2e}, traded {d_x:.2e}")
-    fees_only = next(k for k in deno if "fees only" in k)
-    print(f"\n(deno, fees only, $10m: min {deno[fees_only]['min']:.1f} ms, mean {deno[fees_only]['avg']:.1f} ms)")
+    """`--rounds R` (default 1): R rounds, each the Deno bench then both Python programs, then
+    the best of each side over the rounds (every figure its own minimum, so a round slowed by
+    the rest of a shared machine, on either side, does not set the ratio)."""
+    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 1
+    best = {}
+    for r in range(rounds):
+        deno = deno_bench_stats("bench/backtest_bench.ts", {"CRYPTOLAB_BENCH_OUT": OUT})
+        if r == 0:
+            with open(os.path.join(OUT, "shape.json")) as f:
+                shape = json.load(f)
+            sh = (shape["assets"], shape["bars"])
+            close, target = read("close", sh), read("target", sh)
+            spread, sigma, adv = read("spread", sh), read("sigma", sh), read("adv", sh)
+            funding = np.repeat(read("funding", (1, sh[1])), sh[0], axis=1)
+            close_df, target_df = pd.DataFrame(close), pd.DataFrame(target)
+            ref_costs = {"spread": spread, "sigma": sigma, "adv": adv, "funding": funding, "k": K, "cap": CAP}
+            inputs = (sh, close, target, spread, sigma, adv, funding, close_df, target_df, ref_costs)
+            print(f"backtest engine, NFI 1h panel {sh[0]} assets x {sh[1]} hours, lag {LAG}, every bar,")
+            print("fees + half spread + square-root impact (10% cap) + funding; min (and deno mean /")
+            print("python median) of the runs: on a shared machine the minimum is the least disturbed")
+        for equity0 in CAPITALS:
+            m = measure(deno, equity0, inputs)
+            show(equity0, m, f", round {r + 1} of {rounds}" if rounds > 1 else "")
+            b = best.setdefault(equity0, dict(m))
+            for k in ("deno_min", "deno_avg", "deno_cpu", "py_min", "py_med", "py_cpu", "ref_min", "ref_med", "ref_cpu"):
+                b[k] = min(b[k], m[k])
+        fees_only = next(k for k in deno if "fees only" in k)
+        print(f"\n(deno, fees only, $10m: min {deno[fees_only]['min']:.1f} ms, mean {deno[fees_only]['avg']:.1f} ms)")
+    if rounds > 1:
+        print(f"\n=== best of each side over the {rounds} rounds (each figure its own minimum) ===")
+        for equity0 in CAPITALS:
+            m = {k: v for k, v in best[equity0].items() if not k.startswith("d_")}
+            show(equity0, m, "")
 
 if __name__ == "__main__":
     main()

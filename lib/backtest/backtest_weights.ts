@@ -980,6 +980,8 @@ class Book {
   readonly words: number;
   /** Visit every asset at every bar. */
   dense = false;
+  /** `traded` and `held` are all 0 (set by {@link flat}, cleared by {@link prepare}). */
+  isFlat = false;
   /** Per asset, its last close before bar `known[a]` (NaN: none), for returns of prices. */
   readonly lastPx: Float64Array;
   readonly known: Int32Array;
@@ -1062,8 +1064,11 @@ class Book {
 
   /** Nothing traded or held over bar `t` (before the first fill, after ruin). */
   flat(_t: number): void {
-    this.traded.fill(0);
-    this.held.fill(0);
+    if (!this.isFlat) { // after ruin, every later bar: zeroed once
+      this.traded.fill(0);
+      this.held.fill(0);
+      this.isFlat = true;
+    }
     this.activeCount = 0;
   }
 
@@ -1105,6 +1110,7 @@ class Book {
    */
   prepare(t: number, withTargets: boolean): void {
     const { visit, traded, held, desired, live, N } = this;
+    this.isFlat = false;
     for (let k = 0; k < this.visitCount; k++) {
       const a = visit[k]!;
       traded[a] = 0;
