@@ -67,8 +67,8 @@ if (out) {
 Deno.bench({
   name: "optimizePortfolio 126 assets long-short beta-neutral, turnover penalty",
   group: "optimizer",
-  warmup: 5,
-  n: 30,
+  warmup: 20,
+  n: 50,
   fn() {
     optimizePortfolio(big);
   },
