@@ -6,7 +6,7 @@
  * @module
  */
 import { checkSquare } from "./_linear.ts";
-import { choleskyPasses, smallestEigenvalue } from "./_psd.ts";
+import { psdWithin, smallestEigenvalue } from "./_psd.ts";
 import { correlationToCovariance, covarianceToCorrelation } from "./covariance_to_correlation.ts";
 import { nearestCorrelation } from "./nearest_correlation.ts";
 import { solveBoxL1 } from "./_box_l1_qp.ts";
@@ -140,11 +140,14 @@ export const OPTIMIZE_PORTFOLIO_DEFAULTS = {
 } as const;
 
 /**
- * A covariance passes the positive semi-definite check when its smallest eigenvalue is at least
- * `-PSD_TOLERANCE` times its mean variance (tested as a Cholesky factorization of
- * `S + PSD_TOLERANCE * meanVariance * I`). Rounding in a covariance computed from data is around
- * 1e-14 of the mean variance even for 126 assets, so 1e-11 accepts every matrix that is PSD up
- * to rounding (a singular one included: fewer bars than assets) and refuses every real defect;
+ * A covariance passes the positive semi-definite check when the smallest eigenvalue of its
+ * correlation-scaled form `D^-1/2 S D^-1/2` (D its diagonal) is at least `-PSD_TOLERANCE`
+ * (tested as a Cholesky factorization of that matrix plus `PSD_TOLERANCE * I`; a zero-variance
+ * asset passes when its covariances are 0 up to rounding: `psdWithin` in ./_psd.ts). Scaled
+ * so, one huge-variance asset cannot hide a non-PSD block of small ones. Rounding in a
+ * covariance computed from data is around 1e-14 of its scale even for 126 assets, so 1e-11
+ * accepts every matrix that is PSD up to rounding (a singular one included: fewer bars than
+ * assets) and refuses every real defect;
  * it is below the 1e-10 ridge the dense solver adds to a singular matrix, so a matrix that
  * passes is always solvable there.
  */
@@ -480,9 +483,8 @@ function sig(v: number): string {
  */
 function checkPsd(s: Spec, repair: CovarianceRepair): Spec | PortfolioResult {
   const n = s.n;
-  if (choleskyPasses(s.cov, n, PSD_TOLERANCE * s.scale)) return s;
+  if (psdWithin(s.cov, n, PSD_TOLERANCE)) return s;
   const min = smallestEigenvalue(s.cov, n);
-  if (min >= -PSD_TOLERANCE * s.scale) return s; // rounding at the border: the eigenvalues decide
   const refused = { ...s, minEigenvalue: min };
   const what = `The covariance is not positive semi-definite: its smallest eigenvalue is ` +
     `${sig(min)} (${sig(min / s.scale)} times its mean variance ${sig(s.scale)}), so some ` +
@@ -518,7 +520,7 @@ function checkPsd(s: Spec, repair: CovarianceRepair): Spec | PortfolioResult {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) cov[i * n + j] = (fixed[i]![j]! + fixed[j]![i]!) / 2;
   }
-  if (!choleskyPasses(cov, n, PSD_TOLERANCE * s.scale)) {
+  if (!psdWithin(cov, n, PSD_TOLERANCE)) {
     return notOptimal(
       refused,
       "notPositiveSemiDefinite",
@@ -937,9 +939,10 @@ function infeasible(s: Spec): PortfolioResult {
  * different histories, or a hand-edited or stressed matrix, can have a negative eigenvalue: some
  * portfolio then has a "negative variance", and every solver path would exploit it (weights at
  * their bounds, a variance reported as 0). So before solving, every call checks it: a Cholesky
- * factorization of `S + 1e-11 * meanVariance * I` ({@link PSD_TOLERANCE}: the smallest
- * eigenvalue must be at least -1e-11 times the mean variance, far above rounding and below the
- * ridge the dense solver may add). A matrix that fails is refused, with status
+ * factorization of `C + 1e-11 * I`, C the covariance scaled to unit variances ({@link
+ * PSD_TOLERANCE}: C's smallest eigenvalue must be at least -1e-11, far above rounding and below
+ * the ridge the dense solver may add; scaled so, a huge-variance asset cannot hide a non-PSD
+ * block of small ones). A matrix that fails is refused, with status
  * "notPositiveSemiDefinite", NaN weights, `diagnostics.smallestEigenvalue` and a message saying
  * how to repair it, unless the caller opts into `covarianceRepair: "nearestCorrelation"`: the
  * correlation is replaced by its nearest correlation matrix (Higham 2002, {@link

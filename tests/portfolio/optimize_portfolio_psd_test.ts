@@ -14,6 +14,7 @@ import {
   type OptimizePortfolioOptions,
   PSD_TOLERANCE,
 } from "@lib/portfolio/optimize_portfolio.ts";
+import { psdWithin } from "@lib/portfolio/_psd.ts";
 import { sampleCovariance } from "@lib/portfolio/sample_covariance.ts";
 import { ledoitWolf } from "@lib/portfolio/ledoit_wolf.ts";
 import { oas } from "@lib/portfolio/oas.ts";
@@ -113,7 +114,7 @@ Deno.test("optimizePortfolio refuses the reviewer's toy covariance on every solv
   }
 });
 
-Deno.test("optimizePortfolio: the PSD check's tolerance is relative to the mean variance", () => {
+Deno.test("optimizePortfolio: the PSD check's tolerance is relative to the scale", () => {
   // [[1, 1 + e], [1 + e, 1]] has eigenvalues 2 + e and -e; scaled by 1e-4 (hourly variances)
   const at = (e: number, scale: number) =>
     optimizePortfolio({
@@ -143,6 +144,41 @@ Deno.test("optimizePortfolio: the PSD check's tolerance is relative to the mean 
   });
   assert.equal(singular.status, "optimal");
   assert.ok(Number.isNaN(singular.diagnostics.smallestEigenvalue));
+});
+
+Deno.test("optimizePortfolio: a huge-variance asset does not hide a non-PSD block", () => {
+  // the second review's case: the block [[1, 2], [2, 1]] has eigenvalue -1, only -3e-12 of the
+  // mean variance 3.3e11; checked against the mean variance it gave "optimal" [0, 0.5, 0.5]
+  // with "variance" 1.5 though [0, 1, 0] has 1. numpy eigvalsh of the correlation-scaled
+  // matrix: 3, 1, -1
+  const cov = [[1e12, 0, 0], [0, 1, 2], [0, 2, 1]];
+  for (const [what, options] of everyPath(cov)) {
+    const r = optimizePortfolio(options);
+    assert.equal(r.status, "notPositiveSemiDefinite", `${what}: ${r.status} ${r.message}`);
+    assert.ok(Math.abs(r.diagnostics.smallestEigenvalue + 1) < 1e-9, what);
+  }
+  // the same huge variance beside a PSD block (correlation 0.5) is accepted
+  const ok = optimizePortfolio({
+    covariance: [[1e12, 0, 0], [0, 1, 0.5], [0, 0.5, 1]],
+    objective: "minVariance",
+    constraints: { longOnly: true },
+  });
+  assert.equal(ok.status, "optimal");
+  assert.ok(Math.abs(ok.weights[0]!) < 1e-9 && rel(ok.weights[1]!, 0.5) < 1e-6);
+  // a zero-variance asset (a constant series) with zero covariances is accepted; with a
+  // covariance it cannot have, refused
+  const flat = (c: number) =>
+    optimizePortfolio({
+      covariance: [[0, c, 0], [c, 1, 0.5], [0, 0.5, 1]],
+      objective: "minVariance",
+      constraints: { longOnly: true },
+    }).status;
+  assert.equal(flat(0), "optimal");
+  assert.equal(flat(1e-17), "optimal");
+  assert.equal(flat(1e-3), "notPositiveSemiDefinite");
+  // a negative variance fails the check (optimizePortfolio refuses it earlier, with a RangeError)
+  assert.equal(psdWithin(Float64Array.of(-1e-3, 0, 0, 1), 2, PSD_TOLERANCE), false);
+  assert.equal(psdWithin(Float64Array.of(-1e-14, 0, 0, 1), 2, PSD_TOLERANCE), true);
 });
 
 Deno.test("optimizePortfolio: covarianceRepair must be a known value", () => {
