@@ -207,8 +207,11 @@ runMain(async (args) => {
     const ledger = ledgerStore === undefined ? undefined : openLedger(ledgerStore.db);
     progressLine(`store ${store.path}`);
     progressLine(
-      `building the report: ${universe?.length ?? "all"} assets, ${signals.length} ` +
-        `signals, horizons ${horizons.join(",")}`,
+      `building the report: ${universe?.length ?? "all"} assets, ` +
+        (signalFile === undefined
+          ? `${signals.length} signals`
+          : `the signal of ${basename(signalFile.path)}`) +
+        `, horizons ${horizons.join(",")}`,
     );
     let run;
     try {

@@ -13,7 +13,12 @@ import { loadDataset } from "../panel/load_dataset.ts";
 import { GRID_DEFAULTS } from "../core/grid_size.ts";
 import type { Block, GitInfo, ReportModel, Section } from "../report/model.ts";
 import { buildResearchReport, type ResearchReportParams } from "../report/research_report.ts";
-import { SignalAlignmentError, type SignalInput } from "../research/signal_input.ts";
+import {
+  alignSignal,
+  requireSignalPlaced,
+  SignalAlignmentError,
+  type SignalInput,
+} from "../research/signal_input.ts";
 import {
   buildSignalReport,
   SIGNAL_TEAR_SHEET_DEFAULTS,
@@ -194,9 +199,19 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
   let seen: SignalTearSheet | null = null;
   let built;
   try {
+    requireCrossSection(
+      dataset,
+      input,
+      options.signal.options?.minAssets ?? SIGNAL_TEAR_SHEET_DEFAULTS.minAssets,
+    );
     built = buildSignalReport(dataset, input, {
       ...options.signal.options,
-      trial: spec === undefined || family === undefined ? undefined : { ...spec, family },
+      // a file's trials carry its SHA-256: what finds them again (signalOverfitting)
+      trial: spec === undefined || family === undefined ? undefined : {
+        ...spec,
+        family,
+        ...(source === undefined ? {} : { params: { sha256: source.sha256, ...spec.params } }),
+      },
       ...(options.horizons === undefined ? {} : { horizons: options.horizons }),
       signalSource: source,
       runId: options.runId,
@@ -208,6 +223,7 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
         const r = signalOverfitting(db, dataset, family, sheet, horizons[0]!, {
           nullRuns: options.nullRuns,
           upTo: options.ledgerUpTo,
+          sha256: source?.sha256,
         });
         upTo = r.upTo;
         return r.section;
@@ -236,6 +252,52 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
 }
 
 /**
+ * Refuse, with a {@link ReportInputError} on `signal-file`, a signal table or array on which no
+ * rank IC can be computed at any bar: no bar has values of `minAssets` assets (a 2- or 3-asset
+ * file on a larger panel). Nothing is recorded in the ledger then: the tear sheet would be empty
+ * and its trials (n = 0) would only inflate the family. A table that lands nowhere is left to
+ * `requireSignalPlaced` (its message names what did not match); a function is not evaluated
+ * twice, its empty tear sheet says so.
+ */
+function requireCrossSection(dataset: Dataset, input: SignalInput, minAssets: number): void {
+  if (typeof input === "function") return;
+  let columns: readonly ArrayLike<number>[];
+  let source = "the signal";
+  if ("ts" in input && "asset" in input) {
+    const aligned = alignSignal(input, dataset.panel);
+    requireSignalPlaced(aligned, input, dataset.panel);
+    columns = aligned.signal;
+    source = input.source ?? "the signal table";
+  } else columns = input;
+  const T = dataset.panel.index.length;
+  const perBar = new Int32Array(T);
+  const withValues: string[] = [];
+  columns.forEach((c, a) => {
+    let any = false;
+    for (let t = 0; t < T && t < c.length; t++) {
+      if (Number.isFinite(c[t]!)) {
+        perBar[t]!++;
+        any = true;
+      }
+    }
+    if (any) withValues.push(dataset.panel.assets[a] ?? `column ${a}`);
+  });
+  let widest = 0;
+  for (let t = 0; t < T; t++) widest = Math.max(widest, perBar[t]!);
+  if (widest >= minAssets) return;
+  throw new ReportInputError(
+    `Cannot report on ${source}: a rank IC needs values of at least ${minAssets} assets at ` +
+      `a bar (minAssets), and no bar of the panel has more than ${widest} (it has values of ` +
+      `${withValues.length} of the panel's ${dataset.panel.assets.length} assets` +
+      (withValues.length > 0 && withValues.length <= 12 ? `: ${withValues.join(", ")}` : "") +
+      `), so no IC, quantile or long-short figure could be computed and no trial was recorded; ` +
+      `give values of at least ${minAssets} assets per bar (deno task backtest --strategy ` +
+      `long-short --signal-file backtests a smaller book)`,
+    "signal-file",
+  );
+}
+
+/**
  * The default ledger family of a signal file's trials (`deno task report --signal-file`
  * without `--family`): `signal-file:<venue>-<freq>`, one family for every signal file tried on
  * the venue's bars at that frequency, so each new file is counted with the ones tried before
@@ -251,7 +313,11 @@ export function signalFileFamily(
  * The overfitting section of a signal report (`--signal-file`): the signal's IC series at the
  * first horizon (the trial the tear sheet recorded in `family`, or, for a report built again,
  * found in the store's ledger) judged against its family, with the null-suite position of its
- * mean IC; a note when the ledger holds no such trial.
+ * mean IC; a note when the ledger holds no such trial. The trial is the newest one of this
+ * dataset, horizon and IC series whose params carry the file's `sha256` (when the signal came
+ * from a file: another file with the same ranks has the same IC series) and whose id is at most
+ * `upTo` (a report built again: trials recorded since its first build are never its trial).
+ * Without a trial, `upTo` is 0, so a trial recorded later does not appear in a rebuild either.
  */
 function signalOverfitting(
   db: DatabaseSync,
@@ -259,16 +325,21 @@ function signalOverfitting(
   family: string,
   sheet: SignalTearSheet,
   h: number,
-  o: { readonly nullRuns: number | undefined; readonly upTo: number | undefined },
-): { section: Section; upTo?: number } {
+  o: {
+    readonly nullRuns: number | undefined;
+    readonly upTo: number | undefined;
+    readonly sha256: string | undefined;
+  },
+): { section: Section; upTo: number } {
   const found = findRecordedTrial(db, family, (t) => {
     if (t.origin !== "icDecay" || t.dataset !== dataset.fingerprint.sha256) return false;
     const q = JSON.parse(t.params) as Record<string, unknown>;
-    return q.horizon === h && t.series.length === sheet.ic.length &&
-      t.series.every((v, i) => Object.is(v, sheet.ic[i]));
-  });
+    return q.horizon === h && (o.sha256 === undefined || q.sha256 === o.sha256) &&
+      t.series.length === sheet.ic.length && t.series.every((v, i) => Object.is(v, sheet.ic[i]));
+  }, o.upTo);
   if (found === null) {
     return {
+      upTo: 0,
       section: {
         id: "overfitting",
         title: "Overfitting verdict",
@@ -378,7 +449,7 @@ export function signalsOverfittingUpTo(
       if (t.origin !== "icDecay" || t.dataset !== dataset.fingerprint.sha256) return false;
       const q = JSON.parse(t.params) as Record<string, unknown>;
       return q.signal === name && q.horizon === horizon;
-    });
+    }, upTo);
     if (found === null) continue;
     const { trial, trials } = found;
     const signal = parseSignalName(name).compute(dataset.panel);

@@ -17,7 +17,8 @@ export interface RecordedTrial {
 /**
  * The newest trial of family `name` (any generation, newest generation first) that `match`
  * accepts, with its generation's trials oldest first; null when there is none, or the store has
- * no ledger tables.
+ * no ledger tables. With `upTo` (a report's `ledgerUpTo`), trials with a larger id are skipped:
+ * a report built again finds the trial its first build found, whatever was recorded since.
  *
  * @example
  * ```ts
@@ -31,12 +32,15 @@ export interface RecordedTrial {
  * const found = findRecordedTrial(db, "f", (t) => t.params === '{"a":1}');
  * assert.equal(found?.trials.length, 1);
  * assert.equal(findRecordedTrial(db, "none", () => true), null);
+ * // recorded after a report whose ledger ended at trial 0: not seen when it is built again
+ * assert.equal(findRecordedTrial(db, "f", () => true, 0), null);
  * ```
  */
 export function findRecordedTrial(
   db: DatabaseSync,
   name: string,
   match: (t: StoredTrialWithSeries) => boolean,
+  upTo: number = Infinity,
 ): RecordedTrial | null {
   let generations;
   try {
@@ -48,7 +52,7 @@ export function findRecordedTrial(
   for (const g of generations) {
     const trials = readTrials(db, `${g.name}#${g.generation}`);
     for (let i = trials.length - 1; i >= 0; i--) {
-      if (match(trials[i]!)) return { trial: trials[i]!, trials };
+      if (trials[i]!.trialId <= upTo && match(trials[i]!)) return { trial: trials[i]!, trials };
     }
   }
   return null;
