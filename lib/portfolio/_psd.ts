@@ -73,6 +73,14 @@ export function psdWithin(a: Float64Array, n: number, tolerance: number): boolea
       if (!(Math.abs(a[i * n + j]!) <= tolerance * Math.sqrt(vj * meanVariance))) return false;
     }
   }
+  const c = correlationScaled(a, n, keep);
+  if (choleskyPasses(c, keep.length, tolerance)) return true;
+  // rounding at the border: the eigenvalues decide
+  return smallestEigenvalue(c, keep.length) >= -tolerance;
+}
+
+/** `D^-1/2 A D^-1/2` over the assets `keep` (positive variances), flat row-major. */
+function correlationScaled(a: Float64Array, n: number, keep: readonly number[]): Float64Array {
   const m = keep.length;
   const c = new Float64Array(m * m);
   for (let p = 0; p < m; p++) {
@@ -83,8 +91,17 @@ export function psdWithin(a: Float64Array, n: number, tolerance: number): boolea
       c[p * m + q] = p === q ? 1 : a[i * n + j]! / (di * Math.sqrt(a[j * n + j]!));
     }
   }
-  if (choleskyPasses(c, m, tolerance)) return true;
-  return smallestEigenvalue(c, m) >= -tolerance; // rounding at the border: the eigenvalues decide
+  return c;
+}
+
+/**
+ * The smallest eigenvalue of the correlation-scaled matrix {@link psdWithin} judges (over the
+ * assets with a positive variance; NaN when there are none), for messages. Cost: O(n^3).
+ */
+export function scaledSmallestEigenvalue(a: Float64Array, n: number): number {
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) if (a[i * n + i]! > 0) keep.push(i);
+  return keep.length === 0 ? NaN : smallestEigenvalue(correlationScaled(a, n, keep), keep.length);
 }
 
 /** The smallest eigenvalue of a symmetric matrix (flat row-major n x n). Cost: O(n^3). */

@@ -6,7 +6,7 @@
  * @module
  */
 import { checkSquare } from "./_linear.ts";
-import { psdWithin, smallestEigenvalue } from "./_psd.ts";
+import { psdWithin, scaledSmallestEigenvalue, smallestEigenvalue } from "./_psd.ts";
 import { correlationToCovariance, covarianceToCorrelation } from "./covariance_to_correlation.ts";
 import { nearestCorrelation } from "./nearest_correlation.ts";
 import { solveBoxL1 } from "./_box_l1_qp.ts";
@@ -487,7 +487,9 @@ function checkPsd(s: Spec, repair: CovarianceRepair): Spec | PortfolioResult {
   const min = smallestEigenvalue(s.cov, n);
   const refused = { ...s, minEigenvalue: min };
   const what = `The covariance is not positive semi-definite: its smallest eigenvalue is ` +
-    `${sig(min)} (${sig(min / s.scale)} times its mean variance ${sig(s.scale)}), so some ` +
+    `${sig(min)} (${sig(min / s.scale)} times its mean variance ${sig(s.scale)}; ` +
+    `${sig(scaledSmallestEigenvalue(s.cov, n))} scaled to unit variances, where the check ` +
+    `allows -${PSD_TOLERANCE}), so some ` +
     `portfolio would have a negative variance, which any optimizer exploits (weights pushed ` +
     `to their bounds, a variance reported as 0)`;
   if (repair === "none") {

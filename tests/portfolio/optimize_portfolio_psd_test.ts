@@ -156,6 +156,7 @@ Deno.test("optimizePortfolio: a huge-variance asset does not hide a non-PSD bloc
     const r = optimizePortfolio(options);
     assert.equal(r.status, "notPositiveSemiDefinite", `${what}: ${r.status} ${r.message}`);
     assert.ok(Math.abs(r.diagnostics.smallestEigenvalue + 1) < 1e-9, what);
+    assert.match(r.message, /-1\.00 scaled to unit variances, where the check allows -1e-11/);
   }
   // the same huge variance beside a PSD block (correlation 0.5) is accepted
   const ok = optimizePortfolio({
