@@ -363,6 +363,36 @@ function firstGridValues(
 }
 
 /**
+ * Which flag an error about the strategy's parameters as a whole names: `--config: params.K`
+ * (each parameter the message names, when every one of them came from --config), else
+ * `--param`.
+ *
+ * @example
+ * ```ts
+ * import { paramSource } from "./_strategy_flags.ts";
+ * import assert from "node:assert/strict";
+ * const params = { fast: 12, slow: Infinity };
+ * assert.equal(paramSource("slow must be an integer >= 2", params, new Set(["slow"])), "--config: params.slow");
+ * assert.equal(paramSource("slow must be an integer >= 2", params, new Set()), "--param");
+ * assert.equal(paramSource("fast must be below slow", params, new Set(["slow"])), "--param");
+ * ```
+ */
+export function paramSource(
+  message: string,
+  params: Readonly<Record<string, unknown>>,
+  fromConfig: ReadonlySet<string>,
+): string {
+  const named = Object.keys(params).filter((k) =>
+    new RegExp(`(^|[^A-Za-z0-9_])${k.replace(/[^A-Za-z0-9_]/g, "\\$&")}([^A-Za-z0-9_]|$)`).test(
+      message,
+    )
+  );
+  return named.length > 0 && named.every((k) => fromConfig.has(k))
+    ? `--config: ${named.map((k) => `params.${k}`).join(", ")}`
+    : "--param";
+}
+
+/**
  * The run options from the flags (`values` of parseArgs with {@link STRATEGY_FLAGS}) over the
  * `--config` file. Every error is a usage error naming the flag or key.
  */
@@ -408,6 +438,9 @@ export async function strategyOptions(
   const strategy = strategyText as StrategyName;
   const assetsText = flag("assets") ?? strList(config, "assets", usage);
   const params: Record<string, StrategyParam> = {};
+  // parameters whose value came from --config (a flag given later replaces it): an error about
+  // them names `--config: params.K`, not --param
+  const fromConfig = new Set<string>();
   const cp = config.params;
   if (cp !== undefined) {
     if (cp === null || typeof cp !== "object" || Array.isArray(cp)) {
@@ -431,12 +464,14 @@ export async function strategyOptions(
         throw e;
       }
       params[k] = value;
+      fromConfig.add(k);
     }
   }
   for (const p of (values.param as string[] | undefined) ?? []) {
     try {
       const [k, v] = parseParam(p);
       params[k] = v;
+      fromConfig.delete(k);
     } catch (e) {
       if (e instanceof StrategySpecError) throw usage(`--param: ${e.message}`);
       throw e;
@@ -449,6 +484,7 @@ export async function strategyOptions(
       throw usage(`--${flagName} is for --strategy long-short, not ${strategy}`);
     }
     params[key] = portfolioFlag(flagName, kind, v, usage);
+    fromConfig.delete(key);
   }
   for (const [k, v] of Object.entries(params)) {
     try {
@@ -549,7 +585,11 @@ export async function strategyOptions(
     }
   } catch (e) {
     if (e instanceof StrategySpecError) {
-      throw usage(e.flag === undefined ? `--param: ${e.message}` : e.message);
+      throw usage(
+        e.flag === undefined
+          ? `${paramSource(e.message, params, fromConfig)}: ${e.message}`
+          : e.message,
+      );
     }
     throw e;
   }

@@ -468,10 +468,7 @@ export function runBacktest(db: DatabaseSync, options: StrategyRunOptions): Back
   const fellBack = strategy.params.weighting === "optimize"
     ? optimizerFallbackAlert(strategy.params, targets)
     : null;
-  // values from a file cannot be truncation-checked: an IC no causal signal has is the defence
-  const cheat = prep.signalColumns === undefined ? null : impossibleIcWarning(
-    impossibleIc(icDecay(prep.signalColumns, traded.logReturns, FILE_IC_HORIZONS)),
-  );
+  const cheat = signalFileIcAlert(prep);
   const bookAlerts = [
     ...(cheat === null ? [] : [cheat]),
     ...(book?.alert === undefined ? [] : [book.alert]),
@@ -729,8 +726,22 @@ export function optimizerFallbackAlert(
     (neutral ? ", so those bars are NOT beta-neutral" : "") + `: ${why.join("; ")}.`;
 }
 
+/**
+ * The headline alert (and stderr warning) of a `--signal-file` run whose values have an IC no
+ * causal signal has (`impossibleIc` at {@link FILE_IC_HORIZONS} on the traded panel's log
+ * returns); null without a signal file or when nothing is suspicious. Values from a file cannot
+ * be truncation-checked, so this is their defence; `runBacktest` and `runWalkForward` both use
+ * it, so the two tasks warn alike.
+ */
+export function signalFileIcAlert(prep: PreparedRun): string | null {
+  if (prep.signalColumns === undefined) return null;
+  return impossibleIcWarning(
+    impossibleIc(icDecay(prep.signalColumns, prep.traded.logReturns, FILE_IC_HORIZONS)),
+  );
+}
+
 /** What the optimizer of a `long-short` with weighting=optimize did, and where it could not. */
-function optimizerNote(
+export function optimizerNote(
   p: Readonly<Record<string, ParamValue>>,
   fallbacks: number,
   bars: number,
@@ -921,11 +932,16 @@ export function strategyReportModel(
     ...(options.projectDir === undefined ? {} : { projectDir: options.projectDir }),
     ...(options.git === undefined ? {} : { git: options.git }),
   });
+  // the assets the strategy trades (long-short ranks the whole universe), not every symbol the
+  // dataset loaded for the benchmark
+  const nAssets = prep.strategy.strategy === "long-short"
+    ? dataset.symbols.length
+    : prep.strategy.assets.length;
   return {
     schemaVersion: SCHEMA_VERSION,
     runId: options.runId ?? tearSheetRunId(prefix, dataset.fingerprint.sha256, manifest.params),
     title: text.title,
-    subtitle: `${dataset.symbols.length} asset${dataset.symbols.length === 1 ? "" : "s"}, ` +
+    subtitle: `${nAssets} asset${nAssets === 1 ? "" : "s"}, ` +
       `${dataset.freq} bars, ` +
       `${Math.round((dataset.to - dataset.from) / 86_400_000 * 10) / 10} days, lag ${prep.lag}` +
       (prep.lag === 0 ? " (LAG 0: not tradable live)" : ""),

@@ -24,13 +24,18 @@ import { cumulativeReturnsChart } from "../report/charts/cumulative_returns.ts";
 import { type StrategyTearSheet, strategyTearSheet } from "../report/tears/strategy_tear_sheet.ts";
 import {
   checkGrossExposure,
+  longShortBook,
   nullRunsParam,
+  optimizerFallbackAlert,
+  optimizerNote,
   type PreparedRun,
   prepareStrategyRun,
+  signalFileIcAlert,
   strategyReportModel,
   type StrategyRunOptions,
   usedData,
 } from "./backtest_run.ts";
+import type { StrategyTargets } from "../backtest/strategies/types.ts";
 import type { ParamValue } from "../report/model.ts";
 import type { BacktestOptions, BacktestResult } from "../backtest/types.ts";
 import { withLedgerUpTo } from "./ledger_up_to.ts";
@@ -48,7 +53,12 @@ import {
 import { periodsPerYear } from "../backtest/metrics/periods_per_year.ts";
 import { subsetPanel } from "../panel/subset_panel.ts";
 import { strategyNullPosition } from "./null_position.ts";
-import { resolveStrategy, type StrategyParam, StrategySpecError } from "./strategy_spec.ts";
+import {
+  type ResolvedStrategy,
+  resolveStrategy,
+  type StrategyParam,
+  StrategySpecError,
+} from "./strategy_spec.ts";
 
 /** How the bars are cut into folds; defaults in {@link WALK_FORWARD_RUN_DEFAULTS}. */
 export interface FoldSpec {
@@ -225,12 +235,16 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
   const family = walkforwardFamily(prep.strategy.strategy);
   const fingerprint = dataset.fingerprint.sha256;
   const engine = { lag, costs: costs.models, redenominations: prep.redenominations };
+  // each candidate's targets on the whole data (walkForward's fast mode computes them once),
+  // kept for the book's checks: ties, no book, optimizer fallbacks
+  const full = new Map<number, StrategyTargets>();
   const result = walkForward<Panel, number>({
     data: traded,
     strategy: (i, data) => {
-      const w = resolved[i]!.targets(prep.strategyData(data)).weights;
-      checkGrossExposure(w, data.index, prep.strategy.strategy, options.maxGross);
-      return w;
+      const t = resolved[i]!.targets(prep.strategyData(data));
+      if (data === traded) full.set(i, t);
+      checkGrossExposure(t.weights, data.index, prep.strategy.strategy, options.maxGross);
+      return t.weights;
     },
     paramGrid: candidates.map((_, i) => i),
     engineOptions: engine,
@@ -279,6 +293,19 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
         `${lag + 2} bars per test period (--test-bars, or fewer --folds).`,
     );
   }
+  const targetsOf = (j: number): StrategyTargets => {
+    let t = full.get(j);
+    if (t === undefined) {
+      t = resolved[j]!.targets(prep.strategyData(traded));
+      full.set(j, t);
+    }
+    return t;
+  };
+  // the guards a backtest of the same book applies: an IC no causal signal has (values from a
+  // file), a book that never holds anything, bars the optimizer left at equal weights
+  const checks = walkforwardBookChecks(result, resolved, targetsOf, label);
+  const fileIc = signalFileIcAlert(prep);
+  const alerts = [...(fileIc === null ? [] : [fileIc]), ...checks.alerts];
   const foldRows = result.folds.map((fo) => [
     fo.fold + 1,
     traded.index[fo.train.first]!,
@@ -366,6 +393,7 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
   });
   const sheet = strategyTearSheet(oos, {
     barMs,
+    ...(alerts.length === 0 ? {} : { alerts }),
     ...(prep.benchmark === undefined ? {} : {
       benchmark: prep.benchmark.subarray(o0!, oLast + 1),
       benchmarkName: prep.benchmarkName,
@@ -398,6 +426,7 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
       }
       : b
   );
+  setupBlocks.push(...checks.setup);
   const foldParams = {
     grid: keys.map((k) => `${k}=${options.grid[k]!.join(",")}`).join(";"),
     window,
@@ -416,8 +445,7 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
     ledgerUpTo: options.ledgerUpTo,
     nullRuns: options.nullRuns,
     engine,
-    stitchedTargets: () =>
-      stitchedTargets(result, (j) => resolved[j]!.targets(prep.strategyData(traded)).weights),
+    stitchedTargets: () => stitchedTargets(result, (j) => targetsOf(j).weights),
   });
   const sections: Section[] = [
     { id: "data", title: "Data coverage and gaps", blocks: dataSection(dataset, usedData(prep)) },
@@ -707,6 +735,99 @@ function walkforwardOverfitting(
     },
     upTo: verdict.upTo,
   };
+}
+
+/**
+ * The checks `runBacktest` applies to a `long-short` book, applied to a walk-forward: each
+ * parameter set's book on the whole data (`longShortBook`: no bar with enough values, or every
+ * bar's values tied, so it never holds anything; parameter sets with the same alert share
+ * one), the stitched out-of-sample run holding no book at any test bar (why: the folds left
+ * flat because no parameter set had a finite in-sample Sharpe ratio), and with weighting
+ * "optimize" the stitched out-of-sample bars whose chosen set kept equal weights
+ * (`optimizerFallbackAlert`, with `optimizerNote` for the setup section). Empty for other
+ * strategies.
+ */
+function walkforwardBookChecks(
+  result: WalkForwardResult<number>,
+  resolved: readonly ResolvedStrategy[],
+  targetsOf: (candidate: number) => StrategyTargets,
+  label: (candidate: number) => string,
+): { alerts: string[]; setup: Block[] } {
+  const alerts: string[] = [], setup: Block[] = [];
+  if (resolved[0]?.strategy !== "long-short") return { alerts, setup };
+  const rows = { index: result.backtest.index, assets: resolved[0].assets };
+  const groups = new Map<string, number[]>();
+  resolved.forEach((r, j) => {
+    const alert = longShortBook(r, targetsOf(j), rows)?.alert;
+    if (alert !== undefined) groups.set(alert, [...(groups.get(alert) ?? []), j]);
+  });
+  for (const [text, js] of groups) {
+    const named = js.slice(0, WARNING_LIST_CAP).map(label).join("; ") +
+      (js.length > WARNING_LIST_CAP ? ` and ${js.length - WARNING_LIST_CAP} more` : "");
+    alerts.push(
+      resolved.length === 1
+        ? text
+        : js.length === resolved.length
+        ? `Every one of the ${js.length} parameter sets of the grid, on the whole data: ${text}`
+        : `Parameter set${js.length === 1 ? "" : "s"} ${named}, on the whole data: ${text}`,
+    );
+  }
+  const [o0, oLast] = result.outOfSampleRows;
+  const T = oLast - o0 + 1;
+  // the targets traded out of sample: a flat fold (no choice) holds 0
+  const w = stitchedTargets(result, (j) => targetsOf(j).weights).map((c) => {
+    const x = c.slice(o0, oLast + 1);
+    for (let t = 0; t < T; t++) if (x[t] !== x[t]) x[t] = 0;
+    return x;
+  });
+  if (!w.some((c) => c.some((x) => x !== 0))) {
+    const flat = result.folds.filter((fo) => fo.chosen < 0).length;
+    alerts.push(
+      `The stitched out-of-sample run held no book at any of its ${T} bars: the walk-forward ` +
+        "traded nothing, every out-of-sample return is 0 and its Sharpe ratio is undefined" +
+        (flat > 0
+          ? `; in ${flat} of the ${result.folds.length} folds no parameter set had a finite ` +
+            "in-sample Sharpe ratio (each held no book, or earned a constant return, on the " +
+            "training window), so those test periods stayed flat"
+          : "") +
+        ". A constant or fully tied signal orders nothing; check the signal's values.",
+    );
+  }
+  const optimized = result.folds.filter((fo) =>
+    fo.chosen >= 0 && resolved[fo.chosen]!.params.weighting === "optimize"
+  );
+  if (optimized.length > 0) {
+    const bars: number[] = [], reasons: string[] = [];
+    for (const fo of optimized) {
+      const t = targetsOf(fo.chosen) as {
+        fallbackBars?: Int32Array;
+        fallbackReasons?: readonly string[];
+      };
+      const fb = t.fallbackBars ?? new Int32Array(0), fr = t.fallbackReasons ?? [];
+      for (let i = 0; i < fb.length; i++) {
+        if (fb[i]! >= fo.test.first && fb[i]! <= fo.test.last) {
+          bars.push(fb[i]! - o0);
+          reasons.push(fr[i]!);
+        }
+      }
+    }
+    // the optimizer's settings of the chosen sets: one value, or each value tried
+    const p: Record<string, ParamValue> = {};
+    for (
+      const k of ["optimizeWindow", "betaNeutral", "maxWeight", "riskModel", "turnoverPenalty"]
+    ) {
+      const vs = [...new Set(optimized.map((fo) => resolved[fo.chosen]!.params[k]))];
+      p[k] = vs.length === 1 ? vs[0] as ParamValue : vs.join(" or ");
+    }
+    const fell = optimizerFallbackAlert(p, {
+      weights: w,
+      fallbackBars: Int32Array.from(bars),
+      fallbackReasons: reasons,
+    });
+    if (fell !== null) alerts.push(`Out of sample (the stitched test bars): ${fell}`);
+    setup.push(optimizerNote(p, bars.length, T));
+  }
+  return { alerts, setup };
 }
 
 /** The targets the stitched run traded: each fold's chosen set on its test rows, NaN elsewhere. */
