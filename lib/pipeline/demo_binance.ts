@@ -31,7 +31,8 @@ import { materializeBars } from "../materialize/run.ts";
 import type { GitInfo, ReportModel } from "../report/model.ts";
 import { buildDemoReport } from "../report/demo_report.ts";
 import { loadDemoDataset, withOverfitting } from "./demo_run.ts";
-import { signalsOverfitting } from "./report_run.ts";
+import { signalsOverfittingUpTo } from "./report_run.ts";
+import { withLedgerUpTo } from "./ledger_up_to.ts";
 import type { TrialLedger } from "../research/ledger.ts";
 import {
   DEFAULT_REPORT_SIGNALS,
@@ -289,7 +290,13 @@ export interface BinanceDemoModelInput {
   readonly projectDir?: string | undefined;
   readonly git?: GitInfo | undefined;
   /** Where the IC series are recorded (see `BinanceDemoOptions.ledger`). Default: none. */
-  readonly ledger?: TrialLedger | undefined;
+  readonly ledger?: TrialLedger | undefined; /**
+   * Count only ledger trials with an id up to this one in the overfitting verdicts: the
+   * manifest's `ledgerUpTo` of a first build, given back by verify-report. @default every
+   * trial of each family generation
+   */
+
+  readonly ledgerUpTo?: number | undefined;
 }
 
 /**
@@ -300,7 +307,16 @@ export interface BinanceDemoModelInput {
 export function binanceDemoModel(db: DatabaseSync, input: BinanceDemoModelInput): ReportModel {
   const { assets, days, betaWindow } = input;
   const data = loadDemoDataset(db, "binance", input.symbols, input.from, input.to);
-  return withOverfitting(
+  const verdicts = signalsOverfittingUpTo(
+    db,
+    data.dataset,
+    DEFAULT_REPORT_SIGNALS,
+    DEFAULT_SIGNAL_HORIZONS[0]!,
+    undefined,
+    input.ledgerUpTo,
+  );
+  // the largest trial id the verdicts counted: trials recorded later change no byte of a rebuild
+  const model = withOverfitting(
     buildDemoReport(data.dataset, {
       benchmark: "BTCUSDT",
       betaWindow,
@@ -317,6 +333,7 @@ export function binanceDemoModel(db: DatabaseSync, input: BinanceDemoModelInput)
       ...(input.git === undefined ? {} : { git: input.git }),
       ...(input.ledger === undefined ? {} : { ledger: input.ledger }),
     }),
-    signalsOverfitting(db, data.dataset, DEFAULT_REPORT_SIGNALS, DEFAULT_SIGNAL_HORIZONS[0]!),
+    verdicts?.section ?? null,
   );
+  return withLedgerUpTo(model, verdicts?.upTo);
 }

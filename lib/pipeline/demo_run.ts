@@ -16,7 +16,8 @@ import {
   DEFAULT_REPORT_SIGNALS,
   DEFAULT_SIGNAL_HORIZONS,
 } from "../report/sections/signal_section.ts";
-import { signalsOverfitting } from "./report_run.ts";
+import { signalsOverfittingUpTo } from "./report_run.ts";
+import { withLedgerUpTo } from "./ledger_up_to.ts";
 import { buildDemoReport } from "../report/demo_report.ts";
 import { DEMO_DEFAULTS, fillDemoStore } from "./demo_fill.ts";
 
@@ -192,7 +193,13 @@ export interface DemoModelInput {
   readonly projectDir?: string | undefined;
   readonly git?: GitInfo | undefined;
   /** Where the IC series are recorded (see `DemoOptions.ledger`). Default: none. */
-  readonly ledger?: TrialLedger | undefined;
+  readonly ledger?: TrialLedger | undefined; /**
+   * Count only ledger trials with an id up to this one in the overfitting verdicts: the
+   * manifest's `ledgerUpTo` of a first build, given back by verify-report. @default every
+   * trial of each family generation
+   */
+
+  readonly ledgerUpTo?: number | undefined;
 }
 
 /**
@@ -218,10 +225,16 @@ export function demoReportModel(db: DatabaseSync, input: DemoModelInput): Report
     ...(input.git === undefined ? {} : { git: input.git }),
     ...(input.ledger === undefined ? {} : { ledger: input.ledger }),
   });
-  return withOverfitting(
-    model,
-    signalsOverfitting(db, data.dataset, DEFAULT_REPORT_SIGNALS, DEFAULT_SIGNAL_HORIZONS[0]!),
+  const verdicts = signalsOverfittingUpTo(
+    db,
+    data.dataset,
+    DEFAULT_REPORT_SIGNALS,
+    DEFAULT_SIGNAL_HORIZONS[0]!,
+    undefined,
+    input.ledgerUpTo,
   );
+  // the largest trial id the verdicts counted: trials recorded later change no byte of a rebuild
+  return withLedgerUpTo(withOverfitting(model, verdicts?.section ?? null), verdicts?.upTo);
 }
 
 /**

@@ -291,6 +291,7 @@ function rebuild(
         reason,
         runId: m.runId,
         git: m.git,
+        ledgerUpTo: num(LEDGER_UP_TO_PARAM),
       }),
     };
   }
@@ -315,6 +316,7 @@ function rebuild(
         dataNote: report.dataNote,
         runId: m.runId,
         git: m.git,
+        ledgerUpTo: num(LEDGER_UP_TO_PARAM),
       }),
     };
   }
