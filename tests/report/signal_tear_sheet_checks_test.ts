@@ -36,8 +36,10 @@ Deno.test("signal tear sheet: a constant signal holds no book, and says so first
   assert.equal(ls.targets.tiedBars.length, T);
   assert.ok(ls.result.net.every((r) => r === 0), "a constant signal earned or lost money");
   assert.ok(ls.result.turnover.every((x) => x === 0));
-  assert.equal(sheet.warnings.length, 1);
+  // the tie first, then that no IC means the future-data check could not run
+  assert.equal(sheet.warnings.length, 2, sheet.warnings.join("\n"));
   assert.match(sheet.warnings[0]!, /^At every one of the 720 bars .* all values were equal/);
+  assert.match(sheet.warnings[1]!, /^The impossible-IC check .* could not run/);
   const first = sheet.sections[0]!.blocks[0]!;
   assert.ok(first.type === "note" && first.level === "warning" && first.text === sheet.warnings[0]);
   assert.ok(
@@ -103,4 +105,18 @@ Deno.test("signal tear sheet: values get a lookahead note a command-line user ca
     /pass that function to signalTearSheet\(panel, fn\) \(or checkLookahead\(fn, panel\)\)/,
   );
   assert.doesNotMatch(checks, /pass one \(checkLookahead or backtestWithLookahead\)/);
+});
+
+Deno.test("signal tear sheet: values on too few assets: the future-data check says it could not run", () => {
+  // the next bar's return on 3 of the panel's assets (NaN elsewhere): no IC (5 assets a bar
+  // needed), so no verdict either way, and the sheet says so instead of staying silent
+  const next = panel.logReturns.map((r, a) =>
+    a < 3 ? Float64Array.from(r, (_, t) => r[t + 1] ?? NaN) : new Float64Array(T).fill(NaN)
+  );
+  const sheet = signalTearSheet(panel, next, { horizons: [1] });
+  assert.ok(!sheet.warnings.some((w) => /looks like it uses future data/.test(w)));
+  assert.ok(
+    sheet.warnings.some((w) => /could not run/.test(w) && /5 assets/.test(w)),
+    sheet.warnings.join("\n"),
+  );
 });

@@ -21,7 +21,11 @@ import type { TrialLedger, TrialSpec } from "../../research/ledger.ts";
 import { quantileReturns, type QuantileReturnsResult } from "../../research/quantile_returns.ts";
 import { rankAutocorrelation, turnover } from "../../research/turnover.ts";
 import { rollingIc } from "../../research/rolling_ic.ts";
-import { impossibleIc, impossibleIcWarning } from "../../research/impossible_ic.ts";
+import {
+  impossibleIc,
+  impossibleIcNotRun,
+  impossibleIcWarning,
+} from "../../research/impossible_ic.ts";
 import { SIGNAL_DEFAULTS } from "../../research/signal_defaults.ts";
 import { mean as meanFinite } from "../../stats/mean.ts";
 import { resolveFactorAsset } from "../../research/factor_assets.ts";
@@ -112,8 +116,9 @@ export interface SignalTearSheet extends SectionsDisplay {
   /**
    * What makes the sheet's figures not what they seem, one sentence each, first in the sheet
    * (and for a task to print on stderr): an IC no causal signal reaches (`impossibleIc`: the
-   * signal looks like it uses future data), a long-short book that never held a position
-   * because every cross-section was tied.
+   * signal looks like it uses future data) or that check not having run (too few assets or
+   * independent ICs), a long-short book that never held a position because every
+   * cross-section was tied.
    */
   readonly warnings: readonly string[];
   /** Top-minus-bottom-quantile portfolio through the backtest engine, with costs. */
@@ -311,8 +316,12 @@ export function signalTearSheet(
     trial: options.trial,
   });
   const warnings: string[] = [];
-  const cheat = impossibleIcWarning(impossibleIc(decay));
+  const icCheck = impossibleIc(decay, {}, { assets: signal.length, minAssets });
+  const cheat = impossibleIcWarning(icCheck);
   if (cheat !== null) warnings.push(cheat);
+  // the check not having run is said too (silence would read as "checked, clean"), after the
+  // warnings about what the figures show
+  const notRun = impossibleIcNotRun(icCheck);
   const icWindow = options.icWindow ?? Math.max(2, Math.round(D.icWindowDays * 86_400_000 / barMs));
   const roll = rollingIc(ic, icWindow, { minPeriods: Math.max(1, Math.floor(icWindow / 2)) });
   sections.push({
@@ -504,6 +513,7 @@ export function signalTearSheet(
         "so its returns are 0. A constant signal orders nothing.",
     );
   }
+  if (notRun !== null) warnings.push(notRun);
   let result: BacktestResult, lookahead: LookaheadResult | null = null;
   result = backtestWeights(panel, targets.weights, {
     ...btOptions,
