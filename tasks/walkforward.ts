@@ -264,8 +264,9 @@ runMain(async (args) => {
       }
       throw e;
     }
-    // what makes the figures meaningless is said here too, not only inside the report
-    for (const a of [...r.warnings, ...r.tearSheet.alerts]) console.error(`warning: ${a}`);
+    // what makes the figures meaningless is said here too, not only inside the report: the
+    // headline's alerts first (an impossible IC, no book), as backtest prints them
+    for (const a of [...r.tearSheet.alerts, ...r.warnings]) console.error(`warning: ${a}`);
     const dir = join(out, r.model.runId);
     progressLine(`writing ${dir}`);
     const written = writeReport(dir, r.model);

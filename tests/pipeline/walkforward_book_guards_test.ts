@@ -211,6 +211,10 @@ realDataTest("deno task walkforward: long-short gets backtest's guards", async (
           .exec(run.stderr);
       assert.ok(m !== null, run.stderr);
       const fell = Number(m[1]);
+      // the headline's alert comes before the training-window warning on stderr
+      const lines = run.stderr.split("\n").filter((l) => l.startsWith("warning: "));
+      assert.match(lines[0]!, /^warning: Out of sample \(the stitched test bars\)/);
+      assert.ok(lines.some((l) => /needs \d+ bars of warm-up/.test(l)), run.stderr);
       const dir = reportDir(run.stdout);
       const r = readReport(dir);
       assert.ok(
