@@ -140,7 +140,11 @@ export interface WalkForwardRun {
  * stitches the out-of-sample net returns; the chosen sets are checked for lookahead at several
  * bars of each test period (its first, middle and last bar; 9 spread over it on small data:
  * `lookaheadBars: "auto"` of walkForward), a violation stops the run, and the report says
- * where it cut. The report lists each fold's training
+ * where it cut. A `long-short` walk-forward gets the guards of `runBacktest`, first in the
+ * tear sheet's headline (its `alerts`): the impossible-IC check of signal-file values
+ * (`signalFileIcAlert`), each parameter set's book that never holds anything, a stitched
+ * out-of-sample run with no book at any test bar, and with weighting "optimize" the stitched
+ * test bars that kept equal weights. The report lists each fold's training
  * and test rows, its choice, in-sample and out-of-sample Sharpe, charts the stitched
  * out-of-sample equity, and adds the strategy tear sheet of the stitched backtest.
  *
@@ -303,7 +307,7 @@ export function runWalkForward(db: DatabaseSync, options: WalkForwardRunOptions)
   };
   // the guards a backtest of the same book applies: an IC no causal signal has (values from a
   // file), a book that never holds anything, bars the optimizer left at equal weights
-  const checks = walkforwardBookChecks(result, resolved, targetsOf, label);
+  const checks = walkforwardBookChecks(result, resolved, targetsOf, traded, label);
   const fileIc = signalFileIcAlert(prep);
   const alerts = [...(fileIc === null ? [] : [fileIc]), ...checks.alerts];
   const foldRows = result.folds.map((fo) => [
@@ -751,14 +755,14 @@ function walkforwardBookChecks(
   result: WalkForwardResult<number>,
   resolved: readonly ResolvedStrategy[],
   targetsOf: (candidate: number) => StrategyTargets,
+  traded: Panel,
   label: (candidate: number) => string,
 ): { alerts: string[]; setup: Block[] } {
   const alerts: string[] = [], setup: Block[] = [];
   if (resolved[0]?.strategy !== "long-short") return { alerts, setup };
-  const rows = { index: result.backtest.index, assets: resolved[0].assets };
   const groups = new Map<string, number[]>();
   resolved.forEach((r, j) => {
-    const alert = longShortBook(r, targetsOf(j), rows)?.alert;
+    const alert = longShortBook(r, targetsOf(j), traded)?.alert;
     if (alert !== undefined) groups.set(alert, [...(groups.get(alert) ?? []), j]);
   });
   for (const [text, js] of groups) {

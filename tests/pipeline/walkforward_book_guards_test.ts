@@ -11,6 +11,8 @@
  *   Before, nothing was said although the setup text claimed the check.
  * - a constant signal file: "no book / fully tied" for the grid's parameter sets and for the
  *   stitched out-of-sample run (before: exit 0, Sharpe NaN, silent).
+ * - a grid over `lookback` whose 5000 is longer than the data: that parameter set is named as
+ *   never holding a book (the universe's 5 assets counted), the other is not.
  * - weighting "optimize", beta-neutral: the count of stitched out-of-sample bars that kept
  *   equal weights, in the headline, on stderr and in the setup note (before: never said); its
  *   oracle is `runBacktest` of the same parameter set on the same bars (its `fallbackBars` at or
@@ -176,6 +178,29 @@ realDataTest("deno task walkforward: long-short gets backtest's guards", async (
       assert.match(h[0]!, /^Every one of the 2 parameter sets/);
       assert.match(h[1]!, /^The stitched out-of-sample run held no book/);
       await verify(dir, "--signal-file", path);
+    });
+
+    await t.step("a grid set whose warm-up is longer than the data: named, no book", async () => {
+      const run = await task("walkforward", [
+        "--strategy",
+        "long-short",
+        "--signal",
+        "momentum_24",
+        "--grid",
+        "lookback=24,5000",
+        "--folds",
+        "3",
+        ...window,
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      // 1,080 bars: momentum_5000 never has a value; momentum_24 trades
+      assert.match(
+        run.stderr,
+        /^warning: Parameter set lookback 5000, on the whole data: No bar had at least 2 assets with a signal value \(minAssets 2; the universe holds 5\): the run traded nothing/m,
+      );
+      assert.doesNotMatch(run.stderr, /lookback 24, on the whole data/);
+      assert.doesNotMatch(run.stderr, /stitched out-of-sample run held no book/);
+      await verify(reportDir(run.stdout));
     });
 
     await t.step("weighting optimize, beta-neutral: the equal-weight bars counted", async () => {
