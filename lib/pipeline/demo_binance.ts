@@ -315,7 +315,8 @@ export function binanceDemoModel(db: DatabaseSync, input: BinanceDemoModelInput)
     undefined,
     input.ledgerUpTo,
   );
-  // the largest trial id the verdicts counted: trials recorded later change no byte of a rebuild
+  // the largest trial id the verdicts counted (0 without a verdict): trials recorded later
+  // change no byte of a rebuild
   const model = withOverfitting(
     buildDemoReport(data.dataset, {
       benchmark: "BTCUSDT",
@@ -335,5 +336,5 @@ export function binanceDemoModel(db: DatabaseSync, input: BinanceDemoModelInput)
     }),
     verdicts?.section ?? null,
   );
-  return withLedgerUpTo(model, verdicts?.upTo);
+  return withLedgerUpTo(model, verdicts?.upTo ?? 0);
 }

@@ -233,8 +233,9 @@ export function demoReportModel(db: DatabaseSync, input: DemoModelInput): Report
     undefined,
     input.ledgerUpTo,
   );
-  // the largest trial id the verdicts counted: trials recorded later change no byte of a rebuild
-  return withLedgerUpTo(withOverfitting(model, verdicts?.section ?? null), verdicts?.upTo);
+  // the largest trial id the verdicts counted (0 without a verdict): trials recorded later
+  // change no byte of a rebuild
+  return withLedgerUpTo(withOverfitting(model, verdicts?.section ?? null), verdicts?.upTo ?? 0);
 }
 
 /**

@@ -181,9 +181,10 @@ export function runReport(db: DatabaseSync, options: ReportRunOptions): ReportRu
       : { ...model, sections: beforeMethod(model, overfitting.section) };
     const regimes = reportRegimeSection(dataset.panel, options.signals ?? DEFAULT_REPORT_SIGNALS);
     return {
+      // without a verdict, 0: a trial recorded later must not appear when it is built again
       model: withLedgerUpTo(
         { ...verdict, sections: beforeMethod(verdict, regimes) },
-        overfitting?.upTo,
+        overfitting?.upTo ?? 0,
       ),
       dataset,
       warnings: [],

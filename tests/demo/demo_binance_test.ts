@@ -63,12 +63,15 @@ realDataTest("demo backfills the top Binance pairs when the exchange answers", a
     const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
     assert.match(report.dataNote, /^real Binance spot hourly bars: top 5 USDT pairs/);
     assert.equal(report.manifest.seed, null);
+    // and ledgerUpTo: the largest trial id its overfitting verdicts counted (0 without one)
     assert.deepEqual(report.manifest.params, {
       assets: 5,
       betaWindow: 168,
       days: 10,
+      ledgerUpTo: report.manifest.params.ledgerUpTo,
       source: "binance",
     });
+    assert.equal(typeof report.manifest.params.ledgerUpTo, "number");
     const symbols: string[] = report.manifest.dataset.symbols;
     assert.equal(symbols.length, 5);
     assert.deepEqual(symbols.slice(0, 2), ["BTCUSDT", "ETHUSDT"]);

@@ -9,7 +9,7 @@
  * series) made the first report's re-render name the second file's trial ("FAILED:
  * re-render"), and a constant file read back the trial of any other file with an empty IC
  * series (another constant). Now the trial is found by the file's SHA-256 among trials up to the report's
- * `ledgerUpTo`. A 2- or 3-asset file used to give an empty sheet (exit 0) and 7 empty trials.
+ * `ledgerUpTo` (0 for a report that found none: built with --no-ledger). A 2- or 3-asset file used to give an empty sheet (exit 0) and 7 empty trials.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -81,14 +81,15 @@ realDataTest(
       const two = await write("two.csv", (k, t) => cell(mom(k, t)), 2);
       const three = await write("three.csv", (k, t) => cell(mom(k, t)), 3);
 
-      const report = (path: string) =>
+      const report = (path: string, out = "out", ...more: string[]) =>
         runDeno([
           "task",
           "report",
+          ...more,
           "--db",
           db,
           "--out",
-          join(tmp, "out"),
+          join(tmp, out),
           "--from",
           FROM,
           "--to",
@@ -121,6 +122,12 @@ realDataTest(
         }
       };
 
+      // first without the ledger: no verdict (ledgerUpTo 0), and none may appear in its
+      // rebuild once the ledger holds the file's trials
+      const q = await report(momPath, "quiet", "--no-ledger");
+      assert.equal(q.code, 0, q.stderr);
+      const quiet = dirname(q.stdout.trim().split("\n")[0]!);
+      assert.match(readFileSync(join(quiet, "report.json"), "utf8"), /No overfitting verdict/);
       const first = await reported(momPath);
       const r1 = await report(momPath);
       // the progress line names the file's signal, not the research report's 8 signals
@@ -159,6 +166,7 @@ realDataTest(
       await verifies(first, momPath);
       await verifies(constDir, constPath);
       await verifies(second, mom2Path);
+      await verifies(quiet, momPath);
       assert.equal(readFileSync(join(first, "report.json"), "utf8"), firstJson);
     } finally {
       await Deno.remove(tmp, { recursive: true });
