@@ -22,7 +22,11 @@ import {
 } from "../research/signal_input.ts";
 import { resolveFactorAsset } from "../research/factor_assets.ts";
 import { icDecay } from "../research/ic_decay.ts";
-import { impossibleIc, impossibleIcWarning } from "../research/impossible_ic.ts";
+import {
+  impossibleIc,
+  impossibleIcNotRun,
+  impossibleIcWarning,
+} from "../research/impossible_ic.ts";
 import { backtestWeights } from "../backtest/backtest_weights.ts";
 import { backtestWithLookahead } from "../backtest/lookahead_backtest.ts";
 import { describeLookahead, type LookaheadResult } from "../backtest/lookahead.ts";
@@ -729,15 +733,21 @@ export function optimizerFallbackAlert(
 /**
  * The headline alert (and stderr warning) of a `--signal-file` run whose values have an IC no
  * causal signal has (`impossibleIc` at {@link FILE_IC_HORIZONS} on the traded panel's log
- * returns); null without a signal file or when nothing is suspicious. Values from a file cannot
+ * returns), or that this check could not judge any horizon; null without a signal file or when
+ * it ran and found nothing suspicious. Values from a file cannot
  * be truncation-checked, so this is their defence; `runBacktest` and `runWalkForward` both use
  * it, so the two tasks warn alike.
  */
 export function signalFileIcAlert(prep: PreparedRun): string | null {
   if (prep.signalColumns === undefined) return null;
-  return impossibleIcWarning(
-    impossibleIc(icDecay(prep.signalColumns, prep.traded.logReturns, FILE_IC_HORIZONS)),
+  const checked = impossibleIc(
+    icDecay(prep.signalColumns, prep.traded.logReturns, FILE_IC_HORIZONS),
+    {},
+    { assets: prep.signalColumns.length },
   );
+  // a check that could not judge any horizon (too few assets or independent ICs) says so:
+  // silence would read as "checked, clean"
+  return impossibleIcWarning(checked) ?? impossibleIcNotRun(checked);
 }
 
 /** What the optimizer of a `long-short` with weighting=optimize did, and where it could not. */

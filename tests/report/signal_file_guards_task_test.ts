@@ -246,6 +246,19 @@ realDataTest(
         ),
       );
 
+      // the next bar's return on 3 of the 8 assets: no IC can be computed (5 assets a bar), so
+      // the check cannot judge it and says so, on stderr and in the headline, instead of silence
+      const few = await write(
+        "few.csv",
+        (k, t) => (k < 3 ? String(panel.logReturns[k]![t + 1] ?? "") : ""),
+      );
+      const fb = await backtest(few);
+      assert.equal(fb.code, 0, fb.stderr);
+      assert.doesNotMatch(fb.stderr, /looks like it uses future data/);
+      assert.match(fb.stderr, /warning: The impossible-IC check .* could not run: .*5 assets/);
+      const fbHead = model(fb.stdout).sections.find((x) => x.id === "strategy-summary")!.blocks[0]!;
+      assert.ok(fbHead.type === "note" && /could not run/.test(fbHead.text), fbHead.type);
+
       // an optimized beta-neutral book: the fallback bars, counted and explained, in the headline
       const o = await runDeno([
         "task",
