@@ -26,13 +26,11 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openStore } from "@lib/store/db.ts";
-import { importPaths } from "@lib/ingest/import_path.ts";
-import { loadDataset } from "@lib/panel/load_dataset.ts";
 import { runBacktest } from "@lib/pipeline/backtest_run.ts";
-import { realDataTest, realPath } from "../_shared/real_data.ts";
+import { realDataTest } from "../_shared/real_data.ts";
+import { nfiStore } from "../_shared/nfi_store.ts";
 import { runDeno } from "../_shared/run_task.ts";
 
-const NFI = realPath("ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h");
 const BASES = ["BTC", "ETH", "ADA", "LTC", "XRP"];
 const FROM = "2021-01-01", TO = "2021-02-15";
 
@@ -71,26 +69,7 @@ function setupTexts(r: Report): string[] {
 realDataTest("deno task walkforward: long-short gets backtest's guards", async (t) => {
   const tmp = await Deno.makeTempDir({ prefix: "cryptolab-wf-guards-" });
   try {
-    await Deno.mkdir(join(tmp, "store"));
-    const db = join(tmp, "store", "real.db");
-    const store = openStore(db);
-    let panel;
-    try {
-      const r = await importPaths(store.db, BASES.map((b) => join(NFI, `${b}_USDT-1h.json`)), {
-        venue: "binance",
-        freq: "1h",
-      });
-      assert.ok(r.files.every((f) => f.status === "imported"));
-      panel = loadDataset(store.db, {
-        venue: "binance",
-        freq: "1h",
-        symbols: undefined,
-        from: Date.parse(FROM),
-        to: Date.parse(TO),
-      }).panel;
-    } finally {
-      store.close();
-    }
+    const { db, dataset: { panel } } = await nfiStore(tmp, BASES, { from: FROM, to: TO });
     const out = join(tmp, "out");
     const common = ["--db", db, "--out", out, "--null-runs", "2"];
     const window = ["--from", FROM, "--to", TO];

@@ -18,14 +18,11 @@
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { openStore } from "@lib/store/db.ts";
-import { importPaths } from "@lib/ingest/import_path.ts";
-import { loadDataset } from "@lib/panel/load_dataset.ts";
 import { parseSignalName } from "@lib/research/signals/mod.ts";
-import { realDataTest, realPath } from "../_shared/real_data.ts";
+import { realDataTest } from "../_shared/real_data.ts";
+import { nfiStore } from "../_shared/nfi_store.ts";
 import { runDeno } from "../_shared/run_task.ts";
 
-const NFI = realPath("ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h");
 const BASES = ["BTC", "ETH", "ADA", "LTC", "XRP"];
 const FROM = "2021-01-01", TO = "2021-03-01";
 
@@ -57,26 +54,7 @@ function folds(r: Report): unknown[][] {
 realDataTest("deno task walkforward: every report passes deno task verify-report", async (t) => {
   const tmp = await Deno.makeTempDir({ prefix: "cryptolab-wf-verify-" });
   try {
-    await Deno.mkdir(join(tmp, "store"));
-    const db = join(tmp, "store", "real.db");
-    const store = openStore(db);
-    let dataset;
-    try {
-      const r = await importPaths(store.db, BASES.map((b) => join(NFI, `${b}_USDT-1h.json`)), {
-        venue: "binance",
-        freq: "1h",
-      });
-      assert.ok(r.files.every((f) => f.status === "imported"));
-      dataset = loadDataset(store.db, {
-        venue: "binance",
-        freq: "1h",
-        symbols: undefined,
-        from: Date.parse(FROM),
-        to: Date.parse(TO),
-      });
-    } finally {
-      store.close();
-    }
+    const { db, dataset } = await nfiStore(tmp, BASES, { from: FROM, to: TO });
     const out = join(tmp, "out");
     const common = ["--db", db, "--out", out, "--from", FROM, "--to", TO, "--null-runs", "2"];
     const walk = async (args: string[]) => {

@@ -17,13 +17,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openStore } from "@lib/store/db.ts";
 import { readTrials } from "@lib/store/trials.ts";
-import { importPaths } from "@lib/ingest/import_path.ts";
-import { loadDataset } from "@lib/panel/load_dataset.ts";
 import type { ReportModel } from "@lib/report/model.ts";
-import { realDataTest, realPath } from "../_shared/real_data.ts";
+import { realDataTest } from "../_shared/real_data.ts";
+import { nfiStore } from "../_shared/nfi_store.ts";
 import { runDeno } from "../_shared/run_task.ts";
 
-const NFI = realPath("ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h");
 const BASES = ["BTC", "ETH", "ADA", "DOT", "LINK", "LTC", "EOS", "ETC"];
 const FROM = "2021-01-01", TO = "2021-01-15";
 
@@ -39,25 +37,7 @@ realDataTest(
   async () => {
     const tmp = await Deno.makeTempDir({ prefix: "cryptolab-signal-guards-" });
     try {
-      await Deno.mkdir(join(tmp, "store"));
-      const db = join(tmp, "store", "real.db");
-      const store = openStore(db);
-      let panel;
-      try {
-        await importPaths(store.db, BASES.map((b) => join(NFI, `${b}_USDT-1h.json`)), {
-          venue: "binance",
-          freq: "1h",
-        });
-        panel = loadDataset(store.db, {
-          venue: "binance",
-          freq: "1h",
-          symbols: undefined,
-          from: Date.parse(FROM),
-          to: Date.parse(TO),
-        }).panel;
-      } finally {
-        store.close();
-      }
+      const { db, dataset: { panel } } = await nfiStore(tmp, BASES, { from: FROM, to: TO });
       await Deno.mkdir(join(tmp, "signals"));
       const write = async (
         name: string,
