@@ -10,9 +10,6 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { openStore } from "@lib/store/db.ts";
-import { importPaths } from "@lib/ingest/import_path.ts";
-import { loadDataset } from "@lib/panel/load_dataset.ts";
 import { ReportSchema } from "@lib/report/schema.ts";
 import { verifyReport } from "@lib/report/verify.ts";
 import type { ReportModel } from "@lib/report/model.ts";
@@ -20,11 +17,11 @@ import { backtestWeights } from "@lib/backtest/backtest_weights.ts";
 import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
 import { maCrossover } from "@lib/backtest/strategies/ma_crossover.ts";
 import { parseSignalName } from "@lib/research/signals/mod.ts";
-import { realDataTest, realPath } from "../_shared/real_data.ts";
+import { realDataTest } from "../_shared/real_data.ts";
+import { nfiStore } from "../_shared/nfi_store.ts";
 import { runDeno } from "../_shared/run_task.ts";
 import { checkPage, HAS_CHROMIUM } from "../demo/_chromium.ts";
 
-const NFI = realPath("ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h");
 const BASES = ["BTC", "ETH", "ADA", "LTC", "XRP", "LINK"];
 const FROM = "2021-01-01", TO = "2021-04-01";
 
@@ -45,26 +42,7 @@ function readModel(stdout: string): { dir: string; model: ReportModel } {
 realDataTest("deno task backtest and walkforward on real bars", async (t) => {
   const tmp = await Deno.makeTempDir({ prefix: "cryptolab-backtest-task-" });
   try {
-    const db = join(tmp, "store", "real.db");
-    await Deno.mkdir(join(tmp, "store"));
-    const store = openStore(db);
-    let dataset;
-    try {
-      const r = await importPaths(store.db, BASES.map((b) => join(NFI, `${b}_USDT-1h.json`)), {
-        venue: "binance",
-        freq: "1h",
-      });
-      assert.ok(r.files.every((f) => f.status === "imported"));
-      dataset = loadDataset(store.db, {
-        venue: "binance",
-        freq: "1h",
-        symbols: undefined,
-        from: Date.parse(FROM),
-        to: Date.parse(TO),
-      });
-    } finally {
-      store.close();
-    }
+    const { db, dataset } = await nfiStore(tmp, BASES, { from: FROM, to: TO });
     const out = join(tmp, "out");
     const common = ["--db", db, "--out", out, "--from", FROM, "--to", TO];
     const ma = ["--strategy", "ma-crossover", "--assets", "BTCUSDT", "--param", "fast=24"];

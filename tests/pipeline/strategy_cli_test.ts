@@ -10,9 +10,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { openStore } from "@lib/store/db.ts";
-import { importPaths } from "@lib/ingest/import_path.ts";
-import { loadDataset } from "@lib/panel/load_dataset.ts";
 import { ReportSchema } from "@lib/report/schema.ts";
 import { verifyReport } from "@lib/report/verify.ts";
 import type { Block, ReportModel } from "@lib/report/model.ts";
@@ -21,10 +18,10 @@ import { feeCost } from "@lib/backtest/costs/fee_cost.ts";
 import { longShort } from "@lib/backtest/strategies/long_short.ts";
 import { parseSignalName } from "@lib/research/signals/mod.ts";
 import { subsetPanel } from "@lib/panel/subset_panel.ts";
-import { realDataTest, realPath } from "../_shared/real_data.ts";
+import { realDataTest } from "../_shared/real_data.ts";
+import { nfiStore } from "../_shared/nfi_store.ts";
 import { runDeno } from "../_shared/run_task.ts";
 
-const NFI = realPath("ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h");
 const BASES = [
   "BTC",
   "ETH",
@@ -68,26 +65,7 @@ function totalReturn(m: ReportModel): number {
 realDataTest("deno task backtest/walkforward: long-short optimizer and signal grids", async (t) => {
   const tmp = await Deno.makeTempDir({ prefix: "cryptolab-strategy-cli-" });
   try {
-    const db = join(tmp, "store", "real.db");
-    await Deno.mkdir(join(tmp, "store"));
-    const store = openStore(db);
-    let dataset;
-    try {
-      const r = await importPaths(store.db, BASES.map((b) => join(NFI, `${b}_USDT-1h.json`)), {
-        venue: "binance",
-        freq: "1h",
-      });
-      assert.ok(r.files.every((f) => f.status === "imported"));
-      dataset = loadDataset(store.db, {
-        venue: "binance",
-        freq: "1h",
-        symbols: undefined,
-        from: Date.parse(FROM),
-        to: Date.parse(TO),
-      });
-    } finally {
-      store.close();
-    }
+    const { db, dataset } = await nfiStore(tmp, BASES, { from: FROM, to: TO });
     const out = join(tmp, "out");
     const common = ["--db", db, "--out", out, "--from", FROM, "--to", TO];
     const ls = ["--strategy", "long-short", "--signal", "momentum_12", "--param", "quantile=0.25"];

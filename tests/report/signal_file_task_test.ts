@@ -10,17 +10,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openStore } from "@lib/store/db.ts";
 import { readTrials } from "@lib/store/trials.ts";
-import { importPaths } from "@lib/ingest/import_path.ts";
-import { loadDataset } from "@lib/panel/load_dataset.ts";
 import { tableToParquet } from "@lib/core/export/parquet.ts";
 import { sha256Hex } from "@lib/report/manifest.ts";
 import { ReportSchema } from "@lib/report/schema.ts";
 import { verifyReport } from "@lib/report/verify.ts";
 import { signalTearSheet } from "@lib/report/tears/signal_tear_sheet.ts";
-import { realDataTest, realPath } from "../_shared/real_data.ts";
+import { realDataTest } from "../_shared/real_data.ts";
+import { nfiStore } from "../_shared/nfi_store.ts";
 import { runDeno } from "../_shared/run_task.ts";
 
-const NFI = realPath("ohlcv", "binance_spot_2020-12_2021-07_nfi", "1h");
 const BASES = ["BTC", "ETH", "ADA", "DOT", "LINK", "LTC", "EOS", "ETC"];
 const FROM = "2021-01-01", TO = "2021-03-01";
 
@@ -29,26 +27,7 @@ realDataTest(
   async () => {
     const tmp = await Deno.makeTempDir({ prefix: "cryptolab-signal-file-" });
     try {
-      const db = join(tmp, "store", "real.db");
-      await Deno.mkdir(join(tmp, "store"));
-      const store = openStore(db);
-      let dataset;
-      try {
-        const r = await importPaths(store.db, BASES.map((b) => join(NFI, `${b}_USDT-1h.json`)), {
-          venue: "binance",
-          freq: "1h",
-        });
-        assert.ok(r.files.every((f) => f.status === "imported"));
-        dataset = loadDataset(store.db, {
-          venue: "binance",
-          freq: "1h",
-          symbols: undefined,
-          from: Date.parse(FROM),
-          to: Date.parse(TO),
-        });
-      } finally {
-        store.close();
-      }
+      const { db, dataset } = await nfiStore(tmp, BASES, { from: FROM, to: TO });
       // the researcher's signal: 24-bar momentum, written in long format outside the store's folder
       const { panel } = dataset;
       const signal = panel.close.map((c) =>
