@@ -874,7 +874,8 @@ function backtestOverfitting(
   if (trial !== undefined) {
     trials = readTrials(db, trial.label);
   } else {
-    // a report built again: the trial its first build recorded, in any generation
+    // a report built again: the trial its first build recorded, in any generation, among the
+    // trials up to its ledgerUpTo
     const params = canonicalParams(prep.params);
     const found = findRecordedTrial(
       db,
@@ -882,6 +883,7 @@ function backtestOverfitting(
       (t) =>
         t.origin === BACKTEST_TRIAL_ORIGIN && t.params === params && t.dataset === dataset &&
         t.series.length === net.length && t.series.every((v, i) => Object.is(v, net[i])),
+      upTo ?? Infinity, // only trials the first build could have seen
     );
     if (found === null) return null;
     trial = found.trial;

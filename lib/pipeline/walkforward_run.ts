@@ -679,6 +679,7 @@ function walkforwardOverfitting(
       (t) =>
         t.origin === WALKFORWARD_TRIAL_ORIGIN && t.params === params && t.dataset === dataset &&
         t.series.length === series.length && t.series.every((v, i) => Object.is(v, series[i])),
+      o.ledgerUpTo ?? Infinity, // only trials the first build could have seen
     );
     if (found === null) {
       return {
