@@ -153,7 +153,10 @@ export function impossibleIc(
       continue;
     }
     if (!(n > 0) || !Number.isFinite(r.mean)) {
-      skip(`no bar had an IC (at least ${minAssets} assets with values at the same bar)`);
+      skip(
+        `no bar had an IC (one needs at least ${minAssets} assets with values at the same bar, ` +
+          "not all equal)",
+      );
       continue;
     }
     if (independent < th.minIndependent) {

@@ -89,7 +89,7 @@ Deno.test("impossibleIc: each threshold on its own, and too few independent ICs 
   assert.equal(impossibleIc([row({ mean: 0.05, std: 0.02, hitRate: 0.99 })]).length, 0);
   const none = impossibleIc([row({ mean: NaN, n: 0 })]);
   assert.equal(none.length, 0);
-  assert.match(none.notChecked[0]!.reason, /^no bar had an IC \(at least 5 assets/);
+  assert.match(none.notChecked[0]!.reason, /^no bar had an IC \(one needs at least 5 assets/);
   assert.match(impossibleIcNotRun(none)!, /could not run: h=1: no bar had an IC/);
   // too few assets: nothing judged, said so, even when figures were passed
   const three = impossibleIc([row({ mean: NaN, n: 0 }), row({ horizon: 4 })], {}, { assets: 3 });
