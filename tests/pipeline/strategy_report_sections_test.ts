@@ -174,6 +174,14 @@ Deno.test("buildStrategyReport: coverage of the assets the backtest held and the
   const w = panel.assets.map((a) => new Float64Array(N).fill(a === "XRPUSDT" ? 1 : 0));
   const m = buildStrategyReport(dataset, backtestWeights(panel, w), { git: GIT });
   assert.deepEqual(coverageAssets(m), ["BTCUSDT", "XRPUSDT"]);
+  // the subtitle counts the backtest's assets: the whole panel here, one when it is one
+  assert.match(m.subtitle!, new RegExp(`^${UNIVERSE.length} assets, 1h bars`));
+  const xrp = panel.assets.indexOf("XRPUSDT");
+  const one = backtestWeights(
+    { close: [panel.close[xrp]!], index: panel.index, assets: ["XRPUSDT"] },
+    [new Float64Array(N).fill(1)],
+  );
+  assert.match(buildStrategyReport(dataset, one, { git: GIT }).subtitle!, /^1 asset, 1h bars/);
   const all = panel.assets.map(() => new Float64Array(N).fill(0.2));
   assert.deepEqual(
     coverageAssets(buildStrategyReport(dataset, backtestWeights(panel, all), { git: GIT })),

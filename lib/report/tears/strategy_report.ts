@@ -160,7 +160,9 @@ export function buildStrategyReport(
         manifest.params,
       ),
     title: options.title ?? `cryptolab strategy tear sheet: ${name}`,
-    subtitle: `${dataset.symbols.length} assets, ${dataset.freq} bars, lag ${md.lag}, costs: ` +
+    // the backtest's own assets (a one-asset strategy on a 126-asset store is "1 asset")
+    subtitle: `${result.assets.length} asset${result.assets.length === 1 ? "" : "s"}, ` +
+      `${dataset.freq} bars, lag ${md.lag}, costs: ` +
       `${md.costNames.join(", ") || "none"}`,
     dataNote: `${dataset.freq} bars of venue ${dataset.venue} from the store`,
     sections: [
