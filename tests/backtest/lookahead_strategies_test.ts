@@ -139,4 +139,13 @@ realDataTest("longShort on library signals has no lookahead on real bars", () =>
       assert.ok(tradedAt(() => fn(panel), want.length, res) > 150, `${name} ${weighting}`);
     }
   }
+  // a discrete signal full of ties (the sign of 24-bar momentum: -1, 0, 1): the tie rule (tied
+  // values at a bucket edge share its slots, a fully tied bar holds nothing) is per bar too
+  {
+    const sign = (d: Panel) => SIGNALS.momentum_24.compute(d).map((c) => c.map(Math.sign));
+    const fn = (d: Panel) => longShort(sign(d), { quantile: 0.2 }).weights;
+    const res = checkLookahead(fn, panel);
+    expectPassed("longShort sign(momentum_24) ties", res);
+    assert.ok(tradedAt(() => fn(panel), want.length, res) > 150, "sign ties");
+  }
 });
