@@ -355,14 +355,8 @@ function rebuild(
     // the manifest holds every parameter after defaults; the title's label lists the ones the
     // user gave, in their order ("ma-crossover BTCUSDT (fast 3, slow 10)"): give those again
     const shown = /\(([^()]*)\)$/.exec(report.title)?.[1] ?? "";
-    const strategyParams: Record<string, StrategyParam> = {};
-    for (const item of shown === "" ? [] : shown.split(", ")) {
-      const k = item.split(" ")[0]!;
-      const v = manifestParam(p[`param.${k}`]);
-      if (v !== undefined && v !== null) strategyParams[k] = v;
-    }
-    const str = (k: string) => typeof p[k] === "string" ? p[k] as string : undefined;
-    const bool = (k: string) => typeof p[k] === "boolean" ? p[k] as boolean : undefined;
+    const strategyParams = labelParams(p, shown, {});
+    const { str, bool } = typed(p);
     return {
       model: runBacktest(db, {
         freq: d.freq as Freq,
@@ -376,13 +370,7 @@ function rebuild(
           signal: str("signal"),
           params: strategyParams,
         },
-        costs: {
-          fees: str("fees"),
-          liquidity: str("liquidity") as Liquidity | undefined,
-          spread: str("spread") as SpreadSource | undefined,
-          impact: bool("impact"),
-          funding: bool("funding"),
-        },
+        costs: manifestCosts(p),
         signalValues,
         lag: num("lag"),
         maxGross: num("maxGross"),
@@ -420,14 +408,8 @@ function rebuild(
       .find((b) => b.type === "paragraph");
     const label = setup?.type === "paragraph" ? setup.text : "";
     const shown = /^[^,(]* \(([^()]*)\), on /.exec(label)?.[1] ?? "";
-    const strategyParams: Record<string, StrategyParam> = {};
-    for (const item of shown === "" ? [] : shown.split(", ")) {
-      const k = item.split(" ")[0]!;
-      const v = manifestParam(p[`param.${k}`]);
-      if (v !== undefined && v !== null && !(k in grid)) strategyParams[k] = v;
-    }
-    const str = (k: string) => typeof p[k] === "string" ? p[k] as string : undefined;
-    const bool = (k: string) => typeof p[k] === "boolean" ? p[k] as boolean : undefined;
+    const strategyParams = labelParams(p, shown, grid);
+    const { str, bool } = typed(p);
     return {
       model: runWalkForward(db, {
         freq: d.freq as Freq,
@@ -451,13 +433,7 @@ function rebuild(
           labelHorizon: num("labelHorizon"),
           embargo: num("embargo"),
         },
-        costs: {
-          fees: str("fees"),
-          liquidity: str("liquidity") as Liquidity | undefined,
-          spread: str("spread") as SpreadSource | undefined,
-          impact: bool("impact"),
-          funding: bool("funding"),
-        },
+        costs: manifestCosts(p),
         lag: num("lag"),
         maxGross: num("maxGross"),
         adjustRedenominations: bool("adjustRedenominations"),
@@ -483,6 +459,44 @@ function rebuild(
  * number (a pairs `stop` or a `maxWeight` that never binds) is recorded as the text
  * "Infinity" (`prepareStrategyRun`); read it back as the number.
  */
+/** Readers of a manifest's params by type: undefined where the value has another type. */
+function typed(p: Readonly<Record<string, ParamValue>>) {
+  return {
+    str: (k: string) => typeof p[k] === "string" ? p[k] as string : undefined,
+    bool: (k: string) => typeof p[k] === "boolean" ? p[k] as boolean : undefined,
+  };
+}
+
+/**
+ * The strategy parameters a report's label shows (`"fast 3, slow 10"`), the values taken from
+ * the manifest's `param.<k>` (the label rounds), leaving out the keys a grid chooses.
+ */
+function labelParams(
+  p: Readonly<Record<string, ParamValue>>,
+  shown: string,
+  grid: Readonly<Record<string, unknown>>,
+): Record<string, StrategyParam> {
+  const out: Record<string, StrategyParam> = {};
+  for (const item of shown === "" ? [] : shown.split(", ")) {
+    const k = item.split(" ")[0]!;
+    const v = manifestParam(p[`param.${k}`]);
+    if (v !== undefined && v !== null && !(k in grid)) out[k] = v;
+  }
+  return out;
+}
+
+/** The cost flags a backtest or walk-forward recorded in its manifest. */
+function manifestCosts(p: Readonly<Record<string, ParamValue>>) {
+  const { str, bool } = typed(p);
+  return {
+    fees: str("fees"),
+    liquidity: str("liquidity") as Liquidity | undefined,
+    spread: str("spread") as SpreadSource | undefined,
+    impact: bool("impact"),
+    funding: bool("funding"),
+  };
+}
+
 function manifestParam(v: ParamValue | undefined): ParamValue | undefined {
   return v === "Infinity" || v === "-Infinity" ? Number(v) : v;
 }
