@@ -144,9 +144,12 @@ Deno.test({
       })?.textContent ?? ""; return Number.isFinite(Number(t.replace("\\u2212", "-"))) && /\\d/.test(t); })()`;
       await page.waitForFunction(finiteZ, { timeout: 90_000, polling: 250 });
       const z1 = await page.$eval(zSel, (n) => (n as unknown as DomNode).textContent);
-      // ... and moves as trades stream in (a new bar closes every second).
+      // ... and moves as trades stream in (a new bar closes every second) to another finite
+      // value (a bar whose z-score is undefined, e.g. a one-leg bar, shows "n/a" in between)
       await page.waitForFunction(
-        `document.querySelector(${JSON.stringify(zSel)})?.textContent !== ${JSON.stringify(z1)}`,
+        `document.querySelector(${JSON.stringify(zSel)})?.textContent !== ${
+          JSON.stringify(z1)
+        } && ${finiteZ}`,
         { timeout: 20_000, polling: 250 },
       );
       const z2 = await page.$eval(zSel, (n) => (n as unknown as DomNode).textContent);
